@@ -1,0 +1,339 @@
+"""Ordered layer chains, from every code shape the rules understand.
+
+Two kinds of chain come out, both as (producer, the steps after it):
+
+* static: the elements of a container, in the order it runs them.  A
+  container is ``nn.Sequential(...)`` (positional or ``OrderedDict``), a list
+  built by statements and unpacked into one, a container variable grown with
+  ``add_module``/``append``, or a ``Sequential`` subclass's ``__init__``;
+* flow: where the output of an applied producer goes next, through nested
+  calls, single-use variables and additions (``self.bn(self.conv(x))``,
+  ``x = self.conv(x); x = self.bn(x)``, ``F.batch_norm(F.conv2d(x, w, b), ...)``).
+
+Anything unknown in a static chain becomes ``None``, a barrier no finding
+crosses; a flow chain simply ends there.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from .callargs import CallArgs
+from .knowledge import Container, Producer, Transparent
+from .layers import Layer, Resolver, ordered_elements
+from .scopes import Index, Scope
+
+Chain = tuple[Layer, Iterator["Layer | None"]]
+BARRIER = None
+NESTING_LIMIT = 8  # containers inside containers, and steps in one flow chain
+SEQUENCE_METHODS = frozenset({"append", "extend", "add_module"})
+HARMLESS_READS = frozenset({"len"})
+ADDITION = Transparent(functional=True)
+
+
+def chains(index: Index, resolver: Resolver) -> Iterator[Chain]:
+    sequences = Sequences(index, resolver)
+    yield from sequences.chains()
+    yield from flow_chains(index, resolver)
+
+
+# ---------------------------------------------------------------- static
+
+
+@dataclass
+class _Tracked:
+    items: list = field(default_factory=list)
+    valid: bool = True
+    container: bool = False
+    epoch: int = -1
+    reset_depth: int = 0
+    attrs: set = field(default_factory=set)
+
+    def add(self, exprs: Iterable, epoch: int) -> None:
+        if self.items and self.epoch != epoch:
+            self.items.append(BARRIER)
+        self.items.extend(exprs)
+        self.epoch = epoch
+
+
+class Sequences:
+    """Container contents, recovered by reading the statements that build them in order."""
+
+    def __init__(self, index: Index, resolver: Resolver) -> None:
+        self.index = index
+        self.resolver = resolver
+        self.snapshots: dict[ast.Starred, list] = {}
+        self.built: list[tuple[list, Scope]] = []
+
+    def chains(self) -> Iterator[Chain]:
+        containers: list[tuple[ast.Call, Scope]] = []
+        walk_scopes: dict[Scope, None] = {}
+        for call, scope in self.index.calls:
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr in SEQUENCE_METHODS:
+                walk_scopes[scope] = None
+            layer = self.resolver.construction(call) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+            if layer is not None and isinstance(layer.spec, Container):
+                containers.append((call, scope))
+                walk_scopes[scope] = None
+        for scope in walk_scopes:
+            self._walk_scope(scope)
+        for items, scope in self.built:
+            yield from self._chains_of(items, scope)
+        for call, scope in containers:
+            yield from self._chains_of(ordered_elements(call, self.index), scope)
+
+    def _chains_of(self, exprs: list, scope: Scope) -> Iterator[Chain]:
+        layers = [layer for layer in self._expand(exprs, scope, 0)]
+        for position, layer in enumerate(layers):
+            if layer is not None and isinstance(layer.spec, Producer):
+                yield layer, iter(layers[position + 1:])
+
+    def _expand(self, exprs: list, scope: Scope, depth: int) -> Iterator[Layer | None]:
+        for expr in exprs:
+            if expr is BARRIER or depth > NESTING_LIMIT:
+                yield BARRIER
+            elif isinstance(expr, ast.Starred):
+                if isinstance(expr.value, (ast.List, ast.Tuple)):
+                    yield from self._expand(expr.value.elts, scope, depth + 1)
+                elif expr in self.snapshots:
+                    yield from self._expand(self.snapshots[expr], scope, depth + 1)
+                else:
+                    yield BARRIER
+            else:
+                layer = self.resolver.element(expr, scope)
+                if layer is not None and isinstance(layer.spec, Container):
+                    yield from self._expand(ordered_elements(layer.call, self.index), scope, depth + 1)
+                else:
+                    yield layer
+
+    # -------------------------------------------------------- the walk
+
+    def _walk_scope(self, scope: Scope) -> None:
+        node = scope.node
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            return
+        walker = _StatementWalker(self, scope)
+        walker.walk(body, 0)
+        for key, tracked in walker.tracked.items():
+            if tracked.valid and tracked.container:
+                self.built.append((tracked.items, scope))
+
+    def is_container_init(self, scope: Scope) -> bool:
+        node = scope.node
+        if not (isinstance(node, ast.FunctionDef) and node.name == "__init__" and scope.parent):
+            return False
+        owner = scope.parent.node
+        return isinstance(owner, ast.ClassDef) and self.resolver.is_container_class(owner)
+
+
+class _StatementWalker:
+    """Reads one function body once, in order, tracking each container being built."""
+
+    def __init__(self, sequences: Sequences, scope: Scope) -> None:
+        self.sequences = sequences
+        self.index = sequences.index
+        self.scope = scope
+        self.tracked: dict[str, _Tracked] = {}
+        self.epoch = 0
+        self.self_name: str | None = None
+        node = scope.node
+        if sequences.is_container_init(scope):
+            params = node.args.posonlyargs + node.args.args  # type: ignore[attr-defined]
+            if params:
+                self.self_name = params[0].arg
+                self.tracked[self.self_name] = _Tracked(container=True)
+
+    def walk(self, body: list[ast.stmt], depth: int) -> None:
+        for stmt in body:
+            inner = [value for _, value in ast.iter_fields(stmt) if isinstance(value, list) and value and isinstance(value[0], ast.stmt)]
+            handlers = getattr(stmt, "handlers", None) or getattr(stmt, "cases", None) or []
+            if not inner and not handlers:
+                self._simple(stmt, depth)
+                continue
+            self._reads(stmt, headers_only=True)
+            self.epoch += 1
+            for block in inner:
+                self.walk(block, depth + 1)
+                self.epoch += 1
+            for handler in handlers:
+                self.walk(handler.body, depth + 1)
+                self.epoch += 1
+
+    def _simple(self, stmt: ast.stmt, depth: int) -> None:
+        handled = self._reads(stmt, headers_only=False)
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if len(targets) == 1 and stmt.value is not None:
+                self._assign(targets[0], stmt.value, depth, handled)
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            key = _key(stmt.target)
+            if key in self.tracked:
+                self._extend(key, stmt.value)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            self._method_call(stmt.value)
+
+    def _assign(self, target: ast.expr, value: ast.expr, depth: int, handled: set) -> None:
+        key = _key(target)
+        if key is None:
+            return
+        if self.self_name and isinstance(target, ast.Attribute) and _key(target.value) == self.self_name:
+            tracked = self.tracked[self.self_name]
+            if target.attr in tracked.attrs:
+                tracked.valid = False
+            tracked.attrs.add(target.attr)
+            tracked.add([value], self.epoch)
+        elements, container = self._initial_elements(value)
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and _key(value.left) == key and key in self.tracked:
+            self._extend(key, value.right)
+            return
+        if elements is None:
+            if key in self.tracked:
+                self.tracked[key].valid = False
+            return
+        existing = self.tracked.get(key)
+        if existing is not None and existing.reset_depth != depth:
+            existing.valid = False
+            return
+        fresh = _Tracked(container=container, reset_depth=depth, epoch=self.epoch)
+        fresh.items.extend(elements)
+        self.tracked[key] = fresh
+
+    def _initial_elements(self, value: ast.expr) -> tuple[list | None, bool]:
+        if isinstance(value, (ast.List, ast.Tuple)):
+            return list(value.elts), False
+        if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+            layer = self.sequences.resolver.construction(value)
+            if layer is not None and isinstance(layer.spec, Container):
+                return ordered_elements(value, self.index), True
+        return None, False
+
+    def _extend(self, key: str, value: ast.expr) -> None:
+        if isinstance(value, (ast.List, ast.Tuple)):
+            self.tracked[key].add(value.elts, self.epoch)
+        else:
+            self.tracked[key].valid = False
+
+    def _method_call(self, call: ast.Call) -> None:
+        func = call.func
+        if _is_super_init(call) and self.self_name:
+            self.tracked[self.self_name].add(ordered_elements(call, self.index), self.epoch)
+            return
+        if not isinstance(func, ast.Attribute):
+            return
+        key = _key(func.value)
+        tracked = self.tracked.get(key) if key else None
+        if tracked is None:
+            return
+        if func.attr == "append" and len(call.args) == 1 and not call.keywords:
+            tracked.add(call.args, self.epoch)
+        elif func.attr == "extend" and len(call.args) == 1 and not call.keywords:
+            self._extend(key, call.args[0])  # type: ignore[arg-type]
+        elif func.attr == "add_module" and tracked.container:
+            module = call.args[1] if len(call.args) == 2 else next((k.value for k in call.keywords if k.arg == "module"), None)
+            if module is None:
+                tracked.valid = False
+            else:
+                tracked.add([module], self.epoch)
+
+    def _reads(self, stmt: ast.stmt, headers_only: bool) -> set:
+        """Snapshot lists unpacked here; a read we cannot account for spoils what it reads."""
+        nodes: list[ast.AST] = []
+        if headers_only:
+            for name, value in ast.iter_fields(stmt):
+                if isinstance(value, ast.AST) and not isinstance(value, ast.stmt):
+                    nodes.extend(ast.walk(value))
+        else:
+            nodes.extend(ast.walk(stmt))
+        handled: set = set()
+        for node in nodes:
+            if isinstance(node, ast.Starred) and _key(node.value) in self.tracked:
+                tracked = self.tracked[_key(node.value)]  # type: ignore[index]
+                if tracked.valid:
+                    self.sequences.snapshots[node] = list(tracked.items)
+                handled.add(node.value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                key = _key(node.func.value)
+                if key in self.tracked:
+                    handled.add(node.func.value)
+                    statement_call = isinstance(stmt, ast.Expr) and stmt.value is node
+                    if node.func.attr not in SEQUENCE_METHODS or not statement_call:
+                        if key == self.self_name:
+                            self.tracked[key].add([BARRIER], self.epoch)
+                        else:
+                            self.tracked[key].valid = False
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in HARMLESS_READS:
+                handled.update(node.args)
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and _key(node.left) in self.tracked:
+                handled.add(node.left)  # layers = layers + [...]: an extension, judged by _assign
+        for node in nodes:
+            if isinstance(node, ast.Name) and node.id in self.tracked and node not in handled and node.id != self.self_name:
+                if isinstance(node.ctx, ast.Load):
+                    self.tracked[node.id].valid = False
+        return handled
+
+
+def _key(expr: ast.AST | None) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        return f"{expr.value.id}.{expr.attr}"
+    return None
+
+
+def _is_super_init(call: ast.Call) -> bool:
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "__init__"
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "super"
+    )
+
+
+# ---------------------------------------------------------------- flow
+
+
+def flow_chains(index: Index, resolver: Resolver) -> Iterator[Chain]:
+    for call, scope in index.calls:
+        layer = resolver.application(call, scope)
+        if layer is not None and isinstance(layer.spec, Producer):
+            yield layer, _downstream(call, scope, index, resolver)
+
+
+def _downstream(start: ast.expr, scope: Scope, index: Index, resolver: Resolver) -> Iterator[Layer | None]:
+    node: ast.AST = start
+    for _ in range(NESTING_LIMIT):
+        consumer = _consumer(node, index)
+        if consumer is None:
+            return
+        if isinstance(consumer, ast.BinOp):
+            yield Layer("addition", ADDITION, consumer, CallArgs([], {}))  # type: ignore[arg-type]
+        else:
+            step = resolver.application(consumer, scope)
+            yield step
+            if step is None:
+                return
+        node = consumer
+
+
+def _consumer(node: ast.AST, index: Index, depth: int = 0) -> ast.AST | None:
+    """The call or addition that takes this value as its input, if it has exactly one."""
+    parent = index.parents.get(node)
+    if isinstance(parent, ast.Call) and parent.args and parent.args[0] is node:
+        return parent
+    if isinstance(parent, ast.keyword) and parent.arg == "input":
+        call = index.parents.get(parent)
+        return call if isinstance(call, ast.Call) else None
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Sub)):
+        return parent
+    if isinstance(parent, ast.Assign) and parent.value is node and depth < NESTING_LIMIT:
+        if len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+            uses = index.uses(parent.targets[0])
+            if uses is not None and len(uses) == 1 and not uses[0].opaque:
+                return _consumer(uses[0].node, index, depth + 1)
+    return None

@@ -1,0 +1,52 @@
+"""Project-specific additions to the knowledge tables, from options or config.
+
+``--redundant-bias-producers=mylib.nn.ConvBlock:use_bias@3``
+``--redundant-bias-norms=mylib.nn.MyBatchNorm``
+``--redundant-bias-transparent=mylib.nn.Shift``
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from .knowledge import FRAMEWORK_ROOTS, SPECS, Arg, Norm, Producer, Spec, Transparent
+
+DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+"
+PRODUCER = re.compile(rf"^(?P<name>{DOTTED})(?::(?P<keyword>[A-Za-z_]\w*)(?:@(?P<position>\d+))?(?:=(?P<default>True|False))?)?$")
+PLAIN = re.compile(rf"^(?P<name>{DOTTED})$")
+
+
+class ConfigError(ValueError):
+    """A bad option value; its message names the option and the value."""
+
+
+@dataclass(frozen=True)
+class Config:
+    specs: Mapping[str, Spec] = field(default_factory=lambda: SPECS)
+    roots: frozenset[str] = FRAMEWORK_ROOTS
+
+    @classmethod
+    def build(cls, producers: Iterable[str] = (), norms: Iterable[str] = (), transparent: Iterable[str] = ()) -> Config:
+        specs: dict[str, Spec] = dict(SPECS)
+        for value in producers:
+            match = PRODUCER.match(value)
+            if not match:
+                raise ConfigError(
+                    f"--redundant-bias-producers: {value!r} is not NAME[:KEYWORD[@POSITION][=True|False]] "
+                    "with NAME a dotted import path such as mylib.nn.ConvBlock"
+                )
+            position = match["position"]
+            bias = Arg(match["keyword"] or "bias", int(position) if position else None, match["default"] != "False")
+            specs[match["name"]] = Producer(bias=bias)
+        for option, values, spec in (
+            ("--redundant-bias-norms", norms, Norm()),
+            ("--redundant-bias-transparent", transparent, Transparent()),
+        ):
+            for value in values:
+                if not PLAIN.match(value):
+                    raise ConfigError(f"{option}: {value!r} is not a dotted import path such as mylib.nn.MyBatchNorm")
+                specs[value] = spec
+        roots = FRAMEWORK_ROOTS | {name.partition(".")[0] for name in specs}
+        return cls(specs, frozenset(roots))

@@ -1,0 +1,332 @@
+"""Which layer an expression builds, and which step a call applies to its input.
+
+A ``Layer`` is one row of the knowledge tables met in the code: the spec, the
+call that built it (the place a finding is reported), and its arguments.
+Everything that cannot be resolved with certainty resolves to ``None``.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Mapping
+
+from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
+from .knowledge import ORDERED_DICTS, Arg, Container, Producer, Spec, Wrapper
+from .scopes import Index, Scope
+
+HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
+
+
+@dataclass
+class Layer:
+    name: str  # qualified, e.g. torch.nn.Conv2d
+    spec: Spec
+    call: ast.Call  # where it is built (modules) or applied (functional)
+    args: CallArgs
+    helper: str | None = None  # the same-file function it was built through
+
+    @property
+    def short(self) -> str:
+        return self.name.rpartition(".")[2]
+
+    @property
+    def display(self) -> str:
+        return f"{self.short} (built by {self.helper}())" if self.helper else self.short
+
+
+def bias_state(layer: Layer) -> bool | None:
+    """Whether the producer adds a bias: True, False, or None when unknown."""
+    spec = layer.spec
+    assert isinstance(spec, Producer)
+    if spec.functional:
+        bound = layer.args.get(spec.bias)
+        if bound is ABSENT:
+            return spec.bias.default is not None
+        if bound is UNKNOWN:
+            return None
+        return literal(bound) is not None  # type: ignore[arg-type]
+    found = value(layer.args, spec.bias)
+    if isinstance(found, bool):
+        return found
+    return None
+
+
+def bias_size(layer: Layer) -> int | None:
+    spec = layer.spec
+    if not isinstance(spec, Producer) or spec.size is None:
+        return None
+    found = value(layer.args, spec.size)
+    return found if isinstance(found, int) and not isinstance(found, bool) and found > 0 else None
+
+
+class Resolver:
+    def __init__(self, index: Index, specs: Mapping[str, Spec]) -> None:
+        self.index = index
+        self.specs = specs
+        self._classes = ClassModels(index)
+        self._returns: dict[ast.FunctionDef, ast.expr | None] = {}
+
+    # ------------------------------------------------------------ building
+
+    def construction(self, call: ast.Call, env: Env | None = None, depth: int = 0) -> Layer | None:
+        """The module a call builds: a table row, a wrapped row, or a helper's row."""
+        name = self.index.imports.resolve(call.func)
+        spec = self.specs.get(name) if name else None
+        if spec is not None:
+            if getattr(spec, "functional", False):
+                return None
+            if isinstance(spec, Wrapper):
+                inner = CallArgs.of(call, env).get(spec.module)
+                if isinstance(inner, Bound) and isinstance(inner.expr, ast.Call):
+                    return self.construction(inner.expr, inner.env, depth)
+                return None
+            assert name is not None
+            return Layer(name, spec, call, CallArgs.of(call, env))
+        if isinstance(call.func, ast.Name) and depth < HELPER_DEPTH:
+            helper = self.index.functions.get(call.func.id)
+            if helper is not None:
+                return self._through_helper(call, helper, env, depth)
+        return None
+
+    def _through_helper(self, call: ast.Call, helper: ast.FunctionDef, env: Env | None, depth: int) -> Layer | None:
+        if helper not in self._returns:
+            self._returns[helper] = _sole_return(helper)
+        returned = self._returns[helper]
+        if not isinstance(returned, ast.Call):
+            return None
+        site = CallArgs.of(call, env)
+        helper_env = _bind_parameters(helper, site, self.index)
+        if helper_env is None:
+            return None
+        inner = self.construction(returned, helper_env, depth + 1)
+        if inner is None or not isinstance(inner.spec, Producer):
+            return None
+        inner.args = _forward_star_args(returned, helper, site, helper_env, inner.args)
+        return Layer(inner.name, inner.spec, call, inner.args, inner.helper or helper.name)
+
+    def element(self, expr: ast.expr, scope: Scope) -> Layer | None:
+        """The module an expression stands for, as an element of a container."""
+        if isinstance(expr, ast.Call):
+            return self.construction(expr)
+        if isinstance(expr, ast.Name):
+            return self._local(expr.id, scope, uses_allowed=1)
+        if isinstance(expr, ast.Attribute):
+            return self._classes.attribute(expr, scope, self)
+        return None
+
+    def _local(self, name: str, scope: Scope, uses_allowed: int) -> Layer | None:
+        """A local name bound once to a construction and read ``uses_allowed`` times."""
+        binding = self.index.single_binding(scope, name)
+        if not isinstance(binding, ast.Name):
+            return None
+        assign = self.index.parents.get(binding)
+        if not (isinstance(assign, ast.Assign) and assign.targets == [binding] and isinstance(assign.value, ast.Call)):
+            return None
+        _, reads = self.index.bindings(scope, name)
+        if reads != uses_allowed:
+            return None
+        return self.construction(assign.value)
+
+    # ------------------------------------------------------------ applying
+
+    def application(self, call: ast.Call, scope: Scope) -> Layer | None:
+        """The step a call applies to its first argument: functional, or a module built elsewhere."""
+        func = call.func
+        name = self.index.imports.resolve(func)
+        if name is not None:
+            spec = self.specs.get(name)
+            if spec is not None and getattr(spec, "functional", False):
+                return Layer(name, spec, call, CallArgs.of(call))
+            return None
+        if isinstance(func, ast.Call):
+            return self.construction(func)
+        if isinstance(func, ast.Name):
+            return self._local(func.id, scope, uses_allowed=1)
+        if isinstance(func, ast.Attribute):
+            return self._classes.attribute(func, scope, self)
+        return None
+
+    def container_elements(self, layer: Layer) -> list[ast.expr] | None:
+        """The element expressions of a container construction, in order; None if unknowable."""
+        if not isinstance(layer.spec, Container):
+            return None
+        return ordered_elements(layer.call, self.index)
+
+    def is_container_class(self, node: ast.ClassDef) -> bool:
+        for base in node.bases:
+            name = self.index.imports.resolve(base)
+            if name and isinstance(self.specs.get(name), Container):
+                return True
+        return False
+
+
+def ordered_elements(call: ast.Call, index: Index) -> list[ast.expr]:
+    """Positional elements, or the values of an ``OrderedDict`` given as the only argument."""
+    if len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Call):
+        inner = call.args[0]
+        if index.imports.resolve(inner.func) in ORDERED_DICTS:
+            return _ordered_dict_values(inner)
+    return list(call.args)
+
+
+def _ordered_dict_values(call: ast.Call) -> list[ast.expr]:
+    if call.keywords and not call.args:
+        return [k.value if k.arg is not None else ast.Starred(k.value, ast.Load()) for k in call.keywords]
+    if len(call.args) == 1 and isinstance(call.args[0], (ast.List, ast.Tuple)) and not call.keywords:
+        values: list[ast.expr] = []
+        for item in call.args[0].elts:
+            if isinstance(item, ast.Tuple) and len(item.elts) == 2:
+                values.append(item.elts[1])
+            else:
+                values.append(ast.Starred(item, ast.Load()))  # unknown: a barrier
+        return values
+    return [ast.Starred(call, ast.Load())]
+
+
+# ---------------------------------------------------------------- helpers
+
+def _sole_return(helper: ast.FunctionDef) -> ast.expr | None:
+    """The returned expression of a helper whose only return is its last statement."""
+    if not helper.body or not isinstance(helper.body[-1], ast.Return):
+        return None
+    returns = [n for n in ast.walk(helper) if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom))]
+    return helper.body[-1].value if len(returns) == 1 else None
+
+
+def _bind_parameters(helper: ast.FunctionDef, site: CallArgs, index: Index) -> Env | None:
+    """Map the helper's parameters to what the call passed; a re-bound parameter is unknown."""
+    args = helper.args
+    scope = index.scope_of.get(helper)
+    if scope is None:
+        return None
+    positional = args.posonlyargs + args.args
+    defaults: dict[str, ast.expr] = {}
+    for param, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+        defaults[param.arg] = default
+    for param, kw_default in zip(args.kwonlyargs, args.kw_defaults):
+        if kw_default is not None:
+            defaults[param.arg] = kw_default
+    values: dict[str, Bound | object] = {}
+    for position, param in enumerate(positional + args.kwonlyargs):
+        stores, _ = index.bindings(scope, param.arg)
+        if len(stores) != 1 or param.arg in scope.escaped:
+            values[param.arg] = UNKNOWN
+            continue
+        where = Arg(param.arg, position if position < len(positional) else None)
+        if param in args.posonlyargs:
+            where = Arg("\0", position)
+        bound = site.get(where)
+        if bound is ABSENT:
+            default = defaults.get(param.arg)
+            bound = Bound(default, None) if default is not None else UNKNOWN
+        values[param.arg] = bound
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            values[star.arg] = UNKNOWN
+    return Env(values, None)
+
+
+def _forward_star_args(returned: ast.Call, helper: ast.FunctionDef, site: CallArgs, env: Env, args: CallArgs) -> CallArgs:
+    """``return nn.Conv2d(*args, **kwargs)`` inside a helper passes on what its caller gave."""
+    vararg = helper.args.vararg.arg if helper.args.vararg else None
+    kwarg = helper.args.kwarg.arg if helper.args.kwarg else None
+    if vararg is None and kwarg is None:
+        return args
+    positional: list[Bound] = []
+    open_from: int | None = None
+    named = len(helper.args.posonlyargs + helper.args.args)
+    for expr in returned.args:
+        if isinstance(expr, ast.Starred):
+            if isinstance(expr.value, ast.Name) and expr.value.id == vararg and open_from is None:
+                positional.extend(site.positional[named:])
+                if site.open_from is not None:
+                    open_from = len(positional)
+            elif open_from is None:
+                open_from = len(positional)
+        elif open_from is None:
+            positional.append(Bound(expr, env))
+    keywords: dict[str, Bound] = {}
+    open_keywords = False
+    parameters = {a.arg for a in helper.args.posonlyargs + helper.args.args + helper.args.kwonlyargs}
+    for keyword in returned.keywords:
+        if keyword.arg is not None:
+            keywords[keyword.arg] = Bound(keyword.value, env)
+        elif isinstance(keyword.value, ast.Name) and keyword.value.id == kwarg:
+            keywords.update({k: v for k, v in site.keywords.items() if k not in parameters})
+            open_keywords = open_keywords or site.open_keywords
+        else:
+            open_keywords = True
+    return CallArgs(positional, keywords, open_from, open_keywords)
+
+
+# ---------------------------------------------------------------- self.<attr>
+
+class ClassModels:
+    """``self.x = <module>`` in a class's methods, and how often ``self.x`` is used."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._stores: dict[tuple[ast.ClassDef, str], list[tuple[ast.AST | None, Scope]]] = {}
+        self._uses: dict[tuple[ast.ClassDef, str], int] = {}
+        self._subclass_attrs: dict[str, set[str]] = {}
+        self._built = False
+
+    def _build(self) -> None:
+        self._built = True
+        for target, parent, scope in self.index.attribute_stores:
+            owner = self._owner(target, scope)
+            if owner is not None:
+                value = parent.value if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target) else None
+                self._stores.setdefault((owner, target.attr), []).append((value, scope))
+                for base in owner.bases:
+                    if isinstance(base, ast.Name):
+                        self._subclass_attrs.setdefault(base.id, set()).add(target.attr)
+        for load, scope in self.index.attribute_loads:
+            owner = self._owner(load, scope)
+            if owner is None:
+                continue
+            parent = self.index.parents.get(load)
+            if isinstance(parent, ast.Attribute) and parent.value is load:
+                continue  # self.conv.weight: a read of the module's state, not a use of its output
+            key = (owner, load.attr)
+            self._uses[key] = self._uses.get(key, 0) + 1
+
+    def _owner(self, attribute: ast.Attribute, scope: Scope) -> ast.ClassDef | None:
+        method = scope.node
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or scope.parent is None:
+            return None
+        owner = scope.parent.node
+        if not isinstance(owner, ast.ClassDef):
+            return None
+        params = method.args.posonlyargs + method.args.args
+        if not params or not isinstance(attribute.value, ast.Name) or attribute.value.id != params[0].arg:
+            return None
+        return owner
+
+    def attribute(self, expr: ast.Attribute, scope: Scope, resolver: Resolver) -> Layer | None:
+        """The module ``self.x`` holds, when built once, used once, and not overridden."""
+        if not self._built:
+            self._build()
+        owner = self._owner(expr, scope)
+        if owner is None:
+            return None
+        key = (owner, expr.attr)
+        stores = self._stores.get(key, [])
+        if len(stores) != 1 or self._uses.get(key, 0) != 1:
+            return None
+        if expr.attr in self._subclass_attrs.get(owner.name, ()):
+            return None
+        value, store_scope = stores[0]
+        if isinstance(value, ast.Call):
+            return resolver.construction(value)
+        if isinstance(value, ast.Name):
+            return resolver._local(value.id, store_scope, uses_allowed=1)
+        return None
+
+
+def _single_target(parent: ast.AST, target: ast.AST) -> bool:
+    if isinstance(parent, ast.Assign):
+        return parent.targets == [target]
+    return isinstance(parent, ast.AnnAssign) and parent.target is target and parent.value is not None
+

@@ -1,0 +1,69 @@
+"""Import-aware name resolution: which framework object does a local name mean.
+
+Only names bound by an ``import`` of a framework resolve.  A user's own
+``Conv2d`` class, or a name that is both imported and re-bound in the same
+file, resolves to nothing, so the rules stay silent about it.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .knowledge import FRAMEWORK_ROOTS, INTERNAL_PREFIXES
+
+
+class ImportMap:
+    """Local names bound by imports of the frameworks, to qualified names."""
+
+    def __init__(self, roots: frozenset[str] = FRAMEWORK_ROOTS) -> None:
+        self._roots = roots
+        self._aliases: dict[str, str] = {}
+        self._rebound: set[str] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self._aliases)
+
+    def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self._bind(alias.asname, alias.name)
+                else:
+                    top = alias.name.partition(".")[0]
+                    self._bind(top, top)
+        elif node.module and not node.level:
+            for alias in node.names:
+                if alias.name != "*":
+                    self._bind(alias.asname or alias.name, f"{node.module}.{alias.name}")
+
+    def _bind(self, local: str, qualified: str) -> None:
+        if qualified.partition(".")[0] in self._roots:
+            self._aliases[local] = qualified
+
+    def add_rebinding(self, name: str) -> None:
+        """A class, function or assignment at module level that shadows a name."""
+        self._rebound.add(name)
+
+    def resolve(self, expr: ast.expr) -> str | None:
+        """The qualified name an expression like ``nn.Conv2d`` stands for."""
+        parts: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name) or expr.id in self._rebound:
+            return None
+        base = self._aliases.get(expr.id)
+        if base is None:
+            return None
+        parts.append(base)
+        return canonical(".".join(reversed(parts)))
+
+
+def canonical(qualified: str) -> str:
+    for internal, public in INTERNAL_PREFIXES:
+        if qualified.startswith(internal):
+            rest = qualified[len(internal):]
+            module, dot, name = rest.partition(".")
+            if dot and "." not in name:
+                return public + name
+    return qualified

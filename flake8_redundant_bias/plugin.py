@@ -1,0 +1,44 @@
+"""The flake8 entry point."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+from typing import Any, Iterator, Sequence
+
+from . import __version__
+from .analysis import analyse
+from .config import Config, ConfigError
+
+OPTIONS = (
+    ("--redundant-bias-producers", "producers", "extra layers that add a bias: NAME[:KEYWORD[@POSITION][=True|False]], comma-separated (default keyword: bias, default value: True)"),
+    ("--redundant-bias-norms", "norms", "extra normalizations that cancel a per-channel bias, as dotted import paths, comma-separated"),
+    ("--redundant-bias-transparent", "transparent", "extra steps that keep a per-channel bias constant per channel, as dotted import paths, comma-separated"),
+)
+
+
+class Plugin:
+    name = "flake8-redundant-bias"
+    version = __version__
+    config = Config()
+
+    def __init__(self, tree: ast.AST, lines: Sequence[str]) -> None:
+        self.tree = tree
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        for flag, _, help_text in OPTIONS:
+            manager.add_option(flag, default="", parse_from_config=True, comma_separated_list=True, help=help_text)
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        values = {key: getattr(options, flag[2:].replace("-", "_"), None) or [] for flag, key, _ in OPTIONS}
+        try:
+            cls.config = Config.build(**values)
+        except ConfigError as error:
+            raise SystemExit(f"flake8-redundant-bias: {error}") from None
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        for finding in analyse(self.tree, self.lines, self.config):
+            yield finding.line, finding.col, finding.message, type(self)

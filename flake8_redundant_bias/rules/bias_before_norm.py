@@ -1,0 +1,56 @@
+"""RB101/RB102: a bias that the normalization after it subtracts again."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from ..callargs import holds, same_value
+from ..chains import Chain
+from ..codes import RB101, RB102, cost
+from ..knowledge import Norm, Producer, Transparent
+from ..layers import Layer, bias_size, bias_state
+from .finding import Finding
+
+
+def check(chains: Iterable[Chain]) -> Iterator[Finding]:
+    for producer, after in chains:
+        if bias_state(producer) is not True:
+            continue
+        norm = _next_norm(after)
+        if norm is not None and _cancels(producer, norm):
+            yield _finding(producer, norm)
+
+
+def _next_norm(after: Iterator[Layer | None]) -> Layer | None:
+    """The first step past the transparent ones, if it is a norm."""
+    for step in after:
+        if step is None:
+            return None
+        if isinstance(step.spec, Transparent) and holds(step.spec.when, step.args) is True:
+            continue
+        return step if isinstance(step.spec, Norm) else None
+    return None
+
+
+def _cancels(producer: Layer, norm: Layer) -> bool:
+    spec, norm_spec = producer.spec, norm.spec
+    assert isinstance(spec, Producer) and isinstance(norm_spec, Norm)
+    if holds(norm_spec.when, norm.args) is not True:
+        return False
+    if not spec.last_axis:
+        return True
+    if norm_spec.features is None or spec.size is None:
+        return False
+    return same_value(producer.args.get(spec.size), norm.args.get(norm_spec.features)) is True
+
+
+def _finding(producer: Layer, norm: Layer) -> Finding:
+    spec = producer.spec
+    assert isinstance(spec, Producer)
+    code = RB102 if spec.functional else RB101
+    fix = f"{spec.bias.keyword}={'None' if spec.functional else 'False'}"
+    text = code.message(
+        producer=producer.display, norm=norm.short, fix=fix, cost=cost(bias_size(producer))
+    )
+    node = producer.call
+    return Finding(node.lineno, node.col_offset, text)

@@ -1,0 +1,287 @@
+"""One pass over a module: parents, scopes, and where each name is bound and read.
+
+The walk is iterative, so a 10,000-term expression cannot exhaust the
+recursion limit, and visits children in evaluation order (the value of an
+assignment before its target), so that the events of a name, in order, tell
+which reads a binding can reach.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .names import ImportMap
+
+SCOPE_NODES = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+)
+LOOPS = (ast.For, ast.AsyncFor, ast.While)
+# A binding is followed through at most this many later events of its name;
+# past that the analysis gives up (stays silent) instead of going quadratic.
+SCAN_LIMIT = 64
+
+
+@dataclass(eq=False)
+class Block:
+    """A list of statements; bindings in it are killed by re-bindings in it or above it."""
+
+    parent: Block | None
+    loop: bool = False
+    start: int | None = None
+
+    def within(self, other: Block) -> bool:
+        block: Block | None = self
+        while block is not None:
+            if block is other:
+                return True
+            block = block.parent
+        return False
+
+
+@dataclass(eq=False)
+class Event:
+    order: int
+    node: ast.AST
+    store: bool
+    block: Block
+    opaque: bool = False  # a read from a nested function: a use we cannot follow
+
+
+@dataclass(eq=False)
+class Scope:
+    node: ast.AST
+    parent: Scope | None
+    events: dict[str, list[Event]] = field(default_factory=dict)
+    escaped: set[str] = field(default_factory=set)
+
+    @property
+    def is_function(self) -> bool:
+        return isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+
+    def enclosing(self) -> Iterator[Scope]:
+        scope = self.parent
+        while scope is not None:
+            if not isinstance(scope.node, ast.ClassDef):
+                yield scope
+            scope = scope.parent
+
+
+class Index:
+    """Everything the analysis looks up, gathered in one walk of the tree."""
+
+    def __init__(self, tree: ast.Module, imports: ImportMap) -> None:
+        self.imports = imports
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.scope_of: dict[ast.AST, Scope] = {}  # scope-creating node -> its scope
+        self.calls: list[tuple[ast.Call, Scope]] = []
+        self.stores: dict[ast.AST, tuple[Scope, int]] = {}  # binding node -> its event
+        self.attribute_stores: list[tuple[ast.Attribute, ast.AST, Scope]] = []
+        self.attribute_loads: list[tuple[ast.Attribute, Scope]] = []
+        self.functions: dict[str, ast.FunctionDef] = {}  # module level, for helpers
+        self._order = 0
+        self._stats: dict[tuple[Scope, str], tuple[list[Event], int]] = {}
+        self.module = Scope(tree, None)
+        self.scope_of[tree] = self.module
+        self._walk(tree)
+
+    # ------------------------------------------------------------ the walk
+
+    def _walk(self, tree: ast.Module) -> None:
+        root = Block(None)
+        stack: list[tuple[ast.AST, Scope, Block]] = [
+            (stmt, self.module, root) for stmt in reversed(tree.body)
+        ]
+        while stack:
+            node, scope, block = stack.pop()
+            if block.start is None:
+                block.start = self._order
+            self._visit(node, scope, block, stack)
+
+    def _visit(self, node: ast.AST, scope: Scope, block: Block, stack: list) -> None:
+        if isinstance(node, ast.Name):
+            self._name(node, scope, block)
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self.imports.add_import(node)
+            return
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                scope.escaped.add(name)
+                for outer in scope.enclosing():
+                    outer.escaped.add(name)
+            return
+        if isinstance(node, ast.Call):
+            self.calls.append((node, scope))
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if isinstance(node.ctx, ast.Store):
+                self.attribute_stores.append((node, self.parents.get(node), scope))
+            else:
+                self.attribute_loads.append((node, scope))
+        if scope is self.module and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.imports.add_rebinding(node.name)
+            if isinstance(node, ast.FunctionDef):
+                self.functions[node.name] = node
+        children = self._children(node, scope, block)
+        for child, child_scope, child_block in reversed(children):
+            self.parents[child] = node
+            stack.append((child, child_scope, child_block))
+
+    def _children(self, node: ast.AST, scope: Scope, block: Block) -> list:
+        if isinstance(node, SCOPE_NODES):
+            return self._scope_children(node, scope, block)
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            # x += y reads x before it binds it.
+            self._event(node.target.id, node.target, scope, block, store=False)
+        ordered = _evaluation_order(node)
+        children = []
+        for name, value in ordered:
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                inner = Block(block, loop=isinstance(node, LOOPS) and name == "body")
+                children.extend((stmt, scope, inner) for stmt in value)
+            elif isinstance(value, list):
+                children.extend((item, scope, block) for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                children.append((value, scope, block))
+        return children
+
+    def _scope_children(self, node: ast.AST, scope: Scope, block: Block) -> list:
+        inner_scope = Scope(node, scope)
+        self.scope_of[node] = inner_scope
+        inner_block = Block(None)
+        outside: list[ast.AST] = []
+        inside: list[ast.AST] = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            outside += [d for d in args.defaults + args.kw_defaults if d is not None]
+            if not isinstance(node, ast.Lambda):
+                outside += node.decorator_list
+                outside += [a.annotation for a in _all_args(args) if a.annotation]
+                if node.returns:
+                    outside.append(node.returns)
+            for arg in _all_args(args):
+                self.parents[arg] = node
+                self._event(arg.arg, arg, inner_scope, inner_block, store=True)
+            inside += node.body if isinstance(node.body, list) else [node.body]
+        elif isinstance(node, ast.ClassDef):
+            outside += node.decorator_list + node.bases + [k.value for k in node.keywords]
+            inside += node.body
+        else:  # comprehensions: the first iterable is evaluated outside
+            generators = node.generators
+            outside.append(generators[0].iter)
+            self.parents[generators[0]] = node
+            first = generators[0]
+            inside += [first.target, *first.ifs]
+            for comp in generators[1:]:
+                self.parents[comp] = node
+                inside += [comp.iter, comp.target, *comp.ifs]
+            inside += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            for child in inside[: 1 + len(first.ifs)]:
+                self.parents[child] = first
+        children = [(child, scope, block) for child in outside]
+        children += [(child, inner_scope, inner_block) for child in inside]
+        return children
+
+    # ------------------------------------------------------------ events
+
+    def _name(self, node: ast.Name, scope: Scope, block: Block) -> None:
+        store = isinstance(node.ctx, ast.Store)
+        if scope is self.module and store:
+            self.imports.add_rebinding(node.id)
+        self._event(node.id, node, scope, block, store=store)
+        if not store:
+            for outer in scope.enclosing():
+                outer.events.setdefault(node.id, []).append(
+                    Event(self._order, node, False, block, opaque=True)
+                )
+
+    def _event(self, name: str, node: ast.AST, scope: Scope, block: Block, store: bool) -> None:
+        self._order += 1
+        events = scope.events.setdefault(name, [])
+        if store:
+            self.stores[node] = (scope, len(events))
+        events.append(Event(self._order, node, store, block))
+
+    # ------------------------------------------------------------ queries
+
+    def uses(self, binding: ast.AST) -> list[Event] | None:
+        """The reads a binding can reach, or None when that cannot be known.
+
+        Reads stop at a re-binding in the binding's own block or one around
+        it; a re-binding inside a branch does not stop them.  In a loop, reads
+        earlier in the loop body may see the binding on the next turn.
+        """
+        found = self.stores.get(binding)
+        if found is None:
+            return None
+        scope, index = found
+        name = _event_name(binding)
+        if name in scope.escaped:
+            return None
+        events = scope.events[name]
+        event = events[index]
+        uses: list[Event] = []
+        for later in events[index + 1: index + 1 + SCAN_LIMIT]:
+            if later.store:
+                if event.block.within(later.block):
+                    return uses + self._loop_reads(events, index)
+                continue
+            uses.append(later)
+        else:
+            if len(events) > index + 1 + SCAN_LIMIT:
+                return None
+        return uses + self._loop_reads(events, index)
+
+    def _loop_reads(self, events: list[Event], index: int) -> list[Event]:
+        event = events[index]
+        block: Block | None = event.block
+        while block is not None and not block.loop:
+            block = block.parent
+        if block is None:
+            return []
+        start = block.start or 0
+        return [e for e in events[max(0, index - SCAN_LIMIT):index] if not e.store and e.order >= start]
+
+    def bindings(self, scope: Scope, name: str) -> tuple[list[Event], int]:
+        """The binding events of ``name`` in ``scope``, and how many reads it has (cached)."""
+        key = (scope, name)
+        found = self._stats.get(key)
+        if found is None:
+            events = scope.events.get(name, [])
+            stores = [e for e in events if e.store]
+            found = self._stats[key] = (stores, len(events) - len(stores))
+        return found
+
+    def single_binding(self, scope: Scope, name: str) -> ast.AST | None:
+        """The one node that binds ``name`` in ``scope``, if there is exactly one."""
+        if name in scope.escaped:
+            return None
+        stores, _ = self.bindings(scope, name)
+        return stores[0].node if len(stores) == 1 else None
+
+    def scope_at(self, node: ast.AST) -> Scope:
+        while node not in self.scope_of:
+            node = self.parents[node]
+        return self.scope_of[node]
+
+
+def _event_name(node: ast.AST) -> str:
+    return node.arg if isinstance(node, ast.arg) else node.id  # type: ignore[attr-defined]
+
+
+def _all_args(args: ast.arguments) -> list[ast.arg]:
+    every = args.posonlyargs + args.args + args.kwonlyargs
+    every += [a for a in (args.vararg, args.kwarg) if a is not None]
+    return every
+
+
+def _evaluation_order(node: ast.AST) -> list[tuple[str, object]]:
+    fields = list(ast.iter_fields(node))
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+        # The value is computed before the targets are bound.
+        fields.sort(key=lambda item: item[0] not in ("value", "annotation"))
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        fields.sort(key=lambda item: item[0] != "iter")
+    return fields
