@@ -38,7 +38,7 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config) -> list[Finding
 def _analyse(tree: ast.Module, config: Config) -> list[Finding]:
     imports = ImportMap(config.roots)
     index = Index(tree, imports)
-    if not imports:
+    if not imports.framework_imported:
         return []
     resolver = Resolver(index, config.specs)
     findings = set(bias_before_norm.check(chains(index, resolver)))

@@ -78,6 +78,9 @@ class Sequences:
             if layer is not None and isinstance(layer.spec, Container):
                 containers.append((call, scope))
                 walk_scopes[scope] = None
+        for scope in self.index.scope_of.values():
+            if self.is_container_init(scope):
+                walk_scopes[scope] = None
         for scope in walk_scopes:
             self._walk_scope(scope)
         for items, scope in self.built:
@@ -118,7 +121,7 @@ class Sequences:
             return
         walker = _StatementWalker(self, scope)
         walker.walk(body, 0)
-        for key, tracked in walker.tracked.items():
+        for tracked in walker.tracked.values():
             if tracked.valid and tracked.container:
                 self.built.append((tracked.items, scope))
 
@@ -149,7 +152,10 @@ class _StatementWalker:
 
     def walk(self, body: list[ast.stmt], depth: int) -> None:
         for stmt in body:
-            inner = [value for _, value in ast.iter_fields(stmt) if isinstance(value, list) and value and isinstance(value[0], ast.stmt)]
+            inner = [
+                value for _, value in ast.iter_fields(stmt)
+                if isinstance(value, list) and value and isinstance(value[0], ast.stmt)
+            ]
             handlers = getattr(stmt, "handlers", None) or getattr(stmt, "cases", None) or []
             if not inner and not handlers:
                 self._simple(stmt, depth)
@@ -243,7 +249,7 @@ class _StatementWalker:
         """Snapshot lists unpacked here; a read we cannot account for spoils what it reads."""
         nodes: list[ast.AST] = []
         if headers_only:
-            for name, value in ast.iter_fields(stmt):
+            for _, value in ast.iter_fields(stmt):
                 if isinstance(value, ast.AST) and not isinstance(value, ast.stmt):
                     nodes.extend(ast.walk(value))
         else:
@@ -261,10 +267,7 @@ class _StatementWalker:
                     handled.add(node.func.value)
                     statement_call = isinstance(stmt, ast.Expr) and stmt.value is node
                     if node.func.attr not in SEQUENCE_METHODS or not statement_call:
-                        if key == self.self_name:
-                            self.tracked[key].add([BARRIER], self.epoch)
-                        else:
-                            self.tracked[key].valid = False
+                        self._unaccounted_read(self.tracked[key])
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in HARMLESS_READS:
                 handled.update(node.args)
             elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and _key(node.left) in self.tracked:
@@ -272,8 +275,16 @@ class _StatementWalker:
         for node in nodes:
             if isinstance(node, ast.Name) and node.id in self.tracked and node not in handled and node.id != self.self_name:
                 if isinstance(node.ctx, ast.Load):
-                    self.tracked[node.id].valid = False
+                    self._unaccounted_read(self.tracked[node.id])
         return handled
+
+    def _unaccounted_read(self, tracked: _Tracked) -> None:
+        # A list passed elsewhere may be reordered; a container can only be
+        # grown, so what it already holds keeps its order.
+        if tracked.container:
+            tracked.add([BARRIER], self.epoch)
+        else:
+            tracked.valid = False
 
 
 def _key(expr: ast.AST | None) -> str | None:

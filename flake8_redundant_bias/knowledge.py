@@ -227,6 +227,8 @@ INTERNAL_PREFIXES: tuple[tuple[str, str], ...] = (
 
 # Modules whose import marks a file as worth analysing at all.
 FRAMEWORK_ROOTS = frozenset({"torch"})
+# Standard-library modules whose names the tables also use.
+SUPPORT_ROOTS = frozenset({"collections", "typing"})
 
 # Qualified names that build an ordered mapping of layers for a container.
 ORDERED_DICTS = frozenset({"collections.OrderedDict", "typing.OrderedDict"})

@@ -277,7 +277,8 @@ class ClassModels:
         for target, parent, scope in self.index.attribute_stores:
             owner = self._owner(target, scope)
             if owner is not None:
-                value = parent.value if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target) else None
+                single = isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target)
+                value = parent.value if single else None
                 self._stores.setdefault((owner, target.attr), []).append((value, scope))
                 for base in owner.bases:
                     if isinstance(base, ast.Name):
@@ -329,4 +330,3 @@ def _single_target(parent: ast.AST, target: ast.AST) -> bool:
     if isinstance(parent, ast.Assign):
         return parent.targets == [target]
     return isinstance(parent, ast.AnnAssign) and parent.target is target and parent.value is not None
-

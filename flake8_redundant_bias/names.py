@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from .knowledge import FRAMEWORK_ROOTS, INTERNAL_PREFIXES
+from .knowledge import FRAMEWORK_ROOTS, INTERNAL_PREFIXES, SUPPORT_ROOTS
 
 
 class ImportMap:
@@ -19,9 +19,7 @@ class ImportMap:
         self._roots = roots
         self._aliases: dict[str, str] = {}
         self._rebound: set[str] = set()
-
-    def __bool__(self) -> bool:
-        return bool(self._aliases)
+        self.framework_imported = False
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
@@ -37,7 +35,11 @@ class ImportMap:
                     self._bind(alias.asname or alias.name, f"{node.module}.{alias.name}")
 
     def _bind(self, local: str, qualified: str) -> None:
-        if qualified.partition(".")[0] in self._roots:
+        root = qualified.partition(".")[0]
+        if root in self._roots:
+            self.framework_imported = True
+            self._aliases[local] = qualified
+        elif root in SUPPORT_ROOTS:
             self._aliases[local] = qualified
 
     def add_rebinding(self, name: str) -> None:

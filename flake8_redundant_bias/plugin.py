@@ -11,9 +11,19 @@ from .analysis import analyse
 from .config import Config, ConfigError
 
 OPTIONS = (
-    ("--redundant-bias-producers", "producers", "extra layers that add a bias: NAME[:KEYWORD[@POSITION][=True|False]], comma-separated (default keyword: bias, default value: True)"),
-    ("--redundant-bias-norms", "norms", "extra normalizations that cancel a per-channel bias, as dotted import paths, comma-separated"),
-    ("--redundant-bias-transparent", "transparent", "extra steps that keep a per-channel bias constant per channel, as dotted import paths, comma-separated"),
+    (
+        "--redundant-bias-producers", "producers",
+        "extra layers that add a bias, comma-separated NAME[:KEYWORD[@POSITION][=True|False]] "
+        "(default keyword: bias, default value: True)",
+    ),
+    (
+        "--redundant-bias-norms", "norms",
+        "extra normalizations that cancel a per-channel bias, comma-separated dotted import paths",
+    ),
+    (
+        "--redundant-bias-transparent", "transparent",
+        "extra steps that keep a per-channel bias constant per channel, comma-separated dotted import paths",
+    ),
 )
 
 

@@ -1,0 +1,66 @@
+"""nn.Sequential in its positional and OrderedDict forms."""
+from collections import OrderedDict
+
+import torch.nn as nn
+
+positional = nn.Sequential(
+    nn.Conv2d(3, 64, 3),  # expect: RB101
+    nn.BatchNorm2d(64),
+    nn.ReLU(),
+)
+tuples = nn.Sequential(OrderedDict([
+    ("conv", nn.Conv2d(3, 64, 3, padding=1)),  # expect: RB101
+    ("bn", nn.BatchNorm2d(64)),
+]))
+keywords = nn.Sequential(OrderedDict(
+    conv=nn.Conv1d(8, 16, 1),  # expect: RB101
+    norm=nn.BatchNorm1d(16),
+))
+nested = nn.Sequential(
+    nn.Conv2d(3, 8, 1),  # expect: RB101
+    nn.Sequential(nn.BatchNorm2d(8), nn.ReLU()),
+)
+every_producer = nn.Sequential(
+    nn.Conv1d(1, 2, 3), nn.BatchNorm1d(2),  # expect: RB101
+    nn.Conv3d(1, 2, 3), nn.BatchNorm3d(2),  # expect: RB101
+    nn.ConvTranspose1d(1, 2, 3), nn.InstanceNorm1d(2),  # expect: RB101
+    nn.ConvTranspose2d(1, 2, 3), nn.InstanceNorm2d(2, affine=True),  # expect: RB101
+    nn.ConvTranspose3d(1, 2, 3), nn.InstanceNorm3d(2),  # expect: RB101
+    nn.LazyConv1d(2, 3), nn.LazyBatchNorm1d(),  # expect: RB101
+    nn.LazyConv2d(2, 3), nn.LazyBatchNorm2d(),  # expect: RB101
+    nn.LazyConv3d(2, 3), nn.LazyBatchNorm3d(),  # expect: RB101
+    nn.LazyConvTranspose1d(2, 3), nn.LazyInstanceNorm1d(),  # expect: RB101
+    nn.LazyConvTranspose2d(2, 3), nn.LazyInstanceNorm2d(),  # expect: RB101
+    nn.LazyConvTranspose3d(2, 3), nn.LazyInstanceNorm3d(),  # expect: RB101
+    nn.Conv2d(1, 2, 3), nn.SyncBatchNorm(2),  # expect: RB101
+    nn.Conv2d(1, 2, 3), nn.GroupNorm(2, 2),  # expect: RB101
+    nn.Linear(4, 8), nn.BatchNorm1d(8),  # expect: RB101
+    nn.Linear(4, 8), nn.SyncBatchNorm(8),  # expect: RB101
+    nn.LazyLinear(8), nn.BatchNorm1d(8),  # expect: RB101
+    nn.Bilinear(4, 4, 8), nn.BatchNorm1d(8),  # expect: RB101
+)
+
+
+def group_norm_same_expression(c):
+    return nn.Sequential(nn.Conv2d(c, c, 3), nn.GroupNorm(c, c))  # expect: RB101
+
+
+# ---- negatives
+
+no_bias = nn.Sequential(nn.Conv2d(3, 64, 3, bias=False), nn.BatchNorm2d(64))
+activation_between = nn.Sequential(nn.Conv2d(3, 64, 3), nn.ReLU(), nn.BatchNorm2d(64))
+layer_norm = nn.Sequential(nn.Linear(4, 8), nn.LayerNorm(8))
+rms_norm = nn.Sequential(nn.Linear(4, 8), nn.RMSNorm(8))
+group_norm_fewer_groups = nn.Sequential(nn.Conv2d(3, 64, 3), nn.GroupNorm(32, 64))
+group_norm_unknown = nn.Sequential(nn.Conv2d(3, 64, 3), nn.GroupNorm(groups, 64))
+norm_before = nn.Sequential(nn.BatchNorm2d(3), nn.Conv2d(3, 64, 3))
+last_element = nn.Sequential(nn.BatchNorm2d(3), nn.ReLU(), nn.Conv2d(3, 64, 3))
+# A Linear's bias is on the last axis; these norms normalize another axis.
+linear_instance_norm = nn.Sequential(nn.Linear(16, 16), nn.InstanceNorm1d(1))
+linear_other_width = nn.Sequential(nn.Linear(16, 16), nn.BatchNorm1d(5))
+linear_unknown_width = nn.Sequential(nn.Linear(16, width), nn.BatchNorm1d(other))
+linear_lazy_norm = nn.Sequential(nn.Linear(16, 16), nn.LazyBatchNorm1d())
+unknown_between = nn.Sequential(nn.Conv2d(3, 64, 3), make_layer(), nn.BatchNorm2d(64))
+starred_unknown = nn.Sequential(nn.Conv2d(3, 64, 3), *tail)
+dict_unknown = nn.Sequential(OrderedDict(pairs))
+conditional_norm = nn.Sequential(nn.Conv2d(3, 64, 3), nn.BatchNorm2d(64) if bn else nn.Identity())

@@ -1,0 +1,58 @@
+"""The inline-expectation corpus: flake8 over tests/cases must report exactly the `# expect:` lines."""
+
+from __future__ import annotations
+
+import re
+
+from flake8_run import CASES, flake8
+
+EXPECT = re.compile(r"#\s*expect:\s*(RB\d{3}(?:\s*,\s*RB\d{3})*)")
+PRODUCER_CALL = re.compile(
+    r"\b(?:nn\.|F\.|functional\.|torch\.)?(?:Lazy)?"
+    r"(?:Conv(?:Transpose)?[123]d|Linear|Bilinear|conv(?:_transpose)?[123]d|linear)\("
+    r"|\bC\(|\bconv(?:3x3|1x1|_any|_rebinds|_two_returns)\("
+)
+
+
+def expected() -> set[tuple[str, int, str]]:
+    found = set()
+    for path in sorted(CASES.glob("*.py")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            match = EXPECT.search(line)
+            if match:
+                for code in re.split(r"\s*,\s*", match.group(1)):
+                    found.add((path.name, number, code))
+    return found
+
+
+def reported() -> set[tuple[str, int, str]]:
+    result = flake8("--select", "RB", str(CASES))
+    assert result.returncode in (0, 1), result.stderr
+    assert not result.stderr, result.stderr
+    found = set()
+    for line in result.stdout.splitlines():
+        path, number, _col, message = line.split(":", 3)
+        found.add((path.rpartition("/")[2], int(number), message.split()[0]))
+    return found
+
+
+def test_corpus_findings_are_exactly_the_expected_ones() -> None:
+    want, got = expected(), reported()
+    assert not want - got, f"missed: {sorted(want - got)}"
+    assert not got - want, f"false alarms: {sorted(got - want)}"
+
+
+def test_corpus_has_at_least_as_many_negative_sites_as_positive() -> None:
+    positive = negative = 0
+    for path in CASES.glob("*.py"):
+        for line in path.read_text().splitlines():
+            if line.lstrip().startswith(("def ", "class ", "#")):
+                continue
+            sites = len(PRODUCER_CALL.findall(line))
+            if EXPECT.search(line):
+                positive += 1
+                negative += sites - 1
+            else:
+                negative += sites
+    assert positive >= 60
+    assert negative >= positive, (negative, positive)

@@ -1,0 +1,267 @@
+"""The knowledge tables against measured PyTorch outputs (runs when torch is importable).
+
+For each recipe, a biased layer, an optional step, and a norm are built twice
+from the same source text, differing only in the bias values.  The bias is
+cancelled exactly when the two outputs agree.  The analyser must report the
+same source text exactly when the measurement says the bias is cancelled.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from flake8_redundant_bias import knowledge
+from flake8_redundant_bias.analysis import analyse_source
+
+torch = pytest.importorskip("torch")
+nn = torch.nn
+F = torch.nn.functional
+
+CANCELLED = 1e-9  # float64: cancelled pairs differ by ~1e-15
+CHANGED = 1e-3  # non-cancelling pairs differ by 0.1 or more
+
+C = 4  # channels
+
+# Module steps between a Conv{d}d(4, 4, 3, padding=1) and a BatchNorm{d}d(4),
+# keyed by table name; {d} is the spatial rank.  The expected verdict is the
+# physics, written down once; the test measures it and checks the analyser.
+MODULE_STEPS: dict[str, list[tuple[str, int, bool]]] = {
+    "Identity": [("nn.Identity()", 2, True)],
+    "MaxPool1d": [("nn.MaxPool1d(2, padding=1)", 1, True)],
+    "MaxPool2d": [("nn.MaxPool2d(3, 2, padding=1)", 2, True)],
+    "MaxPool3d": [("nn.MaxPool3d(2)", 3, True)],
+    "AdaptiveMaxPool1d": [("nn.AdaptiveMaxPool1d(3)", 1, True)],
+    "AdaptiveMaxPool2d": [("nn.AdaptiveMaxPool2d(3)", 2, True)],
+    "AdaptiveMaxPool3d": [("nn.AdaptiveMaxPool3d(2)", 3, True)],
+    "AdaptiveAvgPool1d": [("nn.AdaptiveAvgPool1d(3)", 1, True)],
+    "AdaptiveAvgPool2d": [("nn.AdaptiveAvgPool2d(3)", 2, True)],
+    "AdaptiveAvgPool3d": [("nn.AdaptiveAvgPool3d(2)", 3, True)],
+    "FractionalMaxPool2d": [("nn.FractionalMaxPool2d(2, output_size=3)", 2, True)],
+    "FractionalMaxPool3d": [("nn.FractionalMaxPool3d(2, output_size=2)", 3, True)],
+    "ReflectionPad1d": [("nn.ReflectionPad1d(1)", 1, True)],
+    "ReflectionPad2d": [("nn.ReflectionPad2d(1)", 2, True)],
+    "ReflectionPad3d": [("nn.ReflectionPad3d(1)", 3, True)],
+    "ReplicationPad1d": [("nn.ReplicationPad1d(2)", 1, True)],
+    "ReplicationPad2d": [("nn.ReplicationPad2d(2)", 2, True)],
+    "ReplicationPad3d": [("nn.ReplicationPad3d(1)", 3, True)],
+    "CircularPad1d": [("nn.CircularPad1d(1)", 1, True)],
+    "CircularPad2d": [("nn.CircularPad2d(1)", 2, True)],
+    "CircularPad3d": [("nn.CircularPad3d(1)", 3, True)],
+    "AvgPool1d": [
+        ("nn.AvgPool1d(2)", 1, True),
+        ("nn.AvgPool1d(3, 1, 1)", 1, False),
+        ("nn.AvgPool1d(3, 1, 1, count_include_pad=False)", 1, True),
+    ],
+    "AvgPool2d": [
+        ("nn.AvgPool2d(2)", 2, True),
+        ("nn.AvgPool2d(3, 1, padding=1)", 2, False),
+        ("nn.AvgPool2d(3, 1, padding=1, count_include_pad=False)", 2, True),
+        ("nn.AvgPool2d(3, 2, 0, True)", 2, True),
+        ("nn.AvgPool2d(2, divisor_override=1)", 2, True),
+        ("nn.AvgPool2d(3, 1, 1, count_include_pad=False, divisor_override=1)", 2, False),
+    ],
+    "AvgPool3d": [("nn.AvgPool3d(2)", 3, True), ("nn.AvgPool3d(3, 1, 1)", 3, False)],
+    "Upsample": [
+        ("nn.Upsample(scale_factor=2)", 2, True),
+        ("nn.Upsample(scale_factor=2, mode='nearest-exact')", 2, True),
+        ("nn.Upsample(scale_factor=2, mode='bilinear')", 2, True),
+        ("nn.Upsample(scale_factor=2, mode='bilinear', align_corners=True)", 2, True),
+        ("nn.Upsample(scale_factor=2, mode='bicubic')", 2, True),
+        ("nn.Upsample(scale_factor=2, mode='linear')", 1, True),
+        ("nn.Upsample(scale_factor=2, mode='trilinear')", 3, True),
+        ("nn.Upsample(size=3, mode='area')", 2, True),
+    ],
+    "UpsamplingNearest2d": [("nn.UpsamplingNearest2d(scale_factor=2)", 2, True)],
+    "UpsamplingBilinear2d": [("nn.UpsamplingBilinear2d(scale_factor=2)", 2, True)],
+    "ChannelShuffle": [("nn.ChannelShuffle(2)", 2, True)],
+    "Dropout": [("nn.Dropout(0.0)", 2, True), ("nn.Dropout(0.5)", 2, False), ("nn.Dropout()", 2, False)],
+    "Dropout1d": [("nn.Dropout1d(0.0)", 1, True), ("nn.Dropout1d(0.5)", 1, False)],
+    "Dropout2d": [("nn.Dropout2d(0)", 2, True), ("nn.Dropout2d()", 2, False)],
+    "Dropout3d": [("nn.Dropout3d(0)", 3, True), ("nn.Dropout3d(0.3)", 3, False)],
+}
+
+# Steps that no table row names: each must measure as breaking and be silent.
+BREAKING_STEPS: list[tuple[str, int]] = [
+    ("nn.ReLU()", 2), ("nn.LeakyReLU(0.1)", 2), ("nn.GELU()", 2), ("nn.SiLU()", 2),
+    ("nn.Tanh()", 1), ("nn.Sigmoid()", 3), ("nn.ZeroPad2d(1)", 2), ("nn.ConstantPad1d(1, 0.0)", 1),
+    ("nn.ConvTranspose2d(4, 4, 2, stride=2, bias=False)", 2), ("nn.Conv2d(4, 4, 3, padding=1, bias=False)", 2),
+    ("nn.PixelShuffle(2)", 2), ("nn.LPPool2d(2, 2)", 2), ("nn.Softmax(dim=1)", 2),
+]
+
+# Norms after a Conv{d}d(4, 4, 3, padding=1).
+NORMS: dict[str, list[tuple[str, int, bool]]] = {
+    **{
+        f"{kind}{d}d": [(f"nn.{kind}{d}d({'' if 'Lazy' in kind else 4})", d, True)]
+        for kind in ("BatchNorm", "InstanceNorm", "LazyBatchNorm", "LazyInstanceNorm")
+        for d in (1, 2, 3)
+    },
+    "SyncBatchNorm": [],  # needs a process group on CPU; same kernel as BatchNorm in one process
+    "GroupNorm": [("nn.GroupNorm(4, 4)", 2, True), ("nn.GroupNorm(2, 4)", 2, False), ("nn.GroupNorm(1, 4)", 2, False)],
+}
+OTHER_NORMS: list[tuple[str, int]] = [("nn.LayerNorm([4, 6, 6])", 2), ("nn.GroupNorm(2, 4)", 2)]
+
+SPATIAL = {1: (6,), 2: (6, 6), 3: (4, 4, 4)}
+# Cancelled in truth, but the tables stay silent: a divisor override is safe
+# only without padding, and the tables do not model that.  Shorter than the
+# truth is allowed; longer never is.
+CONSERVATIVE = {"nn.AvgPool2d(2, divisor_override=1)", "F.avg_pool2d({}, 2, divisor_override=1)"}
+OK_WITHOUT_RECIPE = {"SyncBatchNorm"}
+
+
+def _measure(build: str, rank: int, producer: str = "conv", shape: tuple | None = None) -> float:
+    torch.manual_seed(0)
+    namespace = {"nn": nn, "F": F, "torch": torch}
+    model = eval(build, namespace).double()  # the recipe text, written in this file
+    x = torch.randn(shape or (8, C, *SPATIAL[rank]), dtype=torch.float64)
+    model.train()
+    torch.manual_seed(1)
+    first = model(x)
+    with torch.no_grad():
+        model[0].bias.add_(torch.randn_like(model[0].bias) * 3)
+    torch.manual_seed(1)  # the same dropout masks
+    second = model(x)
+    return (first - second).abs().max().item()
+
+
+def _verdict(build: str) -> bool:
+    findings = analyse_source(f"import torch.nn as nn\nmodel = {build}\n")
+    return any(f.message.startswith("RB101") for f in findings)
+
+
+def _chain(step: str | None, rank: int, norm: str | None = None) -> str:
+    middle = f"{step}, " if step else ""
+    return f"nn.Sequential(nn.Conv{rank}d(4, 4, 3, padding=1), {middle}{norm or f'nn.BatchNorm{rank}d(4)'})"
+
+
+def _assert_agrees(build: str, rank: int, cancelled: bool, conservative: bool = False) -> None:
+    difference = _measure(build, rank)
+    if cancelled:
+        assert difference < CANCELLED, f"{build}: measured {difference}, expected cancellation"
+    else:
+        assert difference > CHANGED, f"{build}: measured {difference}, expected a change"
+    expected = cancelled and not conservative
+    assert _verdict(build) is expected, f"{build}: the analysis disagrees with the measurement"
+
+
+@pytest.mark.parametrize(
+    "step, rank, cancelled",
+    [recipe for recipes in MODULE_STEPS.values() for recipe in recipes],
+)
+def test_transparent_steps(step: str, rank: int, cancelled: bool) -> None:
+    _assert_agrees(_chain(step, rank), rank, cancelled, conservative=step in CONSERVATIVE)
+
+
+@pytest.mark.parametrize("step, rank", BREAKING_STEPS)
+def test_breaking_steps(step: str, rank: int) -> None:
+    norm = "nn.BatchNorm2d(1)" if "PixelShuffle" in step else None
+    _assert_agrees(_chain(step, rank, norm), rank, cancelled=False)
+
+
+@pytest.mark.parametrize("norm, rank, cancelled", [r for recipes in NORMS.values() for r in recipes])
+def test_norms(norm: str, rank: int, cancelled: bool) -> None:
+    _assert_agrees(_chain(None, rank, norm), rank, cancelled)
+
+
+@pytest.mark.parametrize("norm, rank", OTHER_NORMS)
+def test_other_norms_do_not_cancel(norm: str, rank: int) -> None:
+    _assert_agrees(_chain(None, rank, norm), rank, cancelled=False)
+
+
+# Steps that change the channel count, with the norm sized to match.
+WHOLE_CHAINS: dict[str, list[tuple[str, int, bool]]] = {
+    "Flatten": [
+        ("nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.Flatten(), nn.BatchNorm1d(4 * 6 * 6))", 2, True),
+        ("nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.Flatten(2), nn.BatchNorm1d(4))", 2, True),
+    ],
+    "PixelUnshuffle": [("nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.PixelUnshuffle(2), nn.BatchNorm2d(16))", 2, True)],
+}
+
+
+@pytest.mark.parametrize("build, rank, cancelled", [r for recipes in WHOLE_CHAINS.values() for r in recipes])
+def test_channel_changing_steps(build: str, rank: int, cancelled: bool) -> None:
+    _assert_agrees(build, rank, cancelled)
+
+
+@pytest.mark.parametrize(
+    "build, shape, cancelled",
+    [
+        ("nn.Sequential(nn.Linear(8, 8), nn.BatchNorm1d(8))", (16, 8), True),
+        ("nn.Sequential(nn.Bilinear(8, 8, 8), nn.BatchNorm1d(8))", None, True),
+        ("nn.Sequential(nn.Linear(16, 16), nn.InstanceNorm1d(1))", (8, 1, 16), False),
+        ("nn.Sequential(nn.Linear(16, 16), nn.BatchNorm1d(5))", (8, 5, 16), False),
+    ],
+)
+def test_linear_bias_lies_on_the_last_axis(build: str, shape: tuple | None, cancelled: bool) -> None:
+    if "Bilinear" in build:
+        torch.manual_seed(0)
+        model = eval(build, {"nn": nn}).double().train()
+        a, b = torch.randn(16, 8, dtype=torch.float64), torch.randn(16, 8, dtype=torch.float64)
+        first = model[1](model[0](a, b))
+        with torch.no_grad():
+            model[0].bias.add_(3.0)
+        difference = (first - model[1](model[0](a, b))).abs().max().item()
+    else:
+        difference = _measure(build, 0, shape=shape)
+    assert (difference < CANCELLED) is cancelled and (difference > CHANGED) is not cancelled, difference
+    assert _verdict(build) is cancelled
+
+
+FUNCTIONAL_STEPS: dict[str, list[tuple[str, bool]]] = {
+    **{f"max_pool{d}d": [(f"F.max_pool{d}d({{}}, 2)", True)] for d in (1, 2, 3)},
+    **{f"adaptive_max_pool{d}d": [(f"F.adaptive_max_pool{d}d({{}}, 2)", True)] for d in (1, 2, 3)},
+    **{f"adaptive_avg_pool{d}d": [(f"F.adaptive_avg_pool{d}d({{}}, 2)", True)] for d in (1, 2, 3)},
+    "avg_pool1d": [("F.avg_pool1d({}, 2)", True), ("F.avg_pool1d({}, 3, 1, 1)", False)],
+    "avg_pool2d": [
+        ("F.avg_pool2d({}, 2)", True),
+        ("F.avg_pool2d({}, 3, 1, 1)", False),
+        ("F.avg_pool2d({}, 3, 1, 1, False, False)", True),
+        ("F.avg_pool2d({}, 2, divisor_override=1)", True),
+        ("F.avg_pool2d({}, 3, 1, 1, False, False, 1)", False),
+    ],
+    "avg_pool3d": [("F.avg_pool3d({}, 2)", True), ("F.avg_pool3d({}, 3, 1, 1)", False)],
+    "interpolate": [("F.interpolate({}, scale_factor=2)", True), ("F.interpolate({}, scale_factor=2, mode='bilinear')", True)],
+    "pad": [
+        ("F.pad({}, (1, 1, 1, 1))", False),
+        ("F.pad({}, (1, 1, 1, 1), mode='reflect')", True),
+        ("F.pad({}, (1, 1, 1, 1), 'replicate')", True),
+        ("F.pad({}, (1, 1, 1, 1), value=2.0)", False),
+    ],
+}
+RANK = {"1d": 1, "2d": 2, "3d": 3}
+
+
+def _functional_rank(name: str, expr: str) -> int:
+    for suffix, rank in RANK.items():
+        if name.endswith(suffix):
+            return rank
+    return 2
+
+
+@pytest.mark.parametrize(
+    "name, step, cancelled",
+    [(name, step, cancelled) for name, recipes in FUNCTIONAL_STEPS.items() for step, cancelled in recipes],
+)
+def test_functional_steps(name: str, step: str, cancelled: bool) -> None:
+    rank = _functional_rank(name, step)
+    conv = f"F.conv{rank}d(x, w, b, padding=1)"
+    body = f"F.batch_norm({step.format(conv)}, None, None, training=True)"
+    torch.manual_seed(0)
+    x = torch.randn(8, C, *SPATIAL[rank], dtype=torch.float64)
+    w = torch.randn(C, C, *([3] * rank), dtype=torch.float64)
+    outputs = [eval(body, {"F": F, "x": x, "w": w, "b": torch.randn(C, dtype=torch.float64) * s}) for s in (1, 5)]
+    difference = (outputs[0] - outputs[1]).abs().max().item()
+    assert (difference < CANCELLED) is cancelled and (difference > CHANGED) is not cancelled, difference
+    source = f"import torch.nn.functional as F\ndef f(x, w, b):\n    return {body}\n"
+    reported = any(f.message.startswith("RB102") for f in analyse_source(source))
+    assert reported is (cancelled and step not in CONSERVATIVE)
+
+
+def test_every_row_has_a_measurement() -> None:
+    measured = set(MODULE_STEPS) | set(NORMS) | set(WHOLE_CHAINS)
+    for name, spec in knowledge.TORCH_NN.items():
+        if isinstance(spec, (knowledge.Norm, knowledge.Transparent)):
+            assert name in measured or name in OK_WITHOUT_RECIPE, f"torch.nn.{name} has no physics recipe"
+    functional = set(FUNCTIONAL_STEPS) | {"batch_norm", "instance_norm"}
+    for name, spec in knowledge.TORCH_FUNCTIONAL.items():
+        if isinstance(spec, knowledge.Transparent):
+            assert name in functional, f"torch.nn.functional.{name} has no physics recipe"
