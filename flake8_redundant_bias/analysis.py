@@ -10,7 +10,10 @@ from .chains import chains
 from .config import Config
 from .layers import Resolver
 from .names import ImportMap
+from .optimizers import Optimizers
+from .params import Parameters
 from .rules import bias_before_norm
+from .rules.weight_decay import WeightDecay
 from .rules.finding import Finding
 from .scopes import Index
 
@@ -42,6 +45,8 @@ def _analyse(tree: ast.Module, config: Config) -> list[Finding]:
         return []
     resolver = Resolver(index, config.specs)
     findings = set(bias_before_norm.check(chains(index, resolver)))
+    decay = WeightDecay(index, Optimizers(index, config.specs), Parameters(index, resolver))
+    findings.update(decay.check())
     return sorted(findings)
 
 

@@ -66,7 +66,83 @@ def block(x, w, mean, var):
 """,
 )
 
-CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102)}
+RB201 = Code(
+    "RB201",
+    "an optimizer that applies weight decay to every parameter of a module, biases and norms included",
+    "{optimizer} applies weight_decay={decay} to the biases and normalization weights of {module}: "
+    "put them in a parameter group with weight_decay=0.0",
+    wrong="""\
+import torch
+
+
+def make_optimizer(model):
+    return torch.optim.AdamW(model.parameters(), lr=3e-4)
+""",
+    right="""\
+import torch
+
+
+def make_optimizer(model):
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    return torch.optim.AdamW(
+        [{"params": decay}, {"params": no_decay, "weight_decay": 0.0}], lr=3e-4
+    )
+""",
+)
+RB202 = Code(
+    "RB202",
+    "a parameter group that decays every parameter of a module, in a list with no group exempting biases and norms",
+    "parameter group with weight_decay={decay} takes every parameter of {module}, biases and normalization "
+    "weights included: give those a group with weight_decay=0.0",
+    wrong="""\
+import torch
+
+
+def make_optimizer(model):
+    return torch.optim.AdamW([
+        {"params": model.backbone.parameters(), "lr": 1e-4},
+        {"params": model.head.parameters(), "lr": 1e-3},
+    ], weight_decay=0.05)
+""",
+    right="""\
+import torch
+
+
+def groups(module, lr):
+    decay = [p for p in module.parameters() if p.ndim >= 2]
+    no_decay = [p for p in module.parameters() if p.ndim < 2]
+    return [{"params": decay, "lr": lr}, {"params": no_decay, "lr": lr, "weight_decay": 0.0}]
+
+
+def make_optimizer(model):
+    return torch.optim.AdamW(groups(model.backbone, 1e-4) + groups(model.head, 1e-3), weight_decay=0.05)
+""",
+)
+RB205 = Code(
+    "RB205",
+    "a hand-written L1/L2 penalty summed over every parameter of a module, biases and norms included",
+    "penalty over every parameter of {module} shrinks its biases and normalization weights: "
+    "sum it over weight matrices only (p.dim() >= 2)",
+    wrong="""\
+import torch
+
+
+def loss_fn(model, criterion, x, y):
+    penalty = sum(p.pow(2).sum() for p in model.parameters())
+    return criterion(model(x), y) + 1e-4 * penalty
+""",
+    right="""\
+import torch
+
+
+def loss_fn(model, criterion, x, y):
+    penalty = sum(p.pow(2).sum() for p in model.parameters() if p.dim() >= 2)
+    return criterion(model(x), y) + 1e-4 * penalty
+""",
+)
+
+CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102, RB201, RB202, RB205)}
 
 
 def cost(parameters: int | None) -> str:

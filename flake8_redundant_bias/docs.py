@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .codes import CATALOGUE
+from .knowledge import SPECS, Optimizer
 
 SECTION = re.compile(r"(<!-- generated:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end:(?P=name) -->)", re.S)
 
@@ -38,7 +39,26 @@ def render_rules() -> str:
     return "\n".join(parts) + "\n"
 
 
-RENDERERS: dict[str, Callable[[], str]] = {"rules": render_rules}
+def render_optimizers() -> str:
+    parts = [
+        "| optimizer | weight decay argument (position) | default | without an explicit value |",
+        "|---|---|---|---|",
+    ]
+    for name, spec in SPECS.items():
+        if not isinstance(spec, Optimizer):
+            continue
+        decay = spec.decay
+        if spec.matrices_only:
+            verdict = "never reported: it accepts matrices only, never a bias"
+        elif decay.default:
+            verdict = "**decays** (RB201/RB202)"
+        else:
+            verdict = "no decay"
+        parts.append(f"| `{name}` | `{decay.keyword}` ({decay.position}) | `{decay.default!r}` | {verdict} |")
+    return "\n".join(parts) + "\n"
+
+
+RENDERERS: dict[str, Callable[[], str]] = {"rules": render_rules, "optimizers": render_optimizers}
 
 
 def render(readme: str) -> str:

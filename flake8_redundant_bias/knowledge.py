@@ -109,7 +109,25 @@ class Container:
     """A module that runs the modules it is given in order."""
 
 
-Spec = Union[Producer, Norm, Transparent, Wrapper, Container]
+@dataclass(frozen=True)
+class Optimizer:
+    """An optimizer class: where it takes its parameters and its weight decay.
+
+    ``matrices_only`` marks optimizers that reject any parameter that is not
+    a matrix (``torch.optim.Muon``): they can never be handed a bias.
+    """
+
+    decay: Arg
+    params: Arg = Arg("params", 0)
+    matrices_only: bool = False
+
+
+Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer]
+
+
+def _prefixed(prefix: str, rows: dict[str, Spec]) -> dict[str, Spec]:
+    return {f"{prefix}.{name}": spec for name, spec in rows.items()}
+
 
 ZERO = frozenset({0, (0,), (0, 0), (0, 0, 0)})
 LOSSLESS_RESAMPLING = frozenset(
@@ -208,8 +226,100 @@ WEIGHT_WRAPPERS: dict[str, Spec] = {
 }
 
 
-def _prefixed(prefix: str, rows: dict[str, Spec]) -> dict[str, Spec]:
-    return {f"{prefix}.{name}": spec for name, spec in rows.items()}
+# ---------------------------------------------------------------- optimizers
+# (weight-decay position counting ``params`` as 0, default).  The torch rows are
+# checked against inspect.signature by tests/test_knowledge.py; the others were
+# read from the named release's source.
+
+TORCH_OPTIM: dict[str, Spec] = {
+    "ASGD": Optimizer(Arg("weight_decay", 5, 0)),
+    "Adadelta": Optimizer(Arg("weight_decay", 4, 0)),
+    "Adafactor": Optimizer(Arg("weight_decay", 5, 0.0)),
+    "Adagrad": Optimizer(Arg("weight_decay", 3, 0)),
+    "Adam": Optimizer(Arg("weight_decay", 4, 0)),  # coupled L2: decays whatever it is given
+    "AdamW": Optimizer(Arg("weight_decay", 4, 0.01)),
+    "Adamax": Optimizer(Arg("weight_decay", 4, 0)),
+    "Muon": Optimizer(Arg("weight_decay", 2, 0.1), matrices_only=True),
+    "NAdam": Optimizer(Arg("weight_decay", 4, 0)),
+    "RAdam": Optimizer(Arg("weight_decay", 4, 0)),
+    "RMSprop": Optimizer(Arg("weight_decay", 4, 0)),
+    "SGD": Optimizer(Arg("weight_decay", 4, 0)),
+}
+
+
+def _optimizers(rows: str) -> dict[str, Spec]:
+    """``"Name@position=default ..."`` rows, all with the keyword ``weight_decay``."""
+    table: dict[str, Spec] = {}
+    for row in rows.split():
+        name, _, rest = row.partition("@")
+        position, _, default = rest.partition("=")
+        table[name] = Optimizer(Arg("weight_decay", int(position), float(default)))
+    return table
+
+
+THIRD_PARTY_OPTIMIZERS: dict[str, Spec] = {
+    # bitsandbytes 0.50.2, bitsandbytes/optim/*.py
+    **_prefixed("bitsandbytes.optim", _optimizers(
+        "AdamW@4=0.01 AdamW8bit@4=0.01 AdamW32bit@4=0.01 PagedAdamW@4=0.01 PagedAdamW8bit@4=0.01 PagedAdamW32bit@4=0.01 "
+        "Adam@4=0 Adam8bit@4=0 Adam32bit@4=0 PagedAdam@4=0 PagedAdam8bit@4=0 PagedAdam32bit@4=0 "
+        "AdEMAMix@7=0.01 AdEMAMix8bit@7=0.01 AdEMAMix32bit@7=0.01 PagedAdEMAMix@7=0.01 PagedAdEMAMix8bit@7=0.01 PagedAdEMAMix32bit@7=0.01 "
+        "Adagrad@3=0 Adagrad8bit@3=0 Adagrad32bit@3=0 LAMB@5=0 LAMB8bit@5=0 LAMB32bit@5=0 LARS@4=0 LARS8bit@4=0 LARS32bit@4=0 "
+        "Lion@3=0 Lion8bit@3=0 Lion32bit@3=0 PagedLion@3=0 PagedLion8bit@3=0 PagedLion32bit@3=0 "
+        "RMSprop@4=0 RMSprop8bit@4=0 RMSprop32bit@4=0 SGD@4=0 SGD8bit@4=0 SGD32bit@4=0"
+    )),
+    # NVIDIA apex master, apex/optimizers/fused_adam.py and fused_lamb.py
+    **_prefixed("apex.optimizers", _optimizers("FusedAdam@6=0 FusedLAMB@5=0.01")),
+    # timm 1.0.31, timm/optim/*.py; timm.optim also re-exports torch.optim classes
+    **_prefixed("timm.optim", _optimizers(
+        "AdaBelief@4=0 Adafactor@7=0 AdafactorBigVision@9=0 Adahessian@4=0 AdamP@4=0 AdamWLegacy@4=0.01 Adan@4=0 "
+        "Adopt@5=0 Kron@3=0 Lamb@5=0.01 LaProp@4=0 Lars@4=0 Lion@3=0 MADGRAD@3=0 Mars@4=0 Muon@2=0 NAdamLegacy@4=0 "
+        "NAdamW@4=0.01 NvNovoGrad@4=0 RAdamLegacy@4=0 RMSpropTF@4=0 SGDP@4=0 SGDW@4=0"
+    )),
+    **_prefixed("timm.optim", {name: TORCH_OPTIM[name] for name in ("Adadelta", "Adagrad", "Adamax", "Adam", "AdamW", "RMSprop", "SGD", "NAdam", "RAdam")}),
+    # transformers 4.40.0 (AdamW, removed in 5.x) and 5.23.0 (Adafactor), transformers/optimization.py
+    **_prefixed("transformers", _optimizers("AdamW@4=0 Adafactor@6=0")),
+    **_prefixed("transformers.optimization", _optimizers("AdamW@4=0 Adafactor@6=0")),
+    # lion-pytorch 0.2.5, lion_pytorch/lion_pytorch.py
+    "lion_pytorch.Lion": Optimizer(Arg("weight_decay", 3, 0.0)),
+}
+
+# What the weight-decay rules know about parameters and modules.
+ALL_PARAMETERS = frozenset({"parameters", "named_parameters"})  # methods yielding every parameter of a module
+# A call on a module that turns training off for its parameters: (method, argument, the value that freezes).
+FREEZE_METHODS = {"requires_grad_": (Arg("requires_grad", 0, True), False)}
+# Calls whose result trains only added parameters without biases or norms
+# (LoRA adapters over a frozen base), or holds none at all.
+BIAS_FREE_BUILDERS = frozenset({
+    "peft.get_peft_model", "peft.PeftModel.from_pretrained", "peft.prepare_model_for_kbit_training",
+    "diffusers.loaders.AttnProcsLayers",
+    "torch.nn.Embedding", "torch.nn.EmbeddingBag", "torch.nn.Embedding.from_pretrained",
+    "torch.nn.ParameterList", "torch.nn.ParameterDict",
+})
+# Methods returning a sub-module with no bias or norm: model.get_input_embeddings().
+BIAS_FREE_ACCESSORS = frozenset({"get_input_embeddings", "get_output_embeddings"})
+# Methods that return the module they are called on: model.to(device).
+SELF_RETURNING_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "bfloat16", "train", "eval", "to_empty"})
+# torch.nn modules that hold no parameter at all.
+PARAMETERLESS_MODULES = frozenset(
+    f"torch.nn.{name}" for name in (
+        "ReLU ReLU6 LeakyReLU GELU SiLU Mish ELU SELU CELU Sigmoid Tanh Hardtanh Hardswish Hardsigmoid Softplus "
+        "Softsign Tanhshrink Softmax LogSoftmax Softmax2d Threshold GLU Dropout Dropout1d Dropout2d Dropout3d "
+        "AlphaDropout Identity Flatten Unflatten Upsample PixelShuffle PixelUnshuffle MaxPool1d MaxPool2d MaxPool3d "
+        "AvgPool1d AvgPool2d AvgPool3d AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d AdaptiveMaxPool1d "
+        "AdaptiveMaxPool2d AdaptiveMaxPool3d ZeroPad2d ConstantPad1d ConstantPad2d ReflectionPad2d ReplicationPad2d "
+        "CrossEntropyLoss NLLLoss MSELoss L1Loss BCELoss BCEWithLogitsLoss SmoothL1Loss"
+    ).split()
+)
+# torch functions creating a tensor whose shape is given by their positional arguments (or size=).
+TENSOR_FACTORIES = frozenset(
+    f"torch.{name}" for name in ("empty", "zeros", "ones", "randn", "rand", "Tensor", "FloatTensor", "full")
+)
+# Module classes whose parameters are declared explicitly (nn.Parameter).
+PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
+MODULE_BASES = frozenset({"torch.nn.Module"})
+# A hand-written penalty on a parameter p: p.pow(2), p.norm(), torch.norm(p), p ** 2, ...
+PENALTY_METHODS = frozenset({"pow", "norm", "square", "abs"})
+PENALTY_FUNCTIONS = frozenset({"torch.norm", "torch.square", "torch.abs", "torch.linalg.norm", "torch.linalg.vector_norm"})
 
 
 SPECS: dict[str, Spec] = {
@@ -217,6 +327,8 @@ SPECS: dict[str, Spec] = {
     **_prefixed("torch.nn.functional", TORCH_FUNCTIONAL),
     **_prefixed("torch", TORCH_TOP),
     **WEIGHT_WRAPPERS,
+    **_prefixed("torch.optim", TORCH_OPTIM),
+    **THIRD_PARTY_OPTIMIZERS,
 }
 
 # Qualified names spelled through a framework's internal module layout, mapped
@@ -225,10 +337,11 @@ INTERNAL_PREFIXES: tuple[tuple[str, str], ...] = (
     ("torch.nn.modules.", "torch.nn."),
 )
 
-# Modules whose import marks a file as worth analysing at all.
-FRAMEWORK_ROOTS = frozenset({"torch"})
-# Standard-library modules whose names the tables also use.
-SUPPORT_ROOTS = frozenset({"collections", "typing"})
+# Modules whose import marks a file as worth analysing at all: every package a
+# table row names.
+FRAMEWORK_ROOTS = frozenset({"torch"} | {name.partition(".")[0] for name in SPECS})
+# Other modules whose names the tables use, which alone do not make a file worth analysing.
+SUPPORT_ROOTS = frozenset({"collections", "typing", "itertools", "peft", "diffusers"})
 
 # Qualified names that build an ordered mapping of layers for a container.
 ORDERED_DICTS = frozenset({"collections.OrderedDict", "typing.OrderedDict"})

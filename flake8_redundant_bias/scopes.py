@@ -81,6 +81,8 @@ class Index:
         self.attribute_stores: list[tuple[ast.Attribute, ast.AST, Scope]] = []
         self.attribute_loads: list[tuple[ast.Attribute, Scope]] = []
         self.functions: dict[str, ast.FunctionDef] = {}  # module level, for helpers
+        self.loops: list[tuple[ast.For, Scope]] = []
+        self.comprehensions: list[tuple[ast.GeneratorExp | ast.ListComp, Scope]] = []
         self._order = 0
         self._stats: dict[tuple[Scope, str], tuple[list[Event], int]] = {}
         self.module = Scope(tree, None)
@@ -115,6 +117,10 @@ class Index:
             return
         if isinstance(node, ast.Call):
             self.calls.append((node, scope))
+        elif isinstance(node, ast.For):
+            self.loops.append((node, scope))
+        elif isinstance(node, (ast.GeneratorExp, ast.ListComp)):
+            self.comprehensions.append((node, scope))
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             if isinstance(node.ctx, ast.Store):
                 self.attribute_stores.append((node, self.parents.get(node), scope))

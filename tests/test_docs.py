@@ -22,7 +22,7 @@ def test_generated_sections_are_current() -> None:
 
 @pytest.mark.parametrize("code", CATALOGUE.values(), ids=CATALOGUE.keys())
 def test_rule_examples_behave_as_documented(code) -> None:
-    assert [f.message.split()[0] for f in analyse_source(code.wrong)] == [code.code]
+    assert {f.message.split()[0] for f in analyse_source(code.wrong)} == {code.code}
     assert analyse_source(code.right) == []
 
 
@@ -31,4 +31,5 @@ def test_quick_start_output_is_what_flake8_prints() -> None:
     assert shown, "the README's quick start lost its output block"
     result = flake8("--select", "RB", "examples/", cwd=ROOT)
     assert result.stdout == shown.group(1)
-    assert result.stdout.count("RB101") == 4
+    codes = [line.split(": ", 1)[1].split()[0] for line in result.stdout.splitlines()]
+    assert codes == ["RB101"] * 4 + ["RB201", "RB205"]

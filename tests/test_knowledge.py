@@ -1,4 +1,4 @@
-"""The torch.nn rows against the real signatures (when torch is importable)."""
+"""The torch rows (layers and optimizers) against the real signatures (when torch is importable)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ def _arg_specs(spec: knowledge.Spec) -> list[knowledge.Arg]:
     found: list[knowledge.Arg] = []
     if isinstance(spec, knowledge.Producer):
         found += [spec.bias] + ([spec.size] if spec.size else [])
+    if isinstance(spec, knowledge.Optimizer):
+        found += [spec.params, spec.decay]
     if isinstance(spec, knowledge.Norm) and spec.features:
         found.append(spec.features)
     pending = [getattr(spec, "when", None)]
@@ -39,7 +41,11 @@ def _signature(qualified: str) -> inspect.Signature | None:
 
 
 # Rows whose callable has a Python signature; C builtins such as F.conv2d have none.
-ROWS = [(name, spec) for name, spec in knowledge.SPECS.items() if _arg_specs(spec) and _signature(name) is not None]
+# Other packages' rows were read from their source (see knowledge.py).
+ROWS = [
+    (name, spec) for name, spec in knowledge.SPECS.items()
+    if name.startswith("torch.") and _arg_specs(spec) and _signature(name) is not None
+]
 
 
 @pytest.mark.parametrize("qualified, spec", ROWS, ids=[name for name, _ in ROWS])
@@ -64,3 +70,21 @@ def test_every_table_name_exists_in_torch() -> None:
         if qualified.startswith("torch"):
             module_name, _, name = qualified.rpartition(".")
             assert hasattr(__import__(module_name, fromlist=[name]), name), qualified
+
+
+def test_every_torch_optimizer_with_weight_decay_has_a_row() -> None:
+    optim = torch.optim
+    for name in dir(optim):
+        cls = getattr(optim, name)
+        if inspect.isclass(cls) and issubclass(cls, optim.Optimizer) and cls is not optim.Optimizer:
+            has_decay = "weight_decay" in inspect.signature(cls).parameters
+            row = knowledge.SPECS.get(f"torch.optim.{name}")
+            assert isinstance(row, knowledge.Optimizer) is has_decay, f"torch.optim.{name}"
+
+
+def test_muon_refuses_anything_but_matrices() -> None:
+    """Why its row is never reported: it cannot be handed a bias."""
+    bias = torch.nn.Parameter(torch.zeros(3))
+    bias.grad = torch.ones(3)
+    with pytest.raises(ValueError):
+        torch.optim.Muon([bias]).step()

@@ -1,0 +1,361 @@
+"""Which expressions hand an optimizer every parameter of a module.
+
+``m.parameters()``, ``m.named_parameters()``, those filtered only on
+``requires_grad`` (``filter(lambda p: p.requires_grad, ...)``, a comprehension
+with that test), wrapped in ``list``/``tuple``/``itertools.chain``, joined with
+``+``, or held in a variable bound once.  Any other test (a name, a shape)
+means the code chose what to decay: not "every parameter".
+
+A module counts only when it may hold a bias or a norm: not when it is known
+to be bias-free (an embedding, a class of the same file with only
+``nn.Parameter`` weights and ``bias=False`` layers) or frozen in the same
+scope before adapters are trained (``unet.requires_grad_(False)``).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any
+
+from .callargs import CallArgs, value
+from .knowledge import (
+    ALL_PARAMETERS, BIAS_FREE_ACCESSORS, BIAS_FREE_BUILDERS, FREEZE_METHODS, MODULE_BASES, PARAMETER_CLASSES,
+    PARAMETERLESS_MODULES, SELF_RETURNING_METHODS, TENSOR_FACTORIES, Producer,
+)
+from .layers import Resolver, bias_state
+from .scopes import Index, Scope
+from .values import assigned_value
+
+DEPTH = 8  # variables and wrappers followed this deep
+
+
+class _Same:
+    """The verdict of a variable on itself, ignored among its other bindings."""
+
+
+SAME: Any = _Same()
+
+CHAINS = frozenset({"itertools.chain"})
+COPIES = frozenset({"list", "tuple", "iter"})
+
+
+@dataclass(frozen=True)
+class Whole:
+    """Every parameter of the module ``receiver`` (an expression such as ``model``)."""
+
+    receiver: ast.expr
+    named: bool = False  # from named_parameters(): (name, parameter) pairs
+
+    @property
+    def display(self) -> str:
+        try:
+            return ast.unparse(self.receiver)
+        except (ValueError, RecursionError):  # pragma: no cover - odd trees
+            return "the module"
+
+
+class Parameters:
+    def __init__(self, index: Index, resolver: Resolver) -> None:
+        self.index = index
+        self.resolver = resolver
+        self._visiting: set[tuple[Scope, str]] = set()
+        self._class_verdicts: dict[ast.ClassDef, bool | None] = {}
+        self._class_stores: dict[ast.ClassDef, dict[str, list[tuple[ast.expr | None, Scope, bool]]]] = {}
+        self._classes: dict[str, ast.ClassDef] | None = None
+
+    # ------------------------------------------------------------ every parameter
+
+    def every(self, expr: ast.expr, scope: Scope, depth: int = 0) -> list[Whole] | None:
+        """The modules whose every parameter ``expr`` yields, or None."""
+        if depth > DEPTH:
+            return None
+        if isinstance(expr, ast.Call):
+            return self._every_call(expr, scope, depth)
+        if isinstance(expr, (ast.GeneratorExp, ast.ListComp)):
+            return self._every_comprehension(expr, scope, depth)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            left, right = self.every(expr.left, scope, depth + 1), self.every(expr.right, scope, depth + 1)
+            return left + right if left is not None and right is not None else None
+        if isinstance(expr, ast.Name):
+            bound = assigned_value(self.index, expr.id, scope)
+            return self.every(bound, scope, depth + 1) if bound is not None else None
+        return None
+
+    def _every_call(self, call: ast.Call, scope: Scope, depth: int) -> list[Whole] | None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in ALL_PARAMETERS:
+            if call.args or any(k.arg != "recurse" or literal_true(k.value) is not True for k in call.keywords):
+                return None
+            return [Whole(func.value, named=func.attr == "named_parameters")]
+        if isinstance(func, ast.Name) and not self._rebound(func.id):
+            if func.id in COPIES and len(call.args) == 1 and not call.keywords:
+                return self.every(call.args[0], scope, depth + 1)
+            if func.id == "filter" and len(call.args) == 2 and not call.keywords:
+                test = call.args[0]
+                if isinstance(test, ast.Lambda) and _only_requires_grad(test):
+                    return self.every(call.args[1], scope, depth + 1)
+                return None
+        if self.index.imports.resolve(func) in CHAINS and call.args and not call.keywords:
+            parts = [self.every(arg, scope, depth + 1) for arg in call.args]
+            if any(part is None for part in parts):
+                return None
+            return [whole for part in parts for whole in part]  # type: ignore[union-attr]
+        return None
+
+    def _every_comprehension(self, comp: ast.GeneratorExp | ast.ListComp, scope: Scope, depth: int) -> list[Whole] | None:
+        if len(comp.generators) != 1 or not isinstance(comp.elt, ast.Name):
+            return None
+        generator = comp.generators[0]
+        inner = self.every(generator.iter, scope, depth + 1)
+        if inner is None:
+            return None
+        target = generator.target
+        if isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(w.named for w in inner):
+            target = target.elts[1]  # for name, p in m.named_parameters(): the name is never tested below
+        if not isinstance(target, ast.Name) or target.id != comp.elt.id:
+            return None
+        if not all(_is_requires_grad(test, target.id) for test in generator.ifs):
+            return None
+        return [Whole(w.receiver) for w in inner]
+
+    def _rebound(self, name: str) -> bool:
+        return bool(self.index.bindings(self.index.module, name)[0])
+
+    # ------------------------------------------------------------ the module
+    #
+    # A verdict on a module is True (it holds a bias or a norm, or is presumed
+    # to: any network built elsewhere), False (provably none, or frozen), or
+    # None (it depends on configuration: ``bias=use_bias``, ``if use_bias:
+    # self.bias = ...``).  Only True is reported.
+
+    def may_hold_bias(self, whole: Whole, at: ast.AST, scope: Scope) -> bool:
+        if self._frozen_before(whole.receiver, at, scope):
+            return False
+        return self._module(whole.receiver, scope, 0) is True
+
+    def _module(self, expr: ast.expr | None, scope: Scope, depth: int) -> bool | None:
+        if expr is None or depth > DEPTH:
+            return None
+        if isinstance(expr, ast.Call):
+            return self._built(expr, scope, depth)
+        if isinstance(expr, ast.Name):
+            if expr.id in ("self", "cls"):
+                owner = _enclosing_class(scope)
+                return True if owner is None else self._class(owner)
+            return self._variable(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._attribute(expr, scope, depth)
+        return True
+
+    def _variable(self, name: str, scope: Scope, depth: int) -> bool | None:
+        home = _home(self.index, name, scope)
+        key = (home, name)
+        if key in self._visiting:
+            return SAME  # model = model.to(device): the same module as the other bindings
+        stores, _ = self.index.bindings(home, name)
+        self._visiting.add(key)
+        try:
+            verdicts = []
+            for event in stores:
+                parent = self.index.parents.get(event.node)
+                bound = parent.value if isinstance(parent, (ast.Assign, ast.AnnAssign)) else None
+                verdicts.append(self._module(bound, home, depth + 1) if bound is not None else True)
+        finally:
+            self._visiting.discard(key)
+        verdicts = [v for v in verdicts if v is not SAME]
+        # A LoRA wrapper or an embedding bound anywhere in the scope is enough for
+        # silence: the analysis does not tell which binding reaches the optimizer.
+        return _combine(verdicts, any_false=False)
+
+    def _attribute(self, receiver: ast.Attribute, scope: Scope, depth: int) -> bool | None:
+        """``self.x``: the verdict on every value ``self.x`` is given in the class."""
+        owner = _enclosing_class(scope)
+        if owner is None or not (isinstance(receiver.value, ast.Name) and receiver.value.id == "self"):
+            return True
+        stored = self._stores(owner).get(receiver.attr)
+        if not stored:
+            return True
+        return _combine([self._module(v, s, depth + 1) for v, s, _ in stored], any_false=False)
+
+    def _built(self, call: ast.Call, scope: Scope, depth: int = 0) -> bool | None:
+        """The verdict on the module a call returns; a call not understood is presumed a network."""
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            if func.attr in BIAS_FREE_ACCESSORS:
+                return False
+            if func.attr in SELF_RETURNING_METHODS:
+                return self._module(func.value, scope, depth + 1)
+        name = self.index.imports.resolve(func)
+        if name in BIAS_FREE_BUILDERS or name in PARAMETERLESS_MODULES:
+            return False
+        layer = self.resolver.construction(call)
+        if layer is not None and isinstance(layer.spec, Producer):
+            return bias_state(layer)
+        if isinstance(func, ast.Name):
+            owner = self._classes_by_name().get(func.id)
+            if owner is not None:
+                return self._class(owner)
+        return True
+
+    def _classes_by_name(self) -> dict[str, ast.ClassDef]:
+        if self._classes is None:
+            body = getattr(self.index.module.node, "body", [])
+            self._classes = {node.name: node for node in body if isinstance(node, ast.ClassDef)}
+        return self._classes
+
+    def _frozen_before(self, receiver: ast.expr, at: ast.AST, scope: Scope) -> bool:
+        """``receiver.requires_grad_(False)`` earlier in the same function (or module)."""
+        key = ast.dump(receiver)
+        for call, call_scope in self.index.calls:
+            if call_scope is not scope or getattr(call, "lineno", 0) > getattr(at, "lineno", 0):
+                continue
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr in FREEZE_METHODS and ast.dump(func.value) == key:
+                arg, freezing = FREEZE_METHODS[func.attr]
+                if value(CallArgs.of(call), arg) == freezing:
+                    return True
+        return False
+
+    def _class(self, node: ast.ClassDef) -> bool | None:
+        if node not in self._class_verdicts:
+            self._class_verdicts[node] = True  # a class that holds itself: presumed a network
+            self._class_verdicts[node] = self._class_verdict(node)
+        return self._class_verdicts[node]
+
+    def _class_verdict(self, node: ast.ClassDef) -> bool | None:
+        """A direct nn.Module subclass is judged by its attributes; any other class is presumed a network."""
+        if len(node.bases) != 1 or self.index.imports.resolve(node.bases[0]) not in MODULE_BASES:
+            return True
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call) and isinstance(inner.func, (ast.Attribute, ast.Name)):
+                called = inner.func.attr if isinstance(inner.func, ast.Attribute) else inner.func.id
+                if called in ("add_module", "register_module", "register_parameter", "setattr"):
+                    return True
+        per_attribute = []
+        for stored in self._stores(node).values():
+            verdicts = [
+                None if verdict is True and conditional else verdict
+                for verdict, conditional in ((self._value(v, s), c) for v, s, c in stored)
+            ]
+            per_attribute.append(_combine(verdicts, any_false=None))
+        return True if True in per_attribute else (None if None in per_attribute else False)
+
+    def _stores(self, owner: ast.ClassDef) -> dict[str, list[tuple[ast.expr | None, Scope, bool]]]:
+        """attribute -> (value, scope, assigned under an ``if``) for every ``self.x = ...`` in the class."""
+        if owner not in self._class_stores:
+            found: dict[str, list[tuple[ast.expr | None, Scope, bool]]] = {}
+            for target, parent, scope in self.index.attribute_stores:
+                if _enclosing_class(scope) is owner:
+                    single = isinstance(parent, (ast.Assign, ast.AnnAssign))
+                    conditional = self._under_if(parent, scope)
+                    found.setdefault(target.attr, []).append((parent.value if single else None, scope, conditional))
+            self._class_stores[owner] = found
+        return self._class_stores[owner]
+
+    def _under_if(self, node: ast.AST | None, scope: Scope) -> bool:
+        while node is not None and node is not scope.node:
+            node = self.index.parents.get(node)
+            if isinstance(node, (ast.If, ast.IfExp, ast.Try)):
+                return True
+        return False
+
+    def _value(self, expr: ast.expr | None, scope: Scope) -> bool | None:
+        """The verdict on one value stored as an attribute."""
+        if expr is None:
+            return True
+        if _plain_value(expr, scope):
+            return False
+        if isinstance(expr, ast.Call):
+            if self.index.imports.resolve(expr.func) in PARAMETER_CLASSES:
+                return not (expr.args and self._matrix(expr.args[0]))
+            return self._built(expr, scope)
+        return True  # a module passed in, or anything else: presumed to hold one
+
+    def _matrix(self, expr: ast.expr) -> bool:
+        """A tensor built with at least two dimensions: torch.randn(d, r), torch.empty(size=(a, b)) * 0.02."""
+        if isinstance(expr, ast.BinOp):
+            return self._matrix(expr.left) or self._matrix(expr.right)
+        if not isinstance(expr, ast.Call) or self.index.imports.resolve(expr.func) not in TENSOR_FACTORIES:
+            return False
+        size = next((k.value for k in expr.keywords if k.arg == "size"), None)
+        if size is None and len(expr.args) == 1:
+            size = expr.args[0]
+        if isinstance(size, (ast.Tuple, ast.List)):
+            return len(size.elts) >= 2 and not any(isinstance(e, ast.Starred) for e in size.elts)
+        return size is None and len(expr.args) >= 2 and not any(isinstance(a, ast.Starred) for a in expr.args)
+
+
+def _combine(verdicts: list[bool | None], any_false: bool | None) -> bool | None:
+    """Several possible values of one thing: all True is True, all False is False.
+
+    Mixed True and False gives ``any_false``: None where either may hold (an
+    attribute set in two branches), False where one bias-free binding is
+    reason enough for silence.
+    """
+    if not verdicts or all(v is True for v in verdicts):
+        return True
+    if all(v is False for v in verdicts):
+        return False
+    if None in verdicts:
+        return None
+    return any_false
+
+
+def literal_true(expr: ast.expr) -> bool | None:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, bool) else None
+
+
+def _only_requires_grad(test: ast.Lambda) -> bool:
+    params = test.args.args
+    return len(params) == 1 and not test.args.vararg and _is_requires_grad(test.body, params[0].arg)
+
+
+def _is_requires_grad(test: ast.expr, name: str) -> bool:
+    return (
+        isinstance(test, ast.Attribute) and test.attr == "requires_grad"
+        and isinstance(test.value, ast.Name) and test.value.id == name
+    )
+
+
+def _enclosing_class(scope: Scope) -> ast.ClassDef | None:
+    node = scope.parent.node if scope.parent is not None else None
+    return node if isinstance(node, ast.ClassDef) and scope.is_function else None
+
+
+def _home(index: Index, name: str, scope: Scope) -> Scope:
+    for candidate in (scope, *scope.enclosing()):
+        if index.bindings(candidate, name)[0]:
+            return candidate
+    return scope
+
+
+def _plain_value(expr: ast.expr, scope: Scope) -> bool:
+    """A number, flag or string computed from literals and plain parameters: never a module."""
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.Name):
+        return _plain_parameter(expr.id, scope)
+    if isinstance(expr, ast.BinOp):
+        return _plain_value(expr.left, scope) and _plain_value(expr.right, scope)
+    if isinstance(expr, ast.UnaryOp):
+        return _plain_value(expr.operand, scope)
+    if isinstance(expr, ast.Attribute):  # self.n_hidden: an attribute checked where it is stored
+        return isinstance(expr.value, ast.Name) and expr.value.id == "self"
+    return False
+
+
+def _plain_parameter(name: str, scope: Scope) -> bool:
+    """A method parameter annotated as a plain number, flag or string: never a module."""
+    method = scope.node
+    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    args = method.args
+    defaults = dict(zip([a.arg for a in args.args[len(args.args) - len(args.defaults):]], args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
+    for arg in args.args + args.kwonlyargs:
+        if arg.arg == name:
+            annotated = isinstance(arg.annotation, ast.Name) and arg.annotation.id in ("int", "float", "bool", "str")
+            default = defaults.get(name)
+            return annotated or (isinstance(default, ast.Constant) and default.value is not None)
+    return False

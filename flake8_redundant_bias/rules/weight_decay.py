@@ -1,0 +1,236 @@
+"""RB201/RB202/RB205: weight decay or a penalty that shrinks biases and norm weights."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..callargs import ABSENT, Bound, CallArgs
+from ..codes import RB201, RB202, RB205
+from ..knowledge import PENALTY_FUNCTIONS, PENALTY_METHODS
+from ..optimizers import OptimizerClass, Optimizers
+from ..params import Parameters, Whole
+from ..scopes import Index, Scope
+from ..values import Number, Numbers, assigned_value
+from .finding import Finding
+
+
+class WeightDecay:
+    def __init__(self, index: Index, optimizers: Optimizers, parameters: Parameters) -> None:
+        self.index = index
+        self.optimizers = optimizers
+        self.parameters = parameters
+        self.numbers = Numbers(index)
+
+    def check(self) -> Iterator[Finding]:
+        for call, scope in self.index.calls:
+            yield from self._optimizer(call, scope)
+        for comp, scope in self.index.comprehensions:
+            yield from self._penalty_comprehension(comp, scope)
+        for loop, scope in self.index.loops:
+            yield from self._penalty_loop(loop, scope)
+
+    # ------------------------------------------------------------ RB201 / RB202
+
+    def _optimizer(self, call: ast.Call, scope: Scope) -> Iterator[Finding]:
+        classes = self.optimizers.built_by(call, scope)
+        if not classes or any(c.spec.matrices_only for c in classes):
+            return
+        args = CallArgs.of(call)
+        params = {_dump(args.get(c.spec.params)) for c in classes}
+        bound = args.get(classes[0].spec.params)
+        if len(params) != 1 or not isinstance(bound, Bound):
+            return
+        decay = self._decay(classes, args, scope)
+        groups = self._groups(bound.expr, scope)
+        if groups is not None:
+            yield from self._group_findings(groups, decay, scope)
+            return
+        if decay is None or decay.value == 0:
+            return
+        for whole in self._reportable(bound.expr, call, scope):
+            names = " or ".join(dict.fromkeys(c.short for c in classes))
+            text = RB201.message(optimizer=names, decay=decay.describe(), module=whole.display)
+            yield Finding(call.lineno, call.col_offset, text)
+            return
+
+    def _decay(self, classes: list[OptimizerClass], args: CallArgs, scope: Scope) -> Number | None:
+        """The decay every alternative class applies, when all agree it is non-zero (or all give it 0)."""
+        found: list[Number] = []
+        for option in classes:
+            bound = args.get(option.spec.decay)
+            if bound is ABSENT:
+                default = option.spec.decay.default
+                if isinstance(default, bool) or not isinstance(default, (int, float)):
+                    return None
+                found.append(Number(default, "its default"))
+            elif isinstance(bound, Bound):
+                number = self.numbers.number(bound.expr, scope)
+                if number is None:
+                    return None
+                found.append(number)
+            else:
+                return None
+        if all(n.value != 0 for n in found):
+            return found[0]
+        return found[0] if all(n.value == 0 for n in found) else None
+
+    def _reportable(self, expr: ast.expr, at: ast.AST, scope: Scope) -> list[Whole]:
+        wholes = self.parameters.every(expr, scope)
+        if not wholes:
+            return []
+        return [w for w in wholes if self.parameters.may_hold_bias(w, at, scope)]
+
+    def _groups(self, expr: ast.expr, scope: Scope) -> list[ast.expr] | None:
+        """The elements of a literal list of parameter groups (directly or through a variable)."""
+        if isinstance(expr, ast.Name):
+            bound = assigned_value(self.index, expr.id, scope)
+            if isinstance(bound, (ast.List, ast.Tuple)) and self._unchanged(expr.id, scope):
+                expr = bound
+        if isinstance(expr, (ast.List, ast.Tuple)) and any(isinstance(e, ast.Dict) for e in expr.elts):
+            return list(expr.elts)
+        return None
+
+    def _unchanged(self, name: str, scope: Scope) -> bool:
+        """A list variable never appended to or extended (its groups are the literal's)."""
+        for call, call_scope in self.index.calls:
+            func = call.func
+            if (
+                call_scope is scope and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                and func.value.id == name
+            ):
+                return False
+        return True
+
+    def _group_findings(self, groups: list[ast.expr], default: Number | None, scope: Scope) -> Iterator[Finding]:
+        # A group with weight_decay=0 written out, or a zero-decay group of chosen
+        # parameters (a no_decay list), exempts them.  A group that is zero only
+        # by the optimizer's default and takes every parameter of another module
+        # exempts nothing of the decayed one.
+        read: list[tuple[ast.Dict, ast.expr, Number]] = []
+        for group in groups:
+            if not isinstance(group, ast.Dict) or any(key is None for key in group.keys):
+                return  # a group built elsewhere, or **base: it may be the exempt one
+            keys = {key.value: value for key, value in zip(group.keys, group.values) if isinstance(key, ast.Constant)}
+            params, own = keys.get("params"), keys.get("weight_decay")
+            decay = self.numbers.number(own, scope) if own is not None else default
+            if len(keys) != len(group.keys) or params is None or decay is None:
+                return  # a group the analysis cannot read may be the exempt one
+            exempt = decay.value == 0 and (own is not None or self.parameters.every(params, scope) is None)
+            if exempt:
+                return  # a group written to exempt something: the author split on purpose
+            read.append((group, params, decay))
+        for group, params, decay in read:
+            if decay.value == 0:
+                continue
+            for whole in self._reportable(params, group, scope):
+                text = RB202.message(decay=decay.describe(), module=whole.display)
+                yield Finding(group.lineno, group.col_offset, text)
+                break
+
+    # ------------------------------------------------------------ RB205
+
+    def _penalty_comprehension(self, comp: ast.GeneratorExp | ast.ListComp, scope: Scope) -> Iterator[Finding]:
+        if len(comp.generators) != 1:
+            return
+        generator = comp.generators[0]
+        target = generator.target
+        if isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            target = target.elts[1]
+        if not isinstance(target, ast.Name) or not _penalizes(comp.elt, target.id, self.index):
+            return
+        probe = ast.GeneratorExp(elt=target, generators=[generator])
+        for whole in self._reportable(probe, comp, scope):
+            if self._flows_into_sum(comp):
+                yield Finding(comp.lineno, comp.col_offset, RB205.message(module=whole.display))
+            return
+
+    def _penalty_loop(self, loop: ast.For, scope: Scope) -> Iterator[Finding]:
+        target = loop.target
+        if isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            target = target.elts[1]
+        if not isinstance(target, ast.Name) or loop.orelse:
+            return
+        accumulators = [
+            s.target.id for s in loop.body
+            if isinstance(s, ast.AugAssign) and isinstance(s.op, ast.Add) and isinstance(s.target, ast.Name)
+            and _penalizes(s.value, target.id, self.index)
+        ]
+        if not accumulators:
+            return
+        probe = ast.GeneratorExp(elt=target, generators=[ast.comprehension(loop.target, loop.iter, [], 0)])
+        for whole in self._reportable(probe, loop, scope):
+            if any(self._accumulator_is_loss(name, loop, scope) for name in accumulators):
+                yield Finding(loop.lineno, loop.col_offset, RB205.message(module=whole.display))
+            return
+
+    def _flows_into_sum(self, node: ast.AST) -> bool:
+        """The penalty's total is added to something (a loss), directly or through one variable."""
+        total = self.index.parents.get(node)
+        if not (isinstance(total, ast.Call) and isinstance(total.func, ast.Name) and total.func.id == "sum"):
+            return False
+        if _added(total, self.index):
+            return True
+        parent = self.index.parents.get(total)
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+            uses = self.index.uses(parent.targets[0]) or []
+            return any(_added(use.node, self.index) for use in uses)
+        return False
+
+    def _accumulator_is_loss(self, name: str, loop: ast.For, scope: Scope) -> bool:
+        """After the loop the accumulator is added to a loss or back-propagated itself."""
+        for event in scope.events.get(name, []):
+            node = event.node
+            if event.store or getattr(node, "lineno", 0) <= getattr(loop, "end_lineno", 0) or event.opaque:
+                continue
+            parent = self.index.parents.get(node)
+            if isinstance(parent, ast.Attribute) and parent.attr == "backward":
+                return True
+            if _added(node, self.index):
+                return True
+        return False
+
+
+def _penalizes(expr: ast.expr, name: str, index: Index) -> bool:
+    """Every use of the parameter ``name`` in ``expr`` is a norm, a square or an absolute value of it."""
+    found = False
+    for node in ast.walk(expr):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        if not _penalty_use(node, expr, name, index):
+            return False
+        found = True
+    return found
+
+
+def _penalty_use(node: ast.Name, expr: ast.expr, name: str, index: Index) -> bool:
+    parent = _parent_within(node, expr, index)
+    if isinstance(parent, ast.Attribute) and parent.attr in PENALTY_METHODS:
+        return isinstance(_parent_within(parent, expr, index), ast.Call)
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.left is node:
+        return isinstance(parent.right, ast.Constant) and parent.right.value == 2
+    if isinstance(parent, ast.Call) and parent.args and parent.args[0] is node:
+        return index.imports.resolve(parent.func) in PENALTY_FUNCTIONS
+    return False
+
+
+def _parent_within(node: ast.AST, root: ast.AST, index: Index) -> ast.AST | None:
+    if node is root:
+        return None
+    return index.parents.get(node)
+
+
+def _added(node: ast.AST, index: Index) -> bool:
+    """``node`` is (a factor of) one operand of an addition, or the value of ``+=``."""
+    child, parent = node, index.parents.get(node)
+    while isinstance(parent, (ast.BinOp, ast.UnaryOp)):
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
+            return True
+        if isinstance(parent, ast.BinOp) and not isinstance(parent.op, (ast.Mult, ast.Div)):
+            return False
+        child, parent = parent, index.parents.get(parent)
+    return isinstance(parent, ast.AugAssign) and isinstance(parent.op, ast.Add) and parent.value is child
+
+
+def _dump(found: object) -> str:
+    return ast.dump(found.expr) if isinstance(found, Bound) else repr(found)
