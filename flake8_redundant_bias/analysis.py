@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import ast
-import os
+from functools import partial
 from typing import Iterator, Sequence
 
-from .chains import chains
+from .chains import Chain, chain_units
 from .config import Config
+from .containment import Unit, contained
 from .layers import Resolver
 from .names import ImportMap
 from .optimizers import Optimizers
 from .params import Parameters
 from .rules import bias_before_norm
 from .rules.weight_decay import WeightDecay
+from .relevance import skippable
 from .rules.finding import Finding
 from .scopes import Index
-
-# Set by the project's own tests: an internal error is raised, not contained.
-STRICT = os.environ.get("FLAKE8_REDUNDANT_BIAS_STRICT") == "1"
 
 
 def mentions_framework(lines: Sequence[str], config: Config) -> bool:
@@ -30,30 +29,33 @@ def mentions_framework(lines: Sequence[str], config: Config) -> bool:
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config) -> list[Finding]:
     if not isinstance(tree, ast.Module) or not mentions_framework(lines, config):
         return []
-    try:
-        return _analyse(tree, config)
-    except Exception:  # noqa: BLE001 - a linter must never take the whole run down
-        if STRICT:
-            raise
-        return []
+    return sorted(set(contained(partial(_analyse, tree, lines, config))))
 
 
-def _analyse(tree: ast.Module, config: Config) -> list[Finding]:
+def _analyse(tree: ast.Module, lines: Sequence[str], config: Config) -> list[Finding]:
     imports = ImportMap(config.roots)
-    index = Index(tree, imports)
+    skip, unknown = skippable(tree, lines, config.triggers)
+    index = Index(tree, imports, skip, unknown)
     if not imports.framework_imported:
         return []
     resolver = Resolver(index, config.specs)
-    findings = set(bias_before_norm.check(chains(index, resolver)))
+    findings: list[Finding] = []
+    for chain_unit in chain_units(index, resolver):
+        findings += contained(partial(_bias_findings, chain_unit))
     decay = WeightDecay(index, Optimizers(index, config.specs), Parameters(index, resolver))
-    findings.update(decay.check())
-    return sorted(findings)
+    for decay_unit in decay.units():
+        findings += contained(decay_unit)
+    return findings
+
+
+def _bias_findings(chain_unit: Unit[Chain]) -> Iterator[Finding]:
+    return bias_before_norm.check(chain_unit())
 
 
 def analyse_source(source: str, config: Config | None = None) -> list[Finding]:
     """Parse and analyse; for tests and the standalone command."""
     tree = ast.parse(source)
-    return analyse(tree, source.splitlines(keepends=True), config or Config())
+    return analyse(tree, source.splitlines(keepends=True), config or Config.build())
 
 
 def iter_messages(findings: list[Finding]) -> Iterator[str]:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Iterable, Iterator
 
 from .callargs import CallArgs
+from .containment import Unit, attempt
 from .knowledge import Container, Producer, Transparent
 from .layers import Layer, Resolver, ordered_elements
 from .scopes import Index, Scope
@@ -33,10 +35,10 @@ HARMLESS_READS = frozenset({"len"})
 ADDITION = Transparent(functional=True)
 
 
-def chains(index: Index, resolver: Resolver) -> Iterator[Chain]:
-    sequences = Sequences(index, resolver)
-    yield from sequences.chains()
-    yield from flow_chains(index, resolver)
+def chain_units(index: Index, resolver: Resolver) -> Iterator[Unit[Chain]]:
+    """The chains of a module, one unit of work per container or per call."""
+    yield from Sequences(index, resolver).units()
+    yield from flow_units(index, resolver)
 
 
 # ---------------------------------------------------------------- static
@@ -67,7 +69,7 @@ class Sequences:
         self.snapshots: dict[ast.Starred, list] = {}
         self.built: list[tuple[list, Scope]] = []
 
-    def chains(self) -> Iterator[Chain]:
+    def units(self) -> Iterator[Unit[Chain]]:
         containers: list[tuple[ast.Call, Scope]] = []
         walk_scopes: dict[Scope, None] = {}
         for call, scope in self.index.calls:
@@ -82,11 +84,14 @@ class Sequences:
             if self.is_container_init(scope):
                 walk_scopes[scope] = None
         for scope in walk_scopes:
-            self._walk_scope(scope)
+            attempt(partial(self._walk_scope, scope))
         for items, scope in self.built:
-            yield from self._chains_of(items, scope)
+            yield partial(self._chains_of, items, scope)
         for call, scope in containers:
-            yield from self._chains_of(ordered_elements(call, self.index), scope)
+            yield partial(self._container_chains, call, scope)
+
+    def _container_chains(self, call: ast.Call, scope: Scope) -> Iterator[Chain]:
+        return self._chains_of(ordered_elements(call, self.index), scope)
 
     def _chains_of(self, exprs: list, scope: Scope) -> Iterator[Chain]:
         layers = [layer for layer in self._expand(exprs, scope, 0)]
@@ -309,11 +314,15 @@ def _is_super_init(call: ast.Call) -> bool:
 # ---------------------------------------------------------------- flow
 
 
-def flow_chains(index: Index, resolver: Resolver) -> Iterator[Chain]:
+def flow_units(index: Index, resolver: Resolver) -> Iterator[Unit[Chain]]:
     for call, scope in index.calls:
-        layer = resolver.application(call, scope)
-        if layer is not None and isinstance(layer.spec, Producer):
-            yield layer, _downstream(call, scope, index, resolver)
+        yield partial(_flow_chain, call, scope, index, resolver)
+
+
+def _flow_chain(call: ast.Call, scope: Scope, index: Index, resolver: Resolver) -> Iterator[Chain]:
+    layer = resolver.application(call, scope)
+    if layer is not None and isinstance(layer.spec, Producer):
+        yield layer, _downstream(call, scope, index, resolver)
 
 
 def _downstream(start: ast.expr, scope: Scope, index: Index, resolver: Resolver) -> Iterator[Layer | None]:

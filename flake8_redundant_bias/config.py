@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from .knowledge import FRAMEWORK_ROOTS, SPECS, Arg, Norm, Producer, Spec, Transparent
+from .relevance import triggers
 
 DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+"
 PRODUCER = re.compile(rf"^(?P<name>{DOTTED})(?::(?P<keyword>[A-Za-z_]\w*)(?:@(?P<position>\d+))?(?:=(?P<default>True|False))?)?$")
 PLAIN = re.compile(rf"^(?P<name>{DOTTED})$")
+
+
+DEFAULT_TRIGGERS = triggers(SPECS)
 
 
 class ConfigError(ValueError):
@@ -26,6 +30,7 @@ class ConfigError(ValueError):
 class Config:
     specs: Mapping[str, Spec] = field(default_factory=lambda: SPECS)
     roots: frozenset[str] = FRAMEWORK_ROOTS
+    triggers: re.Pattern = field(default_factory=lambda: DEFAULT_TRIGGERS)
 
     @classmethod
     def build(cls, producers: Iterable[str] = (), norms: Iterable[str] = (), transparent: Iterable[str] = ()) -> Config:
@@ -49,4 +54,4 @@ class Config:
                     raise ConfigError(f"{option}: {value!r} is not a dotted import path such as mylib.nn.MyBatchNorm")
                 specs[value] = spec
         roots = FRAMEWORK_ROOTS | {name.partition(".")[0] for name in specs}
-        return cls(specs, frozenset(roots))
+        return cls(specs, frozenset(roots), triggers(specs))

@@ -9,8 +9,9 @@ which reads a binding can reach.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .names import ImportMap
 
@@ -72,8 +73,12 @@ class Scope:
 class Index:
     """Everything the analysis looks up, gathered in one walk of the tree."""
 
-    def __init__(self, tree: ast.Module, imports: ImportMap) -> None:
+    def __init__(
+        self, tree: ast.Module, imports: ImportMap, skip: frozenset | set = frozenset(), unknown: Iterable[str] = ()
+    ) -> None:
+        """``skip``: top-level definitions not to walk; ``unknown``: names they may read or re-bind."""
         self.imports = imports
+        self.skipped = skip
         self.parents: dict[ast.AST, ast.AST] = {}
         self.scope_of: dict[ast.AST, Scope] = {}  # scope-creating node -> its scope
         self.calls: list[tuple[ast.Call, Scope]] = []
@@ -86,6 +91,7 @@ class Index:
         self._order = 0
         self._stats: dict[tuple[Scope, str], tuple[list[Event], int]] = {}
         self.module = Scope(tree, None)
+        self.module.escaped.update(unknown)
         self.scope_of[tree] = self.module
         self._walk(tree)
 
@@ -128,6 +134,8 @@ class Index:
                 self.attribute_loads.append((node, scope))
         if scope is self.module and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.imports.add_rebinding(node.name)
+            if node in self.skipped:
+                return
             if isinstance(node, ast.FunctionDef):
                 self.functions[node.name] = node
         children = self._children(node, scope, block)
@@ -141,14 +149,17 @@ class Index:
         if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
             # x += y reads x before it binds it.
             self._event(node.target.id, node.target, scope, block, store=False)
-        ordered = _evaluation_order(node)
         children = []
-        for name, value in ordered:
-            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
-                inner = Block(block, loop=isinstance(node, LOOPS) and name == "body")
-                children.extend((stmt, scope, inner) for stmt in value)
-            elif isinstance(value, list):
-                children.extend((item, scope, block) for item in value if isinstance(item, ast.AST))
+        for name in _evaluation_order(type(node)):
+            value = getattr(node, name, None)
+            if value is None:
+                continue
+            if type(value) is list:
+                if value and isinstance(value[0], ast.stmt):
+                    inner = Block(block, loop=isinstance(node, LOOPS) and name == "body")
+                    children.extend((stmt, scope, inner) for stmt in value)
+                else:
+                    children.extend((item, scope, block) for item in value if isinstance(item, ast.AST))
             elif isinstance(value, ast.AST):
                 children.append((value, scope, block))
         return children
@@ -283,11 +294,17 @@ def _all_args(args: ast.arguments) -> list[ast.arg]:
     return every
 
 
-def _evaluation_order(node: ast.AST) -> list[tuple[str, object]]:
-    fields = list(ast.iter_fields(node))
-    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+# Fields that hold no names or calls: contexts (Load/Store) and operators.
+INERT_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind"})
+
+
+@functools.lru_cache(maxsize=None)
+def _evaluation_order(kind: type) -> tuple[str, ...]:
+    """The fields of a node type worth walking, in the order Python evaluates them."""
+    fields = [name for name in kind._fields if name not in INERT_FIELDS]
+    if issubclass(kind, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
         # The value is computed before the targets are bound.
-        fields.sort(key=lambda item: item[0] not in ("value", "annotation"))
-    elif isinstance(node, (ast.For, ast.AsyncFor)):
-        fields.sort(key=lambda item: item[0] != "iter")
-    return fields
+        fields.sort(key=lambda name: name not in ("value", "annotation"))
+    elif issubclass(kind, (ast.For, ast.AsyncFor)):
+        fields.sort(key=lambda name: name != "iter")
+    return tuple(fields)

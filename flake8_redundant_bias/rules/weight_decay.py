@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+from functools import partial
 from typing import Iterator
 
 from ..callargs import ABSENT, Bound, CallArgs
 from ..codes import RB201, RB202, RB205
+from ..containment import Unit
 from ..knowledge import PENALTY_FUNCTIONS, PENALTY_METHODS
 from ..optimizers import OptimizerClass, Optimizers
 from ..params import Parameters, Whole
@@ -22,13 +24,14 @@ class WeightDecay:
         self.parameters = parameters
         self.numbers = Numbers(index)
 
-    def check(self) -> Iterator[Finding]:
+    def units(self) -> Iterator[Unit[Finding]]:
+        """One unit of work per call, comprehension and loop."""
         for call, scope in self.index.calls:
-            yield from self._optimizer(call, scope)
+            yield partial(self._optimizer, call, scope)
         for comp, scope in self.index.comprehensions:
-            yield from self._penalty_comprehension(comp, scope)
+            yield partial(self._penalty_comprehension, comp, scope)
         for loop, scope in self.index.loops:
-            yield from self._penalty_loop(loop, scope)
+            yield partial(self._penalty_loop, loop, scope)
 
     # ------------------------------------------------------------ RB201 / RB202
 

@@ -1,0 +1,249 @@
+"""How much flake8-redundant-bias adds to a flake8 run, on real code; and how it scales.
+
+    python benchmarks/bench.py                 # pinned corpus (~590k lines), 3 A/B pairs
+    python benchmarks/bench.py --quick         # torchvision only (~60k lines)
+    python benchmarks/bench.py --scaling       # generated modules of 1k, 10k, 100k lines
+    python benchmarks/bench.py --peers         # also flake8-bugbear and torchfix, side by side
+
+The corpus is fetched from the package registry (``pip download --no-deps`` of
+pinned wheels) into benchmarks/corpus/, once.  Whole-run timings are medians of
+interleaved runs (A B A B ...), each ``flake8 --jobs 1`` in a subprocess with
+only the plugins under test enabled (benchmarks/flake8_with.py).  The plugin's
+own cost is measured in-process on pre-parsed trees against ``ast.parse`` of
+the same files; that pass also runs the plugin in strict mode over every file
+and counts internal errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+import warnings
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+PINNED = {
+    "timm": "1.0.31",
+    "torchvision": "0.29.2",
+    "monai": "1.6.1",
+    "kornia": "0.9.0",
+    "ultralytics": "8.4.190",
+    "segmentation-models-pytorch": "0.6.0",
+}
+QUICK = ("torchvision",)
+PLUGIN = "flake8-redundant-bias"
+PEERS = {"flake8-bugbear": "flake8-bugbear", "torchfix": "TorchFix"}
+
+
+# ---------------------------------------------------------------- corpus
+
+def fetch(packages: list[str]) -> list[Path]:
+    roots = []
+    wheels = CORPUS / "wheels"
+    for package in packages:
+        root = CORPUS / package
+        if not root.exists():
+            wheels.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                 "--dest", str(wheels), f"{package}=={PINNED[package]}"],
+                check=True,
+            )
+            prefix = package.replace("-", "_") + "-" + PINNED[package]
+            wheel = next(wheels.glob(f"{prefix}-*.whl"))
+            with zipfile.ZipFile(wheel) as archive:
+                for member in archive.namelist():
+                    if member.endswith(".py"):
+                        archive.extract(member, root)
+        roots.append(root)
+    return roots
+
+
+def python_files(roots: list[Path]) -> list[Path]:
+    return sorted(path for root in roots for path in root.rglob("*.py"))
+
+
+# ---------------------------------------------------------------- whole runs
+
+def flake8_seconds(plugins: str, roots: list[Path]) -> float:
+    command = [sys.executable, str(HERE / "flake8_with.py"), plugins, "--", "--isolated", "--jobs", "1", "--exit-zero"]
+    start = time.perf_counter()
+    subprocess.run(command + [str(root) for root in roots], check=True, stdout=subprocess.DEVNULL, env=_quiet_env())
+    return time.perf_counter() - start
+
+
+def _quiet_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("FLAKE8_REDUNDANT_BIAS_STRICT", None)
+    return env
+
+
+def interleaved(configs: dict[str, str], roots: list[Path], pairs: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {name: [] for name in configs}
+    for _ in range(pairs):
+        for name, plugins in configs.items():
+            times[name].append(flake8_seconds(plugins, roots))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+# ---------------------------------------------------------------- in process
+
+def in_process(files: list[Path]) -> dict[str, float]:
+    os.environ["FLAKE8_REDUNDANT_BIAS_STRICT"] = "1"
+    from flake8_redundant_bias import containment
+    from flake8_redundant_bias.analysis import mentions_framework
+    from flake8_redundant_bias.plugin import Plugin
+
+    containment.STRICT = True
+    totals = {"lines": 0, "framework lines": 0, "parse": 0.0, "parse framework": 0.0,
+              "plugin": 0.0, "plugin framework": 0.0, "errors": 0, "files": 0, "findings": 0}
+    for path in files:
+        source = path.read_bytes()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                parse = _best(lambda: ast.parse(source))
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError):
+                continue
+        lines = source.decode("utf-8", "replace").splitlines(keepends=True)
+        try:
+            findings = list(Plugin(tree, lines).run())
+            cost = _best(lambda: list(Plugin(tree, lines).run()))
+        except Exception as error:  # noqa: BLE001 - counted and shown, never hidden
+            totals["errors"] += 1
+            print(f"  internal error on {path}: {error!r}", file=sys.stderr)
+            continue
+        framework = mentions_framework(lines, Plugin.config)
+        totals["files"] += 1
+        totals["findings"] += len(findings)
+        totals["lines"] += len(lines)
+        totals["parse"] += parse
+        totals["plugin"] += cost
+        if framework:
+            totals["framework lines"] += len(lines)
+            totals["parse framework"] += parse
+            totals["plugin framework"] += cost
+    return totals
+
+
+def _best(action, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+# ---------------------------------------------------------------- scaling
+
+BLOCK = '''
+class Block{i}(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1)
+        self.bn = nn.BatchNorm2d(channels)
+        self.head = nn.Sequential(nn.Linear(channels, channels), nn.ReLU(), nn.Linear(channels, 10))
+        layers = [nn.Conv2d(channels, channels, 1, bias=False)]
+        layers.append(nn.BatchNorm2d(channels))
+        self.proj = nn.Sequential(*layers)
+
+    def forward(self, x):
+        x = self.bn(self.conv(x))
+        return self.head(self.proj(x).mean((2, 3)))
+
+
+def train{i}(model, args):
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
+    return optimizer
+'''
+
+
+def generated_module(lines: int) -> str:
+    header = "import torch\nimport torch.nn as nn\n"
+    per_block = BLOCK.count("\n")
+    return header + "".join(BLOCK.format(i=i) for i in range(max(1, lines // per_block)))
+
+
+def scaling() -> None:
+    from flake8_redundant_bias.plugin import Plugin
+
+    print("\nscaling: one generated module of model code")
+    print(f"{'lines':>8} {'findings':>9} {'plugin s':>9} {'ms / 1k lines':>14} {'ast.parse s':>12} {'peak MiB':>9}")
+    for size in (1_000, 10_000, 100_000):
+        source = generated_module(size)
+        tree = ast.parse(source)
+        lines = source.splitlines(keepends=True)
+        seconds = _best(lambda: list(Plugin(tree, lines).run()))
+        parse = _best(lambda: ast.parse(source))
+        tracemalloc.start()
+        findings = list(Plugin(tree, lines).run())
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"{len(lines):>8} {len(findings):>9} {seconds:>9.3f} {1000 * seconds / len(lines) * 1000:>14.2f} "
+              f"{parse:>12.3f} {peak / 2**20:>9.1f}")
+
+
+# ---------------------------------------------------------------- report
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="torchvision only (~60k lines)")
+    parser.add_argument("--pairs", type=int, default=3, help="interleaved A/B pairs (default 3)")
+    parser.add_argument("--peers", action="store_true", help="also time flake8-bugbear and torchfix")
+    parser.add_argument("--peer-pairs", type=int, default=1, help="runs of each peer (default 1)")
+    parser.add_argument("--scaling", action="store_true", help="only the generated-module scaling series")
+    args = parser.parse_args()
+    if args.pairs < 1 or args.peer_pairs < 1:
+        parser.error("--pairs and --peer-pairs must be at least 1")
+
+    if args.scaling:
+        scaling()
+        return 0
+    roots = fetch(list(QUICK if args.quick else PINNED))
+    files = python_files(roots)
+    print(f"corpus: {', '.join(f'{r.name} {PINNED[r.name]}' for r in roots)}")
+
+    totals = in_process(files)
+    lines = totals["lines"]
+    other_lines = lines - totals["framework lines"]
+    print(f"files: {totals['files']} parsed ({len(files)} .py), lines: {lines}, "
+          f"findings: {totals['findings']}, internal errors: {totals['errors']}")
+    print(f"plugin in process: {1000 * totals['plugin'] / lines * 1000:.2f} ms per 1k lines overall")
+    if totals["framework lines"]:
+        print(f"  framework files ({totals['framework lines']} lines): "
+              f"{1000 * totals['plugin framework'] / totals['framework lines'] * 1000:.2f} ms per 1k lines, "
+              f"{totals['plugin framework'] / totals['parse framework']:.1%} of their ast.parse time")
+    if other_lines:
+        other_plugin = totals["plugin"] - totals["plugin framework"]
+        other_parse = totals["parse"] - totals["parse framework"]
+        print(f"  files naming no framework ({other_lines} lines): "
+              f"{1000 * other_plugin / other_lines * 1000:.3f} ms per 1k lines, "
+              f"{other_plugin / other_parse:.2%} of their ast.parse time")
+
+    configs = {"flake8 alone": "none", f"flake8 + {PLUGIN}": PLUGIN}
+    medians = interleaved(configs, roots, args.pairs)
+    base = medians["flake8 alone"]
+    if args.peers:
+        for name, package in PEERS.items():
+            peer = interleaved({"flake8 alone": "none", name: package}, roots, args.peer_pairs)
+            medians[f"flake8 + {name}"] = peer[name] * base / peer["flake8 alone"]
+    print(f"\nflake8 --jobs 1 over {lines} lines, medians of interleaved runs ({args.pairs} pairs):")
+    for name, seconds in medians.items():
+        print(f"  {name:<32} {seconds:8.2f} s   {seconds / base:6.3f}x")
+    if args.peers:
+        print("  (peers: each timed against its own interleaved flake8-alone runs, scaled to the first)")
+    return 1 if totals["errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
