@@ -15,19 +15,21 @@ from .optimizers import Optimizers
 from .params import Parameters
 from .rules import bias_before_norm
 from .rules.weight_decay import WeightDecay
-from .relevance import skippable
+from .relevance import skippable, spells_any
 from .rules.finding import Finding
 from .scopes import Index
 
 
 def mentions_framework(lines: Sequence[str], config: Config) -> bool:
-    """The fast path: a file that never spells a framework's name imports none."""
-    text = "".join(lines)
-    return any(root in text for root in config.roots)
+    """The fast path: a file whose import lines never spell a framework's name imports none."""
+    imports = "".join([line for line in lines if "import" in line])
+    return any(root in imports for root in config.roots)
 
 
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config) -> list[Finding]:
     if not isinstance(tree, ast.Module) or not mentions_framework(lines, config):
+        return []
+    if not spells_any(lines, config.triggers):
         return []
     return sorted(set(contained(partial(_analyse, tree, lines, config))))
 

@@ -252,6 +252,8 @@ class _StatementWalker:
 
     def _reads(self, stmt: ast.stmt, headers_only: bool) -> set:
         """Snapshot lists unpacked here; a read we cannot account for spoils what it reads."""
+        if not self.tracked:
+            return set()  # nothing is being built yet: no read can matter
         nodes: list[ast.AST] = []
         if headers_only:
             for _, value in ast.iter_fields(stmt):

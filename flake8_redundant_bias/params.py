@@ -60,6 +60,7 @@ class Parameters:
         self.index = index
         self.resolver = resolver
         self._visiting: set[tuple[Scope, str]] = set()
+        self._freeze_index: dict[tuple[Scope, str], list[int]] | None = None
         self._class_verdicts: dict[ast.ClassDef, bool | None] = {}
         self._class_stores: dict[ast.ClassDef, dict[str, list[tuple[ast.expr | None, Scope, bool]]]] = {}
         self._classes: dict[str, ast.ClassDef] | None = None
@@ -206,16 +207,21 @@ class Parameters:
 
     def _frozen_before(self, receiver: ast.expr, at: ast.AST, scope: Scope) -> bool:
         """``receiver.requires_grad_(False)`` earlier in the same function (or module)."""
-        key = ast.dump(receiver)
-        for call, call_scope in self.index.calls:
-            if call_scope is not scope or getattr(call, "lineno", 0) > getattr(at, "lineno", 0):
-                continue
-            func = call.func
-            if isinstance(func, ast.Attribute) and func.attr in FREEZE_METHODS and ast.dump(func.value) == key:
-                arg, freezing = FREEZE_METHODS[func.attr]
-                if value(CallArgs.of(call), arg) == freezing:
-                    return True
-        return False
+        lines = self._freezes().get((scope, ast.dump(receiver)), ())
+        return any(line <= getattr(at, "lineno", 0) for line in lines)
+
+    def _freezes(self) -> dict[tuple[Scope, str], list[int]]:
+        """(scope, frozen module) -> lines of the freezing calls; gathered once per file."""
+        if self._freeze_index is None:
+            self._freeze_index = {}
+            for call, scope in self.index.calls:
+                func = call.func
+                if isinstance(func, ast.Attribute) and func.attr in FREEZE_METHODS:
+                    arg, freezing = FREEZE_METHODS[func.attr]
+                    if value(CallArgs.of(call), arg) == freezing:
+                        key = (scope, ast.dump(func.value))
+                        self._freeze_index.setdefault(key, []).append(call.lineno)
+        return self._freeze_index
 
     def _class(self, node: ast.ClassDef) -> bool | None:
         if node not in self._class_verdicts:

@@ -1,44 +1,72 @@
-"""Which top-level definitions of a framework file can matter, read off the text.
+"""Which parts of a framework file can matter, read off the text before any walk.
 
-A module-level function or class whose lines never spell a producer stem
-(``conv``, ``linear``), an optimizer, ``parameters``, ``add_argument`` or the
-name of another relevant definition cannot yield a finding, nor change one:
-the index skips it without walking it.  Every identifier such a definition
-spells is marked unknown at module level, so a binding it might read or
-re-bind is never trusted.  This keeps a model zoo's weight tables, docstrings
-and plain functions from costing a tree walk.
+Every RB1 finding needs a cancelling norm called where the chain is built
+(``BatchNorm2d(``, ``F.batch_norm(``, ``GroupNorm(``); every RB2 finding needs
+``parameters(`` (``m.parameters()``, ``named_parameters()``) and an optimizer's
+name or a penalty (``pow(``, ``** 2``) in the function that builds it, or an
+``add_argument`` that gives its decay.  A file that spells neither cannot
+yield a finding; a module-level function or class that spells neither, and
+is not named by a part that does (a helper, a model class), cannot yield or
+change one.  The index skips such definitions without walking them, and
+treats every identifier they spell as unknown at module level, so a binding
+they might read or re-bind is never trusted.  A model zoo's weight tables,
+docstrings and plain functions then cost no tree walk.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .knowledge import Optimizer, Producer, Spec
+from .knowledge import Norm, Optimizer, Spec
 
-ALWAYS = ("parameters", "add_argument", "requires_grad", "optim")
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# What an RB2 finding needs besides parameters(: an optimizer's name, or a penalty.
+PENALTY_WORDS = ("pow(", "norm(", "square(", "abs(", "**2", "** 2")
 
 
-def triggers(specs: Mapping[str, Spec]) -> tuple[str, ...]:
-    """The lower-case words a relevant definition must spell (none containing another)."""
-    words = set(ALWAYS)
+@dataclass(frozen=True)
+class Triggers:
+    """Words, exactly as code spells them, that a part able to yield a finding contains."""
+
+    norms: tuple[str, ...]  # a norm called: BatchNorm2d(
+    decay: tuple[str, ...]  # with parameters(: an optimizer's name or a penalty
+
+    def match(self, text: str) -> bool:
+        if any(word in text for word in self.norms) or "add_argument" in text:
+            return True
+        return "parameters(" in text and any(word in text for word in self.decay)
+
+
+def triggers(specs: Mapping[str, Spec]) -> Triggers:
+    norms, decay = set(), set(PENALTY_WORDS)
     for name, spec in specs.items():
         short = name.rpartition(".")[2]
-        if isinstance(spec, Producer):
-            stem = re.sub(r"^lazy|transpose|[123]d$", "", short.lower())
-            words.add(stem or short.lower())
+        if isinstance(spec, Norm):
+            # Called, not merely named: a norm class passed as norm_layer=nn.BatchNorm2d
+            # is applied through a parameter, which the analysis never resolves.
+            norms.add(short + "(")
         elif isinstance(spec, Optimizer):
-            words.add(short.lower())
+            decay.add(short)
+    return Triggers(_shortest(norms), _shortest(decay))
+
+
+def _shortest(words: set[str]) -> tuple[str, ...]:
+    """Drop every word that contains another: finding the shorter one is enough."""
     return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
 
 
-def skippable(tree: ast.Module, lines: Sequence[str], words: tuple[str, ...]) -> tuple[set[ast.AST], set[str]]:
+def spells_any(lines: Sequence[str], words: Triggers) -> bool:
+    return words.match("".join(lines))
+
+
+def skippable(tree: ast.Module, lines: Sequence[str], words: Triggers) -> tuple[set[ast.AST], set[str]]:
     """Top-level definitions that cannot matter, and the identifiers they spell."""
     definitions = {node: _text(lines, node) for node in tree.body if isinstance(node, DEFINITIONS)}
-    relevant = {node for node, text in definitions.items() if _spells(text.lower(), words)}
+    relevant = {node for node, text in definitions.items() if words.match(text)}
     candidates = {node: text for node, text in definitions.items() if node not in relevant}
     # Module-level code and relevant definitions may use a candidate (a model
     # class, a helper), and a candidate may call a relevant helper.
@@ -58,10 +86,6 @@ def skippable(tree: ast.Module, lines: Sequence[str], words: tuple[str, ...]) ->
     for text in candidates.values():
         spelled.update(IDENTIFIER.findall(text))
     return set(candidates), spelled
-
-
-def _spells(text: str, words: tuple[str, ...]) -> bool:
-    return any(word in text for word in words)
 
 
 def _span(node: ast.AST) -> tuple[int, int]:

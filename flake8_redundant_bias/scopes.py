@@ -42,13 +42,17 @@ class Block:
         return False
 
 
-@dataclass(eq=False)
 class Event:
-    order: int
-    node: ast.AST
-    store: bool
-    block: Block
-    opaque: bool = False  # a read from a nested function: a use we cannot follow
+    """One binding or read of a name, in evaluation order (a plain class: one is made per name)."""
+
+    __slots__ = ("order", "node", "store", "block", "opaque")
+
+    def __init__(self, order: int, node: ast.AST, store: bool, block: Block, opaque: bool = False) -> None:
+        self.order = order
+        self.node = node
+        self.store = store
+        self.block = block
+        self.opaque = opaque  # a read from a nested function: a use we cannot follow
 
 
 @dataclass(eq=False)
@@ -102,11 +106,53 @@ class Index:
         stack: list[tuple[ast.AST, Scope, Block]] = [
             (stmt, self.module, root) for stmt in reversed(tree.body)
         ]
+        parents = self.parents
+        push, pop = stack.append, stack.pop
+        name_kind, constant_kind, attribute_kind, call_kind = ast.Name, ast.Constant, ast.Attribute, ast.Call
         while stack:
-            node, scope, block = stack.pop()
+            node, scope, block = pop()
             if block.start is None:
                 block.start = self._order
-            self._visit(node, scope, block, stack)
+            kind = type(node)
+            # The three commonest nodes, inlined: the walk is the plugin's main cost.
+            if kind is name_kind:
+                self._name(node, scope, block)
+                continue
+            if kind is constant_kind:
+                continue
+            if kind is attribute_kind:
+                value = node.value
+                if type(value) is name_kind:
+                    if type(node.ctx) is ast.Store:
+                        self.attribute_stores.append((node, parents.get(node), scope))
+                    else:
+                        self.attribute_loads.append((node, scope))
+                parents[value] = node
+                push((value, scope, block))
+                continue
+            if kind is call_kind:
+                self.calls.append((node, scope))
+                for child in reversed((node.func, *node.args, *node.keywords)):
+                    parents[child] = node
+                    push((child, scope, block))
+                continue
+            if not _plain(kind):
+                self._visit(node, scope, block, stack)
+                continue
+            # The common case, inlined: an expression or simple statement whose
+            # children share its scope and block.
+            children = []
+            for name in _evaluation_order(kind):
+                value = getattr(node, name, None)
+                if value is None:
+                    continue
+                if type(value) is list:
+                    children.extend(item for item in value if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    children.append(value)
+            for child in reversed(children):
+                parents[child] = node
+                push((child, scope, block))
 
     def _visit(self, node: ast.AST, scope: Scope, block: Block, stack: list) -> None:
         if isinstance(node, ast.Name):
@@ -292,6 +338,21 @@ def _all_args(args: ast.arguments) -> list[ast.arg]:
     every = args.posonlyargs + args.args + args.kwonlyargs
     every += [a for a in (args.vararg, args.kwarg) if a is not None]
     return every
+
+
+# Node types the walk must look at itself: names, imports, the calls and
+# loops the rules read, attributes on a name, scopes, and statements that hold
+# statement lists (blocks).
+SPECIAL = (
+    ast.Name, ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.Call, ast.For, ast.AsyncFor,
+    ast.Attribute, ast.AugAssign, *SCOPE_NODES,
+)
+BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+@functools.lru_cache(maxsize=None)
+def _plain(kind: type) -> bool:
+    return not issubclass(kind, SPECIAL) and not BLOCK_FIELDS.intersection(kind._fields)
 
 
 # Fields that hold no names or calls: contexts (Load/Store) and operators.

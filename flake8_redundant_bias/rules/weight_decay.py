@@ -23,6 +23,7 @@ class WeightDecay:
         self.optimizers = optimizers
         self.parameters = parameters
         self.numbers = Numbers(index)
+        self._called_on: set[tuple[Scope, str]] | None = None
 
     def units(self) -> Iterator[Unit[Finding]]:
         """One unit of work per call, comprehension and loop."""
@@ -95,15 +96,13 @@ class WeightDecay:
         return None
 
     def _unchanged(self, name: str, scope: Scope) -> bool:
-        """A list variable never appended to or extended (its groups are the literal's)."""
-        for call, call_scope in self.index.calls:
-            func = call.func
-            if (
-                call_scope is scope and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-                and func.value.id == name
-            ):
-                return False
-        return True
+        """A list variable no method is called on (no append or extend): its groups are the literal's."""
+        if self._called_on is None:
+            self._called_on = {
+                (call_scope, call.func.value.id) for call, call_scope in self.index.calls
+                if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+            }
+        return (scope, name) not in self._called_on
 
     def _group_findings(self, groups: list[ast.expr], default: Number | None, scope: Scope) -> Iterator[Finding]:
         # A group with weight_decay=0 written out, or a zero-decay group of chosen
