@@ -15,7 +15,7 @@ from .optimizers import Optimizers
 from .params import Parameters
 from .rules import bias_before_norm
 from .rules.weight_decay import WeightDecay
-from .relevance import skippable, spells_any
+from .relevance import Triggers, skippable, spells_any
 from .rules.finding import Finding
 from .scopes import Index
 
@@ -29,14 +29,15 @@ def mentions_framework(lines: Sequence[str], config: Config) -> bool:
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config) -> list[Finding]:
     if not isinstance(tree, ast.Module) or not mentions_framework(lines, config):
         return []
-    if not spells_any(lines, config.triggers):
+    triggers = config.triggers.with_aliases(tree)
+    if not spells_any(lines, triggers):
         return []
-    return sorted(set(contained(partial(_analyse, tree, lines, config))))
+    return sorted(set(contained(partial(_analyse, tree, lines, config, triggers))))
 
 
-def _analyse(tree: ast.Module, lines: Sequence[str], config: Config) -> list[Finding]:
+def _analyse(tree: ast.Module, lines: Sequence[str], config: Config, triggers: Triggers) -> list[Finding]:
     imports = ImportMap(config.roots)
-    skip, unknown = skippable(tree, lines, config.triggers)
+    skip, unknown = skippable(tree, lines, triggers)
     index = Index(tree, imports, skip, unknown)
     if not imports.framework_imported:
         return []

@@ -40,6 +40,15 @@ class Triggers:
             return True
         return "parameters(" in text and any(word in text for word in self.decay)
 
+    def with_aliases(self, tree: ast.Module) -> Triggers:
+        """Also the local names a module-level import gives a norm: ``from torch.nn import BatchNorm2d as BN``."""
+        shorts = {word[:-1] for word in self.norms}
+        aliases = tuple(
+            f"{alias.asname}(" for alias in _module_imports(tree)
+            if alias.asname and alias.name.rpartition(".")[2] in shorts
+        )
+        return Triggers(self.norms + aliases, self.decay) if aliases else self
+
 
 def triggers(specs: Mapping[str, Spec]) -> Triggers:
     norms, decay = set(), set(PENALTY_WORDS)
@@ -57,6 +66,20 @@ def triggers(specs: Mapping[str, Spec]) -> Triggers:
 def _shortest(words: set[str]) -> tuple[str, ...]:
     """Drop every word that contains another: finding the shorter one is enough."""
     return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
+
+
+def _module_imports(tree: ast.Module) -> list[ast.alias]:
+    """Aliases of the imports at module level, also under if/try, not inside definitions."""
+    found: list[ast.alias] = []
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found += node.names
+        elif isinstance(node, (ast.If, ast.Try)):
+            pending += node.body + node.orelse + getattr(node, "finalbody", [])
+            pending += [stmt for handler in getattr(node, "handlers", []) for stmt in handler.body]
+    return found
 
 
 def spells_any(lines: Sequence[str], words: Triggers) -> bool:

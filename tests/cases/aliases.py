@@ -1,0 +1,24 @@
+"""A norm imported under another name, called only inside definitions."""
+from torch import nn as tnn
+from torch.nn import BatchNorm2d as BN
+from torch.nn import Conv2d as C
+
+try:
+    from torch.nn import InstanceNorm2d as IN
+except ImportError:  # pragma: no cover
+    raise
+
+
+class Block(tnn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = tnn.Sequential(C(3, 8, 3), BN(8))  # expect: RB101
+        self.other = tnn.Sequential(C(3, 8, 3, bias=False), BN(8))
+
+
+def head():
+    return tnn.Sequential(C(8, 8, 1), IN(8))  # expect: RB101
+
+
+def plain():
+    return tnn.Sequential(C(8, 8, 1), tnn.ReLU(), BN(8))
