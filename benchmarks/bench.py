@@ -92,6 +92,8 @@ def interleaved(configs: dict[str, str], roots: list[Path], pairs: int) -> dict[
     for _ in range(pairs):
         for name, plugins in configs.items():
             times[name].append(flake8_seconds(plugins, roots))
+    for name, values in times.items():  # the spread, so that noise can be told from a cost
+        print(f"  runs of {name}: {', '.join(f'{v:.2f}' for v in values)} s")
     return {name: statistics.median(values) for name, values in times.items()}
 
 
