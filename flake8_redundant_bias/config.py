@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from .knowledge import FRAMEWORK_ROOTS, SPECS, Arg, Norm, Producer, Spec, Transparent
-from .relevance import triggers
+from .relevance import Triggers, triggers
 
 DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+"
 PRODUCER = re.compile(rf"^(?P<name>{DOTTED})(?::(?P<keyword>[A-Za-z_]\w*)(?:@(?P<position>\d+))?(?:=(?P<default>True|False))?)?$")
@@ -30,7 +30,7 @@ class ConfigError(ValueError):
 class Config:
     specs: Mapping[str, Spec] = field(default_factory=lambda: SPECS)
     roots: frozenset[str] = FRAMEWORK_ROOTS
-    triggers: re.Pattern = field(default_factory=lambda: DEFAULT_TRIGGERS)
+    triggers: Triggers = field(default_factory=lambda: DEFAULT_TRIGGERS)
 
     @classmethod
     def build(cls, producers: Iterable[str] = (), norms: Iterable[str] = (), transparent: Iterable[str] = ()) -> Config:

@@ -277,8 +277,10 @@ THIRD_PARTY_OPTIMIZERS: dict[str, Spec] = {
     )),
     **_prefixed("timm.optim", {name: TORCH_OPTIM[name] for name in ("Adadelta", "Adagrad", "Adamax", "Adam", "AdamW", "RMSprop", "SGD", "NAdam", "RAdam")}),
     # transformers 4.40.0 (AdamW, removed in 5.x) and 5.23.0 (Adafactor), transformers/optimization.py
-    **_prefixed("transformers", _optimizers("AdamW@4=0 Adafactor@6=0")),
-    **_prefixed("transformers.optimization", _optimizers("AdamW@4=0 Adafactor@6=0")),
+    **{
+        name: spec for module in ("transformers", "transformers.optimization")
+        for name, spec in _prefixed(module, _optimizers("AdamW@4=0 Adafactor@6=0")).items()
+    },
     # lion-pytorch 0.2.5, lion_pytorch/lion_pytorch.py
     "lion_pytorch.Lion": Optimizer(Arg("weight_decay", 3, 0.0)),
 }

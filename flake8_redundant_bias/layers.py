@@ -13,7 +13,7 @@ from typing import Mapping
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
 from .knowledge import ORDERED_DICTS, Arg, Container, Producer, Spec, Wrapper
-from .scopes import Index, Scope
+from .scopes import Index, Scope, parameter_defaults
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
@@ -201,12 +201,7 @@ def _bind_parameters(helper: ast.FunctionDef, site: CallArgs, index: Index) -> E
     if scope is None:
         return None
     positional = args.posonlyargs + args.args
-    defaults: dict[str, ast.expr] = {}
-    for param, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
-        defaults[param.arg] = default
-    for param, kw_default in zip(args.kwonlyargs, args.kw_defaults):
-        if kw_default is not None:
-            defaults[param.arg] = kw_default
+    defaults = parameter_defaults(args)
     values: dict[str, Bound | object] = {}
     for position, param in enumerate(positional + args.kwonlyargs):
         stores, _ = index.bindings(scope, param.arg)

@@ -24,7 +24,7 @@ from .knowledge import (
     PARAMETERLESS_MODULES, SELF_RETURNING_METHODS, TENSOR_FACTORIES, Producer,
 )
 from .layers import Resolver, bias_state
-from .scopes import Index, Scope
+from .scopes import Index, Scope, parameter_defaults
 from .values import assigned_value
 
 DEPTH = 8  # variables and wrappers followed this deep
@@ -63,7 +63,6 @@ class Parameters:
         self._freeze_index: dict[tuple[Scope, str], list[int]] | None = None
         self._class_verdicts: dict[ast.ClassDef, bool | None] = {}
         self._class_stores: dict[ast.ClassDef, dict[str, list[tuple[ast.expr | None, Scope, bool]]]] = {}
-        self._classes: dict[str, ast.ClassDef] | None = None
 
     # ------------------------------------------------------------ every parameter
 
@@ -150,7 +149,7 @@ class Parameters:
         return True
 
     def _variable(self, name: str, scope: Scope, depth: int) -> bool | None:
-        home = _home(self.index, name, scope)
+        home = self.index.home(name, scope)
         key = (home, name)
         if key in self._visiting:
             return SAME  # model = model.to(device): the same module as the other bindings
@@ -194,16 +193,10 @@ class Parameters:
         if layer is not None and isinstance(layer.spec, Producer):
             return bias_state(layer)
         if isinstance(func, ast.Name):
-            owner = self._classes_by_name().get(func.id)
+            owner = self.index.classes.get(func.id)
             if owner is not None:
                 return self._class(owner)
         return True
-
-    def _classes_by_name(self) -> dict[str, ast.ClassDef]:
-        if self._classes is None:
-            body = getattr(self.index.module.node, "body", [])
-            self._classes = {node.name: node for node in body if isinstance(node, ast.ClassDef)}
-        return self._classes
 
     def _frozen_before(self, receiver: ast.expr, at: ast.AST, scope: Scope) -> bool:
         """``receiver.requires_grad_(False)`` earlier in the same function (or module)."""
@@ -329,13 +322,6 @@ def _enclosing_class(scope: Scope) -> ast.ClassDef | None:
     return node if isinstance(node, ast.ClassDef) and scope.is_function else None
 
 
-def _home(index: Index, name: str, scope: Scope) -> Scope:
-    for candidate in (scope, *scope.enclosing()):
-        if index.bindings(candidate, name)[0]:
-            return candidate
-    return scope
-
-
 def _plain_value(expr: ast.expr, scope: Scope) -> bool:
     """A number, flag or string computed from literals and plain parameters: never a module."""
     if isinstance(expr, ast.Constant):
@@ -357,8 +343,7 @@ def _plain_parameter(name: str, scope: Scope) -> bool:
     if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     args = method.args
-    defaults = dict(zip([a.arg for a in args.args[len(args.args) - len(args.defaults):]], args.defaults))
-    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
+    defaults = parameter_defaults(args)
     for arg in args.args + args.kwonlyargs:
         if arg.arg == name:
             annotated = isinstance(arg.annotation, ast.Name) and arg.annotation.id in ("int", "float", "bool", "str")

@@ -93,10 +93,9 @@ def skippable(tree: ast.Module, lines: Sequence[str], words: Triggers) -> tuple[
     candidates = {node: text for node, text in definitions.items() if node not in relevant}
     # Module-level code and relevant definitions may use a candidate (a model
     # class, a helper), and a candidate may call a relevant helper.
-    used = _outside(lines, definitions) if candidates else ""
+    context = (_outside(lines, definitions) if candidates else "") + "".join(definitions[node] for node in relevant)
+    names = [node.name for node in relevant]  # type: ignore[attr-defined]
     for _ in range(4):
-        context = used + "".join(definitions[node] for node in relevant)
-        names = [node.name for node in relevant]
         newly = {
             node for node, text in candidates.items()
             if node.name in context or any(name in text for name in names)  # type: ignore[attr-defined]
@@ -105,6 +104,8 @@ def skippable(tree: ast.Module, lines: Sequence[str], words: Triggers) -> tuple[
             break
         relevant |= newly
         candidates = {node: text for node, text in candidates.items() if node not in newly}
+        context += "".join(definitions[node] for node in newly)
+        names += [node.name for node in newly]  # type: ignore[attr-defined]
     spelled: set[str] = set()
     for text in candidates.values():
         spelled.update(IDENTIFIER.findall(text))

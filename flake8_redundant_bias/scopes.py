@@ -90,6 +90,7 @@ class Index:
         self.attribute_stores: list[tuple[ast.Attribute, ast.AST, Scope]] = []
         self.attribute_loads: list[tuple[ast.Attribute, Scope]] = []
         self.functions: dict[str, ast.FunctionDef] = {}  # module level, for helpers
+        self.classes: dict[str, ast.ClassDef] = {}  # module level, walked (not skipped)
         self.loops: list[tuple[ast.For, Scope]] = []
         self.comprehensions: list[tuple[ast.GeneratorExp | ast.ListComp, Scope]] = []
         self._order = 0
@@ -155,9 +156,7 @@ class Index:
                 push((child, scope, block))
 
     def _visit(self, node: ast.AST, scope: Scope, block: Block, stack: list) -> None:
-        if isinstance(node, ast.Name):
-            self._name(node, scope, block)
-            return
+        """Every node the inlined loop of ``_walk`` does not handle itself."""
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             self.imports.add_import(node)
             return
@@ -167,23 +166,18 @@ class Index:
                 for outer in scope.enclosing():
                     outer.escaped.add(name)
             return
-        if isinstance(node, ast.Call):
-            self.calls.append((node, scope))
-        elif isinstance(node, ast.For):
+        if isinstance(node, ast.For):
             self.loops.append((node, scope))
         elif isinstance(node, (ast.GeneratorExp, ast.ListComp)):
             self.comprehensions.append((node, scope))
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if isinstance(node.ctx, ast.Store):
-                self.attribute_stores.append((node, self.parents.get(node), scope))
-            else:
-                self.attribute_loads.append((node, scope))
         if scope is self.module and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.imports.add_rebinding(node.name)
             if node in self.skipped:
                 return
             if isinstance(node, ast.FunctionDef):
                 self.functions[node.name] = node
+            elif isinstance(node, ast.ClassDef):
+                self.classes[node.name] = node
         children = self._children(node, scope, block)
         for child, child_scope, child_block in reversed(children):
             self.parents[child] = node
@@ -324,6 +318,13 @@ class Index:
         stores, _ = self.bindings(scope, name)
         return stores[0].node if len(stores) == 1 else None
 
+    def home(self, name: str, scope: Scope) -> Scope:
+        """The scope whose binding of ``name`` a read in ``scope`` sees: the nearest that binds it."""
+        for candidate in (scope, *scope.enclosing()):
+            if self.bindings(candidate, name)[0]:
+                return candidate
+        return scope
+
     def scope_at(self, node: ast.AST) -> Scope:
         while node not in self.scope_of:
             node = self.parents[node]
@@ -332,6 +333,14 @@ class Index:
 
 def _event_name(node: ast.AST) -> str:
     return node.arg if isinstance(node, ast.arg) else node.id  # type: ignore[attr-defined]
+
+
+def parameter_defaults(args: ast.arguments) -> dict[str, ast.expr]:
+    """Each parameter that has a default, to its default expression."""
+    positional = args.posonlyargs + args.args
+    defaults = {param.arg: default for param, default in zip(positional[len(positional) - len(args.defaults):], args.defaults)}
+    defaults.update((param.arg, default) for param, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None)
+    return defaults
 
 
 def _all_args(args: ast.arguments) -> list[ast.arg]:

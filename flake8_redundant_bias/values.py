@@ -37,17 +37,12 @@ def literal_number(expr: ast.expr) -> float | None:
 
 def assigned_value(index: Index, name: str, scope: Scope) -> ast.expr | None:
     """The value of the one assignment to ``name`` visible from ``scope``."""
-    for candidate in (scope, *scope.enclosing()):
-        stores, _ = index.bindings(candidate, name)
-        if not stores:
-            continue
-        binding = index.single_binding(candidate, name)
-        parent = index.parents.get(binding) if binding is not None else None
-        if isinstance(parent, ast.Assign) and parent.targets == [binding]:
-            return parent.value
-        if isinstance(parent, ast.AnnAssign) and parent.target is binding:
-            return parent.value
-        return None
+    binding = index.single_binding(index.home(name, scope), name)
+    parent = index.parents.get(binding) if binding is not None else None
+    if isinstance(parent, ast.Assign) and parent.targets == [binding]:
+        return parent.value
+    if isinstance(parent, ast.AnnAssign) and parent.target is binding:
+        return parent.value
     return None
 
 

@@ -75,9 +75,8 @@ class WeightDecay:
                 found.append(number)
             else:
                 return None
-        if all(n.value != 0 for n in found):
-            return found[0]
-        return found[0] if all(n.value == 0 for n in found) else None
+        agree = all(n.value != 0 for n in found) or all(n.value == 0 for n in found)
+        return found[0] if agree else None
 
     def _reportable(self, expr: ast.expr, at: ast.AST, scope: Scope) -> list[Whole]:
         wholes = self.parameters.every(expr, scope)
