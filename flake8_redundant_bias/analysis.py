@@ -9,6 +9,7 @@ from typing import Iterator, Sequence
 from .chains import Chain, chain_units
 from .config import Config
 from .containment import Unit, contained
+from .flow import Flow
 from .layers import Resolver
 from .names import ImportMap
 from .optimizers import Optimizers
@@ -41,11 +42,12 @@ def _analyse(tree: ast.Module, lines: Sequence[str], config: Config, triggers: T
     index = Index(tree, imports, skip, unknown)
     if not imports.framework_imported:
         return []
-    resolver = Resolver(index, config.specs)
+    flow = Flow(index)
+    resolver = Resolver(index, config.specs, flow)
     findings: list[Finding] = []
     for chain_unit in chain_units(index, resolver):
         findings += contained(partial(_bias_findings, chain_unit))
-    decay = WeightDecay(index, Optimizers(index, config.specs), Parameters(index, resolver))
+    decay = WeightDecay(index, Optimizers(index, config.specs, flow), Parameters(index, resolver, flow), flow)
     for decay_unit in decay.units():
         findings += contained(decay_unit)
     return findings

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Any
 
 from .knowledge import REQUIRED, AllOf, AnyOf, Arg, ArgIn, Condition, SameArgs
 
@@ -24,6 +25,7 @@ class Bound:
 
     expr: ast.expr
     env: Env | None
+    scope: Any = None  # the Scope its names are read in, where known
 
 
 class Env:
@@ -49,17 +51,18 @@ class CallArgs:
     keywords: dict[str, Bound]
     open_from: int | None = None
     open_keywords: bool = False
+    flow: Any = None  # the value-flow service that reads names, where one is given
 
     @classmethod
-    def of(cls, call: ast.Call, env: Env | None = None) -> CallArgs:
+    def of(cls, call: ast.Call, env: Env | None = None, scope: Any = None) -> CallArgs:
         positional: list[Bound] = []
         open_from = None
         for arg in call.args:
             if isinstance(arg, ast.Starred):
                 open_from = len(positional)
                 break
-            positional.append(Bound(arg, env))
-        keywords = {k.arg: Bound(k.value, env) for k in call.keywords if k.arg is not None}
+            positional.append(Bound(arg, env, scope))
+        keywords = {k.arg: Bound(k.value, env, scope) for k in call.keywords if k.arg is not None}
         open_keywords = any(k.arg is None for k in call.keywords)
         return cls(positional, keywords, open_from, open_keywords)
 
@@ -84,10 +87,13 @@ def value(args: CallArgs, arg: Arg) -> object:
         return UNKNOWN if arg.default is REQUIRED else arg.default
     if bound is UNKNOWN:
         return UNKNOWN
-    return literal(bound)  # type: ignore[arg-type]
+    return literal(bound, args.flow)  # type: ignore[arg-type]
 
 
-def literal(bound: Bound) -> object:
+def literal(bound: Bound, flow: Any = None) -> object:
+    """The literal value of a bound expression on every path, read through ``flow`` where given."""
+    if flow is not None and bound.scope is not None:
+        return flow.constant(bound.expr, bound.scope, bound.env)
     resolved = resolve(bound)
     if not isinstance(resolved, Bound):
         return resolved
@@ -132,17 +138,17 @@ def holds(condition: Condition | None, args: CallArgs) -> bool | None:
 
 
 def _same(args: CallArgs, first: Arg, second: Arg) -> bool | None:
-    return same_value(args.get(first), args.get(second))
+    return same_value(args.get(first), args.get(second), args.flow)
 
 
-def same_value(a: Bound | object, b: Bound | object) -> bool | None:
+def same_value(a: Bound | object, b: Bound | object, flow: Any = None) -> bool | None:
     """Whether two arguments are the same literal or the same call-free expression."""
     if not isinstance(a, Bound) or not isinstance(b, Bound):
         return None
     ra, rb = resolve(a), resolve(b)
     if not isinstance(ra, Bound) or not isinstance(rb, Bound):
         return None
-    la, lb = literal(ra), literal(rb)
+    la, lb = literal(ra, flow), literal(rb, flow)
     if la is not UNKNOWN and lb is not UNKNOWN:
         return la == lb
     if ra.env is rb.env and _pure(ra.expr) and ast.dump(ra.expr) == ast.dump(rb.expr):

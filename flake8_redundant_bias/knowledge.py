@@ -343,7 +343,24 @@ INTERNAL_PREFIXES: tuple[tuple[str, str], ...] = (
 # table row names.
 FRAMEWORK_ROOTS = frozenset({"torch"} | {name.partition(".")[0] for name in SPECS})
 # Other modules whose names the tables use, which alone do not make a file worth analysing.
-SUPPORT_ROOTS = frozenset({"collections", "typing", "itertools", "peft", "diffusers"})
+SUPPORT_ROOTS = frozenset({"collections", "typing", "itertools", "functools", "dataclasses", "peft", "diffusers", "mmcv", "mmengine"})
+
+# What the value-flow service knows of the standard library and training frameworks.
+PARTIALS = frozenset({"functools.partial"})
+DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
+DATACLASS_FIELD = frozenset({"dataclasses.field"})
+LIGHTNING_SAVE = frozenset({"save_hyperparameters"})  # self.save_hyperparameters() keeps __init__'s arguments
+# Functions (or modules of them) that set a layer's parameters up and never run it:
+# naming a layer there is not a use of its output.
+INITIALIZERS = frozenset({
+    "torch.nn.init",
+    "mmcv.cnn.xavier_init", "mmcv.cnn.kaiming_init", "mmcv.cnn.constant_init", "mmcv.cnn.normal_init",
+    "mmcv.cnn.uniform_init", "mmcv.cnn.trunc_normal_init", "mmcv.cnn.caffe2_xavier_init",
+    "mmcv.cnn.bricks.xavier_init", "mmcv.cnn.bricks.kaiming_init", "mmcv.cnn.bricks.constant_init",
+    "mmengine.model.xavier_init", "mmengine.model.kaiming_init", "mmengine.model.constant_init",
+    "mmengine.model.normal_init", "mmengine.model.uniform_init", "mmengine.model.trunc_normal_init",
+    "mmengine.model.caffe2_xavier_init",
+})
 
 # Qualified names that build an ordered mapping of layers for a container.
 ORDERED_DICTS = frozenset({"collections.OrderedDict", "typing.OrderedDict"})

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
-from .knowledge import ORDERED_DICTS, Arg, Container, Producer, Spec, Wrapper
+from .flow import Flow
+from .knowledge import INITIALIZERS, ORDERED_DICTS, Arg, Container, Producer, Spec, Wrapper
 from .scopes import Index, Scope, parameter_defaults
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
@@ -45,7 +46,7 @@ def bias_state(layer: Layer) -> bool | None:
             return spec.bias.default is not None
         if bound is UNKNOWN:
             return None
-        return literal(bound) is not None  # type: ignore[arg-type]
+        return literal(bound, layer.args.flow) is not None  # type: ignore[arg-type]
     found = value(layer.args, spec.bias)
     if isinstance(found, bool):
         return found
@@ -61,10 +62,11 @@ def bias_size(layer: Layer) -> int | None:
 
 
 class Resolver:
-    def __init__(self, index: Index, specs: Mapping[str, Spec]) -> None:
+    def __init__(self, index: Index, specs: Mapping[str, Spec], flow: Flow) -> None:
         self.index = index
         self.specs = specs
-        self._classes = ClassModels(index)
+        self.flow = flow
+        self._classes = ClassModels(index, flow)
         self._returns: dict[ast.FunctionDef, ast.expr | None] = {}
 
     # ------------------------------------------------------------ building
@@ -73,6 +75,7 @@ class Resolver:
         """The module a call builds: a table row, a wrapped row, or a helper's row."""
         name = self.index.imports.resolve(call.func)
         spec = self.specs.get(name) if name else None
+        scope = self.index.scope_at(call)
         if spec is not None:
             if getattr(spec, "functional", False):
                 return None
@@ -82,12 +85,41 @@ class Resolver:
                     return self.construction(inner.expr, inner.env, depth)
                 return None
             assert name is not None
-            return Layer(name, spec, call, CallArgs.of(call, env))
-        if isinstance(call.func, ast.Name) and depth < HELPER_DEPTH:
+            return Layer(name, spec, call, self.flow.call_args(call, scope, env))
+        if name is not None or depth >= HELPER_DEPTH:
+            return None
+        if isinstance(call.func, ast.Name):
             helper = self.index.functions.get(call.func.id)
             if helper is not None:
                 return self._through_helper(call, helper, env, depth)
+        if isinstance(call.func, (ast.Name, ast.Attribute)):
+            return self._through_value(call, scope, env)
         return None
+
+    def _through_value(self, call: ast.Call, scope: Scope, env: Env | None) -> Layer | None:
+        """A class held in a variable, attribute or parameter (``norm_layer(c)``), or a ``partial`` of one."""
+        origins = self.flow.origins(call.func, scope, env)
+        if not origins:
+            return None
+        found: set[tuple[str, ast.AST | None]] = set()
+        for origin in origins:
+            target = origin.expr
+            preset = self.flow.partial_of(target)
+            if preset is not None:
+                target = preset.args[0]
+            name = self.index.imports.resolve(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+            spec = self.specs.get(name) if name else None
+            if spec is None or getattr(spec, "functional", False) or isinstance(spec, (Wrapper, Container)):
+                return None
+            found.add((name, preset))  # type: ignore[arg-type]
+        if len(found) != 1:
+            return None  # different classes or presets on different paths
+        ((name, preset),) = found
+        args = self.flow.call_args(call, scope, env)
+        if preset is not None:
+            origin = origins[0]
+            args = _preset(self.flow.call_args(preset, origin.scope, origin.env), args)
+        return Layer(name, self.specs[name], call, args)
 
     def _through_helper(self, call: ast.Call, helper: ast.FunctionDef, env: Env | None, depth: int) -> Layer | None:
         if helper not in self._returns:
@@ -95,7 +127,7 @@ class Resolver:
         returned = self._returns[helper]
         if not isinstance(returned, ast.Call):
             return None
-        site = CallArgs.of(call, env)
+        site = self.flow.call_args(call, self.index.scope_at(call), env)
         helper_env = _bind_parameters(helper, site, self.index)
         if helper_env is None:
             return None
@@ -110,23 +142,20 @@ class Resolver:
         if isinstance(expr, ast.Call):
             return self.construction(expr)
         if isinstance(expr, ast.Name):
-            return self._local(expr.id, scope, uses_allowed=1)
+            return self._local(expr, scope, uses_allowed=1)
         if isinstance(expr, ast.Attribute):
             return self._classes.attribute(expr, scope, self)
         return None
 
-    def _local(self, name: str, scope: Scope, uses_allowed: int) -> Layer | None:
-        """A local name bound once to a construction and read ``uses_allowed`` times."""
-        binding = self.index.single_binding(scope, name)
-        if not isinstance(binding, ast.Name):
-            return None
-        assign = self.index.parents.get(binding)
-        if not (isinstance(assign, ast.Assign) and assign.targets == [binding] and isinstance(assign.value, ast.Call)):
-            return None
-        _, reads = self.index.bindings(scope, name)
+    def _local(self, name: ast.Name, scope: Scope, uses_allowed: int) -> Layer | None:
+        """A local name bound to one construction and read ``uses_allowed`` times."""
+        _, reads = self.index.bindings(scope, name.id)
         if reads != uses_allowed:
             return None
-        return self.construction(assign.value)
+        origins = self.flow.origins(name, scope)
+        if not origins or len(origins) != 1 or not isinstance(origins[0].expr, ast.Call):
+            return None
+        return self.construction(origins[0].expr)
 
     # ------------------------------------------------------------ applying
 
@@ -137,12 +166,12 @@ class Resolver:
         if name is not None:
             spec = self.specs.get(name)
             if spec is not None and getattr(spec, "functional", False):
-                return Layer(name, spec, call, CallArgs.of(call))
+                return Layer(name, spec, call, self.flow.call_args(call, scope))
             return None
         if isinstance(func, ast.Call):
             return self.construction(func)
         if isinstance(func, ast.Name):
-            return self._local(func.id, scope, uses_allowed=1)
+            return self._local(func, scope, uses_allowed=1)
         if isinstance(func, ast.Attribute):
             return self._classes.attribute(func, scope, self)
         return None
@@ -258,70 +287,64 @@ def _forward_star_args(returned: ast.Call, helper: ast.FunctionDef, site: CallAr
 # ---------------------------------------------------------------- self.<attr>
 
 class ClassModels:
-    """``self.x = <module>`` in a class's methods, and how often ``self.x`` is used."""
+    """How often ``self.x`` is applied in its class: a module applied once has one output to follow."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, flow: Flow) -> None:
         self.index = index
-        self._stores: dict[tuple[ast.ClassDef, str], list[tuple[ast.AST | None, Scope]]] = {}
-        self._uses: dict[tuple[ast.ClassDef, str], int] = {}
-        self._subclass_attrs: dict[str, set[str]] = {}
-        self._built = False
+        self.flow = flow
+        self._uses: dict[tuple[ast.ClassDef, str], int] | None = None
 
-    def _build(self) -> None:
-        self._built = True
-        for target, parent, scope in self.index.attribute_stores:
-            owner = self._owner(target, scope)
-            if owner is not None:
-                single = isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target)
-                value = parent.value if single else None
-                self._stores.setdefault((owner, target.attr), []).append((value, scope))
-                for base in owner.bases:
-                    if isinstance(base, ast.Name):
-                        self._subclass_attrs.setdefault(base.id, set()).add(target.attr)
+    def _count(self) -> dict[tuple[ast.ClassDef, str], int]:
+        uses: dict[tuple[ast.ClassDef, str], int] = {}
         for load, scope in self.index.attribute_loads:
-            owner = self._owner(load, scope)
+            owner = self.flow.method_owner(load.value, scope)
             if owner is None:
                 continue
             parent = self.index.parents.get(load)
             if isinstance(parent, ast.Attribute) and parent.value is load:
                 continue  # self.conv.weight: a read of the module's state, not a use of its output
+            if self._initialized(load, parent):
+                continue
             key = (owner, load.attr)
-            self._uses[key] = self._uses.get(key, 0) + 1
+            uses[key] = uses.get(key, 0) + 1
+        return uses
 
-    def _owner(self, attribute: ast.Attribute, scope: Scope) -> ast.ClassDef | None:
-        method = scope.node
-        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or scope.parent is None:
-            return None
-        owner = scope.parent.node
-        if not isinstance(owner, ast.ClassDef):
-            return None
-        params = method.args.posonlyargs + method.args.args
-        if not params or not isinstance(attribute.value, ast.Name) or attribute.value.id != params[0].arg:
-            return None
-        return owner
+    def _initialized(self, load: ast.Attribute, parent: ast.AST | None) -> bool:
+        """``xavier_init(self.conv)``, ``nn.init.zeros_(self.bn.weight)``: set up, never run."""
+        if not isinstance(parent, ast.Call) or load not in parent.args:
+            return False
+        name = self.index.imports.resolve(parent.func)
+        return name is not None and (name in INITIALIZERS or name.rpartition(".")[0] in INITIALIZERS)
 
     def attribute(self, expr: ast.Attribute, scope: Scope, resolver: Resolver) -> Layer | None:
         """The module ``self.x`` holds, when built once, used once, and not overridden."""
-        if not self._built:
-            self._build()
-        owner = self._owner(expr, scope)
+        if self._uses is None:
+            self._uses = self._count()
+        owner = self.flow.method_owner(expr.value, scope)
         if owner is None:
             return None
-        key = (owner, expr.attr)
-        stores = self._stores.get(key, [])
-        if len(stores) != 1 or self._uses.get(key, 0) != 1:
-            return None
-        if expr.attr in self._subclass_attrs.get(owner.name, ()):
+        stores = self.flow.attribute_values(owner, expr.attr)
+        if len(stores) != 1 or self._uses.get((owner, expr.attr), 0) != 1:
             return None
         value, store_scope = stores[0]
-        if isinstance(value, ast.Call):
-            return resolver.construction(value)
+        if value is None or self.flow._overridden(owner, expr.attr):
+            return None
+        origins = self.flow.origins(value, store_scope)
+        if not origins or len(origins) != 1 or not isinstance(origins[0].expr, ast.Call):
+            return None
         if isinstance(value, ast.Name):
-            return resolver._local(value.id, store_scope, uses_allowed=1)
-        return None
+            _, reads = self.index.bindings(store_scope, value.id)
+            if reads != 1:
+                return None  # the module is also used through the local name
+        return resolver.construction(origins[0].expr)
 
 
-def _single_target(parent: ast.AST, target: ast.AST) -> bool:
-    if isinstance(parent, ast.Assign):
-        return parent.targets == [target]
-    return isinstance(parent, ast.AnnAssign) and parent.target is target and parent.value is not None
+def _preset(preset: CallArgs, args: CallArgs) -> CallArgs:
+    """``partial(cls, *a, **k)(*b, **j)`` calls ``cls(*a, *b, **k, **j)``."""
+    positional = preset.positional[1:] + args.positional if preset.open_from is None else preset.positional[1:]
+    open_from = preset.open_from - 1 if preset.open_from is not None else (
+        None if args.open_from is None else len(preset.positional) - 1 + args.open_from
+    )
+    merged = CallArgs(positional, {**preset.keywords, **args.keywords}, open_from, preset.open_keywords or args.open_keywords)
+    merged.flow = args.flow
+    return merged

@@ -11,10 +11,9 @@ import ast
 from dataclasses import dataclass
 from typing import Mapping
 
+from .flow import Flow
 from .knowledge import Optimizer, Spec
 from .scopes import Index, Scope
-
-DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -28,41 +27,22 @@ class OptimizerClass:
 
 
 class Optimizers:
-    def __init__(self, index: Index, specs: Mapping[str, Spec]) -> None:
+    def __init__(self, index: Index, specs: Mapping[str, Spec], flow: Flow) -> None:
         self.index = index
         self.specs = specs
+        self.flow = flow
 
     def built_by(self, call: ast.Call, scope: Scope) -> list[OptimizerClass] | None:
-        return self._classes(call.func, scope, 0)
-
-    def _classes(self, expr: ast.expr, scope: Scope, depth: int) -> list[OptimizerClass] | None:
-        if depth > DEPTH:
+        """Every optimizer class the called expression may be; None if any is not a known optimizer."""
+        name = self.index.imports.resolve(call.func)
+        if name is None and not isinstance(call.func, (ast.Name, ast.IfExp)):
             return None
-        name = self.index.imports.resolve(expr)
-        if name is not None:
-            spec = self.specs.get(name)
-            return [OptimizerClass(name, spec)] if isinstance(spec, Optimizer) else None
-        if isinstance(expr, ast.IfExp):
-            body, orelse = self._classes(expr.body, scope, depth + 1), self._classes(expr.orelse, scope, depth + 1)
-            return body + orelse if body is not None and orelse is not None else None
-        if isinstance(expr, ast.Name):
-            return self._variable(expr.id, scope, depth)
-        return None
-
-    def _variable(self, name: str, scope: Scope, depth: int) -> list[OptimizerClass] | None:
-        """Every class a local variable is assigned, when each assignment is a known class."""
-        if name in scope.escaped:
-            return None
-        stores, _ = self.index.bindings(scope, name)
-        if not stores:
-            return None
+        origins = [call.func] if name is not None else [o.expr for o in self.flow.origins(call.func, scope) or ()]
         found: list[OptimizerClass] = []
-        for event in stores:
-            parent = self.index.parents.get(event.node)
-            if not (isinstance(parent, ast.Assign) and parent.targets == [event.node]):
+        for expr in origins:
+            qualified = self.index.imports.resolve(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
+            spec = self.specs.get(qualified) if qualified else None
+            if not isinstance(spec, Optimizer):
                 return None
-            classes = self._classes(parent.value, scope, depth + 1)
-            if classes is None:
-                return None
-            found += classes
-        return found
+            found.append(OptimizerClass(qualified, spec))  # type: ignore[arg-type]
+        return found or None

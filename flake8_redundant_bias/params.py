@@ -16,25 +16,17 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any
-
-from .callargs import CallArgs, value
+from .callargs import value
 from .knowledge import (
     ALL_PARAMETERS, BIAS_FREE_ACCESSORS, BIAS_FREE_BUILDERS, FREEZE_METHODS, MODULE_BASES, PARAMETER_CLASSES,
     PARAMETERLESS_MODULES, SELF_RETURNING_METHODS, TENSOR_FACTORIES, Producer,
 )
+from .flow import Flow
 from .layers import Resolver, bias_state
 from .scopes import Index, Scope, parameter_defaults
-from .values import assigned_value
 
 DEPTH = 8  # variables and wrappers followed this deep
 
-
-class _Same:
-    """The verdict of a variable on itself, ignored among its other bindings."""
-
-
-SAME: Any = _Same()
 
 CHAINS = frozenset({"itertools.chain"})
 COPIES = frozenset({"list", "tuple", "iter"})
@@ -56,10 +48,10 @@ class Whole:
 
 
 class Parameters:
-    def __init__(self, index: Index, resolver: Resolver) -> None:
+    def __init__(self, index: Index, resolver: Resolver, flow: Flow) -> None:
         self.index = index
         self.resolver = resolver
-        self._visiting: set[tuple[Scope, str]] = set()
+        self.flow = flow
         self._freeze_index: dict[tuple[Scope, str], list[int]] | None = None
         self._class_verdicts: dict[ast.ClassDef, bool | None] = {}
         self._class_stores: dict[ast.ClassDef, dict[str, list[tuple[ast.expr | None, Scope, bool]]]] = {}
@@ -75,12 +67,25 @@ class Parameters:
         if isinstance(expr, (ast.GeneratorExp, ast.ListComp)):
             return self._every_comprehension(expr, scope, depth)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            # Joining lists only adds: every parameter of a module stays in.
             left, right = self.every(expr.left, scope, depth + 1), self.every(expr.right, scope, depth + 1)
-            return left + right if left is not None and right is not None else None
-        if isinstance(expr, ast.Name):
-            bound = assigned_value(self.index, expr.id, scope)
-            return self.every(bound, scope, depth + 1) if bound is not None else None
+            return (left or []) + (right or []) if left or right else None
+        if isinstance(expr, (ast.Name, ast.IfExp)):
+            return self._every_origin(expr, scope, depth)
         return None
+
+    def _every_origin(self, expr: ast.expr, scope: Scope, depth: int) -> list[Whole] | None:
+        """Every parameter of some module on every path: ``params = a if c else b``, branches."""
+        origins = self.flow.origins(expr, scope)
+        if not origins or any(o.expr is expr for o in origins):
+            return None
+        found: list[Whole] = []
+        for origin in origins:
+            wholes = self.every(origin.expr, origin.scope, depth + 1)
+            if not wholes:
+                return None
+            found += wholes
+        return found
 
     def _every_call(self, call: ast.Call, scope: Scope, depth: int) -> list[Whole] | None:
         func = call.func
@@ -143,29 +148,19 @@ class Parameters:
             if expr.id in ("self", "cls"):
                 owner = _enclosing_class(scope)
                 return True if owner is None else self._class(owner)
-            return self._variable(expr.id, scope, depth)
+            return self._variable(expr, scope, depth)
         if isinstance(expr, ast.Attribute):
             return self._attribute(expr, scope, depth)
         return True
 
-    def _variable(self, name: str, scope: Scope, depth: int) -> bool | None:
-        home = self.index.home(name, scope)
-        key = (home, name)
-        if key in self._visiting:
-            return SAME  # model = model.to(device): the same module as the other bindings
-        stores, _ = self.index.bindings(home, name)
-        self._visiting.add(key)
-        try:
-            verdicts = []
-            for event in stores:
-                parent = self.index.parents.get(event.node)
-                bound = parent.value if isinstance(parent, (ast.Assign, ast.AnnAssign)) else None
-                verdicts.append(self._module(bound, home, depth + 1) if bound is not None else True)
-        finally:
-            self._visiting.discard(key)
-        verdicts = [v for v in verdicts if v is not SAME]
-        # A LoRA wrapper or an embedding bound anywhere in the scope is enough for
-        # silence: the analysis does not tell which binding reaches the optimizer.
+    def _variable(self, name: ast.Name, scope: Scope, depth: int) -> bool | None:
+        origins = self.flow.origins(name, scope)
+        if origins is None:
+            return True  # a parameter, an import, a loop variable: presumed a network
+        verdicts = [
+            True if origin.expr is name else self._module(origin.expr, origin.scope, depth + 1) for origin in origins
+        ]
+        # A LoRA wrapper or an embedding on any path is enough for silence.
         return _combine(verdicts, any_false=False)
 
     def _attribute(self, receiver: ast.Attribute, scope: Scope, depth: int) -> bool | None:
@@ -211,7 +206,7 @@ class Parameters:
                 func = call.func
                 if isinstance(func, ast.Attribute) and func.attr in FREEZE_METHODS:
                     arg, freezing = FREEZE_METHODS[func.attr]
-                    if value(CallArgs.of(call), arg) == freezing:
+                    if value(self.flow.call_args(call, scope), arg) == freezing:
                         key = (scope, ast.dump(func.value))
                         self._freeze_index.setdefault(key, []).append(call.lineno)
         return self._freeze_index

@@ -326,8 +326,12 @@ class Index:
         return scope
 
     def scope_at(self, node: ast.AST) -> Scope:
+        """The scope a node is evaluated in (a top-level statement's parent is the module)."""
         while node not in self.scope_of:
-            node = self.parents[node]
+            parent = self.parents.get(node)
+            if parent is None:
+                return self.module
+            node = parent
         return self.scope_of[node]
 
 

@@ -9,20 +9,20 @@ from typing import Iterator
 from ..callargs import ABSENT, Bound, CallArgs
 from ..codes import RB201, RB202, RB205
 from ..containment import Unit
+from ..flow import Flow, Number
 from ..knowledge import PENALTY_FUNCTIONS, PENALTY_METHODS
 from ..optimizers import OptimizerClass, Optimizers
 from ..params import Parameters, Whole
 from ..scopes import Index, Scope
-from ..values import Number, Numbers, assigned_value
 from .finding import Finding
 
 
 class WeightDecay:
-    def __init__(self, index: Index, optimizers: Optimizers, parameters: Parameters) -> None:
+    def __init__(self, index: Index, optimizers: Optimizers, parameters: Parameters, flow: Flow) -> None:
         self.index = index
         self.optimizers = optimizers
         self.parameters = parameters
-        self.numbers = Numbers(index)
+        self.flow = flow
         self._called_on: set[tuple[Scope, str]] | None = None
 
     def units(self) -> Iterator[Unit[Finding]]:
@@ -40,7 +40,7 @@ class WeightDecay:
         classes = self.optimizers.built_by(call, scope)
         if not classes or any(c.spec.matrices_only for c in classes):
             return
-        args = CallArgs.of(call)
+        args = self.flow.call_args(call, scope)
         params = {_dump(args.get(c.spec.params)) for c in classes}
         bound = args.get(classes[0].spec.params)
         if len(params) != 1 or not isinstance(bound, Bound):
@@ -69,14 +69,13 @@ class WeightDecay:
                     return None
                 found.append(Number(default, "its default"))
             elif isinstance(bound, Bound):
-                number = self.numbers.number(bound.expr, scope)
-                if number is None:
+                numbers = self.flow.numbers(bound.expr, bound.scope or scope)
+                if numbers is None:
                     return None
-                found.append(number)
+                found += numbers
             else:
                 return None
-        agree = all(n.value != 0 for n in found) or all(n.value == 0 for n in found)
-        return found[0] if agree else None
+        return agreed(found)
 
     def _reportable(self, expr: ast.expr, at: ast.AST, scope: Scope) -> list[Whole]:
         wholes = self.parameters.every(expr, scope)
@@ -87,7 +86,8 @@ class WeightDecay:
     def _groups(self, expr: ast.expr, scope: Scope) -> list[ast.expr] | None:
         """The elements of a literal list of parameter groups (directly or through a variable)."""
         if isinstance(expr, ast.Name):
-            bound = assigned_value(self.index, expr.id, scope)
+            origins = self.flow.origins(expr, scope)
+            bound = origins[0].expr if origins and len(origins) == 1 else None
             if isinstance(bound, (ast.List, ast.Tuple)) and self._unchanged(expr.id, scope):
                 expr = bound
         if isinstance(expr, (ast.List, ast.Tuple)) and any(isinstance(e, ast.Dict) for e in expr.elts):
@@ -114,7 +114,7 @@ class WeightDecay:
                 return  # a group built elsewhere, or **base: it may be the exempt one
             keys = {key.value: value for key, value in zip(group.keys, group.values) if isinstance(key, ast.Constant)}
             params, own = keys.get("params"), keys.get("weight_decay")
-            decay = self.numbers.number(own, scope) if own is not None else default
+            decay = agreed(self.flow.numbers(own, scope) or []) if own is not None else default
             if len(keys) != len(group.keys) or params is None or decay is None:
                 return  # a group the analysis cannot read may be the exempt one
             exempt = decay.value == 0 and (own is not None or self.parameters.every(params, scope) is None)
@@ -190,6 +190,20 @@ class WeightDecay:
             if _added(node, self.index):
                 return True
         return False
+
+
+def agreed(numbers: list[Number]) -> Number | None:
+    """One decay for a message when every possible value is non-zero (or every one is zero)."""
+    if not numbers:
+        return None
+    if all(n.value == 0 for n in numbers):
+        return numbers[0]
+    if not all(n.value != 0 for n in numbers):
+        return None
+    values = list(dict.fromkeys(n.value for n in numbers))
+    if len(values) == 1:
+        return numbers[0]
+    return Number(values[0], f"or {' or '.join(repr(v) for v in values[1:])}")
 
 
 def _penalizes(expr: ast.expr, name: str, index: Index) -> bool:
