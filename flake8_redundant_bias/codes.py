@@ -93,7 +93,7 @@ def make_optimizer(model):
 RB202 = Code(
     "RB202",
     "a parameter group that decays every parameter of a module, in a list with no group exempting biases and norms",
-    "parameter group with weight_decay={decay} takes every parameter of {module}, biases and normalization "
+    "parameter group with weight_decay={decay} takes every parameter of {module}{more}, biases and normalization "
     "weights included: give those a group with weight_decay=0.0",
     wrong="""\
 import torch

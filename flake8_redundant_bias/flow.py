@@ -55,9 +55,11 @@ class Origin:
 class Number:
     value: float
     origin: str  # how the code states it, for messages: "" for a literal
+    others: tuple[float, ...] = ()  # the other values it may hold on other paths
 
     def describe(self) -> str:
-        return f"{self.value!r}{f' ({self.origin})' if self.origin else ''}"
+        shown = " or ".join(repr(v) for v in (self.value, *self.others))
+        return f"{shown}{f' ({self.origin})' if self.origin else ''}"
 
 
 class Flow:
@@ -189,7 +191,8 @@ class Flow:
             if given is ABSENT:
                 if default is None:
                     return None
-                origins = self._origins(default, outer, None, depth + 1, f"the default of {param.arg}")
+                where_named = getattr(outer.node, "name", None) if function.name == "__init__" else function.name
+                origins = self._origins(default, outer, None, depth + 1, f"the default of {param.arg} in {where_named}()")
             else:
                 origins = self._origins(given.expr, call_scope, None, depth + 1, note)  # type: ignore[union-attr]
             if origins is None:

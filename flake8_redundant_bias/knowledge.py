@@ -297,6 +297,9 @@ BIAS_FREE_BUILDERS = frozenset({
     "torch.nn.Embedding", "torch.nn.EmbeddingBag", "torch.nn.Embedding.from_pretrained",
     "torch.nn.ParameterList", "torch.nn.ParameterDict",
 })
+# Words in a parameter-name test that mean the split is about biases and norms:
+# a split on them is an exemption, whatever its decays say.
+EXEMPTION_WORDS = ("bias", "norm", "bn", "ln", "gamma", "beta", "scale", "embed", "pos", "token")
 # Methods returning a sub-module with no bias or norm: model.get_input_embeddings().
 BIAS_FREE_ACCESSORS = frozenset({"get_input_embeddings", "get_output_embeddings"})
 # Methods that return the module they are called on: model.to(device).

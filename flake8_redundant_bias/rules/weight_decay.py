@@ -10,7 +10,7 @@ from ..callargs import ABSENT, Bound, CallArgs
 from ..codes import RB201, RB202, RB205
 from ..containment import Unit
 from ..flow import Flow, Number
-from ..knowledge import PENALTY_FUNCTIONS, PENALTY_METHODS
+from ..knowledge import EXEMPTION_WORDS, PENALTY_FUNCTIONS, PENALTY_METHODS
 from ..optimizers import OptimizerClass, Optimizers
 from ..params import Parameters, Whole
 from ..scopes import Index, Scope
@@ -121,13 +121,67 @@ class WeightDecay:
             if exempt:
                 return  # a group written to exempt something: the author split on purpose
             read.append((group, params, decay))
-        for group, params, decay in read:
-            if decay.value == 0:
-                continue
-            for whole in self._reportable(params, group, scope):
-                text = RB202.message(decay=decay.describe(), module=whole.display)
-                yield Finding(group.lineno, group.col_offset, text)
-                break
+        # One finding per optimizer, on the first decaying group: one mistake, one report.
+        decaying = [(group, params, decay) for group, params, decay in read if decay.value != 0]
+        reported = [
+            (group, decay, wholes[0]) for group, params, decay in decaying
+            for wholes in [self._reportable(params, group, scope)] if wholes
+        ]
+        if reported:
+            group, decay, whole = reported[0]
+            more = f" (and {len(reported) - 1} more group{'s' if len(reported) > 2 else ''} like it)" if len(reported) > 1 else ""
+            yield Finding(group.lineno, group.col_offset, RB202.message(decay=decay.describe(), module=whole.display, more=more))
+            return
+        split = self._name_split([(params, decay) for _, params, decay in decaying], groups, scope)
+        if split is not None:
+            first = decaying[0][0]
+            text = RB202.message(
+                decay=decaying[0][2].describe(), module=split.display,
+                more=f" (split by name across {len(decaying)} groups that all decay)",
+            )
+            yield Finding(first.lineno, first.col_offset, text)
+
+    def _name_split(self, decaying: list[tuple[ast.expr, Number]], groups: list[ast.expr], scope: Scope) -> Whole | None:
+        """Groups that take ``"x" in n`` and ``"x" not in n`` of one module: together, all of it."""
+        if len(decaying) != len(groups):
+            return None  # some group does not decay: it may be the exempt one
+        tests: dict[tuple[str, str, str], set[bool]] = {}
+        wholes: dict[str, Whole] = {}
+        for params, _ in decaying:
+            split = self._named_split(params, scope)
+            if split is None:
+                return None
+            whole, kind, text, positive = split
+            key = (ast.dump(whole.receiver), kind, text)
+            tests.setdefault(key, set()).add(positive)
+            wholes[key[0]] = whole
+        for (receiver, _, text), polarities in tests.items():
+            if polarities == {True, False} and not any(word in text.lower() for word in EXEMPTION_WORDS):
+                if self.parameters.may_hold_bias(wholes[receiver], groups[0], scope):
+                    return wholes[receiver]
+        return None
+
+    def _named_split(self, params: ast.expr, scope: Scope) -> tuple[Whole, str, str, bool] | None:
+        """``[p for n, p in m.named_parameters() if "x" in n]`` -> (m, "in", "x", True)."""
+        if isinstance(params, ast.Name):
+            origins = self.flow.origins(params, scope)
+            if not origins or len(origins) != 1:
+                return None
+            params, scope = origins[0].expr, origins[0].scope
+        if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+            return None
+        generator = params.generators[0]
+        target = generator.target
+        if not (isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts)):
+            return None
+        name, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
+        if not (isinstance(params.elt, ast.Name) and params.elt.id == param) or len(generator.ifs) != 1:
+            return None
+        wholes = self.parameters.every(generator.iter, scope)
+        if not wholes or len(wholes) != 1 or not wholes[0].named:
+            return None
+        test = _name_test(generator.ifs[0], name)
+        return (wholes[0], *test) if test is not None else None
 
     # ------------------------------------------------------------ RB205
 
@@ -192,6 +246,25 @@ class WeightDecay:
         return False
 
 
+def _name_test(test: ast.expr, name: str) -> tuple[str, str, bool] | None:
+    """``"x" in n`` / ``"x" not in n`` / ``n.startswith("x")`` / ``not ...``: (kind, text, positive)."""
+    positive = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, positive = test.operand, not positive
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
+        text, haystack = test.left, test.comparators[0]
+        literal = isinstance(text, ast.Constant) and isinstance(text.value, str)
+        if literal and isinstance(haystack, ast.Name) and haystack.id == name:
+            return "in", text.value, positive == isinstance(test.ops[0], ast.In)
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in ("startswith", "endswith"):
+        receiver = test.func.value
+        if isinstance(receiver, ast.Name) and receiver.id == name and len(test.args) == 1 and not test.keywords:
+            text = test.args[0]
+            if isinstance(text, ast.Constant) and isinstance(text.value, str):
+                return test.func.attr, text.value, positive
+    return None
+
+
 def agreed(numbers: list[Number]) -> Number | None:
     """One decay for a message when every possible value is non-zero (or every one is zero)."""
     if not numbers:
@@ -201,9 +274,8 @@ def agreed(numbers: list[Number]) -> Number | None:
     if not all(n.value != 0 for n in numbers):
         return None
     values = list(dict.fromkeys(n.value for n in numbers))
-    if len(values) == 1:
-        return numbers[0]
-    return Number(values[0], f"or {' or '.join(repr(v) for v in values[1:])}")
+    notes = {n.origin for n in numbers}
+    return Number(values[0], notes.pop() if len(notes) == 1 else "", tuple(values[1:]))
 
 
 def _penalizes(expr: ast.expr, name: str, index: Index) -> bool:

@@ -154,7 +154,7 @@ def get_params(model):
 def groups(model):
     AdamW([
         {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202
-        {"params": model.head.parameters(), "lr": 1e-3},  # expect: RB202
+        {"params": model.head.parameters(), "lr": 1e-3},  # the same mistake: one finding per optimizer
     ], weight_decay=0.05)
     torch.optim.SGD([
         {"params": model.backbone.parameters(), "weight_decay": 1e-4},  # expect: RB202

@@ -1,0 +1,272 @@
+# RB201/RB202: decays and parameter lists that travel a step further than a literal.
+from dataclasses import dataclass, field
+
+import pytorch_lightning as pl
+import torch
+import torch.nn as nn
+
+
+# ---------------------------------------------------------------- self.x set in __init__
+
+class Trainer:
+    def __init__(self, model, weight_decay=0.05):
+        self.model = model
+        self.weight_decay = weight_decay
+        self.lr = 1e-3
+
+    def build(self):
+        return torch.optim.AdamW(self.model.parameters(), lr=self.lr, weight_decay=self.weight_decay)  # expect: RB201
+
+
+trainer = Trainer(nn.Conv2d(3, 8, 3))
+
+
+class OverriddenTrainer:
+    def __init__(self, model, weight_decay=0.05):
+        self.model = model
+        self.weight_decay = weight_decay
+
+    def build(self):
+        return torch.optim.SGD(self.model.parameters(), lr=0.1, weight_decay=self.weight_decay)
+
+
+OverriddenTrainer(nn.Conv2d(3, 8, 3))
+OverriddenTrainer(nn.Conv2d(3, 8, 3), weight_decay=0.0)  # one call turns it off: not every path decays
+
+
+class SetLater:
+    def __init__(self, model):
+        self.model = model
+        self.weight_decay = 0.01
+
+    def configure(self, wd):
+        self.weight_decay = wd
+
+    def build(self):
+        return torch.optim.SGD(self.model.parameters(), lr=0.1, weight_decay=self.weight_decay)
+
+
+# ---------------------------------------------------------------- function parameter defaults
+
+def make_sgd(model, wd=5e-4):
+    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)  # expect: RB201
+
+
+make_sgd(nn.Conv2d(3, 8, 3))
+
+
+def make_sgd_passed(model, wd=5e-4):
+    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)
+
+
+make_sgd_passed(nn.Conv2d(3, 8, 3), wd=0)
+
+
+def make_sgd_same(model, wd=5e-4):
+    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)  # expect: RB201
+
+
+make_sgd_same(nn.Conv2d(3, 8, 3))
+make_sgd_same(nn.Conv2d(3, 8, 3), 1e-4)
+
+
+def make_sgd_never_called(model, wd=5e-4):
+    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)
+
+
+def make_sgd_kwargs(model, wd=5e-4):
+    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)
+
+
+make_sgd_kwargs(nn.Conv2d(3, 8, 3), **{"wd": 0.0})
+
+
+def make_sgd_callback(model, wd=5e-4):
+    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)
+
+
+make_sgd_callback(nn.Conv2d(3, 8, 3))
+FACTORIES = {"sgd": make_sgd_callback}  # used elsewhere as a value: its calls are not all visible
+
+
+# ---------------------------------------------------------------- arithmetic on literals
+
+def arithmetic(model):
+    torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=2.5 * 1e-5)  # expect: RB201
+    torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=1e-4 * 0)
+    base = 1e-4
+    torch.optim.AdamW(model.parameters(), weight_decay=base / 2)  # expect: RB201
+    torch.optim.AdamW(model.parameters(), weight_decay=base - base)
+
+
+# ---------------------------------------------------------------- Lightning hparams
+
+class LitModel(pl.LightningModule):
+    def __init__(self, lr=1e-3, weight_decay=0.01):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Sequential(nn.Linear(4, 4), nn.ReLU())
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)  # expect: RB201
+
+
+class LitByKey(pl.LightningModule):
+    def __init__(self, weight_decay=1e-4):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Linear(4, 4)
+
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.parameters(), weight_decay=self.hparams["weight_decay"])  # expect: RB201
+
+
+class LitNoDecay(pl.LightningModule):
+    def __init__(self, weight_decay=0.0):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Linear(4, 4)
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), weight_decay=self.hparams.weight_decay)
+
+
+class LitUnsaved(pl.LightningModule):
+    def __init__(self, weight_decay=0.1):
+        super().__init__()
+        self.net = nn.Linear(4, 4)
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), weight_decay=self.hparams.weight_decay)
+
+
+class LitBuiltHere(pl.LightningModule):
+    def __init__(self, weight_decay=0.1):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Linear(4, 4)
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), weight_decay=self.hparams.weight_decay)
+
+
+lit = LitBuiltHere(weight_decay=0)
+
+
+# ---------------------------------------------------------------- config objects
+
+@dataclass
+class TrainConfig:
+    lr: float = 1e-3
+    weight_decay: float = 0.05
+    momentum: float = field(default=0.9)
+
+
+class Hyper:
+    weight_decay = 1e-4
+    no_decay = 0.0
+
+
+def with_dataclass(model):
+    cfg = TrainConfig()
+    return torch.optim.SGD(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)  # expect: RB201
+
+
+def with_dataclass_override(model):
+    cfg = TrainConfig(weight_decay=0.0)
+    return torch.optim.SGD(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+
+def with_dataclass_positional(model):
+    cfg = TrainConfig(1e-3, 0.0)
+    return torch.optim.SGD(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+
+def with_dataclass_parameter(model, cfg: TrainConfig):
+    return torch.optim.SGD(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+
+def with_class_attribute(model):
+    torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=Hyper.weight_decay)  # expect: RB201
+    torch.optim.AdamW(model.parameters(), weight_decay=Hyper.no_decay)
+
+
+# ---------------------------------------------------------------- parameter lists built in branches
+
+def branch_params(model, extra, learn_logvar):
+    params = list(model.parameters())
+    if learn_logvar:
+        params = params + [extra]
+    return torch.optim.AdamW(params, lr=1e-4)  # expect: RB201
+
+
+def ifexp_params(model, head, finetune):
+    params = head.parameters() if finetune else model.parameters()
+    return torch.optim.AdamW(params)  # expect: RB201
+
+
+def ifexp_filtered(model, finetune):
+    params = [p for p in model.parameters() if p.ndim > 1] if finetune else model.parameters()
+    return torch.optim.AdamW(params)  # one path decays matrices only
+
+
+def branch_filtered(model, finetune):
+    params = model.parameters()
+    if finetune:
+        params = [p for p in model.parameters() if p.ndim > 1]
+    return torch.optim.AdamW(params)
+
+
+def rebound_before(model):
+    params = model.parameters()
+    params = [p for p in model.parameters() if p.ndim > 1]
+    return torch.optim.AdamW(params)
+
+
+def augmented(model, extra):
+    params = list(model.parameters())
+    params += [extra]
+    return torch.optim.AdamW(params)  # expect: RB201
+
+
+# ---------------------------------------------------------------- groups split by module name
+
+def split_by_name(model):
+    backbone = [p for n, p in model.named_parameters() if "backbone" in n]
+    head = [p for n, p in model.named_parameters() if "backbone" not in n]
+    return torch.optim.AdamW(
+        [{"params": backbone, "lr": 1e-5}, {"params": head, "lr": 1e-3}],  # expect: RB202
+        weight_decay=0.05,
+    )
+
+
+def split_by_prefix(model):
+    return torch.optim.SGD([
+        {"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")], "lr": 0.01},  # expect: RB202
+        {"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")]},
+    ], lr=0.1, weight_decay=1e-4)
+
+
+def split_exempt(model):
+    decay = [p for n, p in model.named_parameters() if "bias" not in n]
+    no_decay = [p for n, p in model.named_parameters() if "bias" in n]
+    return torch.optim.AdamW([{"params": decay}, {"params": no_decay}], weight_decay=0.05)
+
+
+def split_head_off(model):
+    backbone = [p for n, p in model.named_parameters() if "backbone" in n]
+    head = [p for n, p in model.named_parameters() if "backbone" not in n]
+    return torch.optim.AdamW([{"params": backbone}, {"params": head, "weight_decay": 0.0}], weight_decay=0.05)
+
+
+def split_partial(model):
+    backbone = [p for n, p in model.named_parameters() if "backbone" in n]
+    head = [p for n, p in model.named_parameters() if "head" in n]
+    return torch.optim.AdamW([{"params": backbone}, {"params": head}], weight_decay=0.05)
+
+
+def two_modules(model):
+    return torch.optim.AdamW([  # one finding for the call, on the first decaying group
+        {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202
+        {"params": model.head.parameters(), "lr": 1e-3},
+    ], weight_decay=0.05)
