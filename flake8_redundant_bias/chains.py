@@ -67,6 +67,7 @@ class Sequences:
         self.index = index
         self.resolver = resolver
         self.snapshots: dict[ast.Starred, list] = {}
+        self.returned: dict[ast.AST, list] = {}  # a function -> the layer list it returns
         self.built: list[tuple[list, Scope]] = []
 
     def units(self) -> Iterator[Unit[Chain]]:
@@ -108,6 +109,8 @@ class Sequences:
                     yield from self._expand(expr.value.elts, scope, depth + 1)
                 elif expr in self.snapshots:
                     yield from self._expand(self.snapshots[expr], scope, depth + 1)
+                elif isinstance(expr.value, ast.Call):
+                    yield from self._returned_layers(expr.value, scope, depth)
                 else:
                     yield BARRIER
             else:
@@ -116,6 +119,20 @@ class Sequences:
                     yield from self._expand(ordered_elements(layer.call, self.index), scope, depth + 1)
                 else:
                     yield layer
+
+    def _returned_layers(self, call: ast.Call, scope: Scope, depth: int) -> Iterator[Layer | None]:
+        """``nn.Sequential(*block(...))``: the list a function of the file returns, in its own scope."""
+        function = _function_named(call.func, scope, self.index)
+        inner = self.index.scope_of.get(function) if function is not None else None
+        returned = _sole_return_value(function) if function is not None else None
+        if isinstance(returned, (ast.List, ast.Tuple)):
+            items = list(returned.elts)
+        else:
+            items = self.returned.get(function)  # type: ignore[arg-type]
+        if inner is None or items is None:
+            yield BARRIER
+            return
+        yield from self._expand(items, inner, depth + 1)
 
     # -------------------------------------------------------- the walk
 
@@ -186,6 +203,10 @@ class _StatementWalker:
                 self._extend(key, stmt.value)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self._method_call(stmt.value)
+        elif isinstance(stmt, ast.Return) and depth == 0 and _key(stmt.value) in self.tracked:
+            tracked = self.tracked[_key(stmt.value)]  # type: ignore[index]
+            if tracked.valid and not tracked.container:
+                self.sequences.returned[self.scope.node] = list(tracked.items)
 
     def _assign(self, target: ast.expr, value: ast.expr, depth: int, handled: set) -> None:
         key = _key(target)
@@ -262,6 +283,8 @@ class _StatementWalker:
         else:
             nodes.extend(ast.walk(stmt))
         handled: set = set()
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
+            handled.add(stmt.value)  # returned whole: its order is kept (see _simple)
         for node in nodes:
             if isinstance(node, ast.Starred) and _key(node.value) in self.tracked:
                 tracked = self.tracked[_key(node.value)]  # type: ignore[index]
@@ -300,6 +323,28 @@ def _key(expr: ast.AST | None) -> str | None:
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         return f"{expr.value.id}.{expr.attr}"
     return None
+
+
+def _function_named(func: ast.expr, scope: Scope, index: Index) -> ast.FunctionDef | None:
+    """A function of the file called by name: module level, or defined in an enclosing function."""
+    if not isinstance(func, ast.Name):
+        return None
+    for candidate in (scope, *scope.enclosing()):
+        if index.bindings(candidate, func.id)[0]:
+            return None  # the name is re-bound: not (only) the function
+        body = getattr(candidate.node, "body", None)
+        if isinstance(body, list):
+            found = [s for s in body if isinstance(s, ast.FunctionDef) and s.name == func.id]
+            if found:
+                return found[0] if len(found) == 1 else None
+    return None
+
+
+def _sole_return_value(function: ast.FunctionDef) -> ast.expr | None:
+    returns = [n for n in ast.walk(function) if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom, ast.Lambda))]
+    if len(returns) != 1 or not function.body or returns[0] is not function.body[-1]:
+        return None
+    return function.body[-1].value  # type: ignore[attr-defined]
 
 
 def _is_super_init(call: ast.Call) -> bool:
@@ -353,6 +398,12 @@ def _consumer(node: ast.AST, index: Index, depth: int = 0) -> ast.AST | None:
         return call if isinstance(call, ast.Call) else None
     if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Sub)):
         return parent
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        method = index.parents.get(parent)  # x.transpose(1, 2)
+        return method if isinstance(method, ast.Call) and method.func is parent else None
+    if isinstance(parent, (ast.List, ast.Tuple)):
+        joined = index.parents.get(parent)  # torch.cat([a, b], dim=1)
+        return joined if isinstance(joined, ast.Call) and joined.args and joined.args[0] is parent else None
     if isinstance(parent, ast.Assign) and parent.value is node and depth < NESTING_LIMIT:
         if len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
             uses = index.uses(parent.targets[0])

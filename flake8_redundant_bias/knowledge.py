@@ -122,7 +122,18 @@ class Optimizer:
     matrices_only: bool = False
 
 
-Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer]
+@dataclass(frozen=True)
+class AxisMove:
+    """A tensor method that moves a 3-D tensor's last axis to axis 1 for the literal arguments listed.
+
+    A last-axis bias (``Linear`` on (N, L, F)) then lies on the channel axis of a
+    ``BatchNorm1d``; a convolution's channels leave axis 1, which breaks its chain.
+    """
+
+    arguments: frozenset
+
+
+Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove]
 
 
 def _prefixed(prefix: str, rows: dict[str, Spec]) -> dict[str, Spec]:
@@ -211,8 +222,24 @@ TORCH_FUNCTIONAL: dict[str, Spec] = {
     "pad": Transparent(when=ArgIn(Arg("mode", 2, "constant"), SHIFT_KEEPING_PADDING), functional=True),
 }
 
+# (N, L, F) -> (N, F, L).  Pairs with 2 fail on a 2-D tensor, and (1, -1) leaves
+# one unchanged, so the move is right whenever the call runs.
+_LAST_TO_CHANNEL = AxisMove(frozenset({(1, 2), (2, 1), (1, -1), (-1, 1)}))
+TENSOR_METHODS: dict[str, AxisMove] = {
+    "transpose": _LAST_TO_CHANNEL,
+    "swapaxes": _LAST_TO_CHANNEL,
+    "swapdims": _LAST_TO_CHANNEL,
+    "permute": AxisMove(frozenset({(0, 2, 1)})),
+}
+
+# Concatenating along the channel axis keeps each channel's bias constant in its channel.
+_CHANNEL_CAT = Transparent(when=ArgIn(Arg("dim", 1, 0), frozenset({1})), functional=True)
+
 # torch.* re-exports a few functional kernels under the same signatures.
 TORCH_TOP: dict[str, Spec] = {
+    "cat": _CHANNEL_CAT,
+    "concat": _CHANNEL_CAT,
+    "concatenate": Transparent(when=ArgIn(Arg("axis", 1, 0), frozenset({1})), functional=True),
     **{name: TORCH_FUNCTIONAL[name] for name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "batch_norm", "instance_norm", "max_pool1d", "max_pool2d", "max_pool3d", "adaptive_avg_pool1d", "adaptive_max_pool1d")},
     "flatten": Transparent(when=ArgIn(Arg("start_dim", 1, 0), frozenset({1, 2})), functional=True),
 }
@@ -364,6 +391,9 @@ INITIALIZERS = frozenset({
     "mmengine.model.normal_init", "mmengine.model.uniform_init", "mmengine.model.trunc_normal_init",
     "mmengine.model.caffe2_xavier_init",
 })
+
+# Containers that hold modules without running them: used in order only by a loop or an index.
+MODULE_LISTS = frozenset({"torch.nn.ModuleList"})
 
 # Qualified names that build an ordered mapping of layers for a container.
 ORDERED_DICTS = frozenset({"collections.OrderedDict", "typing.OrderedDict"})

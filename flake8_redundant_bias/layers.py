@@ -13,7 +13,7 @@ from typing import Mapping
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
 from .flow import Flow
-from .knowledge import INITIALIZERS, ORDERED_DICTS, Arg, Container, Producer, Spec, Wrapper
+from .knowledge import INITIALIZERS, MODULE_LISTS, ORDERED_DICTS, TENSOR_METHODS, Arg, Container, Producer, Spec, Wrapper
 from .scopes import Index, Scope, parameter_defaults
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
@@ -92,6 +92,9 @@ class Resolver:
             helper = self.index.functions.get(call.func.id)
             if helper is not None:
                 return self._through_helper(call, helper, env, depth)
+            owner = self.index.classes.get(call.func.id)
+            if owner is not None:
+                return self._through_class(call, owner, env, depth)
         if isinstance(call.func, (ast.Name, ast.Attribute)):
             return self._through_value(call, scope, env)
         return None
@@ -104,6 +107,8 @@ class Resolver:
         found: set[tuple[str, ast.AST | None]] = set()
         for origin in origins:
             target = origin.expr
+            if isinstance(target, ast.Constant) and target.value is None:
+                continue  # norm_layer=None replaced before the call: calling None would raise
             preset = self.flow.partial_of(target)
             if preset is not None:
                 target = preset.args[0]
@@ -117,7 +122,7 @@ class Resolver:
         ((name, preset),) = found
         args = self.flow.call_args(call, scope, env)
         if preset is not None:
-            origin = origins[0]
+            origin = next(o for o in origins if o.expr is preset)
             args = _preset(self.flow.call_args(preset, origin.scope, origin.env), args)
         return Layer(name, self.specs[name], call, args)
 
@@ -136,6 +141,42 @@ class Resolver:
             return None
         inner.args = _forward_star_args(returned, helper, site, helper_env, inner.args)
         return Layer(inner.name, inner.spec, call, inner.args, inner.helper or helper.name)
+
+    def _through_class(self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int) -> Layer | None:
+        """A same-file module whose output is one producer's output (``pad, then conv``)."""
+        init, forward = _method(owner, "__init__"), _method(owner, "forward")
+        if init is None or forward is None or not owner.bases:
+            return None
+        attr = self._returned_attribute(forward)
+        stores = self.flow.attribute_values(owner, attr) if attr else []
+        if len(stores) != 1 or not isinstance(stores[0][0], ast.Call) or stores[0][1].node is not init:
+            return None
+        if self.flow._overridden(owner, attr):  # type: ignore[arg-type]
+            return None
+        site = self.flow.call_args(call, self.index.scope_at(call), env)
+        init_env = _bind_parameters(init, site, self.index, skip=1)
+        if init_env is None:
+            return None
+        inner = self.construction(stores[0][0], init_env, depth + 1)
+        if inner is None or not isinstance(inner.spec, Producer):
+            return None
+        return Layer(inner.name, inner.spec, call, inner.args, inner.helper or owner.name)
+
+    def _returned_attribute(self, forward: ast.FunctionDef) -> str | None:
+        """``return self.conv(...)``, directly or through one variable: the attribute's name."""
+        returned = _sole_return(forward)
+        scope = self.index.scope_of.get(forward)
+        if returned is None or scope is None:
+            return None
+        if isinstance(returned, ast.Name):
+            origins = self.flow.origins(returned, scope)
+            if not origins or len(origins) != 1:
+                return None
+            returned = origins[0].expr
+        if isinstance(returned, ast.Call) and isinstance(returned.func, ast.Attribute):
+            if self.flow.method_owner(returned.func.value, scope) is not None:
+                return returned.func.attr
+        return None
 
     def element(self, expr: ast.expr, scope: Scope) -> Layer | None:
         """The module an expression stands for, as an element of a container."""
@@ -171,10 +212,44 @@ class Resolver:
         if isinstance(func, ast.Call):
             return self.construction(func)
         if isinstance(func, ast.Name):
-            return self._local(func, scope, uses_allowed=1)
+            return self._local(func, scope, uses_allowed=1) or self._loop_element(func, scope)
         if isinstance(func, ast.Attribute):
+            method = TENSOR_METHODS.get(func.attr)
+            if method is not None and call.args:
+                return Layer(func.attr, method, call, self.flow.call_args(call, scope))
             return self._classes.attribute(func, scope, self)
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute):
+            return self._classes.list_element(func.value, scope, self)  # self.norms[i](x)
         return None
+
+    def _loop_element(self, name: ast.Name, scope: Scope) -> Layer | None:
+        """``for conv, norm in zip(self.convs, self.norms): ... conv(x)``: an element of a module list."""
+        _, reads = self.index.bindings(scope, name.id)
+        reaching = self.flow.reaching(name, scope)
+        if reads != 1 or reaching is None or len(reaching[1]) != 1:
+            return None
+        target = reaching[1][0].node
+        parent = self.index.parents.get(target)
+        position = None
+        if isinstance(parent, ast.Tuple) and isinstance(self.index.parents.get(parent), ast.For):
+            loop, position = self.index.parents[parent], parent.elts.index(target)  # type: ignore[arg-type]
+            if loop.target is not parent:  # type: ignore[attr-defined]
+                return None
+        elif isinstance(parent, ast.For) and parent.target is target:
+            loop = parent
+        else:
+            return None
+        source = loop.iter  # type: ignore[attr-defined]
+        if position is not None:
+            zipped = isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id == "zip"
+            if not zipped or self.index.bindings(self.index.module, "zip")[0] or source.keywords:
+                return None
+            if len(source.args) != len(parent.elts):  # type: ignore[union-attr]
+                return None
+            source = source.args[position]
+        if not isinstance(source, ast.Attribute):
+            return None
+        return self._classes.list_element(source, scope, self)
 
     def container_elements(self, layer: Layer) -> list[ast.expr] | None:
         """The element expressions of a container construction, in order; None if unknowable."""
@@ -215,6 +290,11 @@ def _ordered_dict_values(call: ast.Call) -> list[ast.expr]:
 
 # ---------------------------------------------------------------- helpers
 
+def _method(owner: ast.ClassDef, name: str) -> ast.FunctionDef | None:
+    found = [s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == name]
+    return found[0] if len(found) == 1 else None
+
+
 def _sole_return(helper: ast.FunctionDef) -> ast.expr | None:
     """The returned expression of a helper whose only return is its last statement."""
     if not helper.body or not isinstance(helper.body[-1], ast.Return):
@@ -223,15 +303,18 @@ def _sole_return(helper: ast.FunctionDef) -> ast.expr | None:
     return helper.body[-1].value if len(returns) == 1 else None
 
 
-def _bind_parameters(helper: ast.FunctionDef, site: CallArgs, index: Index) -> Env | None:
-    """Map the helper's parameters to what the call passed; a re-bound parameter is unknown."""
+def _bind_parameters(helper: ast.FunctionDef, site: CallArgs, index: Index, skip: int = 0) -> Env | None:
+    """Map the helper's parameters to what the call passed; a re-bound parameter is unknown.
+
+    ``skip``: leading parameters the call does not pass (``self`` of ``__init__``).
+    """
     args = helper.args
     scope = index.scope_of.get(helper)
     if scope is None:
         return None
-    positional = args.posonlyargs + args.args
+    positional = (args.posonlyargs + args.args)[skip:]
     defaults = parameter_defaults(args)
-    values: dict[str, Bound | object] = {}
+    values: dict[str, Bound | object] = {param.arg: UNKNOWN for param in (args.posonlyargs + args.args)[:skip]}
     for position, param in enumerate(positional + args.kwonlyargs):
         stores, _ = index.bindings(scope, param.arg)
         if len(stores) != 1 or param.arg in scope.escaped:
@@ -337,6 +420,52 @@ class ClassModels:
             if reads != 1:
                 return None  # the module is also used through the local name
         return resolver.construction(origins[0].expr)
+
+    def list_element(self, expr: ast.Attribute, scope: Scope, resolver: Resolver) -> Layer | None:
+        """The one layer every element of ``self.x = nn.ModuleList(...)`` is built as, when used once."""
+        if self._uses is None:
+            self._uses = self._count()
+        owner = self.flow.method_owner(expr.value, scope)
+        if owner is None or self._uses.get((owner, expr.attr), 0) != 1:
+            return None
+        stores = self.flow.attribute_values(owner, expr.attr)
+        if len(stores) != 1 or self.flow._overridden(owner, expr.attr):
+            return None
+        value, store_scope = stores[0]
+        sites = self._list_sites(value, store_scope, resolver)
+        grown = self._appended(owner, expr.attr)
+        if sites is None or grown is None or len(sites + grown) != 1:
+            return None
+        site = (sites + grown)[0]
+        return resolver.construction(site) if isinstance(site, ast.Call) else None
+
+    def _list_sites(self, value: ast.expr | None, scope: Scope, resolver: Resolver) -> list[ast.expr] | None:
+        if isinstance(value, ast.List):
+            return list(value.elts)
+        if not isinstance(value, ast.Call) or self.index.imports.resolve(value.func) not in MODULE_LISTS or value.keywords:
+            return None
+        if not value.args:
+            return []
+        (given,) = value.args if len(value.args) == 1 else (None,)
+        if isinstance(given, ast.List):
+            return list(given.elts)
+        if isinstance(given, ast.ListComp) and len(given.generators) == 1 and not given.generators[0].ifs:
+            return [given.elt]  # one site builds every element
+        return None
+
+    def _appended(self, owner: ast.ClassDef, attr: str) -> list[ast.expr] | None:
+        """``self.x.append(layer)`` in the class: the sites; None if grown any other way."""
+        found: list[ast.expr] = []
+        for call, scope in self.index.calls:
+            func = call.func
+            if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr == attr):
+                continue
+            if self.flow.method_owner(func.value.value, scope) is not owner:
+                continue
+            if func.attr != "append" or len(call.args) != 1 or call.keywords:
+                return None
+            found.append(call.args[0])
+        return found
 
 
 def _preset(preset: CallArgs, args: CallArgs) -> CallArgs:

@@ -66,6 +66,8 @@ def canonical(qualified: str) -> str:
         if qualified.startswith(internal):
             rest = qualified[len(internal):]
             module, dot, name = rest.partition(".")
-            if dot and "." not in name:
+            if not dot:
+                return public + module  # torch.nn.modules.Conv2d: the package re-exports it
+            if "." not in name:
                 return public + name
     return qualified

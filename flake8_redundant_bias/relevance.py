@@ -42,10 +42,10 @@ class Triggers:
 
     def with_aliases(self, tree: ast.Module) -> Triggers:
         """Also the local names a module-level import gives a norm: ``from torch.nn import BatchNorm2d as BN``."""
-        shorts = {word[:-1] for word in self.norms}
+        shorts = set(self.norms)
         aliases = tuple(
-            f"{alias.asname}(" for alias in _module_imports(tree)
-            if alias.asname and alias.name.rpartition(".")[2] in shorts
+            alias.asname for alias in _module_imports(tree)
+            if alias.asname and any(word in alias.name.rpartition(".")[2] for word in shorts)
         )
         return Triggers(self.norms + aliases, self.decay) if aliases else self
 
@@ -55,9 +55,8 @@ def triggers(specs: Mapping[str, Spec]) -> Triggers:
     for name, spec in specs.items():
         short = name.rpartition(".")[2]
         if isinstance(spec, Norm):
-            # Called, not merely named: a norm class passed as norm_layer=nn.BatchNorm2d
-            # is applied through a parameter, which the analysis never resolves.
-            norms.add(short + "(")
+            # Named, not only called: norm_layer=nn.BatchNorm2d is applied through a parameter.
+            norms.add(short)
         elif isinstance(spec, Optimizer):
             decay.add(short)
     return Triggers(_shortest(norms), _shortest(decay))

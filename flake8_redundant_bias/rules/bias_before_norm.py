@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..callargs import holds, same_value
+from ..callargs import holds, literal, same_value
 from ..chains import Chain
 from ..codes import RB101, RB102, cost
-from ..knowledge import Norm, Producer, Transparent
+from ..knowledge import AxisMove, Norm, Producer, Transparent
 from ..layers import Layer, bias_size, bias_state
 from .finding import Finding
 
@@ -16,20 +16,39 @@ def check(chains: Iterable[Chain]) -> Iterator[Finding]:
     for producer, after in chains:
         if bias_state(producer) is not True:
             continue
-        norm = _next_norm(after)
+        norm = _next_norm(producer, after)
         if norm is not None and _cancels(producer, norm):
             yield _finding(producer, norm)
 
 
-def _next_norm(after: Iterator[Layer | None]) -> Layer | None:
-    """The first step past the transparent ones, if it is a norm."""
+def _next_norm(producer: Layer, after: Iterator[Layer | None]) -> Layer | None:
+    """The first step past the transparent ones, if it is a norm.
+
+    A last-axis bias may be moved once onto axis 1 (``linear(x).transpose(1, 2)``);
+    any other move takes a channel axis away from where the norm reads it.
+    """
+    moved = False
     for step in after:
         if step is None:
             return None
         if isinstance(step.spec, Transparent) and holds(step.spec.when, step.args) is True:
             continue
+        if isinstance(step.spec, AxisMove):
+            if moved or not getattr(producer.spec, "last_axis", False) or _arguments(step) not in step.spec.arguments:
+                return None
+            moved = True
+            continue
         return step if isinstance(step.spec, Norm) else None
     return None
+
+
+def _arguments(step: Layer) -> tuple | None:
+    """The literal positional arguments of a method call, all of them, or None."""
+    args = step.args
+    if args.keywords or args.open_from is not None or args.open_keywords:
+        return None
+    values = tuple(literal(bound, args.flow) for bound in args.positional)
+    return values if all(isinstance(v, int) and not isinstance(v, bool) for v in values) else None
 
 
 def _cancels(producer: Layer, norm: Layer) -> bool:
@@ -41,7 +60,7 @@ def _cancels(producer: Layer, norm: Layer) -> bool:
         return True
     if norm_spec.features is None or spec.size is None:
         return False
-    return same_value(producer.args.get(spec.size), norm.args.get(norm_spec.features)) is True
+    return same_value(producer.args.get(spec.size), norm.args.get(norm_spec.features), producer.args.flow) is True
 
 
 def _finding(producer: Layer, norm: Layer) -> Finding:

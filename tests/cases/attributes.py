@@ -153,8 +153,8 @@ class Frozen(nn.Module):
 class TransposedFirst(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.proj = nn.Linear(c, c)
+        self.proj = nn.Linear(c, c)  # expect: RB101
         self.bn = nn.BatchNorm1d(c)
 
-    def forward(self, x):
+    def forward(self, x):  # (N, L, C) -> (N, C, L): the features land on the norm's channel axis
         return self.bn(self.proj(x).transpose(1, 2))
