@@ -22,6 +22,7 @@ from functools import partial
 from typing import Iterable, Iterator
 
 from .callargs import CallArgs
+from .callargs import value as argument_value
 from .containment import Unit, attempt
 from .knowledge import Container, Producer, Transparent
 from .layers import Layer, Resolver, ordered_elements
@@ -69,6 +70,7 @@ class Sequences:
         self.snapshots: dict[ast.Starred, list] = {}
         self.returned: dict[ast.AST, list] = {}  # a function -> the layer list it returns
         self.built: list[tuple[list, Scope]] = []
+        self.blocks: list[Layer] = []
 
     def units(self) -> Iterator[Unit[Chain]]:
         containers: list[tuple[ast.Call, Scope]] = []
@@ -81,6 +83,8 @@ class Sequences:
             if layer is not None and isinstance(layer.spec, Container):
                 containers.append((call, scope))
                 walk_scopes[scope] = None
+            elif layer is not None and isinstance(layer.spec, Producer) and layer.spec.norm is not None and not layer.helper:
+                self.blocks.append(layer)
         for scope in self.index.scope_of.values():
             if self.is_container_init(scope):
                 walk_scopes[scope] = None
@@ -90,6 +94,20 @@ class Sequences:
             yield partial(self._chains_of, items, scope)
         for call, scope in containers:
             yield partial(self._container_chains, call, scope)
+        for block in self.blocks:
+            yield partial(self._block_chain, block)
+
+    def _block_chain(self, layer: Layer) -> Iterator[Chain]:
+        """A block that applies its own configured norm right after its producer (mmcv's ConvModule)."""
+        slot = layer.spec.norm  # type: ignore[union-attr]
+        order = argument_value(layer.args, slot.order)
+        if not isinstance(order, tuple) or not _adjacent(order, slot.adjacent):
+            return
+        size = layer.args.get(layer.spec.size) if layer.spec.size else None  # type: ignore[union-attr]
+        scope = self.index.scope_at(layer.call)
+        norm = self.resolver.configured_norm(slot.builder, layer.args.get(slot.cfg), size, layer.call, scope)
+        if norm is not None:
+            yield layer, iter([norm])
 
     def _container_chains(self, call: ast.Call, scope: Scope) -> Iterator[Chain]:
         return self._chains_of(ordered_elements(call, self.index), scope)
@@ -323,6 +341,10 @@ def _key(expr: ast.AST | None) -> str | None:
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         return f"{expr.value.id}.{expr.attr}"
     return None
+
+
+def _adjacent(order: tuple, pair: tuple[str, str]) -> bool:
+    return any(order[i:i + 2] == pair for i in range(len(order) - 1))
 
 
 def _function_named(func: ast.expr, scope: Scope, index: Index) -> ast.FunctionDef | None:

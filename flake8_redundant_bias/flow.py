@@ -181,6 +181,8 @@ class Flow:
             return None
         where = Arg(param.arg if param not in args.posonlyargs else "\0", None)
         if param in positional:
+            if positional.index(param) < skip_self:
+                return None  # self: the instance, not a value the calls pass
             where = Arg(where.keyword, positional.index(param) - skip_self)
         default = parameter_defaults(args).get(param.arg)
         found: list[Origin] = []
@@ -221,6 +223,8 @@ class Flow:
             found = None
         for event in module.events.get(name, ()) if found is not None else ():
             call = self.index.parents.get(event.node)
+            if _names_class_for_super(call, event.node):
+                continue  # super(Block, self).__init__(): the class's own initialisation
             if not (isinstance(call, ast.Call) and call.func is event.node) or any(
                 isinstance(a, ast.Starred) for a in call.args
             ) or any(k.arg is None for k in call.keywords):
@@ -486,9 +490,13 @@ class Flow:
         args.open_keywords = False
         return args
 
-    def _dict_entries(self, expr: ast.expr, scope: Scope, env: Env | None) -> dict[str, Bound] | None:
-        """``dd = dict(device=device, dtype=dtype)`` or ``{"device": ...}``, spread only, never changed."""
-        if isinstance(expr, ast.Name) and env is None and not self._only_spread(expr, scope):
+    def _dict_entries(self, expr: ast.expr, scope: Scope, env: Env | None, passed: bool = False) -> dict[str, Bound] | None:
+        """``dd = dict(device=device, dtype=dtype)`` or ``{"device": ...}``, never changed.
+
+        A dict held in a name must only ever be spread (``**dd``), or with
+        ``passed``, also passed as an argument (a config given to a builder).
+        """
+        if isinstance(expr, ast.Name) and env is None and not self._only_passed(expr, scope, passed):
             return None
         origins = self.origins(expr, scope, env)
         if not origins or len(origins) != 1:
@@ -510,8 +518,12 @@ class Flow:
             return entries
         return None
 
-    def _only_spread(self, name: ast.Name, scope: Scope) -> bool:
-        """Every read of the dict's name is a ``**`` spread: nothing can add a key to it."""
+    def config(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> dict[str, Bound] | None:
+        """A config dict's entries (``dict(type="BN")``), when nothing can change them."""
+        return self._dict_entries(expr, scope, env, passed=True)
+
+    def _only_passed(self, name: ast.Name, scope: Scope, passed: bool) -> bool:
+        """Every read of the dict's name is a ``**`` spread (or an argument): nothing can add a key to it."""
         found = self.reaching(name, scope)
         if found is None:
             return False
@@ -520,7 +532,9 @@ class Flow:
             if event.store:
                 continue
             parent = self.index.parents.get(event.node)
-            if event.opaque or not (isinstance(parent, ast.keyword) and parent.arg is None):
+            spread = isinstance(parent, ast.keyword) and (parent.arg is None or passed)
+            argument = passed and isinstance(parent, ast.Call) and event.node in parent.args
+            if event.opaque or not (spread or argument):
                 return False
         return True
 
@@ -545,6 +559,13 @@ def _loop_of(block: Block | None) -> Block | None:
     while block is not None and not block.loop:
         block = block.parent
     return block
+
+
+def _names_class_for_super(call: ast.AST | None, node: ast.AST) -> bool:
+    return (
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "super"
+        and len(call.args) == 2 and call.args[0] is node
+    )
 
 
 def _single_target(parent: ast.AST, target: ast.AST) -> bool:

@@ -72,6 +72,35 @@ class Producer:
     # channels.  Linear layers add it along the last axis, which is a norm's
     # channel axis only for a 2-D (N, F) input: see Norm.features.
     last_axis: bool = False
+    # A block that builds its own norm from a config (mmcv's ConvModule): see NormSlot.
+    norm: NormSlot | None = None
+    off: str = "False"  # the bias value that turns it off, for the message
+
+
+@dataclass(frozen=True)
+class NormBuilder:
+    """A function that builds a norm from a config dict (``build_norm_layer(cfg, C)``).
+
+    ``types`` maps the config's ``type`` to the qualified torch class it builds;
+    ``item`` is the index of the layer in the tuple it returns (None: the layer itself);
+    ``groups`` is the config key of GroupNorm's group count.
+    """
+
+    cfg: Arg
+    features: Arg
+    types: tuple[tuple[str, str], ...]
+    item: int | None = None
+    groups: str = "num_groups"
+
+
+@dataclass(frozen=True)
+class NormSlot:
+    """A producer's own norm, built from a config argument, applied right after it when ``order`` says so."""
+
+    cfg: Arg
+    order: Arg
+    builder: NormBuilder
+    adjacent: tuple[str, str] = ("conv", "norm")
 
 
 @dataclass(frozen=True)
@@ -133,7 +162,7 @@ class AxisMove:
     arguments: frozenset
 
 
-Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove]
+Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove, NormBuilder]
 
 
 def _prefixed(prefix: str, rows: dict[str, Spec]) -> dict[str, Spec]:
@@ -354,11 +383,36 @@ PENALTY_METHODS = frozenset({"pow", "norm", "square", "abs"})
 PENALTY_FUNCTIONS = frozenset({"torch.norm", "torch.square", "torch.abs", "torch.linalg.norm", "torch.linalg.vector_norm"})
 
 
+# ---------------------------------------------------------------- OpenMMLab
+# mmcv 1.3-2.2, mmcv/cnn/bricks/norm.py:11-21 and conv_module.py:126-142 (read from
+# the released sources; the signatures have not changed across those versions).
+
+MMCV_NORM_TYPES = (
+    ("BN", "torch.nn.BatchNorm2d"), ("BN1d", "torch.nn.BatchNorm1d"), ("BN2d", "torch.nn.BatchNorm2d"),
+    ("BN3d", "torch.nn.BatchNorm3d"), ("SyncBN", "torch.nn.SyncBatchNorm"), ("GN", "torch.nn.GroupNorm"),
+    ("LN", "torch.nn.LayerNorm"), ("IN", "torch.nn.InstanceNorm2d"), ("IN1d", "torch.nn.InstanceNorm1d"),
+    ("IN2d", "torch.nn.InstanceNorm2d"), ("IN3d", "torch.nn.InstanceNorm3d"),
+)
+_MMCV_BUILD_NORM = NormBuilder(Arg("cfg", 0), Arg("num_features", 1), MMCV_NORM_TYPES, item=1)
+# ConvModule(in, out, kernel, stride, padding, dilation, groups, bias='auto', conv_cfg, norm_cfg, act_cfg,
+# inplace, with_spectral_norm, padding_mode, order): 'auto' is off when a norm is configured.
+_MMCV_CONV_MODULE = Producer(
+    bias=Arg("bias", 7, "auto"), size=Arg("out_channels", 1),
+    norm=NormSlot(Arg("norm_cfg", 9, None), Arg("order", 14, ("conv", "norm", "act")), _MMCV_BUILD_NORM), off="'auto'",
+)
+OPENMMLAB: dict[str, Spec] = {
+    **{f"{module}.build_norm_layer": _MMCV_BUILD_NORM for module in ("mmcv.cnn", "mmcv.cnn.bricks", "mmcv.cnn.bricks.norm")},
+    **{f"{module}.ConvModule": _MMCV_CONV_MODULE for module in ("mmcv.cnn", "mmcv.cnn.bricks", "mmcv.cnn.bricks.conv_module")},
+    "mmengine.model.Sequential": Container(),
+}
+
+
 SPECS: dict[str, Spec] = {
     **_prefixed("torch.nn", TORCH_NN),
     **_prefixed("torch.nn.functional", TORCH_FUNCTIONAL),
     **_prefixed("torch", TORCH_TOP),
     **WEIGHT_WRAPPERS,
+    **OPENMMLAB,
     **_prefixed("torch.optim", TORCH_OPTIM),
     **THIRD_PARTY_OPTIMIZERS,
 }
@@ -373,7 +427,7 @@ INTERNAL_PREFIXES: tuple[tuple[str, str], ...] = (
 # table row names.
 FRAMEWORK_ROOTS = frozenset({"torch"} | {name.partition(".")[0] for name in SPECS})
 # Other modules whose names the tables use, which alone do not make a file worth analysing.
-SUPPORT_ROOTS = frozenset({"collections", "typing", "itertools", "functools", "dataclasses", "peft", "diffusers", "mmcv", "mmengine"})
+SUPPORT_ROOTS = frozenset({"collections", "typing", "itertools", "functools", "dataclasses", "peft", "diffusers"})
 
 # What the value-flow service knows of the standard library and training frameworks.
 PARTIALS = frozenset({"functools.partial"})
@@ -393,7 +447,7 @@ INITIALIZERS = frozenset({
 })
 
 # Containers that hold modules without running them: used in order only by a loop or an index.
-MODULE_LISTS = frozenset({"torch.nn.ModuleList"})
+MODULE_LISTS = frozenset({"torch.nn.ModuleList", "mmengine.model.ModuleList"})
 
 # Qualified names that build an ordered mapping of layers for a container.
 ORDERED_DICTS = frozenset({"collections.OrderedDict", "typing.OrderedDict"})

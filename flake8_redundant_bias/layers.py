@@ -13,7 +13,9 @@ from typing import Mapping
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
 from .flow import Flow
-from .knowledge import INITIALIZERS, MODULE_LISTS, ORDERED_DICTS, TENSOR_METHODS, Arg, Container, Producer, Spec, Wrapper
+from .knowledge import (
+    INITIALIZERS, MODULE_LISTS, ORDERED_DICTS, TENSOR_METHODS, Arg, Container, NormBuilder, Producer, Spec, Wrapper,
+)
 from .scopes import Index, Scope, parameter_defaults
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
@@ -178,10 +180,43 @@ class Resolver:
                 return returned.func.attr
         return None
 
-    def element(self, expr: ast.expr, scope: Scope) -> Layer | None:
-        """The module an expression stands for, as an element of a container."""
+    def built(self, expr: ast.expr) -> Layer | None:
+        """The module an expression builds: a construction, or a builder's item (``build_norm_layer(...)[1]``)."""
         if isinstance(expr, ast.Call):
             return self.construction(expr)
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Call) and isinstance(expr.slice, ast.Constant):
+            call = expr.value
+            name = self.index.imports.resolve(call.func)
+            spec = self.specs.get(name) if name else None
+            if isinstance(spec, NormBuilder) and spec.item is not None and expr.slice.value == spec.item:
+                scope = self.index.scope_at(call)
+                args = self.flow.call_args(call, scope)
+                return self.configured_norm(spec, args.get(spec.cfg), args.get(spec.features), call, scope)
+        return None
+
+    def configured_norm(self, spec: NormBuilder, cfg: object, features: object, call: ast.Call, scope: Scope) -> Layer | None:
+        """The torch norm a config dict builds, as a layer with the arguments the builder passes it."""
+        if not isinstance(cfg, Bound) or not isinstance(features, Bound):
+            return None
+        entries = self.flow.config(cfg.expr, cfg.scope or scope, cfg.env)
+        kind = entries.get("type") if entries else None
+        if kind is None:
+            return None
+        built = dict(spec.types).get(self.flow.constant(kind.expr, kind.scope or scope, kind.env))  # type: ignore[arg-type]
+        target = self.specs.get(built) if built else None
+        if target is None:
+            return None
+        # The builder calls cls(num_features, **rest) and GroupNorm(num_channels=..., num_groups=...).
+        groups = entries.get(spec.groups)  # type: ignore[union-attr]
+        positional = [groups, features] if built == "torch.nn.GroupNorm" and groups is not None else [features]
+        args = CallArgs(positional, {}, None, False)
+        args.flow = self.flow
+        return Layer(built, target, call, args)  # type: ignore[arg-type]
+
+    def element(self, expr: ast.expr, scope: Scope) -> Layer | None:
+        """The module an expression stands for, as an element of a container."""
+        if isinstance(expr, (ast.Call, ast.Subscript)):
+            return self.built(expr)
         if isinstance(expr, ast.Name):
             return self._local(expr, scope, uses_allowed=1)
         if isinstance(expr, ast.Attribute):
@@ -194,9 +229,9 @@ class Resolver:
         if reads != uses_allowed:
             return None
         origins = self.flow.origins(name, scope)
-        if not origins or len(origins) != 1 or not isinstance(origins[0].expr, ast.Call):
+        if not origins or len(origins) != 1:
             return None
-        return self.construction(origins[0].expr)
+        return self.built(origins[0].expr)
 
     # ------------------------------------------------------------ applying
 
@@ -413,13 +448,13 @@ class ClassModels:
         if value is None or self.flow._overridden(owner, expr.attr):
             return None
         origins = self.flow.origins(value, store_scope)
-        if not origins or len(origins) != 1 or not isinstance(origins[0].expr, ast.Call):
+        if not origins or len(origins) != 1:
             return None
         if isinstance(value, ast.Name):
             _, reads = self.index.bindings(store_scope, value.id)
             if reads != 1:
                 return None  # the module is also used through the local name
-        return resolver.construction(origins[0].expr)
+        return resolver.built(origins[0].expr)
 
     def list_element(self, expr: ast.Attribute, scope: Scope, resolver: Resolver) -> Layer | None:
         """The one layer every element of ``self.x = nn.ModuleList(...)`` is built as, when used once."""
@@ -436,8 +471,7 @@ class ClassModels:
         grown = self._appended(owner, expr.attr)
         if sites is None or grown is None or len(sites + grown) != 1:
             return None
-        site = (sites + grown)[0]
-        return resolver.construction(site) if isinstance(site, ast.Call) else None
+        return resolver.built((sites + grown)[0])
 
     def _list_sites(self, value: ast.expr | None, scope: Scope, resolver: Resolver) -> list[ast.expr] | None:
         if isinstance(value, ast.List):

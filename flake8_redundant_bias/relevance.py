@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .knowledge import Norm, Optimizer, Spec
+from .knowledge import Norm, NormBuilder, Optimizer, Producer, Spec
 
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -32,7 +32,7 @@ PENALTY_WORDS = ("pow(", "norm(", "square(", "abs(", "**2", "** 2")
 class Triggers:
     """Words, exactly as code spells them, that a part able to yield a finding contains."""
 
-    norms: tuple[str, ...]  # a norm called: BatchNorm2d(
+    norms: tuple[str, ...]  # a norm named: BatchNorm2d, build_norm_layer, ConvModule
     decay: tuple[str, ...]  # with parameters(: an optimizer's name or a penalty
 
     def match(self, text: str) -> bool:
@@ -54,7 +54,7 @@ def triggers(specs: Mapping[str, Spec]) -> Triggers:
     norms, decay = set(), set(PENALTY_WORDS)
     for name, spec in specs.items():
         short = name.rpartition(".")[2]
-        if isinstance(spec, Norm):
+        if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and spec.norm is not None:
             # Named, not only called: norm_layer=nn.BatchNorm2d is applied through a parameter.
             norms.add(short)
         elif isinstance(spec, Optimizer):

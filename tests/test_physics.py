@@ -265,3 +265,53 @@ def test_every_row_has_a_measurement() -> None:
     for name, spec in knowledge.TORCH_FUNCTIONAL.items():
         if isinstance(spec, knowledge.Transparent):
             assert name in functional, f"torch.nn.functional.{name} has no physics recipe"
+
+
+# Steps written in forward(), measured on the module the source defines and judged
+# by the analyser on the same source: (source, input shape, the biased attribute, cancelled).
+FORWARD_TEMPLATE = """\
+import torch
+import torch.nn as nn
+
+
+class M(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.a = {producer}
+        self.b = nn.Conv2d(c, c, 3, padding=1)
+        self.bn = {norm}
+
+    def forward(self, x):
+        return {body}
+"""
+FORWARD_STEPS = [
+    # (N, L, F) -> Linear -> (N, F, L): the features sit on BatchNorm1d's channel axis.
+    (dict(producer="nn.Linear(c, c)", norm="nn.BatchNorm1d(c)", body="self.bn(self.a(x).transpose(1, 2))"), (8, 5, C), True),
+    (dict(producer="nn.Linear(c, c)", norm="nn.BatchNorm1d(c)", body="self.bn(self.a(x).permute(0, 2, 1))"), (8, 5, C), True),
+    # A conv's channels leave axis 1: the norm averages over them instead.
+    (dict(producer="nn.Conv1d(c, c, 3, padding=1)", norm="nn.BatchNorm1d(6)", body="self.bn(self.a(x).transpose(1, 2))"),
+     (8, C, 6), False),
+    # Concatenation along the channels keeps each channel's bias in its channel.
+    (dict(producer="nn.Conv2d(c, c, 1)", norm="nn.BatchNorm2d(3 * c)",
+          body="self.bn(torch.cat([self.a(x), self.b(x), x], dim=1))"), (8, C, 6, 6), True),
+    # Along the width, a channel holds the bias in one half only.
+    (dict(producer="nn.Conv2d(c, c, 1)", norm="nn.BatchNorm2d(c)", body="self.bn(torch.cat([self.a(x), x], dim=3))"),
+     (8, C, 6, 6), False),
+]
+
+
+@pytest.mark.parametrize("parts, shape, cancelled", FORWARD_STEPS)
+def test_steps_written_in_forward(parts: dict, shape: tuple, cancelled: bool) -> None:
+    source = FORWARD_TEMPLATE.format(**parts)
+    namespace: dict = {}
+    exec(compile(source, "<recipe>", "exec"), namespace)  # the recipe text, written in this file
+    torch.manual_seed(0)
+    model = namespace["M"](C).double().train()
+    x = torch.randn(shape, dtype=torch.float64)
+    first = model(x)
+    with torch.no_grad():
+        model.a.bias.add_(torch.randn_like(model.a.bias) * 3)
+    difference = (first - model(x)).abs().max().item()
+    assert (difference < CANCELLED) is cancelled and (difference > CHANGED) is not cancelled, difference
+    reported = {f.line for f in analyse_source(source) if f.message.startswith("RB101")}
+    assert (8 in reported) is cancelled, reported

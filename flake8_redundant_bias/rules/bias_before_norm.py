@@ -67,7 +67,7 @@ def _finding(producer: Layer, norm: Layer) -> Finding:
     spec = producer.spec
     assert isinstance(spec, Producer)
     code = RB102 if spec.functional else RB101
-    fix = f"{spec.bias.keyword}={'None' if spec.functional else 'False'}"
+    fix = f"{spec.bias.keyword}={'None' if spec.functional else spec.off}"
     text = code.message(
         producer=producer.display, norm=norm.short, fix=fix, cost=cost(bias_size(producer))
     )

@@ -1,0 +1,48 @@
+"""OpenMMLab builders: build_norm_layer(cfg, C)[1], ConvModule, mmengine's Sequential."""
+import torch.nn as nn
+from mmcv.cnn import ConvModule, build_norm_layer
+from mmengine.model import Sequential
+
+bn_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="BN"), 64)[1])  # expect: RB101
+sync_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer({"type": "SyncBN", "requires_grad": True}, 64)[1])  # expect: RB101
+in_block = nn.Sequential(nn.Conv1d(3, 64, 3), build_norm_layer(dict(type="IN1d"), 64)[1])  # expect: RB101
+gn_per_channel = nn.Sequential(nn.Conv2d(3, 32, 3), build_norm_layer(dict(type="GN", num_groups=32), 32)[1])  # expect: RB101
+gn_grouped = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="GN", num_groups=32), 64)[1])
+ln_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="LN"), 64)[1])
+frozen_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="FrozenBN"), 64)[1])
+name_only = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="BN"), 64)[0])
+off_block = nn.Sequential(nn.Conv2d(3, 64, 3, bias=False), build_norm_layer(dict(type="BN"), 64)[1])
+mm_sequential = Sequential(nn.Conv2d(3, 64, 3), nn.BatchNorm2d(64))  # expect: RB101
+
+
+class Head(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        norm_cfg = dict(type="BN")
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101
+        self.norm = build_norm_layer(norm_cfg, c)[1]
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class ChangedConfig(nn.Module):
+    def __init__(self, c, kind):
+        super().__init__()
+        norm_cfg = dict(type="BN")
+        norm_cfg["type"] = kind
+        self.conv = nn.Conv2d(c, c, 3)
+        self.norm = build_norm_layer(norm_cfg, c)[1]
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+explicit_bias = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="BN"))  # expect: RB101
+positional_bias = ConvModule(3, 64, 3, 1, 1, 1, 1, True, None, dict(type="SyncBN"))  # expect: RB101
+auto_bias = ConvModule(3, 64, 3, norm_cfg=dict(type="BN"))  # bias="auto": off with a norm
+no_norm = ConvModule(3, 64, 3, bias=True)
+group_norm = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="GN", num_groups=32))
+act_first = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="BN"), order=("conv", "act", "norm"))
+norm_first = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="BN"), order=("norm", "conv", "act"))
+act_then_conv_norm = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="IN"), order=("act", "conv", "norm"))  # expect: RB101
