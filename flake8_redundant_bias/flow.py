@@ -287,9 +287,9 @@ class Flow:
         return self._attributes.get((owner, attr), [])
 
     def _self_attribute(self, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
-        if self._overridden(owner, attr):
-            return None
         stored = self.attribute_values(owner, attr)
+        if self._overridden(owner, attr) or attr in self._stored_attrs:
+            return None  # a subclass, or code outside the class (trainer.x = ...), may set it
         class_scope = self.index.scope_of.get(owner)
         class_level = self.index.bindings(class_scope, attr)[0] if class_scope is not None else []
         if not stored and not class_level:

@@ -270,3 +270,4 @@ def two_modules(model):
         {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202
         {"params": model.head.parameters(), "lr": 1e-3},
     ], weight_decay=0.05)
+

@@ -66,3 +66,23 @@ def as_running_mean(x, w, b, rm, rv):
 
 def zero_padding(x, w, b):
     return F.instance_norm(F.pad(F.conv2d(x, w, b), (1, 1, 1, 1)))
+
+
+def bias_held_as_none(x, w, rm, rv):
+    b = None
+    return F.batch_norm(F.conv2d(x, w, b), rm, rv, training=True)  # the bias is None on every path
+
+
+def bias_held_as_none_by_default(x, w, rm, rv, b=None):
+    return F.batch_norm(F.conv2d(x, w, b), rm, rv, training=True)  # None where every call leaves it
+
+
+bias_held_as_none_by_default(None, None, None, None)
+
+
+def bias_kept_in_a_branch(x, w, b, rm, rv, fused):
+    if fused:
+        y = F.conv2d(x, w, b)  # expect: RB102
+    else:
+        y = F.conv2d(x, w, b, padding=1)  # expect: RB102
+    return F.batch_norm(y, rm, rv, training=True)

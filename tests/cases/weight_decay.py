@@ -394,3 +394,19 @@ def configurable(device, args):
 def moved(model, device):
     model = model.to(device)
     AdamW(model.parameters())  # expect: RB201
+
+
+def penalty_over_branch_built_list(model, extra, criterion, x, y, learn_extra):
+    params = list(model.parameters())
+    if learn_extra:
+        params = params + [extra]
+    penalty = sum(p.pow(2).sum() for p in params)  # expect: RB205
+    return criterion(model(x), y) + 1e-4 * penalty
+
+
+def penalty_over_matrices_in_a_branch(model, criterion, x, y, matrices_only):
+    params = model.parameters()
+    if matrices_only:
+        params = [p for p in model.parameters() if p.dim() >= 2]
+    penalty = sum(p.pow(2).sum() for p in params)
+    return criterion(model(x), y) + 1e-4 * penalty
