@@ -70,11 +70,21 @@ class Resolver:
         self.flow = flow
         self._classes = ClassModels(index, flow)
         self._returns: dict[ast.FunctionDef, ast.expr | None] = {}
+        self._built: dict[ast.Call, Layer | None] = {}  # construction(call) without an environment
+        # A same-file class -> (its __init__, the attribute its forward returns applied), or None.
+        self._producer_attrs: dict[ast.ClassDef, tuple[ast.FunctionDef, str] | None] = {}
 
     # ------------------------------------------------------------ building
 
     def construction(self, call: ast.Call, env: Env | None = None, depth: int = 0) -> Layer | None:
         """The module a call builds: a table row, a wrapped row, or a helper's row."""
+        if env is not None or depth:
+            return self._construction(call, env, depth)
+        if call not in self._built:
+            self._built[call] = self._construction(call, None, 0)
+        return self._built[call]
+
+    def _construction(self, call: ast.Call, env: Env | None, depth: int) -> Layer | None:
         name = self.index.imports.resolve(call.func)
         spec = self.specs.get(name) if name else None
         scope = self.index.scope_at(call)
@@ -97,8 +107,9 @@ class Resolver:
             owner = self.index.classes.get(call.func.id)
             if owner is not None:
                 return self._through_class(call, owner, env, depth)
-        if isinstance(call.func, (ast.Name, ast.Attribute)):
-            return self._through_value(call, scope, env)
+        func = call.func
+        if isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and self.flow.method_owner(func.value, scope):
+            return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c)
         return None
 
     def _through_value(self, call: ast.Call, scope: Scope, env: Env | None) -> Layer | None:
@@ -128,10 +139,13 @@ class Resolver:
             args = _preset(self.flow.call_args(preset, origin.scope, origin.env), args)
         return Layer(name, self.specs[name], call, args)
 
+    def _sole_return(self, function: ast.FunctionDef) -> ast.expr | None:
+        if function not in self._returns:
+            self._returns[function] = _sole_return(function)
+        return self._returns[function]
+
     def _through_helper(self, call: ast.Call, helper: ast.FunctionDef, env: Env | None, depth: int) -> Layer | None:
-        if helper not in self._returns:
-            self._returns[helper] = _sole_return(helper)
-        returned = self._returns[helper]
+        returned = self._sole_return(helper)
         if not isinstance(returned, ast.Call):
             return None
         site = self.flow.call_args(call, self.index.scope_at(call), env)
@@ -146,10 +160,14 @@ class Resolver:
 
     def _through_class(self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int) -> Layer | None:
         """A same-file module whose output is one producer's output (``pad, then conv``)."""
-        init, forward = _method(owner, "__init__"), _method(owner, "forward")
-        if init is None or forward is None or not owner.bases:
+        if owner not in self._producer_attrs:
+            init, forward = _method(owner, "__init__"), _method(owner, "forward")
+            found = self._returned_attribute(forward) if init and forward and owner.bases else None
+            self._producer_attrs[owner] = (init, found) if found else None
+        known = self._producer_attrs[owner]
+        if known is None:
             return None
-        attr = self._returned_attribute(forward)
+        init, attr = known
         stores = self.flow.attribute_values(owner, attr) if attr else []
         if len(stores) != 1 or not isinstance(stores[0][0], ast.Call) or stores[0][1].node is not init:
             return None
@@ -166,7 +184,7 @@ class Resolver:
 
     def _returned_attribute(self, forward: ast.FunctionDef) -> str | None:
         """``return self.conv(...)``, directly or through one variable: the attribute's name."""
-        returned = _sole_return(forward)
+        returned = self._sole_return(forward)
         scope = self.index.scope_of.get(forward)
         if returned is None or scope is None:
             return None
@@ -330,12 +348,29 @@ def _method(owner: ast.ClassDef, name: str) -> ast.FunctionDef | None:
     return found[0] if len(found) == 1 else None
 
 
-def _sole_return(helper: ast.FunctionDef) -> ast.expr | None:
-    """The returned expression of a helper whose only return is its last statement."""
-    if not helper.body or not isinstance(helper.body[-1], ast.Return):
+def _sole_return(function: ast.FunctionDef) -> ast.expr | None:
+    """The returned expression of a function whose only return is its last statement.
+
+    Statements only, not nested definitions: a return inside a nested function
+    is that function's.  A function that yields as a statement is a generator.
+    """
+    body = function.body
+    if not body or not isinstance(body[-1], ast.Return):
         return None
-    returns = [n for n in ast.walk(helper) if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom))]
-    return helper.body[-1].value if len(returns) == 1 else None
+    pending: list[ast.stmt] = list(body[:-1])
+    while pending:
+        stmt = pending.pop()
+        if isinstance(stmt, ast.Return):
+            return None
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+            return None
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            pending.extend(getattr(stmt, name, ()))
+        for handler in getattr(stmt, "handlers", ()) or getattr(stmt, "cases", ()):
+            pending.extend(handler.body)
+    return body[-1].value
 
 
 def _bind_parameters(helper: ast.FunctionDef, site: CallArgs, index: Index, skip: int = 0) -> Env | None:
