@@ -16,7 +16,7 @@ from .optimizers import Optimizers
 from .params import Parameters
 from .rules import bias_before_norm
 from .rules.weight_decay import WeightDecay
-from .relevance import Triggers, skippable, spells_any
+from .relevance import Triggers, families, skippable, spells_any
 from .rules.finding import Finding
 from .scopes import Index
 
@@ -39,16 +39,17 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config) -> list[Finding
 def _analyse(tree: ast.Module, lines: Sequence[str], config: Config, triggers: Triggers) -> list[Finding]:
     imports = ImportMap(config.roots)
     skip, unknown = skippable(tree, lines, triggers)
-    index = Index(tree, imports, skip, unknown)
+    index = Index(tree, imports, skip, unknown, lines)
     if not imports.framework_imported:
         return []
     flow = Flow(index)
     resolver = Resolver(index, config.specs, flow)
     findings: list[Finding] = []
-    for chain_unit in chain_units(index, resolver):
+    bias_rules, decay_rules = families(lines, triggers)
+    for chain_unit in chain_units(index, resolver) if bias_rules else ():
         findings += contained(partial(_bias_findings, chain_unit))
     decay = WeightDecay(index, Optimizers(index, config.specs, flow), Parameters(index, resolver, flow), flow)
-    for decay_unit in decay.units():
+    for decay_unit in decay.units() if decay_rules else ():
         findings += contained(decay_unit)
     return findings
 

@@ -79,12 +79,16 @@ class Sequences:
             func = call.func
             if isinstance(func, ast.Attribute) and func.attr in SEQUENCE_METHODS:
                 walk_scopes[scope] = None
-            layer = self.resolver.construction(call) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
-            if layer is not None and isinstance(layer.spec, Container):
+            # Containers and self-normalizing blocks are named by import: no need to build every call.
+            name = self.index.imports.resolve(func)
+            spec = self.resolver.specs.get(name) if name else None
+            if isinstance(spec, Container):
                 containers.append((call, scope))
                 walk_scopes[scope] = None
-            elif layer is not None and isinstance(layer.spec, Producer) and layer.spec.norm is not None and not layer.helper:
-                self.blocks.append(layer)
+            elif isinstance(spec, Producer) and spec.norm is not None:
+                layer = self.resolver.construction(call)
+                if layer is not None:
+                    self.blocks.append(layer)
         for scope in self.index.scope_of.values():
             if self.is_container_init(scope):
                 walk_scopes[scope] = None
@@ -293,6 +297,8 @@ class _StatementWalker:
         """Snapshot lists unpacked here; a read we cannot account for spoils what it reads."""
         if not self.tracked:
             return set()  # nothing is being built yet: no read can matter
+        if not self.index.spells(stmt, [key.rpartition(".")[2] for key in self.tracked], headers_only):
+            return set()  # the statement never spells a tracked name: it cannot read one
         nodes: list[ast.AST] = []
         if headers_only:
             for _, value in ast.iter_fields(stmt):

@@ -67,7 +67,7 @@ class Flow:
         self.index = index
         self._visiting: set[tuple[int, int]] = set()
         self._options: dict[str, object] | None = None
-        self._attributes: dict[tuple[ast.ClassDef, str], list[tuple[ast.expr | None, Scope]]] | None = None
+        self._attributes: dict[ast.ClassDef, dict[str, list[tuple[ast.expr | None, Scope, ast.Attribute]]]] | None = None
         self._stored_attrs: set[str] = set()  # attributes assigned on objects other than self
         self._callers: dict[str, list[ast.Call] | None] = {}
 
@@ -186,6 +186,7 @@ class Flow:
             where = Arg(where.keyword, positional.index(param) - skip_self)
         default = parameter_defaults(args).get(param.arg)
         found: list[Origin] = []
+        defaulted = False
         for call, call_scope in calls:
             given = CallArgs.of(call).get(where)
             if given is UNKNOWN:
@@ -193,6 +194,9 @@ class Flow:
             if given is ABSENT:
                 if default is None:
                     return None
+                if defaulted:
+                    continue  # the default is one value, however many calls leave it
+                defaulted = True
                 where_named = getattr(outer.node, "name", None) if function.name == "__init__" else function.name
                 origins = self._origins(default, outer, None, depth + 1, f"the default of {param.arg} in {where_named}()")
             else:
@@ -274,6 +278,10 @@ class Flow:
 
     def attribute_values(self, owner: ast.ClassDef, attr: str) -> list[tuple[ast.expr | None, Scope]]:
         """Every value ``self.attr`` is given in the class's methods (None: not a plain assignment)."""
+        return [(value, scope) for value, scope, _ in self.attributes_of(owner).get(attr, ())]
+
+    def attributes_of(self, owner: ast.ClassDef) -> dict[str, list[tuple[ast.expr | None, Scope, ast.Attribute]]]:
+        """attribute -> (value or None, scope, the assigned target) for every ``self.x = ...`` of the class."""
         if self._attributes is None:
             self._attributes = {}
             for target, parent, scope in self.index.attribute_stores:
@@ -283,11 +291,11 @@ class Flow:
                 else:
                     single = isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target)
                     value = parent.value if single else None  # type: ignore[union-attr]
-                    self._attributes.setdefault((found, target.attr), []).append((value, scope))
-        return self._attributes.get((owner, attr), [])
+                    self._attributes.setdefault(found, {}).setdefault(target.attr, []).append((value, scope, target))
+        return self._attributes.get(owner, {})
 
     def _self_attribute(self, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
-        stored = self.attribute_values(owner, attr)
+        stored = self.attribute_values(owner, attr)  # also gathers what other objects store
         if self._overridden(owner, attr) or attr in self._stored_attrs:
             return None  # a subclass, or code outside the class (trainer.x = ...), may set it
         class_scope = self.index.scope_of.get(owner)
@@ -341,7 +349,7 @@ class Flow:
 
     def _config_field(self, base: ast.Name, attr: str, scope: Scope, env: Env | None, depth: int) -> list[Origin] | None:
         """``cfg.x`` where ``cfg`` is a same-file class (or an instance built without ``x``)."""
-        self.attribute_values(None, attr)  # type: ignore[arg-type]
+        self.attributes_of(None)  # type: ignore[arg-type]
         if attr in self._stored_attrs:
             return None  # some code assigns obj.x = ...: a default may not be what it holds
         owner = self.index.classes.get(base.id)

@@ -434,7 +434,9 @@ def _forward_star_args(returned: ast.Call, helper: ast.FunctionDef, site: CallAr
             open_keywords = open_keywords or site.open_keywords
         else:
             open_keywords = True
-    return CallArgs(positional, keywords, open_from, open_keywords)
+    forwarded = CallArgs(positional, keywords, open_from, open_keywords)
+    forwarded.flow = site.flow
+    return forwarded
 
 
 # ---------------------------------------------------------------- self.<attr>

@@ -238,13 +238,10 @@ class Parameters:
     def _stores(self, owner: ast.ClassDef) -> dict[str, list[tuple[ast.expr | None, Scope, bool]]]:
         """attribute -> (value, scope, assigned under an ``if``) for every ``self.x = ...`` in the class."""
         if owner not in self._class_stores:
-            found: dict[str, list[tuple[ast.expr | None, Scope, bool]]] = {}
-            for target, parent, scope in self.index.attribute_stores:
-                if _enclosing_class(scope) is owner:
-                    single = isinstance(parent, (ast.Assign, ast.AnnAssign))
-                    conditional = self._under_if(parent, scope)
-                    found.setdefault(target.attr, []).append((parent.value if single else None, scope, conditional))
-            self._class_stores[owner] = found
+            self._class_stores[owner] = {
+                attr: [(value, scope, self._under_if(self.index.parents.get(target), scope)) for value, scope, target in stored]
+                for attr, stored in self.flow.attributes_of(owner).items()
+            }
         return self._class_stores[owner]
 
     def _under_if(self, node: ast.AST | None, scope: Scope) -> bool:

@@ -36,8 +36,14 @@ class Triggers:
     decay: tuple[str, ...]  # with parameters(: an optimizer's name or a penalty
 
     def match(self, text: str) -> bool:
-        if any(word in text for word in self.norms) or "add_argument" in text:
-            return True
+        return self.bias_rules(text) or "add_argument" in text or self.decay_rules(text)
+
+    def bias_rules(self, text: str) -> bool:
+        """RB1xx can fire only where a norm is named."""
+        return any(word in text for word in self.norms)
+
+    def decay_rules(self, text: str) -> bool:
+        """RB2xx can fire only where parameters are taken and an optimizer or a penalty is named."""
         return "parameters(" in text and any(word in text for word in self.decay)
 
     def with_aliases(self, tree: ast.Module) -> Triggers:
@@ -83,6 +89,12 @@ def _module_imports(tree: ast.Module) -> list[ast.alias]:
 
 def spells_any(lines: Sequence[str], words: Triggers) -> bool:
     return words.match("".join(lines))
+
+
+def families(lines: Sequence[str], words: Triggers) -> tuple[bool, bool]:
+    """Whether the bias rules and the decay rules can fire in this text at all."""
+    text = "".join(lines)
+    return words.bias_rules(text), words.decay_rules(text)
 
 
 def skippable(tree: ast.Module, lines: Sequence[str], words: Triggers) -> tuple[set[ast.AST], set[str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from .names import ImportMap
 
@@ -78,10 +78,12 @@ class Index:
     """Everything the analysis looks up, gathered in one walk of the tree."""
 
     def __init__(
-        self, tree: ast.Module, imports: ImportMap, skip: frozenset | set = frozenset(), unknown: Iterable[str] = ()
+        self, tree: ast.Module, imports: ImportMap, skip: frozenset | set = frozenset(), unknown: Iterable[str] = (),
+        lines: Sequence[str] = (),
     ) -> None:
         """``skip``: top-level definitions not to walk; ``unknown``: names they may read or re-bind."""
         self.imports = imports
+        self.lines = lines
         self.skipped = skip
         self.parents: dict[ast.AST, ast.AST] = {}
         self.scope_of: dict[ast.AST, Scope] = {}  # scope-creating node -> its scope
@@ -324,6 +326,17 @@ class Index:
             if self.bindings(candidate, name)[0]:
                 return candidate
         return scope
+
+    def spells(self, node: ast.AST, words: Iterable[str], header: bool = False) -> bool:
+        """Whether the source lines of a node (its header only) spell any of the words (True when unknown)."""
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if not self.lines or first is None or last is None:
+            return True
+        body = getattr(node, "body", None)
+        if header and isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+            last = max(first, body[0].lineno - 1)
+        text = "".join(self.lines[first - 1:last])
+        return any(word in text for word in words)
 
     def scope_at(self, node: ast.AST) -> Scope:
         """The scope a node is evaluated in (a top-level statement's parent is the module)."""

@@ -46,3 +46,29 @@ group_norm = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="GN", num_groups
 act_first = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="BN"), order=("conv", "act", "norm"))
 norm_first = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="BN"), order=("norm", "conv", "act"))
 act_then_conv_norm = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="IN"), order=("act", "conv", "norm"))  # expect: RB101
+
+
+class ConfiguredHead(nn.Module):
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101
+        self.norm = build_norm_layer(norm_cfg, c)[1]
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+heads = [ConfiguredHead(64), ConfiguredHead(128)]  # two calls leave one default
+
+
+class ConfiguredSwitch(nn.Module):
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.norm = build_norm_layer(norm_cfg, c)[1]
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+switched = [ConfiguredSwitch(64), ConfiguredSwitch(64, norm_cfg=dict(type="LN"))]
