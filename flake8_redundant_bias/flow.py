@@ -67,6 +67,7 @@ class Flow:
         self.index = index
         self._visiting: set[tuple[int, int]] = set()
         self._options: dict[str, object] | None = None
+        self._dests: set[str] = set()  # every option's dest in the file
         self._attributes: dict[ast.ClassDef, dict[str, list[tuple[ast.expr | None, Scope, ast.Attribute]]]] | None = None
         self._stored_attrs: set[str] = set()  # attributes assigned on objects other than self
         self._callers: dict[str, list[ast.Call] | None] = {}
@@ -190,7 +191,15 @@ class Flow:
         for call, call_scope in calls:
             given = CallArgs.of(call).get(where)
             if given is UNKNOWN:
-                return None
+                # Model(**vars(args)): the parameter is the option of that name, if the parser has one.
+                if self._options is None:
+                    self._options = self._argparse_defaults()
+                # (An option added elsewhere, Trainer.add_argparse_args(parser), may carry any name.)
+                option = self._option(param.arg) if param.arg in self._dests else None
+                if option is None:
+                    return None
+                found += option
+                continue
             if given is ABSENT:
                 if default is None:
                     return None
@@ -229,14 +238,25 @@ class Flow:
             call = self.index.parents.get(event.node)
             if _names_class_for_super(call, event.node):
                 continue  # super(Block, self).__init__(): the class's own initialisation
+            if isinstance(call, ast.Attribute) and call.attr in self._static_methods(name):
+                continue  # Model.add_model_specific_args(parser): no instance is built
             if not (isinstance(call, ast.Call) and call.func is event.node) or any(
                 isinstance(a, ast.Starred) for a in call.args
-            ) or any(k.arg is None for k in call.keywords):
+            ) or any(k.arg is None and not self._options_spread(k.value) for k in call.keywords):
                 found = None
                 break
             found.append((call, self.index.scope_at(call)))  # type: ignore[union-attr]
         self._callers[name] = found  # type: ignore[assignment]
         return found
+
+    def _static_methods(self, name: str) -> set[str]:
+        owner = self.index.classes.get(name)
+        if owner is None:
+            return set()
+        return {
+            s.name for s in owner.body if isinstance(s, ast.FunctionDef)
+            and any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in s.decorator_list)
+        }
 
     # ------------------------------------------------------------ attributes
 
@@ -326,7 +346,7 @@ class Flow:
     def _hparam(self, owner: ast.ClassDef, name: str, depth: int) -> list[Origin] | None:
         """``self.hparams.x`` after ``self.save_hyperparameters()``: the ``__init__`` parameter ``x``."""
         init = next((s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
-        if init is None or not _saves_hyperparameters(init):
+        if init is None or not _saves_hyperparameters(init, name):
             return None
         param = next((a for a in init.args.args + init.args.kwonlyargs if a.arg == name), None)
         if param is None:
@@ -393,6 +413,22 @@ class Flow:
 
     # ------------------------------------------------------------ argparse
 
+    def _options_spread(self, expr: ast.expr) -> bool:
+        """``**vars(args)`` or ``**args.__dict__``, ``args`` what ``parse_args()`` returned: every option, by its dest."""
+        if isinstance(expr, ast.Attribute) and expr.attr == "__dict__":
+            namespace = expr.value
+        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "vars":
+            if len(expr.args) != 1 or expr.keywords or self.index.bindings(self.index.module, "vars")[0]:
+                return False
+            namespace = expr.args[0]
+        else:
+            return False
+        origins = self.origins(namespace, self.index.scope_at(expr))
+        return bool(origins) and all(
+            isinstance(o.expr, ast.Call) and isinstance(o.expr.func, ast.Attribute)
+            and o.expr.func.attr == "parse_args" for o in origins  # type: ignore[union-attr]
+        )
+
     def _option(self, dest: str) -> list[Origin] | None:
         if self._options is None:
             self._options = self._argparse_defaults()
@@ -413,6 +449,7 @@ class Flow:
             if func.attr == "add_argument":
                 dest = _dest(call)
                 if dest is not None:
+                    self._dests.add(dest)
                     found[dest] = None if dest in found else _option_default(call)
             elif func.attr == "set_defaults":
                 overridden.update(k.arg for k in call.keywords if k.arg)
@@ -506,6 +543,8 @@ class Flow:
         """
         if isinstance(expr, ast.Name) and env is None and not self._only_passed(expr, scope, passed):
             return None
+        if isinstance(expr, ast.Attribute) and not self._attribute_only_passed(expr, scope, passed):
+            return None
         origins = self.origins(expr, scope, env)
         if not origins or len(origins) != 1:
             return None
@@ -546,6 +585,21 @@ class Flow:
                 return False
         return True
 
+    def _attribute_only_passed(self, expr: ast.Attribute, scope: Scope, passed: bool) -> bool:
+        """``self.cfg``: every read of it in its class is a spread or an argument, so nothing changes it."""
+        owner = self.method_owner(expr.value, scope)
+        if owner is None:
+            return False
+        for load, load_scope in self.index.attribute_loads:
+            if load.attr != expr.attr or self.method_owner(load.value, load_scope) is not owner:
+                continue
+            parent = self.index.parents.get(load)
+            spread = isinstance(parent, ast.keyword) and (parent.arg is None or passed)
+            argument = passed and isinstance(parent, ast.Call) and load in parent.args
+            if not (spread or argument):
+                return False
+        return True
+
     def partial_of(self, expr: ast.expr) -> ast.Call | None:
         """``functools.partial(f, ...)``: the call that builds it."""
         if isinstance(expr, ast.Call) and expr.args and self.index.imports.resolve(expr.func) in PARTIALS:
@@ -582,12 +636,25 @@ def _single_target(parent: ast.AST, target: ast.AST) -> bool:
     return isinstance(parent, ast.AnnAssign) and parent.target is target and parent.value is not None
 
 
-def _saves_hyperparameters(init: ast.FunctionDef) -> bool:
-    return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LIGHTNING_SAVE
-        and not node.args and not node.keywords
-        for node in ast.walk(init)
-    )
+def _saves_hyperparameters(init: ast.FunctionDef, name: str) -> bool:
+    """``self.save_hyperparameters()`` (or with ``ignore=`` naming other parameters) keeps ``name``."""
+    for node in ast.walk(init):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LIGHTNING_SAVE):
+            continue
+        if node.args or any(k.arg != "ignore" for k in node.keywords):
+            continue
+        ignored = [ast.literal_eval(k.value) if _literal_strings(k.value) else None for k in node.keywords]
+        if all(isinstance(i, (str, list, tuple)) and name != i and name not in i for i in ignored):
+            return True
+    return False
+
+
+def _literal_strings(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, str)
+    if not isinstance(expr, (ast.List, ast.Tuple)):
+        return False
+    return all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in expr.elts)
 
 
 def _is_dataclass(owner: ast.ClassDef, index: Index) -> bool:

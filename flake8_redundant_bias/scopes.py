@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from .names import ImportMap
 
@@ -66,12 +66,15 @@ class Scope:
     def is_function(self) -> bool:
         return isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef))
 
-    def enclosing(self) -> Iterator[Scope]:
-        scope = self.parent
-        while scope is not None:
-            if not isinstance(scope.node, ast.ClassDef):
-                yield scope
-            scope = scope.parent
+    def __post_init__(self) -> None:
+        # The scopes whose names a read here can see, nearest first (class bodies are not among them).
+        parent = self.parent
+        self.outer: tuple[Scope, ...] = ()
+        if parent is not None:
+            self.outer = parent.outer if isinstance(parent.node, ast.ClassDef) else (parent, *parent.outer)
+
+    def enclosing(self) -> tuple[Scope, ...]:
+        return self.outer
 
 
 class Index:
@@ -246,15 +249,22 @@ class Index:
     # ------------------------------------------------------------ events
 
     def _name(self, node: ast.Name, scope: Scope, block: Block) -> None:
-        store = isinstance(node.ctx, ast.Store)
-        if scope is self.module and store:
-            self.imports.add_rebinding(node.id)
-        self._event(node.id, node, scope, block, store=store)
-        if not store:
-            for outer in scope.enclosing():
-                outer.events.setdefault(node.id, []).append(
-                    Event(self._order, node, False, block, opaque=True)
-                )
+        # The commonest node of all: _event inlined.
+        name = node.id
+        store = type(node.ctx) is ast.Store
+        self._order += 1
+        events = scope.events.get(name)
+        if events is None:
+            events = scope.events[name] = []
+        if store:
+            if scope is self.module:
+                self.imports.add_rebinding(name)
+            self.stores[node] = (scope, len(events))
+        events.append(Event(self._order, node, store, block))
+        if not store and scope.outer:
+            event = Event(self._order, node, False, block, True)
+            for outer in scope.outer:
+                outer.events.setdefault(name, []).append(event)
 
     def _event(self, name: str, node: ast.AST, scope: Scope, block: Block, store: bool) -> None:
         self._order += 1

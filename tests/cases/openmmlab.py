@@ -72,3 +72,34 @@ class ConfiguredSwitch(nn.Module):
 
 
 switched = [ConfiguredSwitch(64), ConfiguredSwitch(64, norm_cfg=dict(type="LN"))]
+
+
+class KeptConfig(nn.Module):
+    def __init__(self, c, norm_cfg=dict(type="BN", eps=1e-3)):
+        super().__init__()
+        self.norm_cfg = norm_cfg
+        self.conv = nn.ConvTranspose2d(c, c, 3, stride=2, padding=1, output_padding=1, bias=True)  # expect: RB101
+        self.bn = build_norm_layer(self.norm_cfg, c)[1]
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+kept = [KeptConfig(8), KeptConfig(16)]
+
+
+class EditedConfig(nn.Module):
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.norm_cfg = norm_cfg
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = build_norm_layer(self.norm_cfg, c)[1]
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+    def use_layer_norm(self):
+        self.norm_cfg["type"] = "LN"
+
+
+edited = EditedConfig(8)
