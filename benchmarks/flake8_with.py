@@ -4,11 +4,21 @@
 
 PLUGINS is a comma-separated list of distribution names to keep besides
 flake8's own (pyflakes, pycodestyle, mccabe), or "none".
+
+With FLAKE8_WITH_PLUGIN_CPU=FILE set (and --jobs 1), the CPU time spent in
+flake8-redundant-bias (its import and every Plugin.run) and the process's
+whole CPU time are written to FILE as JSON when flake8 ends: the plugin's
+share of flake8's CPU, measured in the same run, so that a machine whose
+speed drifts between runs cannot distort it.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
 import sys
+import time
 
 from flake8.main import cli
 from flake8.plugins import finder
@@ -16,7 +26,31 @@ from flake8.plugins import finder
 OWN = {"flake8", "pyflakes", "pycodestyle", "mccabe"}
 
 
+def time_plugin(path: str) -> None:
+    start = time.process_time()
+    from flake8_redundant_bias.plugin import Plugin
+
+    spent = [time.process_time() - start]
+    run = Plugin.run
+
+    def timed(self):  # type: ignore[no-untyped-def]
+        began = time.process_time()
+        found = list(run(self))
+        spent[0] += time.process_time() - began
+        return iter(found)
+
+    Plugin.run = timed  # type: ignore[method-assign]
+
+    def report() -> None:
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump({"plugin": spent[0], "total": time.process_time()}, out)
+
+    atexit.register(report)
+
+
 def main(argv: list[str]) -> int:
+    if os.environ.get("FLAKE8_WITH_PLUGIN_CPU"):
+        time_plugin(os.environ["FLAKE8_WITH_PLUGIN_CPU"])
     keep = {name for name in argv[0].split(",") if name and name != "none"} | OWN
     everything = finder._find_importlib_plugins
 

@@ -80,8 +80,3 @@ def analyse_source(source: str, config: Config | None = None) -> list[Finding]:
     """Parse and analyse; for tests and the standalone command."""
     tree = ast.parse(source)
     return analyse(tree, source.splitlines(keepends=True), config or Config.build())
-
-
-def iter_messages(findings: list[Finding]) -> Iterator[str]:
-    for finding in findings:
-        yield f"{finding.line}:{finding.col + 1}: {finding.message}"

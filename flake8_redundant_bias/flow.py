@@ -70,7 +70,8 @@ class Flow:
         self._dests: set[str] = set()  # every option's dest in the file
         self._attributes: dict[ast.ClassDef, dict[str, list[tuple[ast.expr | None, Scope, ast.Attribute]]]] | None = None
         self._stored_attrs: set[str] = set()  # attributes assigned on objects other than self
-        self._callers: dict[str, list[ast.Call] | None] = {}
+        self._callers: dict[str, list[tuple[ast.Call, Scope]] | None] = {}
+        self._subclasses: dict[str, list[ast.ClassDef]] | None = None  # a class name -> the classes deriving from it
 
     # ------------------------------------------------------------ origins
 
@@ -229,7 +230,7 @@ class Flow:
     def callers(self, name: str) -> list[tuple[ast.Call, Scope]] | None:
         """The calls of a module-level name, when every use of it in the file is a plain call."""
         if name in self._callers:
-            return self._callers[name]  # type: ignore[return-value]
+            return self._callers[name]
         module = self.index.module
         found: list[tuple[ast.Call, Scope]] | None = []
         if name in module.escaped or any(e.store for e in module.events.get(name, ())):
@@ -246,7 +247,7 @@ class Flow:
                 found = None
                 break
             found.append((call, self.index.scope_at(call)))  # type: ignore[union-attr]
-        self._callers[name] = found  # type: ignore[assignment]
+        self._callers[name] = found
         return found
 
     def _static_methods(self, name: str) -> set[str]:
@@ -336,12 +337,17 @@ class Flow:
         return found
 
     def _overridden(self, owner: ast.ClassDef, attr: str) -> bool:
-        """A subclass in the file that sets the attribute, or a base the analysis cannot see."""
-        for other in self.index.classes.values():
-            if any(isinstance(b, ast.Name) and b.id == owner.name for b in other.bases):
-                if self.attribute_values(other, attr) or self.index.bindings(self.index.scope_of[other], attr)[0]:
-                    return True
-        return False
+        """A subclass in the file that sets the attribute."""
+        if self._subclasses is None:
+            self._subclasses = {}
+            for other in self.index.classes.values():
+                for base in other.bases:
+                    if isinstance(base, ast.Name):
+                        self._subclasses.setdefault(base.id, []).append(other)
+        return any(
+            self.attribute_values(other, attr) or self.index.bindings(self.index.scope_of[other], attr)[0]
+            for other in self._subclasses.get(owner.name, ())
+        )
 
     def _hparam(self, owner: ast.ClassDef, name: str, depth: int) -> list[Origin] | None:
         """``self.hparams.x`` after ``self.save_hyperparameters()``: the ``__init__`` parameter ``x``."""

@@ -304,12 +304,6 @@ class Resolver:
             return None
         return self._classes.list_element(source, scope, self)
 
-    def container_elements(self, layer: Layer) -> list[ast.expr] | None:
-        """The element expressions of a container construction, in order; None if unknowable."""
-        if not isinstance(layer.spec, Container):
-            return None
-        return ordered_elements(layer.call, self.index)
-
     def is_container_class(self, node: ast.ClassDef) -> bool:
         for base in node.bases:
             name = self.index.imports.resolve(base)

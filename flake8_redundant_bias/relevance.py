@@ -1,7 +1,9 @@
 """Which parts of a framework file can matter, read off the text before any walk.
 
-Every RB1 finding needs a cancelling norm called where the chain is built
-(``BatchNorm2d(``, ``F.batch_norm(``, ``GroupNorm(``); every RB2 finding needs
+Every RB1 finding needs a cancelling norm named where the chain is built
+(``BatchNorm2d``, ``batch_norm``, ``GroupNorm``, ``build_norm_layer``,
+``ConvModule``: named, not only called, since ``norm_layer=nn.BatchNorm2d`` is
+applied through a parameter); every RB2 finding needs
 ``parameters(`` (``m.parameters()``, ``named_parameters()``) and an optimizer's
 name or a penalty (``pow(``, ``** 2``) in the function that builds it, or an
 ``add_argument`` that gives its decay.  A file that spells neither cannot

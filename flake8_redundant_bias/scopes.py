@@ -61,6 +61,7 @@ class Scope:
     parent: Scope | None
     events: dict[str, list[Event]] = field(default_factory=dict)
     escaped: set[str] = field(default_factory=set)
+    bound: set[str] = field(default_factory=set)  # names bound here so far: their reads here are local
 
     @property
     def is_function(self) -> bool:
@@ -115,50 +116,74 @@ class Index:
         parents = self.parents
         push, pop = stack.append, stack.pop
         name_kind, constant_kind, attribute_kind, call_kind = ast.Name, ast.Constant, ast.Attribute, ast.Call
+        plain_fields = _PLAIN_FIELDS  # node type -> the fields to walk; () for the types _visit handles
+        store_kind, module, stores = ast.Store, self.module, self.stores
+        calls, attribute_loads = self.calls, self.attribute_loads
         while stack:
             node, scope, block = pop()
             if block.start is None:
                 block.start = self._order
             kind = type(node)
-            # The three commonest nodes, inlined: the walk is the plugin's main cost.
+            # The commonest nodes, inlined: the walk is the plugin's main cost.
             if kind is name_kind:
-                self._name(node, scope, block)
+                # A name: one event in its scope, and (a read of a name the scope
+                # does not bind) an opaque event in each enclosing scope.
+                name = node.id
+                order = self._order = self._order + 1
+                events = scope.events.get(name)
+                if events is None:
+                    events = scope.events[name] = []
+                if type(node.ctx) is store_kind:
+                    if scope is module:
+                        self.imports.add_rebinding(name)
+                    stores[node] = (scope, len(events))
+                    scope.bound.add(name)
+                    events.append(Event(order, node, True, block))
+                    continue
+                events.append(Event(order, node, False, block))
+                if scope.outer and name not in scope.bound:
+                    event = Event(order, node, False, block, True)
+                    for outer in scope.outer:
+                        outer.events.setdefault(name, []).append(event)
                 continue
             if kind is constant_kind:
                 continue
             if kind is attribute_kind:
                 value = node.value
                 if type(value) is name_kind:
-                    if type(node.ctx) is ast.Store:
+                    if type(node.ctx) is store_kind:
                         self.attribute_stores.append((node, parents.get(node), scope))
                     else:
-                        self.attribute_loads.append((node, scope))
+                        attribute_loads.append((node, scope))
                 parents[value] = node
                 push((value, scope, block))
                 continue
             if kind is call_kind:
-                self.calls.append((node, scope))
+                calls.append((node, scope))
                 for child in reversed((node.func, *node.args, *node.keywords)):
                     parents[child] = node
                     push((child, scope, block))
                 continue
-            if not _plain(kind):
+            fields = plain_fields.get(kind)
+            if fields is None:
+                fields = plain_fields[kind] = _evaluation_order(kind) if _plain(kind) else ()
+            if not fields:
                 self._visit(node, scope, block, stack)
                 continue
             # The common case, inlined: an expression or simple statement whose
             # children share its scope and block.
-            children = []
-            for name in _evaluation_order(kind):
-                value = getattr(node, name, None)
+            for attr in reversed(fields):
+                value = getattr(node, attr, None)
                 if value is None:
                     continue
                 if type(value) is list:
-                    children.extend(item for item in value if isinstance(item, ast.AST))
+                    for item in reversed(value):
+                        if isinstance(item, ast.AST):
+                            parents[item] = node
+                            push((item, scope, block))
                 elif isinstance(value, ast.AST):
-                    children.append(value)
-            for child in reversed(children):
-                parents[child] = node
-                push((child, scope, block))
+                    parents[value] = node
+                    push((value, scope, block))
 
     def _visit(self, node: ast.AST, scope: Scope, block: Block, stack: list) -> None:
         """Every node the inlined loop of ``_walk`` does not handle itself."""
@@ -219,10 +244,7 @@ class Index:
             args = node.args
             outside += [d for d in args.defaults + args.kw_defaults if d is not None]
             if not isinstance(node, ast.Lambda):
-                outside += node.decorator_list
-                outside += [a.annotation for a in _all_args(args) if a.annotation]
-                if node.returns:
-                    outside.append(node.returns)
+                outside += node.decorator_list  # annotations are types: they build and bind nothing
             for arg in _all_args(args):
                 self.parents[arg] = node
                 self._event(arg.arg, arg, inner_scope, inner_block, store=True)
@@ -248,29 +270,12 @@ class Index:
 
     # ------------------------------------------------------------ events
 
-    def _name(self, node: ast.Name, scope: Scope, block: Block) -> None:
-        # The commonest node of all: _event inlined.
-        name = node.id
-        store = type(node.ctx) is ast.Store
-        self._order += 1
-        events = scope.events.get(name)
-        if events is None:
-            events = scope.events[name] = []
-        if store:
-            if scope is self.module:
-                self.imports.add_rebinding(name)
-            self.stores[node] = (scope, len(events))
-        events.append(Event(self._order, node, store, block))
-        if not store and scope.outer:
-            event = Event(self._order, node, False, block, True)
-            for outer in scope.outer:
-                outer.events.setdefault(name, []).append(event)
-
     def _event(self, name: str, node: ast.AST, scope: Scope, block: Block, store: bool) -> None:
         self._order += 1
         events = scope.events.setdefault(name, [])
         if store:
             self.stores[node] = (scope, len(events))
+            scope.bound.add(name)
         events.append(Event(self._order, node, store, block))
 
     # ------------------------------------------------------------ queries
@@ -391,8 +396,12 @@ def _plain(kind: type) -> bool:
     return not issubclass(kind, SPECIAL) and not BLOCK_FIELDS.intersection(kind._fields)
 
 
-# Fields that hold no names or calls: contexts (Load/Store) and operators.
-INERT_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind"})
+_PLAIN_FIELDS: dict[type, tuple[str, ...]] = {}
+
+# Fields that hold no names or calls worth following: contexts (Load/Store),
+# operators, and annotations (types: they build and bind nothing, and with
+# ``from __future__ import annotations`` they are never evaluated).
+INERT_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind", "annotation", "returns"})
 
 
 @functools.lru_cache(maxsize=None)
@@ -401,7 +410,7 @@ def _evaluation_order(kind: type) -> tuple[str, ...]:
     fields = [name for name in kind._fields if name not in INERT_FIELDS]
     if issubclass(kind, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
         # The value is computed before the targets are bound.
-        fields.sort(key=lambda name: name not in ("value", "annotation"))
+        fields.sort(key=lambda name: name != "value")
     elif issubclass(kind, (ast.For, ast.AsyncFor)):
         fields.sort(key=lambda name: name != "iter")
     return tuple(fields)
