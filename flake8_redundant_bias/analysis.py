@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import gc
 from functools import partial
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 from .chains import Chain, chain_units
 from .config import Config
@@ -17,7 +17,7 @@ from .optimizers import Optimizers
 from .params import Parameters
 from .rules import bias_before_norm
 from .rules.weight_decay import WeightDecay
-from .relevance import Triggers, families, skippable, spells_any
+from .relevance import Triggers, skippable
 from .rules.finding import Finding
 from .scopes import Index
 
@@ -32,9 +32,11 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config) -> list[Finding
     if not isinstance(tree, ast.Module) or not mentions_framework(lines, config):
         return []
     triggers = config.triggers.with_aliases(tree)
-    if not spells_any(lines, triggers):
-        return []
-    return sorted(set(contained(partial(_without_collection, partial(_analyse, tree, lines, config, triggers)))))
+    text = "".join(lines)
+    families = Families(triggers.bias_rules(text), triggers.decay_rules(text))
+    if not (families.bias or families.decay):
+        return []  # neither rule family can fire in this text
+    return sorted(set(contained(partial(_without_collection, partial(_analyse, tree, lines, config, triggers, families)))))
 
 
 def _without_collection(run: Callable[[], list[Finding]]) -> list[Finding]:
@@ -54,7 +56,14 @@ def _without_collection(run: Callable[[], list[Finding]]) -> list[Finding]:
             gc.enable()
 
 
-def _analyse(tree: ast.Module, lines: Sequence[str], config: Config, triggers: Triggers) -> list[Finding]:
+class Families(NamedTuple):
+    """Which rule families can fire in a file, read off its text once."""
+
+    bias: bool
+    decay: bool
+
+
+def _analyse(tree: ast.Module, lines: Sequence[str], config: Config, triggers: Triggers, families: Families) -> list[Finding]:
     imports = ImportMap(config.roots)
     skip, unknown = skippable(tree, lines, triggers)
     index = Index(tree, imports, skip, unknown, lines)
@@ -63,12 +72,13 @@ def _analyse(tree: ast.Module, lines: Sequence[str], config: Config, triggers: T
     flow = Flow(index)
     resolver = Resolver(index, config.specs, flow)
     findings: list[Finding] = []
-    bias_rules, decay_rules = families(lines, triggers)
-    for chain_unit in chain_units(index, resolver) if bias_rules else ():
-        findings += contained(partial(_bias_findings, chain_unit))
-    decay = WeightDecay(index, Optimizers(index, config.specs, flow), Parameters(index, resolver, flow), flow)
-    for decay_unit in decay.units() if decay_rules else ():
-        findings += contained(decay_unit)
+    if families.bias:
+        for chain_unit in chain_units(index, resolver):
+            findings += contained(partial(_bias_findings, chain_unit))
+    if families.decay:
+        decay = WeightDecay(index, Optimizers(index, config.specs, flow), Parameters(index, resolver, flow), flow)
+        for decay_unit in decay.units():
+            findings += contained(decay_unit)
     return findings
 
 

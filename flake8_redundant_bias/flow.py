@@ -30,7 +30,7 @@ from typing import Callable, Iterator
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env
 from .knowledge import Arg, DATACLASS_DECORATORS, DATACLASS_FIELD, LIGHTNING_SAVE, PARTIALS
-from .scopes import Block, Event, Index, Scope, parameter_defaults
+from .scopes import Block, Event, Index, Scope, method_named, parameter_defaults
 
 DEPTH = 12  # names followed through names, this deep
 PRODUCT_LIMIT = 16  # values an arithmetic expression may combine
@@ -78,6 +78,11 @@ class Flow:
     def origins(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> list[Origin] | None:
         """Every expression ``expr`` may hold, none of them a name the service could follow further."""
         return self._origins(expr, scope, env, 0, "")
+
+    def sole_origin(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> Origin | None:
+        """The one expression ``expr`` holds on every path, if there is exactly one."""
+        origins = self.origins(expr, scope, env)
+        return origins[0] if origins and len(origins) == 1 else None
 
     def _origins(self, expr: ast.expr, scope: Scope, env: Env | None, depth: int, note: str) -> list[Origin] | None:
         if depth > DEPTH:
@@ -193,10 +198,8 @@ class Flow:
             given = CallArgs.of(call).get(where)
             if given is UNKNOWN:
                 # Model(**vars(args)): the parameter is the option of that name, if the parser has one.
-                if self._options is None:
-                    self._options = self._argparse_defaults()
                 # (An option added elsewhere, Trainer.add_argparse_args(parser), may carry any name.)
-                option = self._option(param.arg) if param.arg in self._dests else None
+                option = self._option(param.arg) if param.arg in self._option_table()[1] else None
                 if option is None:
                     return None
                 found += option
@@ -303,6 +306,14 @@ class Flow:
 
     def attributes_of(self, owner: ast.ClassDef) -> dict[str, list[tuple[ast.expr | None, Scope, ast.Attribute]]]:
         """attribute -> (value or None, scope, the assigned target) for every ``self.x = ...`` of the class."""
+        return self._attribute_stores()[0].get(owner, {})
+
+    def _stored_elsewhere(self, attr: str) -> bool:
+        """Some code assigns ``obj.attr = ...`` on an object other than ``self``."""
+        return attr in self._attribute_stores()[1]
+
+    def _attribute_stores(self) -> tuple[dict, set[str]]:
+        """Every ``self.x = ...`` by class and attribute, and the attributes stored on other objects."""
         if self._attributes is None:
             self._attributes = {}
             for target, parent, scope in self.index.attribute_stores:
@@ -313,11 +324,11 @@ class Flow:
                     single = isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target)
                     value = parent.value if single else None  # type: ignore[union-attr]
                     self._attributes.setdefault(found, {}).setdefault(target.attr, []).append((value, scope, target))
-        return self._attributes.get(owner, {})
+        return self._attributes, self._stored_attrs
 
     def _self_attribute(self, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
-        stored = self.attribute_values(owner, attr)  # also gathers what other objects store
-        if self._overridden(owner, attr) or attr in self._stored_attrs:
+        stored = self.attribute_values(owner, attr)
+        if self.overridden(owner, attr) or self._stored_elsewhere(attr):
             return None  # a subclass, or code outside the class (trainer.x = ...), may set it
         class_scope = self.index.scope_of.get(owner)
         class_level = self.index.bindings(class_scope, attr)[0] if class_scope is not None else []
@@ -336,7 +347,7 @@ class Flow:
             found += origins
         return found
 
-    def _overridden(self, owner: ast.ClassDef, attr: str) -> bool:
+    def overridden(self, owner: ast.ClassDef, attr: str) -> bool:
         """A subclass in the file that sets the attribute."""
         if self._subclasses is None:
             self._subclasses = {}
@@ -351,7 +362,7 @@ class Flow:
 
     def _hparam(self, owner: ast.ClassDef, name: str, depth: int) -> list[Origin] | None:
         """``self.hparams.x`` after ``self.save_hyperparameters()``: the ``__init__`` parameter ``x``."""
-        init = next((s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+        init = method_named(owner, "__init__")
         if init is None or not _saves_hyperparameters(init, name):
             return None
         param = next((a for a in init.args.args + init.args.kwonlyargs if a.arg == name), None)
@@ -375,8 +386,7 @@ class Flow:
 
     def _config_field(self, base: ast.Name, attr: str, scope: Scope, env: Env | None, depth: int) -> list[Origin] | None:
         """``cfg.x`` where ``cfg`` is a same-file class (or an instance built without ``x``)."""
-        self.attributes_of(None)  # type: ignore[arg-type]
-        if attr in self._stored_attrs:
+        if self._stored_elsewhere(attr):
             return None  # some code assigns obj.x = ...: a default may not be what it holds
         owner = self.index.classes.get(base.id)
         if owner is not None and not self.index.bindings(self.index.home(base.id, scope), base.id)[0]:
@@ -401,7 +411,7 @@ class Flow:
     def _class_field(self, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
         """The class-level value of ``attr``: a dataclass field default or a class attribute."""
         scope = self.index.scope_of.get(owner)
-        if scope is None or self.attribute_values(owner, attr) or self._overridden(owner, attr):
+        if scope is None or self.attribute_values(owner, attr) or self.overridden(owner, attr):
             return None
         if owner.bases and not _is_dataclass(owner, self.index):
             return None  # a base class may set it
@@ -436,16 +446,19 @@ class Flow:
         )
 
     def _option(self, dest: str) -> list[Origin] | None:
-        if self._options is None:
-            self._options = self._argparse_defaults()
-        default = self._options.get(dest)
+        default = self._option_table()[0].get(dest)
         if default is None:
             return None
         expr = ast.Constant(default)
         return [Origin(expr, self.index.module, None, f"the default of --{dest.replace('_', '-')}")]
 
+    def _option_table(self) -> tuple[dict[str, object], set[str]]:
+        """dest -> default for every ``add_argument`` of the file (None when ambiguous), and every dest."""
+        if self._options is None:
+            self._options = self._argparse_defaults()
+        return self._options, self._dests
+
     def _argparse_defaults(self) -> dict[str, object]:
-        """dest -> default for every ``add_argument`` of the file; None when ambiguous."""
         found: dict[str, object] = {}
         overridden: set[str] = set()
         for call, _ in self.index.calls:
@@ -551,10 +564,9 @@ class Flow:
             return None
         if isinstance(expr, ast.Attribute) and not self._attribute_only_passed(expr, scope, passed):
             return None
-        origins = self.origins(expr, scope, env)
-        if not origins or len(origins) != 1:
+        origin = self.sole_origin(expr, scope, env)
+        if origin is None:
             return None
-        origin = origins[0]
         built = origin.expr
         entries: dict[str, Bound] = {}
         if isinstance(built, ast.Dict):
@@ -581,30 +593,27 @@ class Flow:
         if found is None:
             return False
         home, _ = found
-        for event in home.events.get(name.id, ()):
-            if event.store:
-                continue
-            parent = self.index.parents.get(event.node)
-            spread = isinstance(parent, ast.keyword) and (parent.arg is None or passed)
-            argument = passed and isinstance(parent, ast.Call) and event.node in parent.args
-            if event.opaque or not (spread or argument):
-                return False
-        return True
+        return all(
+            event.store or not event.opaque and self._handed_on(event.node, passed)
+            for event in home.events.get(name.id, ())
+        )
 
     def _attribute_only_passed(self, expr: ast.Attribute, scope: Scope, passed: bool) -> bool:
         """``self.cfg``: every read of it in its class is a spread or an argument, so nothing changes it."""
         owner = self.method_owner(expr.value, scope)
         if owner is None:
             return False
-        for load, load_scope in self.index.attribute_loads:
-            if load.attr != expr.attr or self.method_owner(load.value, load_scope) is not owner:
-                continue
-            parent = self.index.parents.get(load)
-            spread = isinstance(parent, ast.keyword) and (parent.arg is None or passed)
-            argument = passed and isinstance(parent, ast.Call) and load in parent.args
-            if not (spread or argument):
-                return False
-        return True
+        return all(
+            self._handed_on(load, passed) for load, load_scope in self.index.attribute_loads
+            if load.attr == expr.attr and self.method_owner(load.value, load_scope) is owner
+        )
+
+    def _handed_on(self, read: ast.AST, passed: bool) -> bool:
+        """A read that only spreads the dict (``**d``) or, with ``passed``, hands it to a call."""
+        parent = self.index.parents.get(read)
+        if isinstance(parent, ast.keyword):
+            return parent.arg is None or passed
+        return passed and isinstance(parent, ast.Call) and read in parent.args
 
     def partial_of(self, expr: ast.expr) -> ast.Call | None:
         """``functools.partial(f, ...)``: the call that builds it."""

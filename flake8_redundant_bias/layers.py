@@ -16,7 +16,7 @@ from .flow import Flow
 from .knowledge import (
     INITIALIZERS, MODULE_LISTS, ORDERED_DICTS, TENSOR_METHODS, Arg, Container, NormBuilder, Producer, Spec, Wrapper,
 )
-from .scopes import Index, Scope, parameter_defaults
+from .scopes import Index, Scope, method_named, parameter_defaults
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
@@ -161,7 +161,7 @@ class Resolver:
     def _through_class(self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int) -> Layer | None:
         """A same-file module whose output is one producer's output (``pad, then conv``)."""
         if owner not in self._producer_attrs:
-            init, forward = _method(owner, "__init__"), _method(owner, "forward")
+            init, forward = method_named(owner, "__init__"), method_named(owner, "forward")
             found = self._returned_attribute(forward) if init and forward and owner.bases else None
             self._producer_attrs[owner] = (init, found) if found else None
         known = self._producer_attrs[owner]
@@ -171,7 +171,7 @@ class Resolver:
         stores = self.flow.attribute_values(owner, attr) if attr else []
         if len(stores) != 1 or not isinstance(stores[0][0], ast.Call) or stores[0][1].node is not init:
             return None
-        if self.flow._overridden(owner, attr):  # type: ignore[arg-type]
+        if self.flow.overridden(owner, attr):  # type: ignore[arg-type]
             return None
         site = self.flow.call_args(call, self.index.scope_at(call), env)
         init_env = _bind_parameters(init, site, self.index, skip=1)
@@ -189,10 +189,10 @@ class Resolver:
         if returned is None or scope is None:
             return None
         if isinstance(returned, ast.Name):
-            origins = self.flow.origins(returned, scope)
-            if not origins or len(origins) != 1:
+            origin = self.flow.sole_origin(returned, scope)
+            if origin is None:
                 return None
-            returned = origins[0].expr
+            returned = origin.expr
         if isinstance(returned, ast.Call) and isinstance(returned.func, ast.Attribute):
             if self.flow.method_owner(returned.func.value, scope) is not None:
                 return returned.func.attr
@@ -246,10 +246,8 @@ class Resolver:
         _, reads = self.index.bindings(scope, name.id)
         if reads != uses_allowed:
             return None
-        origins = self.flow.origins(name, scope)
-        if not origins or len(origins) != 1:
-            return None
-        return self.built(origins[0].expr)
+        origin = self.flow.sole_origin(name, scope)
+        return self.built(origin.expr) if origin is not None else None
 
     # ------------------------------------------------------------ applying
 
@@ -336,11 +334,6 @@ def _ordered_dict_values(call: ast.Call) -> list[ast.expr]:
 
 
 # ---------------------------------------------------------------- helpers
-
-def _method(owner: ast.ClassDef, name: str) -> ast.FunctionDef | None:
-    found = [s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == name]
-    return found[0] if len(found) == 1 else None
-
 
 def _sole_return(function: ast.FunctionDef) -> ast.expr | None:
     """The returned expression of a function whose only return is its last statement.
@@ -465,39 +458,40 @@ class ClassModels:
         name = self.index.imports.resolve(parent.func)
         return name is not None and (name in INITIALIZERS or name.rpartition(".")[0] in INITIALIZERS)
 
-    def attribute(self, expr: ast.Attribute, scope: Scope, resolver: Resolver) -> Layer | None:
-        """The module ``self.x`` holds, when built once, used once, and not overridden."""
-        if self._uses is None:
-            self._uses = self._count()
-        owner = self.flow.method_owner(expr.value, scope)
-        if owner is None:
-            return None
-        stores = self.flow.attribute_values(owner, expr.attr)
-        if len(stores) != 1 or self._uses.get((owner, expr.attr), 0) != 1:
-            return None
-        value, store_scope = stores[0]
-        if value is None or self.flow._overridden(owner, expr.attr):
-            return None
-        origins = self.flow.origins(value, store_scope)
-        if not origins or len(origins) != 1:
-            return None
-        if isinstance(value, ast.Name):
-            _, reads = self.index.bindings(store_scope, value.id)
-            if reads != 1:
-                return None  # the module is also used through the local name
-        return resolver.built(origins[0].expr)
-
-    def list_element(self, expr: ast.Attribute, scope: Scope, resolver: Resolver) -> Layer | None:
-        """The one layer every element of ``self.x = nn.ModuleList(...)`` is built as, when used once."""
+    def _single_store(self, expr: ast.Attribute, scope: Scope) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
+        """``self.x`` assigned one value, applied once, and not re-assigned by a subclass."""
         if self._uses is None:
             self._uses = self._count()
         owner = self.flow.method_owner(expr.value, scope)
         if owner is None or self._uses.get((owner, expr.attr), 0) != 1:
             return None
         stores = self.flow.attribute_values(owner, expr.attr)
-        if len(stores) != 1 or self.flow._overridden(owner, expr.attr):
+        if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(owner, expr.attr):
             return None
         value, store_scope = stores[0]
+        return owner, value, store_scope  # type: ignore[return-value]
+
+    def attribute(self, expr: ast.Attribute, scope: Scope, resolver: Resolver) -> Layer | None:
+        """The module ``self.x`` holds, when built once, used once, and not overridden."""
+        found = self._single_store(expr, scope)
+        if found is None:
+            return None
+        _, value, store_scope = found
+        origin = self.flow.sole_origin(value, store_scope)
+        if origin is None:
+            return None
+        if isinstance(value, ast.Name):
+            _, reads = self.index.bindings(store_scope, value.id)
+            if reads != 1:
+                return None  # the module is also used through the local name
+        return resolver.built(origin.expr)
+
+    def list_element(self, expr: ast.Attribute, scope: Scope, resolver: Resolver) -> Layer | None:
+        """The one layer every element of ``self.x = nn.ModuleList(...)`` is built as, when used once."""
+        found = self._single_store(expr, scope)
+        if found is None:
+            return None
+        owner, value, store_scope = found
         sites = self._list_sites(value, store_scope, resolver)
         grown = self._appended(owner, expr.attr)
         if sites is None or grown is None or len(sites + grown) != 1:

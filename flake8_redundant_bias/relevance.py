@@ -89,16 +89,6 @@ def _module_imports(tree: ast.Module) -> list[ast.alias]:
     return found
 
 
-def spells_any(lines: Sequence[str], words: Triggers) -> bool:
-    return words.match("".join(lines))
-
-
-def families(lines: Sequence[str], words: Triggers) -> tuple[bool, bool]:
-    """Whether the bias rules and the decay rules can fire in this text at all."""
-    text = "".join(lines)
-    return words.bias_rules(text), words.decay_rules(text)
-
-
 def skippable(tree: ast.Module, lines: Sequence[str], words: Triggers) -> tuple[set[ast.AST], set[str]]:
     """Top-level definitions that cannot matter, and the identifiers they spell."""
     definitions = {node: _text(lines, node) for node in tree.body if isinstance(node, DEFINITIONS)}

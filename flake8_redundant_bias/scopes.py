@@ -367,6 +367,12 @@ def _event_name(node: ast.AST) -> str:
     return node.arg if isinstance(node, ast.arg) else node.id  # type: ignore[attr-defined]
 
 
+def method_named(owner: ast.ClassDef, name: str) -> ast.FunctionDef | None:
+    """The method of that name defined in the class body, if exactly one is."""
+    found = [s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == name]
+    return found[0] if len(found) == 1 else None
+
+
 def parameter_defaults(args: ast.arguments) -> dict[str, ast.expr]:
     """Each parameter that has a default, to its default expression."""
     positional = args.posonlyargs + args.args

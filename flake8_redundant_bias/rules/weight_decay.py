@@ -86,8 +86,8 @@ class WeightDecay:
     def _groups(self, expr: ast.expr, scope: Scope) -> list[ast.expr] | None:
         """The elements of a literal list of parameter groups (directly or through a variable)."""
         if isinstance(expr, ast.Name):
-            origins = self.flow.origins(expr, scope)
-            bound = origins[0].expr if origins and len(origins) == 1 else None
+            origin = self.flow.sole_origin(expr, scope)
+            bound = origin.expr if origin is not None else None
             if isinstance(bound, (ast.List, ast.Tuple)) and self._unchanged(expr.id, scope):
                 expr = bound
         if isinstance(expr, (ast.List, ast.Tuple)) and any(isinstance(e, ast.Dict) for e in expr.elts):
@@ -164,10 +164,10 @@ class WeightDecay:
     def _named_split(self, params: ast.expr, scope: Scope) -> tuple[Whole, str, str, bool] | None:
         """``[p for n, p in m.named_parameters() if "x" in n]`` -> (m, "in", "x", True)."""
         if isinstance(params, ast.Name):
-            origins = self.flow.origins(params, scope)
-            if not origins or len(origins) != 1:
+            origin = self.flow.sole_origin(params, scope)
+            if origin is None:
                 return None
-            params, scope = origins[0].expr, origins[0].scope
+            params, scope = origin.expr, origin.scope
         if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
             return None
         generator = params.generators[0]
