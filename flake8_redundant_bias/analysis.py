@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import os
 from functools import partial
 from typing import Callable, Iterator, NamedTuple, Sequence
 
@@ -15,6 +16,7 @@ from .layers import Resolver
 from .names import ImportMap
 from .optimizers import Optimizers
 from .params import Parameters
+from .project import Project
 from .rules import bias_before_norm
 from .rules.weight_decay import WeightDecay
 from .relevance import Triggers, skippable
@@ -28,7 +30,8 @@ def mentions_framework(lines: Sequence[str], config: Config) -> bool:
     return any(root in imports for root in config.roots)
 
 
-def analyse(tree: ast.AST, lines: Sequence[str], config: Config) -> list[Finding]:
+def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Finding]:
+    """Findings in a module; ``filename`` (a path, or stdin's display name) places it in its project."""
     if not isinstance(tree, ast.Module) or not mentions_framework(lines, config):
         return []
     triggers = config.triggers.with_aliases(tree)
@@ -36,7 +39,8 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config) -> list[Finding
     families = Families(triggers.bias_rules(text), triggers.decay_rules(text))
     if not (families.bias or families.decay):
         return []  # neither rule family can fire in this text
-    return sorted(set(contained(partial(_without_collection, partial(_analyse, tree, lines, config, triggers, families)))))
+    run = partial(_analyse, tree, lines, config, triggers, families, filename)
+    return sorted(set(contained(partial(_without_collection, run))))
 
 
 def _without_collection(run: Callable[[], list[Finding]]) -> list[Finding]:
@@ -63,13 +67,16 @@ class Families(NamedTuple):
     decay: bool
 
 
-def _analyse(tree: ast.Module, lines: Sequence[str], config: Config, triggers: Triggers, families: Families) -> list[Finding]:
+def _analyse(
+    tree: ast.Module, lines: Sequence[str], config: Config, triggers: Triggers, families: Families, filename: str | None,
+) -> list[Finding]:
     imports = ImportMap(config.roots)
     skip, unknown = skippable(tree, lines, triggers)
     index = Index(tree, imports, skip, unknown, lines)
     if not imports.framework_imported:
         return []
-    flow = Flow(index)
+    project = Project.of(filename, config.specs, config.roots) if config.follow_imports else None
+    flow = Flow(index, project, os.path.abspath(filename) if project is not None else "")
     resolver = Resolver(index, config.specs, flow)
     findings: list[Finding] = []
     if families.bias:
@@ -86,7 +93,7 @@ def _bias_findings(chain_unit: Unit[Chain]) -> Iterator[Finding]:
     return bias_before_norm.check(chain_unit())
 
 
-def analyse_source(source: str, config: Config | None = None) -> list[Finding]:
+def analyse_source(source: str, config: Config | None = None, filename: str | None = None) -> list[Finding]:
     """Parse and analyse; for tests and the standalone command."""
     tree = ast.parse(source)
-    return analyse(tree, source.splitlines(keepends=True), config or Config.build())
+    return analyse(tree, source.splitlines(keepends=True), config or Config.build(), filename)

@@ -145,7 +145,8 @@ def loss_fn(model, criterion, x, y):
 CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102, RB201, RB202, RB205)}
 
 
-def cost(parameters: int | None) -> str:
-    if parameters is None:
-        return ""
-    return f" ({parameters} wasted parameter{'s' if parameters != 1 else ''})"
+def cost(parameters: int | None, source: str = "") -> str:
+    """The message's closing parenthesis: what the bias costs, and where its value was read when another module."""
+    parts = [f"{parameters} wasted parameter{'s' if parameters != 1 else ''}"] if parameters is not None else []
+    parts += [source] if source else []
+    return f" ({'; '.join(parts)})" if parts else ""

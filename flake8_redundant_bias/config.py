@@ -31,9 +31,13 @@ class Config:
     specs: Mapping[str, Spec] = field(default_factory=lambda: SPECS)
     roots: frozenset[str] = FRAMEWORK_ROOTS
     triggers: Triggers = field(default_factory=lambda: DEFAULT_TRIGGERS)
+    follow_imports: bool = True  # read the project's other modules when a value comes from one
 
     @classmethod
-    def build(cls, producers: Iterable[str] = (), norms: Iterable[str] = (), transparent: Iterable[str] = ()) -> Config:
+    def build(
+        cls, producers: Iterable[str] = (), norms: Iterable[str] = (), transparent: Iterable[str] = (),
+        follow_imports: str | bool = True,
+    ) -> Config:
         specs: dict[str, Spec] = dict(SPECS)
         for value in producers:
             match = PRODUCER.match(value)
@@ -54,4 +58,16 @@ class Config:
                     raise ConfigError(f"{option}: {value!r} is not a dotted import path such as mylib.nn.MyBatchNorm")
                 specs[value] = spec
         roots = FRAMEWORK_ROOTS | {name.partition(".")[0] for name in specs}
-        return cls(specs, frozenset(roots), triggers(specs))
+        return cls(specs, frozenset(roots), triggers(specs), _switch("--redundant-bias-follow-imports", follow_imports))
+
+
+SWITCH_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+
+
+def _switch(option: str, given: str | bool) -> bool:
+    if isinstance(given, bool):
+        return given
+    found = SWITCH_WORDS.get(given.strip().lower())
+    if found is None:
+        raise ConfigError(f"{option}: {given!r} is not true or false")
+    return found

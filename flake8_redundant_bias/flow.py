@@ -14,10 +14,17 @@ reports only when every origin agrees.  It follows:
 * a function's parameter, when every call of the function visible in the file
   (at least one) is a plain call: the default where a call leaves it, and
   what each call passes;
-* a helper's parameter bound to what one particular call passed (``Env``).
+* a helper's parameter bound to what one particular call passed (``Env``);
+* a name imported from another module of the project (``project.py``): that
+  module's binding of it, a class's field defaults, a module attribute
+  (``config.WEIGHT_DECAY``), the options of the parser that an imported
+  ``get_args()`` fills.  Values read there say so in their note
+  (``... in config.py``).  Every service works on the module a scope belongs
+  to, so a question about another module's code is answered by that module's
+  service.
 
-Everything else (an import, a builtin, a tuple unpacking, ``global``, a name a
-skipped definition spells) is unknown.
+Everything else (a third-party import, a builtin, a tuple unpacking,
+``global``, a name a skipped definition spells) is unknown.
 """
 
 from __future__ import annotations
@@ -26,11 +33,15 @@ import ast
 import itertools
 import operator
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env
 from .knowledge import Arg, DATACLASS_DECORATORS, DATACLASS_FIELD, LIGHTNING_SAVE, PARTIALS
 from .scopes import Block, Event, Index, Scope, method_named, parameter_defaults
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .project import Module, Project
 
 DEPTH = 12  # names followed through names, this deep
 PRODUCT_LIMIT = 16  # values an arithmetic expression may combine
@@ -63,8 +74,13 @@ class Number:
 
 
 class Flow:
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, project: Project | None = None, path: str = "", shown: str = "") -> None:
+        """``shown``: how messages name the module, for a module other than the linted file."""
         self.index = index
+        index.flow = self  # type: ignore[attr-defined]  # a scope's module answers for the values read in it
+        self.project = project
+        self.path = path
+        self.shown = shown
         self._visiting: set[tuple[int, int]] = set()
         self._options: dict[str, object] | None = None
         self._dests: set[str] = set()  # every option's dest in the file
@@ -87,6 +103,8 @@ class Flow:
     def _origins(self, expr: ast.expr, scope: Scope, env: Env | None, depth: int, note: str) -> list[Origin] | None:
         if depth > DEPTH:
             return None
+        if scope.index is not self.index and scope.index is not None:
+            return scope.index.flow._origins(expr, scope, env, depth, note)  # type: ignore[attr-defined]
         if isinstance(expr, (ast.Name, ast.Attribute)) and self.index.imports.resolve(expr) is not None:
             return [Origin(expr, scope, env, note)]  # a framework's name: nothing to follow
         if isinstance(expr, ast.Name):
@@ -115,7 +133,7 @@ class Flow:
                 return self._origins(bound.expr, bound.scope or scope, bound.env, depth + 1, note)
         reaching = self.reaching(name, scope)
         if reaching is None:
-            return None
+            return self._imported(name.id, depth) if self._unbound(name.id, scope) else None
         home, stores = reaching
         key = (id(home), id(name))
         if key in self._visiting:
@@ -276,7 +294,37 @@ class Flow:
             found = self._config_field(base, expr.attr, scope, env, depth)
             if found is not None:
                 return found
-        return self._option(expr.attr)
+            found = self._module_attribute(base, expr.attr, scope, depth)
+            if found is not None:
+                return found
+        found = self._option(expr.attr)
+        if found is None and isinstance(base, ast.Name) and self.project is not None:
+            return self._imported_option(base, expr.attr, scope, depth)
+        return found
+
+    def _module_attribute(self, base: ast.Name, attr: str, scope: Scope, depth: int) -> list[Origin] | None:
+        """``config.WEIGHT_DECAY`` after ``from . import config`` or ``import config``."""
+        if self.project is None or not self._unbound(base.id, scope):
+            return None
+        found = self._foreign(base.id)
+        if found is None or found[1] is not None:
+            return None
+        return found[0].flow.exported(attr, depth + 1)
+
+    def _imported_option(self, base: ast.Name, attr: str, scope: Scope, depth: int) -> list[Origin] | None:
+        """``args.lr`` where ``args = get_args()`` and the project module defining it adds the option."""
+        if self._dests and attr not in self._dests:
+            return None
+        origin = self.sole_origin(base, scope)
+        call = origin.expr if origin is not None else None
+        if not isinstance(call, ast.Call) or origin.scope.index is not self.index:  # type: ignore[union-attr]
+            return None
+        defined = self.definition(call.func)
+        if defined is None or not isinstance(defined[0], ast.FunctionDef):
+            return None
+        flow = defined[1].flow
+        options = flow._option(attr)
+        return [replace(o, note=flow._located(o.note)) for o in options] if options else None
 
     def _subscript(self, expr: ast.Subscript, scope: Scope, depth: int) -> list[Origin] | None:
         """``self.hparams["x"]``."""
@@ -388,9 +436,9 @@ class Flow:
         """``cfg.x`` where ``cfg`` is a same-file class (or an instance built without ``x``)."""
         if self._stored_elsewhere(attr):
             return None  # some code assigns obj.x = ...: a default may not be what it holds
-        owner = self.index.classes.get(base.id)
-        if owner is not None and not self.index.bindings(self.index.home(base.id, scope), base.id)[0]:
-            return self._class_field(owner, attr, depth)
+        named = self.class_named(base.id, scope)
+        if named is not None:
+            return named[1].class_field(named[0], attr, depth)
         origins = self._origins(base, scope, env, depth + 1, "")
         if not origins:
             return None
@@ -399,14 +447,22 @@ class Flow:
             built = origin.expr
             if not (isinstance(built, ast.Call) and isinstance(built.func, ast.Name)):
                 return None
-            owner = self.index.classes.get(built.func.id)
-            if owner is None or _passes_field(owner, attr, built) is not False:
+            flow = origin.scope.index.flow if origin.scope.index is not None else self  # type: ignore[attr-defined]
+            named = flow.class_named(built.func.id, origin.scope)
+            if named is None or _passes_field(named[0], attr, built) is not False:
                 return None
-            fields = self._class_field(owner, attr, depth)
+            fields = named[1].class_field(named[0], attr, depth)
             if fields is None:
                 return None
             found += fields
         return found
+
+    def class_field(self, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
+        """A class's field default, noted with the module it is read in when that is not the linted file."""
+        found = self._class_field(owner, attr, depth)
+        if found is None or not self.shown:
+            return found
+        return [replace(o, note=self._located(o.note)) for o in found]
 
     def _class_field(self, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
         """The class-level value of ``attr``: a dataclass field default or a class attribute."""
@@ -508,6 +564,8 @@ class Flow:
     def _evaluate(self, expr: ast.expr, scope: Scope, env: Env | None, depth: int) -> list[object] | None:
         if depth > DEPTH:
             return None
+        if scope.index is not self.index and scope.index is not None:
+            return scope.index.flow._evaluate(expr, scope, env, depth)  # type: ignore[attr-defined]
         if isinstance(expr, ast.Constant):
             return [expr.value]
         if isinstance(expr, (ast.Name, ast.Attribute, ast.IfExp, ast.Subscript)):
@@ -540,6 +598,8 @@ class Flow:
 
     def call_args(self, call: ast.Call, scope: Scope, env: Env | None = None) -> CallArgs:
         """A call's arguments, with ``**d`` of a dict whose keys are known spread into keywords."""
+        if scope.index is not self.index and scope.index is not None:
+            return scope.index.flow.call_args(call, scope, env)  # type: ignore[attr-defined, no-any-return]
         args = CallArgs.of(call, env, scope)
         args.flow = self
         if not args.open_keywords:
@@ -560,6 +620,8 @@ class Flow:
         A dict held in a name must only ever be spread (``**dd``), or with
         ``passed``, also passed as an argument (a config given to a builder).
         """
+        if scope.index is not self.index and scope.index is not None:
+            return scope.index.flow._dict_entries(expr, scope, env, passed)  # type: ignore[attr-defined, no-any-return]
         if isinstance(expr, ast.Name) and env is None and not self._only_passed(expr, scope, passed):
             return None
         if isinstance(expr, ast.Attribute) and not self._attribute_only_passed(expr, scope, passed):
@@ -615,14 +677,106 @@ class Flow:
             return parent.arg is None or passed
         return passed and isinstance(parent, ast.Call) and read in parent.args
 
-    def partial_of(self, expr: ast.expr) -> ast.Call | None:
+    def partial_of(self, origin: Origin) -> ast.Call | None:
         """``functools.partial(f, ...)``: the call that builds it."""
-        if isinstance(expr, ast.Call) and expr.args and self.index.imports.resolve(expr.func) in PARTIALS:
+        expr = origin.expr
+        if isinstance(expr, ast.Call) and expr.args and resolved(expr.func, origin.scope) in PARTIALS:
             return expr
+        return None
+
+    # ------------------------------------------------------------ other modules
+
+    def _unbound(self, name: str, scope: Scope) -> bool:
+        """No scope the read can see binds ``name`` (an import binds nothing the index records)."""
+        home = self.index.home(name, scope)
+        return name not in home.escaped and not self.index.bindings(home, name)[0]
+
+    def _foreign(self, local: str) -> tuple[Module, str | None] | None:
+        """The project module (and the name in it) that a module-level import binds ``local`` to."""
+        target = self.index.imports.imported(local) if self.project is not None else None
+        if target is None:
+            return None
+        return self.project.find(self.path, target)  # type: ignore[union-attr]
+
+    def _imported(self, local: str, depth: int) -> list[Origin] | None:
+        """``from .config import WEIGHT_DECAY``: what the other module binds the name to."""
+        found = self._foreign(local)
+        if found is None or found[1] is None:
+            return None
+        module, name = found
+        return module.flow.exported(name, depth + 1)
+
+    def exported(self, name: str, depth: int) -> list[Origin] | None:
+        """The value a module-level name of this module holds, as another module imports it."""
+        assert self.project is not None
+        with self.project.asking(self.path, name) as allowed:
+            if not allowed or depth > DEPTH:
+                return None
+            module = self.index.module
+            stores, _ = self.index.bindings(module, name)
+            if name in module.escaped or len(stores) > 1:
+                return None
+            if stores:
+                origins = self._binding(stores[0].node, module, depth + 1, name)
+            elif name in self.index.functions or name in self.index.classes:
+                return None  # a definition is not a value
+            else:
+                origins = self._imported(name, depth)  # re-exported: from .defaults import WD
+        if origins is None:
+            return None
+        return [replace(o, note=self._located(o.note or name)) for o in origins]
+
+    def _located(self, note: str) -> str:
+        """A note that says which module the value was read in, once (the innermost module wins)."""
+        if not self.shown or note.endswith(".py"):
+            return note
+        return f"{note} in {self.shown}"
+
+    def definition(self, func: ast.expr) -> tuple[ast.FunctionDef | ast.ClassDef, Module] | None:
+        """The function or class an imported name (``conv_bn``) or module attribute (``layers.conv_bn``) is."""
+        if isinstance(func, ast.Name):
+            found = self._foreign(func.id)
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            holder = self._foreign(func.value.id)
+            found = (holder[0], func.attr) if holder is not None and holder[1] is None else None
+        else:
+            return None
+        if found is None or found[1] is None:
+            return None
+        module, name = found
+        assert self.project is not None
+        with self.project.asking(module.path, name) as allowed:
+            if not allowed:
+                return None
+            index = module.index
+            if name in index.functions and name not in index.classes and not index.bindings(index.module, name)[0]:
+                return index.functions[name], module
+            if name in index.classes and name not in index.functions and not index.bindings(index.module, name)[0]:
+                return index.classes[name], module
+            return module.flow.definition(ast.Name(name, ast.Load()))  # re-exported through an import
+
+    def class_named(self, name: str, scope: Scope) -> tuple[ast.ClassDef, Flow] | None:
+        """The class a name means where it is read: this file's, or one imported from the project."""
+        if self.index.bindings(self.index.home(name, scope), name)[0]:
+            return None  # a local variable, not the class
+        owner = self.index.classes.get(name)
+        if owner is not None:
+            return owner, self
+        found = self.definition(ast.Name(name, ast.Load())) if self._unbound(name, scope) else None
+        if found is not None and isinstance(found[0], ast.ClassDef):
+            return found[0], found[1].flow
         return None
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def resolved(expr: ast.expr, scope: Scope) -> str | None:
+    """The framework name an expression means in the module its scope belongs to."""
+    index = scope.index
+    if index is None or not isinstance(expr, (ast.Name, ast.Attribute)):
+        return None
+    return index.imports.resolve(expr)
 
 
 def _read_event(events: Iterator[Event] | list[Event], node: ast.AST) -> Event | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
-from .flow import Flow
+from .flow import Flow, resolved
 from .knowledge import (
     INITIALIZERS, MODULE_LISTS, ORDERED_DICTS, TENSOR_METHODS, Arg, Container, NormBuilder, Producer, Spec, Wrapper,
 )
@@ -27,7 +27,8 @@ class Layer:
     spec: Spec
     call: ast.Call  # where it is built (modules) or applied (functional)
     args: CallArgs
-    helper: str | None = None  # the same-file function it was built through
+    helper: str | None = None  # the project's function or class it was built through
+    where: str = ""  # the module that helper is in, when not the linted file
 
     @property
     def short(self) -> str:
@@ -35,7 +36,9 @@ class Layer:
 
     @property
     def display(self) -> str:
-        return f"{self.short} (built by {self.helper}())" if self.helper else self.short
+        if not self.helper:
+            return self.short
+        return f"{self.short} (built by {self.helper}(){f' in {self.where}' if self.where else ''})"
 
 
 def bias_state(layer: Layer) -> bool | None:
@@ -103,10 +106,16 @@ class Resolver:
         if isinstance(call.func, ast.Name):
             helper = self.index.functions.get(call.func.id)
             if helper is not None:
-                return self._through_helper(call, helper, env, depth)
+                return self._through_helper(call, helper, env, depth, self)
             owner = self.index.classes.get(call.func.id)
             if owner is not None:
-                return self._through_class(call, owner, env, depth)
+                return self._through_class(call, owner, env, depth, self)
+        defined = self.flow.definition(call.func) if self.flow.project is not None else None
+        if defined is not None:
+            node, module = defined
+            if isinstance(node, ast.ClassDef):
+                return self._through_class(call, node, env, depth, module.resolver)
+            return self._through_helper(call, node, env, depth, module.resolver)
         func = call.func
         if isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and self.flow.method_owner(func.value, scope):
             return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c)
@@ -122,10 +131,10 @@ class Resolver:
             target = origin.expr
             if isinstance(target, ast.Constant) and target.value is None:
                 continue  # norm_layer=None replaced before the call: calling None would raise
-            preset = self.flow.partial_of(target)
+            preset = self.flow.partial_of(origin)
             if preset is not None:
                 target = preset.args[0]
-            name = self.index.imports.resolve(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+            name = resolved(target, origin.scope)
             spec = self.specs.get(name) if name else None
             if spec is None or getattr(spec, "functional", False) or isinstance(spec, (Wrapper, Container)):
                 return None
@@ -144,43 +153,58 @@ class Resolver:
             self._returns[function] = _sole_return(function)
         return self._returns[function]
 
-    def _through_helper(self, call: ast.Call, helper: ast.FunctionDef, env: Env | None, depth: int) -> Layer | None:
-        returned = self._sole_return(helper)
+    def _through_helper(
+        self, call: ast.Call, helper: ast.FunctionDef, env: Env | None, depth: int, home: Resolver,
+    ) -> Layer | None:
+        """A function (``home``: the resolver of its module) that returns one producer."""
+        returned = home._sole_return(helper)
         if not isinstance(returned, ast.Call):
             return None
         site = self.flow.call_args(call, self.index.scope_at(call), env)
-        helper_env = _bind_parameters(helper, site, self.index)
+        helper_env = _bind_parameters(helper, site, home.index)
         if helper_env is None:
             return None
-        inner = self.construction(returned, helper_env, depth + 1)
+        inner = home.construction(returned, helper_env, depth + 1)
         if inner is None or not isinstance(inner.spec, Producer):
             return None
         inner.args = _forward_star_args(returned, helper, site, helper_env, inner.args)
-        return Layer(inner.name, inner.spec, call, inner.args, inner.helper or helper.name)
+        return self._built_through(inner, call, helper.name, home)
 
-    def _through_class(self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int) -> Layer | None:
-        """A same-file module whose output is one producer's output (``pad, then conv``)."""
+    def _through_class(
+        self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int, home: Resolver,
+    ) -> Layer | None:
+        """A module class (``home``: the resolver of its module) whose output is one producer's output."""
+        attr = home._producer_attribute(owner)
+        if attr is None:
+            return None
+        init, name = attr
+        stores = home.flow.attribute_values(owner, name)
+        if len(stores) != 1 or not isinstance(stores[0][0], ast.Call) or stores[0][1].node is not init:
+            return None
+        if home.flow.overridden(owner, name):
+            return None
+        site = self.flow.call_args(call, self.index.scope_at(call), env)
+        init_env = _bind_parameters(init, site, home.index, skip=1)
+        if init_env is None:
+            return None
+        inner = home.construction(stores[0][0], init_env, depth + 1)
+        if inner is None or not isinstance(inner.spec, Producer):
+            return None
+        return self._built_through(inner, call, owner.name, home)
+
+    def _built_through(self, inner: Layer, call: ast.Call, through: str, home: Resolver) -> Layer:
+        """The layer a helper or class builds, reported at the call that asked for it."""
+        if inner.helper:
+            return Layer(inner.name, inner.spec, call, inner.args, inner.helper, inner.where or home.flow.shown)
+        return Layer(inner.name, inner.spec, call, inner.args, through, home.flow.shown)
+
+    def _producer_attribute(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, str] | None:
+        """The class's ``__init__`` and the attribute its ``forward`` returns applied (``pad, then conv``)."""
         if owner not in self._producer_attrs:
             init, forward = method_named(owner, "__init__"), method_named(owner, "forward")
             found = self._returned_attribute(forward) if init and forward and owner.bases else None
-            self._producer_attrs[owner] = (init, found) if found else None
-        known = self._producer_attrs[owner]
-        if known is None:
-            return None
-        init, attr = known
-        stores = self.flow.attribute_values(owner, attr) if attr else []
-        if len(stores) != 1 or not isinstance(stores[0][0], ast.Call) or stores[0][1].node is not init:
-            return None
-        if self.flow.overridden(owner, attr):  # type: ignore[arg-type]
-            return None
-        site = self.flow.call_args(call, self.index.scope_at(call), env)
-        init_env = _bind_parameters(init, site, self.index, skip=1)
-        if init_env is None:
-            return None
-        inner = self.construction(stores[0][0], init_env, depth + 1)
-        if inner is None or not isinstance(inner.spec, Producer):
-            return None
-        return Layer(inner.name, inner.spec, call, inner.args, inner.helper or owner.name)
+            self._producer_attrs[owner] = (init, found) if init and found else None
+        return self._producer_attrs[owner]
 
     def _returned_attribute(self, forward: ast.FunctionDef) -> str | None:
         """``return self.conv(...)``, directly or through one variable: the attribute's name."""
@@ -247,7 +271,7 @@ class Resolver:
         if reads != uses_allowed:
             return None
         origin = self.flow.sole_origin(name, scope)
-        return self.built(origin.expr) if origin is not None else None
+        return self.built(origin.expr) if origin is not None and origin.scope.index is self.index else None
 
     # ------------------------------------------------------------ applying
 
@@ -478,8 +502,8 @@ class ClassModels:
             return None
         _, value, store_scope = found
         origin = self.flow.sole_origin(value, store_scope)
-        if origin is None:
-            return None
+        if origin is None or origin.scope.index is not self.index:
+            return None  # unknown, or a module built in another file: no position here to report
         if isinstance(value, ast.Name):
             _, reads = self.index.bindings(store_scope, value.id)
             if reads != 1:

@@ -2,14 +2,27 @@
 
 Only names bound by an ``import`` of a framework resolve.  A user's own
 ``Conv2d`` class, or a name that is both imported and re-bound in the same
-file, resolves to nothing, so the rules stay silent about it.
+file, resolves to nothing, so the rules stay silent about it.  Imports of
+anything else are kept as they are written (``ImportTarget``): the project
+may hold that module, and ``project.py`` finds it on disk when a question
+needs it.
 """
 
 from __future__ import annotations
 
 import ast
 
+from typing import NamedTuple
+
 from .knowledge import FRAMEWORK_ROOTS, INTERNAL_PREFIXES, SUPPORT_ROOTS
+
+
+class ImportTarget(NamedTuple):
+    """What an import binds a local name to, as written: ``from ..ops import misc`` is (2, "ops", "misc")."""
+
+    level: int  # 0 for an absolute import
+    module: str  # dotted; "" for ``from . import x``
+    name: str | None  # the imported name; None when the local name is the module itself
 
 
 class ImportMap:
@@ -19,28 +32,47 @@ class ImportMap:
         self._roots = roots
         self._aliases: dict[str, str] = {}
         self._rebound: set[str] = set()
+        self._others: dict[str, ImportTarget | None] = {}  # None: bound by two different imports
         self.framework_imported = False
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
-                    self._bind(alias.asname, alias.name)
+                    self._bind(alias.asname, alias.name, ImportTarget(0, alias.name, None))
                 else:
                     top = alias.name.partition(".")[0]
-                    self._bind(top, top)
-        elif node.module and not node.level:
+                    self._bind(top, top, ImportTarget(0, top, None))
+        else:
             for alias in node.names:
-                if alias.name != "*":
-                    self._bind(alias.asname or alias.name, f"{node.module}.{alias.name}")
+                if alias.name == "*":
+                    continue
+                local, target = alias.asname or alias.name, ImportTarget(node.level, node.module or "", alias.name)
+                if node.level:
+                    self._other(local, target)
+                elif node.module:
+                    self._bind(local, f"{node.module}.{alias.name}", target)
 
-    def _bind(self, local: str, qualified: str) -> None:
+    def _bind(self, local: str, qualified: str, target: ImportTarget) -> None:
         root = qualified.partition(".")[0]
         if root in self._roots:
             self.framework_imported = True
             self._aliases[local] = qualified
         elif root in SUPPORT_ROOTS:
             self._aliases[local] = qualified
+        else:
+            self._other(local, target)
+
+    def _other(self, local: str, target: ImportTarget) -> None:
+        if self._others.get(local, target) != target:
+            target = None  # type: ignore[assignment]
+        self._others[local] = target
+
+    def imported(self, local: str) -> ImportTarget | None:
+        """The import that binds a local name to something not a framework's, if one import alone does."""
+        if local in self._rebound:
+            return None
+        return self._others.get(local)
 
     def add_rebinding(self, name: str) -> None:
         """A class, function or assignment at module level that shadows a name."""

@@ -11,7 +11,7 @@ import ast
 from dataclasses import dataclass
 from typing import Mapping
 
-from .flow import Flow
+from .flow import Flow, resolved
 from .knowledge import Optimizer, Spec
 from .scopes import Index, Scope
 
@@ -37,10 +37,12 @@ class Optimizers:
         name = self.index.imports.resolve(call.func)
         if name is None and not isinstance(call.func, (ast.Name, ast.IfExp)):
             return None
-        origins = [call.func] if name is not None else [o.expr for o in self.flow.origins(call.func, scope) or ()]
+        origins = [(call.func, scope)] if name is not None else [
+            (o.expr, o.scope) for o in self.flow.origins(call.func, scope) or ()
+        ]
         found: list[OptimizerClass] = []
-        for expr in origins:
-            qualified = self.index.imports.resolve(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
+        for expr, where in origins:
+            qualified = resolved(expr, where)
             spec = self.specs.get(qualified) if qualified else None
             if not isinstance(spec, Optimizer):
                 return None

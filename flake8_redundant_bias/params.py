@@ -50,6 +50,7 @@ class Whole:
 class Parameters:
     def __init__(self, index: Index, resolver: Resolver, flow: Flow) -> None:
         self.index = index
+        index.parameters = self  # type: ignore[attr-defined]  # a scope's module judges the modules built in it
         self.resolver = resolver
         self.flow = flow
         self._freeze_index: dict[tuple[Scope, str], list[int]] | None = None
@@ -62,6 +63,8 @@ class Parameters:
         """The modules whose every parameter ``expr`` yields, or None."""
         if depth > DEPTH:
             return None
+        if scope.index is not self.index and scope.index is not None:
+            return None  # parameters gathered in another module: no receiver here to report
         if isinstance(expr, ast.Call):
             return self._every_call(expr, scope, depth)
         if isinstance(expr, (ast.GeneratorExp, ast.ListComp)):
@@ -142,6 +145,8 @@ class Parameters:
     def _module(self, expr: ast.expr | None, scope: Scope, depth: int) -> bool | None:
         if expr is None or depth > DEPTH:
             return None
+        if scope.index is not self.index and scope.index is not None:
+            return scope.index.parameters._module(expr, scope, depth)  # type: ignore[attr-defined, no-any-return]
         if isinstance(expr, ast.Call):
             return self._built(expr, scope, depth)
         if isinstance(expr, ast.Name):
@@ -191,6 +196,9 @@ class Parameters:
             owner = self.index.classes.get(func.id)
             if owner is not None:
                 return self._class(owner)
+        defined = self.flow.definition(func) if self.flow.project is not None else None
+        if defined is not None and isinstance(defined[0], ast.ClassDef):
+            return defined[1].parameters._class(defined[0])  # model = Net(), Net from models/net.py
         return True
 
     def _frozen_before(self, receiver: ast.expr, at: ast.AST, scope: Scope) -> bool:

@@ -27,28 +27,38 @@ OPTIONS = (
 )
 
 
+FOLLOW_IMPORTS = "--redundant-bias-follow-imports"
+
+
 class Plugin:
     name = "flake8-redundant-bias"
     version = __version__
     config = Config()
 
-    def __init__(self, tree: ast.AST, lines: Sequence[str]) -> None:
+    def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
         self.tree = tree
         self.lines = lines
+        self.filename = filename  # stdin's display name when given: the other modules are read beside it
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
         for flag, _, help_text in OPTIONS:
             manager.add_option(flag, default="", parse_from_config=True, comma_separated_list=True, help=help_text)
+        manager.add_option(
+            FOLLOW_IMPORTS, default="true", parse_from_config=True,
+            help="read the project's own modules that a linted file imports from, to follow values and "
+            "layers defined there (true or false; default: true)",
+        )
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
         values = {key: getattr(options, flag[2:].replace("-", "_"), None) or [] for flag, key, _ in OPTIONS}
+        follow = getattr(options, FOLLOW_IMPORTS[2:].replace("-", "_"), "true")
         try:
-            cls.config = Config.build(**values)
+            cls.config = Config.build(**values, follow_imports=follow)
         except ConfigError as error:
             raise SystemExit(f"flake8-redundant-bias: {error}") from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for finding in analyse(self.tree, self.lines, self.config):
+        for finding in analyse(self.tree, self.lines, self.config, self.filename):
             yield finding.line, finding.col, finding.message, type(self)

@@ -62,6 +62,7 @@ class Scope:
     events: dict[str, list[Event]] = field(default_factory=dict)
     escaped: set[str] = field(default_factory=set)
     bound: set[str] = field(default_factory=set)  # names bound here so far: their reads here are local
+    index: Index | None = None  # the module's index: which module a scope (and a value read in it) belongs to
 
     @property
     def is_function(self) -> bool:
@@ -72,6 +73,7 @@ class Scope:
         parent = self.parent
         self.outer: tuple[Scope, ...] = ()
         if parent is not None:
+            self.index = parent.index
             self.outer = parent.outer if isinstance(parent.node, ast.ClassDef) else (parent, *parent.outer)
 
     def enclosing(self) -> tuple[Scope, ...]:
@@ -101,7 +103,7 @@ class Index:
         self.comprehensions: list[tuple[ast.GeneratorExp | ast.ListComp, Scope]] = []
         self._order = 0
         self._stats: dict[tuple[Scope, str], tuple[list[Event], int]] = {}
-        self.module = Scope(tree, None)
+        self.module = Scope(tree, None, index=self)
         self.module.escaped.update(unknown)
         self.scope_of[tree] = self.module
         self._walk(tree)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..callargs import holds, literal, same_value
+from ..callargs import Bound, holds, literal, same_value
 from ..chains import Chain
 from ..codes import RB101, RB102, cost
 from ..knowledge import AxisMove, Norm, Producer, Transparent
@@ -63,13 +63,24 @@ def _cancels(producer: Layer, norm: Layer) -> bool:
     return same_value(producer.args.get(spec.size), norm.args.get(norm_spec.features), producer.args.flow) is True
 
 
+def _read_elsewhere(producer: Layer) -> str:
+    """``bias=True is the default of Config.conv_bias in config.py`` when the bias is switched on in another module."""
+    spec = producer.spec
+    assert isinstance(spec, Producer)
+    bound, flow = producer.args.get(spec.bias), producer.args.flow
+    if not isinstance(bound, Bound) or bound.scope is None or flow is None:
+        return ""
+    notes = [note for _, note in flow.constants(bound.expr, bound.scope, bound.env) or () if note.endswith(".py")]
+    return f"{spec.bias.keyword}=True is {notes[0]}" if notes else ""
+
+
 def _finding(producer: Layer, norm: Layer) -> Finding:
     spec = producer.spec
     assert isinstance(spec, Producer)
     code = RB102 if spec.functional else RB101
     fix = f"{spec.bias.keyword}={'None' if spec.functional else spec.off}"
     text = code.message(
-        producer=producer.display, norm=norm.short, fix=fix, cost=cost(bias_size(producer))
+        producer=producer.display, norm=norm.short, fix=fix, cost=cost(bias_size(producer), _read_elsewhere(producer)),
     )
     node = producer.call
     return Finding(node.lineno, node.col_offset, text)
