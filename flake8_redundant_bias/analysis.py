@@ -75,7 +75,7 @@ def _analyse(
     index = Index(tree, imports, skip, unknown, lines)
     if not imports.framework_imported:
         return []
-    project = Project.of(filename, config.specs, config.roots) if config.follow_imports else None
+    project = Project.of(filename, config) if config.follow_imports else None
     flow = Flow(index, project, os.path.abspath(filename) if project is not None else "")
     resolver = Resolver(index, config.specs, flow)
     findings: list[Finding] = []

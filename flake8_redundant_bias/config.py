@@ -32,12 +32,14 @@ class Config:
     roots: frozenset[str] = FRAMEWORK_ROOTS
     triggers: Triggers = field(default_factory=lambda: DEFAULT_TRIGGERS)
     follow_imports: bool = True  # read the project's other modules when a value comes from one
+    rows: tuple = ()  # the option values that made ``specs``: equal rows, equal analyses (a cache key)
 
     @classmethod
     def build(
         cls, producers: Iterable[str] = (), norms: Iterable[str] = (), transparent: Iterable[str] = (),
         follow_imports: str | bool = True,
     ) -> Config:
+        producers, norms, transparent = tuple(producers), tuple(norms), tuple(transparent)
         specs: dict[str, Spec] = dict(SPECS)
         for value in producers:
             match = PRODUCER.match(value)
@@ -58,7 +60,8 @@ class Config:
                     raise ConfigError(f"{option}: {value!r} is not a dotted import path such as mylib.nn.MyBatchNorm")
                 specs[value] = spec
         roots = FRAMEWORK_ROOTS | {name.partition(".")[0] for name in specs}
-        return cls(specs, frozenset(roots), triggers(specs), _switch("--redundant-bias-follow-imports", follow_imports))
+        follow = _switch("--redundant-bias-follow-imports", follow_imports)
+        return cls(specs, frozenset(roots), triggers(specs), follow, (tuple(producers), tuple(norms), tuple(transparent)))
 
 
 SWITCH_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}

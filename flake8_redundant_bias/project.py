@@ -20,13 +20,13 @@ import ast
 import os
 import time
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterator
 
 from .names import ImportMap, ImportTarget
 from .scopes import Index
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .knowledge import Spec
+    from .config import Config
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 HOPS = 4  # modules a question may cross, one import after another
@@ -46,33 +46,33 @@ class Module:
 
         self.path = path
         self.shown = shown  # how messages name it: its path from the project root
-        self.index = Index(tree, ImportMap(project.roots), lines=lines)
+        self.index = Index(tree, ImportMap(project.config.roots), lines=lines)
         self.flow: Flow = Flow(self.index, project, path, shown)
-        self.resolver: Resolver = Resolver(self.index, project.specs, self.flow)
+        self.resolver: Resolver = Resolver(self.index, project.config.specs, self.flow)
         self.parameters: Parameters = Parameters(self.index, self.resolver, self.flow)
 
 
-_MODULES: dict[tuple[str, int], tuple[tuple[int, int], Module | None]] = {}
+# path and the configuration's rows -> (modification time and size, the module or None when unreadable)
+_MODULES: dict[tuple[str, tuple], tuple[tuple[int, int], Module | None]] = {}
 
 
 class Project:
     """The project a file belongs to, for the questions its analysis sends to other modules."""
 
-    def __init__(self, root: str | None, specs: Mapping[str, Spec], roots: frozenset[str]) -> None:
+    def __init__(self, root: str | None, config: Config) -> None:
         self.root = root
-        self.specs = specs
-        self.roots = roots
+        self.config = config
         self._asking: set[tuple[str, str]] = set()
 
     @classmethod
-    def of(cls, filename: str | None, specs: Mapping[str, Spec], roots: frozenset[str]) -> Project | None:
+    def of(cls, filename: str | None, config: Config) -> Project | None:
         """The project of the file flake8 names (a path, or the display name of stdin); None if not a path."""
         if not filename or filename in ("stdin", "-"):
             return None
         folder = os.path.dirname(os.path.abspath(filename))
         if not os.path.isdir(folder):
             return None
-        return cls(find_root(folder), specs, roots)
+        return cls(find_root(folder), config)
 
     # ------------------------------------------------------------ finding
 
@@ -138,7 +138,7 @@ class Project:
             STATS["missing"] += 1
             return None
         stamp = (status.st_mtime_ns, status.st_size)
-        key = (path, id(self.specs))
+        key = (path, self.config.rows)
         cached = _MODULES.get(key)
         if cached is not None and cached[0] == stamp:
             STATS["cached"] += 1

@@ -1,0 +1,271 @@
+"""Values and layers that come from another module of the linted file's project, through a real flake8."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+from flake8_run import flake8
+
+from flake8_redundant_bias import project
+from flake8_redundant_bias.analysis import analyse_source
+
+CONV = "RB101 Conv2d{built} bias is cancelled by the BatchNorm2d that follows: pass bias=False ({cost})"
+SGD = (
+    "RB201 SGD applies weight_decay={decay} to the biases and normalization weights of model: "
+    "put them in a parameter group with weight_decay=0.0"
+)
+
+PACKAGE = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "from .defaults import REEXPORTED_DECAY\n",
+    "pkg/defaults.py": "REEXPORTED_DECAY = 0.02\n",
+    "pkg/config.py": """\
+        from dataclasses import dataclass
+
+        WEIGHT_DECAY = 0.05
+        NO_DECAY = 0.0
+
+
+        @dataclass
+        class TrainConfig:
+            weight_decay: float = 0.01
+            conv_bias: bool = True
+            lean_bias: bool = False
+        """,
+    "pkg/layers.py": """\
+        import torch.nn as nn
+
+
+        def conv3x3(cin, cout, bias=True):
+            return nn.Conv2d(cin, cout, 3, padding=1, bias=bias)
+
+
+        def lean_conv(cin, cout):
+            return nn.Conv2d(cin, cout, 3, padding=1, bias=False)
+
+
+        class PadConv(nn.Module):
+            def __init__(self, cin, cout, bias=True):
+                super().__init__()
+                self.conv = nn.Conv2d(cin, cout, 3, bias=bias)
+
+            def forward(self, x):
+                return self.conv(x)
+        """,
+    "pkg/model.py": """\
+        import torch
+        import torch.nn as nn
+
+        from pkg import layers, REEXPORTED_DECAY
+        from . import config
+        from .config import NO_DECAY, WEIGHT_DECAY, TrainConfig
+        from .layers import PadConv, conv3x3, lean_conv
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = nn.Sequential(conv3x3(3, 8), nn.BatchNorm2d(8))
+                self.b = nn.Sequential(PadConv(8, 8), nn.BatchNorm2d(8))
+                self.c = nn.Sequential(layers.conv3x3(8, 8), nn.BatchNorm2d(8))
+                self.d = nn.Sequential(nn.Conv2d(8, 8, 1, bias=TrainConfig.conv_bias), nn.BatchNorm2d(8))
+                self.e = nn.Sequential(conv3x3(8, 8, bias=False), nn.BatchNorm2d(8))
+                self.f = nn.Sequential(lean_conv(8, 8), nn.BatchNorm2d(8))
+                self.g = nn.Sequential(nn.Conv2d(8, 8, 1, bias=TrainConfig.lean_bias), nn.BatchNorm2d(8))
+
+
+        model = Net()
+        cfg = TrainConfig()
+        quiet = TrainConfig(weight_decay=0.0)
+        opt1 = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=WEIGHT_DECAY)
+        opt2 = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=cfg.weight_decay)
+        opt3 = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=config.WEIGHT_DECAY)
+        opt4 = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=REEXPORTED_DECAY)
+        opt5 = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=NO_DECAY)
+        opt6 = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=quiet.weight_decay)
+        """,
+}
+
+PACKAGE_FINDINGS = [
+    "13:32: " + CONV.format(built=" (built by conv3x3() in pkg/layers.py)", cost="8 wasted parameters"),
+    "14:32: " + CONV.format(built=" (built by PadConv() in pkg/layers.py)", cost="8 wasted parameters"),
+    "15:32: " + CONV.format(built=" (built by conv3x3() in pkg/layers.py)", cost="8 wasted parameters"),
+    "16:32: " + CONV.format(
+        built="", cost="8 wasted parameters; bias=True is the default of TrainConfig.conv_bias in pkg/config.py",
+    ),
+    "25:8: " + SGD.format(decay="0.05 (WEIGHT_DECAY in pkg/config.py)"),
+    "26:8: " + SGD.format(decay="0.01 (the default of TrainConfig.weight_decay in pkg/config.py)"),
+    "27:8: " + SGD.format(decay="0.05 (WEIGHT_DECAY in pkg/config.py)"),
+    "28:8: " + SGD.format(decay="0.02 (REEXPORTED_DECAY in pkg/defaults.py)"),
+]
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def findings(result, prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
+    assert not result.stderr, result.stderr
+    return [line[len(prefix):] for line in result.stdout.splitlines() if line.startswith(prefix)]
+
+
+def test_package_with_config_layers_and_model(tmp_path: Path) -> None:
+    write(tmp_path, PACKAGE)
+    model = tmp_path / "pkg" / "model.py"
+    result = flake8("--select", "RB", str(model))
+    assert findings(result, f"{model}:") == PACKAGE_FINDINGS
+    assert result.returncode == 1
+
+
+def test_same_findings_with_jobs_over_the_folder(tmp_path: Path) -> None:
+    write(tmp_path, PACKAGE)
+    write(tmp_path, {f"pkg/copy{n}.py": PACKAGE["pkg/model.py"] for n in range(3)})
+    result = flake8("--select", "RB", "--jobs", "2", str(tmp_path))
+    for name in ("model", "copy0", "copy1", "copy2"):
+        assert findings(result, f"{tmp_path / 'pkg' / name}.py:") == PACKAGE_FINDINGS
+
+
+def test_stdin_reads_the_other_modules_beside_the_display_name(tmp_path: Path) -> None:
+    write(tmp_path, PACKAGE)
+    model = tmp_path / "pkg" / "model.py"
+    model.write_text("# the saved file is older than the editor's buffer\n")
+    result = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=textwrap.dedent(PACKAGE["pkg/model.py"]))
+    assert findings(result, f"{model}:") == PACKAGE_FINDINGS
+
+
+def test_stdin_without_a_path_in_a_project_follows_nothing(tmp_path: Path) -> None:
+    write(tmp_path, PACKAGE)
+    source = textwrap.dedent(PACKAGE["pkg/model.py"])
+    for display in ("stdin", str(tmp_path / "no" / "such" / "folder" / "model.py")):
+        result = flake8("--select", "RB", "--stdin-display-name", display, "-", stdin=source)
+        assert result.stdout == "" and result.stderr == ""
+
+
+def test_option_turns_it_off_and_rejects_a_bad_value(tmp_path: Path) -> None:
+    write(tmp_path, PACKAGE)
+    model = tmp_path / "pkg" / "model.py"
+    off = flake8("--select", "RB", "--redundant-bias-follow-imports=false", str(model))
+    assert off.stdout == "" and off.returncode == 0
+    bad = flake8("--select", "RB", "--redundant-bias-follow-imports=maybe", str(model))
+    assert bad.stderr.strip().splitlines()[-1] == (
+        "flake8-redundant-bias: --redundant-bias-follow-imports: 'maybe' is not true or false"
+    )
+    assert bad.returncode not in (0, 1) or bad.stdout == ""
+
+
+SCRIPT = {
+    ".git/HEAD": "ref: refs/heads/main\n",
+    "utils/__init__.py": "",
+    "utils/args.py": """\
+        import argparse
+
+
+        def get_args():
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--lr", type=float, default=0.1)
+            parser.add_argument("--weight-decay", type=float, default=5e-4)
+            return parser.parse_args()
+        """,
+    "utils/model.py": """\
+        import torch.nn as nn
+
+
+        class Lean(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.proj = nn.Linear(8, 8, bias=False)
+
+
+        class Full(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.proj = nn.Linear(8, 8)
+                self.norm = nn.LayerNorm(8)
+        """,
+    "train.py": """\
+        import torch
+
+        from utils.args import get_args
+        from utils.model import Full, Lean
+
+        args = get_args()
+        full = Full()
+        lean = Lean()
+        a = torch.optim.SGD(full.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+        b = torch.optim.SGD(lean.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+        """,
+}
+
+
+def test_training_script_beside_a_utils_package(tmp_path: Path) -> None:
+    write(tmp_path, SCRIPT)
+    train = tmp_path / "train.py"
+    result = flake8("--select", "RB", str(train))
+    assert findings(result, f"{train}:") == [
+        "9:5: RB201 SGD applies weight_decay=0.0005 (the default of --weight-decay in utils/args.py) to the biases "
+        "and normalization weights of full: put them in a parameter group with weight_decay=0.0",
+    ]
+
+
+def test_absolute_imports_stop_at_the_project_root(tmp_path: Path) -> None:
+    # The package lies above the nearest project marker: it is not this project's code.
+    write(tmp_path, {"utils/__init__.py": "", "utils/args.py": SCRIPT["utils/args.py"]})
+    write(tmp_path / "app", {"setup.py": "", "train.py": SCRIPT["train.py"]})
+    train = tmp_path / "app" / "train.py"
+    assert flake8("--select", "RB", str(train)).stdout == ""
+
+
+IMPORTER = """\
+    import torch
+    import torch.nn as nn
+
+    from .{module} import WEIGHT_DECAY
+
+    model = nn.Linear(8, 8)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=WEIGHT_DECAY)
+    """
+
+
+def test_a_cycle_of_imports_is_unknown(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "setup.cfg": "",
+        "pkg/__init__.py": "",
+        "pkg/a.py": "from .b import WEIGHT_DECAY\n",
+        "pkg/b.py": "from .a import WEIGHT_DECAY\n",
+        "pkg/train.py": IMPORTER.format(module="a"),
+    })
+    result = flake8("--select", "RB", str(tmp_path))
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_a_module_that_does_not_parse_is_unknown(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "setup.cfg": "",
+        "pkg/__init__.py": "",
+        "pkg/broken.py": "WEIGHT_DECAY = 0.05\ndef oops(:\n",
+        "pkg/missing_user.py": IMPORTER.format(module="nowhere"),
+        "pkg/train.py": IMPORTER.format(module="broken"),
+    })
+    result = flake8("--select", "RB", str(tmp_path / "pkg" / "train.py"), str(tmp_path / "pkg" / "missing_user.py"))
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_each_module_is_parsed_once_until_it_changes(tmp_path: Path) -> None:
+    write(tmp_path, {"setup.cfg": "", "pkg/__init__.py": "", "pkg/decay.py": "WEIGHT_DECAY = 0.05\n"})
+    importer = str(tmp_path / "pkg" / "train.py")
+    source = textwrap.dedent(IMPORTER.format(module="decay"))
+    before = dict(project.STATS)
+    assert len(analyse_source(source, filename=importer)) == 1
+    assert len(analyse_source(source, filename=importer)) == 1
+    assert project.STATS["parsed"] - before["parsed"] == 1
+    assert project.STATS["cached"] - before["cached"] >= 1
+    decay = tmp_path / "pkg" / "decay.py"
+    decay.write_text("WEIGHT_DECAY = 0.0\n")
+    os.utime(decay, ns=(0, 10**18))  # a new modification time, whatever the clock's resolution
+    assert analyse_source(source, filename=importer) == []
+    assert project.STATS["parsed"] - before["parsed"] == 2
