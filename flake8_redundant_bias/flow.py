@@ -41,7 +41,7 @@ from .knowledge import Arg, DATACLASS_DECORATORS, DATACLASS_FIELD, LIGHTNING_SAV
 from .scopes import Block, Event, Index, Scope, method_named, parameter_defaults
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .project import Module, Project
+    from .project import Module, Project, Source
 
 DEPTH = 12  # names followed through names, this deep
 PRODUCT_LIMIT = 16  # values an arithmetic expression may combine
@@ -88,6 +88,7 @@ class Flow:
         self._stored_attrs: set[str] = set()  # attributes assigned on objects other than self
         self._callers: dict[str, list[tuple[ast.Call, Scope]] | None] = {}
         self._subclasses: dict[str, list[ast.ClassDef]] | None = None  # a class name -> the classes deriving from it
+        self._found: dict[str, tuple[Source, str | None] | None] = {}  # an imported name -> where it is defined
 
     # ------------------------------------------------------------ origins
 
@@ -309,7 +310,7 @@ class Flow:
         found = self._foreign(base.id)
         if found is None or found[1] is not None:
             return None
-        return found[0].flow.exported(attr, depth + 1)
+        return _exported(found[0], attr, depth + 1)
 
     def _imported_option(self, base: ast.Name, attr: str, scope: Scope, depth: int) -> list[Origin] | None:
         """``args.lr`` where ``args = get_args()`` and the project module defining it adds the option."""
@@ -319,7 +320,7 @@ class Flow:
         call = origin.expr if origin is not None else None
         if not isinstance(call, ast.Call) or origin.scope.index is not self.index:  # type: ignore[union-attr]
             return None
-        defined = self.definition(call.func)
+        defined = self.definition(call.func, ("add_argument",))
         if defined is None or not isinstance(defined[0], ast.FunctionDef):
             return None
         flow = defined[1].flow
@@ -691,20 +692,21 @@ class Flow:
         home = self.index.home(name, scope)
         return name not in home.escaped and not self.index.bindings(home, name)[0]
 
-    def _foreign(self, local: str) -> tuple[Module, str | None] | None:
+    def _foreign(self, local: str) -> tuple[Source, str | None] | None:
         """The project module (and the name in it) that a module-level import binds ``local`` to."""
+        if local in self._found:
+            return self._found[local]
         target = self.index.imports.imported(local) if self.project is not None else None
-        if target is None:
-            return None
-        return self.project.find(self.path, target)  # type: ignore[union-attr]
+        found = self.project.find(self.path, target) if target is not None else None  # type: ignore[union-attr]
+        self._found[local] = found
+        return found
 
     def _imported(self, local: str, depth: int) -> list[Origin] | None:
         """``from .config import WEIGHT_DECAY``: what the other module binds the name to."""
         found = self._foreign(local)
         if found is None or found[1] is None:
             return None
-        module, name = found
-        return module.flow.exported(name, depth + 1)
+        return _exported(found[0], found[1], depth + 1)
 
     def exported(self, name: str, depth: int) -> list[Origin] | None:
         """The value a module-level name of this module holds, as another module imports it."""
@@ -732,8 +734,13 @@ class Flow:
             return note
         return f"{note} in {self.shown}"
 
-    def definition(self, func: ast.expr) -> tuple[ast.FunctionDef | ast.ClassDef, Module] | None:
-        """The function or class an imported name (``conv_bn``) or module attribute (``layers.conv_bn``) is."""
+    def definition(
+        self, func: ast.expr, words: tuple[str, ...] = (),
+    ) -> tuple[ast.FunctionDef | ast.ClassDef, Module] | None:
+        """The function or class an imported name (``conv_bn``) or module attribute (``layers.conv_bn``) is.
+
+        ``words``: a module whose text spells none of them cannot hold the answer, and is not parsed.
+        """
         if isinstance(func, ast.Name):
             found = self._foreign(func.id)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
@@ -743,7 +750,15 @@ class Flow:
             return None
         if found is None or found[1] is None:
             return None
-        module, name = found
+        source, name = found
+        block = source.block(name)
+        if block is None and not source.imports(name):
+            return None
+        if block is not None and words and not any(word in block for word in words):
+            return None  # the definition spells no producer: it builds none
+        module = source.module()
+        if module is None:
+            return None
         assert self.project is not None
         with self.project.asking(module.path, name) as allowed:
             if not allowed:
@@ -753,7 +768,7 @@ class Flow:
                 return index.functions[name], module
             if name in index.classes and name not in index.functions and not index.bindings(index.module, name)[0]:
                 return index.classes[name], module
-            return module.flow.definition(ast.Name(name, ast.Load()))  # re-exported through an import
+            return module.flow.definition(ast.Name(name, ast.Load()), words)  # re-exported through an import
 
     def class_named(self, name: str, scope: Scope) -> tuple[ast.ClassDef, Flow] | None:
         """The class a name means where it is read: this file's, or one imported from the project."""
@@ -769,6 +784,12 @@ class Flow:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _exported(source: Source, name: str, depth: int) -> list[Origin] | None:
+    """What another module binds ``name`` to, parsing it only if its text may bind it to a value."""
+    module = source.module() if source.binds_value(name) else None
+    return module.flow.exported(name, depth) if module is not None else None
 
 
 def resolved(expr: ast.expr, scope: Scope) -> str | None:

@@ -76,6 +76,7 @@ class Resolver:
         self._built: dict[ast.Call, Layer | None] = {}  # construction(call) without an environment
         # A same-file class -> (its __init__, the attribute its forward returns applied), or None.
         self._producer_attrs: dict[ast.ClassDef, tuple[ast.FunctionDef, str] | None] = {}
+        self._words: tuple[str, ...] | None = None
 
     # ------------------------------------------------------------ building
 
@@ -110,7 +111,7 @@ class Resolver:
             owner = self.index.classes.get(call.func.id)
             if owner is not None:
                 return self._through_class(call, owner, env, depth, self)
-        defined = self.flow.definition(call.func) if self.flow.project is not None else None
+        defined = self.flow.definition(call.func, self._producer_words()) if self.flow.project is not None else None
         if defined is not None:
             node, module = defined
             if isinstance(node, ast.ClassDef):
@@ -120,6 +121,15 @@ class Resolver:
         if isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and self.flow.method_owner(func.value, scope):
             return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c)
         return None
+
+    def _producer_words(self) -> tuple[str, ...]:
+        """The names of the layers that add a bias: a module spelling none of them builds none."""
+        if self._words is None:
+            self._words = tuple({
+                name.rpartition(".")[2] for name, spec in self.specs.items()
+                if isinstance(spec, Producer) and not spec.functional  # a helper returns a module
+            })
+        return self._words
 
     def _through_value(self, call: ast.Call, scope: Scope, env: Env | None) -> Layer | None:
         """A class held in a variable, attribute or parameter (``norm_layer(c)``), or a ``partial`` of one."""
@@ -267,9 +277,9 @@ class Resolver:
 
     def _local(self, name: ast.Name, scope: Scope, uses_allowed: int) -> Layer | None:
         """A local name bound to one construction and read ``uses_allowed`` times."""
-        _, reads = self.index.bindings(scope, name.id)
-        if reads != uses_allowed:
-            return None
+        stores, reads = self.index.bindings(scope, name.id)
+        if reads != uses_allowed or not stores:
+            return None  # used elsewhere too, or bound outside this scope (an import, a global)
         origin = self.flow.sole_origin(name, scope)
         return self.built(origin.expr) if origin is not None and origin.scope.index is self.index else None
 

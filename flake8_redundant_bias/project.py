@@ -6,8 +6,10 @@ module: it is found on disk (relative imports from the importing file's
 folder; absolute ones in the folders from the importing file's up to the
 project root, the nearest folder holding ``pyproject.toml``, ``setup.cfg``,
 ``setup.py`` or ``.git``), parsed, indexed and analysed like the linted file,
-never imported or run.  Each module is parsed once per process (the cache is
-keyed by path, modification time and size), only when asked, and questions
+never imported or run.  Each module is read once per process (the cache is
+keyed by path, modification time and size) and parsed only when a question
+needs it and its text could answer it (it spells the name as a top-level
+binding, or, for a layer, a producer's name), and questions
 cross at most ``HOPS`` modules, each (module, name) once at a time, so an
 import cycle ends in "unknown".  Third-party and standard-library modules
 are never read: the knowledge tables speak for them, and a name they bind
@@ -17,7 +19,9 @@ is not found in the project, so it stays unknown.
 from __future__ import annotations
 
 import ast
+import functools
 import os
+import re
 import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
@@ -29,11 +33,85 @@ if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+ROOT_MARKERS_SET = frozenset(ROOT_MARKERS)
 HOPS = 4  # modules a question may cross, one import after another
 LARGEST = 1_000_000  # bytes: a bigger module is generated code, not worth a parse
 
-# Process-wide counters for the benchmark: modules parsed, answers from the cache, CPU seconds reading and parsing.
-STATS = {"parsed": 0, "cached": 0, "missing": 0, "seconds": 0.0}
+# Process-wide counters for the benchmark: modules read and parsed, answers from the cache, CPU seconds spent.
+STATS = {"read": 0, "parsed": 0, "cached": 0, "missing": 0, "seconds": 0.0}
+
+
+class Source:
+    """Another module's text, and its analysis once a question needs one."""
+
+    def __init__(self, path: str, shown: str, text: str, project: Project) -> None:
+        self.path = path
+        self.shown = shown  # how messages name it: its path from the project root
+        self.text = text
+        self._project = project
+        self._module: Module | None | bool = False  # False: not parsed yet
+        self._found: dict[str, set[str]] = {}
+        self._blocks: dict[str, str | None] = {}
+
+    def mentions(self, name: str) -> bool:
+        return name in self.text  # a gate: spelled anywhere, even inside a longer word
+
+    def binds_value(self, name: str) -> bool:
+        """The text may bind ``name`` to a value at top level: ``name = ...`` or an import of it."""
+        return name in self._names("assigned", ASSIGNED) or self.imports(name)
+
+    def binds_itself(self, name: str) -> bool:
+        """The text may define or assign ``name`` at top level, not only import it."""
+        return name in self._names("defined", DEFINED) or name in self._names("assigned", ASSIGNED)
+
+    def imports(self, name: str) -> bool:
+        return name in self._names("imported", IMPORTED)
+
+    def _names(self, kind: str, pattern: re.Pattern[str]) -> set[str]:
+        """The identifiers one pattern finds in the text, found once (a gate before any parse)."""
+        found = self._found.get(kind)
+        if found is None:
+            matches = pattern.findall(self.text)
+            found = self._found[kind] = set(WORD.findall(" ".join(matches)) if pattern is IMPORTED else matches)
+        return found
+
+    def block(self, name: str) -> str | None:
+        """The text of the top-level ``def``/``class`` of that name, up to the next top-level line.
+
+        Read off the text, never parsed, as a gate: it may hold more than the
+        definition, never less, unless a line of it starts at column 0 inside a
+        string (then a question about it is answered "unknown").
+        """
+        if name not in self._names("defined", DEFINED):
+            return None
+        if name not in self._blocks:
+            start = re.search(rf"(?m)^(?:async[ \t]+def|def|class)[ \t]+{re.escape(name)}\b", self.text)
+            end = TOP_LEVEL.search(self.text, start.end()) if start else None
+            self._blocks[name] = self.text[start.start():end.start() if end else None] if start else None
+        return self._blocks[name]
+
+    def module(self) -> Module | None:
+        """The parsed and indexed module; None if it does not parse."""
+        if self._module is False:
+            started = time.process_time()
+            self._module = self._parse()
+            STATS["seconds"] += time.process_time() - started
+            STATS["parsed"] += 1
+        return self._module  # type: ignore[return-value]
+
+    def _parse(self) -> Module | None:
+        try:
+            tree = ast.parse(self.text, self.path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # not Python this interpreter reads: its answers are unknown
+        return Module(self.path, self.shown, tree, self.text.splitlines(keepends=True), self._project)
+
+
+WORD = re.compile(r"[A-Za-z_]\w*")
+ASSIGNED = re.compile(r"(?m)^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
+DEFINED = re.compile(r"(?m)^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_]\w*)")
+TOP_LEVEL = re.compile(r"(?m)^(?![ \t\n#)\]}])")  # a line that starts a new top-level statement
+IMPORTED = re.compile(r"(?m)^[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)")
 
 
 class Module:
@@ -52,8 +130,8 @@ class Module:
         self.parameters: Parameters = Parameters(self.index, self.resolver, self.flow)
 
 
-# path and the configuration's rows -> (modification time and size, the module or None when unreadable)
-_MODULES: dict[tuple[str, tuple], tuple[tuple[int, int], Module | None]] = {}
+# path and the configuration's rows -> (modification time and size, the source or None when unreadable)
+_SOURCES: dict[tuple[str, tuple], tuple[tuple[int, int], Source | None]] = {}
 
 
 class Project:
@@ -76,28 +154,26 @@ class Project:
 
     # ------------------------------------------------------------ finding
 
-    def find(self, importer: str, target: ImportTarget) -> tuple[Module, str | None] | None:
+    def find(self, importer: str, target: ImportTarget) -> tuple[Source, str | None] | None:
         """The module an import names, and the name in it (None when the import binds the module itself)."""
         for base in self._bases(importer, target.level):
             dotted = target.module
-            path = _module_file(base, dotted) if dotted else os.path.join(base, "__init__.py")
-            if target.name is None:
-                module = self.load(path) if path else None
-                if module is not None:
-                    return module, None
-                continue
+            path = _module_file(base, dotted) if dotted else _module_file(os.path.dirname(base), os.path.basename(base))
             holder = self.load(path) if path else None
-            if holder is not None and _binds(holder, target.name):
-                return holder, target.name
-            package = os.path.dirname(path) if path and path.endswith("__init__.py") else (
-                os.path.join(base, *dotted.split(".")) if dotted else base
-            )
-            submodule = _module_file(package, target.name)
+            if target.name is None:
+                if holder is not None:
+                    return holder, None
+                continue
+            name = target.name
+            if holder is not None and holder.binds_itself(name):
+                return holder, name
+            package = os.path.join(base, *dotted.split(".")) if dotted else base
+            submodule = _module_file(package, name)
             module = self.load(submodule) if submodule else None
             if module is not None:
-                return module, None
+                return module, None  # from pkg import config: the submodule, also when __init__ imports it
             if holder is not None:
-                return holder, target.name
+                return (holder, name) if holder.mentions(name) else None
         return None
 
     def _bases(self, importer: str, level: int) -> list[str]:
@@ -130,8 +206,8 @@ class Project:
 
     # ------------------------------------------------------------ loading
 
-    def load(self, path: str) -> Module | None:
-        """The module at ``path``, parsed once per process while its file is unchanged; None if unreadable."""
+    def load(self, path: str) -> Source | None:
+        """The module at ``path``, read once per process while its file is unchanged; None if unreadable."""
         try:
             status = os.stat(path)
         except (OSError, ValueError):
@@ -139,58 +215,61 @@ class Project:
             return None
         stamp = (status.st_mtime_ns, status.st_size)
         key = (path, self.config.rows)
-        cached = _MODULES.get(key)
+        cached = _SOURCES.get(key)
         if cached is not None and cached[0] == stamp:
             STATS["cached"] += 1
             return cached[1]
         started = time.process_time()
-        module = self._parse(path, status.st_size)
+        source = self._read(path, status.st_size)
         STATS["seconds"] += time.process_time() - started
-        STATS["parsed"] += 1
-        _MODULES[key] = (stamp, module)
-        return module
+        STATS["read"] += 1
+        _SOURCES[key] = (stamp, source)
+        return source
 
-    def _parse(self, path: str, size: int) -> Module | None:
+    def _read(self, path: str, size: int) -> Source | None:
         if size > LARGEST:
             return None
         try:
             with open(path, "rb") as handle:
-                source = handle.read()
-            tree = ast.parse(source, path)
-            lines = source.decode("utf-8", "replace").splitlines(keepends=True)
-            return Module(path, self._shown(path), tree, lines, self)
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-            return None  # unreadable or not Python: its answers are unknown
+                text = handle.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None  # unreadable, or in another encoding: its answers are unknown
+        return Source(path, self._shown(path), text, self)
 
     def _shown(self, path: str) -> str:
         base = self.root or os.path.dirname(path)
         return os.path.relpath(path, base).replace(os.sep, "/")
 
 
+@functools.lru_cache(maxsize=1024)
 def find_root(folder: str) -> str | None:
     """The nearest folder, from ``folder`` up, that marks a project; None if there is none."""
-    while True:
-        if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    if not ROOT_MARKERS_SET.isdisjoint(_entries(folder)):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else find_root(parent)
+
+
+@functools.lru_cache(maxsize=4096)
+def _entries(folder: str) -> frozenset[str]:
+    """The names in a folder, listed once per process: one listing answers every lookup in it."""
+    try:
+        return frozenset(os.listdir(folder))
+    except (OSError, ValueError):
+        return frozenset()
 
 
 def _module_file(base: str, dotted: str) -> str | None:
     """``a.b`` under ``base``: ``a/b.py`` or ``a/b/__init__.py``, whichever exists."""
-    path = os.path.join(base, *dotted.split("."))
-    for candidate in (path + ".py", os.path.join(path, "__init__.py")):
-        if os.path.isfile(candidate):
-            return candidate
+    *packages, last = dotted.split(".")
+    folder = base
+    for package in packages:
+        if package not in _entries(folder):
+            return None
+        folder = os.path.join(folder, package)
+    entries = _entries(folder)
+    if last + ".py" in entries:
+        return os.path.join(folder, last + ".py")
+    if last in entries and "__init__.py" in _entries(os.path.join(folder, last)):
+        return os.path.join(folder, last, "__init__.py")
     return None
-
-
-def _binds(module: Module, name: str) -> bool:
-    """The module binds ``name`` at its top level: a definition, an assignment or an import."""
-    index = module.index
-    return (
-        name in index.functions or name in index.classes or bool(index.bindings(index.module, name)[0])
-        or index.imports.imported(name) is not None
-    )
