@@ -24,18 +24,20 @@ from .rules.finding import Finding
 from .scopes import Index
 
 
-def mentions_framework(lines: Sequence[str], config: Config) -> bool:
+def mentions_framework(lines: Sequence[str], config: Config, text: str | None = None) -> bool:
     """The fast path: a file whose import lines never spell a framework's name imports none."""
+    if text is not None and not any(root in text for root in config.roots):
+        return False  # spelled nowhere: no line needs a look
     imports = "".join([line for line in lines if "import" in line])
     return any(root in imports for root in config.roots)
 
 
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Finding]:
     """Findings in a module; ``filename`` (a path, or stdin's display name) places it in its project."""
-    if not isinstance(tree, ast.Module) or not mentions_framework(lines, config):
+    text = "".join(lines)
+    if not isinstance(tree, ast.Module) or not mentions_framework(lines, config, text):
         return []
     triggers = config.triggers.with_aliases(tree)
-    text = "".join(lines)
     families = Families(triggers.bias_rules(text), triggers.decay_rules(text))
     if not (families.bias or families.decay):
         return []  # neither rule family can fire in this text
@@ -73,8 +75,13 @@ def _analyse(
     imports = ImportMap(config.roots)
     skip, unknown = skippable(tree, lines, triggers)
     index = Index(tree, imports, skip, unknown, lines)
-    if not imports.framework_imported:
-        return []
+    try:
+        return _findings(index, config, families, filename) if imports.framework_imported else []
+    finally:
+        index.release()
+
+
+def _findings(index: Index, config: Config, families: Families, filename: str | None) -> list[Finding]:
     project = Project.of(filename, config) if config.follow_imports else None
     flow = Flow(index, project, os.path.abspath(filename) if project is not None else "")
     resolver = Resolver(index, config.specs, flow)

@@ -10,8 +10,7 @@ replaced by what the helper's caller passed, through an ``Env``.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .knowledge import REQUIRED, AllOf, AnyOf, Arg, ArgIn, Condition, SameArgs
 
@@ -19,8 +18,7 @@ UNKNOWN = object()
 ABSENT = object()
 
 
-@dataclass(frozen=True)
-class Bound:
+class Bound(NamedTuple):
     """An expression together with the environment its names are read in."""
 
     expr: ast.expr
@@ -39,19 +37,26 @@ class Env:
         return self.values.get(name)
 
 
-@dataclass
 class CallArgs:
     """A call's arguments, each with the environment it is read in.
 
     Positions from ``open_from`` on are unknown (a ``*args``), and so is any
-    keyword not given when ``open_keywords`` (a ``**kwargs``).
+    keyword not given when ``open_keywords`` (a ``**kwargs``).  (A plain class,
+    as every class of the plugin that is not a table row: a dataclass costs a
+    millisecond to define, paid again by every flake8 process.)
     """
 
-    positional: list[Bound]
-    keywords: dict[str, Bound]
-    open_from: int | None = None
-    open_keywords: bool = False
-    flow: Any = None  # the value-flow service that reads names, where one is given
+    __slots__ = ("positional", "keywords", "open_from", "open_keywords", "flow")
+
+    def __init__(
+        self, positional: list[Bound], keywords: dict[str, Bound], open_from: int | None = None,
+        open_keywords: bool = False,
+    ) -> None:
+        self.positional = positional
+        self.keywords = keywords
+        self.open_from = open_from
+        self.open_keywords = open_keywords
+        self.flow: Any = None  # the value-flow service that reads names, where one is given
 
     @classmethod
     def of(cls, call: ast.Call, env: Env | None = None, scope: Any = None) -> CallArgs:

@@ -17,7 +17,6 @@ crosses; a flow chain simply ends there.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Iterable, Iterator
 
@@ -45,14 +44,16 @@ def chain_units(index: Index, resolver: Resolver) -> Iterator[Unit[Chain]]:
 # ---------------------------------------------------------------- static
 
 
-@dataclass
 class _Tracked:
-    items: list = field(default_factory=list)
-    valid: bool = True
-    container: bool = False
-    epoch: int = -1
-    reset_depth: int = 0
-    attrs: set = field(default_factory=set)
+    __slots__ = ("items", "valid", "container", "epoch", "reset_depth", "attrs")
+
+    def __init__(self, container: bool = False, reset_depth: int = 0, epoch: int = -1) -> None:
+        self.items: list = []
+        self.valid = True
+        self.container = container
+        self.epoch = epoch
+        self.reset_depth = reset_depth
+        self.attrs: set = set()
 
     def add(self, exprs: Iterable, epoch: int) -> None:
         if self.items and self.epoch != epoch:

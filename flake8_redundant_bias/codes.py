@@ -8,11 +8,10 @@ reported and every ``right`` one is not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     code: str
     summary: str
     template: str

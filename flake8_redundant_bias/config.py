@@ -8,8 +8,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from .knowledge import FRAMEWORK_ROOTS, SPECS, Arg, Norm, Producer, Spec, Transparent
 from .relevance import Triggers, triggers
@@ -26,11 +25,10 @@ class ConfigError(ValueError):
     """A bad option value; its message names the option and the value."""
 
 
-@dataclass(frozen=True)
-class Config:
-    specs: Mapping[str, Spec] = field(default_factory=lambda: SPECS)
+class Config(NamedTuple):
+    specs: Mapping[str, Spec] = SPECS
     roots: frozenset[str] = FRAMEWORK_ROOTS
-    triggers: Triggers = field(default_factory=lambda: DEFAULT_TRIGGERS)
+    triggers: Triggers = DEFAULT_TRIGGERS
     follow_imports: bool = True  # read the project's other modules when a value comes from one
     rows: tuple = ()  # the option values that made ``specs``: equal rows, equal analyses (a cache key)
 

@@ -32,9 +32,7 @@ from __future__ import annotations
 import ast
 import itertools
 import operator
-from dataclasses import dataclass
-from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env
 from .knowledge import Arg, DATACLASS_DECORATORS, DATACLASS_FIELD, LIGHTNING_SAVE, PARTIALS
@@ -52,8 +50,7 @@ OPERATORS: dict[type, Callable] = {
 }
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """An expression a value comes from, with where its names are read, and how the code names it."""
 
     expr: ast.expr
@@ -62,8 +59,7 @@ class Origin:
     note: str = ""  # for messages: "WEIGHT_DECAY", "the default of --wd"; "" for a literal
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     value: float
     origin: str  # how the code states it, for messages: "" for a literal
     others: tuple[float, ...] = ()  # the other values it may hold on other paths
@@ -325,7 +321,7 @@ class Flow:
             return None
         flow = defined[1].flow
         options = flow._option(attr)
-        return [replace(o, note=flow._located(o.note)) for o in options] if options else None
+        return [o._replace(note=flow._located(o.note)) for o in options] if options else None
 
     def _subscript(self, expr: ast.Subscript, scope: Scope, depth: int) -> list[Origin] | None:
         """``self.hparams["x"]``."""
@@ -463,7 +459,7 @@ class Flow:
         found = self._class_field(owner, attr, depth)
         if found is None or not self.shown:
             return found
-        return [replace(o, note=self._located(o.note)) for o in found]
+        return [o._replace(note=self._located(o.note)) for o in found]
 
     def _class_field(self, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
         """The class-level value of ``attr``: a dataclass field default or a class attribute."""
@@ -726,7 +722,7 @@ class Flow:
                 origins = self._imported(name, depth)  # re-exported: from .defaults import WD
         if origins is None:
             return None
-        return [replace(o, note=self._located(o.note or name)) for o in origins]
+        return [o._replace(note=self._located(o.note or name)) for o in origins]
 
     def _located(self, note: str) -> str:
         """A note that says which module the value was read in, once (the innermost module wins)."""
@@ -735,11 +731,11 @@ class Flow:
         return f"{note} in {self.shown}"
 
     def definition(
-        self, func: ast.expr, words: tuple[str, ...] = (),
+        self, func: ast.expr, words: tuple[str, ...] = (), layer: bool = False,
     ) -> tuple[ast.FunctionDef | ast.ClassDef, Module] | None:
         """The function or class an imported name (``conv_bn``) or module attribute (``layers.conv_bn``) is.
 
-        ``words``: a module whose text spells none of them cannot hold the answer, and is not parsed.
+        ``words``, ``layer``: what the definition's text must spell to be worth a parse (``Source.definition``).
         """
         if isinstance(func, ast.Name):
             found = self._foreign(func.id)
@@ -750,25 +746,7 @@ class Flow:
             return None
         if found is None or found[1] is None:
             return None
-        source, name = found
-        block = source.block(name)
-        if block is None and not source.imports(name):
-            return None
-        if block is not None and words and not any(word in block for word in words):
-            return None  # the definition spells no producer: it builds none
-        module = source.module()
-        if module is None:
-            return None
-        assert self.project is not None
-        with self.project.asking(module.path, name) as allowed:
-            if not allowed:
-                return None
-            index = module.index
-            if name in index.functions and name not in index.classes and not index.bindings(index.module, name)[0]:
-                return index.functions[name], module
-            if name in index.classes and name not in index.functions and not index.bindings(index.module, name)[0]:
-                return index.classes[name], module
-            return module.flow.definition(ast.Name(name, ast.Load()), words)  # re-exported through an import
+        return found[0].definition(found[1], words, layer)
 
     def class_named(self, name: str, scope: Scope) -> tuple[ast.ClassDef, Flow] | None:
         """The class a name means where it is read: this file's, or one imported from the project."""

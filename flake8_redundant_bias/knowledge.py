@@ -11,14 +11,12 @@ measured outputs by ``tests/test_knowledge.py`` and ``tests/test_physics.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Union
+from typing import NamedTuple, Union
 
 REQUIRED = object()  # an argument with no default
 
 
-@dataclass(frozen=True)
-class Arg:
+class Arg(NamedTuple):
     """Where a call takes one argument: by keyword, by position, or not at all."""
 
     keyword: str
@@ -26,37 +24,32 @@ class Arg:
     default: object = REQUIRED
 
 
-@dataclass(frozen=True)
-class ArgIn:
+class ArgIn(NamedTuple):
     """Holds when the argument's literal value is one of ``values``."""
 
     arg: Arg
     values: frozenset
 
 
-@dataclass(frozen=True)
-class SameArgs:
+class SameArgs(NamedTuple):
     """Holds when two arguments are the same literal or the same expression."""
 
     first: Arg
     second: Arg
 
 
-@dataclass(frozen=True)
-class AnyOf:
+class AnyOf(NamedTuple):
     conditions: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
-class AllOf:
+class AllOf(NamedTuple):
     conditions: tuple[Condition, ...]
 
 
 Condition = Union[ArgIn, SameArgs, AnyOf, AllOf]
 
 
-@dataclass(frozen=True)
-class Producer:
+class Producer(NamedTuple):
     """A call that adds a per-channel bias to its output.
 
     ``bias`` says where the bias switch sits.  For modules it is a flag
@@ -77,8 +70,7 @@ class Producer:
     off: str = "False"  # the bias value that turns it off, for the message
 
 
-@dataclass(frozen=True)
-class NormBuilder:
+class NormBuilder(NamedTuple):
     """A function that builds a norm from a config dict (``build_norm_layer(cfg, C)``).
 
     ``types`` maps the config's ``type`` to the qualified torch class it builds;
@@ -93,8 +85,7 @@ class NormBuilder:
     groups: str = "num_groups"
 
 
-@dataclass(frozen=True)
-class NormSlot:
+class NormSlot(NamedTuple):
     """A producer's own norm, built from a config argument, applied right after it when ``order`` says so."""
 
     cfg: Arg
@@ -103,8 +94,7 @@ class NormSlot:
     adjacent: tuple[str, str] = ("conv", "norm")
 
 
-@dataclass(frozen=True)
-class Norm:
+class Norm(NamedTuple):
     """A normalization that subtracts a per-channel mean (when ``when`` holds).
 
     ``features`` is the argument naming its channel count, for norms that also
@@ -118,28 +108,24 @@ class Norm:
     features: Arg | None = None
 
 
-@dataclass(frozen=True)
-class Transparent:
+class Transparent(NamedTuple):
     """A step with f(x + b) == f(x) + b' for b constant per channel."""
 
     when: Condition | None = None
     functional: bool = False
 
 
-@dataclass(frozen=True)
-class Wrapper:
+class Wrapper(NamedTuple):
     """A call that returns the module it is given, bias unchanged."""
 
     module: Arg
 
 
-@dataclass(frozen=True)
-class Container:
+class Container(NamedTuple):
     """A module that runs the modules it is given in order."""
 
 
-@dataclass(frozen=True)
-class Optimizer:
+class Optimizer(NamedTuple):
     """An optimizer class: where it takes its parameters and its weight decay.
 
     ``matrices_only`` marks optimizers that reject any parameter that is not
@@ -151,8 +137,7 @@ class Optimizer:
     matrices_only: bool = False
 
 
-@dataclass(frozen=True)
-class AxisMove:
+class AxisMove(NamedTuple):
     """A tensor method that moves a 3-D tensor's last axis to axis 1 for the literal arguments listed.
 
     A last-axis bias (``Linear`` on (N, L, F)) then lies on the channel axis of a

@@ -8,7 +8,6 @@ Everything that cannot be resolved with certainty resolves to ``None``.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Mapping
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
@@ -19,16 +18,22 @@ from .knowledge import (
 from .scopes import Index, Scope, method_named, parameter_defaults
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
+# id of a table -> (the table, kept so that its id stays its own, the short names of its producers)
+_PRODUCER_WORDS: dict[int, tuple[Mapping[str, Spec], tuple[str, ...]]] = {}
 
 
-@dataclass
 class Layer:
-    name: str  # qualified, e.g. torch.nn.Conv2d
-    spec: Spec
-    call: ast.Call  # where it is built (modules) or applied (functional)
-    args: CallArgs
-    helper: str | None = None  # the project's function or class it was built through
-    where: str = ""  # the module that helper is in, when not the linted file
+    __slots__ = ("name", "spec", "call", "args", "helper", "where")
+
+    def __init__(
+        self, name: str, spec: Spec, call: ast.Call, args: CallArgs, helper: str | None = None, where: str = "",
+    ) -> None:
+        self.name = name  # qualified, e.g. torch.nn.Conv2d
+        self.spec = spec
+        self.call = call  # where it is built (modules) or applied (functional)
+        self.args = args
+        self.helper = helper  # the project's function or class it was built through
+        self.where = where  # the module that helper is in, when not the linted file
 
     @property
     def short(self) -> str:
@@ -111,7 +116,7 @@ class Resolver:
             owner = self.index.classes.get(call.func.id)
             if owner is not None:
                 return self._through_class(call, owner, env, depth, self)
-        defined = self.flow.definition(call.func, self._producer_words()) if self.flow.project is not None else None
+        defined = self.flow.definition(call.func, self._producer_words(), layer=True) if self.flow.project is not None else None
         if defined is not None:
             node, module = defined
             if isinstance(node, ast.ClassDef):
@@ -125,10 +130,14 @@ class Resolver:
     def _producer_words(self) -> tuple[str, ...]:
         """The names of the layers that add a bias: a module spelling none of them builds none."""
         if self._words is None:
-            self._words = tuple({
-                name.rpartition(".")[2] for name, spec in self.specs.items()
-                if isinstance(spec, Producer) and not spec.functional  # a helper returns a module
-            })
+            known = _PRODUCER_WORDS.get(id(self.specs))
+            if known is None or known[0] is not self.specs:
+                words = tuple({
+                    name.rpartition(".")[2] for name, spec in self.specs.items()
+                    if isinstance(spec, Producer) and not spec.functional  # a helper returns a module
+                })
+                known = _PRODUCER_WORDS[id(self.specs)] = (self.specs, words)
+            self._words = known[1]
         return self._words
 
     def _through_value(self, call: ast.Call, scope: Scope, env: Env | None) -> Layer | None:

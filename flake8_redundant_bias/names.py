@@ -11,6 +11,7 @@ needs it.
 from __future__ import annotations
 
 import ast
+import functools
 
 from typing import NamedTuple
 
@@ -80,6 +81,9 @@ class ImportMap:
 
     def resolve(self, expr: ast.expr) -> str | None:
         """The qualified name an expression like ``nn.Conv2d`` stands for."""
+        if type(expr) is ast.Name:  # the commonest question, and mostly a name no import binds
+            base = self._aliases.get(expr.id)  # type: ignore[attr-defined]
+            return None if base is None or expr.id in self._rebound else canonical(base)  # type: ignore[attr-defined]
         parts: list[str] = []
         while isinstance(expr, ast.Attribute):
             parts.append(expr.attr)
@@ -93,6 +97,7 @@ class ImportMap:
         return canonical(".".join(reversed(parts)))
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical(qualified: str) -> str:
     for internal, public in INTERNAL_PREFIXES:
         if qualified.startswith(internal):

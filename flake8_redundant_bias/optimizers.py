@@ -8,16 +8,14 @@ returned, and a variable with any binding the tables do not know yields None.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from .flow import Flow, resolved
 from .knowledge import Optimizer, Spec
 from .scopes import Index, Scope
 
 
-@dataclass(frozen=True)
-class OptimizerClass:
+class OptimizerClass(NamedTuple):
     name: str  # qualified
     spec: Optimizer
 

@@ -15,7 +15,7 @@ scope before adapters are trained (``unet.requires_grad_(False)``).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from typing import NamedTuple
 from .callargs import value
 from .knowledge import (
     ALL_PARAMETERS, BIAS_FREE_ACCESSORS, BIAS_FREE_BUILDERS, FREEZE_METHODS, MODULE_BASES, PARAMETER_CLASSES,
@@ -32,8 +32,7 @@ CHAINS = frozenset({"itertools.chain"})
 COPIES = frozenset({"list", "tuple", "iter"})
 
 
-@dataclass(frozen=True)
-class Whole:
+class Whole(NamedTuple):
     """Every parameter of the module ``receiver`` (an expression such as ``model``)."""
 
     receiver: ast.expr

@@ -50,30 +50,39 @@ class Source:
         self.text = text
         self._project = project
         self._module: Module | None | bool = False  # False: not parsed yet
-        self._found: dict[str, set[str]] = {}
-        self._blocks: dict[str, str | None] = {}
+        self._found: tuple[dict[str, int], set[str], set[str]] | None = None
+        self._definitions: dict[tuple, tuple[ast.FunctionDef | ast.ClassDef, Module] | None] = {}
 
     def mentions(self, name: str) -> bool:
         return name in self.text  # a gate: spelled anywhere, even inside a longer word
 
     def binds_value(self, name: str) -> bool:
         """The text may bind ``name`` to a value at top level: ``name = ...`` or an import of it."""
-        return name in self._names("assigned", ASSIGNED) or self.imports(name)
+        return name in self._names()[1] or self.imports(name)
 
     def binds_itself(self, name: str) -> bool:
         """The text may define or assign ``name`` at top level, not only import it."""
-        return name in self._names("defined", DEFINED) or name in self._names("assigned", ASSIGNED)
+        defined, assigned, _ = self._names()
+        return name in defined or name in assigned
 
     def imports(self, name: str) -> bool:
-        return name in self._names("imported", IMPORTED)
+        return name in self._names()[2]
 
-    def _names(self, kind: str, pattern: re.Pattern[str]) -> set[str]:
-        """The identifiers one pattern finds in the text, found once (a gate before any parse)."""
-        found = self._found.get(kind)
-        if found is None:
-            matches = pattern.findall(self.text)
-            found = self._found[kind] = set(WORD.findall(" ".join(matches)) if pattern is IMPORTED else matches)
-        return found
+    def _names(self) -> tuple[dict[str, int], set[str], set[str]]:
+        """What the text defines (with where), assigns and imports at line starts: one pass, a gate before any parse."""
+        if self._found is None:
+            defined: dict[str, int] = {}
+            assigned: list[str] = []
+            imported: list[str] = []
+            for match in LINE_STARTS.finditer(self.text):
+                if match["defined"]:
+                    defined.setdefault(match["defined"], match.start())
+                elif match["assigned"]:
+                    assigned.append(match["assigned"])
+                else:
+                    imported.append(match["imported"])
+            self._found = (defined, set(assigned), set(WORD.findall(" ".join(imported))))
+        return self._found
 
     def block(self, name: str) -> str | None:
         """The text of the top-level ``def``/``class`` of that name, up to the next top-level line.
@@ -82,13 +91,39 @@ class Source:
         definition, never less, unless a line of it starts at column 0 inside a
         string (then a question about it is answered "unknown").
         """
-        if name not in self._names("defined", DEFINED):
+        start = self._names()[0].get(name)
+        if start is None:
             return None
-        if name not in self._blocks:
-            start = re.search(rf"(?m)^(?:async[ \t]+def|def|class)[ \t]+{re.escape(name)}\b", self.text)
-            end = TOP_LEVEL.search(self.text, start.end()) if start else None
-            self._blocks[name] = self.text[start.start():end.start() if end else None] if start else None
-        return self._blocks[name]
+        line_end = self.text.find("\n", start)
+        end = TOP_LEVEL.search(self.text, line_end + 1) if line_end >= 0 else None
+        return self.text[start:end.start() if end else None]
+
+    def definition(
+        self, name: str, words: tuple[str, ...], layer: bool = False,
+    ) -> tuple[ast.FunctionDef | ast.ClassDef, Module] | None:
+        """The top-level function or class ``name`` of this module, or the one it imports under that name.
+
+        ``words``: a definition whose text spells none of them cannot be the answer, and is not parsed;
+        with ``layer``, neither can a class without a ``forward`` (a class the analysis reads as a
+        layer returns one producer's output from its own ``forward``).
+        Answers are kept with the text, so every linted file that asks again gets them for free.
+        """
+        key = (name, words, layer)
+        if key in self._definitions:
+            return self._definitions[key]
+        block = self.block(name)
+        if block is None and not self.imports(name) or block is not None and not _may_answer(block, words, layer):
+            self._definitions[key] = None  # not defined here, or spelling no producer: it builds none
+            return None
+        module = self.module()
+        if module is None:
+            return None
+        with self._project.asking(self.path, name) as allowed:
+            if not allowed:
+                return None  # a cycle, or too deep: unknown this time, not forever
+            found = module.defined(name) or module.flow.definition(ast.Name(name, ast.Load()), words, layer)
+        self._definitions[key] = found
+        return found
 
     def module(self) -> Module | None:
         """The parsed and indexed module; None if it does not parse."""
@@ -107,11 +142,19 @@ class Source:
         return Module(self.path, self.shown, tree, self.text.splitlines(keepends=True), self._project)
 
 
+def _may_answer(block: str, words: tuple[str, ...], layer: bool) -> bool:
+    if words and not any(word in block for word in words):
+        return False
+    return not (layer and block.startswith("class") and "def forward" not in block)
+
+
 WORD = re.compile(r"[A-Za-z_]\w*")
-ASSIGNED = re.compile(r"(?m)^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
-DEFINED = re.compile(r"(?m)^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_]\w*)")
+LINE_STARTS = re.compile(
+    r"(?m)^(?:(?:async[ \t]+def|def|class)[ \t]+(?P<defined>[A-Za-z_]\w*)"
+    r"|(?P<assigned>[A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)"
+    r"|[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]+(?P<imported>\([^)]*\)|[^\n]*))"
+)
 TOP_LEVEL = re.compile(r"(?m)^(?![ \t\n#)\]}])")  # a line that starts a new top-level statement
-IMPORTED = re.compile(r"(?m)^[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)")
 
 
 class Module:
@@ -129,9 +172,17 @@ class Module:
         self.resolver: Resolver = Resolver(self.index, project.config.specs, self.flow)
         self.parameters: Parameters = Parameters(self.index, self.resolver, self.flow)
 
+    def defined(self, name: str) -> tuple[ast.FunctionDef | ast.ClassDef, Module] | None:
+        """The function or class the module itself defines under that name, if it binds the name no other way."""
+        index = self.index
+        if index.bindings(index.module, name)[0] or (name in index.functions) == (name in index.classes):
+            return None
+        return (index.functions.get(name) or index.classes[name]), self
+
 
 # path and the configuration's rows -> (modification time and size, the source or None when unreadable)
 _SOURCES: dict[tuple[str, tuple], tuple[tuple[int, int], Source | None]] = {}
+_PROJECTS: dict[tuple[str, tuple], Project | None] = {}  # a linted file's folder -> its project
 
 
 class Project:
@@ -148,9 +199,10 @@ class Project:
         if not filename or filename in ("stdin", "-"):
             return None
         folder = os.path.dirname(os.path.abspath(filename))
-        if not os.path.isdir(folder):
-            return None
-        return cls(find_root(folder), config)
+        key = (folder, config.rows)
+        if key not in _PROJECTS:
+            _PROJECTS[key] = cls(find_root(folder), config) if os.path.isdir(folder) else None
+        return _PROJECTS[key]
 
     # ------------------------------------------------------------ finding
 

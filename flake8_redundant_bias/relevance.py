@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from .knowledge import Norm, NormBuilder, Optimizer, Producer, Spec
 
@@ -30,8 +29,7 @@ DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 PENALTY_WORDS = ("pow(", "norm(", "square(", "abs(", "**2", "** 2")
 
 
-@dataclass(frozen=True)
-class Triggers:
+class Triggers(NamedTuple):
     """Words, exactly as code spells them, that a part able to yield a finding contains."""
 
     norms: tuple[str, ...]  # a norm named: BatchNorm2d, build_norm_layer, ConvModule

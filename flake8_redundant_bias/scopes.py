@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .names import ImportMap
@@ -25,13 +24,15 @@ LOOPS = (ast.For, ast.AsyncFor, ast.While)
 SCAN_LIMIT = 64
 
 
-@dataclass(eq=False)
 class Block:
     """A list of statements; bindings in it are killed by re-bindings in it or above it."""
 
-    parent: Block | None
-    loop: bool = False
-    start: int | None = None
+    __slots__ = ("parent", "loop", "start")
+
+    def __init__(self, parent: Block | None, loop: bool = False) -> None:
+        self.parent = parent
+        self.loop = loop
+        self.start: int | None = None
 
     def within(self, other: Block) -> bool:
         block: Block | None = self
@@ -55,26 +56,25 @@ class Event:
         self.opaque = opaque  # a read from a nested function: a use we cannot follow
 
 
-@dataclass(eq=False)
 class Scope:
-    node: ast.AST
-    parent: Scope | None
-    events: dict[str, list[Event]] = field(default_factory=dict)
-    escaped: set[str] = field(default_factory=set)
-    bound: set[str] = field(default_factory=set)  # names bound here so far: their reads here are local
-    index: Index | None = None  # the module's index: which module a scope (and a value read in it) belongs to
+    __slots__ = ("node", "parent", "events", "escaped", "bound", "index", "outer")
 
-    @property
-    def is_function(self) -> bool:
-        return isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef))
-
-    def __post_init__(self) -> None:
+    def __init__(self, node: ast.AST, parent: Scope | None, index: Index | None = None) -> None:
+        self.node = node
+        self.parent = parent
+        self.events: dict[str, list[Event]] = {}
+        self.escaped: set[str] = set()
+        self.bound: set[str] = set()  # names bound here so far: their reads here are local
+        self.index = index  # the module's index: which module a scope (and a value read in it) belongs to
         # The scopes whose names a read here can see, nearest first (class bodies are not among them).
-        parent = self.parent
         self.outer: tuple[Scope, ...] = ()
         if parent is not None:
             self.index = parent.index
             self.outer = parent.outer if isinstance(parent.node, ast.ClassDef) else (parent, *parent.outer)
+
+    @property
+    def is_function(self) -> bool:
+        return isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef))
 
     def enclosing(self) -> tuple[Scope, ...]:
         return self.outer
@@ -107,6 +107,18 @@ class Index:
         self.module.escaped.update(unknown)
         self.scope_of[tree] = self.module
         self._walk(tree)
+
+    def release(self) -> None:
+        """Break the links from scopes back to their module, so that reference counting frees the analysis.
+
+        A scope names its index and the index its services (``flow``,
+        ``parameters``): cycles that would otherwise wait for the cyclic
+        collector, whose passes over these graphs cost more than the analysis.
+        """
+        for scope in self.scope_of.values():
+            scope.index = None
+        self.__dict__.pop("flow", None)
+        self.__dict__.pop("parameters", None)
 
     # ------------------------------------------------------------ the walk
 
