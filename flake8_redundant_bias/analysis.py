@@ -24,20 +24,18 @@ from .rules.finding import Finding
 from .scopes import Index
 
 
-def mentions_framework(lines: Sequence[str], config: Config, text: str | None = None) -> bool:
+def mentions_framework(lines: Sequence[str], config: Config) -> bool:
     """The fast path: a file whose import lines never spell a framework's name imports none."""
-    if text is not None and not any(root in text for root in config.roots):
-        return False  # spelled nowhere: no line needs a look
     imports = "".join([line for line in lines if "import" in line])
     return any(root in imports for root in config.roots)
 
 
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Finding]:
     """Findings in a module; ``filename`` (a path, or stdin's display name) places it in its project."""
-    text = "".join(lines)
-    if not isinstance(tree, ast.Module) or not mentions_framework(lines, config, text):
+    if not isinstance(tree, ast.Module) or not mentions_framework(lines, config):
         return []
     triggers = config.triggers.with_aliases(tree)
+    text = "".join(lines)
     families = Families(triggers.bias_rules(text), triggers.decay_rules(text))
     if not (families.bias or families.decay):
         return []  # neither rule family can fire in this text

@@ -279,18 +279,43 @@ class Resolver:
         if isinstance(expr, (ast.Call, ast.Subscript)):
             return self.built(expr)
         if isinstance(expr, ast.Name):
-            return self._local(expr, scope, uses_allowed=1)
+            return self._local(expr, scope)
         if isinstance(expr, ast.Attribute):
             return self._classes.attribute(expr, scope, self)
         return None
 
-    def _local(self, name: ast.Name, scope: Scope, uses_allowed: int) -> Layer | None:
-        """A local name bound to one construction and read ``uses_allowed`` times."""
+    def _local(self, name: ast.Name, scope: Scope) -> Layer | None:
+        """A local name bound to one construction and read once on any path through the code.
+
+        ``if bn: layers += [conv, nn.BatchNorm2d(c)] else: layers += [conv]`` reads
+        ``conv`` twice, in branches of which one runs: each run uses it once.
+        """
         stores, reads = self.index.bindings(scope, name.id)
-        if reads != uses_allowed or not stores:
+        if not stores or reads != 1 and not self._exclusive_reads(scope, name.id):
             return None  # used elsewhere too, or bound outside this scope (an import, a global)
         origin = self.flow.sole_origin(name, scope)
         return self.built(origin.expr) if origin is not None and origin.scope.index is self.index else None
+
+    def _exclusive_reads(self, scope: Scope, name: str) -> bool:
+        """Every two reads of the name lie in different branches of one ``if``/``else``."""
+        reads = [event.node for event in scope.events.get(name, ()) if not event.store]
+        if len(reads) > 4 or any(event.opaque for event in scope.events.get(name, ())):
+            return False
+        paths = [self._branches(node, scope.node) for node in reads]
+        return all(
+            any(first.get(test) not in (None, second.get(test)) for test in first if test in second)
+            for i, first in enumerate(paths) for second in paths[i + 1:]
+        )
+
+    def _branches(self, node: ast.AST, stop: ast.AST) -> dict[ast.If, str]:
+        """Each ``if`` around a node (up to ``stop``), and the branch it is in: "body" or "orelse"."""
+        found: dict[ast.If, str] = {}
+        child, parent = node, self.index.parents.get(node)
+        while parent is not None and parent is not stop:
+            if isinstance(parent, ast.If) and child is not parent.test:
+                found[parent] = "body" if child in parent.body else "orelse"
+            child, parent = parent, self.index.parents.get(parent)
+        return found
 
     # ------------------------------------------------------------ applying
 
@@ -306,7 +331,7 @@ class Resolver:
         if isinstance(func, ast.Call):
             return self.construction(func)
         if isinstance(func, ast.Name):
-            return self._local(func, scope, uses_allowed=1) or self._loop_element(func, scope)
+            return self._local(func, scope) or self._loop_element(func, scope)
         if isinstance(func, ast.Attribute):
             method = TENSOR_METHODS.get(func.attr)
             if method is not None and call.args:

@@ -100,3 +100,39 @@ def extended_by_unknown(c, more):
 def comprehension(c):
     layers = [nn.Conv2d(c, c, 3) for _ in range(3)]
     return nn.Sequential(*layers, nn.BatchNorm2d(c))
+
+
+# ---------------------------------------------------------------- a layer read in branches of which one runs
+
+def vgg_make_layers(cfg, batch_norm=False):
+    # torchvision's vgg: the conv is read twice, once per branch; the vgg*_bn models take the first.
+    layers = []
+    in_channels = 3
+    for v in cfg:
+        if v == "M":
+            layers += [nn.MaxPool2d(kernel_size=2, stride=2)]
+        else:
+            conv2d = nn.Conv2d(in_channels, v, kernel_size=3, padding=1)  # expect: RB101
+            if batch_norm:
+                layers += [conv2d, nn.BatchNorm2d(v), nn.ReLU(inplace=True)]
+            else:
+                layers += [conv2d, nn.ReLU(inplace=True)]
+            in_channels = v
+    return nn.Sequential(*layers)
+
+
+def conv_in_two_blocks(c):
+    conv = nn.Conv2d(c, c, 3)  # both blocks run: the conv also feeds a ReLU without a norm
+    with_norm = nn.Sequential(conv, nn.BatchNorm2d(c))
+    without = nn.Sequential(conv, nn.ReLU())
+    return with_norm, without
+
+
+def conv_in_nested_branches(c, flag, other):
+    conv = nn.Conv2d(c, c, 3)  # the second block runs whenever the first does
+    blocks = []
+    if flag:
+        if other:
+            blocks.append(nn.Sequential(conv, nn.BatchNorm2d(c)))
+        blocks.append(nn.Sequential(conv, nn.ReLU()))
+    return blocks
