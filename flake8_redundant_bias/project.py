@@ -302,13 +302,22 @@ def find_root(folder: str) -> str | None:
     return None if parent == folder else find_root(parent)
 
 
-@functools.lru_cache(maxsize=4096)
 def _entries(folder: str) -> frozenset[str]:
-    """The names in a folder, listed once per process: one listing answers every lookup in it."""
+    """The names in a folder, listed again only when the folder changes (an editor's process lives long)."""
     try:
-        return frozenset(os.listdir(folder))
+        stamp = os.stat(folder).st_mtime_ns
     except (OSError, ValueError):
         return frozenset()
+    cached = _LISTINGS.get(folder)
+    if cached is None or cached[0] != stamp:
+        try:
+            cached = _LISTINGS[folder] = (stamp, frozenset(os.listdir(folder)))
+        except (OSError, ValueError):
+            return frozenset()
+    return cached[1]
+
+
+_LISTINGS: dict[str, tuple[int, frozenset[str]]] = {}
 
 
 def _module_file(base: str, dotted: str) -> str | None:

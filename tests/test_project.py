@@ -269,3 +269,17 @@ def test_each_module_is_parsed_once_until_it_changes(tmp_path: Path) -> None:
     os.utime(decay, ns=(0, 10**18))  # a new modification time, whatever the clock's resolution
     assert analyse_source(source, filename=importer) == []
     assert project.STATS["parsed"] - before["parsed"] == 2
+
+
+def test_a_module_created_later_is_found_by_the_same_process(tmp_path: Path) -> None:
+    # An editor's lint server lives long: a module saved after a first lint must be read on the next.
+    write(tmp_path, {"setup.cfg": "", "pkg/__init__.py": ""})
+    importer = str(tmp_path / "pkg" / "train.py")
+    source = textwrap.dedent(IMPORTER.format(module="later"))
+    assert analyse_source(source, filename=importer) == []
+    (tmp_path / "pkg" / "later.py").write_text("WEIGHT_DECAY = 0.05\n")
+    os.utime(tmp_path / "pkg", ns=(0, 10**18))  # the folder changed, whatever the clock's resolution
+    assert [f.message for f in analyse_source(source, filename=importer)] == [
+        "RB201 SGD applies weight_decay=0.05 (WEIGHT_DECAY in pkg/later.py) to the biases and normalization "
+        "weights of model: put them in a parameter group with weight_decay=0.0"
+    ]
