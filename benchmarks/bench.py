@@ -105,7 +105,8 @@ def byte_compile_plugin() -> None:
     """As an install does: a flake8 run must not pay for compiling the plugin's source."""
     import flake8_redundant_bias
 
-    compileall.compile_dir(str(Path(flake8_redundant_bias.__file__).parent), quiet=1)
+    # force: a checkout within the second of an earlier compile keeps a stale .pyc of the same size
+    compileall.compile_dir(str(Path(flake8_redundant_bias.__file__).parent), quiet=1, force=True)
 
 
 def _quiet_env() -> dict[str, str]:

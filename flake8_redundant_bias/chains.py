@@ -115,7 +115,31 @@ class Sequences:
             yield layer, iter([norm])
 
     def _container_chains(self, call: ast.Call, scope: Scope) -> Iterator[Chain]:
+        if self.element_handed_out(call):
+            return iter(())
         return self._chains_of(ordered_elements(call, self.index), scope)
+
+    def element_handed_out(self, call: ast.Call) -> bool:
+        """``model[1]`` passed to a call or given a method call (``freeze_module(model[1])``, ``model[1].eval()``).
+
+        Code that singles out a layer of the container may freeze its norm
+        (eval mode: running statistics keep the bias): what it does is unknown.
+        """
+        target = self.index.parents.get(call)
+        if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
+            return False
+        reads = self.index.uses(target.targets[0]) or ()
+        for event in reads:
+            taken = self.index.parents.get(event.node)
+            if not (isinstance(taken, ast.Subscript) and taken.value is event.node):
+                continue
+            user = self.index.parents.get(taken)
+            method_call = self.index.parents.get(user) if isinstance(user, ast.Attribute) else None
+            if isinstance(user, ast.Call) and taken in user.args:
+                return True
+            if isinstance(method_call, ast.Call) and method_call.func is user:
+                return True
+        return False
 
     def _chains_of(self, exprs: list, scope: Scope) -> Iterator[Chain]:
         layers = [layer for layer in self._expand(exprs, scope, 0)]
@@ -262,7 +286,7 @@ class _StatementWalker:
             return list(value.elts), False
         if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
             layer = self.sequences.resolver.construction(value)
-            if layer is not None and isinstance(layer.spec, Container):
+            if layer is not None and isinstance(layer.spec, Container) and not self.sequences.element_handed_out(value):
                 return ordered_elements(value, self.index), True
         return None, False
 

@@ -80,6 +80,7 @@ class Flow:
         self._visiting: set[tuple[int, int]] = set()
         self._options: dict[str, object] | None = None
         self._dests: set[str] = set()  # every option's dest in the file
+        self._flags: dict[str, str | None] = {}  # an option's dest -> its long flag as the code spells it
         self._attributes: dict[ast.ClassDef, dict[str, list[tuple[ast.expr | None, Scope, ast.Attribute]]]] | None = None
         self._stored_attrs: set[str] = set()  # attributes assigned on objects other than self
         self._callers: dict[str, list[tuple[ast.Call, Scope]] | None] = {}
@@ -130,6 +131,8 @@ class Flow:
                 return self._origins(bound.expr, bound.scope or scope, bound.env, depth + 1, note)
         reaching = self.reaching(name, scope)
         if reaching is None:
+            if self.project is None or self.index.imports.imported(name.id) is None:
+                return None
             return self._imported(name.id, depth) if self._unbound(name.id, scope) else None
         home, stores = reaching
         key = (id(home), id(name))
@@ -503,7 +506,8 @@ class Flow:
         if default is None:
             return None
         expr = ast.Constant(default)
-        return [Origin(expr, self.index.module, None, f"the default of --{dest.replace('_', '-')}")]
+        flag = self._flags.get(dest) or f"--{dest.replace('_', '-')}"
+        return [Origin(expr, self.index.module, None, f"the default of {flag}")]
 
     def _option_table(self) -> tuple[dict[str, object], set[str]]:
         """dest -> default for every ``add_argument`` of the file (None when ambiguous), and every dest."""
@@ -523,6 +527,7 @@ class Flow:
                 if dest is not None:
                     self._dests.add(dest)
                     found[dest] = None if dest in found else _option_default(call)
+                    self._flags[dest] = _long_flag(call)
             elif func.attr == "set_defaults":
                 overridden.update(k.arg for k in call.keywords if k.arg)
         # A script that writes args.weight_decay = ... no longer reads the default.
@@ -750,9 +755,11 @@ class Flow:
 
     def class_named(self, name: str, scope: Scope) -> tuple[ast.ClassDef, Flow] | None:
         """The class a name means where it is read: this file's, or one imported from the project."""
+        owner = self.index.classes.get(name)
+        if owner is None and (self.project is None or self.index.imports.imported(name) is None):
+            return None  # neither this file's class nor an import of the project's
         if self.index.bindings(self.index.home(name, scope), name)[0]:
             return None  # a local variable, not the class
-        owner = self.index.classes.get(name)
         if owner is not None:
             return owner, self
         found = self.definition(ast.Name(name, ast.Load())) if self._unbound(name, scope) else None
@@ -903,6 +910,11 @@ def _dest(call: ast.Call) -> str | None:
     long = [f for f in flags if f.startswith("--")]
     chosen = long[0][2:] if long else flags[0].lstrip("-")
     return chosen.replace("-", "_") or None
+
+
+def _long_flag(call: ast.Call) -> str | None:
+    """``--weight_decay`` as written (its dest is the same either way), for messages."""
+    return next((a.value for a in call.args if isinstance(a, ast.Constant) and str(a.value).startswith("--")), None)
 
 
 def _option_default(call: ast.Call) -> object:

@@ -291,16 +291,17 @@ class Resolver:
         ``conv`` twice, in branches of which one runs: each run uses it once.
         """
         stores, reads = self.index.bindings(scope, name.id)
-        if not stores or reads != 1 and not self._exclusive_reads(scope, name.id):
+        if not stores or reads != 1 and (reads > 4 or not self._exclusive_reads(scope, name.id)):
             return None  # used elsewhere too, or bound outside this scope (an import, a global)
         origin = self.flow.sole_origin(name, scope)
         return self.built(origin.expr) if origin is not None and origin.scope.index is self.index else None
 
     def _exclusive_reads(self, scope: Scope, name: str) -> bool:
         """Every two reads of the name lie in different branches of one ``if``/``else``."""
-        reads = [event.node for event in scope.events.get(name, ()) if not event.store]
-        if len(reads) > 4 or any(event.opaque for event in scope.events.get(name, ())):
+        events = scope.events.get(name, ())
+        if any(event.opaque for event in events):
             return False
+        reads = [event.node for event in events if not event.store]
         paths = [self._branches(node, scope.node) for node in reads]
         return all(
             any(first.get(test) not in (None, second.get(test)) for test in first if test in second)

@@ -32,8 +32,6 @@ from .scopes import Index
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
 
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
-ROOT_MARKERS_SET = frozenset(ROOT_MARKERS)
 HOPS = 4  # modules a question may cross, one import after another
 LARGEST = 1_000_000  # bytes: a bigger module is generated code, not worth a parse
 
@@ -283,7 +281,7 @@ class Project:
             return None
         try:
             with open(path, "rb") as handle:
-                text = handle.read().decode("utf-8")
+                text = handle.read().decode("utf-8-sig")  # a byte-order mark is not code
         except (OSError, UnicodeDecodeError):
             return None  # unreadable, or in another encoding: its answers are unknown
         return Source(path, self._shown(path), text, self)
@@ -295,8 +293,15 @@ class Project:
 
 @functools.lru_cache(maxsize=1024)
 def find_root(folder: str) -> str | None:
-    """The nearest folder, from ``folder`` up, that marks a project; None if there is none."""
-    if not ROOT_MARKERS_SET.isdisjoint(_entries(folder)):
+    """The nearest folder, from ``folder`` up, that marks a project; None if there is none.
+
+    In a package's folder (one with ``__init__.py``), ``setup.py`` may be a
+    module of it (dinov2's ``eval/setup.py``), not the mark of a project.
+    """
+    entries = _entries(folder)
+    if "pyproject.toml" in entries or ".git" in entries:
+        return folder
+    if ("setup.py" in entries or "setup.cfg" in entries) and "__init__.py" not in entries:
         return folder
     parent = os.path.dirname(folder)
     return None if parent == folder else find_root(parent)

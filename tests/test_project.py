@@ -283,3 +283,37 @@ def test_a_module_created_later_is_found_by_the_same_process(tmp_path: Path) -> 
         "RB201 SGD applies weight_decay=0.05 (WEIGHT_DECAY in pkg/later.py) to the biases and normalization "
         "weights of model: put them in a parameter group with weight_decay=0.0"
     ]
+
+
+def test_a_module_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # stylegan2-ada-pytorch starts every file with one.
+    write(tmp_path, {"setup.cfg": "", "pkg/__init__.py": ""})
+    (tmp_path / "pkg" / "bom.py").write_bytes("\ufeffWEIGHT_DECAY = 0.05\n".encode("utf-8"))
+    train = tmp_path / "pkg" / "train.py"
+    train.write_text(textwrap.dedent(IMPORTER.format(module="bom")))
+    assert findings(flake8("--select", "RB", str(train)), f"{train}:") == [
+        "7:7: " + SGD.format(decay="0.05 (WEIGHT_DECAY in pkg/bom.py)"),
+    ]
+
+
+def test_a_setup_module_inside_a_package_is_not_the_project_root(tmp_path: Path) -> None:
+    # dinov2 has dinov2/eval/setup.py: its siblings' absolute imports reach up to the real root.
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "lib/__init__.py": "",
+        "lib/defaults.py": "WEIGHT_DECAY = 0.05\n",
+        "lib/eval/__init__.py": "",
+        "lib/eval/setup.py": "def setup():\n    pass\n",
+        "lib/eval/train.py": IMPORTER.format(module="x").replace("from .x import", "from lib.defaults import"),
+    })
+    train = tmp_path / "lib" / "eval" / "train.py"
+    assert findings(flake8("--select", "RB", str(train)), f"{train}:") == [
+        "7:7: " + SGD.format(decay="0.05 (WEIGHT_DECAY in lib/defaults.py)"),
+    ]
+
+
+def test_an_option_is_named_as_the_parser_spells_it(tmp_path: Path) -> None:
+    args = SCRIPT["utils/args.py"].replace("--weight-decay", "--weight_decay")
+    write(tmp_path, {**SCRIPT, "utils/args.py": args})
+    train = tmp_path / "train.py"
+    assert "(the default of --weight_decay in utils/args.py)" in flake8("--select", "RB", str(train)).stdout

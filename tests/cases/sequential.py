@@ -64,3 +64,28 @@ unknown_between = nn.Sequential(nn.Conv2d(3, 64, 3), make_layer(), nn.BatchNorm2
 starred_unknown = nn.Sequential(nn.Conv2d(3, 64, 3), *tail)
 dict_unknown = nn.Sequential(OrderedDict(pairs))
 conditional_norm = nn.Sequential(nn.Conv2d(3, 64, 3), nn.BatchNorm2d(64) if bn else nn.Identity())
+
+
+# ---------------------------------------------------------------- a layer of the container singled out
+
+def freeze_module(module):  # stands for a project helper: puts the norm in eval mode
+    module.eval()
+
+
+def frozen_norm_in_a_test():
+    # YOLOX tests/utils/test_model_utils.py: the BatchNorm is frozen before the only forward.
+    model = nn.Sequential(nn.Conv2d(3, 10, 1), nn.BatchNorm2d(10), nn.ReLU())
+    freeze_module(model[1])
+    return model
+
+
+def norm_put_in_eval_mode():
+    model = nn.Sequential(nn.Conv2d(3, 10, 1), nn.BatchNorm2d(10))
+    model[1].eval()
+    return model
+
+
+def element_only_read():
+    model = nn.Sequential(nn.Conv2d(3, 10, 1), nn.BatchNorm2d(10))  # expect: RB101
+    print(model[1].num_features)
+    return model
