@@ -753,6 +753,19 @@ class Flow:
             return None
         return found[0].definition(found[1], words, layer)
 
+    def imported_value_spells(self, local: str, words: tuple[str, ...]) -> bool:
+        """False when ``local`` is imported from a project module whose assignment of it spells none of the words.
+
+        ``from .config import OPTIMIZER``: only an assignment that names an optimizer can make the call one,
+        and a module is not parsed to learn that ``Weights`` or ``build_model`` is something else.
+        """
+        if self.project is None or self.index.imports.imported(local) is None:
+            return True
+        found = self._foreign(local)
+        bound = found[0].binding(found[1]) if found is not None and found[1] is not None else None
+        text = bound[0].assignment(bound[1]) if bound is not None else None
+        return text is not None and any(word in text for word in words)
+
     def class_named(self, name: str, scope: Scope) -> tuple[ast.ClassDef, Flow] | None:
         """The class a name means where it is read: this file's, or one imported from the project."""
         owner = self.index.classes.get(name)
@@ -772,9 +785,12 @@ class Flow:
 
 
 def _exported(source: Source, name: str, depth: int) -> list[Origin] | None:
-    """What another module binds ``name`` to, parsing it only if its text may bind it to a value."""
-    module = source.module() if source.binds_value(name) else None
-    return module.flow.exported(name, depth) if module is not None else None
+    """What another module binds ``name`` to, parsing only the module whose text assigns it."""
+    bound = source.binding(name)
+    if bound is None or bound[0].assignment(bound[1]) is None:
+        return None  # not found, or a function or class: not a value
+    module = bound[0].module()
+    return module.flow.exported(bound[1], depth) if module is not None else None
 
 
 def resolved(expr: ast.expr, scope: Scope) -> str | None:

@@ -48,15 +48,13 @@ class Source:
         self.text = text
         self._project = project
         self._module: Module | None | bool = False  # False: not parsed yet
-        self._found: tuple[dict[str, int], set[str], set[str]] | None = None
+        self._found: tuple[dict[str, int], dict[str, int], set[str]] | None = None
+        self._imports: ImportMap | None = None  # the module's import statements alone, parsed on demand
+        self._statements: list[str] = []
         self._definitions: dict[tuple, tuple[ast.FunctionDef | ast.ClassDef, Module] | None] = {}
 
     def mentions(self, name: str) -> bool:
         return name in self.text  # a gate: spelled anywhere, even inside a longer word
-
-    def binds_value(self, name: str) -> bool:
-        """The text may bind ``name`` to a value at top level: ``name = ...`` or an import of it."""
-        return name in self._names()[1] or self.imports(name)
 
     def binds_itself(self, name: str) -> bool:
         """The text may define or assign ``name`` at top level, not only import it."""
@@ -66,21 +64,62 @@ class Source:
     def imports(self, name: str) -> bool:
         return name in self._names()[2]
 
-    def _names(self) -> tuple[dict[str, int], set[str], set[str]]:
-        """What the text defines (with where), assigns and imports at line starts: one pass, a gate before any parse."""
+    def _names(self) -> tuple[dict[str, int], dict[str, int], set[str]]:
+        """Where the text defines and assigns names at line starts, and what it imports: one pass, before any parse."""
         if self._found is None:
             defined: dict[str, int] = {}
-            assigned: list[str] = []
+            assigned: dict[str, int] = {}
             imported: list[str] = []
             for match in LINE_STARTS.finditer(self.text):
                 if match["defined"]:
                     defined.setdefault(match["defined"], match.start())
                 elif match["assigned"]:
-                    assigned.append(match["assigned"])
+                    assigned.setdefault(match["assigned"], match.start())
                 else:
                     imported.append(match["imported"])
-            self._found = (defined, set(assigned), set(WORD.findall(" ".join(imported))))
+                    self._statements.append(match["statement"].strip())
+            self._found = (defined, assigned, set(WORD.findall(" ".join(imported))))
         return self._found
+
+    def reexported(self, name: str) -> ImportTarget | None:
+        """The import that binds ``name`` here, read from the import statements alone (no parse of the module)."""
+        if not self.imports(name):
+            return None
+        if self._imports is None:
+            self._imports = ImportMap(self._project.config.roots)
+            for statement in self._statements:
+                try:
+                    parsed = ast.parse(statement)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    continue  # a statement the line scan cut short: its names stay unknown
+                for node in parsed.body:
+                    if isinstance(node, (ast.Import, ast.ImportFrom)):
+                        self._imports.add_import(node)
+        return self._imports.imported(name)
+
+    def binding(self, name: str) -> tuple[Source, str] | None:
+        """The module that binds ``name`` itself, following re-exports (``from .layers import conv_bn``) by text."""
+        source: Source = self
+        for _ in range(HOPS):
+            if source.binds_itself(name):
+                return source, name
+            target = source.reexported(name)
+            found = self._project.find(source.path, target) if target is not None else None
+            if found is None or found[1] is None:
+                return None
+            source, name = found[0], found[1]
+        return None
+
+    def assignment(self, name: str) -> str | None:
+        """The text of the top-level ``name = ...``, up to the next top-level line (a gate, like ``block``)."""
+        return self._span(self._names()[1].get(name))
+
+    def _span(self, start: int | None) -> str | None:
+        if start is None:
+            return None
+        line_end = self.text.find("\n", start)
+        end = TOP_LEVEL.search(self.text, line_end + 1) if line_end >= 0 else None
+        return self.text[start:end.start() if end else None]
 
     def block(self, name: str) -> str | None:
         """The text of the top-level ``def``/``class`` of that name, up to the next top-level line.
@@ -89,12 +128,7 @@ class Source:
         definition, never less, unless a line of it starts at column 0 inside a
         string (then a question about it is answered "unknown").
         """
-        start = self._names()[0].get(name)
-        if start is None:
-            return None
-        line_end = self.text.find("\n", start)
-        end = TOP_LEVEL.search(self.text, line_end + 1) if line_end >= 0 else None
-        return self.text[start:end.start() if end else None]
+        return self._span(self._names()[0].get(name))
 
     def definition(
         self, name: str, words: tuple[str, ...], layer: bool = False,
@@ -109,17 +143,14 @@ class Source:
         key = (name, words, layer)
         if key in self._definitions:
             return self._definitions[key]
-        block = self.block(name)
-        if block is None and not self.imports(name) or block is not None and not _may_answer(block, words, layer):
-            self._definitions[key] = None  # not defined here, or spelling no producer: it builds none
+        bound = self.binding(name)
+        block = bound[0].block(bound[1]) if bound is not None else None
+        if block is None or not _may_answer(block, words, layer):
+            self._definitions[key] = None  # not defined in the project, or spelling no producer: it builds none
             return None
-        module = self.module()
-        if module is None:
-            return None
-        with self._project.asking(self.path, name) as allowed:
-            if not allowed:
-                return None  # a cycle, or too deep: unknown this time, not forever
-            found = module.defined(name) or module.flow.definition(ast.Name(name, ast.Load()), words, layer)
+        source, name = bound  # type: ignore[misc]
+        module = source.module()
+        found = module.defined(name) if module is not None else None
         self._definitions[key] = found
         return found
 
@@ -150,7 +181,7 @@ WORD = re.compile(r"[A-Za-z_]\w*")
 LINE_STARTS = re.compile(
     r"(?m)^(?:(?:async[ \t]+def|def|class)[ \t]+(?P<defined>[A-Za-z_]\w*)"
     r"|(?P<assigned>[A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)"
-    r"|[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]+(?P<imported>\([^)]*\)|[^\n]*))"
+    r"|(?P<statement>[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]+(?P<imported>\([^)]*\)|[^\n]*)))"
 )
 TOP_LEVEL = re.compile(r"(?m)^(?![ \t\n#)\]}])")  # a line that starts a new top-level statement
 
