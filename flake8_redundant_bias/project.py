@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
 from .names import ImportMap, ImportTarget
+from .relevance import foreign_triggers, skippable
 from .scopes import Index
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,11 +59,13 @@ class Source:
 
     def binds_itself(self, name: str) -> bool:
         """The text may define or assign ``name`` at top level, not only import it."""
+        if name not in self.text:
+            return False
         defined, assigned, _ = self._names()
         return name in defined or name in assigned
 
     def imports(self, name: str) -> bool:
-        return name in self._names()[2]
+        return name in self.text and name in self._names()[2]
 
     def _names(self) -> tuple[dict[str, int], dict[str, int], set[str]]:
         """Where the text defines and assigns names at line starts, and what it imports: one pass, before any parse."""
@@ -70,7 +73,8 @@ class Source:
             defined: dict[str, int] = {}
             assigned: dict[str, int] = {}
             imported: list[str] = []
-            for match in LINE_STARTS.finditer(self.text):
+            # A newline before the text: the match starts at the "\n", which is where the line starts in the text.
+            for match in LINE_STARTS.finditer("\n" + self.text):
                 if match["defined"]:
                     defined.setdefault(match["defined"], match.start())
                 elif match["assigned"]:
@@ -179,7 +183,8 @@ def _may_answer(block: str, words: tuple[str, ...], layer: bool) -> bool:
 
 WORD = re.compile(r"[A-Za-z_]\w*")
 LINE_STARTS = re.compile(
-    r"(?m)^(?:(?:async[ \t]+def|def|class)[ \t]+(?P<defined>[A-Za-z_]\w*)"
+    # Anchored on a literal newline, not (?m)^, so that the engine jumps from line to line.
+    r"\n(?:(?:async[ \t]+def|def|class)[ \t]+(?P<defined>[A-Za-z_]\w*)"
     r"|(?P<assigned>[A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)"
     r"|(?P<statement>[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]+(?P<imported>\([^)]*\)|[^\n]*)))"
 )
@@ -196,7 +201,10 @@ class Module:
 
         self.path = path
         self.shown = shown  # how messages name it: its path from the project root
-        self.index = Index(tree, ImportMap(project.config.roots), lines=lines)
+        # Indexed as the linted file is, without what no question can need: a part that names no
+        # norm, producer, optimizer, penalty or option, holds no data, and is not named by one that does.
+        skip, unknown = skippable(tree, lines, project.triggers, keep_data=True)
+        self.index = Index(tree, ImportMap(project.config.roots), skip, unknown, lines)
         self.flow: Flow = Flow(self.index, project, path, shown)
         self.resolver: Resolver = Resolver(self.index, project.config.specs, self.flow)
         self.parameters: Parameters = Parameters(self.index, self.resolver, self.flow)
@@ -220,6 +228,7 @@ class Project:
     def __init__(self, root: str | None, config: Config) -> None:
         self.root = root
         self.config = config
+        self.triggers = foreign_triggers(config.specs, config.triggers)
         self._asking: set[tuple[str, str]] = set()
 
     @classmethod

@@ -56,6 +56,19 @@ class Triggers(NamedTuple):
         return Triggers(self.norms + aliases, self.decay) if aliases else self
 
 
+def foreign_triggers(specs: Mapping[str, Spec], own: Triggers) -> Triggers:
+    """What makes a part of another module worth indexing: what the linted file's parts need, or a producer.
+
+    A question from the linted file may ask another module for a helper or a
+    class that builds a layer (``conv3x3``): such a definition names a producer.
+    """
+    producers = {
+        name.rpartition(".")[2] for name, spec in specs.items()
+        if isinstance(spec, Producer) and not spec.functional
+    }
+    return Triggers(_shortest(set(own.norms) | producers), own.decay)
+
+
 def triggers(specs: Mapping[str, Spec]) -> Triggers:
     norms, decay = set(), set(PENALTY_WORDS)
     for name, spec in specs.items():
@@ -87,10 +100,15 @@ def _module_imports(tree: ast.Module) -> list[ast.alias]:
     return found
 
 
-def skippable(tree: ast.Module, lines: Sequence[str], words: Triggers) -> tuple[set[ast.AST], set[str]]:
-    """Top-level definitions that cannot matter, and the identifiers they spell."""
+def skippable(
+    tree: ast.Module, lines: Sequence[str], words: Triggers, keep_data: bool = False,
+) -> tuple[set[ast.AST], set[str]]:
+    """Top-level definitions that cannot matter, and the identifiers they spell.
+
+    ``keep_data``: also keep classes that hold only data (a config class's field defaults).
+    """
     definitions = {node: _text(lines, node) for node in tree.body if isinstance(node, DEFINITIONS)}
-    relevant = {node for node, text in definitions.items() if words.match(text)}
+    relevant = {node for node, text in definitions.items() if words.match(text) or keep_data and _data_only(node)}
     candidates = {node: text for node, text in definitions.items() if node not in relevant}
     # Module-level code and relevant definitions may use a candidate (a model
     # class, a helper), and a candidate may call a relevant helper.
@@ -111,6 +129,11 @@ def skippable(tree: ast.Module, lines: Sequence[str], words: Triggers) -> tuple[
     for text in candidates.values():
         spelled.update(IDENTIFIER.findall(text))
     return set(candidates), spelled
+
+
+def _data_only(node: ast.AST) -> bool:
+    """A class whose body holds no function: fields and constants."""
+    return isinstance(node, ast.ClassDef) and not any(isinstance(s, DEFINITIONS[:2]) for s in node.body)
 
 
 def _span(node: ast.AST) -> tuple[int, int]:
