@@ -717,14 +717,9 @@ class Flow:
                 return None
             module = self.index.module
             stores, _ = self.index.bindings(module, name)
-            if name in module.escaped or len(stores) > 1:
-                return None
-            if stores:
-                origins = self._binding(stores[0].node, module, depth + 1, name)
-            elif name in self.index.functions or name in self.index.classes:
-                return None  # a definition is not a value
-            else:
-                origins = self._imported(name, depth)  # re-exported: from .defaults import WD
+            if name in module.escaped or len(stores) != 1:
+                return None  # re-exports are followed before the parse (Source.binding)
+            origins = self._binding(stores[0].node, module, depth + 1, name)
         if origins is None:
             return None
         return [o._replace(note=self._located(o.note or name)) for o in origins]
@@ -762,9 +757,8 @@ class Flow:
         if self.project is None or self.index.imports.imported(local) is None:
             return True
         found = self._foreign(local)
-        bound = found[0].binding(found[1]) if found is not None and found[1] is not None else None
-        text = bound[0].assignment(bound[1]) if bound is not None else None
-        return text is not None and any(word in text for word in words)
+        assigned = found[0].assigned(found[1]) if found is not None and found[1] is not None else None
+        return assigned is not None and any(word in assigned[2] for word in words)
 
     def class_named(self, name: str, scope: Scope) -> tuple[ast.ClassDef, Flow] | None:
         """The class a name means where it is read: this file's, or one imported from the project."""
@@ -786,11 +780,11 @@ class Flow:
 
 def _exported(source: Source, name: str, depth: int) -> list[Origin] | None:
     """What another module binds ``name`` to, parsing only the module whose text assigns it."""
-    bound = source.binding(name)
-    if bound is None or bound[0].assignment(bound[1]) is None:
+    assigned = source.assigned(name)
+    if assigned is None:
         return None  # not found, or a function or class: not a value
-    module = bound[0].module()
-    return module.flow.exported(bound[1], depth) if module is not None else None
+    module = assigned[0].module()
+    return module.flow.exported(assigned[1], depth) if module is not None else None
 
 
 def resolved(expr: ast.expr, scope: Scope) -> str | None:

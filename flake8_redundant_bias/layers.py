@@ -18,8 +18,6 @@ from .knowledge import (
 from .scopes import Index, Scope, method_named, parameter_defaults
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
-# id of a table -> (the table, kept so that its id stays its own, the short names of its producers)
-_PRODUCER_WORDS: dict[int, tuple[Mapping[str, Spec], tuple[str, ...]]] = {}
 
 
 class Layer:
@@ -81,7 +79,6 @@ class Resolver:
         self._built: dict[ast.Call, Layer | None] = {}  # construction(call) without an environment
         # A same-file class -> (its __init__, the attribute its forward returns applied), or None.
         self._producer_attrs: dict[ast.ClassDef, tuple[ast.FunctionDef, str] | None] = {}
-        self._words: tuple[str, ...] | None = None
 
     # ------------------------------------------------------------ building
 
@@ -116,7 +113,8 @@ class Resolver:
             owner = self.index.classes.get(call.func.id)
             if owner is not None:
                 return self._through_class(call, owner, env, depth, self)
-        defined = self.flow.definition(call.func, self._producer_words(), layer=True) if self.flow.project is not None else None
+        project = self.flow.project
+        defined = self.flow.definition(call.func, project.producers, layer=True) if project is not None else None
         if defined is not None:
             node, module = defined
             if isinstance(node, ast.ClassDef):
@@ -126,19 +124,6 @@ class Resolver:
         if isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and self.flow.method_owner(func.value, scope):
             return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c)
         return None
-
-    def _producer_words(self) -> tuple[str, ...]:
-        """The names of the layers that add a bias: a module spelling none of them builds none."""
-        if self._words is None:
-            known = _PRODUCER_WORDS.get(id(self.specs))
-            if known is None or known[0] is not self.specs:
-                words = tuple({
-                    name.rpartition(".")[2] for name, spec in self.specs.items()
-                    if isinstance(spec, Producer) and not spec.functional  # a helper returns a module
-                })
-                known = _PRODUCER_WORDS[id(self.specs)] = (self.specs, words)
-            self._words = known[1]
-        return self._words
 
     def _through_value(self, call: ast.Call, scope: Scope, env: Env | None) -> Layer | None:
         """A class held in a variable, attribute or parameter (``norm_layer(c)``), or a ``partial`` of one."""

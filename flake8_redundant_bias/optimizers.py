@@ -29,20 +29,16 @@ class Optimizers:
         self.index = index
         self.specs = specs
         self.flow = flow
-        self._optimizer_words: tuple[str, ...] | None = None
-
-    def _words(self) -> tuple[str, ...]:
-        if self._optimizer_words is None:
-            self._optimizer_words = tuple({n.rpartition(".")[2] for n, s in self.specs.items() if isinstance(s, Optimizer)})
-        return self._optimizer_words
 
     def built_by(self, call: ast.Call, scope: Scope) -> list[OptimizerClass] | None:
         """Every optimizer class the called expression may be; None if any is not a known optimizer."""
         name = self.index.imports.resolve(call.func)
         if name is None and not isinstance(call.func, (ast.Name, ast.IfExp)):
             return None
-        if isinstance(call.func, ast.Name) and not self.flow.imported_value_spells(call.func.id, self._words()):
-            return None
+        project = self.flow.project
+        if project is not None and isinstance(call.func, ast.Name):
+            if not self.flow.imported_value_spells(call.func.id, project.optimizers):
+                return None  # from .config import build_model: not an assignment naming an optimizer
         origins = [(call.func, scope)] if name is not None else [
             (o.expr, o.scope) for o in self.flow.origins(call.func, scope) or ()
         ]

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
 from .names import ImportMap, ImportTarget
-from .relevance import foreign_triggers, skippable
+from .relevance import foreign_triggers, optimizer_words, producer_words, skippable
 from .scopes import Index
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -114,9 +114,14 @@ class Source:
             source, name = found[0], found[1]
         return None
 
-    def assignment(self, name: str) -> str | None:
-        """The text of the top-level ``name = ...``, up to the next top-level line (a gate, like ``block``)."""
-        return self._span(self._names()[1].get(name))
+    def assigned(self, name: str) -> tuple[Source, str, str] | None:
+        """Where ``name`` is assigned at top level, following re-exports, with the text of the assignment.
+
+        The text runs to the next top-level line: a gate, like ``block``.
+        """
+        bound = self.binding(name)
+        text = bound[0]._span(bound[0]._names()[1].get(bound[1])) if bound is not None else None
+        return (bound[0], bound[1], text) if text is not None else None
 
     def _span(self, start: int | None) -> str | None:
         if start is None:
@@ -228,7 +233,10 @@ class Project:
     def __init__(self, root: str | None, config: Config) -> None:
         self.root = root
         self.config = config
-        self.triggers = foreign_triggers(config.specs, config.triggers)
+        # Words a definition or an assignment in another module must spell to be worth a parse.
+        self.producers = producer_words(config.specs)
+        self.optimizers = optimizer_words(config.specs)
+        self.triggers = foreign_triggers(config.triggers, self.producers)
         self._asking: set[tuple[str, str]] = set()
 
     @classmethod

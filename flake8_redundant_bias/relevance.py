@@ -56,17 +56,23 @@ class Triggers(NamedTuple):
         return Triggers(self.norms + aliases, self.decay) if aliases else self
 
 
-def foreign_triggers(specs: Mapping[str, Spec], own: Triggers) -> Triggers:
+def foreign_triggers(own: Triggers, producers: tuple[str, ...]) -> Triggers:
     """What makes a part of another module worth indexing: what the linted file's parts need, or a producer.
 
     A question from the linted file may ask another module for a helper or a
     class that builds a layer (``conv3x3``): such a definition names a producer.
     """
-    producers = {
-        name.rpartition(".")[2] for name, spec in specs.items()
-        if isinstance(spec, Producer) and not spec.functional
-    }
-    return Triggers(_shortest(set(own.norms) | producers), own.decay)
+    return Triggers(_shortest(set(own.norms) | set(producers)), own.decay)
+
+
+def producer_words(specs: Mapping[str, Spec]) -> tuple[str, ...]:
+    """The names of the layers that add a bias (a helper returns a module, so no functional row)."""
+    return _shortest({n.rpartition(".")[2] for n, s in specs.items() if isinstance(s, Producer) and not s.functional})
+
+
+def optimizer_words(specs: Mapping[str, Spec]) -> tuple[str, ...]:
+    """The names of the optimizer classes."""
+    return _shortest({n.rpartition(".")[2] for n, s in specs.items() if isinstance(s, Optimizer)})
 
 
 def triggers(specs: Mapping[str, Spec]) -> Triggers:
