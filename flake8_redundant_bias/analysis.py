@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import io
 import os
 from functools import partial
 from typing import Callable, Iterator, NamedTuple, Sequence
@@ -19,9 +20,10 @@ from .params import Parameters
 from .project import Project
 from .rules import bias_before_norm
 from .rules.weight_decay import WeightDecay
-from .relevance import Triggers, skippable
+from .relevance import Spelled, skippable
 from .rules.finding import Finding
 from .scopes import Index
+from .text import Text
 
 
 def mentions_framework(lines: Sequence[str], config: Config) -> bool:
@@ -34,12 +36,12 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str |
     """Findings in a module; ``filename`` (a path, or stdin's display name) places it in its project."""
     if not isinstance(tree, ast.Module) or not mentions_framework(lines, config):
         return []
-    triggers = config.triggers.with_aliases(tree)
-    text = "".join(lines)
-    families = Families(triggers.bias_rules(text), triggers.decay_rules(text))
+    source = Text(lines)
+    spelled = Spelled(source.text, config.triggers.with_aliases(tree))
+    families = Families(spelled.bias_rules(), spelled.decay_rules())
     if not (families.bias or families.decay):
         return []  # neither rule family can fire in this text
-    run = partial(_analyse, tree, lines, config, triggers, families, filename)
+    run = partial(_analyse, tree, source, config, spelled, families, filename)
     return sorted(set(contained(partial(_without_collection, run))))
 
 
@@ -68,11 +70,11 @@ class Families(NamedTuple):
 
 
 def _analyse(
-    tree: ast.Module, lines: Sequence[str], config: Config, triggers: Triggers, families: Families, filename: str | None,
+    tree: ast.Module, source: Text, config: Config, spelled: Spelled, families: Families, filename: str | None,
 ) -> list[Finding]:
     imports = ImportMap(config.roots)
-    skip, unknown = skippable(tree, lines, triggers)
-    index = Index(tree, imports, skip, unknown, lines)
+    skip, unknown = skippable(tree, source, spelled)
+    index = Index(tree, imports, skip, unknown, source)
     try:
         return _findings(index, config, families, filename) if imports.framework_imported else []
     finally:
@@ -101,4 +103,4 @@ def _bias_findings(chain_unit: Unit[Chain]) -> Iterator[Finding]:
 def analyse_source(source: str, config: Config | None = None, filename: str | None = None) -> list[Finding]:
     """Parse and analyse; for tests and the standalone command."""
     tree = ast.parse(source)
-    return analyse(tree, source.splitlines(keepends=True), config or Config.build(), filename)
+    return analyse(tree, io.StringIO(source).readlines(), config or Config.build(), filename)  # lines as flake8 reads them

@@ -86,6 +86,7 @@ class Flow:
         self._callers: dict[str, list[tuple[ast.Call, Scope]] | None] = {}
         self._subclasses: dict[str, list[ast.ClassDef]] | None = None  # a class name -> the classes deriving from it
         self._found: dict[str, tuple[Source, str | None] | None] = {}  # an imported name -> where it is defined
+        self._spells: dict[tuple[str, tuple[str, ...]], bool] = {}  # (an imported name, words) -> its assignment spells one
 
     # ------------------------------------------------------------ origins
 
@@ -756,9 +757,12 @@ class Flow:
         """
         if self.project is None or self.index.imports.imported(local) is None:
             return True
-        found = self._foreign(local)
-        assigned = found[0].assigned(found[1]) if found is not None and found[1] is not None else None
-        return assigned is not None and any(word in assigned[2] for word in words)
+        key = (local, words)
+        if key not in self._spells:  # asked once per call of the name: answered once per file
+            found = self._foreign(local)
+            assigned = found[0].assigned(found[1]) if found is not None and found[1] is not None else None
+            self._spells[key] = assigned is not None and any(word in assigned[2] for word in words)
+        return self._spells[key]
 
     def class_named(self, name: str, scope: Scope) -> tuple[ast.ClassDef, Flow] | None:
         """The class a name means where it is read: this file's, or one imported from the project."""

@@ -93,7 +93,6 @@ class Resolver:
     def _construction(self, call: ast.Call, env: Env | None, depth: int) -> Layer | None:
         name = self.index.imports.resolve(call.func)
         spec = self.specs.get(name) if name else None
-        scope = self.index.scope_at(call)
         if spec is not None:
             if getattr(spec, "functional", False):
                 return None
@@ -103,7 +102,7 @@ class Resolver:
                     return self.construction(inner.expr, inner.env, depth)
                 return None
             assert name is not None
-            return Layer(name, spec, call, self.flow.call_args(call, scope, env))
+            return Layer(name, spec, call, self.flow.call_args(call, self.index.scope_at(call), env))
         if name is not None or depth >= HELPER_DEPTH:
             return None
         if isinstance(call.func, ast.Name):
@@ -121,7 +120,10 @@ class Resolver:
                 return self._through_class(call, node, env, depth, module.resolver)
             return self._through_helper(call, node, env, depth, module.resolver)
         func = call.func
-        if isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and self.flow.method_owner(func.value, scope):
+        if not isinstance(func, (ast.Name, ast.Attribute)):
+            return None
+        scope = self.index.scope_at(call)
+        if isinstance(func, ast.Name) or self.flow.method_owner(func.value, scope):
             return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c)
         return None
 

@@ -27,8 +27,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
 from .names import ImportMap, ImportTarget
-from .relevance import foreign_triggers, optimizer_words, producer_words, skippable
+from .relevance import Spelled, Triggers, foreign_triggers, optimizer_words, producer_words, skippable
 from .scopes import Index
+from .text import Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
@@ -177,7 +178,7 @@ class Source:
             tree = ast.parse(self.text, self.path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # not Python this interpreter reads: its answers are unknown
-        return Module(self.path, self.shown, tree, self.text.splitlines(keepends=True), self._project)
+        return Module(self.path, self.shown, tree, Text.of(self.text), self._project)
 
 
 def _may_answer(block: str, words: tuple[str, ...], layer: bool) -> bool:
@@ -199,7 +200,7 @@ TOP_LEVEL = re.compile(r"(?m)^(?![ \t\n#)\]}])")  # a line that starts a new top
 class Module:
     """Another module of the project, analysed as the linted file is (without the fast path)."""
 
-    def __init__(self, path: str, shown: str, tree: ast.Module, lines: list[str], project: Project) -> None:
+    def __init__(self, path: str, shown: str, tree: ast.Module, source: Text, project: Project) -> None:
         from .flow import Flow  # imported here: those services import this module
         from .layers import Resolver
         from .params import Parameters
@@ -208,8 +209,8 @@ class Module:
         self.shown = shown  # how messages name it: its path from the project root
         # Indexed as the linted file is, without what no question can need: a part that names no
         # norm, producer, optimizer, penalty or option, holds no data, and is not named by one that does.
-        skip, unknown = skippable(tree, lines, project.triggers, keep_data=True)
-        self.index = Index(tree, ImportMap(project.config.roots), skip, unknown, lines)
+        skip, unknown = skippable(tree, source, Spelled(source.text, project.triggers), keep_data=True)
+        self.index = Index(tree, ImportMap(project.config.roots), skip, unknown, source)
         self.flow: Flow = Flow(self.index, project, path, shown)
         self.resolver: Resolver = Resolver(self.index, project.config.specs, self.flow)
         self.parameters: Parameters = Parameters(self.index, self.resolver, self.flow)
@@ -234,9 +235,7 @@ class Project:
         self.root = root
         self.config = config
         # Words a definition or an assignment in another module must spell to be worth a parse.
-        self.producers = producer_words(config.specs)
-        self.optimizers = optimizer_words(config.specs)
-        self.triggers = foreign_triggers(config.triggers, self.producers)
+        self.producers, self.optimizers, self.triggers = _words(config)
         self._asking: set[tuple[str, str]] = set()
 
     @classmethod
@@ -337,6 +336,17 @@ class Project:
     def _shown(self, path: str) -> str:
         base = self.root or os.path.dirname(path)
         return os.path.relpath(path, base).replace(os.sep, "/")
+
+
+def _words(config: Config) -> tuple[tuple[str, ...], tuple[str, ...], Triggers]:
+    """The same for every project of a configuration: computed once per configuration, not once per folder."""
+    if config.rows not in _WORDS:
+        producers = producer_words(config.specs)
+        _WORDS[config.rows] = producers, optimizer_words(config.specs), foreign_triggers(config.triggers, producers)
+    return _WORDS[config.rows]
+
+
+_WORDS: dict[tuple, tuple[tuple[str, ...], tuple[str, ...], Triggers]] = {}
 
 
 @functools.lru_cache(maxsize=1024)

@@ -18,11 +18,16 @@ docstrings and plain functions then cost no tree walk.
 from __future__ import annotations
 
 import ast
+import collections
+import functools
 import re
-from typing import Mapping, NamedTuple, Sequence
+from bisect import bisect_left
+from typing import Iterable, Mapping, NamedTuple
 
 from .knowledge import Norm, NormBuilder, Optimizer, Producer, Spec
+from .text import Text
 
+ANCHOR = 4  # characters in a piece that stands for the words holding it
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # What an RB2 finding needs besides parameters(: an optimizer's name, or a penalty.
@@ -35,17 +40,6 @@ class Triggers(NamedTuple):
     norms: tuple[str, ...]  # a norm named: BatchNorm2d, build_norm_layer, ConvModule
     decay: tuple[str, ...]  # with parameters(: an optimizer's name or a penalty
 
-    def match(self, text: str) -> bool:
-        return self.bias_rules(text) or "add_argument" in text or self.decay_rules(text)
-
-    def bias_rules(self, text: str) -> bool:
-        """RB1xx can fire only where a norm is named."""
-        return any(word in text for word in self.norms)
-
-    def decay_rules(self, text: str) -> bool:
-        """RB2xx can fire only where parameters are taken and an optimizer or a penalty is named."""
-        return "parameters(" in text and any(word in text for word in self.decay)
-
     def with_aliases(self, tree: ast.Module) -> Triggers:
         """Also the local names a module-level import gives a norm: ``from torch.nn import BatchNorm2d as BN``."""
         shorts = set(self.norms)
@@ -54,6 +48,90 @@ class Triggers(NamedTuple):
             if alias.asname and any(word in alias.name.rpartition(".")[2] for word in shorts)
         )
         return Triggers(self.norms + aliases, self.decay) if aliases else self
+
+
+class Spelled:
+    """Where a module's text spells the trigger words: each word is looked for once, then asked of any part.
+
+    Offsets rather than yes/no: the same search answers for the whole file
+    (can a rule family fire at all?) and for each top-level definition in it.
+    """
+
+    __slots__ = ("text", "norms", "parameters", "_decay", "_arguments")
+
+    def __init__(self, text: str, words: Triggers) -> None:
+        self.text = text
+        self.norms = _offsets(text, words.norms)
+        self.parameters = _offsets(text, ("parameters(",))
+        # Looked for only between a "parameters(" and the end of its part: most parts take none.
+        self._decay = words.decay
+        self._arguments: list[int] | None = None  # needed only once the file is worth analysing
+
+    def bias_rules(self, start: int = 0, end: int | None = None) -> bool:
+        """RB1xx can fire only where a norm is named."""
+        return _within(self.norms, start, end)
+
+    def decay_rules(self, start: int = 0, end: int | None = None) -> bool:
+        """RB2xx can fire only where parameters are taken and an optimizer or a penalty is named."""
+        if not _within(self.parameters, start, end):
+            return False
+        text, end = self.text, len(self.text) if end is None else end
+        return any(text.find(word, start, end) >= 0 for word in self._decay)
+
+    def match(self, start: int, end: int) -> bool:
+        """The text from ``start`` to ``end`` can yield a finding, or define an option one may read."""
+        if self._arguments is None:
+            self._arguments = _offsets(self.text, ("add_argument",))
+        return self.bias_rules(start, end) or _within(self._arguments, start, end) or self.decay_rules(start, end)
+
+
+def _offsets(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where each word starts in the text, sorted.
+
+    One search per anchor rather than per word: most of a file has no anchor
+    at all, and each place one occurs is checked against the words holding it.
+    """
+    found: list[int] = []
+    for anchor, holders in _anchors(words):
+        at = text.find(anchor)
+        while at >= 0:
+            found += [at - offset for word, offset in holders if text.startswith(word, at - offset)]
+            at = text.find(anchor, at + 1)
+    found.sort()
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _anchors(words: tuple[str, ...]) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+    """A few substrings that together appear in every word, each with the words holding it and where.
+
+    Greedy: the 4-character piece most words share first (``Norm`` stands
+    for eight norms), until every word holds one.
+    """
+    left = [word for word in words if word]
+    anchors = []
+    while left:
+        shared = collections.Counter(piece for word in left for piece in _pieces(word, ANCHOR))
+        piece = shared.most_common(1)[0][0] if shared else left[0]
+        holders = [word for word in left if piece in word] or [left[0]]
+        # The longest piece they all hold: the rarer an anchor, the fewer places to check.
+        shortest = min(holders, key=len)
+        anchor = next(
+            longer for size in range(len(shortest), 0, -1) for longer in _pieces(shortest, size)
+            if all(longer in word for word in holders)
+        )
+        anchors.append((anchor, tuple((word, word.index(anchor)) for word in holders)))
+        left = [word for word in left if word not in holders]
+    return tuple(anchors)
+
+
+def _pieces(word: str, size: int) -> list[str]:
+    return list(dict.fromkeys(word[start:start + size] for start in range(len(word) - size + 1)))
+
+
+def _within(offsets: list[int], start: int, end: int | None) -> bool:
+    first = bisect_left(offsets, start)
+    return first < len(offsets) and (end is None or offsets[first] < end)
 
 
 def foreign_triggers(own: Triggers, producers: tuple[str, ...]) -> Triggers:
@@ -107,34 +185,38 @@ def _module_imports(tree: ast.Module) -> list[ast.alias]:
 
 
 def skippable(
-    tree: ast.Module, lines: Sequence[str], words: Triggers, keep_data: bool = False,
+    tree: ast.Module, source: Text, spelled: Spelled, keep_data: bool = False,
 ) -> tuple[set[ast.AST], set[str]]:
     """Top-level definitions that cannot matter, and the identifiers they spell.
 
     ``keep_data``: also keep classes that hold only data (a config class's field defaults).
     """
-    definitions = {node: _text(lines, node) for node in tree.body if isinstance(node, DEFINITIONS)}
-    relevant = {node for node, text in definitions.items() if words.match(text) or keep_data and _data_only(node)}
-    candidates = {node: text for node, text in definitions.items() if node not in relevant}
+    spans = {node: source.span(*_lines(node)) for node in tree.body if isinstance(node, DEFINITIONS)}
+    relevant = {node for node, span in spans.items() if spelled.match(*span) or keep_data and _data_only(node)}
+    if len(relevant) == len(spans):
+        return set(), set()
+    text = source.text
+    definitions = {node: text[start:end] for node, (start, end) in spans.items()}
+    candidates = {node: part for node, part in definitions.items() if node not in relevant}
     # Module-level code and relevant definitions may use a candidate (a model
     # class, a helper), and a candidate may call a relevant helper.
-    context = (_outside(lines, definitions) if candidates else "") + "".join(definitions[node] for node in relevant)
+    context = _outside(text, spans.values()) + "".join(definitions[node] for node in relevant)
     names = [node.name for node in relevant]  # type: ignore[attr-defined]
     for _ in range(4):
         newly = {
-            node for node, text in candidates.items()
-            if node.name in context or any(name in text for name in names)  # type: ignore[attr-defined]
+            node for node, part in candidates.items()
+            if node.name in context or any(name in part for name in names)  # type: ignore[attr-defined]
         }
         if not newly:
             break
         relevant |= newly
-        candidates = {node: text for node, text in candidates.items() if node not in newly}
+        candidates = {node: part for node, part in candidates.items() if node not in newly}
         context += "".join(definitions[node] for node in newly)
         names += [node.name for node in newly]  # type: ignore[attr-defined]
-    spelled: set[str] = set()
-    for text in candidates.values():
-        spelled.update(IDENTIFIER.findall(text))
-    return set(candidates), spelled
+    spelled_names: set[str] = set()
+    for part in candidates.values():
+        spelled_names.update(IDENTIFIER.findall(part))
+    return set(candidates), spelled_names
 
 
 def _data_only(node: ast.AST) -> bool:
@@ -142,20 +224,17 @@ def _data_only(node: ast.AST) -> bool:
     return isinstance(node, ast.ClassDef) and not any(isinstance(s, DEFINITIONS[:2]) for s in node.body)
 
 
-def _span(node: ast.AST) -> tuple[int, int]:
+def _lines(node: ast.AST) -> tuple[int, int]:
+    """The first line (a decorator's, if any) and the last of a definition."""
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])  # type: ignore[attr-defined]
     return first, getattr(node, "end_lineno", None) or first
 
 
-def _outside(lines: Sequence[str], definitions: Mapping[ast.AST, str]) -> str:
-    """The module-level code: every line outside the top-level definitions."""
-    covered = bytearray(len(lines))
-    for node in definitions:
-        first, last = _span(node)
-        covered[first - 1:last] = b"\x01" * (min(last, len(lines)) - first + 1)
-    return "".join(line for line, inside in zip(lines, covered) if not inside)
-
-
-def _text(lines: Sequence[str], node: ast.AST) -> str:
-    first, last = _span(node)
-    return "".join(lines[first - 1:last])
+def _outside(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The module-level code: the text outside the top-level definitions."""
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        parts.append(text[at:start])
+        at = max(at, end)
+    parts.append(text[at:])
+    return "".join(parts)

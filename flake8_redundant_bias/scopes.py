@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ast
 import functools
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from .names import ImportMap
+from .text import Text
 
 SCOPE_NODES = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
@@ -85,11 +86,11 @@ class Index:
 
     def __init__(
         self, tree: ast.Module, imports: ImportMap, skip: frozenset | set = frozenset(), unknown: Iterable[str] = (),
-        lines: Sequence[str] = (),
+        source: Text | None = None,
     ) -> None:
         """``skip``: top-level definitions not to walk; ``unknown``: names they may read or re-bind."""
         self.imports = imports
-        self.lines = lines
+        self.source = source
         self.skipped = skip
         self.parents: dict[ast.AST, ast.AST] = {}
         self.scope_of: dict[ast.AST, Scope] = {}  # scope-creating node -> its scope
@@ -135,8 +136,6 @@ class Index:
         calls, attribute_loads = self.calls, self.attribute_loads
         while stack:
             node, scope, block = pop()
-            if block.start is None:
-                block.start = self._order
             kind = type(node)
             # The commonest nodes, inlined: the walk is the plugin's main cost.
             if kind is name_kind:
@@ -160,8 +159,6 @@ class Index:
                     for outer in scope.outer:
                         outer.events.setdefault(name, []).append(event)
                 continue
-            if kind is constant_kind:
-                continue
             if kind is attribute_kind:
                 value = node.value
                 if type(value) is name_kind:
@@ -176,8 +173,12 @@ class Index:
                 calls.append((node, scope))
                 for child in reversed((node.func, *node.args, *node.keywords)):
                     parents[child] = node
-                    push((child, scope, block))
+                    if type(child) is not constant_kind:
+                        push((child, scope, block))
                 continue
+            # Only a statement can start a block, and no statement is one of the kinds above.
+            if block.start is None:
+                block.start = self._order
             fields = plain_fields.get(kind)
             if fields is None:
                 fields = plain_fields[kind] = _evaluation_order(kind) if _plain(kind) else ()
@@ -185,7 +186,7 @@ class Index:
                 self._visit(node, scope, block, stack)
                 continue
             # The common case, inlined: an expression or simple statement whose
-            # children share its scope and block.
+            # children share its scope and block.  A constant holds nothing to walk.
             for attr in reversed(fields):
                 value = getattr(node, attr, None)
                 if value is None:
@@ -194,10 +195,12 @@ class Index:
                     for item in reversed(value):
                         if isinstance(item, ast.AST):
                             parents[item] = node
-                            push((item, scope, block))
+                            if type(item) is not constant_kind:
+                                push((item, scope, block))
                 elif isinstance(value, ast.AST):
                     parents[value] = node
-                    push((value, scope, block))
+                    if type(value) is not constant_kind:
+                        push((value, scope, block))
 
     def _visit(self, node: ast.AST, scope: Scope, block: Block, stack: list) -> None:
         """Every node the inlined loop of ``_walk`` does not handle itself."""
@@ -359,12 +362,12 @@ class Index:
     def spells(self, node: ast.AST, words: Iterable[str], header: bool = False) -> bool:
         """Whether the source lines of a node (its header only) spell any of the words (True when unknown)."""
         first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
-        if not self.lines or first is None or last is None:
+        if self.source is None or first is None or last is None:
             return True
         body = getattr(node, "body", None)
         if header and isinstance(body, list) and body and isinstance(body[0], ast.stmt):
             last = max(first, body[0].lineno - 1)
-        text = "".join(self.lines[first - 1:last])
+        text = self.source.lines(first, last)
         return any(word in text for word in words)
 
     def scope_at(self, node: ast.AST) -> Scope:

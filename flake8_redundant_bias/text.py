@@ -1,0 +1,44 @@
+"""A module's text, addressed by the line numbers the parser gives its nodes."""
+
+from __future__ import annotations
+
+from itertools import accumulate
+from typing import Sequence
+
+
+class Text:
+    """The text, and the offset where each line starts: a node's lines are one slice, never a join."""
+
+    __slots__ = ("text", "_lines", "_starts")
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        """``lines`` as flake8 gives them: split after each newline, ends kept."""
+        self.text = "".join(lines)
+        self._lines = lines
+        self._starts: list[int] | None = None  # counted when first asked: most files never need them
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each line starts, and where the text ends."""
+        if self._starts is None:
+            self._starts = list(accumulate(map(len, self._lines), initial=0))
+        return self._starts
+
+    @classmethod
+    def of(cls, text: str) -> Text:
+        """Split as the parser counts lines: only at a newline (``str.splitlines`` also splits at a form feed)."""
+        lines = text.split("\n")
+        return cls([line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else []))
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Where lines ``first`` to ``last`` (counted from 1, both included) lie in the text."""
+        starts = self.starts
+        count = len(starts) - 1
+        return starts[min(max(first - 1, 0), count)], starts[min(max(last, 0), count)]
+
+    def lines(self, first: int, last: int) -> str:
+        start, end = self.span(first, last)
+        return self.text[start:end]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
