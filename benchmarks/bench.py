@@ -158,7 +158,7 @@ def in_process(files: list[Path]) -> dict[str, float]:
             totals["errors"] += 1
             print(f"  internal error on {path}: {error!r}", file=sys.stderr)
             continue
-        framework = mentions_framework(lines, Plugin.config)
+        framework = mentions_framework("".join(lines), Plugin.config)
         totals["files"] += 1
         totals["findings"] += len(findings)
         totals["lines"] += len(lines)

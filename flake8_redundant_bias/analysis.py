@@ -26,17 +26,24 @@ from .scopes import Index
 from .text import Text
 
 
-def mentions_framework(lines: Sequence[str], config: Config) -> bool:
+def mentions_framework(text: str, config: Config) -> bool:
     """The fast path: a file whose import lines never spell a framework's name imports none."""
-    imports = "".join([line for line in lines if "import" in line])
-    return any(root in imports for root in config.roots)
+    roots = config.roots
+    at = text.find("import")
+    while at >= 0:
+        end = text.find("\n", at)
+        line = text[text.rfind("\n", 0, at) + 1:end if end >= 0 else len(text)]
+        if any(root in line for root in roots):
+            return True
+        at = text.find("import", end) if end >= 0 else -1
+    return False
 
 
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Finding]:
     """Findings in a module; ``filename`` (a path, or stdin's display name) places it in its project."""
-    if not isinstance(tree, ast.Module) or not mentions_framework(lines, config):
-        return []
     source = Text(lines)
+    if not isinstance(tree, ast.Module) or not mentions_framework(source.text, config):
+        return []
     spelled = Spelled(source.text, config.triggers.with_aliases(tree))
     families = Families(spelled.bias_rules(), spelled.decay_rules())
     if not (families.bias or families.decay):

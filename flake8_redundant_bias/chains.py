@@ -76,10 +76,11 @@ class Sequences:
     def units(self) -> Iterator[Unit[Chain]]:
         containers: list[tuple[ast.Call, Scope]] = []
         walk_scopes: dict[Scope, None] = {}
+        growing: dict[Scope, None] = {}
         for call, scope in self.index.calls:
             func = call.func
             if isinstance(func, ast.Attribute) and func.attr in SEQUENCE_METHODS:
-                walk_scopes[scope] = None
+                growing[scope] = None
             # Containers and self-normalizing blocks are named by import: no need to build every call.
             name = self.index.imports.resolve(func)
             spec = self.resolver.specs.get(name) if name else None
@@ -93,6 +94,8 @@ class Sequences:
         for scope in self.index.scope_of.values():
             if self.is_container_init(scope):
                 walk_scopes[scope] = None
+        # A list grown (outs.append(x)) in a scope that builds no container matters only if returned whole.
+        walk_scopes.update((scope, None) for scope in growing if _returns_whole(scope.node))
         for scope in walk_scopes:
             attempt(partial(self._walk_scope, scope))
         for items, scope in self.built:
@@ -372,6 +375,12 @@ def _key(expr: ast.AST | None) -> str | None:
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         return f"{expr.value.id}.{expr.attr}"
     return None
+
+
+def _returns_whole(node: ast.AST) -> bool:
+    """The function's own body ends a path with ``return name`` (or ``return self.name``)."""
+    body = getattr(node, "body", None)
+    return isinstance(body, list) and any(isinstance(stmt, ast.Return) and _key(stmt.value) for stmt in body)
 
 
 def _adjacent(order: tuple, pair: tuple[str, str]) -> bool:

@@ -87,6 +87,7 @@ class Flow:
         self._subclasses: dict[str, list[ast.ClassDef]] | None = None  # a class name -> the classes deriving from it
         self._found: dict[str, tuple[Source, str | None] | None] = {}  # an imported name -> where it is defined
         self._spells: dict[tuple[str, tuple[str, ...]], bool] = {}  # (an imported name, words) -> its assignment spells one
+        self._owners: dict[Scope, tuple[ast.ClassDef | None, str | None]] = {}  # a scope -> its class and self
 
     # ------------------------------------------------------------ origins
 
@@ -338,16 +339,12 @@ class Flow:
 
     def method_owner(self, expr: ast.expr, scope: Scope) -> ast.ClassDef | None:
         """The class whose method this is, when ``expr`` is the method's first parameter (``self``)."""
-        method = scope.node
-        if not isinstance(expr, ast.Name) or not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if not isinstance(expr, ast.Name):
             return None
-        owner = scope.parent.node if scope.parent is not None else None
-        params = method.args.posonlyargs + method.args.args
-        if not isinstance(owner, ast.ClassDef) or not params or params[0].arg != expr.id:
-            return None
-        if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in method.decorator_list):
-            return None
-        return owner
+        found = self._owners.get(scope)
+        if found is None:  # asked for most reads of self: the scope's answer is kept
+            found = self._owners[scope] = _method_self(scope)
+        return found[0] if found[1] == expr.id else None
 
     def attribute_values(self, owner: ast.ClassDef, attr: str) -> list[tuple[ast.expr | None, Scope]]:
         """Every value ``self.attr`` is given in the class's methods (None: not a plain assignment)."""
@@ -780,6 +777,20 @@ class Flow:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _method_self(scope: Scope) -> tuple[ast.ClassDef | None, str | None]:
+    """The class a scope is a method of, and the name of its first parameter; (None, None) if not a method."""
+    method = scope.node
+    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None, None
+    owner = scope.parent.node if scope.parent is not None else None
+    params = method.args.posonlyargs + method.args.args
+    if not isinstance(owner, ast.ClassDef) or not params:
+        return None, None
+    if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in method.decorator_list):
+        return None, None
+    return owner, params[0].arg
 
 
 def _exported(source: Source, name: str, depth: int) -> list[Origin] | None:

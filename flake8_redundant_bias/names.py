@@ -34,9 +34,11 @@ class ImportMap:
         self._aliases: dict[str, str] = {}
         self._rebound: set[str] = set()
         self._others: dict[str, ImportTarget | None] = {}  # None: bound by two different imports
+        self._resolved: dict[ast.expr, str | None] = {}  # each rule asks of the same calls: answered once
         self.framework_imported = False
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        self._resolved.clear()
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -78,12 +80,19 @@ class ImportMap:
     def add_rebinding(self, name: str) -> None:
         """A class, function or assignment at module level that shadows a name."""
         self._rebound.add(name)
+        self._resolved.clear()
 
     def resolve(self, expr: ast.expr) -> str | None:
         """The qualified name an expression like ``nn.Conv2d`` stands for."""
         if type(expr) is ast.Name:  # the commonest question, and mostly a name no import binds
             base = self._aliases.get(expr.id)  # type: ignore[attr-defined]
             return None if base is None or expr.id in self._rebound else canonical(base)  # type: ignore[attr-defined]
+        found = self._resolved.get(expr, self)
+        if found is self:
+            found = self._resolved[expr] = self._dotted(expr)
+        return found  # type: ignore[return-value]
+
+    def _dotted(self, expr: ast.expr) -> str | None:
         parts: list[str] = []
         while isinstance(expr, ast.Attribute):
             parts.append(expr.attr)
