@@ -28,15 +28,15 @@ from .text import Text
 
 def mentions_framework(text: str, config: Config) -> bool:
     """The fast path: a file whose import lines never spell a framework's name imports none."""
-    roots = config.roots
+    lines = []
     at = text.find("import")
     while at >= 0:
         end = text.find("\n", at)
-        line = text[text.rfind("\n", 0, at) + 1:end if end >= 0 else len(text)]
-        if any(root in line for root in roots):
-            return True
-        at = text.find("import", end) if end >= 0 else -1
-    return False
+        end = len(text) if end < 0 else end
+        lines.append(text[text.rfind("\n", 0, at) + 1:end])
+        at = text.find("import", end)
+    imports = "\n".join(lines)
+    return any(root in imports for root in config.roots)
 
 
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Finding]:

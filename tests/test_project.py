@@ -296,6 +296,23 @@ def test_a_module_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     ]
 
 
+def test_form_feeds_in_another_module_do_not_shift_its_lines(tmp_path: Path) -> None:
+    # A page break (a form feed on its own line) is old style, still in the wild; the parser counts it
+    # as a space, str.splitlines as a line end: read so, the helper's lines were some other code's.
+    layers = (
+        "import torch.nn as nn\n\n\f\ndef first(c):\n    return c\n\n\n"
+        "def conv3x3(\n    c,\n):\n    return nn.Conv2d(c, c, 3, padding=1)\n\n\ndef last(c):\n    return c\n"
+    )
+    write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/layers.py": layers})
+    model = tmp_path / "pkg" / "model.py"
+    model.write_text(
+        "import torch.nn as nn\n\nfrom .layers import conv3x3\n\nblock = nn.Sequential(conv3x3(8), nn.BatchNorm2d(8))\n"
+    )
+    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == [
+        "5:23: " + CONV.format(built=" (built by conv3x3() in pkg/layers.py)", cost="8 wasted parameters"),
+    ]
+
+
 def test_a_setup_module_inside_a_package_is_not_the_project_root(tmp_path: Path) -> None:
     # dinov2 has dinov2/eval/setup.py: its siblings' absolute imports reach up to the real root.
     write(tmp_path, {
