@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 from .callargs import CallArgs
 from .callargs import value as argument_value
 from .containment import Unit, attempt
-from .knowledge import Container, Producer, Transparent
+from .schema import Container, Producer, Transparent
 from .layers import Layer, Resolver, ordered_elements
 from .scopes import Index, Scope
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, NamedTuple
 
-from .knowledge import FRAMEWORK_ROOTS, SPECS, Arg, Norm, Producer, Spec, Transparent
+from .knowledge import FRAMEWORK_ROOTS, SPECS
+from .schema import Arg, Norm, Producer, Spec, Transparent
 from .relevance import Triggers, triggers
 
 DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+"

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from .codes import CATALOGUE
-from .knowledge import SPECS, Optimizer
+from .knowledge import SPECS
+from .schema import Optimizer
 
 SECTION = re.compile(r"(<!-- generated:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end:(?P=name) -->)", re.S)
 

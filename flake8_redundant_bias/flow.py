@@ -35,7 +35,8 @@ import operator
 from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env
-from .knowledge import Arg, DATACLASS_DECORATORS, DATACLASS_FIELD, LIGHTNING_SAVE, PARTIALS
+from .knowledge import DATACLASS_DECORATORS, DATACLASS_FIELD, LIGHTNING_SAVE, PARTIALS
+from .schema import Arg
 from .scopes import Block, Event, Index, Scope, method_named, parameter_defaults
 
 if TYPE_CHECKING:  # pragma: no cover

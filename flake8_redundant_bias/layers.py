@@ -12,9 +12,9 @@ from typing import Mapping
 
 from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
 from .flow import Flow, resolved
-from .knowledge import (
-    INITIALIZERS, MODULE_LISTS, ORDERED_DICTS, TENSOR_METHODS, Arg, Container, NormBuilder, Producer, Spec, Wrapper,
-)
+from .frameworks.torch import TENSOR_METHODS
+from .knowledge import INITIALIZERS, MODULE_LISTS, ORDERED_DICTS
+from .schema import Arg, Container, NormBuilder, Producer, Spec, Wrapper
 from .scopes import Index, Scope, method_named, parameter_defaults
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep

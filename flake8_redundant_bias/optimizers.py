@@ -11,7 +11,7 @@ import ast
 from typing import Mapping, NamedTuple
 
 from .flow import Flow, resolved
-from .knowledge import Optimizer, Spec
+from .schema import Optimizer, Spec
 from .scopes import Index, Scope
 
 

@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left
 from typing import Iterable, Mapping, NamedTuple
 
-from .knowledge import Norm, NormBuilder, Optimizer, Producer, Spec
+from .schema import Norm, NormBuilder, Optimizer, Producer, Spec
 from .text import Text
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it

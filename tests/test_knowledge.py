@@ -6,27 +6,27 @@ import inspect
 
 import pytest
 
-from flake8_redundant_bias import knowledge
+from flake8_redundant_bias import knowledge, schema
 
 torch = pytest.importorskip("torch")
 
 
-def _arg_specs(spec: knowledge.Spec) -> list[knowledge.Arg]:
-    found: list[knowledge.Arg] = []
-    if isinstance(spec, knowledge.Producer):
+def _arg_specs(spec: schema.Spec) -> list[schema.Arg]:
+    found: list[schema.Arg] = []
+    if isinstance(spec, schema.Producer):
         found += [spec.bias] + ([spec.size] if spec.size else [])
-    if isinstance(spec, knowledge.Optimizer):
+    if isinstance(spec, schema.Optimizer):
         found += [spec.params, spec.decay]
-    if isinstance(spec, knowledge.Norm) and spec.features:
+    if isinstance(spec, schema.Norm) and spec.features:
         found.append(spec.features)
     pending = [getattr(spec, "when", None)]
     while pending:
         condition = pending.pop()
-        if isinstance(condition, knowledge.ArgIn):
+        if isinstance(condition, schema.ArgIn):
             found.append(condition.arg)
-        elif isinstance(condition, knowledge.SameArgs):
+        elif isinstance(condition, schema.SameArgs):
             found += [condition.first, condition.second]
-        elif isinstance(condition, (knowledge.AnyOf, knowledge.AllOf)):
+        elif isinstance(condition, (schema.AnyOf, schema.AllOf)):
             pending += list(condition.conditions)
     return found
 
@@ -41,7 +41,7 @@ def _signature(qualified: str) -> inspect.Signature | None:
 
 
 # Rows whose callable has a Python signature; C builtins such as F.conv2d have none.
-# Other packages' rows were read from their source (see knowledge.py).
+# Other packages' rows were read from their source (see frameworks/).
 ROWS = [
     (name, spec) for name, spec in knowledge.SPECS.items()
     if name.startswith("torch.") and _arg_specs(spec) and _signature(name) is not None
@@ -49,7 +49,7 @@ ROWS = [
 
 
 @pytest.mark.parametrize("qualified, spec", ROWS, ids=[name for name, _ in ROWS])
-def test_argument_positions_and_defaults_match_torch(qualified: str, spec: knowledge.Spec) -> None:
+def test_argument_positions_and_defaults_match_torch(qualified: str, spec: schema.Spec) -> None:
     signature = _signature(qualified)
     assert signature is not None
     parameters = list(signature.parameters.values())
@@ -61,7 +61,7 @@ def test_argument_positions_and_defaults_match_torch(qualified: str, spec: knowl
         if arg.position is not None:
             assert parameters[arg.position].name == arg.keyword, f"{qualified}: {arg.keyword} is not at {arg.position}"
         default = by_name[arg.keyword].default
-        expected = knowledge.REQUIRED if default is inspect.Parameter.empty else default
+        expected = schema.REQUIRED if default is inspect.Parameter.empty else default
         assert arg.default == expected, f"{qualified}: default of {arg.keyword}"
 
 
@@ -79,7 +79,7 @@ def test_every_torch_optimizer_with_weight_decay_has_a_row() -> None:
         if inspect.isclass(cls) and issubclass(cls, optim.Optimizer) and cls is not optim.Optimizer:
             has_decay = "weight_decay" in inspect.signature(cls).parameters
             row = knowledge.SPECS.get(f"torch.optim.{name}")
-            assert isinstance(row, knowledge.Optimizer) is has_decay, f"torch.optim.{name}"
+            assert isinstance(row, schema.Optimizer) is has_decay, f"torch.optim.{name}"
 
 
 def test_muon_refuses_anything_but_matrices() -> None:

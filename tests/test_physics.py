@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from flake8_redundant_bias import knowledge
+from flake8_redundant_bias import schema
+from flake8_redundant_bias.frameworks import torch as torch_rows
 from flake8_redundant_bias.analysis import analyse_source
 
 torch = pytest.importorskip("torch")
@@ -258,12 +259,12 @@ def test_functional_steps(name: str, step: str, cancelled: bool) -> None:
 
 def test_every_row_has_a_measurement() -> None:
     measured = set(MODULE_STEPS) | set(NORMS) | set(WHOLE_CHAINS)
-    for name, spec in knowledge.TORCH_NN.items():
-        if isinstance(spec, (knowledge.Norm, knowledge.Transparent)):
+    for name, spec in torch_rows.TORCH_NN.items():
+        if isinstance(spec, (schema.Norm, schema.Transparent)):
             assert name in measured or name in OK_WITHOUT_RECIPE, f"torch.nn.{name} has no physics recipe"
     functional = set(FUNCTIONAL_STEPS) | {"batch_norm", "instance_norm"}
-    for name, spec in knowledge.TORCH_FUNCTIONAL.items():
-        if isinstance(spec, knowledge.Transparent):
+    for name, spec in torch_rows.TORCH_FUNCTIONAL.items():
+        if isinstance(spec, schema.Transparent):
             assert name in functional, f"torch.nn.functional.{name} has no physics recipe"
 
 

@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 from ..callargs import Bound, holds, literal, same_value
 from ..chains import Chain
 from ..codes import RB101, RB102, cost
-from ..knowledge import AxisMove, Norm, Producer, Transparent
+from ..schema import AxisMove, Norm, Producer, Transparent
 from ..layers import Layer, bias_size, bias_state
 from .finding import Finding
 

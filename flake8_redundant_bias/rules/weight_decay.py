@@ -10,7 +10,7 @@ from ..callargs import ABSENT, Bound, CallArgs
 from ..codes import RB201, RB202, RB205
 from ..containment import Unit
 from ..flow import Flow, Number
-from ..knowledge import EXEMPTION_WORDS, PENALTY_FUNCTIONS, PENALTY_METHODS
+from ..frameworks.torch import EXEMPTION_WORDS, PENALTY_FUNCTIONS, PENALTY_METHODS
 from ..optimizers import OptimizerClass, Optimizers
 from ..params import Parameters, Whole
 from ..scopes import Index, Scope

@@ -1,0 +1,1 @@
+"""What the rules know of each framework, one module of rows per framework."""

@@ -1,0 +1,40 @@
+"""OpenMMLab (mmcv, mmengine): blocks that build their own norm from a config."""
+
+from __future__ import annotations
+
+from ..schema import Arg, Container, NormBuilder, NormSlot, Producer, Spec
+
+# ---------------------------------------------------------------- OpenMMLab
+# mmcv 1.3-2.2, mmcv/cnn/bricks/norm.py:11-21 and conv_module.py:126-142 (read from
+# the released sources; the signatures have not changed across those versions).
+
+MMCV_NORM_TYPES = (
+    ("BN", "torch.nn.BatchNorm2d"), ("BN1d", "torch.nn.BatchNorm1d"), ("BN2d", "torch.nn.BatchNorm2d"),
+    ("BN3d", "torch.nn.BatchNorm3d"), ("SyncBN", "torch.nn.SyncBatchNorm"), ("GN", "torch.nn.GroupNorm"),
+    ("LN", "torch.nn.LayerNorm"), ("IN", "torch.nn.InstanceNorm2d"), ("IN1d", "torch.nn.InstanceNorm1d"),
+    ("IN2d", "torch.nn.InstanceNorm2d"), ("IN3d", "torch.nn.InstanceNorm3d"),
+)
+_MMCV_BUILD_NORM = NormBuilder(Arg("cfg", 0), Arg("num_features", 1), MMCV_NORM_TYPES, item=1)
+# ConvModule(in, out, kernel, stride, padding, dilation, groups, bias='auto', conv_cfg, norm_cfg, act_cfg,
+# inplace, with_spectral_norm, padding_mode, order): 'auto' is off when a norm is configured.
+_MMCV_CONV_MODULE = Producer(
+    bias=Arg("bias", 7, "auto"), size=Arg("out_channels", 1),
+    norm=NormSlot(Arg("norm_cfg", 9, None), Arg("order", 14, ("conv", "norm", "act")), _MMCV_BUILD_NORM), off="'auto'",
+)
+OPENMMLAB: dict[str, Spec] = {
+    **{f"{module}.build_norm_layer": _MMCV_BUILD_NORM for module in ("mmcv.cnn", "mmcv.cnn.bricks", "mmcv.cnn.bricks.norm")},
+    **{f"{module}.ConvModule": _MMCV_CONV_MODULE for module in ("mmcv.cnn", "mmcv.cnn.bricks", "mmcv.cnn.bricks.conv_module")},
+    "mmengine.model.Sequential": Container(),
+}
+
+
+ROWS = OPENMMLAB
+INITIALIZERS = frozenset({
+    "mmcv.cnn.xavier_init", "mmcv.cnn.kaiming_init", "mmcv.cnn.constant_init", "mmcv.cnn.normal_init",
+    "mmcv.cnn.uniform_init", "mmcv.cnn.trunc_normal_init", "mmcv.cnn.caffe2_xavier_init",
+    "mmcv.cnn.bricks.xavier_init", "mmcv.cnn.bricks.kaiming_init", "mmcv.cnn.bricks.constant_init",
+    "mmengine.model.xavier_init", "mmengine.model.kaiming_init", "mmengine.model.constant_init",
+    "mmengine.model.normal_init", "mmengine.model.uniform_init", "mmengine.model.trunc_normal_init",
+    "mmengine.model.caffe2_xavier_init",
+})
+MODULE_LISTS = frozenset({"mmengine.model.ModuleList"})

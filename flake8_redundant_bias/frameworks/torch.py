@@ -1,0 +1,203 @@
+"""PyTorch: torch.nn modules, torch.nn.functional, torch.* kernels, torch.optim, and what decay needs to know.
+
+The rows are checked against the real signatures by ``tests/test_knowledge.py``
+and against measured outputs by ``tests/test_physics.py``.
+"""
+
+from __future__ import annotations
+
+from ..schema import (
+    AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Norm, Optimizer, Producer, SameArgs, Spec, Transparent, Wrapper,
+    prefixed,
+)
+
+ZERO = frozenset({0, (0,), (0, 0), (0, 0, 0)})
+LOSSLESS_RESAMPLING = frozenset(
+    {"nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"}
+)
+SHIFT_KEEPING_PADDING = frozenset({"reflect", "replicate", "circular"})
+
+# ---------------------------------------------------------------- torch.nn
+
+
+def _torch_convolutions() -> dict[str, Spec]:
+    rows: dict[str, Spec] = {}
+    for dims in ("1d", "2d", "3d"):
+        # Conv*d(in, out, kernel, stride, padding, dilation, groups, bias, ...)
+        # ConvTranspose*d(in, out, kernel, stride, padding, output_padding, groups, bias, ...)
+        for name in (f"Conv{dims}", f"ConvTranspose{dims}"):
+            rows[name] = Producer(
+                bias=Arg("bias", 7, True), size=Arg("out_channels", 1)
+            )
+            rows[f"Lazy{name}"] = Producer(
+                bias=Arg("bias", 6, True), size=Arg("out_channels", 0)
+            )
+    return rows
+
+
+def _avg_pool(padding: int, count_include_pad: int, divisor: int | None, functional: bool = False) -> Transparent:
+    # Averaging keeps a constant constant unless zeros from the padding are
+    # counted, or the sum is divided by something other than the window size.
+    keeps_mean = AnyOf(
+        (
+            ArgIn(Arg("padding", padding, 0), ZERO),
+            ArgIn(Arg("count_include_pad", count_include_pad, True), frozenset({False})),
+        )
+    )
+    if divisor is None:
+        return Transparent(when=keeps_mean, functional=functional)
+    no_override = ArgIn(Arg("divisor_override", divisor, None), frozenset({None}))
+    return Transparent(when=AllOf((keeps_mean, no_override)), functional=functional)
+
+
+TORCH_NN: dict[str, Spec] = {
+    **_torch_convolutions(),
+    "Linear": Producer(bias=Arg("bias", 2, True), size=Arg("out_features", 1), last_axis=True),
+    "LazyLinear": Producer(bias=Arg("bias", 1, True), size=Arg("out_features", 0), last_axis=True),
+    "Bilinear": Producer(bias=Arg("bias", 3, True), size=Arg("out_features", 2), last_axis=True),
+    **{f"{kind}{dims}": Norm() for kind in ("BatchNorm", "LazyBatchNorm", "InstanceNorm", "LazyInstanceNorm") for dims in ("1d", "2d", "3d")},
+    # InstanceNorm1d reads a 2-D input as one unbatched (C, L) sample, so it
+    # never normalizes per feature of a Linear's output.
+    "BatchNorm1d": Norm(features=Arg("num_features", 0)),
+    "SyncBatchNorm": Norm(features=Arg("num_features", 0)),
+    # Only one channel per group makes the group mean the channel mean.
+    "GroupNorm": Norm(when=SameArgs(Arg("num_groups", 0), Arg("num_channels", 1))),
+    "Identity": Transparent(),
+    **{f"{kind}{dims}": Transparent() for kind in ("MaxPool", "AdaptiveMaxPool", "AdaptiveAvgPool", "ReflectionPad", "ReplicationPad", "CircularPad") for dims in ("1d", "2d", "3d")},
+    "FractionalMaxPool2d": Transparent(),
+    "FractionalMaxPool3d": Transparent(),
+    "AvgPool1d": _avg_pool(padding=2, count_include_pad=4, divisor=None),
+    "AvgPool2d": _avg_pool(padding=2, count_include_pad=4, divisor=5),
+    "AvgPool3d": _avg_pool(padding=2, count_include_pad=4, divisor=5),
+    "Upsample": Transparent(when=ArgIn(Arg("mode", 2, "nearest"), LOSSLESS_RESAMPLING)),
+    "UpsamplingNearest2d": Transparent(),
+    "UpsamplingBilinear2d": Transparent(),
+    # (N, C, H, W) -> (N, C*H*W): every new feature still carries one channel's bias.
+    "Flatten": Transparent(when=ArgIn(Arg("start_dim", 0, 1), frozenset({1, 2}))),
+    "PixelUnshuffle": Transparent(),
+    "ChannelShuffle": Transparent(),
+    **{name: Transparent(when=ArgIn(Arg("p", 0, 0.5), frozenset({0}))) for name in ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d")},
+    "Sequential": Container(),
+}
+
+TORCH_FUNCTIONAL: dict[str, Spec] = {
+    **{f"{kind}{d}": Producer(bias=Arg("bias", 2, None), functional=True) for kind in ("conv", "conv_transpose") for d in ("1d", "2d", "3d")},
+    "linear": Producer(bias=Arg("bias", 2, None), functional=True, last_axis=True),
+    "batch_norm": Norm(functional=True),
+    "instance_norm": Norm(functional=True),
+    **{f"{kind}{d}": Transparent(functional=True) for kind in ("max_pool", "adaptive_max_pool", "adaptive_avg_pool") for d in ("1d", "2d", "3d")},
+    "avg_pool1d": _avg_pool(padding=3, count_include_pad=5, divisor=None, functional=True),
+    "avg_pool2d": _avg_pool(padding=3, count_include_pad=5, divisor=6, functional=True),
+    "avg_pool3d": _avg_pool(padding=3, count_include_pad=5, divisor=6, functional=True),
+    "interpolate": Transparent(when=ArgIn(Arg("mode", 3, "nearest"), LOSSLESS_RESAMPLING), functional=True),
+    "pad": Transparent(when=ArgIn(Arg("mode", 2, "constant"), SHIFT_KEEPING_PADDING), functional=True),
+}
+
+# (N, L, F) -> (N, F, L).  Pairs with 2 fail on a 2-D tensor, and (1, -1) leaves
+# one unchanged, so the move is right whenever the call runs.
+_LAST_TO_CHANNEL = AxisMove(frozenset({(1, 2), (2, 1), (1, -1), (-1, 1)}))
+TENSOR_METHODS: dict[str, AxisMove] = {
+    "transpose": _LAST_TO_CHANNEL,
+    "swapaxes": _LAST_TO_CHANNEL,
+    "swapdims": _LAST_TO_CHANNEL,
+    "permute": AxisMove(frozenset({(0, 2, 1)})),
+}
+
+# Concatenating along the channel axis keeps each channel's bias constant in its channel.
+_CHANNEL_CAT = Transparent(when=ArgIn(Arg("dim", 1, 0), frozenset({1})), functional=True)
+
+# torch.* re-exports a few functional kernels under the same signatures.
+TORCH_TOP: dict[str, Spec] = {
+    "cat": _CHANNEL_CAT,
+    "concat": _CHANNEL_CAT,
+    "concatenate": Transparent(when=ArgIn(Arg("axis", 1, 0), frozenset({1})), functional=True),
+    **{name: TORCH_FUNCTIONAL[name] for name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "batch_norm", "instance_norm", "max_pool1d", "max_pool2d", "max_pool3d", "adaptive_avg_pool1d", "adaptive_max_pool1d")},
+    "flatten": Transparent(when=ArgIn(Arg("start_dim", 1, 0), frozenset({1, 2})), functional=True),
+}
+
+WEIGHT_WRAPPERS: dict[str, Spec] = {
+    "torch.nn.utils.spectral_norm": Wrapper(Arg("module", 0)),
+    "torch.nn.utils.weight_norm": Wrapper(Arg("module", 0)),
+    "torch.nn.utils.parametrizations.spectral_norm": Wrapper(Arg("module", 0)),
+    "torch.nn.utils.parametrizations.weight_norm": Wrapper(Arg("module", 0)),
+    "torch.nn.utils.parametrizations.orthogonal": Wrapper(Arg("module", 0)),
+}
+
+
+# ---------------------------------------------------------------- optimizers
+# (weight-decay position counting ``params`` as 0, default).  The torch rows are
+# checked against inspect.signature by tests/test_knowledge.py; the others were
+# read from the named release's source.
+
+TORCH_OPTIM: dict[str, Spec] = {
+    "ASGD": Optimizer(Arg("weight_decay", 5, 0)),
+    "Adadelta": Optimizer(Arg("weight_decay", 4, 0)),
+    "Adafactor": Optimizer(Arg("weight_decay", 5, 0.0)),
+    "Adagrad": Optimizer(Arg("weight_decay", 3, 0)),
+    "Adam": Optimizer(Arg("weight_decay", 4, 0)),  # coupled L2: decays whatever it is given
+    "AdamW": Optimizer(Arg("weight_decay", 4, 0.01)),
+    "Adamax": Optimizer(Arg("weight_decay", 4, 0)),
+    "Muon": Optimizer(Arg("weight_decay", 2, 0.1), matrices_only=True),
+    "NAdam": Optimizer(Arg("weight_decay", 4, 0)),
+    "RAdam": Optimizer(Arg("weight_decay", 4, 0)),
+    "RMSprop": Optimizer(Arg("weight_decay", 4, 0)),
+    "SGD": Optimizer(Arg("weight_decay", 4, 0)),
+}
+
+
+# What the weight-decay rules know about parameters and modules.
+ALL_PARAMETERS = frozenset({"parameters", "named_parameters"})  # methods yielding every parameter of a module
+# A call on a module that turns training off for its parameters: (method, argument, the value that freezes).
+FREEZE_METHODS = {"requires_grad_": (Arg("requires_grad", 0, True), False)}
+# Calls whose result trains only added parameters without biases or norms
+# (LoRA adapters over a frozen base), or holds none at all.
+BIAS_FREE_BUILDERS = frozenset({
+    "peft.get_peft_model", "peft.PeftModel.from_pretrained", "peft.prepare_model_for_kbit_training",
+    "diffusers.loaders.AttnProcsLayers",
+    "torch.nn.Embedding", "torch.nn.EmbeddingBag", "torch.nn.Embedding.from_pretrained",
+    "torch.nn.ParameterList", "torch.nn.ParameterDict",
+})
+# Words in a parameter-name test that mean the split is about biases and norms:
+# a split on them is an exemption, whatever its decays say.
+EXEMPTION_WORDS = ("bias", "norm", "bn", "ln", "gamma", "beta", "scale", "embed", "pos", "token")
+# Methods returning a sub-module with no bias or norm: model.get_input_embeddings().
+BIAS_FREE_ACCESSORS = frozenset({"get_input_embeddings", "get_output_embeddings"})
+# Methods that return the module they are called on: model.to(device).
+SELF_RETURNING_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "bfloat16", "train", "eval", "to_empty"})
+# torch.nn modules that hold no parameter at all.
+PARAMETERLESS_MODULES = frozenset(
+    f"torch.nn.{name}" for name in (
+        "ReLU ReLU6 LeakyReLU GELU SiLU Mish ELU SELU CELU Sigmoid Tanh Hardtanh Hardswish Hardsigmoid Softplus "
+        "Softsign Tanhshrink Softmax LogSoftmax Softmax2d Threshold GLU Dropout Dropout1d Dropout2d Dropout3d "
+        "AlphaDropout Identity Flatten Unflatten Upsample PixelShuffle PixelUnshuffle MaxPool1d MaxPool2d MaxPool3d "
+        "AvgPool1d AvgPool2d AvgPool3d AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d AdaptiveMaxPool1d "
+        "AdaptiveMaxPool2d AdaptiveMaxPool3d ZeroPad2d ConstantPad1d ConstantPad2d ReflectionPad2d ReplicationPad2d "
+        "CrossEntropyLoss NLLLoss MSELoss L1Loss BCELoss BCEWithLogitsLoss SmoothL1Loss"
+    ).split()
+)
+# torch functions creating a tensor whose shape is given by their positional arguments (or size=).
+TENSOR_FACTORIES = frozenset(
+    f"torch.{name}" for name in ("empty", "zeros", "ones", "randn", "rand", "Tensor", "FloatTensor", "full")
+)
+# Module classes whose parameters are declared explicitly (nn.Parameter).
+PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
+MODULE_BASES = frozenset({"torch.nn.Module"})
+# A hand-written penalty on a parameter p: p.pow(2), p.norm(), torch.norm(p), p ** 2, ...
+PENALTY_METHODS = frozenset({"pow", "norm", "square", "abs"})
+PENALTY_FUNCTIONS = frozenset({"torch.norm", "torch.square", "torch.abs", "torch.linalg.norm", "torch.linalg.vector_norm"})
+
+
+ROWS: dict[str, Spec] = {
+    **prefixed("torch.nn", TORCH_NN),
+    **prefixed("torch.nn.functional", TORCH_FUNCTIONAL),
+    **prefixed("torch", TORCH_TOP),
+    **WEIGHT_WRAPPERS,
+    **prefixed("torch.optim", TORCH_OPTIM),
+}
+# Qualified names spelled through the internal module layout, mapped onto the public
+# name the rows use: torch.nn.modules.conv.Conv2d -> torch.nn.Conv2d.
+PREFIXES = (("torch.nn.modules.", "torch.nn."),)
+# Functions (or modules of them) that set a layer's parameters up and never run it.
+INITIALIZERS = frozenset({"torch.nn.init"})
+# Containers that hold modules without running them: used in order only by a loop or an index.
+MODULE_LISTS = frozenset({"torch.nn.ModuleList"})

@@ -1,0 +1,48 @@
+"""Optimizers of other PyTorch packages, read from the named releases' sources."""
+
+from __future__ import annotations
+
+from ..schema import Arg, Optimizer, Spec, prefixed
+from .torch import TORCH_OPTIM
+
+
+def _optimizers(rows: str) -> dict[str, Spec]:
+    """``"Name@position=default ..."`` rows, all with the keyword ``weight_decay``."""
+    table: dict[str, Spec] = {}
+    for row in rows.split():
+        name, _, rest = row.partition("@")
+        position, _, default = rest.partition("=")
+        table[name] = Optimizer(Arg("weight_decay", int(position), float(default)))
+    return table
+
+
+THIRD_PARTY_OPTIMIZERS: dict[str, Spec] = {
+    # bitsandbytes 0.50.2, bitsandbytes/optim/*.py
+    **prefixed("bitsandbytes.optim", _optimizers(
+        "AdamW@4=0.01 AdamW8bit@4=0.01 AdamW32bit@4=0.01 PagedAdamW@4=0.01 PagedAdamW8bit@4=0.01 PagedAdamW32bit@4=0.01 "
+        "Adam@4=0 Adam8bit@4=0 Adam32bit@4=0 PagedAdam@4=0 PagedAdam8bit@4=0 PagedAdam32bit@4=0 "
+        "AdEMAMix@7=0.01 AdEMAMix8bit@7=0.01 AdEMAMix32bit@7=0.01 PagedAdEMAMix@7=0.01 PagedAdEMAMix8bit@7=0.01 PagedAdEMAMix32bit@7=0.01 "
+        "Adagrad@3=0 Adagrad8bit@3=0 Adagrad32bit@3=0 LAMB@5=0 LAMB8bit@5=0 LAMB32bit@5=0 LARS@4=0 LARS8bit@4=0 LARS32bit@4=0 "
+        "Lion@3=0 Lion8bit@3=0 Lion32bit@3=0 PagedLion@3=0 PagedLion8bit@3=0 PagedLion32bit@3=0 "
+        "RMSprop@4=0 RMSprop8bit@4=0 RMSprop32bit@4=0 SGD@4=0 SGD8bit@4=0 SGD32bit@4=0"
+    )),
+    # NVIDIA apex master, apex/optimizers/fused_adam.py and fused_lamb.py
+    **prefixed("apex.optimizers", _optimizers("FusedAdam@6=0 FusedLAMB@5=0.01")),
+    # timm 1.0.31, timm/optim/*.py; timm.optim also re-exports torch.optim classes
+    **prefixed("timm.optim", _optimizers(
+        "AdaBelief@4=0 Adafactor@7=0 AdafactorBigVision@9=0 Adahessian@4=0 AdamP@4=0 AdamWLegacy@4=0.01 Adan@4=0 "
+        "Adopt@5=0 Kron@3=0 Lamb@5=0.01 LaProp@4=0 Lars@4=0 Lion@3=0 MADGRAD@3=0 Mars@4=0 Muon@2=0 NAdamLegacy@4=0 "
+        "NAdamW@4=0.01 NvNovoGrad@4=0 RAdamLegacy@4=0 RMSpropTF@4=0 SGDP@4=0 SGDW@4=0"
+    )),
+    **prefixed("timm.optim", {name: TORCH_OPTIM[name] for name in ("Adadelta", "Adagrad", "Adamax", "Adam", "AdamW", "RMSprop", "SGD", "NAdam", "RAdam")}),
+    # transformers 4.40.0 (AdamW, removed in 5.x) and 5.23.0 (Adafactor), transformers/optimization.py
+    **{
+        name: spec for module in ("transformers", "transformers.optimization")
+        for name, spec in prefixed(module, _optimizers("AdamW@4=0 Adafactor@6=0")).items()
+    },
+    # lion-pytorch 0.2.5, lion_pytorch/lion_pytorch.py
+    "lion_pytorch.Lion": Optimizer(Arg("weight_decay", 3, 0.0)),
+}
+
+
+ROWS = THIRD_PARTY_OPTIMIZERS

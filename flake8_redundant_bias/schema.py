@@ -1,0 +1,150 @@
+"""The kinds of row the knowledge is written in: what a call does to a per-channel bias or to weight decay.
+
+Every framework module in ``frameworks/`` holds rows of these types only;
+the analysis reads rows, never a framework's class names.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, NamedTuple, Union
+
+REQUIRED = object()  # an argument with no default
+
+
+class Arg(NamedTuple):
+    """Where a call takes one argument: by keyword, by position, or not at all."""
+
+    keyword: str
+    position: int | None = None
+    default: object = REQUIRED
+
+
+class ArgIn(NamedTuple):
+    """Holds when the argument's literal value is one of ``values``."""
+
+    arg: Arg
+    values: frozenset
+
+
+class SameArgs(NamedTuple):
+    """Holds when two arguments are the same literal or the same expression."""
+
+    first: Arg
+    second: Arg
+
+
+class AnyOf(NamedTuple):
+    conditions: tuple[Condition, ...]
+
+
+class AllOf(NamedTuple):
+    conditions: tuple[Condition, ...]
+
+
+Condition = Union[ArgIn, SameArgs, AnyOf, AllOf]
+
+
+class Producer(NamedTuple):
+    """A call that adds a per-channel bias to its output.
+
+    ``bias`` says where the bias switch sits.  For modules it is a flag
+    (``bias=True``); for functional calls it is a tensor, and any value but a
+    literal ``None`` means a bias is added.  ``size`` is the argument giving the
+    number of channels, i.e. the number of bias parameters.
+    """
+
+    bias: Arg
+    size: Arg | None = None
+    functional: bool = False
+    # Convolutions add their bias along axis 1, where every norm keeps its
+    # channels.  Linear layers add it along the last axis, which is a norm's
+    # channel axis only for a 2-D (N, F) input: see Norm.features.
+    last_axis: bool = False
+    # A block that builds its own norm from a config (mmcv's ConvModule): see NormSlot.
+    norm: NormSlot | None = None
+    off: str = "False"  # the bias value that turns it off, for the message
+
+
+class NormBuilder(NamedTuple):
+    """A function that builds a norm from a config dict (``build_norm_layer(cfg, C)``).
+
+    ``types`` maps the config's ``type`` to the qualified torch class it builds;
+    ``item`` is the index of the layer in the tuple it returns (None: the layer itself);
+    ``groups`` is the config key of GroupNorm's group count.
+    """
+
+    cfg: Arg
+    features: Arg
+    types: tuple[tuple[str, str], ...]
+    item: int | None = None
+    groups: str = "num_groups"
+
+
+class NormSlot(NamedTuple):
+    """A producer's own norm, built from a config argument, applied right after it when ``order`` says so."""
+
+    cfg: Arg
+    order: Arg
+    builder: NormBuilder
+    adjacent: tuple[str, str] = ("conv", "norm")
+
+
+class Norm(NamedTuple):
+    """A normalization that subtracts a per-channel mean (when ``when`` holds).
+
+    ``features`` is the argument naming its channel count, for norms that also
+    accept a 2-D (N, F) input.  A last-axis bias (``Linear``) is cancelled only
+    by such a norm, and only when its channel count is provably the linear
+    layer's output size: otherwise the norm's channels are another axis.
+    """
+
+    when: Condition | None = None
+    functional: bool = False
+    features: Arg | None = None
+
+
+class Transparent(NamedTuple):
+    """A step with f(x + b) == f(x) + b' for b constant per channel."""
+
+    when: Condition | None = None
+    functional: bool = False
+
+
+class Wrapper(NamedTuple):
+    """A call that returns the module it is given, bias unchanged."""
+
+    module: Arg
+
+
+class Container(NamedTuple):
+    """A module that runs the modules it is given in order."""
+
+
+class Optimizer(NamedTuple):
+    """An optimizer class: where it takes its parameters and its weight decay.
+
+    ``matrices_only`` marks optimizers that reject any parameter that is not
+    a matrix (``torch.optim.Muon``): they can never be handed a bias.
+    """
+
+    decay: Arg
+    params: Arg = Arg("params", 0)
+    matrices_only: bool = False
+
+
+class AxisMove(NamedTuple):
+    """A tensor method that moves a 3-D tensor's last axis to axis 1 for the literal arguments listed.
+
+    A last-axis bias (``Linear`` on (N, L, F)) then lies on the channel axis of a
+    ``BatchNorm1d``; a convolution's channels leave axis 1, which breaks its chain.
+    """
+
+    arguments: frozenset
+
+
+Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove, NormBuilder]
+
+
+def prefixed(prefix: str, rows: Mapping[str, Spec]) -> dict[str, Spec]:
+    """The rows under a module's qualified name."""
+    return {f"{prefix}.{name}": spec for name, spec in rows.items()}
