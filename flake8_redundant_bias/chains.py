@@ -18,19 +18,19 @@ from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from .callargs import CallArgs
 from .callargs import value as argument_value
 from .containment import Unit, attempt
-from .schema import Container, Producer, Transparent
+from .schema import Container, Producer, Spec, Transparent
 from .layers import Layer, Resolver, ordered_elements
 from .scopes import Index, Scope
 
 Chain = tuple[Layer, Iterator["Layer | None"]]
 BARRIER = None
 NESTING_LIMIT = 8  # containers inside containers, and steps in one flow chain
-SEQUENCE_METHODS = frozenset({"append", "extend", "add_module"})
+LIST_METHODS = frozenset({"append", "extend"})
 HARMLESS_READS = frozenset({"len"})
 ADDITION = Transparent(functional=True)
 
@@ -45,12 +45,15 @@ def chain_units(index: Index, resolver: Resolver) -> Iterator[Unit[Chain]]:
 
 
 class _Tracked:
-    __slots__ = ("items", "valid", "container", "epoch", "reset_depth", "attrs")
+    __slots__ = ("items", "valid", "container", "grow", "epoch", "reset_depth", "attrs")
 
-    def __init__(self, container: bool = False, reset_depth: int = 0, epoch: int = -1) -> None:
+    def __init__(
+        self, container: bool = False, reset_depth: int = 0, epoch: int = -1, grow: tuple[str, ...] = ("add_module",),
+    ) -> None:
         self.items: list = []
         self.valid = True
         self.container = container
+        self.grow = grow  # a container's own methods that add one layer at the end
         self.epoch = epoch
         self.reset_depth = reset_depth
         self.attrs: set = set()
@@ -72,20 +75,21 @@ class Sequences:
         self.returned: dict[ast.AST, list] = {}  # a function -> the layer list it returns
         self.built: list[tuple[list, Scope]] = []
         self.blocks: list[Layer] = []
+        self.methods = _growing_methods(resolver.specs)
 
     def units(self) -> Iterator[Unit[Chain]]:
-        containers: list[tuple[ast.Call, Scope]] = []
+        containers: list[tuple[ast.Call, Scope, Container]] = []
         walk_scopes: dict[Scope, None] = {}
         growing: dict[Scope, None] = {}
         for call, scope in self.index.calls:
             func = call.func
-            if isinstance(func, ast.Attribute) and func.attr in SEQUENCE_METHODS:
+            if isinstance(func, ast.Attribute) and func.attr in self.methods:
                 growing[scope] = None
             # Containers and self-normalizing blocks are named by import: no need to build every call.
             name = self.index.imports.resolve(func)
             spec = self.resolver.specs.get(name) if name else None
             if isinstance(spec, Container):
-                containers.append((call, scope))
+                containers.append((call, scope, spec))
                 walk_scopes[scope] = None
             elif isinstance(spec, Producer) and spec.norm is not None:
                 layer = self.resolver.construction(call)
@@ -100,8 +104,8 @@ class Sequences:
             attempt(partial(self._walk_scope, scope))
         for items, scope in self.built:
             yield partial(self._chains_of, items, scope)
-        for call, scope in containers:
-            yield partial(self._container_chains, call, scope)
+        for call, scope, spec in containers:
+            yield partial(self._container_chains, call, scope, spec)
         for block in self.blocks:
             yield partial(self._block_chain, block)
 
@@ -117,10 +121,10 @@ class Sequences:
         if norm is not None:
             yield layer, iter([norm])
 
-    def _container_chains(self, call: ast.Call, scope: Scope) -> Iterator[Chain]:
+    def _container_chains(self, call: ast.Call, scope: Scope, spec: Container) -> Iterator[Chain]:
         if self.element_handed_out(call):
             return iter(())
-        return self._chains_of(ordered_elements(call, self.index), scope)
+        return self._chains_of(ordered_elements(call, self.index, spec), scope)
 
     def element_handed_out(self, call: ast.Call) -> bool:
         """``model[1]`` passed to a call or given a method call (``freeze_module(model[1])``, ``model[1].eval()``).
@@ -166,7 +170,7 @@ class Sequences:
             else:
                 layer = self.resolver.element(expr, scope)
                 if layer is not None and isinstance(layer.spec, Container):
-                    yield from self._expand(ordered_elements(layer.call, self.index), scope, depth + 1)
+                    yield from self._expand(ordered_elements(layer.call, self.index, layer.spec), scope, depth + 1)
                 else:
                     yield layer
 
@@ -268,7 +272,7 @@ class _StatementWalker:
                 tracked.valid = False
             tracked.attrs.add(target.attr)
             tracked.add([value], self.epoch)
-        elements, container = self._initial_elements(value)
+        elements, grow = self._initial_elements(value)
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and _key(value.left) == key and key in self.tracked:
             self._extend(key, value.right)
             return
@@ -280,18 +284,19 @@ class _StatementWalker:
         if existing is not None and existing.reset_depth != depth:
             existing.valid = False
             return
-        fresh = _Tracked(container=container, reset_depth=depth, epoch=self.epoch)
+        fresh = _Tracked(container=grow is not None, reset_depth=depth, epoch=self.epoch, grow=grow or ())
         fresh.items.extend(elements)
         self.tracked[key] = fresh
 
-    def _initial_elements(self, value: ast.expr) -> tuple[list | None, bool]:
+    def _initial_elements(self, value: ast.expr) -> tuple[list | None, tuple[str, ...] | None]:
+        """The items a list or a container starts with, and the container's own growing methods (None: a list)."""
         if isinstance(value, (ast.List, ast.Tuple)):
-            return list(value.elts), False
+            return list(value.elts), None
         if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
             layer = self.sequences.resolver.construction(value)
             if layer is not None and isinstance(layer.spec, Container) and not self.sequences.element_handed_out(value):
-                return ordered_elements(value, self.index), True
-        return None, False
+                return ordered_elements(value, self.index, layer.spec), layer.spec.grow
+        return None, None
 
     def _extend(self, key: str, value: ast.expr) -> None:
         if isinstance(value, (ast.List, ast.Tuple)):
@@ -320,6 +325,8 @@ class _StatementWalker:
                 tracked.valid = False
             else:
                 tracked.add([module], self.epoch)
+        elif func.attr in tracked.grow and len(call.args) == 1 and not call.keywords:
+            tracked.add(call.args, self.epoch)  # a container's own append: Keras' model.add(layer)
 
     def _reads(self, stmt: ast.stmt, headers_only: bool) -> set:
         """Snapshot lists unpacked here; a read we cannot account for spoils what it reads."""
@@ -348,7 +355,7 @@ class _StatementWalker:
                 if key in self.tracked:
                     handled.add(node.func.value)
                     statement_call = isinstance(stmt, ast.Expr) and stmt.value is node
-                    if node.func.attr not in SEQUENCE_METHODS or not statement_call:
+                    if node.func.attr not in self.sequences.methods or not statement_call:
                         self._unaccounted_read(self.tracked[key])
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in HARMLESS_READS:
                 handled.update(node.args)
@@ -375,6 +382,11 @@ def _key(expr: ast.AST | None) -> str | None:
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         return f"{expr.value.id}.{expr.attr}"
     return None
+
+
+def _growing_methods(specs: Mapping[str, Spec]) -> frozenset[str]:
+    """Methods that grow a list or a container at the end: a list's, and every container row's own."""
+    return LIST_METHODS.union(*(spec.grow for spec in specs.values() if isinstance(spec, Container)))
 
 
 def _returns_whole(node: ast.AST) -> bool:
@@ -444,6 +456,8 @@ def _downstream(start: ast.expr, scope: Scope, index: Index, resolver: Resolver)
             yield Layer("addition", ADDITION, consumer, CallArgs([], {}))  # type: ignore[arg-type]
         else:
             step = resolver.application(consumer, scope)
+            if step is not None and step.call is not consumer:  # a module built elsewhere, applied here
+                step = step.applied_by(consumer, scope)
             yield step
             if step is None:
                 return

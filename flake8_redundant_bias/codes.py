@@ -64,6 +64,29 @@ def block(x, w, mean, var):
     return F.batch_norm(F.conv2d(x, w), mean, var, training=True)
 """,
 )
+RB103 = Code(
+    "RB103",
+    "a Keras convolution/dense layer whose bias the normalization after it cancels",
+    "{producer} bias is cancelled by the {norm} that follows: pass {fix}{cost}",
+    wrong="""\
+from keras import layers
+
+
+def block(x):
+    x = layers.Conv2D(128, 3, padding="same")(x)
+    x = layers.BatchNormalization()(x)
+    return layers.Activation("relu")(x)
+""",
+    right="""\
+from keras import layers
+
+
+def block(x):
+    x = layers.Conv2D(128, 3, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization()(x)
+    return layers.Activation("relu")(x)
+""",
+)
 
 RB201 = Code(
     "RB201",
@@ -141,7 +164,7 @@ def loss_fn(model, criterion, x, y):
 """,
 )
 
-CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102, RB201, RB202, RB205)}
+CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102, RB103, RB201, RB202, RB205)}
 
 
 def cost(parameters: int | None, source: str = "") -> str:

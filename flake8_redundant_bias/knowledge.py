@@ -9,15 +9,21 @@ a layer means adding a row, adding a framework means adding a module.
 
 from __future__ import annotations
 
-from .frameworks import openmmlab, torch, torch_thirdparty
+from .frameworks import keras, openmmlab, torch, torch_thirdparty
 from .schema import Spec
 
-FRAMEWORKS = (torch, torch_thirdparty, openmmlab)
+FRAMEWORKS = (torch, torch_thirdparty, openmmlab, keras)
 SPECS: dict[str, Spec] = {name: spec for framework in FRAMEWORKS for name, spec in framework.ROWS.items()}
-INTERNAL_PREFIXES: tuple[tuple[str, str], ...] = torch.PREFIXES
+# A framework's internal module layout: torch.nn.modules.conv.Conv2d is torch.nn.Conv2d.
+INTERNAL_PREFIXES: tuple[tuple[str, str], ...] = torch.INTERNAL
+# Another package's name for the same modules: tensorflow.keras.layers is keras.layers.
+ALIASED_PREFIXES: tuple[tuple[str, str], ...] = keras.ALIASES
 
-# Modules whose import marks a file as worth analysing at all: every package a row names.
-FRAMEWORK_ROOTS = frozenset({"torch"} | {name.partition(".")[0] for name in SPECS})
+# Modules whose import marks a file as worth analysing at all: every package a row names,
+# under its own name or another's.
+FRAMEWORK_ROOTS = frozenset(
+    {name.partition(".")[0] for name in SPECS} | {prefix.partition(".")[0] for prefix, _ in ALIASED_PREFIXES}
+)
 # Other modules whose names the tables use, which alone do not make a file worth analysing.
 SUPPORT_ROOTS = frozenset({"collections", "typing", "itertools", "functools", "dataclasses", "peft", "diffusers"})
 

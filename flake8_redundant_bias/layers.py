@@ -21,7 +21,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
 
 class Layer:
-    __slots__ = ("name", "spec", "call", "args", "helper", "where")
+    __slots__ = ("name", "spec", "call", "args", "helper", "where", "applied")
 
     def __init__(
         self, name: str, spec: Spec, call: ast.Call, args: CallArgs, helper: str | None = None, where: str = "",
@@ -32,6 +32,13 @@ class Layer:
         self.args = args
         self.helper = helper  # the project's function or class it was built through
         self.where = where  # the module that helper is in, when not the linted file
+        self.applied: tuple[ast.Call, Scope] | None = None  # the call applying a module, in a flow chain
+
+    def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
+        """The same layer, as one call applies it (``bn(x, training=False)``)."""
+        step = Layer(self.name, self.spec, self.call, self.args, self.helper, self.where)
+        step.applied = call, scope
+        return step
 
     @property
     def short(self) -> str:
@@ -366,8 +373,14 @@ class Resolver:
         return False
 
 
-def ordered_elements(call: ast.Call, index: Index) -> list[ast.expr]:
-    """Positional elements, or the values of an ``OrderedDict`` given as the only argument."""
+def ordered_elements(call: ast.Call, index: Index, spec: Container | None = None) -> list[ast.expr]:
+    """Positional elements, the values of an ``OrderedDict`` given as the only argument, or a list argument's items."""
+    if spec is not None and spec.layers is not None:
+        given = CallArgs.of(call).get(spec.layers)
+        if given is ABSENT:
+            return []
+        listed = given.expr if isinstance(given, Bound) else None
+        return list(listed.elts) if isinstance(listed, (ast.List, ast.Tuple)) else [ast.Starred(listed or call, ast.Load())]
     if len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Call):
         inner = call.args[0]
         if index.imports.resolve(inner.func) in ORDERED_DICTS:

@@ -15,7 +15,7 @@ import functools
 
 from typing import NamedTuple
 
-from .knowledge import FRAMEWORK_ROOTS, INTERNAL_PREFIXES, SUPPORT_ROOTS
+from .knowledge import ALIASED_PREFIXES, FRAMEWORK_ROOTS, INTERNAL_PREFIXES, SUPPORT_ROOTS
 
 
 class ImportTarget(NamedTuple):
@@ -108,6 +108,10 @@ class ImportMap:
 
 @functools.lru_cache(maxsize=8192)
 def canonical(qualified: str) -> str:
+    for other, own in ALIASED_PREFIXES:  # tensorflow.keras.layers.Dense -> keras.layers.Dense
+        if qualified.startswith(other):
+            qualified = own + qualified[len(other):]
+            break
     for internal, public in INTERNAL_PREFIXES:
         if qualified.startswith(internal):
             rest = qualified[len(internal):]

@@ -63,6 +63,23 @@ class Producer(NamedTuple):
     # A block that builds its own norm from a config (mmcv's ConvModule): see NormSlot.
     norm: NormSlot | None = None
     off: str = "False"  # the bias value that turns it off, for the message
+    # When the layer's output still carries the bias as it was added: a Keras layer
+    # with an activation applies it inside, before any norm can see the bias.
+    when: Condition | None = None
+    # Where a channels-last framework adds the bias (None: PyTorch's layout, above).
+    axis: Axis | None = None
+    code: str = "RB101"  # the rule that reports it
+
+
+class Axis(NamedTuple):
+    """The axis a layer's channels lie on: ``fixed``, or read off an argument's literal value.
+
+    ``Axis(arg=Arg("data_format", 4, None), values=((None, -1), ("channels_last", -1), ("channels_first", 1)))``.
+    """
+
+    fixed: int | None = None
+    arg: Arg | None = None
+    values: tuple[tuple[object, int], ...] = ()
 
 
 class NormBuilder(NamedTuple):
@@ -101,6 +118,27 @@ class Norm(NamedTuple):
     when: Condition | None = None
     functional: bool = False
     features: Arg | None = None
+    # The axis whose channels it normalizes one by one, for channels-last frameworks
+    # (Keras ``axis=-1``); None: PyTorch's layout, channels on axis 1.
+    axis: Arg | None = None
+    mode: Mode | None = None  # a flag that switches it to its running statistics
+
+
+class Mode(NamedTuple):
+    """A flag that makes a norm use running statistics, which do not cancel a bias in that step.
+
+    Given to the constructor (``build``) or to the call that applies the norm
+    (``call``, counted with the input as position 0); ``inference`` is the
+    value that means running statistics.  Absent from both, ``default`` says
+    whether the norm trains (None: unknown).  A flag read from a parameter of
+    the enclosing function, or negated from one (``not train``), is set by a
+    caller that trains the model some of the time: training is among its values.
+    """
+
+    inference: object
+    build: Arg | None = None
+    call: Arg | None = None
+    default: bool | None = True
 
 
 class Transparent(NamedTuple):
@@ -117,7 +155,15 @@ class Wrapper(NamedTuple):
 
 
 class Container(NamedTuple):
-    """A module that runs the modules it is given in order."""
+    """A module that runs the modules it is given in order.
+
+    ``layers``: the argument holding them as one list (Keras ``Sequential([...])``);
+    None: they are the positional arguments (``nn.Sequential(a, b)``).
+    ``grow``: methods that add one layer (or several) at the end.
+    """
+
+    layers: Arg | None = None
+    grow: tuple[str, ...] = ("append", "extend", "add_module")
 
 
 class Optimizer(NamedTuple):

@@ -81,8 +81,8 @@ TORCH_NN: dict[str, Spec] = {
 }
 
 TORCH_FUNCTIONAL: dict[str, Spec] = {
-    **{f"{kind}{d}": Producer(bias=Arg("bias", 2, None), functional=True) for kind in ("conv", "conv_transpose") for d in ("1d", "2d", "3d")},
-    "linear": Producer(bias=Arg("bias", 2, None), functional=True, last_axis=True),
+    **{f"{kind}{d}": Producer(bias=Arg("bias", 2, None), functional=True, code="RB102") for kind in ("conv", "conv_transpose") for d in ("1d", "2d", "3d")},
+    "linear": Producer(bias=Arg("bias", 2, None), functional=True, last_axis=True, code="RB102"),
     "batch_norm": Norm(functional=True),
     "instance_norm": Norm(functional=True),
     **{f"{kind}{d}": Transparent(functional=True) for kind in ("max_pool", "adaptive_max_pool", "adaptive_avg_pool") for d in ("1d", "2d", "3d")},
@@ -196,7 +196,7 @@ ROWS: dict[str, Spec] = {
 }
 # Qualified names spelled through the internal module layout, mapped onto the public
 # name the rows use: torch.nn.modules.conv.Conv2d -> torch.nn.Conv2d.
-PREFIXES = (("torch.nn.modules.", "torch.nn."),)
+INTERNAL = (("torch.nn.modules.", "torch.nn."),)
 # Functions (or modules of them) that set a layer's parameters up and never run it.
 INITIALIZERS = frozenset({"torch.nn.init"})
 # Containers that hold modules without running them: used in order only by a loop or an index.

@@ -1,20 +1,22 @@
-"""RB101/RB102: a bias that the normalization after it subtracts again."""
+"""RB101-RB104: a bias that the normalization after it subtracts again."""
 
 from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..callargs import Bound, holds, literal, same_value
+import ast
+
+from ..callargs import ABSENT, UNKNOWN, Bound, CallArgs, holds, literal, same_value, value
 from ..chains import Chain
-from ..codes import RB101, RB102, cost
-from ..schema import AxisMove, Norm, Producer, Transparent
+from ..codes import CATALOGUE, cost
+from ..schema import Axis, AxisMove, Mode, Norm, Producer, Transparent
 from ..layers import Layer, bias_size, bias_state
 from .finding import Finding
 
 
 def check(chains: Iterable[Chain]) -> Iterator[Finding]:
     for producer, after in chains:
-        if bias_state(producer) is not True:
+        if bias_state(producer) is not True or holds(producer.spec.when, producer.args) is not True:  # type: ignore[union-attr]
             continue
         norm = _next_norm(producer, after)
         if norm is not None and _cancels(producer, norm):
@@ -54,13 +56,59 @@ def _arguments(step: Layer) -> tuple | None:
 def _cancels(producer: Layer, norm: Layer) -> bool:
     spec, norm_spec = producer.spec, norm.spec
     assert isinstance(spec, Producer) and isinstance(norm_spec, Norm)
-    if holds(norm_spec.when, norm.args) is not True:
+    if holds(norm_spec.when, norm.args) is not True or _trains(norm_spec.mode, norm) is not True:
         return False
+    if spec.axis is not None:  # a channels-last framework: the norm must keep the bias's axis
+        axis = _axis(spec.axis, producer.args)
+        return axis is not None and norm_spec.axis is not None and value(norm.args, norm_spec.axis) == axis
     if not spec.last_axis:
         return True
     if norm_spec.features is None or spec.size is None:
         return False
     return same_value(producer.args.get(spec.size), norm.args.get(norm_spec.features), producer.args.flow) is True
+
+
+def _axis(axis: Axis, args: CallArgs) -> int | None:
+    """The axis a channels-last layer adds its bias on, when its arguments say it for sure."""
+    if axis.arg is None:
+        return axis.fixed
+    found = value(args, axis.arg)
+    return next((position for literal_value, position in axis.values if found == literal_value), None)
+
+
+def _trains(mode: Mode | None, norm: Layer) -> bool | None:
+    """Whether the norm uses the batch's statistics when the model trains; None when unknown."""
+    if mode is None:
+        return True
+    flags = [norm.args.get(mode.build)] if mode.build else []
+    if mode.call and norm.applied is not None and norm.args.flow is not None:
+        flags.append(norm.args.flow.call_args(*norm.applied).get(mode.call))
+    given = [flag for flag in flags if flag is not ABSENT]
+    if not given:
+        return mode.default
+    results = [_flag_trains(flag, mode.inference, norm.args) for flag in given]
+    return False if False in results else (None if None in results else True)
+
+
+def _flag_trains(flag: Bound | object, inference: object, args: CallArgs) -> bool | None:
+    """``training=False`` no, ``use_running_average=not train`` yes: training is among the values a caller gives."""
+    if not isinstance(flag, Bound):
+        return None
+    negated = isinstance(flag.expr, ast.UnaryOp) and isinstance(flag.expr.op, ast.Not)
+    inner = Bound(flag.expr.operand, flag.env, flag.scope) if negated else flag  # type: ignore[attr-defined]
+    found = literal(inner, args.flow)
+    if found is not UNKNOWN:
+        return (not found if negated else found) != inference
+    return True if _from_parameter(inner) else None
+
+
+def _from_parameter(bound: Bound) -> bool:
+    """A name the enclosing function takes as a parameter (``training``, ``train``), never re-bound there."""
+    scope = bound.scope
+    if bound.env is not None or scope is None or not isinstance(bound.expr, ast.Name):
+        return False
+    events = [event for event in scope.events.get(bound.expr.id, ()) if event.store]
+    return len(events) == 1 and isinstance(events[0].node, ast.arg)
 
 
 def _read_elsewhere(producer: Layer) -> str:
@@ -77,7 +125,7 @@ def _read_elsewhere(producer: Layer) -> str:
 def _finding(producer: Layer, norm: Layer) -> Finding:
     spec = producer.spec
     assert isinstance(spec, Producer)
-    code = RB102 if spec.functional else RB101
+    code = CATALOGUE[spec.code]
     fix = f"{spec.bias.keyword}={'None' if spec.functional else spec.off}"
     text = code.message(
         producer=producer.display, norm=norm.short, fix=fix, cost=cost(bias_size(producer), _read_elsewhere(producer)),

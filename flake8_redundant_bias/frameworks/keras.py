@@ -1,0 +1,83 @@
+"""Keras 3 (``keras.layers``), also as ``tf.keras`` / ``tensorflow.keras``: RB103's rows.
+
+Positions and defaults are those of keras 3.15.1 (the same in tf.keras 2.x for
+these arguments), checked against the real signatures by
+``tests/test_frameworks.py`` when keras is importable.  Keras is channels-last
+unless a layer says ``data_format="channels_first"``; a layer with an
+activation applies it before its output leaves the layer, so a norm after it
+never sees the bias alone.
+"""
+
+from __future__ import annotations
+
+from ..schema import Arg, ArgIn, Axis, Container, Mode, Norm, Producer, Spec, Transparent, prefixed
+
+NO_ACTIVATION = frozenset({None, "linear"})
+CHANNELS = ((None, -1), ("channels_last", -1), ("channels_first", 1))
+
+
+def _producer(bias: int, activation: int, data_format: int | None, size: str | None = "filters") -> Producer:
+    return Producer(
+        bias=Arg("use_bias", bias, True),
+        size=Arg(size, 0) if size else None,
+        when=ArgIn(Arg("activation", activation, None), NO_ACTIVATION),
+        axis=Axis(arg=Arg("data_format", data_format, None), values=CHANNELS) if data_format is not None else Axis(fixed=-1),
+        code="RB103",
+    )
+
+
+def _convolutions() -> dict[str, Spec]:
+    rows: dict[str, Spec] = {}
+    for dims in ("1D", "2D", "3D"):
+        # (filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation, use_bias)
+        rows[f"Conv{dims}"] = rows[f"Convolution{dims}"] = _producer(8, 7, 4)
+    for dims in ("1D", "2D"):
+        # (filters, kernel_size, strides, padding, output_padding, data_format, dilation_rate, activation, use_bias)
+        rows[f"Conv{dims}Transpose"] = rows[f"Convolution{dims}Transpose"] = _producer(8, 7, 5)
+        # (kernel_size, strides, padding, depth_multiplier, data_format, dilation_rate, activation, use_bias)
+        rows[f"DepthwiseConv{dims}"] = _producer(7, 6, 4, size=None)
+        # (filters, kernel_size, strides, padding, data_format, dilation_rate, depth_multiplier, activation, use_bias)
+        rows[f"SeparableConv{dims}"] = rows[f"SeparableConvolution{dims}"] = _producer(8, 7, 4)
+    # Conv3DTranspose puts data_format before output_padding.
+    rows["Conv3DTranspose"] = rows["Convolution3DTranspose"] = _producer(8, 7, 4)
+    return rows
+
+
+def _pooling(name: str, dims: str) -> dict[str, Spec]:
+    return {f"{name}{dims}": Transparent()}
+
+
+LAYERS: dict[str, Spec] = {
+    **_convolutions(),
+    "Dense": _producer(2, 1, None, size="units"),  # (units, activation, use_bias): the last axis
+    # BatchNormalization(axis=-1, ...): batch statistics only when training and trainable.
+    "BatchNormalization": Norm(
+        when=ArgIn(Arg("trainable", None, True), frozenset({True})),
+        axis=Arg("axis", 0, -1),
+        mode=Mode(inference=False, call=Arg("training", 1, None)),
+    ),
+    # groups=-1 is one group per channel: instance normalization.
+    "GroupNormalization": Norm(
+        when=ArgIn(Arg("groups", 0, 32), frozenset({-1})),
+        axis=Arg("axis", 1, -1),
+        mode=Mode(inference=False, call=Arg("training", 1, None)),
+    ),
+    **{row: spec for dims in ("1D", "2D", "3D") for row, spec in {
+        **_pooling("MaxPooling", dims), **_pooling("GlobalMaxPooling", dims), **_pooling("GlobalAveragePooling", dims),
+        **_pooling("UpSampling", dims), **_pooling("Cropping", dims),
+        # Averaging over "same" padding counts the zeros at the border.
+        f"AveragePooling{dims}": Transparent(when=ArgIn(Arg("padding", 2, "valid"), frozenset({"valid"}))),
+    }.items()},
+    "Flatten": Transparent(),
+    "Activation": Transparent(when=ArgIn(Arg("activation", 0), NO_ACTIVATION)),
+    "Dropout": Transparent(when=ArgIn(Arg("rate", 0), frozenset({0}))),
+    "Sequential": Container(layers=Arg("layers", 0, None), grow=("add",)),
+}
+
+ROWS: dict[str, Spec] = {
+    **prefixed("keras.layers", LAYERS),
+    "keras.Sequential": LAYERS["Sequential"],
+    "keras.models.Sequential": LAYERS["Sequential"],
+}
+# tf.keras and the standalone Keras 2 package spell the same classes under other roots.
+ALIASES = (("tensorflow.keras.", "keras."), ("tf_keras.", "keras."))
