@@ -87,6 +87,33 @@ def block(x):
     return layers.Activation("relu")(x)
 """,
 )
+RB104 = Code(
+    "RB104",
+    "a Flax convolution/dense layer whose bias the normalization after it cancels",
+    "{producer} bias is cancelled by the {norm} that follows: pass {fix}{cost}",
+    wrong="""\
+import flax.linen as nn
+
+
+class Block(nn.Module):
+    @nn.compact
+    def __call__(self, x, train: bool):
+        x = nn.Conv(128, (3, 3))(x)
+        x = nn.BatchNorm(use_running_average=not train)(x)
+        return nn.relu(x)
+""",
+    right="""\
+import flax.linen as nn
+
+
+class Block(nn.Module):
+    @nn.compact
+    def __call__(self, x, train: bool):
+        x = nn.Conv(128, (3, 3), use_bias=False)(x)
+        x = nn.BatchNorm(use_running_average=not train)(x)
+        return nn.relu(x)
+""",
+)
 
 RB201 = Code(
     "RB201",
@@ -164,7 +191,7 @@ def loss_fn(model, criterion, x, y):
 """,
 )
 
-CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102, RB103, RB201, RB202, RB205)}
+CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102, RB103, RB104, RB201, RB202, RB205)}
 
 
 def cost(parameters: int | None, source: str = "") -> str:

@@ -9,10 +9,10 @@ a layer means adding a row, adding a framework means adding a module.
 
 from __future__ import annotations
 
-from .frameworks import keras, openmmlab, torch, torch_thirdparty
+from .frameworks import flax, keras, openmmlab, torch, torch_thirdparty
 from .schema import Spec
 
-FRAMEWORKS = (torch, torch_thirdparty, openmmlab, keras)
+FRAMEWORKS = (torch, torch_thirdparty, openmmlab, keras, flax)
 SPECS: dict[str, Spec] = {name: spec for framework in FRAMEWORKS for name, spec in framework.ROWS.items()}
 # A framework's internal module layout: torch.nn.modules.conv.Conv2d is torch.nn.Conv2d.
 INTERNAL_PREFIXES: tuple[tuple[str, str], ...] = torch.INTERNAL

@@ -74,7 +74,8 @@ class Producer(NamedTuple):
 class Axis(NamedTuple):
     """The axis a layer's channels lie on: ``fixed``, or read off an argument's literal value.
 
-    ``Axis(arg=Arg("data_format", 4, None), values=((None, -1), ("channels_last", -1), ("channels_first", 1)))``.
+    ``Axis(arg=Arg("data_format", 4, None), values=((None, -1), ("channels_last", -1), ("channels_first", 1)))``;
+    without ``values`` the argument's value is the axis itself (``BatchNormalization(axis=-1)``).
     """
 
     fixed: int | None = None
@@ -120,7 +121,7 @@ class Norm(NamedTuple):
     features: Arg | None = None
     # The axis whose channels it normalizes one by one, for channels-last frameworks
     # (Keras ``axis=-1``); None: PyTorch's layout, channels on axis 1.
-    axis: Arg | None = None
+    axis: Axis | None = None
     mode: Mode | None = None  # a flag that switches it to its running statistics
 
 

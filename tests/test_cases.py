@@ -13,7 +13,8 @@ PRODUCER_CALL = re.compile(
     r"\b(?:nn\.|F\.|functional\.|torch\.)?(?:Lazy)?"
     r"(?:Conv(?:Transpose)?[123]d|Linear|Bilinear|conv(?:_transpose)?[123]d|linear)\("
     r"|\bC\(|\bconv(?:3x3|1x1|_any|_rebinds|_two_returns)\("
-    r"|\b(?:Conv[123]D(?:Transpose)?|(?:Depthwise|Separable)Conv[12]D|Dense)\("  # Keras
+    r"|\b(?:Conv[123]D(?:Transpose)?|(?:Depthwise|Separable)Conv[12]D|Dense)\("  # Keras (and Flax's Dense)
+    r"|\bnnx?\.Conv(?:Transpose)?\("  # Flax
 )
 
 

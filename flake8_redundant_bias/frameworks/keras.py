@@ -53,13 +53,13 @@ LAYERS: dict[str, Spec] = {
     # BatchNormalization(axis=-1, ...): batch statistics only when training and trainable.
     "BatchNormalization": Norm(
         when=ArgIn(Arg("trainable", None, True), frozenset({True})),
-        axis=Arg("axis", 0, -1),
+        axis=Axis(arg=Arg("axis", 0, -1)),
         mode=Mode(inference=False, call=Arg("training", 1, None)),
     ),
     # groups=-1 is one group per channel: instance normalization.
     "GroupNormalization": Norm(
         when=ArgIn(Arg("groups", 0, 32), frozenset({-1})),
-        axis=Arg("axis", 1, -1),
+        axis=Axis(arg=Arg("axis", 1, -1)),
         mode=Mode(inference=False, call=Arg("training", 1, None)),
     ),
     **{row: spec for dims in ("1D", "2D", "3D") for row, spec in {

@@ -60,7 +60,7 @@ def _cancels(producer: Layer, norm: Layer) -> bool:
         return False
     if spec.axis is not None:  # a channels-last framework: the norm must keep the bias's axis
         axis = _axis(spec.axis, producer.args)
-        return axis is not None and norm_spec.axis is not None and value(norm.args, norm_spec.axis) == axis
+        return axis is not None and norm_spec.axis is not None and _axis(norm_spec.axis, norm.args) == axis
     if not spec.last_axis:
         return True
     if norm_spec.features is None or spec.size is None:
@@ -69,10 +69,12 @@ def _cancels(producer: Layer, norm: Layer) -> bool:
 
 
 def _axis(axis: Axis, args: CallArgs) -> int | None:
-    """The axis a channels-last layer adds its bias on, when its arguments say it for sure."""
+    """The axis a layer adds its bias on, or a norm normalizes channel by channel, when its arguments say it for sure."""
     if axis.arg is None:
         return axis.fixed
     found = value(args, axis.arg)
+    if not axis.values:
+        return found if isinstance(found, int) and not isinstance(found, bool) else None
     return next((position for literal_value, position in axis.values if found == literal_value), None)
 
 
