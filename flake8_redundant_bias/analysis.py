@@ -19,6 +19,7 @@ from .optimizers import Optimizers
 from .params import Parameters
 from .project import Project
 from .rules import bias_before_norm
+from .rules.unexempted_decay import UnexemptedDecay
 from .rules.weight_decay import WeightDecay
 from .relevance import Spelled, skippable
 from .rules.finding import Finding
@@ -26,8 +27,8 @@ from .scopes import Index
 from .text import Text
 
 
-def mentions_framework(text: str, config: Config) -> bool:
-    """The fast path: a file whose import lines never spell a framework's name imports none."""
+def framework_roots(text: str, config: Config) -> frozenset[str]:
+    """The fast path: the frameworks a file's import lines spell; a file that spells none imports none."""
     lines = []
     at = text.find("import")
     while at >= 0:
@@ -36,18 +37,19 @@ def mentions_framework(text: str, config: Config) -> bool:
         lines.append(text[text.rfind("\n", 0, at) + 1:end])
         at = text.find("import", end)
     imports = "\n".join(lines)
-    return any(root in imports for root in config.roots)
+    return frozenset(root for root in config.roots if root in imports)
 
 
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Finding]:
     """Findings in a module; ``filename`` (a path, or stdin's display name) places it in its project."""
     source = Text(lines)
-    if not isinstance(tree, ast.Module) or not mentions_framework(source.text, config):
+    roots = framework_roots(source.text, config) if isinstance(tree, ast.Module) else frozenset()
+    if not roots:
         return []
-    spelled = Spelled(source.text, config.triggers.with_aliases(tree))
-    families = Families(spelled.bias_rules(), spelled.decay_rules())
-    if not (families.bias or families.decay):
-        return []  # neither rule family can fire in this text
+    spelled = Spelled(source.text, config.triggers.with_aliases(tree), roots)
+    families = Families(spelled.bias_rules(), spelled.decay_rules(), spelled.standalone_rules())
+    if not any(families):
+        return []  # no rule family can fire in this text
     run = partial(_analyse, tree, source, config, spelled, families, filename)
     return sorted(set(contained(partial(_without_collection, run))))
 
@@ -74,6 +76,7 @@ class Families(NamedTuple):
 
     bias: bool
     decay: bool
+    standalone: bool  # decay without a parameters argument, and regularizers (Keras, Optax)
 
 
 def _analyse(
@@ -100,6 +103,9 @@ def _findings(index: Index, config: Config, families: Families, filename: str | 
         decay = WeightDecay(index, Optimizers(index, config.specs, flow), Parameters(index, resolver, flow), flow)
         for decay_unit in decay.units():
             findings += contained(decay_unit)
+    if families.standalone:
+        for unit in UnexemptedDecay(index, config.specs, flow).units():
+            findings += contained(unit)
     return findings
 
 

@@ -168,11 +168,44 @@ def make_optimizer(model):
     return torch.optim.AdamW(groups(model.backbone, 1e-4) + groups(model.head, 1e-3), weight_decay=0.05)
 """,
 )
+RB203 = Code(
+    "RB203",
+    "an Optax transform that decays every parameter, biases and norms included (no mask)",
+    "{optimizer} applies {keyword}={decay} to every parameter, biases and normalization weights included: "
+    "pass mask= (e.g. lambda p: jax.tree_util.tree_map(lambda x: x.ndim > 1, p))",
+    wrong="""\
+import optax
+
+tx = optax.adamw(learning_rate=1e-3)
+""",
+    right="""\
+import jax
+import optax
+
+tx = optax.adamw(learning_rate=1e-3, mask=lambda p: jax.tree_util.tree_map(lambda x: x.ndim > 1, p))
+""",
+)
+RB204 = Code(
+    "RB204",
+    "a Keras optimizer that decays every variable, biases and norms included (nothing excluded)",
+    "{optimizer} applies {keyword}={decay} to every variable, biases and normalization weights included: "
+    'exclude them with exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])',
+    wrong="""\
+import keras
+
+optimizer = keras.optimizers.AdamW(learning_rate=1e-3)
+""",
+    right="""\
+import keras
+
+optimizer = keras.optimizers.AdamW(learning_rate=1e-3)
+optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
+""",
+)
 RB205 = Code(
     "RB205",
-    "a hand-written L1/L2 penalty summed over every parameter of a module, biases and norms included",
-    "penalty over every parameter of {module} shrinks its biases and normalization weights: "
-    "sum it over weight matrices only (p.dim() >= 2)",
+    "a penalty on biases or normalization weights: a hand-written L1/L2 sum over every parameter, or a Keras regularizer",
+    "{penalty} shrinks {shrunk}: {fix}",
     wrong="""\
 import torch
 
@@ -191,7 +224,7 @@ def loss_fn(model, criterion, x, y):
 """,
 )
 
-CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102, RB103, RB104, RB201, RB202, RB205)}
+CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102, RB103, RB104, RB201, RB202, RB203, RB204, RB205)}
 
 
 def cost(parameters: int | None, source: str = "") -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, NamedTuple
 
-from .knowledge import FRAMEWORK_ROOTS, SPECS
+from .knowledge import ALIASED_PREFIXES, FRAMEWORK_ROOTS, OPTIMIZERS_BY_NAME, SPECS
 from .schema import Arg, Norm, Producer, Spec, Transparent
 from .relevance import Triggers, triggers
 
@@ -19,7 +19,7 @@ PRODUCER = re.compile(rf"^(?P<name>{DOTTED})(?::(?P<keyword>[A-Za-z_]\w*)(?:@(?P
 PLAIN = re.compile(rf"^(?P<name>{DOTTED})$")
 
 
-DEFAULT_TRIGGERS = triggers(SPECS)
+DEFAULT_TRIGGERS = triggers(SPECS, ALIASED_PREFIXES, OPTIMIZERS_BY_NAME)
 
 
 class ConfigError(ValueError):
@@ -60,7 +60,8 @@ class Config(NamedTuple):
                 specs[value] = spec
         roots = FRAMEWORK_ROOTS | {name.partition(".")[0] for name in specs}
         follow = _switch("--redundant-bias-follow-imports", follow_imports)
-        return cls(specs, frozenset(roots), triggers(specs), follow, (tuple(producers), tuple(norms), tuple(transparent)))
+        rows = (tuple(producers), tuple(norms), tuple(transparent))
+        return cls(specs, frozenset(roots), triggers(specs, ALIASED_PREFIXES, OPTIMIZERS_BY_NAME), follow, rows)
 
 
 SWITCH_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}

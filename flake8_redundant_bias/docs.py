@@ -52,7 +52,7 @@ def render_optimizers() -> str:
         if spec.matrices_only:
             verdict = "never reported: it accepts matrices only, never a bias"
         elif decay.default:
-            verdict = "**decays** (RB201/RB202)"
+            verdict = f"**decays** ({'RB201/RB202' if spec.code == 'RB201' else spec.code})"
         else:
             verdict = "no decay"
         parts.append(f"| `{name}` | `{decay.keyword}` ({decay.position}) | `{decay.default!r}` | {verdict} |")

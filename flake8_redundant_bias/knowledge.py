@@ -9,15 +9,19 @@ a layer means adding a row, adding a framework means adding a module.
 
 from __future__ import annotations
 
-from .frameworks import flax, keras, openmmlab, torch, torch_thirdparty
+from .frameworks import flax, keras, openmmlab, optax, torch, torch_thirdparty
 from .schema import Spec
 
-FRAMEWORKS = (torch, torch_thirdparty, openmmlab, keras, flax)
+FRAMEWORKS = (torch, torch_thirdparty, openmmlab, keras, flax, optax)
 SPECS: dict[str, Spec] = {name: spec for framework in FRAMEWORKS for name, spec in framework.ROWS.items()}
 # A framework's internal module layout: torch.nn.modules.conv.Conv2d is torch.nn.Conv2d.
 INTERNAL_PREFIXES: tuple[tuple[str, str], ...] = torch.INTERNAL
 # Another package's name for the same modules: tensorflow.keras.layers is keras.layers.
 ALIASED_PREFIXES: tuple[tuple[str, str], ...] = keras.ALIASES
+
+# Optimizers a string names where a framework looks them up: model.compile(optimizer="adamw").
+OPTIMIZERS_BY_NAME: dict[str, str] = keras.BY_NAME
+NAMED_OPTIMIZER = keras.COMPILE  # the method taking such a string, and where
 
 # Modules whose import marks a file as worth analysing at all: every package a row names,
 # under its own name or another's.

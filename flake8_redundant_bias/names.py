@@ -77,6 +77,10 @@ class ImportMap:
             return None
         return self._others.get(local)
 
+    def imports_root(self, root: str) -> bool:
+        """Whether some import binds a name to that framework (``keras``, also as ``tensorflow.keras``)."""
+        return any(canonical(qualified).partition(".")[0] == root for qualified in self._aliases.values())
+
     def add_rebinding(self, name: str) -> None:
         """A class, function or assignment at module level that shadows a name."""
         self._rebound.add(name)

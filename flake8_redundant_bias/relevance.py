@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left
 from typing import Iterable, Mapping, NamedTuple
 
-from .schema import Norm, NormBuilder, Optimizer, Producer, Spec
+from .schema import Forwarder, Norm, NormBuilder, Optimizer, Producer, Spec
 from .text import Text
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it
@@ -39,6 +39,10 @@ class Triggers(NamedTuple):
 
     norms: tuple[str, ...]  # a norm named: BatchNorm2d, build_norm_layer, ConvModule
     decay: tuple[str, ...]  # with parameters(: an optimizer's name or a penalty
+    # Alone, in a file importing one of ``standalone_roots``: a parameter-less optimizer that
+    # decays by default (``adamw(``), an explicit decay, a regularizer argument.
+    standalone: tuple[str, ...] = ()
+    standalone_roots: frozenset[str] = frozenset()
 
     def with_aliases(self, tree: ast.Module) -> Triggers:
         """Also the local names a module-level import gives a norm: ``from torch.nn import BatchNorm2d as BN``."""
@@ -47,7 +51,7 @@ class Triggers(NamedTuple):
             alias.asname for alias in _module_imports(tree)
             if alias.asname and any(word in alias.name.rpartition(".")[2] for word in shorts)
         )
-        return Triggers(self.norms + aliases, self.decay) if aliases else self
+        return self._replace(norms=self.norms + aliases) if aliases else self
 
 
 class Spelled:
@@ -57,12 +61,14 @@ class Spelled:
     (can a rule family fire at all?) and for each top-level definition in it.
     """
 
-    __slots__ = ("text", "norms", "parameters", "_decay", "_arguments")
+    __slots__ = ("text", "norms", "parameters", "standalone", "_decay", "_arguments")
 
-    def __init__(self, text: str, words: Triggers) -> None:
+    def __init__(self, text: str, words: Triggers, roots: frozenset[str] = frozenset()) -> None:
+        """``roots``: the frameworks the file's import lines spell (the standalone words count only with theirs)."""
         self.text = text
         self.norms = _offsets(text, words.norms)
         self.parameters = _offsets(text, ("parameters(",))
+        self.standalone = _offsets(text, words.standalone) if roots & words.standalone_roots else []
         # Looked for only between a "parameters(" and the end of its part: most parts take none.
         self._decay = words.decay
         self._arguments: list[int] | None = None  # needed only once the file is worth analysing
@@ -78,11 +84,18 @@ class Spelled:
         text, end = self.text, len(self.text) if end is None else end
         return any(text.find(word, start, end) >= 0 for word in self._decay)
 
+    def standalone_rules(self, start: int = 0, end: int | None = None) -> bool:
+        """RB203/RB204/RB205 of Keras and Optax can fire only where their words are spelled."""
+        return _within(self.standalone, start, end)
+
     def match(self, start: int, end: int) -> bool:
         """The text from ``start`` to ``end`` can yield a finding, or define an option one may read."""
         if self._arguments is None:
             self._arguments = _offsets(self.text, ("add_argument",))
-        return self.bias_rules(start, end) or _within(self._arguments, start, end) or self.decay_rules(start, end)
+        return (
+            self.bias_rules(start, end) or _within(self._arguments, start, end) or self.decay_rules(start, end)
+            or self.standalone_rules(start, end)
+        )
 
 
 def _offsets(text: str, words: tuple[str, ...]) -> list[int]:
@@ -140,7 +153,7 @@ def foreign_triggers(own: Triggers, producers: tuple[str, ...]) -> Triggers:
     A question from the linted file may ask another module for a helper or a
     class that builds a layer (``conv3x3``): such a definition names a producer.
     """
-    return Triggers(_shortest(set(own.norms) | set(producers)), own.decay)
+    return own._replace(norms=_shortest(set(own.norms) | set(producers)))
 
 
 def producer_words(specs: Mapping[str, Spec]) -> tuple[str, ...]:
@@ -153,16 +166,28 @@ def optimizer_words(specs: Mapping[str, Spec]) -> tuple[str, ...]:
     return _shortest({n.rpartition(".")[2] for n, s in specs.items() if isinstance(s, Optimizer)})
 
 
-def triggers(specs: Mapping[str, Spec]) -> Triggers:
-    norms, decay = set(), set(PENALTY_WORDS)
+def triggers(specs: Mapping[str, Spec], aliases: Iterable[tuple[str, str]] = (), named: Iterable[str] = ()) -> Triggers:
+    """``aliases``: other names of a framework's modules (``tensorflow.keras.`` for ``keras.``);
+    ``named``: optimizers a string names (``compile(optimizer="adamw")``)."""
+    norms, decay, standalone, roots = set(), set(PENALTY_WORDS), set(), set()
     for name, spec in specs.items():
         short = name.rpartition(".")[2]
         if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and spec.norm is not None:
             # Named, not only called: norm_layer=nn.BatchNorm2d is applied through a parameter.
             norms.add(short)
-        elif isinstance(spec, Optimizer):
+        if isinstance(spec, Optimizer) and spec.params is not None:
             decay.add(short)
-    return Triggers(_shortest(norms), _shortest(decay))
+        elif isinstance(spec, Optimizer):
+            standalone.update([f"{spec.decay.keyword}=", *([f"{short}("] if spec.decay.default else [])])
+        if isinstance(spec, (Producer, Norm)) and spec.penalties:
+            standalone.update(arg.keyword for arg, _ in spec.penalties)
+        if isinstance(spec, Forwarder):
+            standalone.add(f"{short}(")
+        if isinstance(spec, Forwarder) or isinstance(spec, Optimizer) and spec.params is None or getattr(spec, "penalties", ()):
+            roots.add(name.partition(".")[0])
+    roots.update(other.partition(".")[0] for other, own in aliases if own.partition(".")[0] in roots)
+    standalone.update(f"{quote}{name}{quote}" for name in named for quote in "'\"")
+    return Triggers(_shortest(norms), _shortest(decay), _shortest(standalone), frozenset(roots))
 
 
 def _shortest(words: set[str]) -> tuple[str, ...]:

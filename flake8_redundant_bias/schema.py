@@ -69,6 +69,8 @@ class Producer(NamedTuple):
     # Where a channels-last framework adds the bias (None: PyTorch's layout, above).
     axis: Axis | None = None
     code: str = "RB101"  # the rule that reports it
+    # Arguments that penalize the bias (Keras ``bias_regularizer=``), with what they shrink (RB205).
+    penalties: tuple[tuple[Arg, str], ...] = ()
 
 
 class Axis(NamedTuple):
@@ -123,6 +125,7 @@ class Norm(NamedTuple):
     # (Keras ``axis=-1``); None: PyTorch's layout, channels on axis 1.
     axis: Axis | None = None
     mode: Mode | None = None  # a flag that switches it to its running statistics
+    penalties: tuple[tuple[Arg, str], ...] = ()  # arguments that penalize its scale or shift (RB205)
 
 
 class Mode(NamedTuple):
@@ -175,8 +178,25 @@ class Optimizer(NamedTuple):
     """
 
     decay: Arg
-    params: Arg = Arg("params", 0)
+    params: Arg | None = Arg("params", 0)  # None: built without parameters (Keras, Optax): it decays every one
     matrices_only: bool = False
+    # How a call exempts parameters from the decay: an argument naming them (Optax's
+    # ``mask=``; given with a value other than these, it exempts), or a method of the
+    # optimizer (Keras' ``exclude_from_weight_decay``).
+    mask: Arg | None = None
+    not_masks: frozenset = frozenset({None})
+    exclude: str | None = None
+    code: str = "RB201"
+
+
+class Forwarder(NamedTuple):
+    """A call that returns the factory it is given, taking that factory's arguments (``optax.inject_hyperparams``)."""
+
+    factory: Arg
+
+
+class Exempting(NamedTuple):
+    """A call that applies the transforms inside its arguments to a chosen part of the parameters (``optax.masked``)."""
 
 
 class AxisMove(NamedTuple):
@@ -189,7 +209,7 @@ class AxisMove(NamedTuple):
     arguments: frozenset
 
 
-Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove, NormBuilder]
+Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove, NormBuilder, Forwarder, Exempting]
 
 
 def prefixed(prefix: str, rows: Mapping[str, Spec]) -> dict[str, Spec]:

@@ -50,6 +50,7 @@ def test_corpus_findings_are_exactly_the_expected_ones() -> None:
 # group, a sum or a loop over parameters.
 DECAY_SITE = re.compile(
     r"\b(?:\w*Adam\w*|\w*SGD|Lion\w*|\w*LAMB|Lamb|NAdamW|Muon|LBFGS|optimizer_cls|optimizer_class)\("
+    r"|\boptax\.(?!chain|masked|multi_transform|inject_hyperparams|clip)\w+\(|\bcompile\(|_regularizer="
     r"|\{\"params\"|\bsum\(|^\s*for \w+(?:, \w+)? in "
 )
 FAMILIES = {"RB1": PRODUCER_CALL, "RB2": DECAY_SITE}

@@ -10,9 +10,12 @@ never sees the bias alone.
 
 from __future__ import annotations
 
-from ..schema import Arg, ArgIn, Axis, Container, Mode, Norm, Producer, Spec, Transparent, prefixed
+from ..schema import Arg, ArgIn, Axis, Container, Mode, Norm, Optimizer, Producer, Spec, Transparent, prefixed
 
 NO_ACTIVATION = frozenset({None, "linear"})
+# Keyword only here: their positions differ from layer to layer, and nobody passes them by position.
+BIAS_PENALTY = ((Arg("bias_regularizer", None, None), "bias"),)
+NORM_PENALTIES = ((Arg("beta_regularizer", None, None), "shift (beta)"), (Arg("gamma_regularizer", None, None), "scale (gamma)"))
 CHANNELS = ((None, -1), ("channels_last", -1), ("channels_first", 1))
 
 
@@ -23,6 +26,7 @@ def _producer(bias: int, activation: int, data_format: int | None, size: str | N
         when=ArgIn(Arg("activation", activation, None), NO_ACTIVATION),
         axis=Axis(arg=Arg("data_format", data_format, None), values=CHANNELS) if data_format is not None else Axis(fixed=-1),
         code="RB103",
+        penalties=BIAS_PENALTY,
     )
 
 
@@ -55,12 +59,14 @@ LAYERS: dict[str, Spec] = {
         when=ArgIn(Arg("trainable", None, True), frozenset({True})),
         axis=Axis(arg=Arg("axis", 0, -1)),
         mode=Mode(inference=False, call=Arg("training", 1, None)),
+        penalties=NORM_PENALTIES,
     ),
     # groups=-1 is one group per channel: instance normalization.
     "GroupNormalization": Norm(
         when=ArgIn(Arg("groups", 0, 32), frozenset({-1})),
         axis=Axis(arg=Arg("axis", 1, -1)),
         mode=Mode(inference=False, call=Arg("training", 1, None)),
+        penalties=NORM_PENALTIES,
     ),
     **{row: spec for dims in ("1D", "2D", "3D") for row, spec in {
         **_pooling("MaxPooling", dims), **_pooling("GlobalMaxPooling", dims), **_pooling("GlobalAveragePooling", dims),
@@ -74,7 +80,37 @@ LAYERS: dict[str, Spec] = {
     "Sequential": Container(layers=Arg("layers", 0, None), grow=("add",)),
 }
 
+
+def _optimizer(position: int, default: float | None, keyword: str = "weight_decay") -> Optimizer:
+    return Optimizer(
+        Arg(keyword, position, default), params=None, exclude="exclude_from_weight_decay", code="RB204",
+    )
+
+
+# keras/src/optimizers/*.py: every optimizer decays every trainable variable it is
+# given that exclude_from_weight_decay did not name; AdamW by default (0.004).
+OPTIMIZERS: dict[str, Spec] = {
+    "AdamW": _optimizer(1, 0.004),
+    "Adam": _optimizer(5, None),
+    "SGD": _optimizer(3, None),
+    "Lion": _optimizer(3, None),
+    "Lamb": _optimizer(4, None),
+    "Nadam": _optimizer(4, None),
+    "RMSprop": _optimizer(5, None),
+    "Adagrad": _optimizer(3, None),
+    "Adadelta": _optimizer(3, None),
+    "Adamax": _optimizer(4, None),
+    "Adafactor": _optimizer(6, None),
+    "Ftrl": _optimizer(7, None),
+    # Its Adam path takes every variable that is not a matrix: biases and norm weights.
+    "Muon": _optimizer(3, 0.004, keyword="adam_weight_decay"),
+}
+# model.compile(optimizer="adamw"): an optimizer named by a string, as Keras looks it up.
+BY_NAME: dict[str, str] = {"adamw": "keras.optimizers.AdamW"}
+COMPILE = ("compile", Arg("optimizer", 0, "rmsprop"))  # Model.compile(optimizer="rmsprop", loss=None, ...)
+
 ROWS: dict[str, Spec] = {
+    **prefixed("keras.optimizers", OPTIMIZERS),
     **prefixed("keras.layers", LAYERS),
     "keras.Sequential": LAYERS["Sequential"],
     "keras.models.Sequential": LAYERS["Sequential"],

@@ -38,8 +38,8 @@ class WeightDecay:
 
     def _optimizer(self, call: ast.Call, scope: Scope) -> Iterator[Finding]:
         classes = self.optimizers.built_by(call, scope)
-        if not classes or any(c.spec.matrices_only for c in classes):
-            return
+        if not classes or any(c.spec.matrices_only or c.spec.params is None for c in classes):
+            return  # a matrix-only optimizer never holds a bias; a parameter-less one is RB203/RB204's
         args = self.flow.call_args(call, scope)
         params = {_dump(args.get(c.spec.params)) for c in classes}
         bound = args.get(classes[0].spec.params)
@@ -197,7 +197,7 @@ class WeightDecay:
         probe = ast.GeneratorExp(elt=target, generators=[generator])
         for whole in self._reportable(probe, comp, scope):
             if self._flows_into_sum(comp):
-                yield Finding(comp.lineno, comp.col_offset, RB205.message(module=whole.display))
+                yield Finding(comp.lineno, comp.col_offset, _penalty_message(whole))
             return
 
     def _penalty_loop(self, loop: ast.For, scope: Scope) -> Iterator[Finding]:
@@ -216,7 +216,7 @@ class WeightDecay:
         probe = ast.GeneratorExp(elt=target, generators=[ast.comprehension(loop.target, loop.iter, [], 0)])
         for whole in self._reportable(probe, loop, scope):
             if any(self._accumulator_is_loss(name, loop, scope) for name in accumulators):
-                yield Finding(loop.lineno, loop.col_offset, RB205.message(module=whole.display))
+                yield Finding(loop.lineno, loop.col_offset, _penalty_message(whole))
             return
 
     def _flows_into_sum(self, node: ast.AST) -> bool:
@@ -263,6 +263,13 @@ def _name_test(test: ast.expr, name: str) -> tuple[str, str, bool] | None:
             if isinstance(text, ast.Constant) and isinstance(text.value, str):
                 return test.func.attr, text.value, positive
     return None
+
+
+def _penalty_message(whole: Whole) -> str:
+    return RB205.message(
+        penalty=f"penalty over every parameter of {whole.display}", shrunk="its biases and normalization weights",
+        fix="sum it over weight matrices only (p.dim() >= 2)",
+    )
 
 
 def agreed(numbers: list[Number]) -> Number | None:
