@@ -130,7 +130,7 @@ def interleaved(configs: dict[str, str], roots: list[Path], pairs: int) -> dict[
 def in_process(files: list[Path]) -> dict[str, float]:
     os.environ["FLAKE8_REDUNDANT_BIAS_STRICT"] = "1"
     from flake8_redundant_bias import containment
-    from flake8_redundant_bias.analysis import framework_roots
+    from flake8_redundant_bias.relevance import framework_roots
     from flake8_redundant_bias.plugin import Plugin
 
     containment.STRICT = True
@@ -158,7 +158,7 @@ def in_process(files: list[Path]) -> dict[str, float]:
             totals["errors"] += 1
             print(f"  internal error on {path}: {error!r}", file=sys.stderr)
             continue
-        framework = bool(framework_roots("".join(lines), Plugin.config))
+        framework = bool(framework_roots("".join(lines), Plugin.config.roots))
         totals["files"] += 1
         totals["findings"] += len(findings)
         totals["lines"] += len(lines)

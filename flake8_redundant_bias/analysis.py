@@ -21,36 +21,24 @@ from .project import Project
 from .rules import bias_before_norm
 from .rules.unexempted_decay import UnexemptedDecay
 from .rules.weight_decay import WeightDecay
-from .relevance import Spelled, skippable
+from .relevance import Spelled, Words, framework_roots, skippable, words_for
 from .rules.finding import Finding
 from .scopes import Index
 from .text import Text
 
 
-def framework_roots(text: str, config: Config) -> frozenset[str]:
-    """The fast path: the frameworks a file's import lines spell; a file that spells none imports none."""
-    lines = []
-    at = text.find("import")
-    while at >= 0:
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        lines.append(text[text.rfind("\n", 0, at) + 1:end])
-        at = text.find("import", end)
-    imports = "\n".join(lines)
-    return frozenset(root for root in config.roots if root in imports)
-
-
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Finding]:
     """Findings in a module; ``filename`` (a path, or stdin's display name) places it in its project."""
     source = Text(lines)
-    roots = framework_roots(source.text, config) if isinstance(tree, ast.Module) else frozenset()
+    roots = framework_roots(source.text, config.roots) if isinstance(tree, ast.Module) else frozenset()
     if not roots:
         return []
-    spelled = Spelled(source.text, config.triggers.with_aliases(tree), roots)
+    words = words_for(config, roots)
+    spelled = Spelled(source.text, words.triggers.with_aliases(tree), roots)
     families = Families(spelled.bias_rules(), spelled.decay_rules(), spelled.standalone_rules())
     if not any(families):
         return []  # no rule family can fire in this text
-    run = partial(_analyse, tree, source, config, spelled, families, filename)
+    run = partial(_analyse, tree, source, config, spelled, families, filename, words)
     return sorted(set(contained(partial(_without_collection, run))))
 
 
@@ -81,19 +69,20 @@ class Families(NamedTuple):
 
 def _analyse(
     tree: ast.Module, source: Text, config: Config, spelled: Spelled, families: Families, filename: str | None,
+    words: Words,
 ) -> list[Finding]:
     imports = ImportMap(config.roots)
     skip, unknown = skippable(tree, source, spelled)
     index = Index(tree, imports, skip, unknown, source)
     try:
-        return _findings(index, config, families, filename) if imports.framework_imported else []
+        return _findings(index, config, families, filename, words) if imports.framework_imported else []
     finally:
         index.release()
 
 
-def _findings(index: Index, config: Config, families: Families, filename: str | None) -> list[Finding]:
+def _findings(index: Index, config: Config, families: Families, filename: str | None, words: Words) -> list[Finding]:
     project = Project.of(filename, config) if config.follow_imports else None
-    flow = Flow(index, project, os.path.abspath(filename) if project is not None else "")
+    flow = Flow(index, project, os.path.abspath(filename) if project is not None else "", words=words)
     resolver = Resolver(index, config.specs, flow)
     findings: list[Finding] = []
     if families.bias:

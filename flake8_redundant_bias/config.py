@@ -10,16 +10,12 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, NamedTuple
 
-from .knowledge import ALIASED_PREFIXES, FRAMEWORK_ROOTS, OPTIMIZERS_BY_NAME, SPECS
+from .knowledge import FRAMEWORK_ROOTS, SPECS
 from .schema import Arg, Norm, Producer, Spec, Transparent
-from .relevance import Triggers, triggers
 
 DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+"
 PRODUCER = re.compile(rf"^(?P<name>{DOTTED})(?::(?P<keyword>[A-Za-z_]\w*)(?:@(?P<position>\d+))?(?:=(?P<default>True|False))?)?$")
 PLAIN = re.compile(rf"^(?P<name>{DOTTED})$")
-
-
-DEFAULT_TRIGGERS = triggers(SPECS, ALIASED_PREFIXES, OPTIMIZERS_BY_NAME)
 
 
 class ConfigError(ValueError):
@@ -29,7 +25,6 @@ class ConfigError(ValueError):
 class Config(NamedTuple):
     specs: Mapping[str, Spec] = SPECS
     roots: frozenset[str] = FRAMEWORK_ROOTS
-    triggers: Triggers = DEFAULT_TRIGGERS
     follow_imports: bool = True  # read the project's other modules when a value comes from one
     rows: tuple = ()  # the option values that made ``specs``: equal rows, equal analyses (a cache key)
 
@@ -61,7 +56,7 @@ class Config(NamedTuple):
         roots = FRAMEWORK_ROOTS | {name.partition(".")[0] for name in specs}
         follow = _switch("--redundant-bias-follow-imports", follow_imports)
         rows = (tuple(producers), tuple(norms), tuple(transparent))
-        return cls(specs, frozenset(roots), triggers(specs, ALIASED_PREFIXES, OPTIMIZERS_BY_NAME), follow, rows)
+        return cls(specs, frozenset(roots), follow, rows)
 
 
 SWITCH_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}

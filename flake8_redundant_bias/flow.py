@@ -41,6 +41,7 @@ from .scopes import Block, Event, Index, Scope, method_named, parameter_defaults
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Module, Project, Source
+    from .relevance import Words
 
 DEPTH = 12  # names followed through names, this deep
 PRODUCT_LIMIT = 16  # values an arithmetic expression may combine
@@ -71,11 +72,15 @@ class Number(NamedTuple):
 
 
 class Flow:
-    def __init__(self, index: Index, project: Project | None = None, path: str = "", shown: str = "") -> None:
-        """``shown``: how messages name the module, for a module other than the linted file."""
+    def __init__(
+        self, index: Index, project: Project | None = None, path: str = "", shown: str = "", words: Words | None = None,
+    ) -> None:
+        """``shown``: how messages name the module, for a module other than the linted file;
+        ``words``: those of the frameworks it imports, which gate the questions sent to other modules."""
         self.index = index
         index.flow = self  # type: ignore[attr-defined]  # a scope's module answers for the values read in it
         self.project = project
+        self.words = words
         self.path = path
         self.shown = shown
         self._visiting: set[tuple[int, int]] = set()

@@ -119,8 +119,8 @@ class Resolver:
             owner = self.index.classes.get(call.func.id)
             if owner is not None:
                 return self._through_class(call, owner, env, depth, self)
-        project = self.flow.project
-        defined = self.flow.definition(call.func, project.producers, layer=True) if project is not None else None
+        words = self.flow.words
+        defined = self.flow.definition(call.func, words.producers, layer=True) if words and self.flow.project else None
         if defined is not None:
             node, module = defined
             if isinstance(node, ast.ClassDef):

@@ -35,9 +35,9 @@ class Optimizers:
         name = self.index.imports.resolve(call.func)
         if name is None and not isinstance(call.func, (ast.Name, ast.IfExp)):
             return None
-        project = self.flow.project
-        if project is not None and isinstance(call.func, ast.Name):
-            if not self.flow.imported_value_spells(call.func.id, project.optimizers):
+        words = self.flow.words
+        if words is not None and self.flow.project is not None and isinstance(call.func, ast.Name):
+            if not self.flow.imported_value_spells(call.func.id, words.optimizers):
                 return None  # from .config import build_model: not an assignment naming an optimizer
         origins = [(call.func, scope)] if name is not None else [
             (o.expr, o.scope) for o in self.flow.origins(call.func, scope) or ()

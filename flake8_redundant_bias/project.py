@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
 from .names import ImportMap, ImportTarget
-from .relevance import Spelled, Triggers, foreign_triggers, optimizer_words, producer_words, skippable
+from .relevance import Spelled, framework_roots, skippable, words_for
 from .scopes import Index
 from .text import Text
 
@@ -209,9 +209,12 @@ class Module:
         self.shown = shown  # how messages name it: its path from the project root
         # Indexed as the linted file is, without what no question can need: a part that names no
         # norm, producer, optimizer, penalty or option, holds no data, and is not named by one that does.
-        skip, unknown = skippable(tree, source, Spelled(source.text, project.triggers), keep_data=True)
-        self.index = Index(tree, ImportMap(project.config.roots), skip, unknown, source)
-        self.flow: Flow = Flow(self.index, project, path, shown)
+        config = project.config
+        roots = framework_roots(source.text, config.roots)
+        words = words_for(config, roots)
+        skip, unknown = skippable(tree, source, Spelled(source.text, words.foreign, roots), keep_data=True)
+        self.index = Index(tree, ImportMap(config.roots), skip, unknown, source)
+        self.flow: Flow = Flow(self.index, project, path, shown, words)
         self.resolver: Resolver = Resolver(self.index, project.config.specs, self.flow)
         self.parameters: Parameters = Parameters(self.index, self.resolver, self.flow)
 
@@ -234,8 +237,6 @@ class Project:
     def __init__(self, root: str | None, config: Config) -> None:
         self.root = root
         self.config = config
-        # Words a definition or an assignment in another module must spell to be worth a parse.
-        self.producers, self.optimizers, self.triggers = _words(config)
         self._asking: set[tuple[str, str]] = set()
 
     @classmethod
@@ -336,17 +337,6 @@ class Project:
     def _shown(self, path: str) -> str:
         base = self.root or os.path.dirname(path)
         return os.path.relpath(path, base).replace(os.sep, "/")
-
-
-def _words(config: Config) -> tuple[tuple[str, ...], tuple[str, ...], Triggers]:
-    """The same for every project of a configuration: computed once per configuration, not once per folder."""
-    if config.rows not in _WORDS:
-        producers = producer_words(config.specs)
-        _WORDS[config.rows] = producers, optimizer_words(config.specs), foreign_triggers(config.triggers, producers)
-    return _WORDS[config.rows]
-
-
-_WORDS: dict[tuple, tuple[tuple[str, ...], tuple[str, ...], Triggers]] = {}
 
 
 @functools.lru_cache(maxsize=1024)

@@ -22,10 +22,14 @@ import collections
 import functools
 import re
 from bisect import bisect_left
-from typing import Iterable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
+from .knowledge import ALIASED_PREFIXES, OPTIMIZERS_BY_NAME
 from .schema import Forwarder, Norm, NormBuilder, Optimizer, Producer, Spec
 from .text import Text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .config import Config
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -145,6 +149,45 @@ def _pieces(word: str, size: int) -> list[str]:
 def _within(offsets: list[int], start: int, end: int | None) -> bool:
     first = bisect_left(offsets, start)
     return first < len(offsets) and (end is None or offsets[first] < end)
+
+
+def framework_roots(text: str, roots: frozenset[str]) -> frozenset[str]:
+    """The fast path: the frameworks a file's import lines spell; a file that spells none imports none."""
+    lines = []
+    at = text.find("import")
+    while at >= 0:
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        lines.append(text[text.rfind("\n", 0, at) + 1:end])
+        at = text.find("import", end)
+    imports = "\n".join(lines)
+    return frozenset(root for root in roots if root in imports)
+
+
+class Words(NamedTuple):
+    """The words of the frameworks a module imports, for its gates: another framework's rows cannot matter there.
+
+    (Flax's ``Conv`` would otherwise stand for every ``Conv2d`` and every class named ``Conv...``.)
+    """
+
+    triggers: Triggers  # a linted file's parts
+    foreign: Triggers  # another module's parts worth indexing
+    producers: tuple[str, ...]  # what a helper or class in another module must spell to build a layer
+    optimizers: tuple[str, ...]  # what an assignment in another module must spell to name an optimizer
+
+
+_WORDS: dict[tuple, Words] = {}
+
+
+def words_for(config: Config, roots: frozenset[str]) -> Words:
+    """The words of the rows under ``roots`` (the frameworks a module's import lines spell), once per configuration."""
+    key = (config.rows, roots)
+    if key not in _WORDS:
+        own = roots | {mine.partition(".")[0] for other, mine in ALIASED_PREFIXES if other.partition(".")[0] in roots}
+        specs = {name: spec for name, spec in config.specs.items() if name.partition(".")[0] in own}
+        found, producers = triggers(specs, ALIASED_PREFIXES, OPTIMIZERS_BY_NAME), producer_words(specs)
+        _WORDS[key] = Words(found, foreign_triggers(found, producers), producers, optimizer_words(specs))
+    return _WORDS[key]
 
 
 def foreign_triggers(own: Triggers, producers: tuple[str, ...]) -> Triggers:

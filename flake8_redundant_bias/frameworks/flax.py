@@ -22,9 +22,9 @@ def _producer(bias: Arg, size: Arg) -> Producer:
 
 
 LINEN: dict[str, Spec] = {
-    # Conv(features, kernel_size, strides, padding, input_dilation, kernel_dilation, feature_group_count, use_bias)
+    # Conv(features, kernel_size, strides, padding, input_dilation, kernel_dilation, feature_group_count, use_bias).
+    # Not ConvLocal: its bias has one value per output position, which no norm cancels (measured).
     "Conv": _producer(Arg("use_bias", 7, True), Arg("features", 0)),
-    "ConvLocal": _producer(Arg("use_bias", 7, True), Arg("features", 0)),
     "ConvTranspose": _producer(Arg("use_bias", 5, True), Arg("features", 0)),
     "Dense": _producer(Arg("use_bias", 1, True), Arg("features", 0)),
     "BatchNorm": Norm(
