@@ -386,7 +386,15 @@ def _key(expr: ast.AST | None) -> str | None:
 
 def _growing_methods(specs: Mapping[str, Spec]) -> frozenset[str]:
     """Methods that grow a list or a container at the end: a list's, and every container row's own."""
-    return LIST_METHODS.union(*(spec.grow for spec in specs.values() if isinstance(spec, Container)))
+    cached = _GROWING.get(id(specs))
+    if cached is None or cached[0] is not specs:  # the rows are kept with the answer: an id is never reused
+        cached = _GROWING[id(specs)] = specs, LIST_METHODS.union(
+            *(spec.grow for spec in specs.values() if isinstance(spec, Container))
+        )
+    return cached[1]
+
+
+_GROWING: dict[int, tuple[Mapping[str, Spec], frozenset[str]]] = {}
 
 
 def _returns_whole(node: ast.AST) -> bool:
@@ -456,8 +464,8 @@ def _downstream(start: ast.expr, scope: Scope, index: Index, resolver: Resolver)
             yield Layer("addition", ADDITION, consumer, CallArgs([], {}))  # type: ignore[arg-type]
         else:
             step = resolver.application(consumer, scope)
-            if step is not None and step.call is not consumer:  # a module built elsewhere, applied here
-                step = step.applied_by(consumer, scope)
+            if step is not None and step.call is not consumer and getattr(step.spec, "mode", None) is not None:
+                step = step.applied_by(consumer, scope)  # a norm built elsewhere, whose call may set its mode
             yield step
             if step is None:
                 return
