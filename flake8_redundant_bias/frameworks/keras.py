@@ -61,11 +61,10 @@ LAYERS: dict[str, Spec] = {
         mode=Mode(inference=False, call=Arg("training", 1, None)),
         penalties=NORM_PENALTIES,
     ),
-    # groups=-1 is one group per channel: instance normalization.
+    # groups=-1 is one group per channel: instance normalization (no running statistics, no mode).
     "GroupNormalization": Norm(
         when=ArgIn(Arg("groups", 0, 32), frozenset({-1})),
         axis=Axis(arg=Arg("axis", 1, -1)),
-        mode=Mode(inference=False, call=Arg("training", 1, None)),
         penalties=NORM_PENALTIES,
     ),
     **{row: spec for dims in ("1D", "2D", "3D") for row, spec in {
@@ -77,8 +76,8 @@ LAYERS: dict[str, Spec] = {
     "Flatten": Transparent(),
     "Activation": Transparent(when=ArgIn(Arg("activation", 0), NO_ACTIVATION)),
     "Dropout": Transparent(when=ArgIn(Arg("rate", 0), frozenset({0}))),
-    "Sequential": Container(layers=Arg("layers", 0, None), grow=("add",)),
 }
+SEQUENTIAL = Container(layers=Arg("layers", 0, None), grow=("add",))
 
 
 def _optimizer(position: int, default: float | None, keyword: str = "weight_decay") -> Optimizer:
@@ -112,8 +111,8 @@ COMPILE = ("compile", Arg("optimizer", 0, "rmsprop"))  # Model.compile(optimizer
 ROWS: dict[str, Spec] = {
     **prefixed("keras.optimizers", OPTIMIZERS),
     **prefixed("keras.layers", LAYERS),
-    "keras.Sequential": LAYERS["Sequential"],
-    "keras.models.Sequential": LAYERS["Sequential"],
+    "keras.Sequential": SEQUENTIAL,
+    "keras.models.Sequential": SEQUENTIAL,
 }
 # tf.keras and the standalone Keras 2 package spell the same classes under other roots.
 ALIASES = (("tensorflow.keras.", "keras."), ("tf_keras.", "keras."))
