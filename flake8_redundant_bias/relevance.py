@@ -25,7 +25,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 from .knowledge import ALIASED_PREFIXES, OPTIMIZERS_BY_NAME
-from .schema import Forwarder, Norm, NormBuilder, Optimizer, Producer, Spec
+from .schema import Optimizer, Producer, Spec
 from .text import Text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,8 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
 ANCHOR = 4  # characters in a piece that stands for the words holding it
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-# What an RB2 finding needs besides parameters(: an optimizer's name, or a penalty.
-PENALTY_WORDS = ("pow(", "norm(", "square(", "abs(", "**2", "** 2")
 
 
 class Triggers(NamedTuple):
@@ -210,27 +208,19 @@ def optimizer_words(specs: Mapping[str, Spec]) -> tuple[str, ...]:
 
 
 def triggers(specs: Mapping[str, Spec], aliases: Iterable[tuple[str, str]] = (), named: Iterable[str] = ()) -> Triggers:
-    """``aliases``: other names of a framework's modules (``tensorflow.keras.`` for ``keras.``);
-    ``named``: optimizers a string names (``compile(optimizer="adamw")``)."""
-    norms, decay, standalone, roots = set(), set(PENALTY_WORDS), set(), set()
-    for name, spec in specs.items():
-        short = name.rpartition(".")[2]
-        if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and spec.norm is not None:
-            # Named, not only called: norm_layer=nn.BatchNorm2d is applied through a parameter.
-            norms.add(short)
-        if isinstance(spec, Optimizer) and spec.params is not None:
-            decay.add(short)
-        elif isinstance(spec, Optimizer):
-            standalone.update([f"{spec.decay.keyword}=", *([f"{short}("] if spec.decay.default else [])])
-        if isinstance(spec, (Producer, Norm)) and spec.penalties:
-            standalone.update(arg.keyword for arg, _ in spec.penalties)
-        if isinstance(spec, Forwarder):
-            standalone.add(f"{short}(")
-        if isinstance(spec, Forwarder) or isinstance(spec, Optimizer) and spec.params is None or getattr(spec, "penalties", ()):
-            roots.add(name.partition(".")[0])
-    roots.update(other.partition(".")[0] for other, own in aliases if own.partition(".")[0] in roots)
-    standalone.update(f"{quote}{name}{quote}" for name in named for quote in "'\"")
-    return Triggers(_shortest(norms), _shortest(decay), _shortest(standalone), frozenset(roots))
+    """The words each rule declares for these rows: the fast path and every gate are built from them.
+
+    ``aliases``: other names of a framework's modules (``tensorflow.keras.`` for ``keras.``);
+    ``named``: optimizers a string names (``compile(optimizer="adamw")``).
+    """
+    # Imported here: the rules' modules depend on the services that depend on this one.
+    from .rules import bias_before_norm, unexempted_decay, weight_decay
+
+    standalone, roots = unexempted_decay.trigger_words(specs, aliases, named)
+    return Triggers(
+        _shortest(bias_before_norm.trigger_words(specs)), _shortest(weight_decay.trigger_words(specs)),
+        _shortest(standalone), roots,
+    )
 
 
 def _shortest(words: set[str]) -> tuple[str, ...]:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 import ast
 
 from ..callargs import ABSENT, UNKNOWN, Bound, CallArgs, holds, literal, same_value, value
 from ..chains import Chain
 from ..codes import CATALOGUE, cost
-from ..schema import Axis, AxisMove, Mode, Norm, Producer, Transparent
+from ..schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
 from ..layers import Layer, bias_size, bias_state
 from .finding import Finding
+
+
+def trigger_words(specs: Mapping[str, Spec]) -> set[str]:
+    """A finding needs a norm named where the chain is built: named, not only called
+    (``norm_layer=nn.BatchNorm2d`` is applied through a parameter)."""
+    return {
+        name.rpartition(".")[2] for name, spec in specs.items()
+        if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and spec.norm is not None
+    }
 
 
 def check(chains: Iterable[Chain]) -> Iterator[Finding]:

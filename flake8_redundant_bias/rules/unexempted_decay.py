@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from ..callargs import ABSENT, UNKNOWN, Bound, CallArgs, literal
 from ..codes import CATALOGUE, RB205
@@ -23,6 +23,32 @@ from ..schema import Exempting, Forwarder, Norm, Optimizer, Producer, Spec
 from ..scopes import Index, Scope
 from .finding import Finding
 from .weight_decay import agreed
+
+
+def trigger_words(
+    specs: Mapping[str, Spec], aliases: Iterable[tuple[str, str]], named: Iterable[str],
+) -> tuple[set[str], frozenset[str]]:
+    """Words that alone make a part worth analysing, and the frameworks in whose files they count.
+
+    A decay written out (``weight_decay=``), a transform that decays by default
+    (``adamw(``), a forwarder (``inject_hyperparams(``), a regularizer argument,
+    an optimizer named by a string (``"adamw"``).
+    """
+    words: set[str] = {f"{quote}{name}{quote}" for name in named for quote in "'\""}
+    roots: set[str] = set()
+    for name, spec in specs.items():
+        short = name.rpartition(".")[2]
+        if isinstance(spec, Optimizer) and spec.params is None:
+            words.update([f"{spec.decay.keyword}=", *([f"{short}("] if spec.decay.default else [])])
+        elif isinstance(spec, Forwarder):
+            words.add(f"{short}(")
+        elif isinstance(spec, (Producer, Norm)) and spec.penalties:
+            words.update(arg.keyword for arg, _ in spec.penalties)
+        else:
+            continue
+        roots.add(name.partition(".")[0])
+    roots.update(other.partition(".")[0] for other, own in aliases if own.partition(".")[0] in roots)
+    return words, frozenset(roots)
 
 
 class UnexemptedDecay:

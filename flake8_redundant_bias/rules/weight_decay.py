@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from ..callargs import ABSENT, Bound, CallArgs
 from ..codes import RB201, RB202, RB205
@@ -13,8 +13,19 @@ from ..flow import Flow, Number
 from ..frameworks.torch import EXEMPTION_WORDS, PENALTY_FUNCTIONS, PENALTY_METHODS
 from ..optimizers import OptimizerClass, Optimizers
 from ..params import Parameters, Whole
+from ..schema import Optimizer, Spec
 from ..scopes import Index, Scope
 from .finding import Finding
+
+
+# What a finding needs besides "parameters(": an optimizer's name, or a penalty.
+PENALTY_WORDS = ("pow(", "norm(", "square(", "abs(", "**2", "** 2")
+
+
+def trigger_words(specs: Mapping[str, Spec]) -> set[str]:
+    """With "parameters(" in the same part: the names of the optimizers taking parameters, and the penalties."""
+    names = {name.rpartition(".")[2] for name, spec in specs.items() if isinstance(spec, Optimizer) and spec.params is not None}
+    return names | set(PENALTY_WORDS)
 
 
 class WeightDecay:
