@@ -63,7 +63,7 @@ stacked = keras.Sequential([
     layers.AveragePooling2D(2),
     layers.BatchNormalization(),
     layers.DepthwiseConv2D(3),
-    layers.AveragePooling2D(2, padding="same"),  # not known to keep the constant: silent
+    layers.AveragePooling2D(2, padding="same"),  # kept on the JAX backend, not checked on others: silent
     layers.BatchNormalization(),
     layers.Conv2DTranspose(16, 3),
     layers.Dropout(0.2),  # a random mask per element in training
