@@ -42,6 +42,7 @@ class Config(NamedTuple):
                     f"--redundant-bias-producers: {value!r} is not NAME[:KEYWORD[@POSITION][=True|False]] "
                     "with NAME a dotted import path such as mylib.nn.ConvBlock"
                 )
+            _not_built_in("--redundant-bias-producers", value, match["name"])
             position = match["position"]
             bias = Arg(match["keyword"] or "bias", int(position) if position else None, match["default"] != "False")
             specs[match["name"]] = Producer(bias=bias)
@@ -52,11 +53,22 @@ class Config(NamedTuple):
             for value in values:
                 if not PLAIN.match(value):
                     raise ConfigError(f"{option}: {value!r} is not a dotted import path such as mylib.nn.MyBatchNorm")
+                _not_built_in(option, value, value)
                 specs[value] = spec
         roots = FRAMEWORK_ROOTS | {name.partition(".")[0] for name in specs}
         follow = _switch("--redundant-bias-follow-imports", follow_imports)
         rows = (tuple(producers), tuple(norms), tuple(transparent))
         return cls(specs, frozenset(roots), follow, rows)
+
+
+def _not_built_in(option: str, value: str, name: str) -> None:
+    """A project's rows add names; a built-in row is measured, and redefining it would silence its findings."""
+    built_in = SPECS.get(name)
+    if built_in is not None:
+        raise ConfigError(
+            f"{option}: {value!r} names a built-in row ({type(built_in).__name__.lower()} {name}); "
+            "project rows may add names, not redefine the built-in ones"
+        )
 
 
 SWITCH_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}

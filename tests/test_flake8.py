@@ -118,6 +118,10 @@ def test_options_from_a_config_file(tmp_path: Path) -> None:
         ("--redundant-bias-producers", "mylib.Conv:bias@x"),
         ("--redundant-bias-producers", "mylib.Conv:bias=yes"),
         ("--redundant-bias-transparent", "mylib..Shift"),
+        # A built-in row redefined would silence its findings (norms=torch.nn.Conv2d removed every Conv2d one).
+        ("--redundant-bias-norms", "torch.nn.Conv2d"),
+        ("--redundant-bias-producers", "torch.nn.BatchNorm2d"),
+        ("--redundant-bias-transparent", "torch.nn.BatchNorm2d"),
     ],
 )
 def test_bad_option_values_give_one_clear_line(tmp_path: Path, option: str, value: str) -> None:
