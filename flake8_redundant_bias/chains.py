@@ -48,12 +48,12 @@ class _Tracked:
     __slots__ = ("items", "valid", "container", "grow", "epoch", "reset_depth", "attrs")
 
     def __init__(
-        self, container: bool = False, reset_depth: int = 0, epoch: int = -1, grow: tuple[str, ...] = ("add_module",),
+        self, container: bool = False, reset_depth: int = 0, epoch: int = -1, grow: tuple[str, ...] = (),
     ) -> None:
         self.items: list = []
         self.valid = True
         self.container = container
-        self.grow = grow  # a container's own methods that add one layer at the end
+        self.grow = grow  # a container row's own methods that add one layer at the end (add_module is read apart)
         self.epoch = epoch
         self.reset_depth = reset_depth
         self.attrs: set = set()

@@ -207,7 +207,7 @@ def optimizer_words(specs: Mapping[str, Spec]) -> tuple[str, ...]:
     return _shortest({n.rpartition(".")[2] for n, s in specs.items() if isinstance(s, Optimizer)})
 
 
-def triggers(specs: Mapping[str, Spec], aliases: Iterable[tuple[str, str]] = (), named: Iterable[str] = ()) -> Triggers:
+def triggers(specs: Mapping[str, Spec], aliases: Iterable[tuple[str, str]], named: Iterable[str]) -> Triggers:
     """The words each rule declares for these rows: the fast path and every gate are built from them.
 
     ``aliases``: other names of a framework's modules (``tensorflow.keras.`` for ``keras.``);

@@ -39,6 +39,3 @@ class Text:
     def lines(self, first: int, last: int) -> str:
         start, end = self.span(first, last)
         return self.text[start:end]
-
-    def __len__(self) -> int:
-        return len(self.starts) - 1

@@ -17,6 +17,7 @@ NO_ACTIVATION = frozenset({None, "linear"})
 BIAS_PENALTY = ((Arg("bias_regularizer", None, None), "bias"),)
 NORM_PENALTIES = ((Arg("beta_regularizer", None, None), "shift (beta)"), (Arg("gamma_regularizer", None, None), "scale (gamma)"))
 CHANNELS = ((None, -1), ("channels_last", -1), ("channels_first", 1))
+DIMS = ("1D", "2D", "3D")
 
 
 def _producer(bias: int, activation: int, data_format: int | None, size: str | None = "filters") -> Producer:
@@ -32,7 +33,7 @@ def _producer(bias: int, activation: int, data_format: int | None, size: str | N
 
 def _convolutions() -> dict[str, Spec]:
     rows: dict[str, Spec] = {}
-    for dims in ("1D", "2D", "3D"):
+    for dims in DIMS:
         # (filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation, use_bias)
         rows[f"Conv{dims}"] = rows[f"Convolution{dims}"] = _producer(8, 7, 4)
     for dims in ("1D", "2D"):
@@ -45,10 +46,6 @@ def _convolutions() -> dict[str, Spec]:
     # Conv3DTranspose puts data_format before output_padding.
     rows["Conv3DTranspose"] = rows["Convolution3DTranspose"] = _producer(8, 7, 4)
     return rows
-
-
-def _pooling(name: str, dims: str) -> dict[str, Spec]:
-    return {f"{name}{dims}": Transparent()}
 
 
 LAYERS: dict[str, Spec] = {
@@ -67,13 +64,13 @@ LAYERS: dict[str, Spec] = {
         axis=Axis(arg=Arg("axis", 1, -1)),
         penalties=NORM_PENALTIES,
     ),
-    **{row: spec for dims in ("1D", "2D", "3D") for row, spec in {
-        **_pooling("MaxPooling", dims), **_pooling("GlobalMaxPooling", dims), **_pooling("GlobalAveragePooling", dims),
-        **_pooling("UpSampling", dims), **_pooling("Cropping", dims),
-        # "same" padding averages the valid inputs only on the JAX backend (measured: it cancels), but
-        # it is not checked on every backend Keras runs on: only "valid" is trusted.
-        f"AveragePooling{dims}": Transparent(when=ArgIn(Arg("padding", 2, "valid"), frozenset({"valid"}))),
-    }.items()},
+    **{
+        f"{kind}{dims}": Transparent()
+        for kind in ("MaxPooling", "GlobalMaxPooling", "GlobalAveragePooling", "UpSampling", "Cropping") for dims in DIMS
+    },
+    # "same" padding averages the valid inputs only on the JAX backend (measured: it cancels), but
+    # it is not checked on every backend Keras runs on: only "valid" is trusted.
+    **{f"AveragePooling{dims}": Transparent(when=ArgIn(Arg("padding", 2, "valid"), frozenset({"valid"}))) for dims in DIMS},
     "Flatten": Transparent(),
     "Activation": Transparent(when=ArgIn(Arg("activation", 0), NO_ACTIVATION)),
     "Dropout": Transparent(when=ArgIn(Arg("rate", 0), frozenset({0}))),

@@ -116,10 +116,10 @@ def _flag_trains(flag: Bound | object, inference: object, args: CallArgs) -> boo
 def _from_parameter(bound: Bound) -> bool:
     """A name the enclosing function takes as a parameter (``training``, ``train``), never re-bound there."""
     scope = bound.scope
-    if bound.env is not None or scope is None or not isinstance(bound.expr, ast.Name):
+    if bound.env is not None or scope is None or scope.index is None or not isinstance(bound.expr, ast.Name):
         return False
-    events = [event for event in scope.events.get(bound.expr.id, ()) if event.store]
-    return len(events) == 1 and isinstance(events[0].node, ast.arg)
+    stores, _ = scope.index.bindings(scope, bound.expr.id)
+    return len(stores) == 1 and isinstance(stores[0].node, ast.arg)
 
 
 def _read_elsewhere(producer: Layer) -> str:

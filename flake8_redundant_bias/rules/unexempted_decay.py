@@ -17,12 +17,12 @@ from typing import Iterable, Iterator, Mapping
 from ..callargs import ABSENT, UNKNOWN, Bound, CallArgs, literal
 from ..codes import CATALOGUE, RB205
 from ..containment import Unit
-from ..flow import Flow, Number
+from ..flow import Flow
 from ..knowledge import NAMED_OPTIMIZER, OPTIMIZERS_BY_NAME
 from ..schema import Exempting, Forwarder, Norm, Optimizer, Producer, Spec
 from ..scopes import Index, Scope
 from .finding import Finding
-from .weight_decay import agreed
+from .weight_decay import agreed, decay_values
 
 
 def trigger_words(
@@ -105,7 +105,7 @@ class UnexemptedDecay:
         return self.specs.get(name) if name else None
 
     def _decay_finding(self, call: ast.Call, scope: Scope, name: str, spec: Optimizer, args: CallArgs) -> Iterator[Finding]:
-        decay = self._decay(spec, args, scope)
+        decay = agreed(decay_values(spec.decay, args, self.flow, scope) or [])
         if decay is None or decay.value == 0 or self._masked(spec, args):
             return
         if spec.exclude is not None and self.index.source is not None and spec.exclude in self.index.source.text:
@@ -114,16 +114,6 @@ class UnexemptedDecay:
             return
         text = CATALOGUE[spec.code].message(optimizer=name.rpartition(".")[2], keyword=spec.decay.keyword, decay=decay.describe())
         yield Finding(call.lineno, call.col_offset, text)
-
-    def _decay(self, spec: Optimizer, args: CallArgs, scope: Scope) -> Number | None:
-        bound = args.get(spec.decay)
-        if bound is ABSENT:
-            default = spec.decay.default
-            is_number = isinstance(default, (int, float)) and not isinstance(default, bool)
-            return Number(default, "its default") if is_number else None  # type: ignore[arg-type]
-        if not isinstance(bound, Bound):
-            return None
-        return agreed(self.flow.numbers(bound.expr, bound.scope or scope) or [])
 
     def _masked(self, spec: Optimizer, args: CallArgs) -> bool:
         """A mask is given (any mask: which leaves it keeps is not ours to judge), or may be."""

@@ -13,7 +13,7 @@ from ..flow import Flow, Number
 from ..frameworks.torch import EXEMPTION_WORDS, PENALTY_FUNCTIONS, PENALTY_METHODS
 from ..optimizers import OptimizerClass, Optimizers
 from ..params import Parameters, Whole
-from ..schema import Optimizer, Spec
+from ..schema import Arg, Optimizer, Spec
 from ..scopes import Index, Scope
 from .finding import Finding
 
@@ -73,19 +73,10 @@ class WeightDecay:
         """The decay every alternative class applies, when all agree it is non-zero (or all give it 0)."""
         found: list[Number] = []
         for option in classes:
-            bound = args.get(option.spec.decay)
-            if bound is ABSENT:
-                default = option.spec.decay.default
-                if isinstance(default, bool) or not isinstance(default, (int, float)):
-                    return None
-                found.append(Number(default, "its default"))
-            elif isinstance(bound, Bound):
-                numbers = self.flow.numbers(bound.expr, bound.scope or scope)
-                if numbers is None:
-                    return None
-                found += numbers
-            else:
+            numbers = decay_values(option.spec.decay, args, self.flow, scope)
+            if numbers is None:
                 return None
+            found += numbers
         return agreed(found)
 
     def _reportable(self, expr: ast.expr, at: ast.AST, scope: Scope) -> list[Whole]:
@@ -281,6 +272,19 @@ def _penalty_message(whole: Whole) -> str:
         penalty=f"penalty over every parameter of {whole.display}", shrunk="its biases and normalization weights",
         fix="sum it over weight matrices only (p.dim() >= 2)",
     )
+
+
+def decay_values(decay: Arg, args: CallArgs, flow: Flow, scope: Scope) -> list[Number] | None:
+    """Every value a call's decay argument may hold (its default when absent); None when any is not a number."""
+    bound = args.get(decay)
+    if bound is ABSENT:
+        default = decay.default
+        if isinstance(default, bool) or not isinstance(default, (int, float)):
+            return None
+        return [Number(default, "its default")]
+    if not isinstance(bound, Bound):
+        return None
+    return flow.numbers(bound.expr, bound.scope or scope)
 
 
 def agreed(numbers: list[Number]) -> Number | None:
