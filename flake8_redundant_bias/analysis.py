@@ -39,7 +39,7 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str |
     if not any(families):
         return []  # no rule family can fire in this text
     run = partial(_analyse, tree, source, config, spelled, families, filename, words)
-    return sorted(set(contained(partial(_without_collection, run))))
+    return sorted(set(contained(partial(_without_collection, run))), key=lambda finding: finding.key)
 
 
 def _without_collection(run: Callable[[], list[Finding]]) -> list[Finding]:
@@ -103,6 +103,14 @@ def _bias_findings(chain_unit: Unit[Chain]) -> Iterator[Finding]:
 
 
 def analyse_source(source: str, config: Config | None = None, filename: str | None = None) -> list[Finding]:
-    """Parse and analyse; for tests and the standalone command."""
+    """Findings in a module's text, parsed only when it names a framework the rows know.
+
+    The command's entry (and the tests'): the same analysis as the plugin's, and a
+    file that imports no framework costs one scan of its text.  A text the parser
+    rejects raises ``SyntaxError`` (or ``ValueError`` for a null byte) to the caller.
+    """
+    config = config or Config.build()
+    if not framework_roots(source, config.roots):
+        return []
     tree = ast.parse(source)
-    return analyse(tree, io.StringIO(source).readlines(), config or Config.build(), filename)  # lines as flake8 reads them
+    return analyse(tree, io.StringIO(source).readlines(), config, filename)  # lines as flake8 reads them

@@ -11,12 +11,21 @@ from __future__ import annotations
 from typing import NamedTuple
 
 
+CANCELLED = (
+    "A normalization that subtracts a per-channel mean, taken over every axis but the channel axis, removes any "
+    "per-channel constant added before it: the bias learns nothing and costs memory, optimizer state and a kernel "
+    "launch. "
+)
+
+
 class Code(NamedTuple):
     code: str
     summary: str
     template: str
     wrong: str
     right: str
+    why: str = ""  # the measured facts the rule rests on
+    fixable: bool = False  # the command can fix it: unsafely, for the reason in FIX_SAFETY
 
     def message(self, **fields: object) -> str:
         return f"{self.code} {self.template.format(**fields)}"
@@ -44,6 +53,13 @@ block = nn.Sequential(
     nn.ReLU(),
 )
 """,
+    why=CANCELLED + (
+        'Measured (tests/test_physics.py, float64, torch 2.13): changing only the bias moves the output of each '
+        'of the 56 cancelling configurations by at most 2.7e-14, and its gradient is zero; in eval mode the bias '
+        'is folded into running_mean and stays redundant.'
+
+    ),
+    fixable=True,
 )
 RB102 = Code(
     "RB102",
@@ -63,6 +79,12 @@ import torch.nn.functional as F
 def block(x, w, mean, var):
     return F.batch_norm(F.conv2d(x, w), mean, var, training=True)
 """,
+    why=CANCELLED + (
+        'The functional forms compute what the modules compute (F.batch_norm with training=True, F.instance_norm,'
+        ' F.group_norm with one channel per group); the same physics test measures them.'
+
+    ),
+    fixable=True,
 )
 RB103 = Code(
     "RB103",
@@ -86,6 +108,12 @@ def block(x):
     x = layers.BatchNormalization()(x)
     return layers.Activation("relu")(x)
 """,
+    why=CANCELLED + (
+        'Keras adds the bias on the channel axis (the last one for channels_last), so the norm must normalize '
+        'that axis. Each row is measured on the JAX backend in tests/test_keras_rows.py.'
+
+    ),
+    fixable=True,
 )
 RB104 = Code(
     "RB104",
@@ -113,6 +141,12 @@ class Block(nn.Module):
         x = nn.BatchNorm(use_running_average=not train)(x)
         return nn.relu(x)
 """,
+    why=CANCELLED + (
+        'Measured in float32 with flax 0.12.8 (tests/test_flax_rows.py): the 48 cancelling configurations move '
+        'the output by at most 2.5e-5, the 58 breaking ones by 1.97 to 9.3.'
+
+    ),
+    fixable=True,
 )
 
 RB201 = Code(
@@ -138,6 +172,13 @@ def make_optimizer(model):
         [{"params": decay}, {"params": no_decay, "weight_decay": 0.0}], lr=3e-4
     )
 """,
+    why=(
+        'Weight decay pulls every parameter it is applied to towards zero. A bias or a normalization weight is '
+        'not multiplied by an input, so shrinking it regularizes nothing and only pulls against the model (a '
+        'BatchNorm weight pulled towards zero turns its channel down). Measured (tests/test_decay_physics.py): '
+        'one step at zero gradient moves every bias and BatchNorm weight towards zero under exactly the '
+        'constructions this rule reports; a group with weight_decay=0.0 leaves them untouched.'
+    ),
 )
 RB202 = Code(
     "RB202",
@@ -167,6 +208,11 @@ def groups(module, lr):
 def make_optimizer(model):
     return torch.optim.AdamW(groups(model.backbone, 1e-4) + groups(model.head, 1e-3), weight_decay=0.05)
 """,
+    why=(
+        "Each parameter group decays what it holds; a group holding all of a module's parameters decays its "
+        'biases and normalization weights, which regularizes nothing (see RB201). Measured by the same one-step '
+        'test (tests/test_decay_physics.py).'
+    ),
 )
 RB203 = Code(
     "RB203",
@@ -184,6 +230,11 @@ import optax
 
 tx = optax.adamw(learning_rate=1e-3, mask=lambda p: jax.tree_util.tree_map(lambda x: x.ndim > 1, p))
 """,
+    why=(
+        'optax.adamw and add_decayed_weights add weight_decay * p for every leaf of the tree unless mask= chooses'
+        ' leaves. Measured (tests/test_optax_rows.py): one update at zero gradient without a mask moves every '
+        'leaf (kernel, bias and scale alike); with a mask only the kernel.'
+    ),
 )
 RB204 = Code(
     "RB204",
@@ -201,6 +252,12 @@ import keras
 optimizer = keras.optimizers.AdamW(learning_rate=1e-3)
 optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
 """,
+    why=(
+        'A Keras optimizer applies weight_decay to every trainable variable not excluded with '
+        'exclude_from_weight_decay(); nothing is excluded by default. Measured with keras 3.15.1: one AdamW step '
+        "at zero gradient moves the bias, gamma and beta; after exclude_from_weight_decay(var_names=['bias', "
+        "'gamma', 'beta']) only the kernel moves."
+    ),
 )
 RB205 = Code(
     "RB205",
@@ -222,6 +279,11 @@ def loss_fn(model, criterion, x, y):
     penalty = sum(p.pow(2).sum() for p in model.parameters() if p.dim() >= 2)
     return criterion(model(x), y) + 1e-4 * penalty
 """,
+    why=(
+        'An L1 or L2 penalty summed over every parameter shrinks the biases and normalization weights as weight '
+        'decay does (see RB201); a Keras regularizer on a bias or a normalization weight does the same to that '
+        'variable.'
+    ),
 )
 
 CATALOGUE: dict[str, Code] = {code.code: code for code in (RB101, RB102, RB103, RB104, RB201, RB202, RB203, RB204, RB205)}

@@ -21,10 +21,11 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
 
 class Layer:
-    __slots__ = ("name", "spec", "call", "args", "helper", "where", "applied")
+    __slots__ = ("name", "spec", "call", "args", "helper", "where", "applied", "direct")
 
     def __init__(
         self, name: str, spec: Spec, call: ast.Call, args: CallArgs, helper: str | None = None, where: str = "",
+        direct: bool = False,
     ) -> None:
         self.name = name  # qualified, e.g. torch.nn.Conv2d
         self.spec = spec
@@ -33,10 +34,11 @@ class Layer:
         self.helper = helper  # the project's function or class it was built through
         self.where = where  # the module that helper is in, when not the linted file
         self.applied: tuple[ast.Call, Scope] | None = None  # the call applying a module, in a flow chain
+        self.direct = direct  # ``call`` names the row itself: its arguments are the row's, to fix in place
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""
-        step = Layer(self.name, self.spec, self.call, self.args, self.helper, self.where)
+        step = Layer(self.name, self.spec, self.call, self.args, self.helper, self.where, self.direct)
         step.applied = call, scope
         return step
 
@@ -109,7 +111,7 @@ class Resolver:
                     return self.construction(inner.expr, inner.env, depth)
                 return None
             assert name is not None
-            return Layer(name, spec, call, self.flow.call_args(call, self.index.scope_at(call), env))
+            return Layer(name, spec, call, self.flow.call_args(call, self.index.scope_at(call), env), direct=env is None)
         if name is not None or depth >= HELPER_DEPTH:
             return None
         if isinstance(call.func, ast.Name):
@@ -321,7 +323,7 @@ class Resolver:
         if name is not None:
             spec = self.specs.get(name)
             if spec is not None and getattr(spec, "functional", False):
-                return Layer(name, spec, call, self.flow.call_args(call, scope))
+                return Layer(name, spec, call, self.flow.call_args(call, scope), direct=True)
             return None
         if isinstance(func, ast.Call):
             return self.construction(func)

@@ -40,6 +40,21 @@ LARGEST = 1_000_000  # bytes: a bigger module is generated code, not worth a par
 # Process-wide counters for the benchmark: modules read and parsed, answers from the cache, CPU seconds spent.
 STATS = {"read": 0, "parsed": 0, "cached": 0, "missing": 0, "seconds": 0.0}
 
+# The files and folders an analysis consulted, while the command records them: a cached result
+# stays good only while they are unchanged (a value read from config.py changes with config.py).
+_consulted: set[str] | None = None
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """Collect every path the analyses inside the block consult (files read, folders listed)."""
+    global _consulted
+    outer, _consulted = _consulted, set()
+    try:
+        yield _consulted
+    finally:
+        _consulted = outer
+
 
 class Source:
     """Another module's text, and its analysis once a question needs one."""
@@ -306,6 +321,8 @@ class Project:
 
     def load(self, path: str) -> Source | None:
         """The module at ``path``, read once per process while its file is unchanged; None if unreadable."""
+        if _consulted is not None:
+            _consulted.add(path)
         try:
             status = os.stat(path)
         except (OSError, ValueError):
@@ -357,6 +374,8 @@ def find_root(folder: str) -> str | None:
 
 def _entries(folder: str) -> frozenset[str]:
     """The names in a folder, listed again only when the folder changes (an editor's process lives long)."""
+    if _consulted is not None:
+        _consulted.add(folder)
     try:
         stamp = os.stat(folder).st_mtime_ns
     except (OSError, ValueError):

@@ -113,7 +113,7 @@ class UnexemptedDecay:
         if self._applied_to_a_part(call):
             return
         text = CATALOGUE[spec.code].message(optimizer=name.rpartition(".")[2], keyword=spec.decay.keyword, decay=decay.describe())
-        yield Finding(call.lineno, call.col_offset, text)
+        yield Finding.at(call, text)
 
     def _masked(self, spec: Optimizer, args: CallArgs) -> bool:
         """A mask is given (any mask: which leaves it keeps is not ours to judge), or may be."""
@@ -154,7 +154,7 @@ class UnexemptedDecay:
             if isinstance(bound, Bound) and self._a_penalty(bound, scope):
                 fix = f"drop {arg.keyword}"
                 text = RB205.message(penalty=f"{arg.keyword} on {short}", shrunk=f"its {shrunk}", fix=fix)
-                yield Finding(call.lineno, call.col_offset, text)
+                yield Finding.at(call, text)
 
     def _a_penalty(self, bound: Bound, scope: Scope) -> bool:
         """Every value the argument may hold is a regularizer (a call or a name such as "l2"), never None."""

@@ -66,7 +66,7 @@ class WeightDecay:
         for whole in self._reportable(bound.expr, call, scope):
             names = " or ".join(dict.fromkeys(c.short for c in classes))
             text = RB201.message(optimizer=names, decay=decay.describe(), module=whole.display)
-            yield Finding(call.lineno, call.col_offset, text)
+            yield Finding.at(call, text)
             return
 
     def _decay(self, classes: list[OptimizerClass], args: CallArgs, scope: Scope) -> Number | None:
@@ -132,7 +132,7 @@ class WeightDecay:
         if reported:
             group, decay, whole = reported[0]
             more = f" (and {len(reported) - 1} more group{'s' if len(reported) > 2 else ''} like it)" if len(reported) > 1 else ""
-            yield Finding(group.lineno, group.col_offset, RB202.message(decay=decay.describe(), module=whole.display, more=more))
+            yield Finding.at(group, RB202.message(decay=decay.describe(), module=whole.display, more=more))
             return
         split = self._name_split([(params, decay) for _, params, decay in decaying], groups, scope)
         if split is not None:
@@ -141,7 +141,7 @@ class WeightDecay:
                 decay=decaying[0][2].describe(), module=split.display,
                 more=f" (split by name across {len(decaying)} groups that all decay)",
             )
-            yield Finding(first.lineno, first.col_offset, text)
+            yield Finding.at(first, text)
 
     def _name_split(self, decaying: list[tuple[ast.expr, Number]], groups: list[ast.expr], scope: Scope) -> Whole | None:
         """Groups that take ``"x" in n`` and ``"x" not in n`` of one module: together, all of it."""
@@ -199,7 +199,7 @@ class WeightDecay:
         probe = ast.GeneratorExp(elt=target, generators=[generator])
         for whole in self._reportable(probe, comp, scope):
             if self._flows_into_sum(comp):
-                yield Finding(comp.lineno, comp.col_offset, _penalty_message(whole))
+                yield Finding.at(comp, _penalty_message(whole))
             return
 
     def _penalty_loop(self, loop: ast.For, scope: Scope) -> Iterator[Finding]:
@@ -218,7 +218,7 @@ class WeightDecay:
         probe = ast.GeneratorExp(elt=target, generators=[ast.comprehension(loop.target, loop.iter, [], 0)])
         for whole in self._reportable(probe, loop, scope):
             if any(self._accumulator_is_loss(name, loop, scope) for name in accumulators):
-                yield Finding(loop.lineno, loop.col_offset, _penalty_message(whole))
+                yield Finding.at(loop, _penalty_message(whole), end=loop.iter)
             return
 
     def _flows_into_sum(self, node: ast.AST) -> bool:

@@ -1,0 +1,191 @@
+"""The command's work on files: read, check (through the cache, on several cores), fix.
+
+The analysis is the plugin's (``analysis.analyse_source``); this module adds what a
+standalone run needs around it: decoding files as Python does, the cache, a pool
+of processes, and internal errors counted instead of hidden.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import tokenize
+from concurrent.futures import ProcessPoolExecutor
+from typing import Iterable, Iterator, NamedTuple, Sequence
+
+from . import containment, project
+from .analysis import analyse_source
+from .cache import Cache, digest
+from .config import Config
+from .fixes import apply
+from .rules.finding import Finding
+from .selection import Selection, noqa_filtered
+
+PARALLEL_FROM = 16  # files to check before a pool of processes pays for its start
+FIX_ROUNDS = 4  # a fix may make room for another (a chain of two norms after one layer): apply, check again
+
+
+class Source(NamedTuple):
+    text: str
+    encoding: str
+
+
+class Outcome(NamedTuple):
+    """What checking one file gave: its findings (all codes, before ``noqa``), or why it could not be checked."""
+
+    findings: list[Finding]
+    consulted: list[str]  # the other paths its analysis read: the cache checks them
+    problem: str | None  # "cannot parse: ...": the file is not checked, and the run says so
+    errors: list[str]  # internal errors contained: the run counts and reports them
+
+
+class Checked(NamedTuple):
+    path: str
+    source: Source | None  # read only for files with findings to show or fix
+    findings: list[Finding]  # selected, not silenced
+    problem: str | None
+    errors: list[str]
+
+
+def decode(data: bytes) -> Source:
+    """The text as Python reads the file: its coding declaration or BOM, else UTF-8 (Latin-1 when that fails, as flake8)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return Source(data.decode(encoding), encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return Source(data.decode("latin-1"), "latin-1")
+
+
+def check_text(text: str, path: str, config: Config) -> Outcome:
+    """One file's findings, with the paths its analysis consulted."""
+    with project.recording() as consulted:
+        try:
+            findings = analyse_source(text.replace("\r\n", "\n"), config, path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            return Outcome([], [], f"cannot parse: {_parse_error(error)}", containment.take_errors())
+        except Exception as error:  # noqa: BLE001 - one file's internal error must not stop the run
+            if containment.STRICT:
+                raise
+            return Outcome([], [], None, [*containment.take_errors(), f"{type(error).__name__}: {error}"])
+    return Outcome(findings, sorted(consulted), None, containment.take_errors())
+
+
+def _parse_error(error: Exception) -> str:
+    if isinstance(error, SyntaxError):
+        return f"{error.msg} (line {error.lineno})"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+# ---------------------------------------------------------------- a run over many files
+
+_worker_config: Config | None = None
+
+
+def _start_worker(config: Config) -> None:
+    global _worker_config
+    _worker_config = config
+
+
+def _check_in_worker(path: str) -> Outcome:
+    assert _worker_config is not None
+    return _check_path(path, _worker_config)
+
+
+def _check_path(path: str, config: Config) -> Outcome:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return Outcome([], [], f"cannot read: {error.strerror}", [])
+    return check_text(decode(data).text, path, config)
+
+
+def check_files(
+    paths: Sequence[str], config: Config, selection: Selection, cache: Cache, jobs: int,
+) -> Iterator[Checked]:
+    """Each file's selected, unsilenced findings; from the cache where the file and what it consulted are unchanged."""
+    hashes: dict[str, str] = {}
+    datas: dict[str, bytes] = {}
+    missing: list[str] = []
+    done: dict[str, Outcome] = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            done[path] = Outcome([], [], f"cannot read: {error.strerror}", [])
+            continue
+        key = os.path.abspath(path)
+        hashes[path] = digest(data)
+        cached = cache.get(key, hashes[path])
+        if cached is not None:
+            done[path] = Outcome(cached, [], None, [])
+        else:
+            missing.append(path)
+            datas[path] = data
+    for path, outcome in zip(missing, _outcomes(missing, datas, config, jobs)):
+        done[path] = outcome
+        if outcome.problem is None and not outcome.errors:
+            cache.put(os.path.abspath(path), hashes[path], outcome.findings, outcome.consulted)
+    for path in paths:
+        outcome = done[path]
+        yield _shown(path, outcome, selection, datas.get(path))
+
+
+def _outcomes(paths: list[str], datas: dict[str, bytes], config: Config, jobs: int) -> Iterable[Outcome]:
+    if jobs <= 1 or len(paths) < PARALLEL_FROM:
+        return [check_text(decode(datas[path]).text, path, config) for path in paths]
+    chunk = max(1, len(paths) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(config,)) as pool:
+        return list(pool.map(_check_in_worker, paths, chunksize=chunk))
+
+
+def _shown(path: str, outcome: Outcome, selection: Selection, data: bytes | None) -> Checked:
+    chosen = [finding for finding in outcome.findings if finding.code in selection.codes]
+    if not chosen:
+        return Checked(path, None, [], outcome.problem, outcome.errors)
+    if data is None:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    source = decode(data)
+    return Checked(path, source, noqa_filtered(chosen, source.text), outcome.problem, outcome.errors)
+
+
+# ---------------------------------------------------------------- fixing
+
+class Fixed(NamedTuple):
+    text: str  # the file's text after every applicable fix
+    applied: int  # findings fixed
+    problem: str | None  # a fix that would break the file: none applied, and why
+
+
+def fix_text(text: str, path: str, findings: list[Finding], config: Config, selection: Selection, unsafe: bool) -> Fixed:
+    """Apply the findings' fixes (safe ones, or all with ``unsafe``) until none is left to apply."""
+    applied = 0
+    current = text
+    for _ in range(FIX_ROUNDS):
+        edits = [edit for finding in findings if _applicable(finding, unsafe) for edit in finding.fix.edits]  # type: ignore
+        if not edits:
+            break
+        candidate = apply(current, edits)
+        try:
+            compile(candidate, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError) as error:
+            return Fixed(text, 0, f"a fix would break the file ({_parse_error(error)}): left unchanged")
+        if candidate == current:
+            break
+        before = len(findings)
+        current = candidate
+        outcome = check_text(current, path, config)
+        findings = noqa_filtered([f for f in outcome.findings if f.code in selection.codes], current)
+        applied += max(0, before - len(findings))
+    return Fixed(current, applied, None)
+
+
+def _applicable(finding: Finding, unsafe: bool) -> bool:
+    return finding.fix is not None and (finding.fix.safe or unsafe)
+
+
+def fixable(findings: Iterable[Finding], unsafe: bool) -> int:
+    return sum(_applicable(finding, unsafe) for finding in findings)

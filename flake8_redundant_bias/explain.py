@@ -1,0 +1,64 @@
+"""A rule's page, written from the catalogue: for ``redundant-bias explain`` and for the README.
+
+What the rule reports, why (the measured facts), a wrong and a right example,
+whether and how the command fixes it, and how to silence it: one source, so
+the terminal and the README say the same.
+"""
+
+from __future__ import annotations
+
+from .codes import CATALOGUE, Code
+
+FIX_SAFETY = (
+    "`redundant-bias check --fix --unsafe-fixes` switches the bias off ({keyword}) where the call itself decides it: "
+    "the keyword absent, a literal `True`, or a positional argument. The fix is unsafe: a checkpoint saved with the "
+    "bias has a key the fixed model no longer has, and `load_state_dict(strict=True)` refuses it (the README's "
+    "*Converting a checkpoint* shows the lines that convert one). A bias switched on through a helper's or a "
+    "class's parameter, or a config value, is reported without a fix: the change belongs where the value is."
+)
+NO_FIX = (
+    "No automatic fix: which parameters to exempt is a decision about the model. "
+    "`redundant-bias check --show-fixes` prints the code to use (the right example above) under each finding."
+)
+SILENCE = (
+    "`# noqa: {code}` at the end of the line where the reported call starts; `--ignore {code}` "
+    "(`ignore = [\"{code}\"]` in `[tool.redundant-bias]`, `extend-ignore = {code}` for flake8)."
+)
+KEYWORDS = {"RB101": "`bias=False`", "RB102": "`bias=None`", "RB103": "`use_bias=False`", "RB104": "`use_bias=False`"}
+
+
+def sections(code: Code) -> list[tuple[str, str]]:
+    """The page's parts, (heading, body); a body in backticks is code."""
+    fix = FIX_SAFETY.format(keyword=KEYWORDS.get(code.code, "")) if code.fixable else NO_FIX
+    return [
+        ("What it reports", code.summary[0].upper() + code.summary[1:] + "."),
+        ("Why", code.why),
+        ("Reported", f"```python\n{code.wrong.rstrip()}\n```"),
+        ("Right", f"```python\n{code.right.rstrip()}\n```"),
+        ("Fix", fix),
+        ("Silence it", SILENCE.format(code=code.code)),
+    ]
+
+
+def text_page(code: Code) -> str:
+    """For the terminal: headings underlined, code indented."""
+    parts = [f"{code.code}: {code.summary}", "=" * min(len(code.code) + 2 + len(code.summary), 100)]
+    for heading, body in sections(code):
+        parts += ["", heading, "-" * len(heading)]
+        if body.startswith("```"):
+            parts += ["    " + line if line else "" for line in body.split("\n")[1:-1]]
+        else:
+            parts.append(body.replace("`", ""))
+    return "\n".join(parts) + "\n"
+
+
+def markdown_page(code: Code, level: int = 4) -> str:
+    hashes = "#" * level
+    parts = [f"{hashes} {code.code}: {code.summary}"]
+    for heading, body in sections(code):
+        parts += ["", f"**{heading}.**" if not body.startswith("```") else f"**{heading}:**", "", body]
+    return "\n".join(parts) + "\n"
+
+
+def lookup(name: str) -> Code | None:
+    return CATALOGUE.get(name.strip().upper())

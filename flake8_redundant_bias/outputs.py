@@ -1,0 +1,177 @@
+"""Findings written for people (text), programs (json), code scanning (SARIF 2.1.0) and GitHub workflows.
+
+Positions are 1-based lines and 1-based columns counted in characters (the AST
+counts UTF-8 bytes; flake8 shows those, which differs only on a line with
+non-ASCII text before the call).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Callable, NamedTuple, Sequence
+
+from . import __version__
+from .codes import CATALOGUE
+from .fixes import chars
+from .rules.finding import Edit, Finding
+from .text import Text
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+class Shown(NamedTuple):
+    """A finding placed in its file, in the columns outputs show."""
+
+    path: str  # as given or found, with "/" separators
+    finding: Finding
+    col: int  # 1-based, in characters
+    end_col: int
+
+
+def place(path: str, text: str, findings: Sequence[Finding]) -> list[Shown]:
+    source = Text.of(text)
+    return [
+        Shown(path.replace("\\", "/"), f, chars(source, f.line, f.col) + 1, chars(source, f.end_line, f.end_col) + 1)
+        for f in findings
+    ]
+
+
+def render(format: str, shown: Sequence[Shown]) -> str:
+    return RENDERERS[format](shown)
+
+
+def _text(shown: Sequence[Shown]) -> str:
+    lines = [
+        f"{s.path}:{s.finding.line}:{s.col}: {s.finding.message}{_fix_mark(s.finding)}"
+        for s in shown
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+def _fix_mark(finding: Finding) -> str:
+    """``[*]``: ``--fix`` fixes it; ``[unsafe fix]``: ``--fix --unsafe-fixes`` does."""
+    if finding.fix is None:
+        return ""
+    return " [*]" if finding.fix.safe else " [unsafe fix]"
+
+
+def _json(shown: Sequence[Shown]) -> str:
+    return json.dumps([_as_json(s) for s in shown], indent=2) + "\n"
+
+
+def _as_json(s: Shown) -> dict:
+    finding = s.finding
+    fix = finding.fix
+    return {
+        "code": finding.code,
+        "message": finding.message.partition(" ")[2],
+        "filename": s.path,
+        "location": {"row": finding.line, "column": s.col},
+        "end_location": {"row": finding.end_line, "column": s.end_col},
+        "wasted_parameters": finding.wasted,
+        "fix": None if fix is None else {
+            "applicability": "safe" if fix.safe else "unsafe",
+            "message": fix.title,
+            "edits": [_edit_json(edit) for edit in fix.edits],
+        },
+    }
+
+
+def _edit_json(edit: Edit) -> dict:
+    return {
+        "content": edit.text,
+        "location": {"row": edit.line, "column": edit.col + 1},
+        "end_location": {"row": edit.end_line, "column": edit.end_col + 1},
+    }
+
+
+def _sarif(shown: Sequence[Shown]) -> str:
+    rules = list(CATALOGUE.values())
+    index = {code.code: number for number, code in enumerate(rules)}
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "redundant-bias",
+                "version": __version__,
+                "rules": [{
+                    "id": code.code,
+                    "name": code.code,
+                    "shortDescription": {"text": code.summary},
+                    "fullDescription": {"text": code.why},
+                    "help": {"text": f"{code.summary}. {code.why}"},
+                    "defaultConfiguration": {"level": "warning"},
+                } for code in rules],
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": [_result(s, index) for s in shown],
+        }],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _result(s: Shown, index: dict[str, int]) -> dict:
+    finding = s.finding
+    location = {"artifactLocation": {"uri": s.path}}
+    result = {
+        "ruleId": finding.code,
+        "ruleIndex": index[finding.code],
+        "level": "warning",
+        "message": {"text": finding.message.partition(" ")[2]},
+        "locations": [{"physicalLocation": {**location, "region": {
+            "startLine": finding.line, "startColumn": s.col, "endLine": finding.end_line, "endColumn": s.end_col,
+        }}}],
+    }
+    if finding.fix is not None:
+        result["fixes"] = [{
+            "description": {"text": f"{finding.fix.title} ({'safe' if finding.fix.safe else 'unsafe'})"},
+            "artifactChanges": [{**location, "replacements": [{
+                "deletedRegion": {
+                    "startLine": edit.line, "startColumn": edit.col + 1, "endLine": edit.end_line, "endColumn": edit.end_col + 1,
+                },
+                "insertedContent": {"text": edit.text},
+            } for edit in finding.fix.edits]}],
+        }]
+    return result
+
+
+def _github(shown: Sequence[Shown]) -> str:
+    lines = []
+    for s in shown:
+        f = s.finding
+        where = (
+            f"file={_property(s.path)},line={f.line},col={s.col},endLine={f.end_line},endColumn={s.end_col},"
+            f"title={_property('redundant-bias ' + f.code)}"
+        )
+        lines.append(f"::warning {where}::{_data(f.message)}\n")
+    return "".join(lines)
+
+
+def _data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(value: str) -> str:
+    return _data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+RENDERERS: dict[str, Callable[[Sequence[Shown]], str]] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github}
+
+
+def statistics(shown: Sequence[Shown]) -> str:
+    """Counts per code, and the parameters the bias findings waste where their size is known."""
+    counts = Counter(s.finding.code for s in shown)
+    wasted = Counter()
+    for s in shown:
+        if s.finding.wasted is not None:
+            wasted[s.finding.code] += s.finding.wasted
+    lines = [
+        f"{counts[code]:>5}  {code}  {CATALOGUE[code].summary}"
+        + (f" ({wasted[code]} wasted parameters)" if wasted[code] else "")
+        for code in sorted(counts)
+    ]
+    total = sum(wasted.values())
+    lines.append(f"{sum(counts.values()):>5}  total; {total} wasted parameter{'s' if total != 1 else ''} where the size is known")
+    return "".join(line + "\n" for line in lines)
