@@ -57,7 +57,6 @@ block = nn.Sequential(
         'Measured (tests/test_physics.py, float64, torch 2.13): changing only the bias moves the output of each '
         'of the 56 cancelling configurations by at most 2.7e-14, and its gradient is zero; in eval mode the bias '
         'is folded into running_mean and stays redundant.'
-
     ),
     fixable=True,
 )
@@ -80,9 +79,8 @@ def block(x, w, mean, var):
     return F.batch_norm(F.conv2d(x, w), mean, var, training=True)
 """,
     why=CANCELLED + (
-        'The functional forms compute what the modules compute (F.batch_norm with training=True, F.instance_norm,'
-        ' F.group_norm with one channel per group); the same physics test measures them.'
-
+        'The functional forms compute what the modules compute (F.batch_norm with training=True, and '
+        'F.instance_norm); the same physics test measures them.'
     ),
     fixable=True,
 )
@@ -111,7 +109,6 @@ def block(x):
     why=CANCELLED + (
         'Keras adds the bias on the channel axis (the last one for channels_last), so the norm must normalize '
         'that axis. Each row is measured on the JAX backend in tests/test_keras_rows.py.'
-
     ),
     fixable=True,
 )
@@ -144,7 +141,6 @@ class Block(nn.Module):
     why=CANCELLED + (
         'Measured in float32 with flax 0.12.8 (tests/test_flax_rows.py): the 48 cancelling configurations move '
         'the output by at most 2.5e-5, the 58 breaking ones by 1.97 to 9.3.'
-
     ),
     fixable=True,
 )

@@ -1,8 +1,11 @@
 """Renders the README's generated sections from the package's own tables.
 
-``python -m flake8_redundant_bias.docs README.md`` rewrites every section
+``python -m flake8_redundant_bias.docs [README.md]`` rewrites every section
 between ``<!-- generated:NAME -->`` and ``<!-- end:NAME -->`` in place, so a
 table is written once, in code, and the README can never drift from it.
+Without an argument it rewrites the README of the checkout it runs from (next
+to the package), not one in the current folder; a file without the markers is
+left alone.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from .codes import CATALOGUE
+from .explain import markdown_page
 from .knowledge import SPECS
 from .schema import Optimizer
 
@@ -20,23 +24,10 @@ SECTION = re.compile(r"(<!-- generated:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!--
 
 
 def render_rules() -> str:
-    parts = ["| code | reports |", "|---|---|"]
-    parts += [f"| {code.code} | {code.summary} |" for code in CATALOGUE.values()]
-    for code in CATALOGUE.values():
-        parts += [
-            "",
-            f"**{code.code}** — {code.summary}. Reported:",
-            "",
-            "```python",
-            code.wrong.rstrip(),
-            "```",
-            "",
-            "Fixed:",
-            "",
-            "```python",
-            code.right.rstrip(),
-            "```",
-        ]
+    """The table of codes, then each rule's page: the pages ``redundant-bias explain`` prints."""
+    parts = ["| code | reports | fix |", "|---|---|---|"]
+    parts += [f"| {code.code} | {code.summary} | {'unsafe' if code.fixable else 'none'} |" for code in CATALOGUE.values()]
+    parts += ["", "\n".join(markdown_page(code) for code in CATALOGUE.values()).rstrip()]
     return "\n".join(parts) + "\n"
 
 
@@ -72,8 +63,19 @@ def render(readme: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[0] if argv else "README.md")
-    path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
+    """Rewrite the README named, or this checkout's own; never a file without the generated markers."""
+    path = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / "README.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        print(f"flake8_redundant_bias.docs: {path}: cannot be read ({error.strerror})", file=sys.stderr)
+        return 2
+    if not SECTION.search(text):
+        print(f"flake8_redundant_bias.docs: {path} has no <!-- generated:NAME --> section: left unchanged", file=sys.stderr)
+        return 2
+    rendered = render(text)
+    if rendered != text:
+        path.write_text(rendered, encoding="utf-8")
     return 0
 
 

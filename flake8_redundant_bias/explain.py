@@ -7,7 +7,11 @@ the terminal and the README say the same.
 
 from __future__ import annotations
 
+import textwrap
+
 from .codes import CATALOGUE, Code
+
+WIDTH = 88  # the terminal page's paragraphs, filled
 
 FIX_SAFETY = (
     "`redundant-bias check --fix --unsafe-fixes` switches the bias off ({keyword}) where the call itself decides it: "
@@ -18,7 +22,7 @@ FIX_SAFETY = (
 )
 NO_FIX = (
     "No automatic fix: which parameters to exempt is a decision about the model. "
-    "`redundant-bias check --show-fixes` prints the code to use (the right example above) under each finding."
+    "`redundant-bias check --show-fixes` prints the code to use (the right example above) after the findings."
 )
 SILENCE = (
     "`# noqa: {code}` at the end of the line where the reported call starts; `--ignore {code}` "
@@ -42,21 +46,22 @@ def sections(code: Code) -> list[tuple[str, str]]:
 
 def text_page(code: Code) -> str:
     """For the terminal: headings underlined, code indented."""
-    parts = [f"{code.code}: {code.summary}", "=" * min(len(code.code) + 2 + len(code.summary), 100)]
+    title = textwrap.fill(f"{code.code}: {code.summary}", WIDTH)
+    parts = [title, "=" * max(map(len, title.split("\n")))]
     for heading, body in sections(code):
         parts += ["", heading, "-" * len(heading)]
         if body.startswith("```"):
             parts += ["    " + line if line else "" for line in body.split("\n")[1:-1]]
         else:
-            parts.append(body.replace("`", ""))
+            parts.append(textwrap.fill(body.replace("`", ""), WIDTH))
     return "\n".join(parts) + "\n"
 
 
 def markdown_page(code: Code, level: int = 4) -> str:
-    hashes = "#" * level
-    parts = [f"{hashes} {code.code}: {code.summary}"]
-    for heading, body in sections(code):
-        parts += ["", f"**{heading}.**" if not body.startswith("```") else f"**{heading}:**", "", body]
+    """For the README: the heading says what it reports; each part a paragraph led by its name."""
+    parts = [f"{'#' * level} {code.code}: {code.summary}"]
+    for heading, body in sections(code)[1:]:
+        parts += ["", f"**{heading}:**\n\n{body}" if body.startswith("```") else f"**{heading}.** {body}"]
     return "\n".join(parts) + "\n"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import sys
 from typing import Any, Iterator, Sequence
 
 from . import __version__
@@ -28,6 +29,7 @@ OPTIONS = (
 
 
 FOLLOW_IMPORTS = "--redundant-bias-follow-imports"
+USAGE = 2  # the exit status of a bad option value
 
 
 class Plugin:
@@ -57,7 +59,11 @@ class Plugin:
         try:
             cls.config = Config.build(**values, follow_imports=follow)
         except ConfigError as error:
-            raise SystemExit(f"flake8-redundant-bias: {error}") from None
+            # Written, not handed to SystemExit: an editor that runs flake8 in-process (VS Code's
+            # extension, through runpy) catches SystemExit and shows only what reached stderr.
+            # Status 2, a usage error, never 1, which says "findings".
+            print(f"flake8-redundant-bias: {error}", file=sys.stderr)
+            raise SystemExit(USAGE) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         for finding in analyse(self.tree, self.lines, self.config, self.filename):

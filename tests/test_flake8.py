@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import runpy
+import sys
 import textwrap
 from pathlib import Path
 
@@ -128,7 +131,7 @@ def test_bad_option_values_give_one_clear_line(tmp_path: Path, option: str, valu
     target = tmp_path / "model.py"
     target.write_text(SOURCE)
     result = flake8("--select", "RB", str(target), f"{option}={value}")
-    assert result.returncode != 0
+    assert result.returncode == 2  # a usage error, not the status of findings
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and option in lines[0] and repr(value) in lines[0], result.stderr
@@ -140,3 +143,22 @@ def test_bad_config_value_gives_one_clear_line(tmp_path: Path) -> None:
     result = flake8("model.py", cwd=tmp_path)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "--redundant-bias-norms: 'bad-name'" in result.stderr
+
+
+def test_bad_option_in_process_as_an_editor_runs_flake8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """VS Code's flake8 extension runs flake8 with runpy in its own process, stdout and stderr redirected,
+    and swallows SystemExit: the message must be written to stderr, and the status must not be 1 (findings)."""
+    target = tmp_path / "model.py"
+    target.write_text(SOURCE)
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "argv", ["flake8", "--isolated", "--select", "RB", "--redundant-bias-norms=BatchNorm", str(target)])
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    with pytest.raises(SystemExit) as raised:
+        runpy.run_module("flake8", run_name="__main__")
+    monkeypatch.undo()
+    assert raised.value.code == 2
+    assert err.getvalue() == (
+        "flake8-redundant-bias: --redundant-bias-norms: 'BatchNorm' is not a dotted import path such as mylib.nn.MyBatchNorm\n"
+    )
+    assert out.getvalue() == ""
