@@ -21,7 +21,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
 
 class Layer:
-    __slots__ = ("name", "spec", "call", "args", "helper", "where", "applied", "direct")
+    __slots__ = ("name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by")
 
     def __init__(
         self, name: str, spec: Spec, call: ast.Call, args: CallArgs, helper: str | None = None, where: str = "",
@@ -34,11 +34,15 @@ class Layer:
         self.helper = helper  # the project's function or class it was built through
         self.where = where  # the module that helper is in, when not the linted file
         self.applied: tuple[ast.Call, Scope] | None = None  # the call applying a module, in a flow chain
-        self.direct = direct  # ``call`` names the row itself: its arguments are the row's, to fix in place
+        self.direct = direct  # ``call``'s own arguments are the row's (over a partial's presets): a fix edits them
+        # The function (or class __init__) that ``call`` names and that built the row itself, one level deep:
+        # a fix may pass that function a keyword.  None for a row named directly, or built two helpers down.
+        self.built_by: ast.FunctionDef | None = None
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""
         step = Layer(self.name, self.spec, self.call, self.args, self.helper, self.where, self.direct)
+        step.built_by = self.built_by
         step.applied = call, scope
         return step
 
@@ -161,7 +165,7 @@ class Resolver:
         if preset is not None:
             origin = next(o for o in origins if o.expr is preset)
             args = _preset(self.flow.call_args(preset, origin.scope, origin.env), args)
-        return Layer(name, self.specs[name], call, args)
+        return Layer(name, self.specs[name], call, args, direct=env is None)  # the call's arguments reach the row
 
     def _sole_return(self, function: ast.FunctionDef) -> ast.expr | None:
         if function not in self._returns:
@@ -183,7 +187,7 @@ class Resolver:
         if inner is None or not isinstance(inner.spec, Producer):
             return None
         inner.args = _forward_star_args(returned, helper, site, helper_env, inner.args)
-        return self._built_through(inner, call, helper.name, home)
+        return self._built_through(inner, call, helper, home)
 
     def _through_class(
         self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int, home: Resolver,
@@ -205,13 +209,19 @@ class Resolver:
         inner = home.construction(stores[0][0], init_env, depth + 1)
         if inner is None or not isinstance(inner.spec, Producer):
             return None
-        return self._built_through(inner, call, owner.name, home)
+        return self._built_through(inner, call, owner, home, init)
 
-    def _built_through(self, inner: Layer, call: ast.Call, through: str, home: Resolver) -> Layer:
+    def _built_through(
+        self, inner: Layer, call: ast.Call, through: ast.FunctionDef | ast.ClassDef, home: Resolver,
+        init: ast.FunctionDef | None = None,
+    ) -> Layer:
         """The layer a helper or class builds, reported at the call that asked for it."""
         if inner.helper:
             return Layer(inner.name, inner.spec, call, inner.args, inner.helper, inner.where or home.flow.shown)
-        return Layer(inner.name, inner.spec, call, inner.args, through, home.flow.shown)
+        layer = Layer(inner.name, inner.spec, call, inner.args, through.name, home.flow.shown)
+        if home is self:  # a fix edits the call, read with this module's text
+            layer.built_by = init or through  # type: ignore[assignment]
+        return layer
 
     def _producer_attribute(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, str] | None:
         """The class's ``__init__`` and the attribute its ``forward`` returns applied (``pad, then conv``)."""

@@ -11,8 +11,8 @@ from ..chains import Chain
 from ..codes import CATALOGUE, cost
 from ..schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
 from ..layers import Layer, bias_size, bias_state
-from ..fixes import add_keyword, replace
-from .finding import Finding, Fix
+from .bias_fix import bias_fix
+from .finding import Finding
 
 
 def trigger_words(specs: Mapping[str, Spec]) -> set[str]:
@@ -144,30 +144,4 @@ def _finding(producer: Layer, norm: Layer) -> Finding:
         producer=producer.display, norm=norm.short, fix=f"{spec.bias.keyword}={off}",
         cost=cost(wasted, _read_elsewhere(producer)),
     )
-    return Finding.at(producer.call, text, fix=_fix(producer, spec, off), wasted=wasted)
-
-
-def _fix(producer: Layer, spec: Producer, off: str) -> Fix | None:
-    """Switch the bias off where the call itself decides it: an absent keyword, a literal, a functional bias argument.
-
-    Unsafe: a checkpoint saved with the bias has a key the model no longer has, and
-    ``load_state_dict(strict=True)`` refuses it.  A bias decided elsewhere (a helper's or
-    a class's parameter, a config) gets no fix: the change belongs where the value is.
-    """
-    source = getattr(getattr(producer.args.flow, "index", None), "source", None)
-    if not producer.direct or source is None:
-        return None
-    call, bound = producer.call, producer.args.get(spec.bias)
-    if bound is ABSENT:
-        edit = add_keyword(call, spec.bias.keyword, off, source)
-    elif isinstance(bound, Bound) and bound.env is None and _argument_of(bound.expr, call) and (
-        spec.functional or isinstance(bound.expr, ast.Constant)
-    ):
-        edit = replace(bound.expr, off, source)
-    else:
-        return None
-    return Fix(f"pass {spec.bias.keyword}={off}", (edit,), safe=False) if edit is not None else None
-
-
-def _argument_of(expr: ast.expr, call: ast.Call) -> bool:
-    return any(arg is expr for arg in call.args) or any(keyword.value is expr for keyword in call.keywords)
+    return Finding.at(producer.call, text, fix=bias_fix(producer, spec, off), wasted=wasted)

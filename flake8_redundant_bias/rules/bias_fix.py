@@ -1,0 +1,142 @@
+"""Where a cancelled bias is switched off, and the edits that do it.
+
+The fix goes where the value is decided, and only where changing it there
+changes this layer alone:
+
+* the row's own call (``nn.Conv2d(...)``): add ``bias=False``, or replace a literal
+  ``True`` or the positional argument; through a ``partial`` preset, the keyword at
+  the call overrides it;
+* the enclosing function's parameter (``def __init__(self, bias=True)`` and
+  ``nn.Conv2d(..., bias=bias)``), when every value it takes in this file is a literal
+  ``True`` (its default, or what each call passes) and nothing else reads it;
+* a helper or class the call names, that builds the row itself: pass its parameter
+  (``conv3x3(c, c, bias=False)``), or the keyword its ``**kwargs`` hands on.
+
+Anything else (a config value, a module constant, a helper two calls down) gets no
+fix: the finding still says what to pass.  Every fix is unsafe: a checkpoint saved
+with the bias has a key the fixed model lacks, and ``load_state_dict(strict=True)``
+refuses it.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ..callargs import ABSENT, Bound
+from ..fixes import add_keyword, replace
+from ..layers import Layer
+from ..schema import Producer
+from ..scopes import parameter_defaults
+from .finding import Edit, Fix
+
+
+def bias_fix(producer: Layer, spec: Producer, off: str) -> Fix | None:
+    index = getattr(producer.args.flow, "index", None)
+    if getattr(index, "source", None) is None:
+        return None
+    if producer.built_by is not None:
+        found = _through_function(producer, producer.built_by, spec, off, index)
+    elif producer.direct:
+        found = _at_call(producer, spec, off, index)
+    else:
+        return None
+    if not found or None in found[1]:
+        return None
+    title, edits = found
+    return Fix(title, tuple(edits), safe=False)  # type: ignore[arg-type]
+
+
+def _at_call(producer: Layer, spec: Producer, off: str, index: Any) -> tuple[str, list[Edit | None]] | None:
+    call, bound, keyword = producer.call, producer.args.get(spec.bias), spec.bias.keyword
+    title = f"pass {keyword}={off}"
+    if bound is ABSENT:
+        return title, [add_keyword(call, keyword, off, index.source)]
+    if not isinstance(bound, Bound) or bound.env is not None:
+        return None
+    if _argument_of(bound.expr, call):
+        if spec.functional or _is_true(bound.expr):
+            return title, [replace(bound.expr, off, index.source)]
+        if isinstance(bound.expr, ast.Name) and bound.scope is not None:
+            return _parameter(bound, off, index)
+        return None
+    parent = index.parents.get(bound.expr)
+    if isinstance(parent, ast.keyword) and parent.arg == keyword:  # a partial's preset: the call's keyword wins
+        return title, [add_keyword(call, keyword, off, index.source)]
+    return None
+
+
+def _parameter(bound: Bound, off: str, index: Any) -> tuple[str, list[Edit | None]] | None:
+    """The enclosing function's parameter, read only here, whose every value in this file is a literal True."""
+    name, scope = bound.expr.id, bound.scope  # type: ignore[attr-defined]
+    function = scope.node if scope is not None else None
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or name in scope.escaped:
+        return None
+    stores, reads = index.bindings(scope, name)
+    if len(stores) != 1 or not isinstance(stores[0].node, ast.arg) or reads != 1:
+        return None
+    origins = index.flow.origins(bound.expr, scope) if getattr(index, "flow", None) else None
+    if not origins:
+        return None
+    default = parameter_defaults(function.args).get(name)
+    for origin in origins:
+        if origin.env is not None or origin.scope is None or origin.scope.index is not index or not _is_true(origin.expr):
+            return None
+        if origin.expr is not default and not isinstance(index.parents.get(origin.expr), (ast.keyword, ast.Call)):
+            return None  # a constant others may read too
+    owner = scope.parent.node if scope.parent is not None else None
+    shown = f"{owner.name}.{function.name}" if isinstance(owner, ast.ClassDef) else function.name
+    return f"make {name}={off} in {shown}() and its calls", [replace(o.expr, off, index.source) for o in origins]
+
+
+def _through_function(
+    producer: Layer, function: ast.FunctionDef, spec: Producer, off: str, index: Any,
+) -> tuple[str, list[Edit | None]] | None:
+    """Pass the helper (or the class, through its ``__init__``) the argument that reaches the row."""
+    call, bound, source = producer.call, producer.args.get(spec.bias), index.source
+    shown = producer.helper
+    named = function.args.args[1:] if function.name == "__init__" else function.args.args
+    keywords = {a.arg for a in named + function.args.kwonlyargs}
+    if isinstance(bound, Bound) and isinstance(bound.expr, ast.Name) and bound.env is not None:
+        name = bound.expr.id
+        if name not in keywords or not _read_once(function, name):
+            return None
+        passed = bound.env.lookup(name)
+        if not isinstance(passed, Bound):
+            return None
+        if _argument_of(passed.expr, call):
+            return (f"pass {name}={off} to {shown}()", [replace(passed.expr, off, source)]) if _is_true(passed.expr) else None
+        if passed.env is None and passed.expr is parameter_defaults(function.args).get(name):
+            return f"pass {name}={off} to {shown}()", [add_keyword(call, name, off, source)]
+        return None
+    keyword = spec.bias.keyword
+    if isinstance(bound, Bound) and _argument_of(bound.expr, call) and _is_true(bound.expr):
+        return f"pass {keyword}={off} to {shown}()", [replace(bound.expr, off, source)]  # handed on by **kwargs
+    if bound is ABSENT and keyword not in keywords and _hands_on_kwargs(function):
+        return f"pass {keyword}={off} to {shown}()", [add_keyword(call, keyword, off, source)]
+    return None
+
+
+def _read_once(function: ast.FunctionDef, name: str) -> bool:
+    """The parameter is read in one place and never re-bound: passing it changes that one use."""
+    uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name]
+    return len(uses) == 1 and isinstance(uses[0].ctx, ast.Load)
+
+
+def _hands_on_kwargs(function: ast.FunctionDef) -> bool:
+    """``**kwargs`` is handed on to a call, and read nowhere else."""
+    kwarg = function.args.kwarg
+    if kwarg is None:
+        return False
+    uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == kwarg.arg]
+    handed = [k for k in ast.walk(function) if isinstance(k, ast.keyword) and k.arg is None
+              and isinstance(k.value, ast.Name) and k.value.id == kwarg.arg]
+    return len(uses) == 1 and len(handed) == 1
+
+
+def _argument_of(expr: ast.expr, call: ast.Call) -> bool:
+    return any(arg is expr for arg in call.args) or any(keyword.value is expr for keyword in call.keywords)
+
+
+def _is_true(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is True
