@@ -42,6 +42,17 @@ class Cache:
         self.folder = folder
         self.entries: dict[str, Any] = self._read()
         self.changed = False
+        self._make_folder()  # before any analysis: made later, it would change the stamp of the folder it is in
+
+    def _make_folder(self) -> None:
+        if self.folder is None or os.path.isdir(self.folder):
+            return
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            with open(os.path.join(self.folder, ".gitignore"), "w", encoding="utf-8") as handle:
+                handle.write("# made by redundant-bias: its cache, never to commit\n*\n")
+        except OSError:
+            self.path = None  # a read-only tree: the run is as right, only not faster next time
 
     def _read(self) -> dict[str, Any]:
         if self.path is None:
@@ -79,11 +90,6 @@ class Cache:
         if self.path is None or not self.changed or self.folder is None:
             return
         try:
-            os.makedirs(self.folder, exist_ok=True)
-            ignore = os.path.join(self.folder, ".gitignore")
-            if not os.path.exists(ignore):
-                with open(ignore, "w", encoding="utf-8") as handle:
-                    handle.write("# made by redundant-bias: its cache, never to commit\n*\n")
             handle_fd, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(handle_fd, "w", encoding="utf-8") as handle:
                 json.dump(self.entries, handle)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+from collections import Counter
 import json
 import os
 import sys
@@ -242,7 +243,7 @@ def _report(shown: list[Shown], checked: list[Checked], options: argparse.Namesp
     if safe:
         note.append(f"{safe} fixable with --fix")
     if unsafe:
-        note.append(f"{unsafe} with --fix --unsafe-fixes")
+        note.append(f"{unsafe} fixable with --fix --unsafe-fixes")
     out.write(f"Found {count} finding{'s' if count != 1 else ''}{' (' + '; '.join(note) + ')' if note else ''}.\n")
 
 
@@ -271,7 +272,8 @@ def _problems(checked: list[Checked], err: TextIO) -> None:
             f"redundant-bias: {len(errors)} internal error{'s' if len(errors) != 1 else ''} in {files} "
             f"file{'s' if files != 1 else ''}, contained (their findings may be incomplete; please report):\n"
         )
-        err.writelines(f"  {path}: {error}\n" for path, error in errors)
+        for (path, error), count in Counter(errors).items():  # one unit after another may meet the same error
+            err.write(f"  {path}: {error}{f' ({count} times)' if count > 1 else ''}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

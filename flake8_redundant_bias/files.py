@@ -45,6 +45,14 @@ class Excluder:
         absolute = os.path.abspath(path)
         return any(fnmatch.fnmatch(absolute, pattern) for pattern in self.paths)
 
+    def excluded_on_the_way(self, path: str) -> bool:
+        """A file named on the command line: excluded itself, or inside a folder below this one a walk would not enter."""
+        relative = os.path.relpath(os.path.abspath(path))
+        if relative.startswith(os.pardir):
+            return self.excluded(path)
+        parts = relative.split(os.sep)
+        return any(self.excluded(os.sep.join(parts[: end + 1])) for end in range(len(parts)))
+
 
 class MissingPath(OSError):
     """A path on the command line that does not exist."""
@@ -57,14 +65,14 @@ def python_files(paths: Sequence[str], excluder: Excluder) -> Iterator[str]:
         if os.path.isdir(given):
             found: Iterable[str] = _walk(given, excluder)
         elif os.path.exists(given):
-            found = () if excluder.excluded(given) else (given,)
+            found = () if excluder.excluded_on_the_way(given) else (given,)
         else:
             raise MissingPath(f"{given}: no such file or folder")
         for path in found:
             key = os.path.abspath(path)
             if key not in seen:
                 seen.add(key)
-                yield path
+                yield os.path.normpath(path)  # ./model.py shown as model.py
 
 
 def _walk(top: str, excluder: Excluder) -> Iterator[str]:

@@ -8,11 +8,15 @@ non-ASCII text before the call).
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
 from typing import Callable, NamedTuple, Sequence
 
 from . import __version__
 from .codes import CATALOGUE
+from .explain import markdown_page, text_page
 from .fixes import chars
 from .rules.finding import Edit, Finding
 from .text import Text
@@ -31,8 +35,9 @@ class Shown(NamedTuple):
 
 def place(path: str, text: str, findings: Sequence[Finding]) -> list[Shown]:
     source = Text.of(text)
+    shown = os.path.normpath(path).replace("\\", "/")  # ./model.py as model.py, as GitHub and SARIF want it
     return [
-        Shown(path.replace("\\", "/"), f, chars(source, f.line, f.col) + 1, chars(source, f.end_line, f.end_col) + 1)
+        Shown(shown, f, chars(source, f.line, f.col) + 1, chars(source, f.end_line, f.end_col) + 1)
         for f in findings
     ]
 
@@ -101,7 +106,7 @@ def _sarif(shown: Sequence[Shown]) -> str:
                     "name": code.code,
                     "shortDescription": {"text": code.summary},
                     "fullDescription": {"text": code.why},
-                    "help": {"text": f"{code.summary}. {code.why}"},
+                    "help": {"text": text_page(code), "markdown": markdown_page(code)},
                     "defaultConfiguration": {"level": "warning"},
                 } for code in rules],
             }},
@@ -114,7 +119,8 @@ def _sarif(shown: Sequence[Shown]) -> str:
 
 def _result(s: Shown, index: dict[str, int]) -> dict:
     finding = s.finding
-    location = {"artifactLocation": {"uri": s.path}}
+    uri = Path(s.path).as_uri() if os.path.isabs(s.path) else quote(s.path)
+    location = {"artifactLocation": {"uri": uri}}
     result = {
         "ruleId": finding.code,
         "ruleIndex": index[finding.code],
