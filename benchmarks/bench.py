@@ -4,6 +4,7 @@
     python benchmarks/bench.py --quick         # torchvision only (~60k lines)
     python benchmarks/bench.py --scaling       # generated modules of 1k, 10k, 100k lines
     python benchmarks/bench.py --peers         # also flake8-bugbear and torchfix, side by side
+    python benchmarks/bench.py --command       # the redundant-bias command, cold and warm cache, next to flake8 --select RB
 
 The corpus is fetched from the package registry (``pip download --no-deps`` of
 pinned wheels) into benchmarks/corpus/, once.  Whole-run timings are medians of
@@ -25,10 +26,12 @@ import ast
 import compileall
 import json
 import os
+import shutil
 import statistics
 import sysconfig
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import warnings
@@ -123,6 +126,40 @@ def interleaved(configs: dict[str, str], roots: list[Path], pairs: int) -> dict[
     for name, values in times.items():  # the spread, so that noise can be told from a cost
         print(f"  runs of {name}: {', '.join(f'{v:.2f}' for v in values)} s")
     return {name: statistics.median(values) for name, values in times.items()}
+
+
+# ---------------------------------------------------------------- the command
+
+def command_timings(roots: list[Path], pairs: int) -> None:
+    """``redundant-bias check`` with an empty cache and with a warm one, next to ``flake8 --select RB``
+    (flake8 with this plugin only, so it still pays pycodestyle and pyflakes), one process and all cores."""
+    script = Path(sys.executable).with_name("redundant-bias")
+    paths = [str(root) for root in roots]
+    cores = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    with tempfile.TemporaryDirectory() as scratch:
+        cache = Path(scratch) / "cache"
+        for jobs in dict.fromkeys(("1", cores)):
+            flake8_run = [sys.executable, str(HERE / "flake8_with.py"), PLUGIN, "--", "--isolated", "--select", "RB",
+                          "--jobs", jobs, "--exit-zero", *paths]
+            # The corpus sits in a folder this repository's .gitignore names: walk it all the same.
+            ours = [str(script), "check", "--isolated", "--exit-zero", "--no-respect-gitignore", "--jobs", jobs,
+                    "--cache-dir", str(cache), *paths]
+            times: dict[str, list[float]] = {"flake8 --select RB": [], "redundant-bias, cold cache": [],
+                                             "redundant-bias, warm cache": []}
+            counts: dict[str, int] = {}
+            for _ in range(pairs):
+                shutil.rmtree(cache, ignore_errors=True)
+                for name, command in zip(times, (flake8_run, ours, ours)):
+                    start = time.perf_counter()
+                    done = subprocess.run(command, capture_output=True, text=True, env=_quiet_env(), check=True)
+                    times[name].append(time.perf_counter() - start)
+                    counts[name] = sum(1 for line in done.stdout.splitlines() if ": RB" in line)
+            base = statistics.median(times["flake8 --select RB"])
+            print(f"\n--jobs {jobs}, medians of {pairs} runs (findings: "
+                  f"{', '.join(f'{name} {count}' for name, count in counts.items())}):")
+            for name, values in times.items():
+                median = statistics.median(values)
+                print(f"  {name:<28} {median:8.2f} s   {median / base:6.3f}x   (runs: {', '.join(f'{v:.2f}' for v in values)})")
 
 
 # ---------------------------------------------------------------- in process
@@ -238,6 +275,8 @@ def main() -> int:
     parser.add_argument("--peers", action="store_true", help="also time flake8-bugbear and torchfix")
     parser.add_argument("--peer-pairs", type=int, default=1, help="runs of each peer (default 1)")
     parser.add_argument("--scaling", action="store_true", help="only the generated-module scaling series")
+    parser.add_argument("--command", action="store_true",
+                        help="only the redundant-bias command, cold and warm cache, next to flake8 --select RB")
     args = parser.parse_args()
     if args.pairs < 1 or args.peer_pairs < 1:
         parser.error("--pairs and --peer-pairs must be at least 1")
@@ -248,6 +287,10 @@ def main() -> int:
     roots = fetch(list(QUICK if args.quick else PINNED))
     files = python_files(roots)
     print(f"corpus: {', '.join(f'{r.name} {PINNED[r.name]}' for r in roots)}")
+    if args.command:
+        byte_compile_plugin()
+        command_timings(roots, args.pairs)
+        return 0
 
     totals = in_process(files)
     lines = totals["lines"]

@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     run = check.add_argument_group("run")
     run.add_argument("--config", type=Path, metavar="PYPROJECT", help="read [tool.redundant-bias] from this file")
     run.add_argument("--isolated", action="store_true", help="read no configuration file")
+    run.add_argument(
+        "--no-respect-gitignore", dest="respect_gitignore", action="store_false", default=None,
+        help="walk into what .gitignore files ignore",
+    )
     run.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     run.add_argument("--cache-dir", metavar="DIR", help=f"where the cache lives (default: {CACHE_FOLDER} in the project)")
     run.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes (default: one per core)")
@@ -139,7 +143,8 @@ def _check(options: argparse.Namespace) -> int:
         _value(options, found, "select", ["RB"]), _value(options, found, "ignore", []),
         _value(options, found, "extend_select", []),
     )
-    paths = list(python_files(options.paths or ["."], _excluder(options, found)))
+    gitignore = _value(options, found, "respect_gitignore", True)
+    paths = list(python_files(options.paths or ["."], _excluder(options, found), gitignore))
     cache = Cache(None if options.no_cache else _cache_folder(options, found), (config.rows, config.follow_imports))
     checked = list(check_files(paths, config, selection, cache, options.jobs or _cores()))
     cache.write()

@@ -56,7 +56,7 @@ class Config(NamedTuple):
                 _not_built_in(option, value, value)
                 specs[value] = spec
         roots = FRAMEWORK_ROOTS | {name.partition(".")[0] for name in specs}
-        follow = _switch("--redundant-bias-follow-imports", follow_imports)
+        follow = switch("--redundant-bias-follow-imports", follow_imports)
         rows = (tuple(producers), tuple(norms), tuple(transparent))
         return cls(specs, frozenset(roots), follow, rows)
 
@@ -74,7 +74,7 @@ def _not_built_in(option: str, value: str, name: str) -> None:
 SWITCH_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
 
 
-def _switch(option: str, given: str | bool) -> bool:
+def switch(option: str, given: str | bool) -> bool:
     if isinstance(given, bool):
         return given
     found = SWITCH_WORDS.get(given.strip().lower())

@@ -58,12 +58,12 @@ class MissingPath(OSError):
     """A path on the command line that does not exist."""
 
 
-def python_files(paths: Sequence[str], excluder: Excluder) -> Iterator[str]:
+def python_files(paths: Sequence[str], excluder: Excluder, gitignore: bool = True) -> Iterator[str]:
     """The files to check, each once, in the order given (folders walked in sorted order)."""
     seen: set[str] = set()
     for given in paths:
         if os.path.isdir(given):
-            found: Iterable[str] = _walk(given, excluder)
+            found: Iterable[str] = _walk(given, excluder, gitignore)
         elif os.path.exists(given):
             found = () if excluder.excluded_on_the_way(given) else (given,)
         else:
@@ -75,8 +75,8 @@ def python_files(paths: Sequence[str], excluder: Excluder) -> Iterator[str]:
                 yield os.path.normpath(path)  # ./model.py shown as model.py
 
 
-def _walk(top: str, excluder: Excluder) -> Iterator[str]:
-    ignores = GitIgnores(top)
+def _walk(top: str, excluder: Excluder, gitignore: bool) -> Iterator[str]:
+    ignores = GitIgnores(top, gitignore)
     for folder, folders, names in os.walk(top):
         ignores.enter(folder)
         folders[:] = sorted(
@@ -92,8 +92,11 @@ def _walk(top: str, excluder: Excluder) -> Iterator[str]:
 class GitIgnores:
     """The ignore files that apply in a walk: those of the folders above it up to the repository's root, and inside."""
 
-    def __init__(self, top: str) -> None:
+    def __init__(self, top: str, respected: bool = True) -> None:
         self.specs: dict[str, pathspec.PathSpec] = {}
+        self.respected = respected
+        if not respected:
+            return
         top = os.path.abspath(top)
         above = _ancestors(top)
         root = next((folder for folder in above if os.path.exists(os.path.join(folder, ".git"))), None)
@@ -104,7 +107,8 @@ class GitIgnores:
                     self.enter(folder)
 
     def enter(self, folder: str) -> None:
-        self._read(os.path.abspath(folder), os.path.join(folder, ".gitignore"))
+        if self.respected:
+            self._read(os.path.abspath(folder), os.path.join(folder, ".gitignore"))
 
     def _read(self, folder: str, path: str) -> None:
         try:

@@ -3,7 +3,7 @@
 The keys are the flake8 options' (``producers``, ``norms``, ``transparent``,
 ``follow-imports``; their flake8 spelling ``redundant-bias-norms`` is read too)
 and the command's own choice of codes and files (``select``, ``ignore``,
-``extend-select``, ``exclude``, ``extend-exclude``).  A list is a TOML array or
+``extend-select``, ``exclude``, ``extend-exclude``, ``respect-gitignore``).  A list is a TOML array or
 one comma-separated string, as in flake8's configuration.
 """
 
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigError
+from .config import ConfigError, switch
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,7 +22,7 @@ else:  # pragma: no cover - the tomli backport, a dependency below 3.11
 
 TABLE = "redundant-bias"
 LISTS = ("producers", "norms", "transparent", "select", "ignore", "extend-select", "exclude", "extend-exclude")
-SWITCHES = ("follow-imports",)
+SWITCHES = ("follow-imports", "respect-gitignore")
 FLAKE8_SPELLING = {f"redundant-bias-{key}": key for key in ("producers", "norms", "transparent", "follow-imports")}
 
 
@@ -48,7 +48,7 @@ def load(path: Path) -> dict[str, Any]:
         elif key in SWITCHES:
             if not isinstance(raw, (bool, str)):
                 raise ConfigError(f"{path}: [tool.{TABLE}] {given} must be true or false")
-            settings[key] = raw
+            settings[key] = switch(f"{path}: [tool.{TABLE}] {given}", raw)
         else:
             known = ", ".join(LISTS + SWITCHES)
             raise ConfigError(f"{path}: [tool.{TABLE}] has no key {given!r} (keys: {known})")
