@@ -237,7 +237,10 @@ def _report(shown: list[Shown], checked: list[Checked], options: argparse.Namesp
     if options.diff and options.output_format == "text":
         return  # the diff was the output
     out.write(render(options.output_format, shown))
-    if options.output_format != "text" or not shown:
+    if options.output_format != "text":
+        return
+    if not shown:
+        out.write(f"No findings in {len(checked)} file{'s' if len(checked) != 1 else ''}.\n")
         return
     if options.show_fixes:
         _show_fixes(shown, out)

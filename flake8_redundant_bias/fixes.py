@@ -43,10 +43,25 @@ def add_keyword(call: ast.Call, keyword: str, value: str, source: Text) -> Edit 
     if not call.args and not call.keywords:
         insert = f"{keyword}={value}"
     elif text == ",":
+        own_line = _own_line(source, line, keyword, value, row < significant[-1][1][0])
+        if own_line is not None:
+            return own_line
         insert = f" {keyword}={value},"
     else:
         insert = f", {keyword}={value}"
     return Edit(line, col, line, col, insert)
+
+
+def _own_line(source: Text, line: int, keyword: str, value: str, closed_below: bool) -> Edit | None:
+    """One argument a line, the last with its comma and the parenthesis below: the keyword gets a line of its
+    own, indented as the last argument's, after that line's comment (which stays with its argument)."""
+    if not closed_below:
+        return None
+    text = source.lines(line, line).rstrip("\n")
+    if text.rstrip().endswith("\\"):
+        return None  # a backslash continuation: a line break here would end it
+    indent = text[: len(text) - len(text.lstrip())]
+    return Edit(line, len(text), line, len(text), f"\n{indent}{keyword}={value},")
 
 
 def _significant(segment: str) -> list[tuple[str, tuple[int, int]]]:
@@ -67,9 +82,13 @@ def chars(source: Text, line: int, byte_col: int) -> int:
 
 
 def apply(text: str, edits: Iterable[Edit]) -> str:
-    """The text with the edits made; an edit that overlaps one already made is left out."""
+    """The text with the edits made, their line breaks as the text's own; an edit that overlaps one made is left out."""
     starts = Text.of(text).starts
-    spans = sorted({(_offset(starts, e.line, e.col), _offset(starts, e.end_line, e.end_col), e.text) for e in edits})
+    newline = "\r\n" if "\r\n" in text else "\n"
+    spans = sorted({
+        (_offset(starts, e.line, e.col), _offset(starts, e.end_line, e.end_col), e.text.replace("\n", newline))
+        for e in edits
+    })
     parts: list[str] = []
     done = 0
     for start, end, replacement in spans:
