@@ -25,10 +25,11 @@ from .config import Config, ConfigError
 from .explain import lookup, markdown_page, text_page
 from .files import CACHE_FOLDER, DEFAULT_EXCLUDE, Excluder, MissingPath, python_files
 from .outputs import FORMATS, Shown, place, render, statistics
+from .plugin import FOLLOW_IMPORTS, OPTIONS
 from .selection import Selection, SelectionError
 
 FINDINGS, USAGE = 1, 2
-ROW_OPTIONS = ("producers", "norms", "transparent")
+ROW_OPTIONS = tuple(key for _, key, _ in OPTIONS)  # the flake8 options' rows, under the same keys
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,9 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     ):
         choose.add_argument(flag, type=_comma_list, metavar="LIST", help=help_text + "; comma-separated")
     rows = check.add_argument_group("the project's rows (as the flake8 options)")
-    for key in ROW_OPTIONS:
-        rows.add_argument(f"--{key}", f"--redundant-bias-{key}", dest=key, type=_comma_list, metavar="LIST")
-    rows.add_argument("--follow-imports", "--redundant-bias-follow-imports", dest="follow_imports", metavar="true|false")
+    for flag, key, help_text in OPTIONS:
+        rows.add_argument(f"--{key}", flag, dest=key, type=_comma_list, metavar="LIST", help=help_text)
+    rows.add_argument(
+        "--follow-imports", FOLLOW_IMPORTS, dest="follow_imports", metavar="true|false",
+        help="read the project's own modules that a linted file imports from (default: true)",
+    )
     out = check.add_argument_group("output")
     out.add_argument("--output-format", choices=FORMATS, default="text")
     out.add_argument("--statistics", action="store_true", help="counts per code and the wasted parameters, not the findings")
