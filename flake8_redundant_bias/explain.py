@@ -14,11 +14,13 @@ from .codes import CATALOGUE, Code
 WIDTH = 88  # the terminal page's paragraphs, filled
 
 FIX_SAFETY = (
-    "`redundant-bias check --fix --unsafe-fixes` switches the bias off ({keyword}) where the call itself decides it: "
-    "the keyword absent, a literal `True`, or a positional argument. The fix is unsafe: a checkpoint saved with the "
-    "bias has a key the fixed model no longer has, and `load_state_dict(strict=True)` refuses it (the README's "
-    "*Converting a checkpoint* shows the lines that convert one). A bias switched on through a helper's or a "
-    "class's parameter, or a config value, is reported without a fix: the change belongs where the value is."
+    "`redundant-bias check --fix --unsafe-fixes` switches the bias off ({keyword}) where its value is decided and "
+    "the change touches this layer alone: the call itself (the keyword absent, a literal `True`, a positional "
+    "argument), the enclosing function's own parameter when every value it takes is a literal `True`, or the call "
+    "of a project helper that hands the bias on. The fix is unsafe: a checkpoint saved with the bias has a key the "
+    "fixed model no longer has, and `load_state_dict(strict=True)` refuses it (the README's *Converting a "
+    "checkpoint* shows the lines that convert one). A bias switched on by a config value, a module constant or a "
+    "helper that takes no bias argument is reported without a fix."
 )
 NO_FIX = (
     "No automatic fix: which parameters to exempt is a decision about the model. "

@@ -21,7 +21,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
 
 class Layer:
-    __slots__ = ("name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by")
+    __slots__ = ("name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site")
 
     def __init__(
         self, name: str, spec: Spec, call: ast.Call, args: CallArgs, helper: str | None = None, where: str = "",
@@ -38,11 +38,12 @@ class Layer:
         # The function (or class __init__) that ``call`` names and that built the row itself, one level deep:
         # a fix may pass that function a keyword.  None for a row named directly, or built two helpers down.
         self.built_by: ast.FunctionDef | None = None
+        self.site: Index | None = None  # the module ``call`` is in, when ``built_by`` is another module's
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""
         step = Layer(self.name, self.spec, self.call, self.args, self.helper, self.where, self.direct)
-        step.built_by = self.built_by
+        step.built_by, step.site = self.built_by, self.site
         step.applied = call, scope
         return step
 
@@ -219,8 +220,8 @@ class Resolver:
         if inner.helper:
             return Layer(inner.name, inner.spec, call, inner.args, inner.helper, inner.where or home.flow.shown)
         layer = Layer(inner.name, inner.spec, call, inner.args, through.name, home.flow.shown)
-        if home is self:  # a fix edits the call, read with this module's text
-            layer.built_by = init or through  # type: ignore[assignment]
+        layer.built_by = init or through  # type: ignore[assignment]
+        layer.site = self.index  # a fix edits the call, in this module's text
         return layer
 
     def _producer_attribute(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, str] | None:

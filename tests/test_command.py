@@ -412,6 +412,34 @@ def test_fix_keeps_the_file_encoding_and_line_endings(tmp_path: Path) -> None:
     assert (tmp_path / "model.py").read_bytes() == source.replace("3, 8, 3)", "3, 8, 3, bias=False)").encode("latin-1")
 
 
+def test_fix_through_a_helper_of_another_module(tmp_path: Path) -> None:
+    """The helper lives in the project's layers.py: the edit is at this file's call, the helper is untouched."""
+    (tmp_path / "pyproject.toml").write_text("")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    layers = (
+        "import torch.nn as nn\n\n\ndef conv3x3(cin, cout, stride=1, bias=True):\n"
+        "    return nn.Conv2d(cin, cout, 3, stride, 1, bias=bias)\n\n\n"
+        "def conv_any(*args, **kwargs):\n    return nn.Conv2d(*args, **kwargs)\n"
+    )
+    (package / "layers.py").write_text(layers)
+    (package / "model.py").write_text(
+        "import torch.nn as nn\n\nfrom .layers import conv3x3, conv_any\n\n"
+        "a = nn.Sequential(conv3x3(3, 8), nn.BatchNorm2d(8))\n"
+        "b = nn.Sequential(conv_any(3, 8, 3), nn.BatchNorm2d(8))\n"
+        "c = nn.Sequential(conv3x3(3, 8, 1, True), nn.BatchNorm2d(8))\n"
+    )
+    result = run("check", "--no-cache", "--fix", "--unsafe-fixes", "pkg", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "pkg/model.py: fixed 3 findings\n")
+    assert (package / "model.py").read_text().splitlines()[4:] == [
+        "a = nn.Sequential(conv3x3(3, 8, bias=False), nn.BatchNorm2d(8))",
+        "b = nn.Sequential(conv_any(3, 8, 3, bias=False), nn.BatchNorm2d(8))",
+        "c = nn.Sequential(conv3x3(3, 8, 1, False), nn.BatchNorm2d(8))",
+    ]
+    assert (package / "layers.py").read_text() == layers
+
+
 def _apply(text: str, edits: list[dict]) -> str:
     """The JSON output's edits applied by hand, last first: what a fix may change and nothing else."""
     lines = text.splitlines(keepends=True)

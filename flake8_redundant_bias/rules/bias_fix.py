@@ -9,8 +9,9 @@ changes this layer alone:
 * the enclosing function's parameter (``def __init__(self, bias=True)`` and
   ``nn.Conv2d(..., bias=bias)``), when every value it takes in this file is a literal
   ``True`` (its default, or what each call passes) and nothing else reads it;
-* a helper or class the call names, that builds the row itself: pass its parameter
-  (``conv3x3(c, c, bias=False)``), or the keyword its ``**kwargs`` hands on.
+* a helper or class the call names (in this module or another of the project), that builds
+  the row itself: pass its parameter (``conv3x3(c, c, bias=False)``), or the keyword its
+  ``**kwargs`` hands on.
 
 Anything else (a config value, a module constant, a helper two calls down) gets no
 fix: the finding still says what to pass.  Every fix is unsafe: a checkpoint saved
@@ -32,7 +33,7 @@ from .finding import Edit, Fix
 
 
 def bias_fix(producer: Layer, spec: Producer, off: str) -> Fix | None:
-    index = getattr(producer.args.flow, "index", None)
+    index = producer.site if producer.built_by is not None else getattr(producer.args.flow, "index", None)
     if getattr(index, "source", None) is None:
         return None
     if producer.built_by is not None:
