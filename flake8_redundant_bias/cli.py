@@ -157,8 +157,8 @@ def _check(options: argparse.Namespace) -> int:
     shown = [s for c in checked if c.source is not None for s in place(c.path, c.source.text, c.findings)]
     _report(shown, checked, options, sys.stdout)
     _problems(checked, sys.stderr)
-    if options.diff and changed:
-        return FINDINGS
+    if options.diff:
+        return FINDINGS if changed else 0  # the status says whether there is a diff, as the diff is the output
     return FINDINGS if shown and not options.exit_zero else 0
 
 

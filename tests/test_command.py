@@ -388,6 +388,8 @@ def test_diff_shows_without_writing(project: Path) -> None:
         "     nn.BatchNorm2d(8),\n )\n quiet = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # noqa: RB101\n"
     )
     assert (project / "model.py").read_text() == MODEL
+    nothing = run("check", "--diff", cwd=project)  # safe fixes only: none for a bias
+    assert (nothing.returncode, nothing.stdout) == (0, "")
 
 
 def test_unsafe_fix_writes_and_is_idempotent(project: Path) -> None:
