@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the output piped into `head`: what was asked for was written
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: stop without a traceback, with the shell's status for it
+        print("redundant-bias: interrupted", file=sys.stderr)
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:
