@@ -31,8 +31,13 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str |
     """Findings in a module; ``filename`` (a path, or stdin's display name) places it in its project."""
     source = Text(lines)
     roots = framework_roots(source.text, config.roots) if isinstance(tree, ast.Module) else frozenset()
-    if not roots:
-        return []
+    return _analyse_module(tree, source, config, filename, roots) if roots else []
+
+
+def _analyse_module(
+    tree: ast.Module, source: Text, config: Config, filename: str | None, roots: frozenset[str],
+) -> list[Finding]:
+    """A module whose import lines spell the frameworks ``roots``: the gates, then the rules."""
     words = words_for(config, roots)
     spelled = Spelled(source.text, words.triggers.with_aliases(tree), roots)
     families = Families(spelled.bias_rules(), spelled.decay_rules(), spelled.standalone_rules())
@@ -110,7 +115,9 @@ def analyse_source(source: str, config: Config | None = None, filename: str | No
     rejects raises ``SyntaxError`` (or ``ValueError`` for a null byte) to the caller.
     """
     config = config or Config.build()
-    if not framework_roots(source, config.roots):
+    roots = framework_roots(source, config.roots)
+    if not roots:
         return []
     tree = ast.parse(source)
-    return analyse(tree, io.StringIO(source).readlines(), config, filename)  # lines as flake8 reads them
+    lines = io.StringIO(source).readlines()  # as flake8 reads them
+    return _analyse_module(tree, Text(lines), config, filename, roots)

@@ -7,7 +7,6 @@ of processes, and internal errors counted instead of hidden.
 
 from __future__ import annotations
 
-import ast
 import io
 import os
 import tokenize
@@ -87,24 +86,19 @@ def _start_worker(config: Config) -> None:
     _worker_config = config
 
 
-def _check_in_worker(path: str) -> Outcome:
+def _check_in_worker(path: str, data: bytes) -> Outcome:
     assert _worker_config is not None
-    return _check_path(path, _worker_config)
-
-
-def _check_path(path: str, config: Config) -> Outcome:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        return Outcome([], [], f"cannot read: {error.strerror}", [])
-    return check_text(decode(data).text, path, config)
+    return check_text(decode(data).text, path, _worker_config)
 
 
 def check_files(
     paths: Sequence[str], config: Config, selection: Selection, cache: Cache, jobs: int,
 ) -> Iterator[Checked]:
-    """Each file's selected, unsilenced findings; from the cache where the file and what it consulted are unchanged."""
+    """Each file's selected, unsilenced findings; from the cache where the file and what it consulted are unchanged.
+
+    Each file is read once, here: its bytes are hashed for the cache, handed to the
+    analysis when the cache cannot answer, and kept for ``noqa`` when it has findings.
+    """
     hashes: dict[str, str] = {}
     datas: dict[str, bytes] = {}
     missing: list[str] = []
@@ -116,21 +110,20 @@ def check_files(
         except OSError as error:
             done[path] = Outcome([], [], f"cannot read: {error.strerror}", [])
             continue
-        key = os.path.abspath(path)
         hashes[path] = digest(data)
-        cached = cache.get(key, hashes[path])
-        if cached is not None:
-            done[path] = Outcome(cached, [], None, [])
-        else:
+        cached = cache.get(os.path.abspath(path), hashes[path])
+        if cached is None:
             missing.append(path)
+        else:
+            done[path] = Outcome(cached, [], None, [])
+        if cached is None or cached:
             datas[path] = data
     for path, outcome in zip(missing, _outcomes(missing, datas, config, jobs)):
         done[path] = outcome
         if outcome.problem is None and not outcome.errors:
             cache.put(os.path.abspath(path), hashes[path], outcome.findings, outcome.consulted)
     for path in paths:
-        outcome = done[path]
-        yield _shown(path, outcome, selection, datas.get(path))
+        yield _shown(path, done[path], selection, datas.get(path))
 
 
 def _outcomes(paths: list[str], datas: dict[str, bytes], config: Config, jobs: int) -> Iterable[Outcome]:
@@ -138,16 +131,13 @@ def _outcomes(paths: list[str], datas: dict[str, bytes], config: Config, jobs: i
         return [check_text(decode(datas[path]).text, path, config) for path in paths]
     chunk = max(1, len(paths) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(config,)) as pool:
-        return list(pool.map(_check_in_worker, paths, chunksize=chunk))
+        return list(pool.map(_check_in_worker, paths, [datas[path] for path in paths], chunksize=chunk))
 
 
 def _shown(path: str, outcome: Outcome, selection: Selection, data: bytes | None) -> Checked:
     chosen = [finding for finding in outcome.findings if finding.code in selection.codes]
-    if not chosen:
+    if not chosen or data is None:
         return Checked(path, None, [], outcome.problem, outcome.errors)
-    if data is None:
-        with open(path, "rb") as handle:
-            data = handle.read()
     source = decode(data)
     return Checked(path, source, noqa_filtered(chosen, source.text), outcome.problem, outcome.errors)
 
@@ -158,29 +148,31 @@ class Fixed(NamedTuple):
     text: str  # the file's text after every applicable fix
     applied: int  # findings fixed
     problem: str | None  # a fix that would break the file: none applied, and why
+    findings: list[Finding]  # what is left: selected, not silenced, in ``text``
 
 
 def fix_text(text: str, path: str, findings: list[Finding], config: Config, selection: Selection, unsafe: bool) -> Fixed:
-    """Apply the findings' fixes (safe ones, or all with ``unsafe``) until none is left to apply."""
+    """Apply the findings' fixes (safe ones, or all with ``unsafe``) until none is left to apply.
+
+    Each round's text is checked again, which also parses it: the edits never touch
+    an import line, so the text still names its framework and a fix that would
+    break the file is caught by that parse.
+    """
     applied = 0
     current = text
     for _ in range(FIX_ROUNDS):
         edits = [edit for finding in findings if _applicable(finding, unsafe) for edit in finding.fix.edits]  # type: ignore
-        if not edits:
-            break
         candidate = apply(current, edits)
-        try:
-            compile(candidate, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-        except (SyntaxError, ValueError) as error:
-            return Fixed(text, 0, f"a fix would break the file ({_parse_error(error)}): left unchanged")
         if candidate == current:
             break
+        outcome = check_text(candidate, path, config)
+        if outcome.problem is not None:
+            return Fixed(text, 0, f"a fix would leave a file that {outcome.problem}: left unchanged", findings)
         before = len(findings)
         current = candidate
-        outcome = check_text(current, path, config)
         findings = noqa_filtered([f for f in outcome.findings if f.code in selection.codes], current)
         applied += max(0, before - len(findings))
-    return Fixed(current, applied, None)
+    return Fixed(current, applied, None, findings)
 
 
 def _applicable(finding: Finding, unsafe: bool) -> bool:

@@ -20,15 +20,15 @@ from typing import Any, Sequence, TextIO
 from . import __version__, settings
 from .cache import Cache
 from .checking import Checked, check_files, fix_text, fixable
-from .codes import CATALOGUE
+from .codes import CATALOGUE, Code
 from .config import Config, ConfigError
 from .explain import lookup, markdown_page, text_page
 from .files import CACHE_FOLDER, DEFAULT_EXCLUDE, Excluder, MissingPath, python_files
 from .outputs import FORMATS, Shown, place, render, statistics
-from .plugin import FOLLOW_IMPORTS, OPTIONS
+from .plugin import FOLLOW_IMPORTS, OPTIONS, USAGE
 from .selection import Selection, SelectionError
 
-FINDINGS, USAGE = 1, 2
+FINDINGS = 1
 ROW_OPTIONS = tuple(key for _, key, _ in OPTIONS)  # the flake8 options' rows, under the same keys
 
 
@@ -115,27 +115,29 @@ def _comma_list(value: str) -> list[str]:
 # ---------------------------------------------------------------- explain, rule
 
 def _explain(options: argparse.Namespace) -> int:
-    code = lookup(options.code)
-    if code is None:
-        raise SelectionError(f"no rule {options.code!r} (codes: {', '.join(CATALOGUE)})")
-    sys.stdout.write(text_page(code))
+    sys.stdout.write(text_page(_rule_named(options.code)))
     return 0
 
 
 def _rule(options: argparse.Namespace) -> int:
     if options.all == (options.code is not None):
         raise SelectionError("rule takes a CODE or --all")
-    codes = list(CATALOGUE.values()) if options.all else [lookup(options.code)]
-    if None in codes:
-        raise SelectionError(f"no rule {options.code!r} (codes: {', '.join(CATALOGUE)})")
+    codes = list(CATALOGUE.values()) if options.all else [_rule_named(options.code)]
     if options.output_format == "json":
         pages = [{"code": c.code, "summary": c.summary, "why": c.why, "wrong": c.wrong, "right": c.right,
-                  "fix": "unsafe" if c.fixable else None, "page": markdown_page(c)} for c in codes if c]
+                  "fix": "unsafe" if c.fixable else None, "page": markdown_page(c)} for c in codes]
         sys.stdout.write(json.dumps(pages if options.all else pages[0], indent=2) + "\n")
     else:
         page = markdown_page if options.output_format == "markdown" else text_page
-        sys.stdout.write("\n".join(page(c) for c in codes if c))
+        sys.stdout.write("\n".join(page(c) for c in codes))
     return 0
+
+
+def _rule_named(name: str) -> Code:
+    code = lookup(name)
+    if code is None:
+        raise SelectionError(f"no rule {name!r} (codes: {', '.join(CATALOGUE)})")
+    return code
 
 
 # ---------------------------------------------------------------- check
@@ -230,8 +232,7 @@ def _apply_fixes(checked: list[Checked], config: Config, selection: Selection, o
             continue
         with open(item.path, "wb") as handle:
             handle.write(fixed.text.encode(item.source.encoding))
-        left = check_files([item.path], config, selection, Cache(None, None), 1)
-        checked[number] = next(left)._replace(problem=None)
+        checked[number] = item._replace(source=item.source._replace(text=fixed.text), findings=fixed.findings)
         print(f"{item.path}: fixed {fixed.applied} finding{'s' if fixed.applied != 1 else ''}", file=sys.stderr)
     return changed
 

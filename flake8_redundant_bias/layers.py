@@ -38,7 +38,7 @@ class Layer:
         # The function (or class __init__) that ``call`` names and that built the row itself, one level deep:
         # a fix may pass that function a keyword.  None for a row named directly, or built two helpers down.
         self.built_by: ast.FunctionDef | None = None
-        self.site: Index | None = None  # the module ``call`` is in, when ``built_by`` is another module's
+        self.site: Index | None = None  # with ``built_by``: the module ``call`` is in (the helper may be another's)
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""

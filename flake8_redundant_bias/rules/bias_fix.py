@@ -71,10 +71,7 @@ def _parameter(bound: Bound, off: str, index: Any) -> tuple[str, list[Edit | Non
     """The enclosing function's parameter, read only here, whose every value in this file is a literal True."""
     name, scope = bound.expr.id, bound.scope  # type: ignore[attr-defined]
     function = scope.node if scope is not None else None
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or name in scope.escaped:
-        return None
-    stores, reads = index.bindings(scope, name)
-    if len(stores) != 1 or not isinstance(stores[0].node, ast.arg) or reads != 1:
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _read_once(index, scope, name):
         return None
     origins = index.flow.origins(bound.expr, scope) if getattr(index, "flow", None) else None
     if not origins:
@@ -100,7 +97,8 @@ def _through_function(
     keywords = {a.arg for a in named + function.args.kwonlyargs}
     if isinstance(bound, Bound) and isinstance(bound.expr, ast.Name) and bound.env is not None:
         name = bound.expr.id
-        if name not in keywords or not _read_once(function, name):
+        home = producer.args.flow.index  # the helper's module, which may not be the call's
+        if name not in keywords or not _read_once(home, home.scope_of.get(function), name):
             return None
         passed = bound.env.lookup(name)
         if not isinstance(passed, Bound):
@@ -118,10 +116,13 @@ def _through_function(
     return None
 
 
-def _read_once(function: ast.FunctionDef, name: str) -> bool:
-    """The parameter is read in one place and never re-bound: passing it changes that one use."""
-    uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name]
-    return len(uses) == 1 and isinstance(uses[0].ctx, ast.Load)
+def _read_once(index: Any, scope: Any, name: str) -> bool:
+    """A function's parameter, never re-bound and read in one place (not from a nested function):
+    changing the value it takes changes that one use."""
+    if scope is None or name in scope.escaped:
+        return False
+    stores, reads = index.bindings(scope, name)
+    return len(stores) == 1 and isinstance(stores[0].node, ast.arg) and reads == 1
 
 
 def _hands_on_kwargs(function: ast.FunctionDef) -> bool:
