@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py                 # pinned corpus (~590k lines), 3 A/B pairs
     python benchmarks/bench.py --quick         # torchvision only (~60k lines)
+    python benchmarks/bench.py --dense         # timm's models/ and layers/: the densest framework code
     python benchmarks/bench.py --scaling       # generated modules of 1k, 10k, 100k lines
     python benchmarks/bench.py --peers         # also flake8-bugbear and torchfix, side by side
     python benchmarks/bench.py --command       # the redundant-bias command, cold and warm cache, next to flake8 --select RB
@@ -50,6 +51,7 @@ PINNED = {
     "segmentation-models-pytorch": "0.6.0",
 }
 QUICK = ("torchvision",)
+DENSE = ("timm", ("models", "layers"))  # the folders of one package where nearly every file builds a model
 PLUGIN = "flake8-redundant-bias"
 PEERS = {"flake8-bugbear": "flake8-bugbear", "torchfix": "TorchFix"}
 
@@ -167,8 +169,8 @@ def command_timings(roots: list[Path], pairs: int) -> None:
 def in_process(files: list[Path]) -> dict[str, float]:
     os.environ["FLAKE8_REDUNDANT_BIAS_STRICT"] = "1"
     from flake8_redundant_bias import containment
-    from flake8_redundant_bias.relevance import framework_roots
-    from flake8_redundant_bias.plugin import Plugin
+    from flake8_redundant_bias.model.gates import framework_roots
+    from flake8_redundant_bias.adapters.flake8 import Plugin
 
     containment.STRICT = True
     totals = {"lines": 0, "framework lines": 0, "parse": 0.0, "parse framework": 0.0,
@@ -248,7 +250,7 @@ def generated_module(lines: int) -> str:
 
 
 def scaling() -> None:
-    from flake8_redundant_bias.plugin import Plugin
+    from flake8_redundant_bias.adapters.flake8 import Plugin
 
     print("\nscaling: one generated module of model code")
     print(f"{'lines':>8} {'findings':>9} {'plugin s':>9} {'ms / 1k lines':>14} {'ast.parse s':>12} {'peak MiB':>9}")
@@ -271,6 +273,7 @@ def scaling() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="torchvision only (~60k lines)")
+    parser.add_argument("--dense", action="store_true", help="timm's models/ and layers/ only (~120k lines)")
     parser.add_argument("--pairs", type=int, default=3, help="interleaved A/B pairs (default 3)")
     parser.add_argument("--peers", action="store_true", help="also time flake8-bugbear and torchfix")
     parser.add_argument("--peer-pairs", type=int, default=1, help="runs of each peer (default 1)")
@@ -284,9 +287,12 @@ def main() -> int:
     if args.scaling:
         scaling()
         return 0
-    roots = fetch(list(QUICK if args.quick else PINNED))
-    files = python_files(roots)
+    roots = fetch(list(QUICK if args.quick else (DENSE[0],) if args.dense else PINNED))
     print(f"corpus: {', '.join(f'{r.name} {PINNED[r.name]}' for r in roots)}")
+    if args.dense:
+        roots = [roots[0] / DENSE[0] / folder for folder in DENSE[1]]
+        print(f"  only {', '.join(str(root.relative_to(CORPUS)) for root in roots)}")
+    files = python_files(roots)
     if args.command:
         byte_compile_plugin()
         command_timings(roots, args.pairs)

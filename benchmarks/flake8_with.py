@@ -30,8 +30,8 @@ OWN = {"flake8", "pyflakes", "pycodestyle", "mccabe"}
 
 def time_plugin(path: str) -> None:
     start = time.process_time()
-    from flake8_redundant_bias import project
-    from flake8_redundant_bias.plugin import Plugin
+    from flake8_redundant_bias.model import project
+    from flake8_redundant_bias.adapters.flake8 import Plugin
 
     spent = [time.process_time() - start]
     run = Plugin.run

@@ -1,6 +1,6 @@
 """``python -m flake8_redundant_bias``: the ``redundant-bias`` command."""
 
-from .cli import main
+from .adapters.command.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -11,7 +11,7 @@ import re
 from typing import Iterable, Mapping, NamedTuple
 
 from .knowledge import FRAMEWORK_ROOTS, SPECS
-from .schema import Arg, Norm, Producer, Spec, Transparent
+from .knowledge.schema import Arg, Norm, Producer, Spec, Transparent
 
 DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+"
 PRODUCER = re.compile(rf"^(?P<name>{DOTTED})(?::(?P<keyword>[A-Za-z_]\w*)(?:@(?P<position>\d+))?(?:=(?P<default>True|False))?)?$")

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Callable
 
 from .codes import CATALOGUE
-from .explain import markdown_page
+from .pages import markdown_page
 from .knowledge import SPECS
-from .schema import Optimizer
+from .knowledge.schema import Optimizer
 
 SECTION = re.compile(r"(<!-- generated:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end:(?P=name) -->)", re.S)
 

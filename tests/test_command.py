@@ -509,7 +509,8 @@ def test_rule_all_and_unknown_codes(tmp_path: Path) -> None:
 
 def test_internal_errors_are_counted_and_reported(project: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     """The command names each contained error; the plugin stays silent (see test_flake8)."""
-    from flake8_redundant_bias import cli, containment
+    from flake8_redundant_bias import containment
+    from flake8_redundant_bias.adapters.command import cli
     from flake8_redundant_bias.rules import bias_before_norm
 
     def broken(chains):

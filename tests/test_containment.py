@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from flake8_redundant_bias import containment, layers
-from flake8_redundant_bias.analysis import analyse_source
+from flake8_redundant_bias import containment
+from flake8_redundant_bias.model import layers
+from flake8_redundant_bias.engine import analyse_source
 
 SOURCE = """\
 import torch

@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from flake8_redundant_bias.analysis import analyse_source
+from flake8_redundant_bias.engine import analyse_source
 
 torch = pytest.importorskip("torch")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flake8_run import flake8
 
-from flake8_redundant_bias.analysis import analyse_source
+from flake8_redundant_bias.engine import analyse_source
 from flake8_redundant_bias.codes import CATALOGUE
 from flake8_redundant_bias.docs import render
 

@@ -16,8 +16,8 @@ from typing import Any, Callable, NamedTuple
 
 import pytest
 
-from flake8_redundant_bias import schema
-from flake8_redundant_bias.frameworks import flax as flax_rows
+from flake8_redundant_bias.knowledge import schema
+from flake8_redundant_bias.knowledge import flax as flax_rows
 
 flax = pytest.importorskip("flax")
 jax = pytest.importorskip("jax")

@@ -28,9 +28,9 @@ from typing import Iterator, NamedTuple
 
 import pytest
 
-from flake8_redundant_bias import schema
-from flake8_redundant_bias.analysis import analyse_source
-from flake8_redundant_bias.frameworks import keras as keras_rows
+from flake8_redundant_bias.knowledge import schema
+from flake8_redundant_bias.engine import analyse_source
+from flake8_redundant_bias.knowledge import keras as keras_rows
 
 
 def _quick_compiles() -> str:

@@ -6,7 +6,8 @@ import inspect
 
 import pytest
 
-from flake8_redundant_bias import knowledge, schema
+from flake8_redundant_bias import knowledge
+from flake8_redundant_bias.knowledge import schema
 
 torch = pytest.importorskip("torch")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import hypothesmith
 from hypothesis import HealthCheck, Phase, given, settings
 
-from flake8_redundant_bias.analysis import analyse
+from flake8_redundant_bias.engine import analyse
 from flake8_redundant_bias.config import Config
 
 # Generated programs and stdlib files rarely import torch; make every file

@@ -11,8 +11,8 @@ import inspect
 
 import pytest
 
-from flake8_redundant_bias import schema
-from flake8_redundant_bias.frameworks import optax as optax_rows
+from flake8_redundant_bias.knowledge import schema
+from flake8_redundant_bias.knowledge import optax as optax_rows
 
 optax = pytest.importorskip("optax")
 jnp = pytest.importorskip("jax.numpy")

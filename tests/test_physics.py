@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from flake8_redundant_bias import schema
-from flake8_redundant_bias.frameworks import torch as torch_rows
-from flake8_redundant_bias.analysis import analyse_source
+from flake8_redundant_bias.knowledge import schema
+from flake8_redundant_bias.knowledge import torch as torch_rows
+from flake8_redundant_bias.engine import analyse_source
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

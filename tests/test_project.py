@@ -8,8 +8,8 @@ from pathlib import Path
 
 from flake8_run import flake8
 
-from flake8_redundant_bias import project
-from flake8_redundant_bias.analysis import analyse_source
+from flake8_redundant_bias.model import project
+from flake8_redundant_bias.engine import analyse_source
 
 CONV = "RB101 Conv2d{built} bias is cancelled by the BatchNorm2d that follows: pass bias=False ({cost})"
 SGD = (

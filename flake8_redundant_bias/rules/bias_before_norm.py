@@ -6,13 +6,13 @@ from typing import Iterable, Iterator, Mapping
 
 import ast
 
-from ..callargs import ABSENT, UNKNOWN, Bound, CallArgs, holds, literal, same_value, value
-from ..chains import Chain
+from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs, holds, literal, same_value, value
+from ..model.chains import Chain
 from ..codes import CATALOGUE, cost
-from ..schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
-from ..layers import Layer, bias_size, bias_state
+from ..knowledge.schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
+from ..model.layers import Layer, bias_size, bias_state
 from .bias_fix import bias_fix
-from .finding import Finding
+from ..diagnostics import Finding
 
 
 def trigger_words(specs: Mapping[str, Spec]) -> set[str]:

@@ -24,12 +24,12 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ..callargs import ABSENT, Bound
-from ..fixes import add_keyword, replace
-from ..layers import Layer
-from ..schema import Producer
-from ..scopes import parameter_defaults
-from .finding import Edit, Fix
+from ..model.values import ABSENT, Bound
+from .edits import add_keyword, replace
+from ..model.layers import Layer
+from ..knowledge.schema import Producer
+from ..model.index import parameter_defaults
+from ..diagnostics import Edit, Fix
 
 
 def bias_fix(producer: Layer, spec: Producer, off: str) -> Fix | None:

@@ -14,14 +14,14 @@ import ast
 from functools import partial
 from typing import Iterable, Iterator, Mapping
 
-from ..callargs import ABSENT, UNKNOWN, Bound, CallArgs, literal
+from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs, literal
 from ..codes import CATALOGUE, RB205
 from ..containment import Unit
-from ..flow import Flow
+from ..model.flow import Flow
 from ..knowledge import NAMED_OPTIMIZER, OPTIMIZERS_BY_NAME
-from ..schema import Exempting, Forwarder, Norm, Optimizer, Producer, Spec
-from ..scopes import Index, Scope
-from .finding import Finding
+from ..knowledge.schema import Exempting, Forwarder, Norm, Optimizer, Producer, Spec
+from ..model.index import Index, Scope
+from ..diagnostics import Finding
 from .weight_decay import agreed, decay_values
 
 

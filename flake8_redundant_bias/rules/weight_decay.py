@@ -6,16 +6,16 @@ import ast
 from functools import partial
 from typing import Iterator, Mapping
 
-from ..callargs import ABSENT, Bound, CallArgs
+from ..model.values import ABSENT, Bound, CallArgs
 from ..codes import RB201, RB202, RB205
 from ..containment import Unit
-from ..flow import Flow, Number
-from ..frameworks.torch import EXEMPTION_WORDS, PENALTY_FUNCTIONS, PENALTY_METHODS
-from ..optimizers import OptimizerClass, Optimizers
-from ..params import Parameters, Whole
-from ..schema import Arg, Optimizer, Spec
-from ..scopes import Index, Scope
-from .finding import Finding
+from ..model.flow import Flow, Number
+from ..knowledge.torch import EXEMPTION_WORDS, PENALTY_FUNCTIONS, PENALTY_METHODS
+from ..model.optimizers import OptimizerClass, Optimizers
+from ..model.parameters import Parameters, Whole
+from ..knowledge.schema import Arg, Optimizer, Spec
+from ..model.index import Index, Scope
+from ..diagnostics import Finding
 
 
 # What a finding needs besides "parameters(": an optimizer's name, or a penalty.

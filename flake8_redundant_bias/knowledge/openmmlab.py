@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..schema import Arg, Container, NormBuilder, NormSlot, Producer, Spec
+from .schema import Arg, Container, NormBuilder, NormSlot, Producer, Spec
 
 # ---------------------------------------------------------------- OpenMMLab
 # mmcv 1.3-2.2, mmcv/cnn/bricks/norm.py:11-21 and conv_module.py:126-142 (read from

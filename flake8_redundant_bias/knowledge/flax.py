@@ -9,7 +9,7 @@ constructor or its call; ``not train`` from a parameter trains some of the time.
 
 from __future__ import annotations
 
-from ..schema import (
+from .schema import (
     REQUIRED, AnyOf, Arg, ArgIn, Axis, Container, Mode, Norm, Producer, SameArgs, Spec, Transparent, prefixed,
 )
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import ast
 from typing import Mapping
 
-from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
+from .values import ABSENT, UNKNOWN, Bound, CallArgs, Env, literal, value
 from .flow import Flow, resolved
-from .frameworks.torch import TENSOR_METHODS
-from .knowledge import INITIALIZERS, MODULE_LISTS, ORDERED_DICTS
-from .schema import Arg, Container, NormBuilder, Producer, Spec, Wrapper
-from .scopes import Index, Scope, method_named, parameter_defaults
+from ..knowledge.torch import TENSOR_METHODS
+from ..knowledge import INITIALIZERS, MODULE_LISTS, ORDERED_DICTS
+from ..knowledge.schema import Arg, Container, NormBuilder, Producer, Spec, Wrapper
+from .index import Index, Scope, method_named, parameter_defaults
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 

@@ -12,8 +12,8 @@ import ast
 import functools
 from typing import Iterable
 
-from .names import ImportMap
-from .text import Text
+from .imports import ImportMap
+from ..text import Text
 
 SCOPE_NODES = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,

@@ -10,7 +10,7 @@ tests when optax is importable.
 
 from __future__ import annotations
 
-from ..schema import Arg, Exempting, Forwarder, Optimizer, Spec
+from .schema import Arg, Exempting, Forwarder, Optimizer, Spec
 
 
 def _transform(position: int, default: float | None, mask: str = "mask", keyword: str = "weight_decay") -> Optimizer:

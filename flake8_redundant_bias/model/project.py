@@ -26,13 +26,13 @@ import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
-from .names import ImportMap, ImportTarget
-from .relevance import Spelled, framework_roots, skippable, words_for
-from .scopes import Index
-from .text import Text
+from .imports import ImportMap, ImportTarget
+from .gates import Spelled, framework_roots, skippable, words_for
+from .index import Index
+from ..text import Text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .config import Config
+    from ..config import Config
 
 HOPS = 4  # modules a question may cross, one import after another
 LARGEST = 1_000_000  # bytes: a bigger module is generated code, not worth a parse
@@ -218,7 +218,7 @@ class Module:
     def __init__(self, path: str, shown: str, tree: ast.Module, source: Text, project: Project) -> None:
         from .flow import Flow  # imported here: those services import this module
         from .layers import Resolver
-        from .params import Parameters
+        from .parameters import Parameters
 
         self.path = path
         self.shown = shown  # how messages name it: its path from the project root

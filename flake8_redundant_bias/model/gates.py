@@ -24,12 +24,12 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
-from .knowledge import ALIASED_PREFIXES, OPTIMIZERS_BY_NAME
-from .schema import Optimizer, Producer, Spec
-from .text import Text
+from ..knowledge import ALIASED_PREFIXES, OPTIMIZERS_BY_NAME
+from ..knowledge.schema import Optimizer, Producer, Spec
+from ..text import Text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .config import Config
+    from ..config import Config
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -214,7 +214,7 @@ def triggers(specs: Mapping[str, Spec], aliases: Iterable[tuple[str, str]], name
     ``named``: optimizers a string names (``compile(optimizer="adamw")``).
     """
     # Imported here: the rules' modules depend on the services that depend on this one.
-    from .rules import bias_before_norm, unexempted_decay, weight_decay
+    from ..rules import bias_before_norm, unexempted_decay, weight_decay
 
     standalone, roots = unexempted_decay.trigger_words(specs, aliases, named)
     return Triggers(

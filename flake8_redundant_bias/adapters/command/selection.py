@@ -16,8 +16,8 @@ from typing import Iterable, Sequence
 from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 from flake8.utils import parse_comma_separated_list
 
-from .codes import CATALOGUE
-from .rules.finding import Finding
+from ...codes import CATALOGUE
+from ...diagnostics import Finding
 
 SELECTOR = re.compile(r"^[A-Z]+[0-9]*$")
 

@@ -17,15 +17,16 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from . import __version__, settings
+from ... import __version__
+from . import settings
 from .cache import Cache
 from .checking import Checked, check_files, fix_text, fixable
-from .codes import CATALOGUE, Code
-from .config import Config, ConfigError
-from .explain import lookup, markdown_page, text_page
+from ...codes import CATALOGUE, Code
+from ...config import Config, ConfigError
+from ...pages import lookup, markdown_page, text_page
 from .files import CACHE_FOLDER, DEFAULT_EXCLUDE, Excluder, MissingPath, python_files
 from .outputs import FORMATS, Shown, place, render, statistics
-from .plugin import FOLLOW_IMPORTS, OPTIONS, USAGE
+from ..flake8 import FOLLOW_IMPORTS, OPTIONS, USAGE
 from .selection import Selection, SelectionError
 
 FINDINGS = 1

@@ -14,12 +14,12 @@ from pathlib import Path
 from urllib.parse import quote
 from typing import Callable, NamedTuple, Sequence
 
-from . import __version__
-from .codes import CATALOGUE
-from .explain import markdown_page, text_page
-from .fixes import chars
-from .rules.finding import Edit, Finding
-from .text import Text
+from ... import __version__
+from ...codes import CATALOGUE
+from ...pages import markdown_page, text_page
+from ...rules.edits import chars
+from ...diagnostics import Edit, Finding
+from ...text import Text
 
 FORMATS = ("text", "json", "sarif", "github")
 

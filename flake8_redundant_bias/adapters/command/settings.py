@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigError, switch
+from ...config import ConfigError, switch
 
 if sys.version_info >= (3, 11):
     import tomllib

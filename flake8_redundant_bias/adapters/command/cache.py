@@ -16,8 +16,8 @@ import os
 import tempfile
 from typing import Any, Iterable, Optional
 
-from . import __version__
-from .rules.finding import Edit, Finding, Fix
+from ... import __version__
+from ...diagnostics import Edit, Finding, Fix
 
 Stamp = Optional[list]  # [modification time in ns, size] of a file or folder; None: it did not exist
 

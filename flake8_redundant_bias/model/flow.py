@@ -34,14 +34,14 @@ import itertools
 import operator
 from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
-from .callargs import ABSENT, UNKNOWN, Bound, CallArgs, Env
-from .knowledge import DATACLASS_DECORATORS, DATACLASS_FIELD, LIGHTNING_SAVE, PARTIALS
-from .schema import Arg
-from .scopes import Block, Event, Index, Scope, method_named, parameter_defaults
+from .values import ABSENT, UNKNOWN, Bound, CallArgs, Env
+from ..knowledge import DATACLASS_DECORATORS, DATACLASS_FIELD, LIGHTNING_SAVE, PARTIALS
+from ..knowledge.schema import Arg
+from .index import Block, Event, Index, Scope, method_named, parameter_defaults
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Module, Project, Source
-    from .relevance import Words
+    from .gates import Words
 
 DEPTH = 12  # names followed through names, this deep
 PRODUCT_LIMIT = 16  # values an arithmetic expression may combine

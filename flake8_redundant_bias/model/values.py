@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Any, NamedTuple
 
-from .schema import REQUIRED, AllOf, AnyOf, Arg, ArgIn, Condition, SameArgs
+from ..knowledge.schema import REQUIRED, AllOf, AnyOf, Arg, ArgIn, Condition, SameArgs
 
 UNKNOWN = object()
 ABSENT = object()

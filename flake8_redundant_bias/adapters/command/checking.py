@@ -13,12 +13,13 @@ import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from . import containment, project
-from .analysis import analyse_source
+from ... import containment
+from ...model import project
+from ...engine import analyse_source
 from .cache import Cache, digest
-from .config import Config
-from .fixes import apply
-from .rules.finding import Finding
+from ...config import Config
+from ...rules.edits import apply
+from ...diagnostics import Finding
 from .selection import Selection, noqa_filtered
 
 PARALLEL_FROM = 16  # files to check before a pool of processes pays for its start

@@ -7,9 +7,9 @@ import ast
 import sys
 from typing import Any, Iterator, Sequence
 
-from . import __version__
-from .analysis import analyse
-from .config import Config, ConfigError
+from .. import __version__
+from ..engine import analyse
+from ..config import Config, ConfigError
 
 OPTIONS = (
     (

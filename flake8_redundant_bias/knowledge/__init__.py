@@ -9,7 +9,7 @@ a layer means adding a row, adding a framework means adding a module.
 
 from __future__ import annotations
 
-from .frameworks import flax, keras, openmmlab, optax, torch, torch_thirdparty
+from . import flax, keras, openmmlab, optax, torch, torch_thirdparty
 from .schema import Spec
 
 FRAMEWORKS = (torch, torch_thirdparty, openmmlab, keras, flax, optax)

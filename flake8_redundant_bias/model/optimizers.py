@@ -11,8 +11,8 @@ import ast
 from typing import Mapping, NamedTuple
 
 from .flow import Flow, resolved
-from .schema import Optimizer, Spec
-from .scopes import Index, Scope
+from ..knowledge.schema import Optimizer, Spec
+from .index import Index, Scope
 
 
 class OptimizerClass(NamedTuple):

@@ -10,7 +10,7 @@ never sees the bias alone.
 
 from __future__ import annotations
 
-from ..schema import Arg, ArgIn, Axis, Container, Mode, Norm, Optimizer, Producer, Spec, Transparent, prefixed
+from .schema import Arg, ArgIn, Axis, Container, Mode, Norm, Optimizer, Producer, Spec, Transparent, prefixed
 
 NO_ACTIVATION = frozenset({None, "linear"})
 # Keyword only here: their positions differ from layer to layer, and nobody passes them by position.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..schema import Arg, Optimizer, Spec, prefixed
+from .schema import Arg, Optimizer, Spec, prefixed
 from .torch import TORCH_OPTIM
 
 

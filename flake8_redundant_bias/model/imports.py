@@ -15,7 +15,7 @@ import functools
 
 from typing import NamedTuple
 
-from .knowledge import ALIASED_PREFIXES, FRAMEWORK_ROOTS, INTERNAL_PREFIXES, SUPPORT_ROOTS
+from ..knowledge import ALIASED_PREFIXES, FRAMEWORK_ROOTS, INTERNAL_PREFIXES, SUPPORT_ROOTS
 
 
 class ImportTarget(NamedTuple):

@@ -9,21 +9,21 @@ import os
 from functools import partial
 from typing import Callable, Iterator, NamedTuple, Sequence
 
-from .chains import Chain, chain_units
+from .model.chains import Chain, chain_units
 from .config import Config
 from .containment import Unit, contained
-from .flow import Flow
-from .layers import Resolver
-from .names import ImportMap
-from .optimizers import Optimizers
-from .params import Parameters
-from .project import Project
+from .model.flow import Flow
+from .model.layers import Resolver
+from .model.imports import ImportMap
+from .model.optimizers import Optimizers
+from .model.parameters import Parameters
+from .model.project import Project
 from .rules import bias_before_norm
 from .rules.unexempted_decay import UnexemptedDecay
 from .rules.weight_decay import WeightDecay
-from .relevance import Spelled, Words, framework_roots, skippable, words_for
-from .rules.finding import Finding
-from .scopes import Index
+from .model.gates import Spelled, Words, framework_roots, skippable, words_for
+from .diagnostics import Finding
+from .model.index import Index
 from .text import Text
 
 

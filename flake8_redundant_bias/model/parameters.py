@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import ast
 from typing import NamedTuple
-from .callargs import value
-from .frameworks.torch import (
+from .values import value
+from ..knowledge.torch import (
     ALL_PARAMETERS, BIAS_FREE_ACCESSORS, BIAS_FREE_BUILDERS, FREEZE_METHODS, MODULE_BASES, PARAMETER_CLASSES,
     PARAMETERLESS_MODULES, SELF_RETURNING_METHODS, TENSOR_FACTORIES,
 )
-from .schema import Producer
+from ..knowledge.schema import Producer
 from .flow import Flow
 from .layers import Resolver, bias_state
-from .scopes import Index, Scope, parameter_defaults
+from .index import Index, Scope, parameter_defaults
 
 DEPTH = 8  # variables and wrappers followed this deep
 

@@ -6,7 +6,7 @@ and against measured outputs by ``tests/test_physics.py``.
 
 from __future__ import annotations
 
-from ..schema import (
+from .schema import (
     AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Norm, Optimizer, Producer, SameArgs, Spec, Transparent, Wrapper,
     prefixed,
 )

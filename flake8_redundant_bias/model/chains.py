@@ -20,12 +20,12 @@ import ast
 from functools import partial
 from typing import Iterable, Iterator, Mapping
 
-from .callargs import CallArgs
-from .callargs import value as argument_value
-from .containment import Unit, attempt
-from .schema import Container, Producer, Spec, Transparent
+from .values import CallArgs
+from .values import value as argument_value
+from ..containment import Unit, attempt
+from ..knowledge.schema import Container, Producer, Spec, Transparent
 from .layers import Layer, Resolver, ordered_elements
-from .scopes import Index, Scope
+from .index import Index, Scope
 
 Chain = tuple[Layer, Iterator["Layer | None"]]
 BARRIER = None

@@ -13,8 +13,8 @@ import io
 import tokenize
 from typing import Iterable, Sequence
 
-from .rules.finding import Edit
-from .text import Text
+from ..diagnostics import Edit
+from ..text import Text
 
 SKIPPED = {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
 
