@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, NamedTuple
 
-from .knowledge import FRAMEWORK_ROOTS, SPECS
+from .knowledge import KNOWLEDGE, Knowledge
 from .knowledge.schema import Arg, Norm, Producer, Spec, Transparent
 
 DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+"
@@ -22,11 +22,21 @@ class ConfigError(ValueError):
     """A bad option value; its message names the option and the value."""
 
 
+PROJECT = "project"  # the record a project's own rows belong to: PyTorch's layout
+
+
 class Config(NamedTuple):
-    specs: Mapping[str, Spec] = SPECS
-    roots: frozenset[str] = FRAMEWORK_ROOTS
+    knowledge: Knowledge = KNOWLEDGE  # the built-in records, with the project's rows added
     follow_imports: bool = True  # read the project's other modules when a value comes from one
     rows: tuple = ()  # the option values that made ``specs``: equal rows, equal analyses (a cache key)
+
+    @property
+    def specs(self) -> Mapping[str, Spec]:
+        return self.knowledge.rows
+
+    @property
+    def roots(self) -> frozenset[str]:
+        return self.knowledge.roots
 
     @classmethod
     def build(
@@ -34,7 +44,7 @@ class Config(NamedTuple):
         follow_imports: str | bool = True,
     ) -> Config:
         producers, norms, transparent = tuple(producers), tuple(norms), tuple(transparent)
-        specs: dict[str, Spec] = dict(SPECS)
+        specs: dict[str, Spec] = dict(KNOWLEDGE.rows)
         for value in producers:
             match = PRODUCER.match(value)
             if not match:
@@ -55,15 +65,17 @@ class Config(NamedTuple):
                     raise ConfigError(f"{option}: {value!r} is not a dotted import path such as mylib.nn.MyBatchNorm")
                 _not_built_in(option, value, value)
                 specs[value] = spec
-        roots = FRAMEWORK_ROOTS | {name.partition(".")[0] for name in specs}
+        roots = KNOWLEDGE.roots | {name.partition(".")[0] for name in specs}
         follow = switch("--redundant-bias-follow-imports", follow_imports)
         rows = (tuple(producers), tuple(norms), tuple(transparent))
-        return cls(specs, frozenset(roots), follow, rows)
+        framework_of = {**{name: PROJECT for name in specs}, **KNOWLEDGE.framework_of}
+        knowledge = KNOWLEDGE.with_rows(specs, framework_of, frozenset(roots))
+        return cls(knowledge, follow, rows)
 
 
 def _not_built_in(option: str, value: str, name: str) -> None:
     """A project's rows add names; a built-in row is measured, and redefining it would silence its findings."""
-    built_in = SPECS.get(name)
+    built_in = KNOWLEDGE.rows.get(name)
     if built_in is not None:
         raise ConfigError(
             f"{option}: {value!r} names a built-in row ({type(built_in).__name__.lower()} {name}); "

@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from .codes import CATALOGUE
-from .pages import markdown_page
-from .knowledge import SPECS
+from .knowledge import KNOWLEDGE
 from .knowledge.schema import Optimizer
+from .pages import markdown_page
+from .rules import CODES
+from .rules.unexempted_decay import BY_FRAMEWORK
 
 SECTION = re.compile(r"(<!-- generated:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end:(?P=name) -->)", re.S)
 
@@ -26,8 +27,8 @@ SECTION = re.compile(r"(<!-- generated:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!--
 def render_rules() -> str:
     """The table of codes, then each rule's page: the pages ``redundant-bias explain`` prints."""
     parts = ["| code | reports | fix |", "|---|---|---|"]
-    parts += [f"| {code.code} | {code.summary} | {'unsafe' if code.fixable else 'none'} |" for code in CATALOGUE.values()]
-    parts += ["", "\n".join(markdown_page(code) for code in CATALOGUE.values()).rstrip()]
+    parts += [f"| {code.code} | {code.summary} | {code.fix or 'none'} |" for code in CODES.values()]
+    parts += ["", "\n".join(markdown_page(code) for code in CODES.values()).rstrip()]
     return "\n".join(parts) + "\n"
 
 
@@ -36,14 +37,15 @@ def render_optimizers() -> str:
         "| optimizer | weight decay argument (position) | default | without an explicit value |",
         "|---|---|---|---|",
     ]
-    for name, spec in SPECS.items():
+    for name, spec in KNOWLEDGE.rows.items():
         if not isinstance(spec, Optimizer):
             continue
         decay = spec.decay
         if spec.matrices_only:
             verdict = "never reported: it accepts matrices only, never a bias"
         elif decay.default:
-            verdict = f"**decays** ({'RB201/RB202' if spec.code == 'RB201' else spec.code})"
+            code = "RB201/RB202" if spec.params is not None else BY_FRAMEWORK[KNOWLEDGE.framework_of[name]].code
+            verdict = f"**decays** ({code})"
         else:
             verdict = "no decay"
         parts.append(f"| `{name}` | `{decay.keyword}` ({decay.position}) | `{decay.default!r}` | {verdict} |")

@@ -1,58 +1,83 @@
-"""From a parsed module to findings: the fast path, the rules, and containment."""
+"""From a parsed module to diagnostics: the fast path built from the rules' trigger words, the rules, containment.
+
+The plugin calls ``analyse`` on the tree flake8 parsed; the command calls
+``analyse_source`` on a file's text.  Neither has analysis of its own.
+"""
 
 from __future__ import annotations
 
 import ast
 import gc
 import io
-import os
 from functools import partial
-from typing import Callable, Iterator, NamedTuple, Sequence
+from typing import Callable, Mapping, Sequence
 
-from .model.chains import Chain, chain_units
 from .config import Config
-from .containment import Unit, contained
-from .model.flow import Flow
-from .model.layers import Resolver
-from .model.imports import ImportMap
-from .model.optimizers import Optimizers
-from .model.parameters import Parameters
-from .model.project import Project
-from .rules import bias_before_norm
-from .rules.unexempted_decay import UnexemptedDecay
-from .rules.weight_decay import WeightDecay
-from .model.gates import Spelled, Words, framework_roots, skippable, words_for
-from .diagnostics import Finding
-from .model.index import Index
+from .containment import contained
+from .diagnostics import Diagnostic
+from .knowledge.schema import Optimizer, Producer, Spec
+from .model.context import Workspace
+from .model.gates import Spelled, Trigger, Words, framework_roots, shortest, skippable
+from .rules import RULES, Rule
 from .text import Text
 
 
-def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Finding]:
-    """Findings in a module; ``filename`` (a path, or stdin's display name) places it in its project."""
-    source = Text(lines)
-    roots = framework_roots(source.text, config.roots) if isinstance(tree, ast.Module) else frozenset()
-    return _analyse_module(tree, source, config, filename, roots) if roots else []
+def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Diagnostic]:
+    """Diagnostics of a module; ``filename`` (a path, or stdin's display name) places it in its project."""
+    text = Text(lines)
+    roots = framework_roots(text.text, config.roots) if isinstance(tree, ast.Module) else frozenset()
+    return _analyse_module(tree, text, config, filename, roots) if roots else []  # type: ignore[arg-type]
+
+
+def analyse_source(source: str, config: Config | None = None, filename: str | None = None) -> list[Diagnostic]:
+    """Diagnostics of a module's text, parsed only when it names a framework the rows know.
+
+    The command's entry (and the tests'): the same analysis as the plugin's, and a
+    file that imports no framework costs one scan of its text.  A text the parser
+    rejects raises ``SyntaxError`` (or ``ValueError`` for a null byte) to the caller.
+    """
+    config = config or Config()
+    roots = framework_roots(source, config.roots)
+    if not roots:
+        return []
+    tree = ast.parse(source)
+    lines = io.StringIO(source).readlines()  # as flake8 reads them
+    return _analyse_module(tree, Text(lines), config, filename, roots)
 
 
 def _analyse_module(
-    tree: ast.Module, source: Text, config: Config, filename: str | None, roots: frozenset[str],
-) -> list[Finding]:
-    """A module whose import lines spell the frameworks ``roots``: the gates, then the rules."""
-    words = words_for(config, roots)
-    spelled = Spelled(source.text, words.triggers.with_aliases(tree), roots)
-    families = Families(spelled.bias_rules(), spelled.decay_rules(), spelled.standalone_rules())
-    if not any(families):
-        return []  # no rule family can fire in this text
-    run = partial(_analyse, tree, source, config, spelled, families, filename, words)
-    return sorted(set(contained(partial(_without_collection, run))), key=lambda finding: finding.key)
+    tree: ast.Module, text: Text, config: Config, filename: str | None, roots: frozenset[str],
+) -> list[Diagnostic]:
+    """A module whose import lines spell the frameworks ``roots``: the gates, then the rules that can fire."""
+    gates = Gates.of(config)
+    words = gates.words(roots)
+    groups = [tuple(trigger.with_aliases(tree) for trigger in group) for group in words.rules]
+    spelled = Spelled(text.text, groups, roots, words.keep)
+    rules = [rule for number, rule in enumerate(RULES) if spelled.fires(number)]
+    if not rules:
+        return []  # no rule can fire in this text
+    run = partial(_run, tree, text, config, filename, spelled, words, gates, rules)
+    return sorted(set(contained(partial(_without_collection, run))), key=lambda diagnostic: diagnostic.key)
 
 
-def _without_collection(run: Callable[[], list[Finding]]) -> list[Finding]:
+def _run(
+    tree: ast.Module, text: Text, config: Config, filename: str | None, spelled: Spelled, words: Words, gates: Gates,
+    rules: list[Rule],
+) -> list[Diagnostic]:
+    skip, unknown = skippable(tree, text, spelled)
+    with Workspace.of(filename, config, gates).linted(tree, text, filename, skip, unknown, words) as model:
+        if not model.imports.framework_imported:
+            return []
+        return [diagnostic for rule in rules for diagnostic in contained(partial(rule.check, model))]
+
+
+def _without_collection(run: Callable[[], list[Diagnostic]]) -> list[Diagnostic]:
     """Run with the cyclic garbage collector paused.
 
-    The analysis allocates many small objects that reference counting frees (it
-    builds no cycles that outlive it), and a collection pass in the middle would
-    traverse the whole tree for nothing: that was a third of the plugin's time.
+    The analysis allocates many small objects, which reference counting frees
+    (it builds no cycle that outlives it: nothing points back at a module's
+    model), and a collection pass in the middle would traverse the whole tree
+    for nothing: that was a third of the plugin's time.
     """
     paused = gc.isenabled()
     if paused:
@@ -64,60 +89,48 @@ def _without_collection(run: Callable[[], list[Finding]]) -> list[Finding]:
             gc.enable()
 
 
-class Families(NamedTuple):
-    """Which rule families can fire in a file, read off its text once."""
+class Gates:
+    """The words of each rule, for the rows of the frameworks a module imports: the fast path and every gate."""
 
-    bias: bool
-    decay: bool
-    standalone: bool  # decay without a parameters argument, and regularizers (Keras, Optax)
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._words: dict[frozenset[str], Words] = {}
 
+    @classmethod
+    def of(cls, config: Config) -> Gates:
+        """One per configuration's rows (which decide its knowledge), for the process."""
+        found = _GATES.get(config.rows)
+        if found is None:
+            found = _GATES[config.rows] = cls(config)
+        return found
 
-def _analyse(
-    tree: ast.Module, source: Text, config: Config, spelled: Spelled, families: Families, filename: str | None,
-    words: Words,
-) -> list[Finding]:
-    imports = ImportMap(config.roots)
-    skip, unknown = skippable(tree, source, spelled)
-    index = Index(tree, imports, skip, unknown, source)
-    try:
-        return _findings(index, config, families, filename, words) if imports.framework_imported else []
-    finally:
-        index.release()
+    def words(self, roots: frozenset[str]) -> Words:
+        """The words of the rows under ``roots`` (the frameworks a module's import lines spell)."""
+        found = self._words.get(roots)
+        if found is None:
+            found = self._words[roots] = self._gather(roots)
+        return found
 
-
-def _findings(index: Index, config: Config, families: Families, filename: str | None, words: Words) -> list[Finding]:
-    project = Project.of(filename, config) if config.follow_imports else None
-    flow = Flow(index, project, os.path.abspath(filename) if project is not None else "", words=words)
-    resolver = Resolver(index, config.specs, flow)
-    findings: list[Finding] = []
-    if families.bias:
-        for chain_unit in chain_units(index, resolver):
-            findings += contained(partial(_bias_findings, chain_unit))
-    if families.decay:
-        decay = WeightDecay(index, Optimizers(index, config.specs, flow), Parameters(index, resolver, flow), flow)
-        for decay_unit in decay.units():
-            findings += contained(decay_unit)
-    if families.standalone:
-        for unit in UnexemptedDecay(index, config.specs, flow).units():
-            findings += contained(unit)
-    return findings
+    def _gather(self, roots: frozenset[str]) -> Words:
+        knowledge = self.config.knowledge
+        own = roots | {mine.partition(".")[0] for other, mine in knowledge.aliases if other.partition(".")[0] in roots}
+        rows = {name: spec for name, spec in knowledge.rows.items() if name.partition(".")[0] in own}
+        groups = tuple(rule.triggers(rows, knowledge) for rule in RULES)
+        producers = _producer_words(rows)
+        # A question from the linted file may ask another module for a helper or a class that
+        # builds a layer (``conv3x3``): such a definition names a producer.
+        foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(producers),)
+        keep = tuple(word for provider in knowledge.providers for word in provider.keeps)
+        return Words(groups, foreign, producers, _optimizer_words(rows), keep)
 
 
-def _bias_findings(chain_unit: Unit[Chain]) -> Iterator[Finding]:
-    return bias_before_norm.check(chain_unit())
+_GATES: dict[tuple, Gates] = {}
 
 
-def analyse_source(source: str, config: Config | None = None, filename: str | None = None) -> list[Finding]:
-    """Findings in a module's text, parsed only when it names a framework the rows know.
+def _producer_words(rows: Mapping[str, Spec]) -> tuple[str, ...]:
+    """The names of the layers that add a bias (a helper returns a module, so no functional row)."""
+    return shortest({n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, Producer) and not s.functional})
 
-    The command's entry (and the tests'): the same analysis as the plugin's, and a
-    file that imports no framework costs one scan of its text.  A text the parser
-    rejects raises ``SyntaxError`` (or ``ValueError`` for a null byte) to the caller.
-    """
-    config = config or Config.build()
-    roots = framework_roots(source, config.roots)
-    if not roots:
-        return []
-    tree = ast.parse(source)
-    lines = io.StringIO(source).readlines()  # as flake8 reads them
-    return _analyse_module(tree, Text(lines), config, filename, roots)
+
+def _optimizer_words(rows: Mapping[str, Spec]) -> tuple[str, ...]:
+    return shortest({n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, Optimizer)})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .codes import CATALOGUE, Code
+from .rules import CODES, Code
 
 WIDTH = 88  # the terminal page's paragraphs, filled
 
@@ -35,7 +35,7 @@ KEYWORDS = {"RB101": "`bias=False`", "RB102": "`bias=None`", "RB103": "`use_bias
 
 def sections(code: Code) -> list[tuple[str, str]]:
     """The page's parts, (heading, body); a body in backticks is code."""
-    fix = FIX_SAFETY.format(keyword=KEYWORDS.get(code.code, "")) if code.fixable else NO_FIX
+    fix = FIX_SAFETY.format(keyword=KEYWORDS.get(code.code, "")) if code.fix is not None else NO_FIX
     return [
         ("What it reports", code.summary[0].upper() + code.summary[1:] + "."),
         ("Why", code.why),
@@ -68,4 +68,4 @@ def markdown_page(code: Code, level: int = 4) -> str:
 
 
 def lookup(name: str) -> Code | None:
-    return CATALOGUE.get(name.strip().upper())
+    return CODES.get(name.strip().upper())

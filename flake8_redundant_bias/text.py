@@ -39,3 +39,17 @@ class Text:
     def lines(self, first: int, last: int) -> str:
         start, end = self.span(first, last)
         return self.text[start:end]
+
+    def chars(self, line: int, byte_col: int) -> int:
+        """The character column of an AST column, which counts UTF-8 bytes, on line ``line``."""
+        text = self.lines(line, line)
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+
+    def bytes(self, line: int, char_col: int) -> int:
+        """The UTF-8 byte column (as the AST and flake8 count) of a character column on line ``line``."""
+        text = self.lines(line, line)
+        if text.isascii():
+            return char_col
+        return len(text[:char_col].encode("utf-8"))

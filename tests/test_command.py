@@ -333,7 +333,7 @@ def test_cache_reused_and_invalidated(tmp_path: Path) -> None:
     # A warm run answers from the cache: a message planted there is what it prints.
     entries = json.loads(cached.read_text())
     (entry,) = [value for key, value in entries.items() if key.endswith("model.py")]
-    entry["findings"][0][2] = "RB101 planted in the cache"
+    entry["findings"][0][1] = "planted in the cache"
     cached.write_text(json.dumps(entries))
     assert run("check", "model.py", cwd=tmp_path).stdout.startswith("model.py:4:23: RB101 planted in the cache")
     # Another module the analysis read changes: the entry is stale.
@@ -513,12 +513,12 @@ def test_internal_errors_are_counted_and_reported(project: Path, monkeypatch: py
     from flake8_redundant_bias.adapters.command import cli
     from flake8_redundant_bias.rules import bias_before_norm
 
-    def broken(chains):
+    def broken(self, model, chains):
         raise KeyError("boom")
         yield
 
     monkeypatch.setattr(containment, "STRICT", False)
-    monkeypatch.setattr(bias_before_norm, "check", broken)
+    monkeypatch.setattr(bias_before_norm.BiasBeforeNorm, "_chains", broken)
     monkeypatch.chdir(project)
     status = cli.main(["check", "--no-cache", "--jobs", "1"])
     out, err = capsys.readouterr()

@@ -9,7 +9,7 @@ import pytest
 from flake8_run import flake8
 
 from flake8_redundant_bias.engine import analyse_source
-from flake8_redundant_bias.codes import CATALOGUE
+from flake8_redundant_bias.rules import CODES as CATALOGUE
 from flake8_redundant_bias.docs import render
 
 ROOT = Path(__file__).parent.parent
@@ -22,7 +22,7 @@ def test_generated_sections_are_current() -> None:
 
 @pytest.mark.parametrize("code", CATALOGUE.values(), ids=CATALOGUE.keys())
 def test_rule_examples_behave_as_documented(code) -> None:
-    assert {f.message.split()[0] for f in analyse_source(code.wrong)} == {code.code}
+    assert {f.code for f in analyse_source(code.wrong)} == {code.code}
     assert analyse_source(code.right) == []
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flake8_redundant_bias.engine import analyse_source
-from flake8_redundant_bias.rules.edits import apply
+from flake8_redundant_bias.diagnostics import apply
 
 POSITIONAL = ["3", "8", "(3)", "3"]  # in_channels, out_channels, kernel_size, ... as the call spells them
 KEYWORDS = ["padding=1", "stride = (1)", "dilation=1", "groups=1"]

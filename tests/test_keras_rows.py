@@ -264,7 +264,7 @@ def _measure(recipe: Recipe) -> float:
 
 
 def _reported(calls: tuple[str, ...]) -> bool:
-    lines = {f.line for f in analyse_source(_source(calls)) if f.message.startswith("RB103")}
+    lines = {f.line for f in analyse_source(_source(calls)) if (f.code == "RB103")}
     assert lines <= {PRODUCER_LINE}, f"RB103 on lines {lines} of\n{_source(calls)}"
     return PRODUCER_LINE in lines
 

@@ -44,7 +44,7 @@ def _signature(qualified: str) -> inspect.Signature | None:
 # Rows whose callable has a Python signature; C builtins such as F.conv2d have none.
 # Other packages' rows were read from their source (see frameworks/).
 ROWS = [
-    (name, spec) for name, spec in knowledge.SPECS.items()
+    (name, spec) for name, spec in knowledge.KNOWLEDGE.rows.items()
     if name.startswith("torch.") and _arg_specs(spec) and _signature(name) is not None
 ]
 
@@ -67,7 +67,7 @@ def test_argument_positions_and_defaults_match_torch(qualified: str, spec: schem
 
 
 def test_every_table_name_exists_in_torch() -> None:
-    for qualified in knowledge.SPECS:
+    for qualified in knowledge.KNOWLEDGE.rows:
         if qualified.startswith("torch"):
             module_name, _, name = qualified.rpartition(".")
             assert hasattr(__import__(module_name, fromlist=[name]), name), qualified
@@ -79,7 +79,7 @@ def test_every_torch_optimizer_with_weight_decay_has_a_row() -> None:
         cls = getattr(optim, name)
         if inspect.isclass(cls) and issubclass(cls, optim.Optimizer) and cls is not optim.Optimizer:
             has_decay = "weight_decay" in inspect.signature(cls).parameters
-            row = knowledge.SPECS.get(f"torch.optim.{name}")
+            row = knowledge.KNOWLEDGE.rows.get(f"torch.optim.{name}")
             assert isinstance(row, schema.Optimizer) is has_decay, f"torch.optim.{name}"
 
 

@@ -279,7 +279,7 @@ def test_a_module_created_later_is_found_by_the_same_process(tmp_path: Path) -> 
     assert analyse_source(source, filename=importer) == []
     (tmp_path / "pkg" / "later.py").write_text("WEIGHT_DECAY = 0.05\n")
     os.utime(tmp_path / "pkg", ns=(0, 10**18))  # the folder changed, whatever the clock's resolution
-    assert [f.message for f in analyse_source(source, filename=importer)] == [
+    assert [f.text for f in analyse_source(source, filename=importer)] == [
         "RB201 SGD applies weight_decay=0.05 (WEIGHT_DECAY in pkg/later.py) to the biases and normalization "
         "weights of model: put them in a parameter group with weight_decay=0.0"
     ]

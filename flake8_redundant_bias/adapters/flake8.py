@@ -8,8 +8,9 @@ import sys
 from typing import Any, Iterator, Sequence
 
 from .. import __version__
-from ..engine import analyse
 from ..config import Config, ConfigError
+from ..engine import analyse
+from ..text import Text
 
 OPTIONS = (
     (
@@ -66,5 +67,9 @@ class Plugin:
             raise SystemExit(USAGE) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for finding in analyse(self.tree, self.lines, self.config, self.filename):
-            yield finding.line, finding.col, finding.message, type(self)
+        diagnostics = analyse(self.tree, self.lines, self.config, self.filename)
+        text = Text(self.lines) if diagnostics else None
+        for diagnostic in diagnostics:
+            # flake8 counts columns in UTF-8 bytes, as the AST does; a diagnostic in characters.
+            column = text.bytes(diagnostic.line, diagnostic.col)  # type: ignore[union-attr]
+            yield diagnostic.line, column, diagnostic.text, type(self)

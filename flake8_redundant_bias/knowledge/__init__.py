@@ -1,44 +1,93 @@
-"""What the rules know, gathered from the framework modules (rows only) and the few facts of plain Python.
+"""What the rules know: each framework module exports one ``Framework`` record, and this module gathers them.
 
-Every fact about a framework is a row in ``frameworks/``: which calls produce a
-per-channel bias, which normalizations cancel it, which steps between them keep
-it constant per channel, which wrappers return the module they are given, which
-optimizers decay what.  The analysis code never names a framework class; adding
-a layer means adding a row, adding a framework means adding a module.
+Every fact about a framework is a row: which calls produce a per-channel bias,
+which normalizations cancel it, which steps between them keep it constant per
+channel, which wrappers return the module they are given, which optimizers
+decay what, which libraries hold values the flow can read.  The analysis code
+never names a framework class; adding a layer means adding a row, adding a
+framework means adding a module here and its record to ``FRAMEWORKS``.
 """
 
 from __future__ import annotations
 
-from . import flax, keras, openmmlab, optax, torch, torch_thirdparty
-from .schema import Spec
+from typing import Mapping
 
-FRAMEWORKS = (torch, torch_thirdparty, openmmlab, keras, flax, optax)
-SPECS: dict[str, Spec] = {name: spec for framework in FRAMEWORKS for name, spec in framework.ROWS.items()}
-# A framework's internal module layout: torch.nn.modules.conv.Conv2d is torch.nn.Conv2d.
-INTERNAL_PREFIXES: tuple[tuple[str, str], ...] = torch.INTERNAL
-# Another package's name for the same modules: tensorflow.keras.layers is keras.layers.
-ALIASED_PREFIXES: tuple[tuple[str, str], ...] = keras.ALIASES
+from . import flax, keras, lightning, openmmlab, optax, python, torch, torch_thirdparty
+from .schema import Fact, Framework, NamedBy, Provider, Spec
 
-# Optimizers a string names where a framework looks them up: model.compile(optimizer="adamw").
-OPTIMIZERS_BY_NAME: dict[str, str] = keras.BY_NAME
-NAMED_OPTIMIZER = keras.COMPILE  # the method taking such a string, and where
-
-# Modules whose import marks a file as worth analysing at all: every package a row names,
-# under its own name or another's.
-FRAMEWORK_ROOTS = frozenset(
-    {name.partition(".")[0] for name in SPECS} | {prefix.partition(".")[0] for prefix, _ in ALIASED_PREFIXES}
+FRAMEWORKS: tuple[Framework, ...] = (
+    torch.FRAMEWORK, torch_thirdparty.FRAMEWORK, openmmlab.FRAMEWORK, keras.FRAMEWORK, flax.FRAMEWORK, optax.FRAMEWORK,
+    python.FRAMEWORK, lightning.FRAMEWORK,
 )
-# Other modules whose names the tables use, which alone do not make a file worth analysing.
-SUPPORT_ROOTS = frozenset({"collections", "typing", "itertools", "functools", "dataclasses", "peft", "diffusers"})
 
-# What the value-flow service knows of the standard library and training frameworks.
-PARTIALS = frozenset({"functools.partial"})
-DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
-DATACLASS_FIELD = frozenset({"dataclasses.field"})
-LIGHTNING_SAVE = frozenset({"save_hyperparameters"})  # self.save_hyperparameters() keeps __init__'s arguments
-# Naming a layer in an initializer is not a use of its output.
-INITIALIZERS = torch.INITIALIZERS | openmmlab.INITIALIZERS
-MODULE_LISTS = torch.MODULE_LISTS | openmmlab.MODULE_LISTS
 
-# Qualified names that build an ordered mapping of layers for a container.
-ORDERED_DICTS = frozenset({"collections.OrderedDict", "typing.OrderedDict"})
+class Knowledge:
+    """The records merged: one table of each kind, and which record each row came from."""
+
+    __slots__ = (
+        "rows", "framework_of", "facts", "methods", "aliases", "internal", "named_optimizers", "named_by",
+        "exemption_words", "providers", "roots", "support_roots",
+    )
+
+    def __init__(
+        self,
+        rows: Mapping[str, Spec],
+        framework_of: Mapping[str, str],  # qualified name of a row -> its record's name
+        facts: Mapping[str, Fact],
+        methods: Mapping[str, Fact],
+        aliases: tuple[tuple[str, str], ...],
+        internal: tuple[tuple[str, str], ...],
+        named_optimizers: Mapping[str, str],
+        named_by: NamedBy | None,
+        exemption_words: tuple[str, ...],
+        providers: tuple[Provider, ...],
+        roots: frozenset[str],  # packages whose import marks a file as worth analysing
+        support_roots: frozenset[str],  # other packages whose names the tables use, which alone do not
+    ) -> None:
+        self.rows = rows
+        self.framework_of = framework_of
+        self.facts = facts
+        self.methods = methods
+        self.aliases = aliases
+        self.internal = internal
+        self.named_optimizers = named_optimizers
+        self.named_by = named_by
+        self.exemption_words = exemption_words
+        self.providers = providers
+        self.roots = roots
+        self.support_roots = support_roots
+
+    def with_rows(self, rows: Mapping[str, Spec], framework_of: Mapping[str, str], roots: frozenset[str]) -> Knowledge:
+        """The same knowledge with other rows (the built-in ones and a project's own)."""
+        return Knowledge(
+            rows, framework_of, self.facts, self.methods, self.aliases, self.internal, self.named_optimizers,
+            self.named_by, self.exemption_words, self.providers, roots, self.support_roots,
+        )
+
+
+def gather(frameworks: tuple[Framework, ...]) -> Knowledge:
+    rows: dict[str, Spec] = {}
+    framework_of: dict[str, str] = {}
+    for framework in frameworks:
+        for name, spec in framework.rows.items():
+            rows[name] = spec
+            framework_of[name] = framework.name
+    aliases = tuple(pair for framework in frameworks for pair in framework.aliases)
+    facts = {name: fact for framework in frameworks for name, fact in framework.facts.items()}
+    providers = tuple(provider for framework in frameworks for provider in framework.providers)
+    roots = frozenset({name.partition(".")[0] for name in rows} | {other.partition(".")[0] for other, _ in aliases})
+    named = [name for provider in providers for name in provider.names]
+    support = frozenset(name.partition(".")[0] for name in [*facts, *named]) - roots
+    named_by = [framework.named_by for framework in frameworks if framework.named_by is not None]
+    return Knowledge(
+        rows, framework_of, facts,
+        {name: fact for framework in frameworks for name, fact in framework.methods.items()},
+        aliases, tuple(pair for framework in frameworks for pair in framework.internal),
+        {name: qualified for framework in frameworks for name, qualified in framework.named_optimizers.items()},
+        named_by[0] if named_by else None,
+        tuple(word for framework in frameworks for word in framework.exemption_words),
+        providers, roots, support,
+    )
+
+
+KNOWLEDGE = gather(FRAMEWORKS)

@@ -10,7 +10,7 @@ constructor or its call; ``not train`` from a parameter trains some of the time.
 from __future__ import annotations
 
 from .schema import (
-    REQUIRED, AnyOf, Arg, ArgIn, Axis, Container, Mode, Norm, Producer, SameArgs, Spec, Transparent, prefixed,
+    REQUIRED, AnyOf, Arg, ArgIn, Axis, Container, Framework, Mode, Norm, Producer, SameArgs, Spec, Transparent, prefixed,
 )
 
 LAST = Axis(fixed=-1)
@@ -18,7 +18,7 @@ ONE = frozenset({1})
 
 
 def _producer(bias: Arg, size: Arg) -> Producer:
-    return Producer(bias=bias, size=size, axis=LAST, code="RB104")
+    return Producer(bias=bias, size=size, axis=LAST)
 
 
 LINEN: dict[str, Spec] = {
@@ -60,3 +60,4 @@ NNX: dict[str, Spec] = {
 }
 
 ROWS: dict[str, Spec] = {**prefixed("flax.linen", LINEN), **prefixed("flax.nnx", NNX)}
+FRAMEWORK = Framework("flax", ROWS)

@@ -10,7 +10,9 @@ never sees the bias alone.
 
 from __future__ import annotations
 
-from .schema import Arg, ArgIn, Axis, Container, Mode, Norm, Optimizer, Producer, Spec, Transparent, prefixed
+from .schema import (
+    Arg, ArgIn, Axis, Container, Framework, Mode, NamedBy, Norm, Optimizer, Producer, Spec, Transparent, prefixed,
+)
 
 NO_ACTIVATION = frozenset({None, "linear"})
 # Keyword only here: their positions differ from layer to layer, and nobody passes them by position.
@@ -26,7 +28,6 @@ def _producer(bias: int, activation: int, data_format: int | None, size: str | N
         size=Arg(size, 0) if size else None,
         when=ArgIn(Arg("activation", activation, None), NO_ACTIVATION),
         axis=Axis(arg=Arg("data_format", data_format, None), values=CHANNELS) if data_format is not None else Axis(fixed=-1),
-        code="RB103",
         penalties=BIAS_PENALTY,
     )
 
@@ -80,7 +81,7 @@ SEQUENTIAL = Container(layers=Arg("layers", 0, None), grow=("add",))
 
 def _optimizer(position: int, default: float | None, keyword: str = "weight_decay") -> Optimizer:
     return Optimizer(
-        Arg(keyword, position, default), params=None, exclude="exclude_from_weight_decay", code="RB204",
+        Arg(keyword, position, default), params=None, exclude="exclude_from_weight_decay",
     )
 
 
@@ -104,7 +105,7 @@ OPTIMIZERS: dict[str, Spec] = {
 }
 # model.compile(optimizer="adamw"): an optimizer named by a string, as Keras looks it up.
 BY_NAME: dict[str, str] = {"adamw": "keras.optimizers.AdamW"}
-COMPILE = ("compile", Arg("optimizer", 0, "rmsprop"))  # Model.compile(optimizer="rmsprop", loss=None, ...)
+COMPILE = NamedBy("compile", Arg("optimizer", 0, "rmsprop"))  # Model.compile(optimizer="rmsprop", loss=None, ...)
 
 ROWS: dict[str, Spec] = {
     **prefixed("keras.optimizers", OPTIMIZERS),
@@ -114,3 +115,4 @@ ROWS: dict[str, Spec] = {
 }
 # tf.keras and the standalone Keras 2 package spell the same classes under other roots.
 ALIASES = (("tensorflow.keras.", "keras."), ("tf_keras.", "keras."))
+FRAMEWORK = Framework("keras", ROWS, aliases=ALIASES, named_optimizers=BY_NAME, named_by=COMPILE)

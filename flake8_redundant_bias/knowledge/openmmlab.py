@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schema import Arg, Container, NormBuilder, NormSlot, Producer, Spec
+from .schema import Arg, Container, Fact, Framework, Initializer, ModuleList, NormBuilder, NormSlot, Producer, Spec
 
 # ---------------------------------------------------------------- OpenMMLab
 # mmcv 1.3-2.2, mmcv/cnn/bricks/norm.py:11-21 and conv_module.py:126-142 (read from
@@ -14,7 +14,9 @@ MMCV_NORM_TYPES = (
     ("LN", "torch.nn.LayerNorm"), ("IN", "torch.nn.InstanceNorm2d"), ("IN1d", "torch.nn.InstanceNorm1d"),
     ("IN2d", "torch.nn.InstanceNorm2d"), ("IN3d", "torch.nn.InstanceNorm3d"),
 )
-_MMCV_BUILD_NORM = NormBuilder(Arg("cfg", 0), Arg("num_features", 1), MMCV_NORM_TYPES, item=1)
+_MMCV_BUILD_NORM = NormBuilder(
+    Arg("cfg", 0), Arg("num_features", 1), MMCV_NORM_TYPES, item=1, grouped=frozenset({"torch.nn.GroupNorm"}),
+)
 # ConvModule(in, out, kernel, stride, padding, dilation, groups, bias='auto', conv_cfg, norm_cfg, act_cfg,
 # inplace, with_spectral_norm, padding_mode, order): 'auto' is off when a norm is configured.
 _MMCV_CONV_MODULE = Producer(
@@ -29,12 +31,13 @@ OPENMMLAB: dict[str, Spec] = {
 
 
 ROWS = OPENMMLAB
-INITIALIZERS = frozenset({
+INITIALIZERS = (
     "mmcv.cnn.xavier_init", "mmcv.cnn.kaiming_init", "mmcv.cnn.constant_init", "mmcv.cnn.normal_init",
     "mmcv.cnn.uniform_init", "mmcv.cnn.trunc_normal_init", "mmcv.cnn.caffe2_xavier_init",
     "mmcv.cnn.bricks.xavier_init", "mmcv.cnn.bricks.kaiming_init", "mmcv.cnn.bricks.constant_init",
     "mmengine.model.xavier_init", "mmengine.model.kaiming_init", "mmengine.model.constant_init",
     "mmengine.model.normal_init", "mmengine.model.uniform_init", "mmengine.model.trunc_normal_init",
     "mmengine.model.caffe2_xavier_init",
-})
-MODULE_LISTS = frozenset({"mmengine.model.ModuleList"})
+)
+FACTS: dict[str, Fact] = {**{name: Initializer() for name in INITIALIZERS}, "mmengine.model.ModuleList": ModuleList()}
+FRAMEWORK = Framework("openmmlab", ROWS, FACTS)

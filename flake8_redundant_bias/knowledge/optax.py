@@ -10,12 +10,12 @@ tests when optax is importable.
 
 from __future__ import annotations
 
-from .schema import Arg, Exempting, Forwarder, Optimizer, Spec
+from .schema import Arg, Exempting, Forwarder, Framework, Optimizer, Spec
 
 
 def _transform(position: int, default: float | None, mask: str = "mask", keyword: str = "weight_decay") -> Optimizer:
     return Optimizer(
-        Arg(keyword, position, default), params=None, mask=Arg(mask, position + 1, None), code="RB203",
+        Arg(keyword, position, default), params=None, mask=Arg(mask, position + 1, None),
     )
 
 
@@ -33,13 +33,13 @@ TRANSFORMS: dict[str, Spec] = {
     # lars masks with True (every leaf) by default: only another mask exempts.
     "lars": Optimizer(
         Arg("weight_decay", 1, 0.0), params=None, mask=Arg("weight_decay_mask", 2, True),
-        not_masks=frozenset({None, True}), code="RB203",
+        not_masks=frozenset({None, True}),
     ),
     "adafactor": Optimizer(
-        Arg("weight_decay_rate", 8, None), params=None, mask=Arg("weight_decay_mask", 11, None), code="RB203",
+        Arg("weight_decay_rate", 8, None), params=None, mask=Arg("weight_decay_mask", 11, None),
     ),
     # Decays every leaf, with no way to mask.
-    "contrib.mechanize": Optimizer(Arg("weight_decay", 1, 0.01), params=None, code="RB203"),
+    "contrib.mechanize": Optimizer(Arg("weight_decay", 1, 0.01), params=None),
     "inject_hyperparams": Forwarder(Arg("inner_factory", 0)),
     "inject_stateful_hyperparams": Forwarder(Arg("inner_factory", 0)),
     "masked": Exempting(),
@@ -50,3 +50,4 @@ TRANSFORMS: dict[str, Spec] = {
 }
 
 ROWS: dict[str, Spec] = {f"optax.{name}": spec for name, spec in TRANSFORMS.items()}
+FRAMEWORK = Framework("optax", ROWS)

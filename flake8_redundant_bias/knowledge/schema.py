@@ -1,7 +1,9 @@
 """The kinds of row the knowledge is written in: what a call does to a per-channel bias or to weight decay.
 
-Every framework module in ``frameworks/`` holds rows of these types only;
-the analysis reads rows, never a framework's class names.
+Every framework module of ``knowledge/`` holds rows of these types only, and
+exports them as one ``Framework`` record; the analysis reads rows, never a
+framework's class names.  Rows carry physics and facts only: which rule
+reports what, and under which code, is the rules' business.
 """
 
 from __future__ import annotations
@@ -68,7 +70,6 @@ class Producer(NamedTuple):
     when: Condition | None = None
     # Where a channels-last framework adds the bias (None: PyTorch's layout, above).
     axis: Axis | None = None
-    code: str = "RB101"  # the rule that reports it
     # Arguments that penalize the bias (Keras ``bias_regularizer=``), with what they shrink (RB205).
     penalties: tuple[tuple[Arg, str], ...] = ()
 
@@ -88,9 +89,10 @@ class Axis(NamedTuple):
 class NormBuilder(NamedTuple):
     """A function that builds a norm from a config dict (``build_norm_layer(cfg, C)``).
 
-    ``types`` maps the config's ``type`` to the qualified torch class it builds;
+    ``types`` maps the config's ``type`` to the qualified class it builds;
     ``item`` is the index of the layer in the tuple it returns (None: the layer itself);
-    ``groups`` is the config key of GroupNorm's group count.
+    ``groups`` is the config key of a group count, which the classes in ``grouped``
+    take first (``GroupNorm(num_groups, num_channels)``).
     """
 
     cfg: Arg
@@ -98,6 +100,7 @@ class NormBuilder(NamedTuple):
     types: tuple[tuple[str, str], ...]
     item: int | None = None
     groups: str = "num_groups"
+    grouped: frozenset = frozenset()
 
 
 class NormSlot(NamedTuple):
@@ -186,7 +189,6 @@ class Optimizer(NamedTuple):
     mask: Arg | None = None
     not_masks: frozenset = frozenset({None})
     exclude: str | None = None
-    code: str = "RB201"
 
 
 class Forwarder(NamedTuple):
@@ -210,6 +212,207 @@ class AxisMove(NamedTuple):
 
 
 Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove, NormBuilder, Forwarder, Exempting]
+
+
+# ---------------------------------------------------------------- facts
+# What a qualified name is, for the questions about parameters and values that are
+# not a layer's physics.  Plain classes: a flake8 process defines them on every start.
+
+
+class Fact:
+    """A fact about a qualified name (or, for ``MethodFact``, a method name)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class NoBias(Fact):
+    """Builds a module with no bias or normalization to decay (an embedding, a LoRA wrapper, an activation)."""
+
+
+class TensorFactory(Fact):
+    """Builds a tensor shaped by its positional arguments or ``size=`` (``torch.zeros(d, r)``)."""
+
+
+class ParameterClass(Fact):
+    """Declares a trainable tensor (``nn.Parameter``)."""
+
+
+class ModuleBase(Fact):
+    """The base class of modules: a direct subclass is judged by what it stores on itself."""
+
+
+class PenaltyFunction(Fact):
+    """A norm, square or absolute value of its first argument (``torch.norm(p)``)."""
+
+
+class Initializer(Fact):
+    """Sets a module's parameters up without running it; a row for a module covers every function in it."""
+
+
+class ModuleList(Fact):
+    """Holds modules without running them: used in order only by a loop or an index."""
+
+
+class OrderedMapping(Fact):
+    """Builds an ordered mapping of its pairs (``OrderedDict``): a container's layers, by name."""
+
+
+class Partial(Fact):
+    """``partial(f, *args, **keywords)``: calling it calls ``f`` with those arguments first."""
+
+
+class Chained(Fact):
+    """Iterates over each of its arguments in turn (``itertools.chain``)."""
+
+
+class MethodFact(Fact):
+    """What calling a method of this name does, whatever the object (``model.parameters()``)."""
+
+
+class YieldsParameters(MethodFact):
+    """Yields every parameter of the module it is called on; ``named``: as (name, parameter) pairs."""
+
+    __slots__ = ("named",)
+
+    def __init__(self, named: bool = False) -> None:
+        self.named = named
+
+
+class Freezes(MethodFact):
+    """Stops training the module it is called on when ``arg`` holds ``value`` (``requires_grad_(False)``)."""
+
+    __slots__ = ("arg", "value")
+
+    def __init__(self, arg: Arg, value: object) -> None:
+        self.arg = arg
+        self.value = value
+
+
+class NoBiasAccessor(MethodFact):
+    """Returns a sub-module with no bias or normalization (``get_input_embeddings()``)."""
+
+
+class ReturnsReceiver(MethodFact):
+    """Returns the module it is called on (``model.to(device)``)."""
+
+
+class PenaltyMethod(MethodFact):
+    """A norm, square or absolute value of the tensor it is called on (``p.pow(2)``)."""
+
+
+class NamedBy:
+    """A method that looks an optimizer up by a string (``model.compile(optimizer="adamw")``)."""
+
+    __slots__ = ("method", "arg")
+
+    def __init__(self, method: str, arg: Arg) -> None:
+        self.method = method
+        self.arg = arg
+
+
+# ---------------------------------------------------------------- value providers
+# Rows for the libraries whose values the flow reads where code states them: what a
+# provider's calls are named.  The reading itself is the model's (model/providers/).
+# (Plain classes, as the records below: a flake8 process defines them on every start.)
+
+
+class OptionParser:
+    """A command-line parser: options declared with ``add``, defaults changed by ``defaults``,
+    a namespace of every option returned by ``parse``; ``vars(ns)`` or ``ns.__dict__`` spreads it."""
+
+    __slots__ = ("add", "defaults", "parse")
+
+    def __init__(self, add: str = "add_argument", defaults: str = "set_defaults", parse: str = "parse_args") -> None:
+        self.add = add
+        self.defaults = defaults
+        self.parse = parse
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The qualified names it is read through (none: its calls are methods of the parser)."""
+        return frozenset()
+
+    @property
+    def keeps(self) -> tuple[str, ...]:
+        """What a part of a module spells when it holds values the provider reads (it is indexed, not skipped)."""
+        return (self.add,)
+
+
+class SavedArguments:
+    """``self.<method>()`` in ``__init__`` keeps its arguments, read back as ``self.<holder>.x``."""
+
+    __slots__ = ("method", "holder")
+
+    def __init__(self, method: str, holder: str) -> None:
+        self.method = method
+        self.holder = holder
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset()
+
+    @property
+    def keeps(self) -> tuple[str, ...]:
+        return ()  # its values are in the class that reads them
+
+
+class ClassFields:
+    """Classes whose fields have defaults: a decorator making them positional constructor arguments,
+    and a field factory whose ``default`` keyword is the default."""
+
+    __slots__ = ("decorators", "factories", "default")
+
+    def __init__(self, decorators: frozenset, factories: frozenset, default: str = "default") -> None:
+        self.decorators = decorators
+        self.factories = factories
+        self.default = default
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.decorators | self.factories
+
+    @property
+    def keeps(self) -> tuple[str, ...]:
+        return ()  # a class holding only data is kept whatever it spells
+
+
+Provider = Union[OptionParser, SavedArguments, ClassFields]
+
+
+class Framework:
+    """Everything the analysis knows of one framework (or library), exported by its module of ``knowledge/``."""
+
+    __slots__ = (
+        "name", "rows", "facts", "methods", "aliases", "internal", "named_optimizers", "named_by", "exemption_words",
+        "providers",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        rows: Mapping[str, Spec],  # qualified name -> what a call of it does to a bias or to weight decay
+        facts: Mapping[str, Fact] | None = None,  # qualified name -> what it is for parameters and values
+        methods: Mapping[str, Fact] | None = None,  # method name -> what calling it does (MethodFact, or an AxisMove row)
+        aliases: tuple[tuple[str, str], ...] = (),  # another package's prefix for the same modules
+        internal: tuple[tuple[str, str], ...] = (),  # an internal module layout's prefix -> the public one
+        named_optimizers: Mapping[str, str] | None = None,  # a string an optimizer is looked up by -> its qualified name
+        named_by: NamedBy | None = None,  # where such a string is given
+        exemption_words: tuple[str, ...] = (),  # words of a parameter-name test that exempt biases and norms
+        providers: tuple[Provider, ...] = (),
+    ) -> None:
+        self.name = name
+        self.rows = rows
+        self.facts = facts or {}
+        self.methods = methods or {}
+        self.aliases = aliases
+        self.internal = internal
+        self.named_optimizers = named_optimizers or {}
+        self.named_by = named_by
+        self.exemption_words = exemption_words
+        self.providers = providers
 
 
 def prefixed(prefix: str, rows: Mapping[str, Spec]) -> dict[str, Spec]:

@@ -1,14 +1,16 @@
 """PyTorch: torch.nn modules, torch.nn.functional, torch.* kernels, torch.optim, and what decay needs to know.
 
 The rows are checked against the real signatures by ``tests/test_knowledge.py``
-and against measured outputs by ``tests/test_physics.py``.
+and against measured outputs by ``tests/test_physics.py``.  Exported as one
+record, ``FRAMEWORK``.
 """
 
 from __future__ import annotations
 
 from .schema import (
-    AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Norm, Optimizer, Producer, SameArgs, Spec, Transparent, Wrapper,
-    prefixed,
+    AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Fact, Framework, Freezes, Initializer, ModuleBase, ModuleList,
+    NoBias, NoBiasAccessor, Norm, Optimizer, ParameterClass, PenaltyFunction, PenaltyMethod, Producer, ReturnsReceiver,
+    SameArgs, Spec, TensorFactory, Transparent, Wrapper, YieldsParameters, prefixed,
 )
 
 ZERO = frozenset({0, (0,), (0, 0), (0, 0, 0)})
@@ -81,8 +83,8 @@ TORCH_NN: dict[str, Spec] = {
 }
 
 TORCH_FUNCTIONAL: dict[str, Spec] = {
-    **{f"{kind}{d}": Producer(bias=Arg("bias", 2, None), functional=True, code="RB102") for kind in ("conv", "conv_transpose") for d in ("1d", "2d", "3d")},
-    "linear": Producer(bias=Arg("bias", 2, None), functional=True, last_axis=True, code="RB102"),
+    **{f"{kind}{d}": Producer(bias=Arg("bias", 2, None), functional=True) for kind in ("conv", "conv_transpose") for d in ("1d", "2d", "3d")},
+    "linear": Producer(bias=Arg("bias", 2, None), functional=True, last_axis=True),
     "batch_norm": Norm(functional=True),
     "instance_norm": Norm(functional=True),
     **{f"{kind}{d}": Transparent(functional=True) for kind in ("max_pool", "adaptive_max_pool", "adaptive_avg_pool") for d in ("1d", "2d", "3d")},
@@ -146,45 +148,46 @@ TORCH_OPTIM: dict[str, Spec] = {
 
 
 # What the weight-decay rules know about parameters and modules.
-ALL_PARAMETERS = frozenset({"parameters", "named_parameters"})  # methods yielding every parameter of a module
-# A call on a module that turns training off for its parameters: (method, argument, the value that freezes).
-FREEZE_METHODS = {"requires_grad_": (Arg("requires_grad", 0, True), False)}
-# Calls whose result trains only added parameters without biases or norms
-# (LoRA adapters over a frozen base), or holds none at all.
-BIAS_FREE_BUILDERS = frozenset({
-    "peft.get_peft_model", "peft.PeftModel.from_pretrained", "peft.prepare_model_for_kbit_training",
-    "diffusers.loaders.AttnProcsLayers",
-    "torch.nn.Embedding", "torch.nn.EmbeddingBag", "torch.nn.Embedding.from_pretrained",
-    "torch.nn.ParameterList", "torch.nn.ParameterDict",
-})
+_NO_BIAS = (
+    "Embedding EmbeddingBag Embedding.from_pretrained ParameterList ParameterDict "
+    # modules that hold no parameter at all
+    "ReLU ReLU6 LeakyReLU GELU SiLU Mish ELU SELU CELU Sigmoid Tanh Hardtanh Hardswish Hardsigmoid Softplus "
+    "Softsign Tanhshrink Softmax LogSoftmax Softmax2d Threshold GLU Dropout Dropout1d Dropout2d Dropout3d "
+    "AlphaDropout Identity Flatten Unflatten Upsample PixelShuffle PixelUnshuffle MaxPool1d MaxPool2d MaxPool3d "
+    "AvgPool1d AvgPool2d AvgPool3d AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d AdaptiveMaxPool1d "
+    "AdaptiveMaxPool2d AdaptiveMaxPool3d ZeroPad2d ConstantPad1d ConstantPad2d ReflectionPad2d ReplicationPad2d "
+    "CrossEntropyLoss NLLLoss MSELoss L1Loss BCELoss BCEWithLogitsLoss SmoothL1Loss"
+).split()
+FACTS: dict[str, Fact] = {
+    **{f"torch.nn.{name}": NoBias() for name in _NO_BIAS},
+    # functions creating a tensor whose shape is given by their positional arguments (or size=)
+    **{f"torch.{name}": TensorFactory() for name in ("empty", "zeros", "ones", "randn", "rand", "Tensor", "FloatTensor", "full")},
+    # module classes whose parameters are declared explicitly
+    "torch.nn.Parameter": ParameterClass(),
+    "torch.nn.parameter.Parameter": ParameterClass(),
+    "torch.nn.Module": ModuleBase(),
+    # a hand-written penalty on a parameter p: torch.norm(p), ...
+    **{name: PenaltyFunction() for name in ("torch.norm", "torch.square", "torch.abs", "torch.linalg.norm", "torch.linalg.vector_norm")},
+    # functions that set a layer's parameters up and never run it
+    "torch.nn.init": Initializer(),
+    "torch.nn.ModuleList": ModuleList(),
+}
+
+# (N, L, F) -> (N, F, L) moves, and what the rules know of module and tensor methods, by name.
+METHODS: dict[str, Fact] = {
+    **TENSOR_METHODS,
+    "parameters": YieldsParameters(),
+    "named_parameters": YieldsParameters(named=True),
+    "requires_grad_": Freezes(Arg("requires_grad", 0, True), False),
+    "get_input_embeddings": NoBiasAccessor(),
+    "get_output_embeddings": NoBiasAccessor(),
+    **{name: ReturnsReceiver() for name in ("to", "cuda", "cpu", "double", "float", "half", "bfloat16", "train", "eval", "to_empty")},
+    # a hand-written penalty on a parameter p: p.pow(2), p.norm(), ...
+    **{name: PenaltyMethod() for name in ("pow", "norm", "square", "abs")},
+}
 # Words in a parameter-name test that mean the split is about biases and norms:
 # a split on them is an exemption, whatever its decays say.
 EXEMPTION_WORDS = ("bias", "norm", "bn", "ln", "gamma", "beta", "scale", "embed", "pos", "token")
-# Methods returning a sub-module with no bias or norm: model.get_input_embeddings().
-BIAS_FREE_ACCESSORS = frozenset({"get_input_embeddings", "get_output_embeddings"})
-# Methods that return the module they are called on: model.to(device).
-SELF_RETURNING_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "bfloat16", "train", "eval", "to_empty"})
-# torch.nn modules that hold no parameter at all.
-PARAMETERLESS_MODULES = frozenset(
-    f"torch.nn.{name}" for name in (
-        "ReLU ReLU6 LeakyReLU GELU SiLU Mish ELU SELU CELU Sigmoid Tanh Hardtanh Hardswish Hardsigmoid Softplus "
-        "Softsign Tanhshrink Softmax LogSoftmax Softmax2d Threshold GLU Dropout Dropout1d Dropout2d Dropout3d "
-        "AlphaDropout Identity Flatten Unflatten Upsample PixelShuffle PixelUnshuffle MaxPool1d MaxPool2d MaxPool3d "
-        "AvgPool1d AvgPool2d AvgPool3d AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d AdaptiveMaxPool1d "
-        "AdaptiveMaxPool2d AdaptiveMaxPool3d ZeroPad2d ConstantPad1d ConstantPad2d ReflectionPad2d ReplicationPad2d "
-        "CrossEntropyLoss NLLLoss MSELoss L1Loss BCELoss BCEWithLogitsLoss SmoothL1Loss"
-    ).split()
-)
-# torch functions creating a tensor whose shape is given by their positional arguments (or size=).
-TENSOR_FACTORIES = frozenset(
-    f"torch.{name}" for name in ("empty", "zeros", "ones", "randn", "rand", "Tensor", "FloatTensor", "full")
-)
-# Module classes whose parameters are declared explicitly (nn.Parameter).
-PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
-MODULE_BASES = frozenset({"torch.nn.Module"})
-# A hand-written penalty on a parameter p: p.pow(2), p.norm(), torch.norm(p), p ** 2, ...
-PENALTY_METHODS = frozenset({"pow", "norm", "square", "abs"})
-PENALTY_FUNCTIONS = frozenset({"torch.norm", "torch.square", "torch.abs", "torch.linalg.norm", "torch.linalg.vector_norm"})
 
 
 ROWS: dict[str, Spec] = {
@@ -194,10 +197,10 @@ ROWS: dict[str, Spec] = {
     **WEIGHT_WRAPPERS,
     **prefixed("torch.optim", TORCH_OPTIM),
 }
-# Qualified names spelled through the internal module layout, mapped onto the public
-# name the rows use: torch.nn.modules.conv.Conv2d -> torch.nn.Conv2d.
-INTERNAL = (("torch.nn.modules.", "torch.nn."),)
-# Functions (or modules of them) that set a layer's parameters up and never run it.
-INITIALIZERS = frozenset({"torch.nn.init"})
-# Containers that hold modules without running them: used in order only by a loop or an index.
-MODULE_LISTS = frozenset({"torch.nn.ModuleList"})
+FRAMEWORK = Framework(
+    "torch", ROWS, FACTS, METHODS,
+    # Qualified names spelled through the internal module layout, mapped onto the public
+    # name the rows use: torch.nn.modules.conv.Conv2d -> torch.nn.Conv2d.
+    internal=(("torch.nn.modules.", "torch.nn."),),
+    exemption_words=EXEMPTION_WORDS,
+)

@@ -1,8 +1,9 @@
-"""Optimizers of other PyTorch packages, read from the named releases' sources."""
+"""Other PyTorch packages: their optimizers, read from the named releases' sources, and their
+builders of bias-free modules (LoRA adapters over a frozen base)."""
 
 from __future__ import annotations
 
-from .schema import Arg, Optimizer, Spec, prefixed
+from .schema import Arg, Framework, NoBias, Optimizer, Spec, prefixed
 from .torch import TORCH_OPTIM
 
 
@@ -46,3 +47,7 @@ THIRD_PARTY_OPTIMIZERS: dict[str, Spec] = {
 
 
 ROWS = THIRD_PARTY_OPTIMIZERS
+# Calls whose result trains only added parameters without biases or norms.
+NO_BIAS = ("peft.get_peft_model", "peft.PeftModel.from_pretrained", "peft.prepare_model_for_kbit_training",
+           "diffusers.loaders.AttnProcsLayers")
+FRAMEWORK = Framework("torch-packages", ROWS, facts={name: NoBias() for name in NO_BIAS})

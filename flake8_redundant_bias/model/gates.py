@@ -1,15 +1,12 @@
 """Which parts of a framework file can matter, read off the text before any walk.
 
-Every RB1 finding needs a cancelling norm named where the chain is built
-(``BatchNorm2d``, ``batch_norm``, ``GroupNorm``, ``build_norm_layer``,
-``ConvModule``: named, not only called, since ``norm_layer=nn.BatchNorm2d`` is
-applied through a parameter); every RB2 finding needs
-``parameters(`` (``m.parameters()``, ``named_parameters()``) and an optimizer's
-name or a penalty (``pow(``, ``** 2``) in the function that builds it, or an
-``add_argument`` that gives its decay.  A file that spells neither cannot
-yield a finding; a module-level function or class that spells neither, and
-is not named by a part that does (a helper, a model class), cannot yield or
-change one.  The index skips such definitions without walking them, and
+Each rule declares the words a part must spell for it to fire there (its
+``Trigger``s: a bias rule needs a cancelling norm named, ``BatchNorm2d``; a
+decay rule ``parameters(`` and an optimizer's name nearby), and each value
+provider the words of a part holding a value it reads (``add_argument``).
+A file that spells none cannot yield a finding; a module-level function or
+class that spells none, and is not named by a part that does (a helper, a
+model class), cannot yield or change one.  The index skips such definitions without walking them, and
 treats every identifier they spell as unknown at module level, so a binding
 they might read or re-bind is never trusted.  A model zoo's weight tables,
 docstrings and plain functions then cost no tree walk.
@@ -22,81 +19,112 @@ import collections
 import functools
 import re
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Iterable, Protocol
 
-from ..knowledge import ALIASED_PREFIXES, OPTIMIZERS_BY_NAME
-from ..knowledge.schema import Optimizer, Producer, Spec
 from ..text import Text
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..config import Config
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-class Triggers(NamedTuple):
-    """Words, exactly as code spells them, that a part able to yield a finding contains."""
+class Trigger:
+    """Words, exactly as code spells them, of which a part able to yield a rule's finding contains one."""
 
-    norms: tuple[str, ...]  # a norm named: BatchNorm2d, build_norm_layer, ConvModule
-    decay: tuple[str, ...]  # with parameters(: an optimizer's name or a penalty
-    # Alone, in a file importing one of ``standalone_roots``: a parameter-less optimizer that
-    # decays by default (``adamw(``), an explicit decay, a regularizer argument.
-    standalone: tuple[str, ...] = ()
-    standalone_roots: frozenset[str] = frozenset()
+    __slots__ = ("words", "near", "roots", "imported_as")
 
-    def with_aliases(self, tree: ast.Module) -> Triggers:
-        """Also the local names a module-level import gives a norm: ``from torch.nn import BatchNorm2d as BN``."""
-        shorts = set(self.norms)
+    def __init__(
+        self, words: tuple[str, ...], near: str | None = None, roots: frozenset[str] | None = None,
+        imported_as: bool = False,
+    ) -> None:
+        self.words = words
+        self.near = near  # also spelled in the same part (``parameters(``): the words are looked for only there
+        self.roots = roots  # the words count only in a module importing one of these frameworks
+        self.imported_as = imported_as  # also the local names an import gives such a word (``BatchNorm2d as BN``)
+
+    def with_aliases(self, tree: ast.Module) -> Trigger:
+        if not self.imported_as:
+            return self
+        shorts = set(self.words)
         aliases = tuple(
             alias.asname for alias in _module_imports(tree)
             if alias.asname and any(word in alias.name.rpartition(".")[2] for word in shorts)
         )
-        return self._replace(norms=self.norms + aliases) if aliases else self
+        return Trigger(self.words + aliases, self.near, self.roots, self.imported_as) if aliases else self
+
+
+class Words:
+    """The words of the frameworks a module imports, for its gates: another framework's rows cannot matter there.
+
+    (Flax's ``Conv`` would otherwise stand for every ``Conv2d`` and every class named ``Conv...``.)
+    """
+
+    __slots__ = ("rules", "foreign", "producers", "optimizers", "keep")
+
+    def __init__(
+        self, rules: tuple[tuple[Trigger, ...], ...], foreign: tuple[Trigger, ...], producers: tuple[str, ...],
+        optimizers: tuple[str, ...], keep: tuple[str, ...],
+    ) -> None:
+        self.rules = rules  # each rule's triggers, in the order of the rules
+        self.foreign = foreign  # what makes a part of another module worth indexing
+        self.producers = producers  # what a helper or class in another module must spell to build a layer
+        self.optimizers = optimizers  # what an assignment in another module must spell to name an optimizer
+        self.keep = keep  # what a part spells when it holds values a provider reads (``add_argument``)
+
+
+if TYPE_CHECKING:  # an interface, for the types only
+
+    class WordSource(Protocol):
+        """Where the words of the frameworks under some roots come from (the engine, from the rules)."""
+
+        def words(self, roots: frozenset[str]) -> Words: ...
 
 
 class Spelled:
     """Where a module's text spells the trigger words: each word is looked for once, then asked of any part.
 
     Offsets rather than yes/no: the same search answers for the whole file
-    (can a rule family fire at all?) and for each top-level definition in it.
+    (can a rule fire at all?) and for each top-level definition in it.
     """
 
-    __slots__ = ("text", "norms", "parameters", "standalone", "_decay", "_arguments")
+    __slots__ = ("text", "_groups", "_near", "_keep", "_keep_offsets")
 
-    def __init__(self, text: str, words: Triggers, roots: frozenset[str] = frozenset()) -> None:
-        """``roots``: the frameworks the file's import lines spell (the standalone words count only with theirs)."""
+    def __init__(
+        self, text: str, groups: Iterable[Iterable[Trigger]], roots: frozenset[str] = frozenset(), keep: tuple[str, ...] = (),
+    ) -> None:
+        """``groups``: each rule's triggers; ``roots``: the frameworks the file's import lines spell (a trigger
+        with roots counts only with one of them); ``keep``: what a part holding a provider's values spells."""
         self.text = text
-        self.norms = _offsets(text, words.norms)
-        self.parameters = _offsets(text, ("parameters(",))
-        self.standalone = _offsets(text, words.standalone) if roots & words.standalone_roots else []
-        # Looked for only between a "parameters(" and the end of its part: most parts take none.
-        self._decay = words.decay
-        self._arguments: list[int] | None = None  # needed only once the file is worth analysing
+        self._near: dict[str, list[int]] = {}
+        # A trigger with a near word looks for its own words only in parts that spell the near word.
+        self._groups = [
+            [(t, None if t.near is not None else _offsets(text, t.words)) for t in group if t.roots is None or roots & t.roots]
+            for group in groups
+        ]
+        self._keep = keep
+        self._keep_offsets: list[int] | None = None
 
-    def bias_rules(self, start: int = 0, end: int | None = None) -> bool:
-        """RB1xx can fire only where a norm is named."""
-        return _within(self.norms, start, end)
+    def fires(self, group: int, start: int = 0, end: int | None = None) -> bool:
+        """One of the triggers of group (rule) ``group`` is spelled in the text from ``start`` to ``end``."""
+        return any(self._spelled(trigger, offsets, start, end) for trigger, offsets in self._groups[group])
 
-    def decay_rules(self, start: int = 0, end: int | None = None) -> bool:
-        """RB2xx can fire only where parameters are taken and an optimizer or a penalty is named."""
-        if not _within(self.parameters, start, end):
+    def _spelled(self, trigger: Trigger, offsets: list[int] | None, start: int, end: int | None) -> bool:
+        if offsets is not None:
+            return _within(offsets, start, end)
+        near = self._near.get(trigger.near)  # type: ignore[arg-type]
+        if near is None:
+            near = self._near[trigger.near] = _offsets(self.text, (trigger.near,))  # type: ignore[index]
+        if not _within(near, start, end):
             return False
         text, end = self.text, len(self.text) if end is None else end
-        return any(text.find(word, start, end) >= 0 for word in self._decay)
-
-    def standalone_rules(self, start: int = 0, end: int | None = None) -> bool:
-        """RB203/RB204/RB205 of Keras and Optax can fire only where their words are spelled."""
-        return _within(self.standalone, start, end)
+        return any(text.find(word, start, end) >= 0 for word in trigger.words)
 
     def match(self, start: int, end: int) -> bool:
-        """The text from ``start`` to ``end`` can yield a finding, or define an option one may read."""
-        if self._arguments is None:
-            self._arguments = _offsets(self.text, ("add_argument",))
-        return (
-            self.bias_rules(start, end) or _within(self._arguments, start, end) or self.decay_rules(start, end)
-            or self.standalone_rules(start, end)
+        """The text from ``start`` to ``end`` can yield a finding, or holds a value a provider reads."""
+        if self._keep_offsets is None:
+            self._keep_offsets = _offsets(self.text, self._keep)
+        return _within(self._keep_offsets, start, end) or any(
+            self._spelled(trigger, offsets, start, end) for group in self._groups for trigger, offsets in group
         )
 
 
@@ -162,69 +190,9 @@ def framework_roots(text: str, roots: frozenset[str]) -> frozenset[str]:
     return frozenset(root for root in roots if root in imports)
 
 
-class Words(NamedTuple):
-    """The words of the frameworks a module imports, for its gates: another framework's rows cannot matter there.
-
-    (Flax's ``Conv`` would otherwise stand for every ``Conv2d`` and every class named ``Conv...``.)
-    """
-
-    triggers: Triggers  # a linted file's parts
-    foreign: Triggers  # another module's parts worth indexing
-    producers: tuple[str, ...]  # what a helper or class in another module must spell to build a layer
-    optimizers: tuple[str, ...]  # what an assignment in another module must spell to name an optimizer
-
-
-_WORDS: dict[tuple, Words] = {}
-
-
-def words_for(config: Config, roots: frozenset[str]) -> Words:
-    """The words of the rows under ``roots`` (the frameworks a module's import lines spell), once per configuration."""
-    key = (config.rows, roots)
-    if key not in _WORDS:
-        own = roots | {mine.partition(".")[0] for other, mine in ALIASED_PREFIXES if other.partition(".")[0] in roots}
-        specs = {name: spec for name, spec in config.specs.items() if name.partition(".")[0] in own}
-        found, producers = triggers(specs, ALIASED_PREFIXES, OPTIMIZERS_BY_NAME), producer_words(specs)
-        _WORDS[key] = Words(found, foreign_triggers(found, producers), producers, optimizer_words(specs))
-    return _WORDS[key]
-
-
-def foreign_triggers(own: Triggers, producers: tuple[str, ...]) -> Triggers:
-    """What makes a part of another module worth indexing: what the linted file's parts need, or a producer.
-
-    A question from the linted file may ask another module for a helper or a
-    class that builds a layer (``conv3x3``): such a definition names a producer.
-    """
-    return own._replace(norms=_shortest(set(own.norms) | set(producers)))
-
-
-def producer_words(specs: Mapping[str, Spec]) -> tuple[str, ...]:
-    """The names of the layers that add a bias (a helper returns a module, so no functional row)."""
-    return _shortest({n.rpartition(".")[2] for n, s in specs.items() if isinstance(s, Producer) and not s.functional})
-
-
-def optimizer_words(specs: Mapping[str, Spec]) -> tuple[str, ...]:
-    """The names of the optimizer classes."""
-    return _shortest({n.rpartition(".")[2] for n, s in specs.items() if isinstance(s, Optimizer)})
-
-
-def triggers(specs: Mapping[str, Spec], aliases: Iterable[tuple[str, str]], named: Iterable[str]) -> Triggers:
-    """The words each rule declares for these rows: the fast path and every gate are built from them.
-
-    ``aliases``: other names of a framework's modules (``tensorflow.keras.`` for ``keras.``);
-    ``named``: optimizers a string names (``compile(optimizer="adamw")``).
-    """
-    # Imported here: the rules' modules depend on the services that depend on this one.
-    from ..rules import bias_before_norm, unexempted_decay, weight_decay
-
-    standalone, roots = unexempted_decay.trigger_words(specs, aliases, named)
-    return Triggers(
-        _shortest(bias_before_norm.trigger_words(specs)), _shortest(weight_decay.trigger_words(specs)),
-        _shortest(standalone), roots,
-    )
-
-
-def _shortest(words: set[str]) -> tuple[str, ...]:
+def shortest(words: Iterable[str]) -> tuple[str, ...]:
     """Drop every word that contains another: finding the shorter one is enough."""
+    words = set(words)
     return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
 
 

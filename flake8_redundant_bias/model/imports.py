@@ -15,7 +15,7 @@ import functools
 
 from typing import NamedTuple
 
-from ..knowledge import ALIASED_PREFIXES, FRAMEWORK_ROOTS, INTERNAL_PREFIXES, SUPPORT_ROOTS
+from ..knowledge import KNOWLEDGE, Knowledge
 
 
 class ImportTarget(NamedTuple):
@@ -29,8 +29,9 @@ class ImportTarget(NamedTuple):
 class ImportMap:
     """Local names bound by imports of the frameworks, to qualified names."""
 
-    def __init__(self, roots: frozenset[str] = FRAMEWORK_ROOTS) -> None:
-        self._roots = roots
+    def __init__(self, knowledge: Knowledge = KNOWLEDGE) -> None:
+        self._roots = knowledge.roots
+        self._support = knowledge.support_roots
         self._aliases: dict[str, str] = {}
         self._rebound: set[str] = set()
         self._others: dict[str, ImportTarget | None] = {}  # None: bound by two different imports
@@ -61,7 +62,7 @@ class ImportMap:
         if root in self._roots:
             self.framework_imported = True
             self._aliases[local] = qualified
-        elif root in SUPPORT_ROOTS:
+        elif root in self._support:
             self._aliases[local] = qualified
         else:
             self._other(local, target)
@@ -112,11 +113,11 @@ class ImportMap:
 
 @functools.lru_cache(maxsize=8192)
 def canonical(qualified: str) -> str:
-    for other, own in ALIASED_PREFIXES:  # tensorflow.keras.layers.Dense -> keras.layers.Dense
+    for other, own in KNOWLEDGE.aliases:  # tensorflow.keras.layers.Dense -> keras.layers.Dense
         if qualified.startswith(other):
             qualified = own + qualified[len(other):]
             break
-    for internal, public in INTERNAL_PREFIXES:
+    for internal, public in KNOWLEDGE.internal:
         if qualified.startswith(internal):
             rest = qualified[len(internal):]
             module, dot, name = rest.partition(".")

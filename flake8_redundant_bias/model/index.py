@@ -3,14 +3,16 @@
 The walk is iterative, so a 10,000-term expression cannot exhaust the
 recursion limit, and visits children in evaluation order (the value of an
 assignment before its target), so that the events of a name, in order, tell
-which reads a binding can reach.
+which reads a binding can reach.  The index is data: it answers where names
+are bound and read, never what they hold (that is ``flow/``), and nothing in it
+points back at the services built on it.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .imports import ImportMap
 from ..text import Text
@@ -20,9 +22,6 @@ SCOPE_NODES = (
     ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
 )
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
-# A binding is followed through at most this many later events of its name;
-# past that the analysis gives up (stays silent) instead of going quadratic.
-SCAN_LIMIT = 64
 
 
 class Block:
@@ -44,33 +43,37 @@ class Block:
         return False
 
 
-class Event:
-    """One binding or read of a name, in evaluation order (a plain class: one is made per name)."""
+class Event(NamedTuple):
+    """One binding or read of a name, in evaluation order.
 
-    __slots__ = ("order", "node", "store", "block", "opaque")
+    One is made for every name of a module: the walk builds them with ``_event``
+    (``tuple.__new__``), which costs no Python frame.
+    """
 
-    def __init__(self, order: int, node: ast.AST, store: bool, block: Block, opaque: bool = False) -> None:
-        self.order = order
-        self.node = node
-        self.store = store
-        self.block = block
-        self.opaque = opaque  # a read from a nested function: a use we cannot follow
+    order: int
+    node: ast.AST
+    store: bool
+    block: Block
+    opaque: bool = False  # a read from a nested function: a use we cannot follow
+
+
+_event = tuple.__new__
 
 
 class Scope:
-    __slots__ = ("node", "parent", "events", "escaped", "bound", "index", "outer")
+    __slots__ = ("node", "parent", "events", "escaped", "bound", "tree", "outer")
 
-    def __init__(self, node: ast.AST, parent: Scope | None, index: Index | None = None) -> None:
+    def __init__(self, node: ast.AST, parent: Scope | None) -> None:
         self.node = node
         self.parent = parent
         self.events: dict[str, list[Event]] = {}
         self.escaped: set[str] = set()
         self.bound: set[str] = set()  # names bound here so far: their reads here are local
-        self.index = index  # the module's index: which module a scope (and a value read in it) belongs to
+        # The module the scope is in: which module's services answer for a value read here.
+        self.tree: ast.AST = node if parent is None else parent.tree
         # The scopes whose names a read here can see, nearest first (class bodies are not among them).
         self.outer: tuple[Scope, ...] = ()
         if parent is not None:
-            self.index = parent.index
             self.outer = parent.outer if isinstance(parent.node, ast.ClassDef) else (parent, *parent.outer)
 
     @property
@@ -104,22 +107,10 @@ class Index:
         self.comprehensions: list[tuple[ast.GeneratorExp | ast.ListComp, Scope]] = []
         self._order = 0
         self._stats: dict[tuple[Scope, str], tuple[list[Event], int]] = {}
-        self.module = Scope(tree, None, index=self)
+        self.module = Scope(tree, None)
         self.module.escaped.update(unknown)
         self.scope_of[tree] = self.module
         self._walk(tree)
-
-    def release(self) -> None:
-        """Break the links from scopes back to their module, so that reference counting frees the analysis.
-
-        A scope names its index and the index its services (``flow``,
-        ``parameters``): cycles that would otherwise wait for the cyclic
-        collector, whose passes over these graphs cost more than the analysis.
-        """
-        for scope in self.scope_of.values():
-            scope.index = None
-        self.__dict__.pop("flow", None)
-        self.__dict__.pop("parameters", None)
 
     # ------------------------------------------------------------ the walk
 
@@ -151,11 +142,11 @@ class Index:
                         self.imports.add_rebinding(name)
                     stores[node] = (scope, len(events))
                     scope.bound.add(name)
-                    events.append(Event(order, node, True, block))
+                    events.append(_event(Event, (order, node, True, block, False)))
                     continue
-                events.append(Event(order, node, False, block))
+                events.append(_event(Event, (order, node, False, block, False)))
                 if scope.outer and name not in scope.bound:
-                    event = Event(order, node, False, block, True)
+                    event = _event(Event, (order, node, False, block, True))
                     for outer in scope.outer:
                         outer.events.setdefault(name, []).append(event)
                 continue
@@ -293,47 +284,9 @@ class Index:
         if store:
             self.stores[node] = (scope, len(events))
             scope.bound.add(name)
-        events.append(Event(self._order, node, store, block))
+        events.append(_event(Event, (self._order, node, store, block, False)))
 
     # ------------------------------------------------------------ queries
-
-    def uses(self, binding: ast.AST) -> list[Event] | None:
-        """The reads a binding can reach, or None when that cannot be known.
-
-        Reads stop at a re-binding in the binding's own block or one around
-        it; a re-binding inside a branch does not stop them.  In a loop, reads
-        earlier in the loop body may see the binding on the next turn.
-        """
-        found = self.stores.get(binding)
-        if found is None:
-            return None
-        scope, index = found
-        name = _event_name(binding)
-        if name in scope.escaped:
-            return None
-        events = scope.events[name]
-        event = events[index]
-        uses: list[Event] = []
-        for later in events[index + 1: index + 1 + SCAN_LIMIT]:
-            if later.store:
-                if event.block.within(later.block):
-                    return uses + self._loop_reads(events, index)
-                continue
-            uses.append(later)
-        else:
-            if len(events) > index + 1 + SCAN_LIMIT:
-                return None
-        return uses + self._loop_reads(events, index)
-
-    def _loop_reads(self, events: list[Event], index: int) -> list[Event]:
-        event = events[index]
-        block: Block | None = event.block
-        while block is not None and not block.loop:
-            block = block.parent
-        if block is None:
-            return []
-        start = block.start or 0
-        return [e for e in events[max(0, index - SCAN_LIMIT):index] if not e.store and e.order >= start]
 
     def bindings(self, scope: Scope, name: str) -> tuple[list[Event], int]:
         """The binding events of ``name`` in ``scope``, and how many reads it has (cached)."""
@@ -380,7 +333,8 @@ class Index:
         return self.scope_of[node]
 
 
-def _event_name(node: ast.AST) -> str:
+def event_name(node: ast.AST) -> str:
+    """The name a binding or read node is of (a parameter is an ``ast.arg``)."""
     return node.arg if isinstance(node, ast.arg) else node.id  # type: ignore[attr-defined]
 
 

@@ -15,22 +15,26 @@ scope before adapters are trained (``unet.requires_grad_(False)``).
 from __future__ import annotations
 
 import ast
-from typing import NamedTuple
-from .values import value
-from ..knowledge.torch import (
-    ALL_PARAMETERS, BIAS_FREE_ACCESSORS, BIAS_FREE_BUILDERS, FREEZE_METHODS, MODULE_BASES, PARAMETER_CLASSES,
-    PARAMETERLESS_MODULES, SELF_RETURNING_METHODS, TENSOR_FACTORIES,
+from typing import TYPE_CHECKING, Mapping, NamedTuple, Protocol
+
+from ..knowledge.schema import (
+    Chained, Fact, Freezes, ModuleBase, NoBias, NoBiasAccessor, ParameterClass, Producer, ReturnsReceiver,
+    TensorFactory, YieldsParameters,
 )
-from ..knowledge.schema import Producer
-from .flow import Flow
-from .layers import Resolver, bias_state
+from .flow.service import Flow
 from .index import Index, Scope, parameter_defaults
+from .layers import Layers
 
 DEPTH = 8  # variables and wrappers followed this deep
+COPIES = frozenset({"list", "tuple", "iter"})  # builtins that copy an iterable
 
 
-CHAINS = frozenset({"itertools.chain"})
-COPIES = frozenset({"list", "tuple", "iter"})
+if TYPE_CHECKING:  # an interface, for the types only
+
+    class Models(Protocol):
+        """The project's other modules, as this service reaches them (the composition root answers)."""
+
+        def parameters_of(self, tree: ast.AST) -> Parameters: ...
 
 
 class Whole(NamedTuple):
@@ -48,11 +52,17 @@ class Whole(NamedTuple):
 
 
 class Parameters:
-    def __init__(self, index: Index, resolver: Resolver, flow: Flow) -> None:
+    def __init__(
+        self, index: Index, layers: Layers, flow: Flow, facts: Mapping[str, Fact], methods: Mapping[str, Fact],
+        models: Models | None,
+    ) -> None:
         self.index = index
-        index.parameters = self  # type: ignore[attr-defined]  # a scope's module judges the modules built in it
-        self.resolver = resolver
+        self.tree = index.module.node
+        self.layers = layers
         self.flow = flow
+        self.facts = facts
+        self.methods = methods
+        self._models = models
         self._freeze_index: dict[tuple[Scope, str], list[int]] | None = None
         self._class_verdicts: dict[ast.ClassDef, bool | None] = {}
         self._class_stores: dict[ast.ClassDef, dict[str, list[tuple[ast.expr | None, Scope, bool]]]] = {}
@@ -63,7 +73,7 @@ class Parameters:
         """The modules whose every parameter ``expr`` yields, or None."""
         if depth > DEPTH:
             return None
-        if scope.index is not self.index and scope.index is not None:
+        if scope.tree is not self.tree:
             return None  # parameters gathered in another module: no receiver here to report
         if isinstance(expr, ast.Call):
             return self._every_call(expr, scope, depth)
@@ -92,10 +102,11 @@ class Parameters:
 
     def _every_call(self, call: ast.Call, scope: Scope, depth: int) -> list[Whole] | None:
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in ALL_PARAMETERS:
+        method = self.methods.get(func.attr) if isinstance(func, ast.Attribute) else None
+        if isinstance(method, YieldsParameters):
             if call.args or any(k.arg != "recurse" or literal_true(k.value) is not True for k in call.keywords):
                 return None
-            return [Whole(func.value, named=func.attr == "named_parameters")]
+            return [Whole(func.value, named=method.named)]  # type: ignore[attr-defined]
         if isinstance(func, ast.Name) and not self._rebound(func.id):
             if func.id in COPIES and len(call.args) == 1 and not call.keywords:
                 return self.every(call.args[0], scope, depth + 1)
@@ -104,7 +115,7 @@ class Parameters:
                 if isinstance(test, ast.Lambda) and _only_requires_grad(test):
                     return self.every(call.args[1], scope, depth + 1)
                 return None
-        if self.index.imports.resolve(func) in CHAINS and call.args and not call.keywords:
+        if isinstance(self._fact(func), Chained) and call.args and not call.keywords:
             parts = [self.every(arg, scope, depth + 1) for arg in call.args]
             if any(part is None for part in parts):
                 return None
@@ -145,8 +156,8 @@ class Parameters:
     def _module(self, expr: ast.expr | None, scope: Scope, depth: int) -> bool | None:
         if expr is None or depth > DEPTH:
             return None
-        if scope.index is not self.index and scope.index is not None:
-            return scope.index.parameters._module(expr, scope, depth)  # type: ignore[attr-defined, no-any-return]
+        if scope.tree is not self.tree:
+            return self._models.parameters_of(scope.tree)._module(expr, scope, depth) if self._models else None
         if isinstance(expr, ast.Call):
             return self._built(expr, scope, depth)
         if isinstance(expr, ast.Name):
@@ -182,24 +193,28 @@ class Parameters:
         """The verdict on the module a call returns; a call not understood is presumed a network."""
         func = call.func
         if isinstance(func, ast.Attribute):
-            if func.attr in BIAS_FREE_ACCESSORS:
+            method = self.methods.get(func.attr)
+            if isinstance(method, NoBiasAccessor):
                 return False
-            if func.attr in SELF_RETURNING_METHODS:
+            if isinstance(method, ReturnsReceiver):
                 return self._module(func.value, scope, depth + 1)
-        name = self.index.imports.resolve(func)
-        if name in BIAS_FREE_BUILDERS or name in PARAMETERLESS_MODULES:
+        if isinstance(self._fact(func), NoBias):
             return False
-        layer = self.resolver.construction(call)
+        layer = self.layers.construction(call)
         if layer is not None and isinstance(layer.spec, Producer):
-            return bias_state(layer)
+            return self.layers.bias_state(layer)
         if isinstance(func, ast.Name):
             owner = self.index.classes.get(func.id)
             if owner is not None:
                 return self._class(owner)
-        defined = self.flow.definition(func) if self.flow.project is not None else None
+        defined = self.flow.definition(func) if self.flow.follows_imports() and self._models else None
         if defined is not None and isinstance(defined[0], ast.ClassDef):
-            return defined[1].parameters._class(defined[0])  # model = Net(), Net from models/net.py
+            return self._models.parameters_of(defined[1])._class(defined[0])  # type: ignore[union-attr]  # Net from models/net.py
         return True
+
+    def _fact(self, expr: ast.expr) -> Fact | None:
+        name = self.index.imports.resolve(expr)
+        return self.facts.get(name) if name else None
 
     def _frozen_before(self, receiver: ast.expr, at: ast.AST, scope: Scope) -> bool:
         """``receiver.requires_grad_(False)`` earlier in the same function (or module)."""
@@ -212,9 +227,9 @@ class Parameters:
             self._freeze_index = {}
             for call, scope in self.index.calls:
                 func = call.func
-                if isinstance(func, ast.Attribute) and func.attr in FREEZE_METHODS:
-                    arg, freezing = FREEZE_METHODS[func.attr]
-                    if value(self.flow.call_args(call, scope), arg) == freezing:
+                method = self.methods.get(func.attr) if isinstance(func, ast.Attribute) else None
+                if isinstance(method, Freezes):
+                    if self.flow.value(self.flow.call_args(call, scope), method.arg) == method.value:
                         key = (scope, ast.dump(func.value))
                         self._freeze_index.setdefault(key, []).append(call.lineno)
         return self._freeze_index
@@ -227,7 +242,7 @@ class Parameters:
 
     def _class_verdict(self, node: ast.ClassDef) -> bool | None:
         """A direct nn.Module subclass is judged by its attributes; any other class is presumed a network."""
-        if len(node.bases) != 1 or self.index.imports.resolve(node.bases[0]) not in MODULE_BASES:
+        if len(node.bases) != 1 or not isinstance(self._fact(node.bases[0]), ModuleBase):
             return True
         for inner in ast.walk(node):
             if isinstance(inner, ast.Call) and isinstance(inner.func, (ast.Attribute, ast.Name)):
@@ -263,10 +278,10 @@ class Parameters:
         """The verdict on one value stored as an attribute."""
         if expr is None:
             return True
-        if _plain_value(expr, scope):
+        if _plain_value(expr, scope, self.flow):
             return False
         if isinstance(expr, ast.Call):
-            if self.index.imports.resolve(expr.func) in PARAMETER_CLASSES:
+            if isinstance(self._fact(expr.func), ParameterClass):
                 return not (expr.args and self._matrix(expr.args[0]))
             return self._built(expr, scope)
         return True  # a module passed in, or anything else: presumed to hold one
@@ -275,7 +290,7 @@ class Parameters:
         """A tensor built with at least two dimensions: torch.randn(d, r), torch.empty(size=(a, b)) * 0.02."""
         if isinstance(expr, ast.BinOp):
             return self._matrix(expr.left) or self._matrix(expr.right)
-        if not isinstance(expr, ast.Call) or self.index.imports.resolve(expr.func) not in TENSOR_FACTORIES:
+        if not isinstance(expr, ast.Call) or not isinstance(self._fact(expr.func), TensorFactory):
             return False
         size = next((k.value for k in expr.keywords if k.arg == "size"), None)
         if size is None and len(expr.args) == 1:
@@ -317,24 +332,24 @@ def _is_requires_grad(test: ast.expr, name: str) -> bool:
     )
 
 
-def _enclosing_class(scope: Scope) -> ast.ClassDef | None:
-    node = scope.parent.node if scope.parent is not None else None
-    return node if isinstance(node, ast.ClassDef) and scope.is_function else None
-
-
-def _plain_value(expr: ast.expr, scope: Scope) -> bool:
+def _plain_value(expr: ast.expr, scope: Scope, flow: Flow) -> bool:
     """A number, flag or string computed from literals and plain parameters: never a module."""
     if isinstance(expr, ast.Constant):
         return True
     if isinstance(expr, ast.Name):
         return _plain_parameter(expr.id, scope)
     if isinstance(expr, ast.BinOp):
-        return _plain_value(expr.left, scope) and _plain_value(expr.right, scope)
+        return _plain_value(expr.left, scope, flow) and _plain_value(expr.right, scope, flow)
     if isinstance(expr, ast.UnaryOp):
-        return _plain_value(expr.operand, scope)
+        return _plain_value(expr.operand, scope, flow)
     if isinstance(expr, ast.Attribute):  # self.n_hidden: an attribute checked where it is stored
         return isinstance(expr.value, ast.Name) and expr.value.id == "self"
     return False
+
+
+def _enclosing_class(scope: Scope) -> ast.ClassDef | None:
+    node = scope.parent.node if scope.parent is not None else None
+    return node if isinstance(node, ast.ClassDef) and scope.is_function else None
 
 
 def _plain_parameter(name: str, scope: Scope) -> bool:

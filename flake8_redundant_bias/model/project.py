@@ -11,7 +11,8 @@ keyed by path, modification time and size) and parsed only when a question
 needs it and its text could answer it (it spells the name as a top-level
 binding, or, for a layer, a producer's name), and questions
 cross at most ``HOPS`` modules, each (module, name) once at a time, so an
-import cycle ends in "unknown".  Third-party and standard-library modules
+import cycle ends in "unknown".  This module reads text only: the models of
+the modules it finds are built by the composition root (``context.py``).  Third-party and standard-library modules
 are never read: the knowledge tables speak for them, and a name they bind
 is not found in the project, so it stays unknown.
 """
@@ -27,8 +28,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
 from .imports import ImportMap, ImportTarget
-from .gates import Spelled, framework_roots, skippable, words_for
-from .index import Index
 from ..text import Text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,11 +63,11 @@ class Source:
         self.shown = shown  # how messages name it: its path from the project root
         self.text = text
         self._project = project
-        self._module: Module | None | bool = False  # False: not parsed yet
+        self._parsed: tuple[ast.Module, Text] | None | bool = False  # False: not parsed yet
         self._found: tuple[dict[str, int], dict[str, int], set[str]] | None = None
         self._imports: ImportMap | None = None  # the module's import statements alone, parsed on demand
         self._statements: list[str] = []
-        self._definitions: dict[tuple, tuple[ast.FunctionDef | ast.ClassDef, Module] | None] = {}
+        self._definable: dict[tuple, tuple[Source, str] | None] = {}
 
     def mentions(self, name: str) -> bool:
         return name in self.text  # a gate: spelled anywhere, even inside a longer word
@@ -106,7 +105,7 @@ class Source:
         if not self.imports(name):
             return None
         if self._imports is None:
-            self._imports = ImportMap(self._project.config.roots)
+            self._imports = ImportMap(self._project.config.knowledge)
             for statement in self._statements:
                 try:
                     parsed = ast.parse(statement)
@@ -155,45 +154,37 @@ class Source:
         """
         return self._span(self._names()[0].get(name))
 
-    def definition(
-        self, name: str, words: tuple[str, ...], layer: bool = False,
-    ) -> tuple[ast.FunctionDef | ast.ClassDef, Module] | None:
-        """The top-level function or class ``name`` of this module, or the one it imports under that name.
+    def definable(self, name: str, words: tuple[str, ...], layer: bool = False) -> tuple[Source, str] | None:
+        """The module (this one, or one it re-exports from) whose top-level ``def``/``class`` ``name`` may be the answer.
 
         ``words``: a definition whose text spells none of them cannot be the answer, and is not parsed;
         with ``layer``, neither can a class without a ``forward`` (a class the analysis reads as a
-        layer returns one producer's output from its own ``forward``).
-        Answers are kept with the text, so every linted file that asks again gets them for free.
+        layer returns one producer's output from its own ``forward``).  Answers are kept with the
+        text, so every linted file that asks again gets them for free.
         """
         key = (name, words, layer)
-        if key in self._definitions:
-            return self._definitions[key]
-        bound = self.binding(name)
-        block = bound[0].block(bound[1]) if bound is not None else None
-        if block is None or not _may_answer(block, words, layer):
-            self._definitions[key] = None  # not defined in the project, or spelling no producer: it builds none
-            return None
-        source, name = bound  # type: ignore[misc]
-        module = source.module()
-        found = module.defined(name) if module is not None else None
-        self._definitions[key] = found
-        return found
+        if key not in self._definable:
+            bound = self.binding(name)
+            block = bound[0].block(bound[1]) if bound is not None else None
+            # Not defined in the project, or spelling no producer: it builds none.
+            self._definable[key] = bound if block is not None and _may_answer(block, words, layer) else None
+        return self._definable[key]
 
-    def module(self) -> Module | None:
-        """The parsed and indexed module; None if it does not parse."""
-        if self._module is False:
+    def parsed(self) -> tuple[ast.Module, Text] | None:
+        """The module's tree and text, parsed once; None if it does not parse."""
+        if self._parsed is False:
             started = time.process_time()
-            self._module = self._parse()
+            self._parsed = self._parse()
             STATS["seconds"] += time.process_time() - started
             STATS["parsed"] += 1
-        return self._module  # type: ignore[return-value]
+        return self._parsed  # type: ignore[return-value]
 
-    def _parse(self) -> Module | None:
+    def _parse(self) -> tuple[ast.Module, Text] | None:
         try:
             tree = ast.parse(self.text, self.path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # not Python this interpreter reads: its answers are unknown
-        return Module(self.path, self.shown, tree, Text.of(self.text), self._project)
+        return tree, Text.of(self.text)
 
 
 def _may_answer(block: str, words: tuple[str, ...], layer: bool) -> bool:
@@ -212,38 +203,9 @@ LINE_STARTS = re.compile(
 TOP_LEVEL = re.compile(r"(?m)^(?![ \t\n#)\]}])")  # a line that starts a new top-level statement
 
 
-class Module:
-    """Another module of the project, analysed as the linted file is (without the fast path)."""
-
-    def __init__(self, path: str, shown: str, tree: ast.Module, source: Text, project: Project) -> None:
-        from .flow import Flow  # imported here: those services import this module
-        from .layers import Resolver
-        from .parameters import Parameters
-
-        self.path = path
-        self.shown = shown  # how messages name it: its path from the project root
-        # Indexed as the linted file is, without what no question can need: a part that names no
-        # norm, producer, optimizer, penalty or option, holds no data, and is not named by one that does.
-        config = project.config
-        roots = framework_roots(source.text, config.roots)
-        words = words_for(config, roots)
-        skip, unknown = skippable(tree, source, Spelled(source.text, words.foreign, roots), keep_data=True)
-        self.index = Index(tree, ImportMap(config.roots), skip, unknown, source)
-        self.flow: Flow = Flow(self.index, project, path, shown, words)
-        self.resolver: Resolver = Resolver(self.index, project.config.specs, self.flow)
-        self.parameters: Parameters = Parameters(self.index, self.resolver, self.flow)
-
-    def defined(self, name: str) -> tuple[ast.FunctionDef | ast.ClassDef, Module] | None:
-        """The function or class the module itself defines under that name, if it binds the name no other way."""
-        index = self.index
-        if index.bindings(index.module, name)[0] or (name in index.functions) == (name in index.classes):
-            return None
-        return (index.functions.get(name) or index.classes[name]), self
-
-
 # path and the configuration's rows -> (modification time and size, the source or None when unreadable)
 _SOURCES: dict[tuple[str, tuple], tuple[tuple[int, int], Source | None]] = {}
-_PROJECTS: dict[tuple[str, tuple], Project | None] = {}  # a linted file's folder -> its project
+_PROJECTS: dict[tuple[str | None, tuple], Project] = {}  # a project root (None: none found) -> its project
 
 
 class Project:
@@ -260,9 +222,11 @@ class Project:
         if not filename or filename in ("stdin", "-"):
             return None
         folder = os.path.dirname(os.path.abspath(filename))
-        key = (folder, config.rows)
+        if not os.path.isdir(folder):
+            return None
+        key = (find_root(folder), config.rows)
         if key not in _PROJECTS:
-            _PROJECTS[key] = cls(find_root(folder), config) if os.path.isdir(folder) else None
+            _PROJECTS[key] = cls(key[0], config)
         return _PROJECTS[key]
 
     # ------------------------------------------------------------ finding

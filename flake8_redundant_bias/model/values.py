@@ -1,37 +1,41 @@
-"""What a call passes for one argument, and what literal value that is.
+"""The plain data the value flow answers with: expressions bound to where they are read.
 
 A value the analysis cannot pin down is ``UNKNOWN``; the rules stay silent on
 it.  ``**kwargs`` and ``*args`` make every argument they could carry unknown.
-Inside a same-file helper (``def conv3x3(..., bias=False): return
-nn.Conv2d(..., bias=bias)``) a name that is one of the helper's parameters is
-replaced by what the helper's caller passed, through an ``Env``.
+Inside a helper (``def conv3x3(..., bias=False): return nn.Conv2d(...,
+bias=bias)``) a name that is one of the helper's parameters is replaced by
+what the helper's caller passed, through an ``Env``.  Nothing here reads a
+name: that is the flow service's (``flow.py``), which takes these as questions.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from ..knowledge.schema import REQUIRED, AllOf, AnyOf, Arg, ArgIn, Condition, SameArgs
+from ..knowledge.schema import Arg
+from .index import Scope
 
 UNKNOWN = object()
 ABSENT = object()
+PASS = object()  # a value provider's answer to a question that is not its own: ask the next one
 
 
 class Bound(NamedTuple):
-    """An expression together with the environment its names are read in."""
+    """An expression together with the environment and the scope its names are read in."""
 
     expr: ast.expr
     env: Env | None
-    scope: Any = None  # the Scope its names are read in, where known
+    scope: Scope | None = None  # None: read as a literal (a helper's default, a forwarded argument)
 
 
 class Env:
-    """Parameters of a helper function, bound to what one call passed."""
+    """Parameters of a function, bound to what one call passed (a ``Bound``, or ``UNKNOWN``)."""
 
-    def __init__(self, values: dict[str, Bound | object], parent: Env | None) -> None:
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, Bound | object]) -> None:
         self.values = values
-        self.parent = parent
 
     def lookup(self, name: str) -> Bound | object | None:
         return self.values.get(name)
@@ -46,7 +50,7 @@ class CallArgs:
     millisecond to define, paid again by every flake8 process.)
     """
 
-    __slots__ = ("positional", "keywords", "open_from", "open_keywords", "flow")
+    __slots__ = ("positional", "keywords", "open_from", "open_keywords")
 
     def __init__(
         self, positional: list[Bound], keywords: dict[str, Bound], open_from: int | None = None,
@@ -56,10 +60,10 @@ class CallArgs:
         self.keywords = keywords
         self.open_from = open_from
         self.open_keywords = open_keywords
-        self.flow: Any = None  # the value-flow service that reads names, where one is given
 
     @classmethod
-    def of(cls, call: ast.Call, env: Env | None = None, scope: Any = None) -> CallArgs:
+    def of(cls, call: ast.Call, env: Env | None = None, scope: Scope | None = None) -> CallArgs:
+        """The arguments as written: ``**d`` is an open keyword set (the flow service spreads known dicts)."""
         positional: list[Bound] = []
         open_from = None
         for arg in call.args:
@@ -85,31 +89,27 @@ class CallArgs:
         return ABSENT
 
 
-def value(args: CallArgs, arg: Arg) -> object:
-    """The literal value of an argument, its default when absent, else ``UNKNOWN``."""
-    bound = args.get(arg)
-    if bound is ABSENT:
-        return UNKNOWN if arg.default is REQUIRED else arg.default
-    if bound is UNKNOWN:
-        return UNKNOWN
-    return literal(bound, args.flow)  # type: ignore[arg-type]
+class Origin(NamedTuple):
+    """An expression a value comes from, with where its names are read, and how the code names it."""
+
+    expr: ast.expr
+    scope: Scope
+    env: Env | None = None
+    note: str = ""  # for messages: "WEIGHT_DECAY", "the default of --wd"; "" for a literal
 
 
-def literal(bound: Bound, flow: Any = None) -> object:
-    """The literal value of a bound expression on every path, read through ``flow`` where given."""
-    if flow is not None and bound.scope is not None:
-        return flow.constant(bound.expr, bound.scope, bound.env)
-    resolved = resolve(bound)
-    if not isinstance(resolved, Bound):
-        return resolved
-    try:
-        return ast.literal_eval(resolved.expr)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return UNKNOWN
+class Number(NamedTuple):
+    value: float
+    origin: str  # how the code states it, for messages: "" for a literal
+    others: tuple[float, ...] = ()  # the other values it may hold on other paths
+
+    def describe(self) -> str:
+        shown = " or ".join(repr(v) for v in (self.value, *self.others))
+        return f"{shown}{f' ({self.origin})' if self.origin else ''}"
 
 
 def resolve(bound: Bound, depth: int = 0) -> Bound | object:
-    """Follow helper parameters to the caller's expression (or default)."""
+    """Follow a function's parameters to the caller's expression (or default)."""
     while isinstance(bound.expr, ast.Name) and bound.env is not None and depth < 16:
         found = bound.env.lookup(bound.expr.id)
         if found is None:
@@ -120,47 +120,14 @@ def resolve(bound: Bound, depth: int = 0) -> Bound | object:
     return bound
 
 
-def holds(condition: Condition | None, args: CallArgs) -> bool | None:
-    """Whether a knowledge-table condition holds for a call; None when unknown."""
-    if condition is None:
-        return True
-    if isinstance(condition, ArgIn):
-        found = value(args, condition.arg)
-        if found is UNKNOWN:
-            return None
-        try:
-            return found in condition.values
-        except TypeError:  # an unhashable literal such as a list
-            return False
-    if isinstance(condition, SameArgs):
-        return _same(args, condition.first, condition.second)
-    results = [holds(inner, args) for inner in condition.conditions]
-    if isinstance(condition, AnyOf):
-        return True if True in results else (None if None in results else False)
-    if isinstance(condition, AllOf):
-        return False if False in results else (None if None in results else True)
-    raise TypeError(f"unknown condition {condition!r}")
-
-
-def _same(args: CallArgs, first: Arg, second: Arg) -> bool | None:
-    return same_value(args.get(first), args.get(second), args.flow)
-
-
-def same_value(a: Bound | object, b: Bound | object, flow: Any = None) -> bool | None:
-    """Whether two arguments are the same literal or the same call-free expression."""
-    if not isinstance(a, Bound) or not isinstance(b, Bound):
-        return None
-    ra, rb = resolve(a), resolve(b)
-    if not isinstance(ra, Bound) or not isinstance(rb, Bound):
-        return None
-    la, lb = literal(ra, flow), literal(rb, flow)
-    if la is not UNKNOWN and lb is not UNKNOWN:
-        return la == lb
-    if ra.env is rb.env and _pure(ra.expr) and ast.dump(ra.expr) == ast.dump(rb.expr):
-        return True
-    return None
-
-
-def _pure(expr: ast.expr) -> bool:
+def pure(expr: ast.expr) -> bool:
     """An expression whose two evaluations give the same value: no calls."""
     return not any(isinstance(node, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)) for node in ast.walk(expr))
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def same_literal(a: object, b: object) -> bool:
+    return type(a) is type(b) and a == b or (is_number(a) and is_number(b) and a == b)

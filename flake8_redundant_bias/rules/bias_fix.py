@@ -22,82 +22,83 @@ refuses it.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
+from ..diagnostics import UNSAFE, Edit, Fix
+from ..knowledge.schema import Producer
+from ..model.context import ModuleModel
+from ..model.index import Index, Scope, parameter_defaults
+from ..model.layers import Layer
 from ..model.values import ABSENT, Bound
 from .edits import add_keyword, replace
-from ..model.layers import Layer
-from ..knowledge.schema import Producer
-from ..model.index import parameter_defaults
-from ..diagnostics import Edit, Fix
 
 
-def bias_fix(producer: Layer, spec: Producer, off: str) -> Fix | None:
-    index = producer.site if producer.built_by is not None else getattr(producer.args.flow, "index", None)
-    if getattr(index, "source", None) is None:
-        return None
+def bias_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> Fix | None:
+    """The edits that switch the producer's bias off, in the linted module; None where no edit changes it alone."""
+    if producer.site is not model.tree:
+        return None  # built in another module: no edit there
     if producer.built_by is not None:
-        found = _through_function(producer, producer.built_by, spec, off, index)
+        found = _through_function(model, producer, producer.built_by, spec, off)
     elif producer.direct:
-        found = _at_call(producer, spec, off, index)
+        found = _at_call(model, producer, spec, off)
     else:
         return None
     if not found or None in found[1]:
         return None
     title, edits = found
-    return Fix(title, tuple(edits), safe=False)  # type: ignore[arg-type]
+    return Fix(title, tuple(edits), UNSAFE)  # type: ignore[arg-type]
 
 
-def _at_call(producer: Layer, spec: Producer, off: str, index: Any) -> tuple[str, list[Edit | None]] | None:
+def _at_call(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> tuple[str, list[Edit | None]] | None:
     call, bound, keyword = producer.call, producer.args.get(spec.bias), spec.bias.keyword
     title = f"pass {keyword}={off}"
     if bound is ABSENT:
-        return title, [add_keyword(call, keyword, off, index.source)]
+        return title, [add_keyword(call, keyword, off, model.text)]
     if not isinstance(bound, Bound) or bound.env is not None:
         return None
     if _argument_of(bound.expr, call):
         if spec.functional or _is_true(bound.expr):
-            return title, [replace(bound.expr, off, index.source)]
+            return title, [replace(bound.expr, off, model.text)]
         if isinstance(bound.expr, ast.Name) and bound.scope is not None:
-            return _parameter(bound, off, index)
+            return _parameter(model, bound, off)
         return None
-    parent = index.parents.get(bound.expr)
+    parent = model.index.parents.get(bound.expr)
     if isinstance(parent, ast.keyword) and parent.arg == keyword:  # a partial's preset: the call's keyword wins
-        return title, [add_keyword(call, keyword, off, index.source)]
+        return title, [add_keyword(call, keyword, off, model.text)]
     return None
 
 
-def _parameter(bound: Bound, off: str, index: Any) -> tuple[str, list[Edit | None]] | None:
+def _parameter(model: ModuleModel, bound: Bound, off: str) -> tuple[str, list[Edit | None]] | None:
     """The enclosing function's parameter, read only here, whose every value in this file is a literal True."""
+    index = model.index
     name, scope = bound.expr.id, bound.scope  # type: ignore[attr-defined]
     function = scope.node if scope is not None else None
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _read_once(index, scope, name):
         return None
-    origins = index.flow.origins(bound.expr, scope) if getattr(index, "flow", None) else None
+    origins = model.flow.origins(bound.expr, scope)  # type: ignore[arg-type]
     if not origins:
         return None
     default = parameter_defaults(function.args).get(name)
     for origin in origins:
-        if origin.env is not None or origin.scope is None or origin.scope.index is not index or not _is_true(origin.expr):
+        if origin.env is not None or origin.scope is None or origin.scope.tree is not model.tree or not _is_true(origin.expr):
             return None
         if origin.expr is not default and not isinstance(index.parents.get(origin.expr), (ast.keyword, ast.Call)):
             return None  # a constant others may read too
     owner = scope.parent.node if scope.parent is not None else None
     shown = f"{owner.name}.{function.name}" if isinstance(owner, ast.ClassDef) else function.name
-    return f"make {name}={off} in {shown}() and its calls", [replace(o.expr, off, index.source) for o in origins]
+    return f"make {name}={off} in {shown}() and its calls", [replace(o.expr, off, model.text) for o in origins]
 
 
 def _through_function(
-    producer: Layer, function: ast.FunctionDef, spec: Producer, off: str, index: Any,
+    model: ModuleModel, producer: Layer, function: ast.FunctionDef, spec: Producer, off: str,
 ) -> tuple[str, list[Edit | None]] | None:
     """Pass the helper (or the class, through its ``__init__``) the argument that reaches the row."""
-    call, bound, source = producer.call, producer.args.get(spec.bias), index.source
+    call, bound, source = producer.call, producer.args.get(spec.bias), model.text
     shown = producer.helper
     named = function.args.args[1:] if function.name == "__init__" else function.args.args
     keywords = {a.arg for a in named + function.args.kwonlyargs}
     if isinstance(bound, Bound) and isinstance(bound.expr, ast.Name) and bound.env is not None:
         name = bound.expr.id
-        home = producer.args.flow.index  # the helper's module, which may not be the call's
+        home = model.flow.flow_of_tree(producer.built_in).index  # type: ignore[arg-type]  # the helper's module
         if name not in keywords or not _read_once(home, home.scope_of.get(function), name):
             return None
         passed = bound.env.lookup(name)
@@ -116,7 +117,7 @@ def _through_function(
     return None
 
 
-def _read_once(index: Any, scope: Any, name: str) -> bool:
+def _read_once(index: Index, scope: Scope | None, name: str) -> bool:
     """A function's parameter, never re-bound and read in one place (not from a nested function):
     changing the value it takes changes that one use."""
     if scope is None or name in scope.escaped:

@@ -1,4 +1,4 @@
-"""Fixes as text edits on exact spans, and applying them to a file's text.
+"""Fixes as text edits on exact spans.
 
 An edit replaces the span the AST gives for one argument, or inserts a keyword
 just after the call's last argument (found with the tokenizer, so a
@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from typing import Iterable, Sequence
 
 from ..diagnostics import Edit
 from ..text import Text
@@ -22,7 +21,7 @@ SKIPPED = {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tok
 def replace(node: ast.expr, text: str, source: Text) -> Edit:
     """Replace an expression, as the AST spans it (its own parentheses stay)."""
     line, end_line = node.lineno, node.end_lineno or node.lineno
-    return Edit(line, chars(source, line, node.col_offset), end_line, chars(source, end_line, node.end_col_offset or 0), text)
+    return Edit(line, source.chars(line, node.col_offset), end_line, source.chars(end_line, node.end_col_offset or 0), text)
 
 
 def add_keyword(call: ast.Call, keyword: str, value: str, source: Text) -> Edit | None:
@@ -30,9 +29,9 @@ def add_keyword(call: ast.Call, keyword: str, value: str, source: Text) -> Edit 
     if len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.GeneratorExp):
         return None  # f(x for x in y): a second argument would need the generator parenthesized
     start_line, end_line = call.lineno, call.end_lineno or call.lineno
-    start = chars(source, start_line, call.col_offset)
+    start = source.chars(start_line, call.col_offset)
     starts = source.starts
-    end = chars(source, end_line, call.end_col_offset or 0)
+    end = source.chars(end_line, call.end_col_offset or 0)
     segment = source.text[starts[start_line - 1] + start: starts[end_line - 1] + end]
     significant = _significant(segment)
     if len(significant) < 2 or significant[-1][0] != ")":
@@ -71,33 +70,3 @@ def _significant(segment: str) -> list[tuple[str, tuple[int, int]]]:
     except (tokenize.TokenError, SyntaxError):
         return []
     return [(token.string, token.end) for token in tokens if token.type not in SKIPPED]
-
-
-def chars(source: Text, line: int, byte_col: int) -> int:
-    """The character column of an AST column, which counts UTF-8 bytes."""
-    text = source.lines(line, line)
-    if text.isascii():
-        return byte_col
-    return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
-
-
-def apply(text: str, edits: Iterable[Edit]) -> str:
-    """The text with the edits made, their line breaks as the text's own; an edit that overlaps one made is left out."""
-    starts = Text.of(text).starts
-    newline = "\r\n" if "\r\n" in text else "\n"
-    spans = sorted({
-        (_offset(starts, e.line, e.col), _offset(starts, e.end_line, e.end_col), e.text.replace("\n", newline))
-        for e in edits
-    })
-    parts: list[str] = []
-    done = 0
-    for start, end, replacement in spans:
-        if start < done:
-            continue
-        parts += [text[done:start], replacement]
-        done = end
-    return "".join(parts) + text[done:]
-
-
-def _offset(starts: Sequence[int], line: int, col: int) -> int:
-    return starts[min(line - 1, len(starts) - 1)] + col

@@ -1,87 +1,137 @@
-"""RB203/RB204/RB205 beyond PyTorch: decay that no mask or exclusion keeps off biases and norm weights.
+"""RB203/RB204: Optax transforms and Keras optimizers that decay every parameter, biases and norms included.
 
 Optax transforms and Keras optimizers are built without the parameters: they
 decay every one they later meet, unless a mask is given (``mask=``), the
 transform is applied to a chosen part (``optax.masked``,
 ``optax.multi_transform``), or the optimizer is told what to leave out
-(``exclude_from_weight_decay``).  Keras layers may also penalize a bias or a
-norm's weights themselves (``bias_regularizer=``).
+(``exclude_from_weight_decay``).
 """
 
 from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import Iterable, Iterator, Mapping
+from typing import Iterator, Mapping
 
-from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs, literal
-from ..codes import CATALOGUE, RB205
-from ..containment import Unit
-from ..model.flow import Flow
-from ..knowledge import NAMED_OPTIMIZER, OPTIMIZERS_BY_NAME
-from ..knowledge.schema import Exempting, Forwarder, Norm, Optimizer, Producer, Spec
-from ..model.index import Index, Scope
-from ..diagnostics import Finding
-from .weight_decay import agreed, decay_values
+from ..containment import contained
+from ..diagnostics import Diagnostic
+from ..knowledge import Knowledge
+from ..knowledge.schema import Exempting, Forwarder, Optimizer, Spec
+from ..model.context import ModuleModel
+from ..model.gates import Trigger, shortest
+from ..model.index import Scope
+from ..model.optimizers import agreed
+from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs
+from .base import Code, Rule
+
+RB203 = Code(
+    "RB203",
+    "an Optax transform that decays every parameter, biases and norms included (no mask)",
+    "{optimizer} applies {keyword}={decay} to every parameter, biases and normalization weights included: "
+    "pass mask= (e.g. lambda p: jax.tree_util.tree_map(lambda x: x.ndim > 1, p))",
+    wrong="""\
+import optax
+
+tx = optax.adamw(learning_rate=1e-3)
+""",
+    right="""\
+import jax
+import optax
+
+tx = optax.adamw(learning_rate=1e-3, mask=lambda p: jax.tree_util.tree_map(lambda x: x.ndim > 1, p))
+""",
+    why=(
+        'optax.adamw and add_decayed_weights add weight_decay * p for every leaf of the tree unless mask= chooses'
+        ' leaves. Measured (tests/test_optax_rows.py): one update at zero gradient without a mask moves every '
+        'leaf (kernel, bias and scale alike); with a mask only the kernel.'
+    ),
+)
+RB204 = Code(
+    "RB204",
+    "a Keras optimizer that decays every variable, biases and norms included (nothing excluded)",
+    "{optimizer} applies {keyword}={decay} to every variable, biases and normalization weights included: "
+    'exclude them with exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])',
+    wrong="""\
+import keras
+
+optimizer = keras.optimizers.AdamW(learning_rate=1e-3)
+""",
+    right="""\
+import keras
+
+optimizer = keras.optimizers.AdamW(learning_rate=1e-3)
+optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
+""",
+    why=(
+        'A Keras optimizer applies weight_decay to every trainable variable not excluded with '
+        'exclude_from_weight_decay(); nothing is excluded by default. Measured with keras 3.15.1: one AdamW step '
+        "at zero gradient moves the bias, gamma and beta; after exclude_from_weight_decay(var_names=['bias', "
+        "'gamma', 'beta']) only the kernel moves."
+    ),
+)
 
 
-def trigger_words(
-    specs: Mapping[str, Spec], aliases: Iterable[tuple[str, str]], named: Iterable[str],
-) -> tuple[set[str], frozenset[str]]:
-    """Words that alone make a part worth analysing, and the frameworks in whose files they count.
-
-    A decay written out (``weight_decay=``), a transform that decays by default
-    (``adamw(``), a forwarder (``inject_hyperparams(``), a regularizer argument,
-    an optimizer named by a string (``"adamw"``).
-    """
-    words: set[str] = {f"{quote}{name}{quote}" for name in named for quote in "'\""}
-    roots: set[str] = set()
-    for name, spec in specs.items():
-        short = name.rpartition(".")[2]
-        if isinstance(spec, Optimizer) and spec.params is None:
-            words.update([f"{spec.decay.keyword}=", *([f"{short}("] if spec.decay.default else [])])
-        elif isinstance(spec, Forwarder):
-            words.add(f"{short}(")
-        elif isinstance(spec, (Producer, Norm)) and spec.penalties:
-            words.update(arg.keyword for arg, _ in spec.penalties)
-        else:
-            continue
-        roots.add(name.partition(".")[0])
-    roots.update(other.partition(".")[0] for other, own in aliases if own.partition(".")[0] in roots)
-    return words, frozenset(roots)
+BY_FRAMEWORK = {"optax": RB203, "keras": RB204}  # the code a parameter-less optimizer's finding carries
 
 
-class UnexemptedDecay:
-    def __init__(self, index: Index, specs: Mapping[str, Spec], flow: Flow) -> None:
-        self.index = index
-        self.specs = specs
-        self.flow = flow
+class UnexemptedDecay(Rule):
+    codes = (RB203, RB204)
 
-    def units(self) -> Iterator[Unit[Finding]]:
-        """One unit of work per call."""
-        for call, scope in self.index.calls:
-            yield partial(self._check, call, scope)
+    def triggers(self, rows: Mapping[str, Spec], knowledge: Knowledge) -> tuple[Trigger, ...]:
+        """Words that alone make a part worth analysing, in the files of the frameworks they belong to.
 
-    def _check(self, call: ast.Call, scope: Scope) -> Iterator[Finding]:
+        A decay written out (``weight_decay=``), a transform that decays by default
+        (``adamw(``), a forwarder (``inject_hyperparams(``), an optimizer named by a
+        string (``"adamw"``).
+        """
+        words: set[str] = {f"{quote}{name}{quote}" for name in knowledge.named_optimizers for quote in "'\""}
+        roots: set[str] = set()
+        for name, spec in rows.items():
+            short = name.rpartition(".")[2]
+            if isinstance(spec, Optimizer) and spec.params is None:
+                words.update([f"{spec.decay.keyword}=", *([f"{short}("] if spec.decay.default else [])])
+            elif isinstance(spec, Forwarder):
+                words.add(f"{short}(")
+            else:
+                continue
+            roots.add(name.partition(".")[0])
+        return (Trigger(shortest(words), roots=_with_aliases(roots, knowledge)),)
+
+    def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
+        check = Check(model)
+        for call, scope in model.index.calls:
+            yield from contained(partial(check.call, call, scope))
+
+
+def _with_aliases(roots: set[str], knowledge: Knowledge) -> frozenset[str]:
+    """The frameworks, also under the other names their modules go by (``tensorflow`` for ``keras``)."""
+    return frozenset(roots | {other.partition(".")[0] for other, own in knowledge.aliases if own.partition(".")[0] in roots})
+
+
+class Check:
+    """RB203/RB204 in one module."""
+
+    def __init__(self, model: ModuleModel) -> None:
+        self.model = model
+        self.index = model.index
+        self.flow = model.flow
+        self.specs = model.config.specs
+        self.knowledge = model.config.knowledge
+
+    def call(self, call: ast.Call, scope: Scope) -> Iterator[Diagnostic]:
         found = self._optimizer(call, scope)
         if found is not None:
             yield from self._decay_finding(call, scope, *found)
-            return
-        name = self.index.imports.resolve(call.func)
-        spec = self.specs.get(name) if name else None
-        if isinstance(spec, (Producer, Norm)) and spec.penalties:
-            yield from self._penalties(call, scope, name.rpartition(".")[2], spec)  # type: ignore[union-attr]
-
-    # ------------------------------------------------------------ RB203 / RB204
 
     def _optimizer(self, call: ast.Call, scope: Scope) -> tuple[str, Optimizer, CallArgs] | None:
         """The parameter-less optimizer a call builds, and the arguments it builds it with."""
         func = call.func
+        named_by = self.knowledge.named_by
         if isinstance(func, ast.Call):  # optax.inject_hyperparams(optax.adamw)(learning_rate=..., weight_decay=...)
             forwarder = self._spec(func.func)
             factory = CallArgs.of(func).get(forwarder.factory) if isinstance(forwarder, Forwarder) else None
             func = factory.expr if isinstance(factory, Bound) else None  # type: ignore[assignment]
-        elif isinstance(func, ast.Attribute) and func.attr == NAMED_OPTIMIZER[0]:
+        elif isinstance(func, ast.Attribute) and named_by is not None and func.attr == named_by.method:
             return self._named(call)
         spec = self._spec(func) if func is not None else None
         if not isinstance(spec, Optimizer) or spec.params is not None:
@@ -90,11 +140,11 @@ class UnexemptedDecay:
 
     def _named(self, call: ast.Call) -> tuple[str, Optimizer, CallArgs] | None:
         """``model.compile(optimizer="adamw")`` in a file that imports the framework looking the name up."""
-        given = CallArgs.of(call).get(NAMED_OPTIMIZER[1])
+        given = CallArgs.of(call).get(self.knowledge.named_by.arg)  # type: ignore[union-attr]
         named = given.expr if isinstance(given, Bound) else None
         if not (isinstance(named, ast.Constant) and isinstance(named.value, str)):
             return None
-        qualified = OPTIMIZERS_BY_NAME.get(named.value.lower())
+        qualified = self.knowledge.named_optimizers.get(named.value.lower())
         spec = self.specs.get(qualified) if qualified else None
         if not isinstance(spec, Optimizer) or not self.index.imports.imports_root(qualified.partition(".")[0]):  # type: ignore
             return None
@@ -104,16 +154,17 @@ class UnexemptedDecay:
         name = self.index.imports.resolve(expr)
         return self.specs.get(name) if name else None
 
-    def _decay_finding(self, call: ast.Call, scope: Scope, name: str, spec: Optimizer, args: CallArgs) -> Iterator[Finding]:
-        decay = agreed(decay_values(spec.decay, args, self.flow, scope) or [])
+    def _decay_finding(self, call: ast.Call, scope: Scope, name: str, spec: Optimizer, args: CallArgs) -> Iterator[Diagnostic]:
+        decay = agreed(self.model.optimizers.decay_values(spec.decay, args, scope) or [])
         if decay is None or decay.value == 0 or self._masked(spec, args):
             return
-        if spec.exclude is not None and self.index.source is not None and spec.exclude in self.index.source.text:
+        if spec.exclude is not None and spec.exclude in self.model.text.text:
             return  # the file excludes variables from some optimizer's decay: which, is not ours to guess
         if self._applied_to_a_part(call):
             return
-        text = CATALOGUE[spec.code].message(optimizer=name.rpartition(".")[2], keyword=spec.decay.keyword, decay=decay.describe())
-        yield Finding.at(call, text)
+        code = BY_FRAMEWORK[self.knowledge.framework_of[name]]
+        text = code.message(optimizer=name.rpartition(".")[2], keyword=spec.decay.keyword, decay=decay.describe())
+        yield Diagnostic.at(call, code.code, text, self.model.text)
 
     def _masked(self, spec: Optimizer, args: CallArgs) -> bool:
         """A mask is given (any mask: which leaves it keeps is not ours to judge), or may be."""
@@ -124,18 +175,15 @@ class UnexemptedDecay:
             return False
         if not isinstance(bound, Bound):
             return True
-        value = literal(bound, args.flow)
+        value = self.flow.literal(bound)
         return value is UNKNOWN or value not in spec.not_masks
 
     def _applied_to_a_part(self, call: ast.Call) -> bool:
         """The transform, or the name holding it, is inside a call that applies it to chosen parameters only."""
         if self._inside_exempting(call):
             return True
-        target = self.index.parents.get(call)
-        if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
-            return False
-        uses = self.index.uses(target.targets[0])
-        return uses is None or any(use.opaque or self._inside_exempting(use.node) for use in uses)
+        reads = self.flow.reads(call)
+        return reads is None or any(read is not call and self._inside_exempting(read) for read in reads)
 
     def _inside_exempting(self, node: ast.AST) -> bool:
         parent = self.index.parents.get(node)
@@ -144,22 +192,3 @@ class UnexemptedDecay:
                 return True
             parent = self.index.parents.get(parent)
         return False
-
-    # ------------------------------------------------------------ RB205
-
-    def _penalties(self, call: ast.Call, scope: Scope, short: str, spec: Producer | Norm) -> Iterator[Finding]:
-        args = self.flow.call_args(call, scope)
-        for arg, shrunk in spec.penalties:
-            bound = args.get(arg)
-            if isinstance(bound, Bound) and self._a_penalty(bound, scope):
-                fix = f"drop {arg.keyword}"
-                text = RB205.message(penalty=f"{arg.keyword} on {short}", shrunk=f"its {shrunk}", fix=fix)
-                yield Finding.at(call, text)
-
-    def _a_penalty(self, bound: Bound, scope: Scope) -> bool:
-        """Every value the argument may hold is a regularizer (a call or a name such as "l2"), never None."""
-        origins = self.flow.origins(bound.expr, bound.scope or scope, bound.env)
-        return bool(origins) and all(
-            isinstance(o.expr, ast.Call) or isinstance(o.expr, ast.Constant) and isinstance(o.expr.value, str)
-            for o in origins  # type: ignore[union-attr]
-        )

@@ -1,4 +1,4 @@
-"""RB201/RB202/RB205: weight decay or a penalty that shrinks biases and norm weights."""
+"""RB201/RB202: an optimizer, or one of its parameter groups, that decays every parameter of a module."""
 
 from __future__ import annotations
 
@@ -6,48 +6,112 @@ import ast
 from functools import partial
 from typing import Iterator, Mapping
 
-from ..model.values import ABSENT, Bound, CallArgs
-from ..codes import RB201, RB202, RB205
-from ..containment import Unit
-from ..model.flow import Flow, Number
-from ..knowledge.torch import EXEMPTION_WORDS, PENALTY_FUNCTIONS, PENALTY_METHODS
-from ..model.optimizers import OptimizerClass, Optimizers
-from ..model.parameters import Parameters, Whole
-from ..knowledge.schema import Arg, Optimizer, Spec
-from ..model.index import Index, Scope
-from ..diagnostics import Finding
+from ..containment import contained
+from ..diagnostics import Diagnostic
+from ..knowledge import Knowledge
+from ..knowledge.schema import Optimizer, Spec
+from ..model.context import ModuleModel
+from ..model.gates import Trigger, shortest
+from ..model.index import Scope
+from ..model.optimizers import agreed
+from ..model.parameters import Whole
+from ..model.values import Bound, Number
+from .base import Code, Rule
+
+RB201 = Code(
+    "RB201",
+    "an optimizer that applies weight decay to every parameter of a module, biases and norms included",
+    "{optimizer} applies weight_decay={decay} to the biases and normalization weights of {module}: "
+    "put them in a parameter group with weight_decay=0.0",
+    wrong="""\
+import torch
 
 
-# What a finding needs besides "parameters(": an optimizer's name, or a penalty.
-PENALTY_WORDS = ("pow(", "norm(", "square(", "abs(", "**2", "** 2")
+def make_optimizer(model):
+    return torch.optim.AdamW(model.parameters(), lr=3e-4)
+""",
+    right="""\
+import torch
 
 
-def trigger_words(specs: Mapping[str, Spec]) -> set[str]:
-    """With "parameters(" in the same part: the names of the optimizers taking parameters, and the penalties."""
-    names = {name.rpartition(".")[2] for name, spec in specs.items() if isinstance(spec, Optimizer) and spec.params is not None}
-    return names | set(PENALTY_WORDS)
+def make_optimizer(model):
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    return torch.optim.AdamW(
+        [{"params": decay}, {"params": no_decay, "weight_decay": 0.0}], lr=3e-4
+    )
+""",
+    why=(
+        'Weight decay pulls every parameter it is applied to towards zero. A bias or a normalization weight is '
+        'not multiplied by an input, so shrinking it regularizes nothing and only pulls against the model (a '
+        'BatchNorm weight pulled towards zero turns its channel down). Measured (tests/test_decay_physics.py): '
+        'one step at zero gradient moves every bias and BatchNorm weight towards zero under exactly the '
+        'constructions this rule reports; a group with weight_decay=0.0 leaves them untouched.'
+    ),
+)
+RB202 = Code(
+    "RB202",
+    "a parameter group that decays every parameter of a module, in a list with no group exempting biases and norms",
+    "parameter group with weight_decay={decay} takes every parameter of {module}{more}, biases and normalization "
+    "weights included: give those a group with weight_decay=0.0",
+    wrong="""\
+import torch
 
 
-class WeightDecay:
-    def __init__(self, index: Index, optimizers: Optimizers, parameters: Parameters, flow: Flow) -> None:
-        self.index = index
-        self.optimizers = optimizers
-        self.parameters = parameters
-        self.flow = flow
-        self._called_on: set[tuple[Scope, str]] | None = None
+def make_optimizer(model):
+    return torch.optim.AdamW([
+        {"params": model.backbone.parameters(), "lr": 1e-4},
+        {"params": model.head.parameters(), "lr": 1e-3},
+    ], weight_decay=0.05)
+""",
+    right="""\
+import torch
 
-    def units(self) -> Iterator[Unit[Finding]]:
-        """One unit of work per call, comprehension and loop."""
-        for call, scope in self.index.calls:
-            yield partial(self._optimizer, call, scope)
-        for comp, scope in self.index.comprehensions:
-            yield partial(self._penalty_comprehension, comp, scope)
-        for loop, scope in self.index.loops:
-            yield partial(self._penalty_loop, loop, scope)
 
-    # ------------------------------------------------------------ RB201 / RB202
+def groups(module, lr):
+    decay = [p for p in module.parameters() if p.ndim >= 2]
+    no_decay = [p for p in module.parameters() if p.ndim < 2]
+    return [{"params": decay, "lr": lr}, {"params": no_decay, "lr": lr, "weight_decay": 0.0}]
 
-    def _optimizer(self, call: ast.Call, scope: Scope) -> Iterator[Finding]:
+
+def make_optimizer(model):
+    return torch.optim.AdamW(groups(model.backbone, 1e-4) + groups(model.head, 1e-3), weight_decay=0.05)
+""",
+    why=(
+        "Each parameter group decays what it holds; a group holding all of a module's parameters decays its "
+        'biases and normalization weights, which regularizes nothing (see RB201). Measured by the same one-step '
+        'test (tests/test_decay_physics.py).'
+    ),
+)
+
+
+class WeightDecay(Rule):
+    codes = (RB201, RB202)
+
+    def triggers(self, rows: Mapping[str, Spec], knowledge: Knowledge) -> tuple[Trigger, ...]:
+        """The names of the optimizers taking parameters, with ``parameters(`` in the same part."""
+        names = {
+            name.rpartition(".")[2] for name, spec in rows.items() if isinstance(spec, Optimizer) and spec.params is not None
+        }
+        return (Trigger(shortest(names), near="parameters("),)
+
+    def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
+        check = Check(model)
+        for call, scope in model.index.calls:
+            yield from contained(partial(check.optimizer, call, scope))
+
+
+class Check:
+    """RB201/RB202 in one module."""
+
+    def __init__(self, model: ModuleModel) -> None:
+        self.flow = model.flow
+        self.optimizers = model.optimizers
+        self.parameters = model.parameters
+        self.text = model.text
+        self.exemption_words = model.config.knowledge.exemption_words
+
+    def optimizer(self, call: ast.Call, scope: Scope) -> Iterator[Diagnostic]:
         classes = self.optimizers.built_by(call, scope)
         if not classes or any(c.spec.matrices_only or c.spec.params is None for c in classes):
             return  # a matrix-only optimizer never holds a bias; a parameter-less one is RB203/RB204's
@@ -56,7 +120,7 @@ class WeightDecay:
         bound = args.get(classes[0].spec.params)
         if len(params) != 1 or not isinstance(bound, Bound):
             return
-        decay = self._decay(classes, args, scope)
+        decay = self.optimizers.decay(classes, args, scope)
         groups = self._groups(bound.expr, scope)
         if groups is not None:
             yield from self._group_findings(groups, decay, scope)
@@ -66,18 +130,8 @@ class WeightDecay:
         for whole in self._reportable(bound.expr, call, scope):
             names = " or ".join(dict.fromkeys(c.short for c in classes))
             text = RB201.message(optimizer=names, decay=decay.describe(), module=whole.display)
-            yield Finding.at(call, text)
+            yield Diagnostic.at(call, RB201.code, text, self.text)
             return
-
-    def _decay(self, classes: list[OptimizerClass], args: CallArgs, scope: Scope) -> Number | None:
-        """The decay every alternative class applies, when all agree it is non-zero (or all give it 0)."""
-        found: list[Number] = []
-        for option in classes:
-            numbers = decay_values(option.spec.decay, args, self.flow, scope)
-            if numbers is None:
-                return None
-            found += numbers
-        return agreed(found)
 
     def _reportable(self, expr: ast.expr, at: ast.AST, scope: Scope) -> list[Whole]:
         wholes = self.parameters.every(expr, scope)
@@ -90,22 +144,20 @@ class WeightDecay:
         if isinstance(expr, ast.Name):
             origin = self.flow.sole_origin(expr, scope)
             bound = origin.expr if origin is not None else None
-            if isinstance(bound, (ast.List, ast.Tuple)) and self._unchanged(expr.id, scope):
+            if isinstance(bound, (ast.List, ast.Tuple)) and self._unchanged(expr, scope):
                 expr = bound
         if isinstance(expr, (ast.List, ast.Tuple)) and any(isinstance(e, ast.Dict) for e in expr.elts):
             return list(expr.elts)
         return None
 
-    def _unchanged(self, name: str, scope: Scope) -> bool:
-        """A list variable no method is called on (no append or extend): its groups are the literal's."""
-        if self._called_on is None:
-            self._called_on = {
-                (call_scope, call.func.value.id) for call, call_scope in self.index.calls
-                if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
-            }
-        return (scope, name) not in self._called_on
+    def _unchanged(self, name: ast.Name, scope: Scope) -> bool:
+        """A list variable bound once that no method is called on where its value goes (no append or extend)."""
+        reaching = self.flow.reaching(name, scope)
+        if reaching is None or len(reaching[1]) != 1:
+            return False
+        return self.flow.receives_calls(reaching[1][0].node) is False
 
-    def _group_findings(self, groups: list[ast.expr], default: Number | None, scope: Scope) -> Iterator[Finding]:
+    def _group_findings(self, groups: list[ast.expr], default: Number | None, scope: Scope) -> Iterator[Diagnostic]:
         # A group with weight_decay=0 written out, or a zero-decay group of chosen
         # parameters (a no_decay list), exempts them.  A group that is zero only
         # by the optimizer's default and takes every parameter of another module
@@ -132,7 +184,8 @@ class WeightDecay:
         if reported:
             group, decay, whole = reported[0]
             more = f" (and {len(reported) - 1} more group{'s' if len(reported) > 2 else ''} like it)" if len(reported) > 1 else ""
-            yield Finding.at(group, RB202.message(decay=decay.describe(), module=whole.display, more=more))
+            text = RB202.message(decay=decay.describe(), module=whole.display, more=more)
+            yield Diagnostic.at(group, RB202.code, text, self.text)
             return
         split = self._name_split([(params, decay) for _, params, decay in decaying], groups, scope)
         if split is not None:
@@ -141,7 +194,7 @@ class WeightDecay:
                 decay=decaying[0][2].describe(), module=split.display,
                 more=f" (split by name across {len(decaying)} groups that all decay)",
             )
-            yield Finding.at(first, text)
+            yield Diagnostic.at(first, RB202.code, text, self.text)
 
     def _name_split(self, decaying: list[tuple[ast.expr, Number]], groups: list[ast.expr], scope: Scope) -> Whole | None:
         """Groups that take ``"x" in n`` and ``"x" not in n`` of one module: together, all of it."""
@@ -158,7 +211,7 @@ class WeightDecay:
             tests.setdefault(key, set()).add(positive)
             wholes[key[0]] = whole
         for (receiver, _, text), polarities in tests.items():
-            if polarities == {True, False} and not any(word in text.lower() for word in EXEMPTION_WORDS):
+            if polarities == {True, False} and not any(word in text.lower() for word in self.exemption_words):
                 if self.parameters.may_hold_bias(wholes[receiver], groups[0], scope):
                     return wholes[receiver]
         return None
@@ -185,68 +238,6 @@ class WeightDecay:
         test = _name_test(generator.ifs[0], name)
         return (wholes[0], *test) if test is not None else None
 
-    # ------------------------------------------------------------ RB205
-
-    def _penalty_comprehension(self, comp: ast.GeneratorExp | ast.ListComp, scope: Scope) -> Iterator[Finding]:
-        if len(comp.generators) != 1:
-            return
-        generator = comp.generators[0]
-        target = generator.target
-        if isinstance(target, ast.Tuple) and len(target.elts) == 2:
-            target = target.elts[1]
-        if not isinstance(target, ast.Name) or not _penalizes(comp.elt, target.id, self.index):
-            return
-        probe = ast.GeneratorExp(elt=target, generators=[generator])
-        for whole in self._reportable(probe, comp, scope):
-            if self._flows_into_sum(comp):
-                yield Finding.at(comp, _penalty_message(whole))
-            return
-
-    def _penalty_loop(self, loop: ast.For, scope: Scope) -> Iterator[Finding]:
-        target = loop.target
-        if isinstance(target, ast.Tuple) and len(target.elts) == 2:
-            target = target.elts[1]
-        if not isinstance(target, ast.Name) or loop.orelse:
-            return
-        accumulators = [
-            s.target.id for s in loop.body
-            if isinstance(s, ast.AugAssign) and isinstance(s.op, ast.Add) and isinstance(s.target, ast.Name)
-            and _penalizes(s.value, target.id, self.index)
-        ]
-        if not accumulators:
-            return
-        probe = ast.GeneratorExp(elt=target, generators=[ast.comprehension(loop.target, loop.iter, [], 0)])
-        for whole in self._reportable(probe, loop, scope):
-            if any(self._accumulator_is_loss(name, loop, scope) for name in accumulators):
-                yield Finding.at(loop, _penalty_message(whole), end=loop.iter)
-            return
-
-    def _flows_into_sum(self, node: ast.AST) -> bool:
-        """The penalty's total is added to something (a loss), directly or through one variable."""
-        total = self.index.parents.get(node)
-        if not (isinstance(total, ast.Call) and isinstance(total.func, ast.Name) and total.func.id == "sum"):
-            return False
-        if _added(total, self.index):
-            return True
-        parent = self.index.parents.get(total)
-        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-            uses = self.index.uses(parent.targets[0]) or []
-            return any(_added(use.node, self.index) for use in uses)
-        return False
-
-    def _accumulator_is_loss(self, name: str, loop: ast.For, scope: Scope) -> bool:
-        """After the loop the accumulator is added to a loss or back-propagated itself."""
-        for event in scope.events.get(name, []):
-            node = event.node
-            if event.store or getattr(node, "lineno", 0) <= getattr(loop, "end_lineno", 0) or event.opaque:
-                continue
-            parent = self.index.parents.get(node)
-            if isinstance(parent, ast.Attribute) and parent.attr == "backward":
-                return True
-            if _added(node, self.index):
-                return True
-        return False
-
 
 def _name_test(test: ast.expr, name: str) -> tuple[str, str, bool] | None:
     """``"x" in n`` / ``"x" not in n`` / ``n.startswith("x")`` / ``not ...``: (kind, text, positive)."""
@@ -265,80 +256,6 @@ def _name_test(test: ast.expr, name: str) -> tuple[str, str, bool] | None:
             if isinstance(text, ast.Constant) and isinstance(text.value, str):
                 return test.func.attr, text.value, positive
     return None
-
-
-def _penalty_message(whole: Whole) -> str:
-    return RB205.message(
-        penalty=f"penalty over every parameter of {whole.display}", shrunk="its biases and normalization weights",
-        fix="sum it over weight matrices only (p.dim() >= 2)",
-    )
-
-
-def decay_values(decay: Arg, args: CallArgs, flow: Flow, scope: Scope) -> list[Number] | None:
-    """Every value a call's decay argument may hold (its default when absent); None when any is not a number."""
-    bound = args.get(decay)
-    if bound is ABSENT:
-        default = decay.default
-        if isinstance(default, bool) or not isinstance(default, (int, float)):
-            return None
-        return [Number(default, "its default")]
-    if not isinstance(bound, Bound):
-        return None
-    return flow.numbers(bound.expr, bound.scope or scope)
-
-
-def agreed(numbers: list[Number]) -> Number | None:
-    """One decay for a message when every possible value is non-zero (or every one is zero)."""
-    if not numbers:
-        return None
-    if all(n.value == 0 for n in numbers):
-        return numbers[0]
-    if not all(n.value != 0 for n in numbers):
-        return None
-    values = list(dict.fromkeys(n.value for n in numbers))
-    notes = {n.origin for n in numbers}
-    return Number(values[0], notes.pop() if len(notes) == 1 else "", tuple(values[1:]))
-
-
-def _penalizes(expr: ast.expr, name: str, index: Index) -> bool:
-    """Every use of the parameter ``name`` in ``expr`` is a norm, a square or an absolute value of it."""
-    found = False
-    for node in ast.walk(expr):
-        if not (isinstance(node, ast.Name) and node.id == name):
-            continue
-        if not _penalty_use(node, expr, name, index):
-            return False
-        found = True
-    return found
-
-
-def _penalty_use(node: ast.Name, expr: ast.expr, name: str, index: Index) -> bool:
-    parent = _parent_within(node, expr, index)
-    if isinstance(parent, ast.Attribute) and parent.attr in PENALTY_METHODS:
-        return isinstance(_parent_within(parent, expr, index), ast.Call)
-    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.left is node:
-        return isinstance(parent.right, ast.Constant) and parent.right.value == 2
-    if isinstance(parent, ast.Call) and parent.args and parent.args[0] is node:
-        return index.imports.resolve(parent.func) in PENALTY_FUNCTIONS
-    return False
-
-
-def _parent_within(node: ast.AST, root: ast.AST, index: Index) -> ast.AST | None:
-    if node is root:
-        return None
-    return index.parents.get(node)
-
-
-def _added(node: ast.AST, index: Index) -> bool:
-    """``node`` is (a factor of) one operand of an addition, or the value of ``+=``."""
-    child, parent = node, index.parents.get(node)
-    while isinstance(parent, (ast.BinOp, ast.UnaryOp)):
-        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
-            return True
-        if isinstance(parent, ast.BinOp) and not isinstance(parent.op, (ast.Mult, ast.Div)):
-            return False
-        child, parent = parent, index.parents.get(parent)
-    return isinstance(parent, ast.AugAssign) and isinstance(parent.op, ast.Add) and parent.value is child
 
 
 def _dump(found: object) -> str:

@@ -17,8 +17,9 @@ import tempfile
 from typing import Any, Iterable, Optional
 
 from ... import __version__
-from ...diagnostics import Edit, Finding, Fix
+from ...diagnostics import Diagnostic, Edit, Fix
 
+FORMAT = 2  # the entries' layout: a cache of another layout is another file
 Stamp = Optional[list]  # [modification time in ns, size] of a file or folder; None: it did not exist
 
 
@@ -37,7 +38,7 @@ def stamp(path: str) -> Stamp:
 class Cache:
     def __init__(self, folder: str | None, configuration: object) -> None:
         """``folder`` None: no cache.  ``configuration``: anything whose repr changes when the results may."""
-        key = digest(repr((__version__, configuration)).encode())
+        key = digest(repr((__version__, FORMAT, configuration)).encode())
         self.path = os.path.join(folder, f"results-{key}.json") if folder else None
         self.folder = folder
         self.entries: dict[str, Any] = self._read()
@@ -64,18 +65,18 @@ class Cache:
             return {}  # none yet, or unreadable: start afresh
         return entries if isinstance(entries, dict) else {}
 
-    def get(self, path: str, hashed: str) -> list[Finding] | None:
+    def get(self, path: str, hashed: str) -> list[Diagnostic] | None:
         entry = self.entries.get(path)
         if not isinstance(entry, dict) or entry.get("hash") != hashed:
             return None
         try:
             if any(stamp(dependency) != recorded for dependency, recorded in entry["consulted"]):
                 return None
-            return [_finding(raw) for raw in entry["findings"]]
+            return [_diagnostic(raw) for raw in entry["findings"]]
         except (KeyError, TypeError, ValueError):
             return None  # an entry of another shape: checked again
 
-    def put(self, path: str, hashed: str, findings: Iterable[Finding], consulted: Iterable[str]) -> None:
+    def put(self, path: str, hashed: str, findings: Iterable[Diagnostic], consulted: Iterable[str]) -> None:
         if self.path is None:
             return
         self.entries[path] = {
@@ -98,13 +99,13 @@ class Cache:
             pass  # a read-only tree: the run is as right, only not faster next time
 
 
-def _raw(finding: Finding) -> list:
-    fix = finding.fix
-    raw_fix = None if fix is None else [fix.title, [list(edit) for edit in fix.edits], fix.safe]
-    return [finding.line, finding.col, finding.message, finding.end_line, finding.end_col, raw_fix, finding.wasted]
+def _raw(diagnostic: Diagnostic) -> list:
+    fix = diagnostic.fix
+    raw_fix = None if fix is None else [fix.title, [list(edit) for edit in fix.edits], fix.applicability]
+    return [*diagnostic[:6], raw_fix, diagnostic.wasted]
 
 
-def _finding(raw: list) -> Finding:
-    line, col, message, end_line, end_col, raw_fix, wasted = raw
+def _diagnostic(raw: list) -> Diagnostic:
+    code, message, line, col, end_line, end_col, raw_fix, wasted = raw
     fix = None if raw_fix is None else Fix(raw_fix[0], tuple(Edit(*edit) for edit in raw_fix[1]), raw_fix[2])
-    return Finding(line, col, message, end_line, end_col, fix, wasted)
+    return Diagnostic(code, message, line, col, end_line, end_col, fix, wasted)

@@ -18,8 +18,7 @@ from ...model import project
 from ...engine import analyse_source
 from .cache import Cache, digest
 from ...config import Config
-from ...rules.edits import apply
-from ...diagnostics import Finding
+from ...diagnostics import Diagnostic, apply
 from .selection import Selection, noqa_filtered
 
 PARALLEL_FROM = 16  # files to check before a pool of processes pays for its start
@@ -34,7 +33,7 @@ class Source(NamedTuple):
 class Outcome(NamedTuple):
     """What checking one file gave: its findings (all codes, before ``noqa``), or why it could not be checked."""
 
-    findings: list[Finding]
+    findings: list[Diagnostic]
     consulted: list[str]  # the other paths its analysis read: the cache checks them
     problem: str | None  # "cannot parse: ...": the file is not checked, and the run says so
     errors: list[str]  # internal errors contained: the run counts and reports them
@@ -43,7 +42,7 @@ class Outcome(NamedTuple):
 class Checked(NamedTuple):
     path: str
     source: Source | None  # read only for files with findings to show or fix
-    findings: list[Finding]  # selected, not silenced
+    findings: list[Diagnostic]  # selected, not silenced
     problem: str | None
     errors: list[str]
 
@@ -149,10 +148,10 @@ class Fixed(NamedTuple):
     text: str  # the file's text after every applicable fix
     applied: int  # findings fixed
     problem: str | None  # a fix that would break the file: none applied, and why
-    findings: list[Finding]  # what is left: selected, not silenced, in ``text``
+    findings: list[Diagnostic]  # what is left: selected, not silenced, in ``text``
 
 
-def fix_text(text: str, path: str, findings: list[Finding], config: Config, selection: Selection, unsafe: bool) -> Fixed:
+def fix_text(text: str, path: str, findings: list[Diagnostic], config: Config, selection: Selection, unsafe: bool) -> Fixed:
     """Apply the findings' fixes (safe ones, or all with ``unsafe``) until none is left to apply.
 
     Each round's text is checked again, which also parses it: the edits never touch
@@ -176,9 +175,9 @@ def fix_text(text: str, path: str, findings: list[Finding], config: Config, sele
     return Fixed(current, applied, None, findings)
 
 
-def _applicable(finding: Finding, unsafe: bool) -> bool:
+def _applicable(finding: Diagnostic, unsafe: bool) -> bool:
     return finding.fix is not None and (finding.fix.safe or unsafe)
 
 
-def fixable(findings: Iterable[Finding], unsafe: bool) -> int:
+def fixable(findings: Iterable[Diagnostic], unsafe: bool) -> int:
     return sum(_applicable(finding, unsafe) for finding in findings)

@@ -21,7 +21,7 @@ from ... import __version__
 from . import settings
 from .cache import Cache
 from .checking import Checked, check_files, fix_text, fixable
-from ...codes import CATALOGUE, Code
+from ...rules import CODES, Code
 from ...config import Config, ConfigError
 from ...pages import lookup, markdown_page, text_page
 from .files import CACHE_FOLDER, DEFAULT_EXCLUDE, Excluder, MissingPath, python_files
@@ -123,10 +123,10 @@ def _explain(options: argparse.Namespace) -> int:
 def _rule(options: argparse.Namespace) -> int:
     if options.all == (options.code is not None):
         raise SelectionError("rule takes a CODE or --all")
-    codes = list(CATALOGUE.values()) if options.all else [_rule_named(options.code)]
+    codes = list(CODES.values()) if options.all else [_rule_named(options.code)]
     if options.output_format == "json":
         pages = [{"code": c.code, "summary": c.summary, "why": c.why, "wrong": c.wrong, "right": c.right,
-                  "fix": "unsafe" if c.fixable else None, "page": markdown_page(c)} for c in codes]
+                  "fix": c.fix, "page": markdown_page(c)} for c in codes]
         sys.stdout.write(json.dumps(pages if options.all else pages[0], indent=2) + "\n")
     else:
         page = markdown_page if options.output_format == "markdown" else text_page
@@ -137,7 +137,7 @@ def _rule(options: argparse.Namespace) -> int:
 def _rule_named(name: str) -> Code:
     code = lookup(name)
     if code is None:
-        raise SelectionError(f"no rule {name!r} (codes: {', '.join(CATALOGUE)})")
+        raise SelectionError(f"no rule {name!r} (codes: {', '.join(CODES)})")
     return code
 
 
@@ -160,7 +160,7 @@ def _check(options: argparse.Namespace) -> int:
     cache.write()
     fixing = options.fix or options.diff
     changed = _apply_fixes(checked, config, selection, options) if fixing else 0
-    shown = [s for c in checked if c.source is not None for s in place(c.path, c.source.text, c.findings)]
+    shown = [s for c in checked if c.source is not None for s in place(c.path, c.findings)]
     _report(shown, checked, options, sys.stdout)
     _problems(checked, sys.stderr)
     if options.diff:
@@ -266,8 +266,8 @@ def _report(shown: list[Shown], checked: list[Checked], options: argparse.Namesp
 
 def _show_fixes(shown: list[Shown], out: TextIO) -> None:
     for code in sorted({s.finding.code for s in shown}):
-        rule = CATALOGUE[code]
-        if rule.fixable:
+        rule = CODES[code]
+        if rule.fix is not None:
             titles = sorted({s.finding.fix.title for s in shown if s.finding.code == code and s.finding.fix})
             out.write(f"\n{code}: {', '.join(titles) or 'no fix where the bias is decided elsewhere'}"
                       f"{' (unsafe: --fix --unsafe-fixes)' if titles else ''}\n")

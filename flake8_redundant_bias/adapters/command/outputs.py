@@ -1,8 +1,7 @@
-"""Findings written for people (text), programs (json), code scanning (SARIF 2.1.0) and GitHub workflows.
+"""Diagnostics written for people (text), programs (json), code scanning (SARIF 2.1.0) and GitHub workflows.
 
-Positions are 1-based lines and 1-based columns counted in characters (the AST
-counts UTF-8 bytes; flake8 shows those, which differs only on a line with
-non-ASCII text before the call).
+Positions are 1-based lines and 1-based columns counted in characters (flake8
+shows UTF-8 bytes, which differs only on a line with non-ASCII text before the call).
 """
 
 from __future__ import annotations
@@ -15,11 +14,9 @@ from urllib.parse import quote
 from typing import Callable, NamedTuple, Sequence
 
 from ... import __version__
-from ...codes import CATALOGUE
+from ...diagnostics import Diagnostic, Edit
 from ...pages import markdown_page, text_page
-from ...rules.edits import chars
-from ...diagnostics import Edit, Finding
-from ...text import Text
+from ...rules import CODES
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -28,18 +25,14 @@ class Shown(NamedTuple):
     """A finding placed in its file, in the columns outputs show."""
 
     path: str  # as given or found, with "/" separators
-    finding: Finding
+    finding: Diagnostic
     col: int  # 1-based, in characters
     end_col: int
 
 
-def place(path: str, text: str, findings: Sequence[Finding]) -> list[Shown]:
-    source = Text.of(text)
+def place(path: str, findings: Sequence[Diagnostic]) -> list[Shown]:
     shown = os.path.normpath(path).replace("\\", "/")  # ./model.py as model.py, as GitHub and SARIF want it
-    return [
-        Shown(shown, f, chars(source, f.line, f.col) + 1, chars(source, f.end_line, f.end_col) + 1)
-        for f in findings
-    ]
+    return [Shown(shown, f, f.col + 1, f.end_col + 1) for f in findings]
 
 
 def render(format: str, shown: Sequence[Shown]) -> str:
@@ -48,13 +41,13 @@ def render(format: str, shown: Sequence[Shown]) -> str:
 
 def _text(shown: Sequence[Shown]) -> str:
     lines = [
-        f"{s.path}:{s.finding.line}:{s.col}: {s.finding.message}{_fix_mark(s.finding)}"
+        f"{s.path}:{s.finding.line}:{s.col}: {s.finding.text}{_fix_mark(s.finding)}"
         for s in shown
     ]
     return "".join(line + "\n" for line in lines)
 
 
-def _fix_mark(finding: Finding) -> str:
+def _fix_mark(finding: Diagnostic) -> str:
     """``[*]``: ``--fix`` fixes it; ``[unsafe fix]``: ``--fix --unsafe-fixes`` does."""
     if finding.fix is None:
         return ""
@@ -70,13 +63,13 @@ def _as_json(s: Shown) -> dict:
     fix = finding.fix
     return {
         "code": finding.code,
-        "message": finding.message.partition(" ")[2],
+        "message": finding.message,
         "filename": s.path,
         "location": {"row": finding.line, "column": s.col},
         "end_location": {"row": finding.end_line, "column": s.end_col},
         "wasted_parameters": finding.wasted,
         "fix": None if fix is None else {
-            "applicability": "safe" if fix.safe else "unsafe",
+            "applicability": fix.applicability,
             "message": fix.title,
             "edits": [_edit_json(edit) for edit in fix.edits],
         },
@@ -92,7 +85,7 @@ def _edit_json(edit: Edit) -> dict:
 
 
 def _sarif(shown: Sequence[Shown]) -> str:
-    rules = list(CATALOGUE.values())
+    rules = list(CODES.values())
     index = {code.code: number for number, code in enumerate(rules)}
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -125,14 +118,14 @@ def _result(s: Shown, index: dict[str, int]) -> dict:
         "ruleId": finding.code,
         "ruleIndex": index[finding.code],
         "level": "warning",
-        "message": {"text": finding.message.partition(" ")[2]},
+        "message": {"text": finding.message},
         "locations": [{"physicalLocation": {**location, "region": {
             "startLine": finding.line, "startColumn": s.col, "endLine": finding.end_line, "endColumn": s.end_col,
         }}}],
     }
     if finding.fix is not None:
         result["fixes"] = [{
-            "description": {"text": f"{finding.fix.title} ({'safe' if finding.fix.safe else 'unsafe'})"},
+            "description": {"text": f"{finding.fix.title} ({finding.fix.applicability})"},
             "artifactChanges": [{**location, "replacements": [{
                 "deletedRegion": {
                     "startLine": edit.line, "startColumn": edit.col + 1, "endLine": edit.end_line, "endColumn": edit.end_col + 1,
@@ -151,7 +144,7 @@ def _github(shown: Sequence[Shown]) -> str:
             f"file={_property(s.path)},line={f.line},col={s.col},endLine={f.end_line},endColumn={s.end_col},"
             f"title={_property('redundant-bias ' + f.code)}"
         )
-        lines.append(f"::warning {where}::{_data(f.message)}\n")
+        lines.append(f"::warning {where}::{_data(f.text)}\n")
     return "".join(lines)
 
 
@@ -174,7 +167,7 @@ def statistics(shown: Sequence[Shown]) -> str:
         if s.finding.wasted is not None:
             wasted[s.finding.code] += s.finding.wasted
     lines = [
-        f"{counts[code]:>5}  {code}  {CATALOGUE[code].summary}"
+        f"{counts[code]:>5}  {code}  {CODES[code].summary}"
         + (f" ({wasted[code]} wasted parameters)" if wasted[code] else "")
         for code in sorted(counts)
     ]

@@ -16,8 +16,8 @@ from typing import Iterable, Sequence
 from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 from flake8.utils import parse_comma_separated_list
 
-from ...codes import CATALOGUE
-from ...diagnostics import Finding
+from ...diagnostics import Diagnostic
+from ...rules import CODES
 
 SELECTOR = re.compile(r"^[A-Z]+[0-9]*$")
 
@@ -32,14 +32,14 @@ class Selection:
     ) -> None:
         for option, values in (("--select", select), ("--ignore", ignore), ("--extend-select", extend_select)):
             for value in values:
-                if not SELECTOR.match(value) or not any(code.startswith(value) for code in CATALOGUE):
+                if not SELECTOR.match(value) or not any(code.startswith(value) for code in CODES):
                     raise SelectionError(
                         f"{option}: {value!r} selects no rule "
-                        f"(codes: {', '.join(CATALOGUE)}; a prefix such as RB1 selects a family)"
+                        f"(codes: {', '.join(CODES)}; a prefix such as RB1 selects a family)"
                     )
         self.select = tuple(select) + tuple(extend_select)
         self.ignore = tuple(ignore)
-        self.codes = frozenset(code for code in CATALOGUE if self.chosen(code))
+        self.codes = frozenset(code for code in CODES if self.chosen(code))
 
     def chosen(self, code: str) -> bool:
         selected = max((len(prefix) for prefix in self.select if code.startswith(prefix)), default=-1)
@@ -47,7 +47,7 @@ class Selection:
         return selected > ignored
 
 
-def noqa_filtered(findings: Iterable[Finding], text: str) -> list[Finding]:
+def noqa_filtered(findings: Iterable[Diagnostic], text: str) -> list[Diagnostic]:
     """The findings no ``# noqa`` comment silences, read as flake8 reads them."""
     findings = list(findings)
     if not findings:

@@ -1,0 +1,132 @@
+"""Modules a class holds on itself: ``self.conv = nn.Conv2d(...)`` applied once in ``forward``.
+
+A module held in ``self.x`` has one output to follow only when the class
+applies it once, assigns it one value, and no subclass re-assigns it; a module
+list (``self.norms = nn.ModuleList(...)``) stands for its one kind of element
+when every element is built by one expression.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Mapping
+
+from ..knowledge.schema import Fact, Initializer, ModuleList
+from .flow.service import Flow
+from .index import Index, Scope
+from .layers import Layer, Layers
+
+
+class ModuleAttributes:
+    def __init__(self, index: Index, flow: Flow, layers: Layers, facts: Mapping[str, Fact]) -> None:
+        self.index = index
+        self.flow = flow
+        self.layers = layers
+        self.facts = facts
+        self._uses: dict[tuple[ast.ClassDef, str], int] | None = None
+        self._held: dict[tuple[ast.ClassDef, str], Layer | None] = {}
+
+    def attribute(self, expr: ast.Attribute, scope: Scope) -> Layer | None:
+        """The module ``self.x`` holds, when built once, used once, and not overridden."""
+        owner = self.flow.method_owner(expr.value, scope)
+        if owner is None:
+            return None
+        key = (owner, expr.attr)
+        if key not in self._held:  # the same for every read of self.x in the class
+            self._held[key] = self._held_module(expr, scope)
+        return self._held[key]
+
+    def _held_module(self, expr: ast.Attribute, scope: Scope) -> Layer | None:
+        found = self._single_store(expr, scope)
+        if found is None:
+            return None
+        _, value, store_scope = found
+        origin = self.flow.sole_origin(value, store_scope)
+        if origin is None or origin.scope.tree is not self.index.module.node:
+            return None  # unknown, or a module built in another file: no position here to report
+        if isinstance(value, ast.Name):
+            _, reads = self.index.bindings(store_scope, value.id)
+            if reads != 1:
+                return None  # the module is also used through the local name
+        return self.layers.built(origin.expr)
+
+    def list_element(self, expr: ast.Attribute, scope: Scope) -> Layer | None:
+        """The one layer every element of ``self.x = nn.ModuleList(...)`` is built as, when used once."""
+        found = self._single_store(expr, scope)
+        if found is None:
+            return None
+        owner, value, store_scope = found
+        sites = self._list_sites(value)
+        grown = self._appended(owner, expr.attr)
+        if sites is None or grown is None or len(sites + grown) != 1:
+            return None
+        return self.layers.built((sites + grown)[0])
+
+    def _single_store(self, expr: ast.Attribute, scope: Scope) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
+        """``self.x`` assigned one value, applied once, and not re-assigned by a subclass."""
+        if self._uses is None:
+            self._uses = self._count()
+        owner = self.flow.method_owner(expr.value, scope)
+        if owner is None or self._uses.get((owner, expr.attr), 0) != 1:
+            return None
+        stores = self.flow.attribute_values(owner, expr.attr)
+        if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(owner, expr.attr):
+            return None
+        value, store_scope = stores[0]
+        return owner, value, store_scope  # type: ignore[return-value]
+
+    def _count(self) -> dict[tuple[ast.ClassDef, str], int]:
+        """How often each ``self.x`` is used as a module: a read of its state or an initializer's is not a use."""
+        uses: dict[tuple[ast.ClassDef, str], int] = {}
+        for load, scope in self.index.attribute_loads:
+            owner = self.flow.method_owner(load.value, scope)
+            if owner is None:
+                continue
+            parent = self.index.parents.get(load)
+            if isinstance(parent, ast.Attribute) and parent.value is load:
+                continue  # self.conv.weight: a read of the module's state, not a use of its output
+            if self._initialized(load, parent):
+                continue
+            key = (owner, load.attr)
+            uses[key] = uses.get(key, 0) + 1
+        return uses
+
+    def _initialized(self, load: ast.Attribute, parent: ast.AST | None) -> bool:
+        """``xavier_init(self.conv)``, ``nn.init.zeros_(self.bn.weight)``: set up, never run."""
+        if not isinstance(parent, ast.Call) or load not in parent.args:
+            return False
+        name = self.index.imports.resolve(parent.func)
+        return name is not None and (
+            isinstance(self.facts.get(name), Initializer) or isinstance(self.facts.get(name.rpartition(".")[0]), Initializer)
+        )
+
+    def _list_sites(self, value: ast.expr | None) -> list[ast.expr] | None:
+        if isinstance(value, ast.List):
+            return list(value.elts)
+        if not isinstance(value, ast.Call) or value.keywords:
+            return None
+        name = self.index.imports.resolve(value.func)
+        if not isinstance(self.facts.get(name) if name else None, ModuleList):
+            return None
+        if not value.args:
+            return []
+        (given,) = value.args if len(value.args) == 1 else (None,)
+        if isinstance(given, ast.List):
+            return list(given.elts)
+        if isinstance(given, ast.ListComp) and len(given.generators) == 1 and not given.generators[0].ifs:
+            return [given.elt]  # one site builds every element
+        return None
+
+    def _appended(self, owner: ast.ClassDef, attr: str) -> list[ast.expr] | None:
+        """``self.x.append(layer)`` in the class: the sites; None if grown any other way."""
+        found: list[ast.expr] = []
+        for call, scope in self.index.calls:
+            func = call.func
+            if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr == attr):
+                continue
+            if self.flow.method_owner(func.value.value, scope) is not owner:
+                continue
+            if func.attr != "append" or len(call.args) != 1 or call.keywords:
+                return None
+            found.append(call.args[0])
+        return found

@@ -1,0 +1,1 @@
+"""The value-flow service: ``service.Flow``, made of the parts beside it."""

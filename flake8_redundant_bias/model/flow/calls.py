@@ -1,0 +1,202 @@
+"""Functions and their calls: who calls a function, what its parameters hold, and what it returns.
+
+One rule binds a call's arguments to a function's parameters (``parameter_arg``),
+whether the question is about one call (``bind``: a helper evaluated with the
+arguments of the call that asked for it) or about all of them (``parameter``:
+the values a parameter takes over every visible call of its function).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+
+from ...knowledge.schema import Arg
+from ..index import Index, Scope, parameter_defaults
+from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Origin
+
+if TYPE_CHECKING:  # the service's interface, for the types only
+    from .questions import Questions
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+STATEMENT_LISTS = ("body", "orelse", "finalbody")
+
+
+class Calls:
+    __slots__ = ("index", "_callers", "_returns")
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._callers: dict[str, list[tuple[ast.Call, Scope]] | None] = {}
+        self._returns: dict[ast.AST, ast.expr | None] = {}
+
+    # ------------------------------------------------------------ binding
+
+    def bind(self, function: ast.FunctionDef, site: CallArgs, skip: int = 0) -> Env | None:
+        """The function's parameters bound to what one call passed; a re-bound parameter is unknown.
+
+        ``skip``: leading parameters the call does not pass (``self`` of ``__init__``).
+        """
+        args = function.args
+        scope = self.index.scope_of.get(function)
+        if scope is None:
+            return None
+        defaults = parameter_defaults(args)
+        values: dict[str, Bound | object] = {param.arg: UNKNOWN for param in (args.posonlyargs + args.args)[:skip]}
+        for param in (args.posonlyargs + args.args)[skip:] + args.kwonlyargs:
+            stores, _ = self.index.bindings(scope, param.arg)
+            if len(stores) != 1 or param.arg in scope.escaped:
+                values[param.arg] = UNKNOWN
+                continue
+            bound = site.get(parameter_arg(function, param, skip))  # type: ignore[arg-type]
+            if bound is ABSENT:
+                default = defaults.get(param.arg)
+                bound = Bound(default, None) if default is not None else UNKNOWN
+            values[param.arg] = bound
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                values[star.arg] = UNKNOWN
+        return Env(values)
+
+    def parameter(self, flow: Questions, param: ast.arg, depth: int, note: str) -> list[Origin] | None:
+        """A parameter's values over every visible call of its function (at least one)."""
+        function = self.index.parents.get(param)
+        if not isinstance(function, FUNCTIONS):
+            return None
+        inner = self.index.scope_of.get(function)
+        outer = inner.parent if inner is not None else None
+        if outer is None:
+            return None
+        calls, skip = self._calls_of(flow, function, outer)
+        if not calls:
+            return None
+        where = parameter_arg(function, param, skip)
+        if where is None:
+            return None  # self, *args or **kwargs: not a value the calls pass one by one
+        default = parameter_defaults(function.args).get(param.arg)
+        found: list[Origin] = []
+        defaulted = False
+        for call, call_scope in calls:
+            given = CallArgs.of(call).get(where)
+            if given is UNKNOWN:
+                # Model(**vars(args)): the parameter is what the spread holds under its name, if anything.
+                spread = flow.spread_value(param.arg)
+                if spread is None:
+                    return None
+                found += spread
+                continue
+            if given is ABSENT:
+                if default is None:
+                    return None
+                if defaulted:
+                    continue  # the default is one value, however many calls leave it
+                defaulted = True
+                where_named = getattr(outer.node, "name", None) if function.name == "__init__" else function.name
+                origins = flow.origins_at(default, outer, None, depth + 1, f"the default of {param.arg} in {where_named}()")
+            else:
+                origins = flow.origins_at(given.expr, call_scope, None, depth + 1, note)  # type: ignore[union-attr]
+            if origins is None:
+                return None
+            found += origins
+        return found
+
+    def _calls_of(self, flow: Questions, function: ast.AST, scope: Scope) -> tuple[list[tuple[ast.Call, Scope]] | None, int]:
+        """Every call of a module-level function, or of a module-level class for its ``__init__``."""
+        index = self.index
+        name = getattr(function, "name", "")
+        if scope is index.module and index.functions.get(name) is function:
+            return self.callers(flow, name), 0
+        owner = scope.node
+        if name == "__init__" and isinstance(owner, ast.ClassDef) and index.classes.get(owner.name) is owner:
+            return self.callers(flow, owner.name), 1
+        return None, 0
+
+    def callers(self, flow: Questions, name: str) -> list[tuple[ast.Call, Scope]] | None:
+        """The calls of a module-level name, when every use of it in the file is a plain call."""
+        if name in self._callers:
+            return self._callers[name]
+        module = self.index.module
+        found: list[tuple[ast.Call, Scope]] | None = []
+        if name in module.escaped or any(e.store for e in module.events.get(name, ())):
+            found = None
+        for event in module.events.get(name, ()) if found is not None else ():
+            call = self.index.parents.get(event.node)
+            if _names_class_for_super(call, event.node):
+                continue  # super(Block, self).__init__(): the class's own initialisation
+            if isinstance(call, ast.Attribute) and call.attr in self._static_methods(name):
+                continue  # Model.add_model_specific_args(parser): no instance is built
+            if not (isinstance(call, ast.Call) and call.func is event.node) or any(
+                isinstance(a, ast.Starred) for a in call.args
+            ) or any(k.arg is None and not flow.spreads_values(k.value) for k in call.keywords):
+                found = None
+                break
+            found.append((call, self.index.scope_at(call)))
+        self._callers[name] = found
+        return found
+
+    def _static_methods(self, name: str) -> set[str]:
+        owner = self.index.classes.get(name)
+        if owner is None:
+            return set()
+        return {
+            s.name for s in owner.body if isinstance(s, ast.FunctionDef)
+            and any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in s.decorator_list)
+        }
+
+    # ------------------------------------------------------------ returning
+
+    def sole_return(self, function: ast.AST) -> ast.expr | None:
+        """The returned expression of a function whose only return is its last statement, and which never yields.
+
+        The function's own body only: a ``return`` or ``yield`` inside a nested
+        function, class or lambda is that one's.
+        """
+        if function not in self._returns:
+            # Only a function whose text spells "yield" can be a generator: the others' expressions are not walked.
+            self._returns[function] = _sole_return(function, self.index.spells(function, ("yield",)))
+        return self._returns[function]
+
+
+def parameter_arg(function: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.arg, skip: int = 0) -> Arg | None:
+    """Where a call passes ``param`` (its keyword, and its position after ``skip`` leading ones); None for
+    a skipped one (``self``) and for ``*args``/``**kwargs``."""
+    args = function.args
+    if param is args.vararg or param is args.kwarg:
+        return None
+    positional = args.posonlyargs + args.args
+    if param in positional:
+        position = positional.index(param)
+        if position < skip:
+            return None
+        return Arg(param.arg if param not in args.posonlyargs else "\0", position - skip)
+    return Arg(param.arg, None)
+
+
+def _sole_return(function: ast.AST, may_yield: bool) -> ast.expr | None:
+    body = getattr(function, "body", None)
+    if not isinstance(body, list) or not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
+        return None
+    last = body[-1]
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, NESTED):
+            continue
+        if isinstance(node, (ast.Yield, ast.YieldFrom)) or isinstance(node, ast.Return) and node is not last:
+            return None
+        if may_yield:
+            pending.extend(ast.iter_child_nodes(node))
+        else:  # statements only: a return is one
+            pending.extend(child for field in STATEMENT_LISTS for child in getattr(node, field, ()))
+            handlers = getattr(node, "handlers", ()) or getattr(node, "cases", ())
+            pending.extend(child for handler in handlers for child in handler.body)
+    return last.value
+
+
+def _names_class_for_super(call: ast.AST | None, node: ast.AST) -> bool:
+    return (
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "super"
+        and len(call.args) == 2 and call.args[0] is node
+    )

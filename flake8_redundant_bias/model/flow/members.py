@@ -1,0 +1,128 @@
+"""What an object stores on itself: ``self.x`` in a class's methods, class attributes, and who else sets them.
+
+A method's receiver is its first parameter, whatever it is named (``self``,
+``this``); a static or class method has none.  ``self.x`` holds every value the
+class's methods assign to it, unless a subclass in the file or code outside the
+class (``trainer.x = ...``) may set it too.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+
+from ..index import Index, Scope
+from ..values import Origin
+
+if TYPE_CHECKING:  # the service's interface, for the types only
+    from .questions import Questions
+
+Stored = tuple[ast.expr | None, Scope, ast.Attribute]  # a value (None: not a plain assignment), where, the target
+
+
+class Members:
+    __slots__ = ("index", "_owners", "_stores", "_elsewhere", "_subclasses")
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._owners: dict[Scope, tuple[ast.ClassDef | None, str | None]] = {}  # a scope -> its class and receiver
+        self._stores: dict[ast.ClassDef, dict[str, list[Stored]]] | None = None
+        self._elsewhere: set[str] = set()  # attributes assigned on objects other than a receiver
+        self._subclasses: dict[str, list[ast.ClassDef]] | None = None  # a class name -> the classes deriving from it
+
+    def receiver(self, scope: Scope) -> tuple[ast.ClassDef | None, str | None]:
+        """The class a scope is a method of, and its receiver's name; (None, None) if not a method."""
+        found = self._owners.get(scope)
+        if found is None:  # asked for most reads of self: the scope's answer is kept
+            found = self._owners[scope] = _method_self(scope)
+        return found
+
+    def method_owner(self, expr: ast.expr, scope: Scope) -> ast.ClassDef | None:
+        """The class whose method this is, when ``expr`` is the method's receiver."""
+        if not isinstance(expr, ast.Name):
+            return None
+        found = self._owners.get(scope)  # the receiver's cache, inline: asked for most attributes of a file
+        if found is None:
+            found = self._owners[scope] = _method_self(scope)
+        return found[0] if found[1] == expr.id else None
+
+    def attribute_values(self, owner: ast.ClassDef, attr: str) -> list[tuple[ast.expr | None, Scope]]:
+        """Every value ``self.attr`` is given in the class's methods (None: not a plain assignment)."""
+        return [(value, scope) for value, scope, _ in self.attributes_of(owner).get(attr, ())]
+
+    def attributes_of(self, owner: ast.ClassDef) -> dict[str, list[Stored]]:
+        """attribute -> (value or None, scope, the assigned target) for every ``self.x = ...`` of the class."""
+        return self._attribute_stores().get(owner, {})
+
+    def stored_elsewhere(self, attr: str) -> bool:
+        """Some code assigns ``obj.attr = ...`` on an object other than a method's receiver."""
+        self._attribute_stores()
+        return attr in self._elsewhere
+
+    def _attribute_stores(self) -> dict[ast.ClassDef, dict[str, list[Stored]]]:
+        if self._stores is None:
+            self._stores = {}
+            for target, parent, scope in self.index.attribute_stores:
+                found = self.method_owner(target.value, scope)
+                if found is None:
+                    self._elsewhere.add(target.attr)  # cfg.x = ...: some object's x is changed
+                else:
+                    single = isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target)
+                    value = parent.value if single else None  # type: ignore[union-attr]
+                    self._stores.setdefault(found, {}).setdefault(target.attr, []).append((value, scope, target))
+        return self._stores
+
+    def overridden(self, owner: ast.ClassDef, attr: str) -> bool:
+        """A subclass in the file that sets the attribute."""
+        if self._subclasses is None:
+            self._subclasses = {}
+            for other in self.index.classes.values():
+                for base in other.bases:
+                    if isinstance(base, ast.Name):
+                        self._subclasses.setdefault(base.id, []).append(other)
+        return any(
+            self.attribute_values(other, attr) or self.index.bindings(self.index.scope_of[other], attr)[0]
+            for other in self._subclasses.get(owner.name, ())
+        )
+
+    def self_attribute(self, flow: Questions, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
+        """Every value ``self.attr`` may hold: what the methods assign, and the class-level binding."""
+        stored = self.attribute_values(owner, attr)
+        if self.overridden(owner, attr) or self.stored_elsewhere(attr):
+            return None  # a subclass, or code outside the class (trainer.x = ...), may set it
+        class_scope = self.index.scope_of.get(owner)
+        class_level = self.index.bindings(class_scope, attr)[0] if class_scope is not None else []
+        if not stored and not class_level:
+            return None  # set by a base class, a setattr, or not at all: unknown
+        found: list[Origin] = []
+        for value, scope in stored:
+            origins = flow.origins_at(value, scope, None, depth + 1, f"self.{attr}") if value is not None else None
+            if origins is None:
+                return None
+            found += origins
+        for event in class_level:
+            origins = flow.binding(event.node, class_scope, depth + 1, f"{owner.name}.{attr}")  # type: ignore[arg-type]
+            if origins is None:
+                return None
+            found += origins
+        return found
+
+
+def _method_self(scope: Scope) -> tuple[ast.ClassDef | None, str | None]:
+    method = scope.node
+    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None, None
+    owner = scope.parent.node if scope.parent is not None else None
+    params = method.args.posonlyargs + method.args.args
+    if not isinstance(owner, ast.ClassDef) or not params:
+        return None, None
+    if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in method.decorator_list):
+        return None, None
+    return owner, params[0].arg
+
+
+def _single_target(parent: ast.AST, target: ast.AST) -> bool:
+    if isinstance(parent, ast.Assign):
+        return parent.targets == [target]
+    return isinstance(parent, ast.AnnAssign) and parent.target is target and parent.value is not None

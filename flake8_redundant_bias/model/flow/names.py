@@ -1,0 +1,146 @@
+"""Where a value comes from: the backward half of the flow service.
+
+It follows local names through the bindings that can reach the read (the last
+unconditional one before it, any in branches after that, and in a loop the
+ones later in the loop body), ``a if c else b`` (both), ``self.x`` (every value
+the class gives it), a function's parameter (over the function's calls), a
+name imported from another module of the project, and what the value
+providers read (options, saved arguments, field defaults).  Everything else
+is the expression itself, an origin nothing more can be said of.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Iterable
+
+from ..index import Block, Event, Index, Scope
+from ..values import UNKNOWN, Bound, Env, Origin
+
+if TYPE_CHECKING:  # the service's interface, for the types only
+    from .questions import Questions
+
+DEPTH = 12  # names followed through names, this deep
+
+
+class Names:
+    __slots__ = ("index", "_visiting")
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._visiting: set[tuple[int, int]] = set()
+
+    def origins(
+        self, flow: Questions, expr: ast.expr, scope: Scope, env: Env | None, depth: int, note: str,
+    ) -> list[Origin] | None:
+        """Every expression ``expr`` (read in this module) may hold, none of them a name that could be followed further."""
+        if depth > DEPTH:
+            return None
+        if isinstance(expr, (ast.Name, ast.Attribute)) and flow.imports.resolve(expr) is not None:
+            return [Origin(expr, scope, env, note)]  # a framework's name: nothing to follow
+        if isinstance(expr, ast.Name):
+            return self._name(flow, expr, scope, env, depth, note or expr.id)
+        if isinstance(expr, ast.IfExp):
+            body = flow.origins_at(expr.body, scope, env, depth + 1, note)
+            orelse = flow.origins_at(expr.orelse, scope, env, depth + 1, note)
+            return body + orelse if body is not None and orelse is not None else None
+        if isinstance(expr, ast.NamedExpr):
+            return flow.origins_at(expr.value, scope, env, depth + 1, note)
+        if isinstance(expr, ast.Attribute):
+            found = self._attribute(flow, expr, scope, env, depth)
+            return found if found is not None else [Origin(expr, scope, env, note)]
+        if isinstance(expr, ast.Subscript):
+            found = flow.provided_subscript(expr, scope, depth)
+            if found is not None:
+                return found
+        return [Origin(expr, scope, env, note)]
+
+    def _name(self, flow: Questions, name: ast.Name, scope: Scope, env: Env | None, depth: int, note: str) -> list[Origin] | None:
+        if env is not None:
+            bound = env.lookup(name.id)
+            if bound is UNKNOWN:
+                return None
+            if isinstance(bound, Bound):
+                return flow.origins_at(bound.expr, bound.scope or scope, bound.env, depth + 1, note)
+        reaching = self.reaching(name, scope)
+        if reaching is None:
+            if not flow.follows_imports() or flow.imports.imported(name.id) is None:
+                return None
+            return flow.imported(name.id, depth) if flow.unbound(name.id, scope) else None
+        home, stores = reaching
+        key = (id(home), id(name))
+        if key in self._visiting:
+            return None  # a value defined by itself, as in a loop: unknown
+        self._visiting.add(key)
+        try:
+            found: list[Origin] = []
+            for event in stores:
+                origins = self.binding(flow, event.node, home, depth + 1, note)
+                if origins is None:
+                    return None
+                found += origins
+            return found
+        finally:
+            self._visiting.discard(key)
+
+    def reaching(self, name: ast.Name, scope: Scope) -> tuple[Scope, list[Event]] | None:
+        """The scope that binds ``name`` and the bindings that can reach this read of it."""
+        index = self.index
+        home = index.home(name.id, scope)
+        if name.id in home.escaped:
+            return None
+        stores, _ = index.bindings(home, name.id)
+        if not stores:
+            return None
+        read = _read_event(home.events.get(name.id, ()), name) if home is scope else None
+        if read is None:
+            return home, stores  # read later, from a nested function, or a node of our own
+        reaching: list[Event] = []
+        for store in reversed([s for s in stores if s.order < read.order]):
+            reaching.append(store)
+            if read.block.within(store.block):
+                break  # an unconditional binding before the read hides the older ones
+        loop = _loop_of(read.block)
+        if loop is not None:
+            reaching += [s for s in stores if s.order > read.order and s.block.within(loop)]
+        return (home, reaching) if reaching else None
+
+    def binding(self, flow: Questions, node: ast.AST, scope: Scope, depth: int, note: str) -> list[Origin] | None:
+        """What one binding of a name gives it."""
+        if isinstance(node, ast.arg):
+            return flow.parameter(node, depth, note)
+        parent = self.index.parents.get(node)
+        if isinstance(parent, ast.Assign) and parent.targets == [node]:
+            return flow.origins_at(parent.value, scope, None, depth, note)
+        if isinstance(parent, (ast.AnnAssign, ast.NamedExpr)) and parent.target is node and parent.value is not None:
+            return flow.origins_at(parent.value, scope, None, depth, note)
+        if isinstance(parent, ast.AugAssign) and parent.target is node:
+            # x += y is x = <x as it was> + y; the target node also stands for that read.
+            combined = ast.BinOp(left=node, op=parent.op, right=parent.value)
+            return [Origin(ast.copy_location(combined, parent), scope, None, note)]
+        return None  # unpacking, a loop target, with ... as, an import: not followed
+
+    def _attribute(self, flow: Questions, expr: ast.Attribute, scope: Scope, env: Env | None, depth: int) -> list[Origin] | None:
+        """``self.x``, ``module.X`` of another module of the project, then what the providers read."""
+        base = expr.value
+        owner = flow.method_owner(base, scope)
+        if owner is not None:
+            return flow.self_attribute(owner, expr.attr, depth)
+        if isinstance(base, ast.Name):
+            found = flow.module_attribute(base, expr.attr, scope, depth)
+            if found is not None:
+                return found
+        return flow.provided_attribute(expr, scope, env, depth)
+
+
+def _read_event(events: Iterable[Event], node: ast.AST) -> Event | None:
+    for event in events:
+        if event.node is node and not event.store:
+            return event
+    return None
+
+
+def _loop_of(block: Block | None) -> Block | None:
+    while block is not None and not block.loop:
+        block = block.parent
+    return block

@@ -1,0 +1,245 @@
+"""The value-flow service of one module: what can this expression hold, and where does this value go.
+
+Every rule asks this one service.  Backward, it answers with the expressions a
+value can come from (its *origins*, ``names.py``), or ``None`` when it cannot
+know; a rule reports only when every origin agrees.  Forward, it answers with
+the reads a binding reaches and the one place a value is used next
+(``uses.py``).  A function's body can be read with one call's arguments bound
+(``bind``), and its sole return found (``sole_return``).  A question about a
+scope of another module is answered by that module's service (``flow_of``):
+each service works on its own module only.
+
+The service is a front for its parts, each of which keeps what it learned of
+the module; a part that needs another question answered asks it back through
+the ``flow`` it is handed (``questions.Questions``), never through a pointer of
+its own, so that no cycle of references outlives an analysis.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Sequence
+
+from ...knowledge.schema import Arg, Condition, Fact, Partial
+from ..imports import ImportMap
+from ..index import Index, Scope
+from ..values import PASS, Bound, CallArgs, Env, Number, Origin
+from . import arguments
+from .arguments import Arguments
+from .calls import Calls
+from .constants import Constants
+from .links import Links, exported
+from .members import Members
+from .names import Names
+from .uses import Uses
+
+if TYPE_CHECKING:  # the service's interface, for the types only
+    from .questions import Modules, Questions
+
+
+class Flow:
+    """Implements ``questions.Questions`` for one module."""
+
+    def __init__(
+        self, index: Index, imports: ImportMap, modules: Modules | None, facts: dict[str, Fact],
+        providers: Sequence = (), path: str = "", shown: str = "",
+    ) -> None:
+        """``modules``: the project's other modules (None: not read); ``shown``: how messages name this
+        module when it is not the linted file; ``providers``: the value providers, in the order to ask them."""
+        self.index = index
+        self.imports = imports
+        self.tree = index.module.node
+        self.path = path
+        self.shown = shown
+        self._modules = modules
+        self._facts = facts
+        self._providers = tuple(providers)
+        self._names = Names(index)
+        self._calls = Calls(index)
+        self._members = Members(index)
+        self._constants = Constants(index)
+        self._arguments = Arguments(index)
+        self._uses = Uses(index)
+        self._links = Links(index, imports, modules, path, shown)
+        # The questions a part answers alone are its own methods, bound here rather than wrapped: some are
+        # asked thousands of times a file, and a wrapper's frame would be a tenth of the plugin's time.
+        # Where a value comes from:
+        self.reaching = self._names.reaching  # the scope binding a name, and the bindings that reach a read
+        # Objects and their members:
+        self.receiver = self._members.receiver  # a method's class and its receiver's name (self, this, ...)
+        self.method_owner = self._members.method_owner  # the class, when an expression is a method's receiver
+        self.attribute_values = self._members.attribute_values  # every value self.x is given in the class
+        self.attributes_of = self._members.attributes_of
+        self.overridden = self._members.overridden  # a subclass sets the attribute
+        self.stored_elsewhere = self._members.stored_elsewhere  # obj.x = ... on some other object
+        # Functions and their calls:
+        self.bind = self._calls.bind  # a function's parameters bound to one call's arguments
+        self.sole_return = self._calls.sole_return  # what a function returns, when it returns once, at its end
+        # Where a value goes:
+        self.uses = self._uses.of_binding  # the reads a binding reaches
+        self.reads = self._uses.reads  # where a value computed at a node is read
+        self.sole_read = self._uses.sole_read  # its one read, through single-use variables
+        self.reads_after_block = self._uses.reads_after_block  # the reads past the loop that binds it
+        self.receives_calls = self._uses.receives_calls  # a method is called on the value somewhere it goes
+        # Other modules:
+        self.imported = self._links.imported
+        self.unbound = self._links.unbound
+        self.located = self._links.located
+        self.definition = self._links.definition  # the function or class an imported name is, and its tree
+        self.imported_value_spells = self._links.imported_value_spells
+
+    def flow_of(self, scope: Scope) -> Questions:
+        """The service of the module a scope is in."""
+        if scope.tree is self.tree or self._modules is None:
+            return self
+        return self._modules.flow_of(scope)
+
+    def flow_of_tree(self, tree: ast.AST) -> Questions:
+        if tree is self.tree or self._modules is None:
+            return self
+        return self._modules.flow_of_tree(tree)
+
+    # ------------------------------------------------------------ where a value comes from
+
+    def origins(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> list[Origin] | None:
+        """Every expression ``expr`` may hold, none of them a name the service could follow further."""
+        return self.origins_at(expr, scope, env, 0, "")
+
+    def origins_at(self, expr: ast.expr, scope: Scope, env: Env | None, depth: int, note: str) -> list[Origin] | None:
+        if scope.tree is not self.tree:
+            return self.flow_of(scope).origins_at(expr, scope, env, depth, note)
+        return self._names.origins(self, expr, scope, env, depth, note)
+
+    def sole_origin(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> Origin | None:
+        """The one expression ``expr`` holds on every path, if there is exactly one."""
+        origins = self.origins(expr, scope, env)
+        return origins[0] if origins and len(origins) == 1 else None
+
+    def binding(self, node: ast.AST, scope: Scope, depth: int, note: str) -> list[Origin] | None:
+        return self._names.binding(self, node, scope, depth, note)
+
+    def resolved(self, expr: ast.expr, scope: Scope) -> str | None:
+        """The framework name an expression means in the module its scope belongs to."""
+        if not isinstance(expr, (ast.Name, ast.Attribute)):
+            return None
+        return self.flow_of(scope).imports.resolve(expr)
+
+    def fact(self, expr: ast.expr, scope: Scope) -> Fact | None:
+        """What the framework name an expression means is, for parameters and values."""
+        name = self.resolved(expr, scope)
+        return self._facts.get(name) if name else None
+
+    def partial_of(self, origin: Origin) -> ast.Call | None:
+        """``functools.partial(f, ...)``: the call that builds it."""
+        expr = origin.expr
+        if isinstance(expr, ast.Call) and expr.args and isinstance(self.fact(expr.func, origin.scope), Partial):
+            return expr
+        return None
+
+    # ------------------------------------------------------------ literal values
+
+    def evaluate(self, expr: ast.expr, scope: Scope, env: Env | None, depth: int) -> list[object] | None:
+        if scope.tree is not self.tree:
+            return self.flow_of(scope).evaluate(expr, scope, env, depth)
+        return self._constants.evaluate(self, expr, scope, env, depth)
+
+    def constants(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> list[tuple[object, str]] | None:
+        """Every literal value ``expr`` may hold, with how the code names it; None if any is not a literal."""
+        return self._constants.constants(self, expr, scope, env)
+
+    def constant(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> object:
+        """The one literal value ``expr`` holds on every path, else ``UNKNOWN``."""
+        return self._constants.constant(self, expr, scope, env)
+
+    def numbers(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> list[Number] | None:
+        return self._constants.numbers(self, expr, scope, env)
+
+    # ------------------------------------------------------------ arguments
+
+    def call_args(self, call: ast.Call, scope: Scope, env: Env | None = None) -> CallArgs:
+        """A call's arguments, with ``**d`` of a dict whose keys are known spread into keywords."""
+        if scope.tree is not self.tree:
+            return self.flow_of(scope).call_args(call, scope, env)  # type: ignore[attr-defined, no-any-return]
+        return self._arguments.call_args(self, call, scope, env)
+
+    def dict_entries(self, expr: ast.expr, scope: Scope, env: Env | None, passed: bool = False) -> dict[str, Bound] | None:
+        if scope.tree is not self.tree:
+            return self.flow_of(scope).dict_entries(expr, scope, env, passed)
+        return self._arguments.dict_entries(self, expr, scope, env, passed)
+
+    def config(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> dict[str, Bound] | None:
+        """A config dict's entries (``dict(type="BN")``), when nothing can change them."""
+        return self.dict_entries(expr, scope, env, passed=True)
+
+    def value(self, args: CallArgs, arg: Arg) -> object:
+        """The literal value of an argument, its default when absent, else ``UNKNOWN``."""
+        return arguments.value(self, args, arg)
+
+    def literal(self, bound: Bound) -> object:
+        return arguments.literal(self, bound)
+
+    def holds(self, condition: Condition | None, args: CallArgs) -> bool | None:
+        """Whether a row's condition holds for a call; None when unknown."""
+        return arguments.holds(self, condition, args)
+
+    def same_value(self, first: Bound | object, second: Bound | object) -> bool | None:
+        return arguments.same_value(self, first, second)
+
+    # ------------------------------------------------------------ objects and their members
+
+    def self_attribute(self, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
+        return self._members.self_attribute(self, owner, attr, depth)
+
+    # ------------------------------------------------------------ functions and calls
+
+    def callers(self, name: str) -> list[tuple[ast.Call, Scope]] | None:
+        """The calls of a module-level name, when every use of it in the file is a plain call."""
+        return self._calls.callers(self, name)
+
+    def parameter(self, param: ast.arg, depth: int, note: str) -> list[Origin] | None:
+        return self._calls.parameter(self, param, depth, note)
+
+    # ------------------------------------------------------------ value providers
+
+    def provided_attribute(self, expr: ast.Attribute, scope: Scope, env: Env | None, depth: int) -> list[Origin] | None:
+        return self._ask("attribute", expr, scope, env, depth)
+
+    def provided_subscript(self, expr: ast.Subscript, scope: Scope, depth: int) -> list[Origin] | None:
+        return self._ask("subscript", expr, scope, depth)
+
+    def class_default(self, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
+        return self._ask("class_default", owner, attr, depth)
+
+    def _ask(self, hook: str, *question: object) -> list[Origin] | None:
+        for provider in self._providers:
+            found = getattr(provider, hook)(self, *question)
+            if found is not PASS:
+                return found  # type: ignore[no-any-return]
+        return None
+
+    def spread_value(self, name: str) -> list[Origin] | None:
+        """What a ``**`` spread a provider reads passes under ``name``."""
+        for provider in self._providers:
+            found = provider.spread_value(self, name)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        return None
+
+    def spreads_values(self, expr: ast.expr) -> bool:
+        return any(provider.spreads(self, expr) for provider in self._providers)
+
+    # ------------------------------------------------------------ other modules
+
+    def follows_imports(self) -> bool:
+        return self._modules is not None
+
+    def module_attribute(self, base: ast.Name, attr: str, scope: Scope, depth: int) -> list[Origin] | None:
+        return self._links.module_attribute(self, base, attr, scope, depth)
+
+    def exported(self, name: str, depth: int) -> list[Origin] | None:
+        """The value a module-level name of this module holds, as another module imports it."""
+        return exported(self, self._modules, name, depth) if self._modules is not None else None
+
+    def class_named(self, name: str, scope: Scope) -> tuple[ast.ClassDef, Questions] | None:
+        """The class a name means where it is read: this file's, or one imported from the project."""
+        return self._links.class_named(self, name, scope)

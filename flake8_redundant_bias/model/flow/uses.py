@@ -1,0 +1,112 @@
+"""Where a value goes: the reads a binding reaches, and the expression that takes a value next.
+
+The forward half of the flow service, over the same events as the backward
+half (``names.py``): a binding reaches the later reads of its name up to a
+re-binding in its own block or one around it (a re-binding inside a branch
+does not stop them), and in a loop the reads earlier in the loop body, which
+may see it on the next turn.  A read from a nested function is *opaque*: a use
+whose time cannot be known.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..index import Event, Index, event_name
+
+# A binding is followed through at most this many later events of its name;
+# past that the analysis gives up (stays silent) instead of going quadratic.
+SCAN_LIMIT = 64
+VALUE_DEPTH = 8  # single-use variables followed, one into the next
+
+
+class Uses:
+    __slots__ = ("index",)
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    def of_binding(self, binding: ast.AST) -> list[Event] | None:
+        """The reads a binding can reach, or None when that cannot be known (``global``, too many events)."""
+        found = self.index.stores.get(binding)
+        if found is None:
+            return None
+        scope, position = found
+        name = event_name(binding)
+        if name in scope.escaped:
+            return None
+        events = scope.events[name]
+        event = events[position]
+        uses: list[Event] = []
+        for later in events[position + 1: position + 1 + SCAN_LIMIT]:
+            if later.store:
+                if event.block.within(later.block):
+                    return uses + self._loop_reads(events, position)
+                continue
+            uses.append(later)
+        else:
+            if len(events) > position + 1 + SCAN_LIMIT:
+                return None
+        return uses + self._loop_reads(events, position)
+
+    def _loop_reads(self, events: list[Event], position: int) -> list[Event]:
+        block = events[position].block
+        while block is not None and not block.loop:
+            block = block.parent
+        if block is None:
+            return []
+        start = block.start or 0
+        return [e for e in events[max(0, position - SCAN_LIMIT):position] if not e.store and e.order >= start]
+
+    def reads(self, node: ast.AST) -> list[ast.AST] | None:
+        """Where the value computed at ``node`` is read: ``node`` itself, or, when it is assigned to a
+        plain name, the reads that binding reaches (None when one of them cannot be placed in time)."""
+        target = _single_name_target(self.index.parents.get(node), node)
+        if target is None:
+            return [node]
+        events = self.of_binding(target)
+        if events is None or any(event.opaque for event in events):
+            return None
+        return [event.node for event in events]
+
+    def sole_read(self, node: ast.AST) -> ast.AST | None:
+        """The one place the value computed at ``node`` is read, following single-use variables."""
+        found = node
+        for _ in range(VALUE_DEPTH):
+            reads = self.reads(found)
+            if reads is None or len(reads) != 1:
+                return None
+            if reads[0] is found:
+                return found
+            found = reads[0]
+        return None
+
+    def reads_after_block(self, binding: ast.AST) -> list[ast.AST] | None:
+        """The reads a binding reaches outside the block it is bound in (after the loop that binds it);
+        a read from a nested function is left out."""
+        found = self.index.stores.get(binding)
+        events = self.of_binding(binding)
+        if found is None or events is None:
+            return None
+        scope, position = found
+        block = scope.events[event_name(binding)][position].block
+        return [event.node for event in events if not event.opaque and not event.block.within(block)]
+
+    def receives_calls(self, binding: ast.AST) -> bool | None:
+        """Some read of the binding calls a method on its value (``groups.append(...)``); None when unknown."""
+        events = self.of_binding(binding)
+        if events is None:
+            return None
+        for event in events:
+            attribute = self.index.parents.get(event.node)
+            call = self.index.parents.get(attribute) if isinstance(attribute, ast.Attribute) else None
+            if event.opaque or isinstance(call, ast.Call) and call.func is attribute:
+                return True
+        return False
+
+
+def _single_name_target(parent: ast.AST | None, node: ast.AST) -> ast.Name | None:
+    if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1:
+        target = parent.targets[0]
+        return target if isinstance(target, ast.Name) else None
+    return None

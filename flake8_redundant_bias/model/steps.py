@@ -1,0 +1,163 @@
+"""What a call applies to its input, and what an expression stands for as a container's element.
+
+``self.bn(self.conv(x))`` applies the module ``self.conv`` holds, ``F.batch_norm(...)``
+a functional row, ``x.transpose(1, 2)`` a tensor method's row, ``conv(x)`` the module a
+local name was bound to, ``self.norms[i](x)`` an element of a module list, and
+``for conv, norm in zip(self.convs, self.norms)`` each list's element in turn.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Mapping
+
+from ..knowledge.schema import AxisMove, Container, Fact, OrderedMapping
+from .attributes import ModuleAttributes
+from .flow.service import Flow
+from .index import Index, Scope
+from .layers import Layer, Layers
+from .values import ABSENT, Bound, CallArgs
+
+
+class Steps:
+    def __init__(
+        self, index: Index, flow: Flow, layers: Layers, attributes: ModuleAttributes,
+        facts: Mapping[str, Fact], methods: Mapping[str, Fact],
+    ) -> None:
+        self.index = index
+        self.flow = flow
+        self.layers = layers
+        self.attributes = attributes
+        self.facts = facts
+        self.methods = methods
+
+    def application(self, call: ast.Call, scope: Scope) -> Layer | None:
+        """The step a call applies to its first argument: functional, or a module built elsewhere."""
+        func = call.func
+        name = self.index.imports.resolve(func)  # as layers.row(), inline: asked of every call
+        if name is not None:
+            spec = self.layers.rows.get(name)
+            if spec is not None and getattr(spec, "functional", False):
+                return self._step(name, spec, call, scope)
+            return None
+        if isinstance(func, ast.Call):
+            return self.layers.construction(func)
+        if isinstance(func, ast.Name):
+            return self.local(func, scope) or self._loop_element(func, scope)
+        if isinstance(func, ast.Attribute):
+            method = self.methods.get(func.attr)
+            if isinstance(method, AxisMove) and call.args:
+                return self._step(func.attr, method, call, scope, direct=False)
+            return self.attributes.attribute(func, scope)
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute):
+            return self.attributes.list_element(func.value, scope)  # self.norms[i](x)
+        return None
+
+    def _step(self, name: str, spec: object, call: ast.Call, scope: Scope, direct: bool = True) -> Layer:
+        step = Layer(name, spec, call, self.flow.call_args(call, scope), direct=direct)  # type: ignore[arg-type]
+        step.site = self.index.module.node
+        return step
+
+    def element(self, expr: ast.expr, scope: Scope) -> Layer | None:
+        """The module an expression stands for, as an element of a container."""
+        if isinstance(expr, (ast.Call, ast.Subscript)):
+            return self.layers.built(expr)
+        if isinstance(expr, ast.Name):
+            return self.local(expr, scope)
+        if isinstance(expr, ast.Attribute):
+            return self.attributes.attribute(expr, scope)
+        return None
+
+    def local(self, name: ast.Name, scope: Scope) -> Layer | None:
+        """A local name bound to one construction and read once on any path through the code.
+
+        ``if bn: layers += [conv, nn.BatchNorm2d(c)] else: layers += [conv]`` reads
+        ``conv`` twice, in branches of which one runs: each run uses it once.
+        """
+        stores, reads = self.index.bindings(scope, name.id)
+        if not stores or reads != 1 and (reads > 4 or not self._exclusive_reads(scope, name.id)):
+            return None  # used elsewhere too, or bound outside this scope (an import, a global)
+        origin = self.flow.sole_origin(name, scope)
+        if origin is None or origin.scope.tree is not self.index.module.node:
+            return None
+        return self.layers.built(origin.expr)
+
+    def _exclusive_reads(self, scope: Scope, name: str) -> bool:
+        """Every two reads of the name lie in different branches of one ``if``/``else``."""
+        events = scope.events.get(name, ())
+        if any(event.opaque for event in events):
+            return False
+        reads = [event.node for event in events if not event.store]
+        paths = [self._branches(node, scope.node) for node in reads]
+        return all(
+            any(first.get(test) not in (None, second.get(test)) for test in first if test in second)
+            for i, first in enumerate(paths) for second in paths[i + 1:]
+        )
+
+    def _branches(self, node: ast.AST, stop: ast.AST) -> dict[ast.If, str]:
+        """Each ``if`` around a node (up to ``stop``), and the branch it is in: "body" or "orelse"."""
+        found: dict[ast.If, str] = {}
+        child, parent = node, self.index.parents.get(node)
+        while parent is not None and parent is not stop:
+            if isinstance(parent, ast.If) and child is not parent.test:
+                found[parent] = "body" if child in parent.body else "orelse"
+            child, parent = parent, self.index.parents.get(parent)
+        return found
+
+    def _loop_element(self, name: ast.Name, scope: Scope) -> Layer | None:
+        """``for conv, norm in zip(self.convs, self.norms): ... conv(x)``: an element of a module list."""
+        _, reads = self.index.bindings(scope, name.id)
+        reaching = self.flow.reaching(name, scope)
+        if reads != 1 or reaching is None or len(reaching[1]) != 1:
+            return None
+        target = reaching[1][0].node
+        parent = self.index.parents.get(target)
+        position = None
+        if isinstance(parent, ast.Tuple) and isinstance(self.index.parents.get(parent), ast.For):
+            loop, position = self.index.parents[parent], parent.elts.index(target)  # type: ignore[arg-type]
+            if loop.target is not parent:  # type: ignore[attr-defined]
+                return None
+        elif isinstance(parent, ast.For) and parent.target is target:
+            loop = parent
+        else:
+            return None
+        source = loop.iter  # type: ignore[attr-defined]
+        if position is not None:
+            zipped = isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id == "zip"
+            if not zipped or self.index.bindings(self.index.module, "zip")[0] or source.keywords:
+                return None
+            if len(source.args) != len(parent.elts):  # type: ignore[union-attr]
+                return None
+            source = source.args[position]
+        if not isinstance(source, ast.Attribute):
+            return None
+        return self.attributes.list_element(source, scope)
+
+    def ordered_elements(self, call: ast.Call, spec: Container | None = None) -> list[ast.expr]:
+        """Positional elements, the values of an ordered mapping given as the only argument, or a list argument's items."""
+        if spec is not None and spec.layers is not None:
+            given = CallArgs.of(call).get(spec.layers)
+            if given is ABSENT:
+                return []
+            listed = given.expr if isinstance(given, Bound) else None
+            return list(listed.elts) if isinstance(listed, (ast.List, ast.Tuple)) else [ast.Starred(listed or call, ast.Load())]
+        if len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Call):
+            inner = call.args[0]
+            name = self.index.imports.resolve(inner.func)
+            if isinstance(self.facts.get(name) if name else None, OrderedMapping):
+                return _ordered_mapping_values(inner)
+        return list(call.args)
+
+
+def _ordered_mapping_values(call: ast.Call) -> list[ast.expr]:
+    if call.keywords and not call.args:
+        return [k.value if k.arg is not None else ast.Starred(k.value, ast.Load()) for k in call.keywords]
+    if len(call.args) == 1 and isinstance(call.args[0], (ast.List, ast.Tuple)) and not call.keywords:
+        values: list[ast.expr] = []
+        for item in call.args[0].elts:
+            if isinstance(item, ast.Tuple) and len(item.elts) == 2:
+                values.append(item.elts[1])
+            else:
+                values.append(ast.Starred(item, ast.Load()))  # unknown: a barrier
+        return values
+    return [ast.Starred(call, ast.Load())]
