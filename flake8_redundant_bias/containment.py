@@ -47,8 +47,3 @@ def _describe(error: Exception) -> str:
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "flake8_redundant_bias" in frame.filename]
     where = f" ({os.path.basename(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
     return f"{type(error).__name__}: {error}{where}"
-
-
-def attempt(action: Callable[[], object]) -> None:
-    """Run a step whose failure only loses what it would have added."""
-    contained(lambda: (action(), ())[1])

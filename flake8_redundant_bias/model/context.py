@@ -23,6 +23,7 @@ from ..config import Config
 from ..text import Text
 from .attributes import ModuleAttributes
 from .chains import Chains
+from .contents import Contents
 from .flow.service import Flow
 from .gates import Spelled, Words, framework_roots, skippable
 from .imports import ImportMap, ImportTarget
@@ -63,7 +64,9 @@ class ModuleModel:
         self.layers = Layers(self.index, config.specs, self.flow, words, modules)
         attributes = ModuleAttributes(self.index, self.flow, self.layers, knowledge.facts)
         self.steps = Steps(self.index, self.flow, self.layers, attributes, knowledge.facts, knowledge.methods)
-        self.chains = Chains(self.index, self.flow, self.steps, Sequences(self.index, self.flow, self.layers, self.steps))
+        contents = Contents(self.index, self.flow, self.layers, self.steps)
+        sequences = Sequences(self.index, self.flow, self.layers, self.steps, contents)
+        self.chains = Chains(self.index, self.flow, self.steps, sequences)
         self.parameters = Parameters(self.index, self.layers, self.flow, knowledge.facts, knowledge.methods, modules)
         self.optimizers = Optimizers(self.index, config.specs, self.flow, words)
 

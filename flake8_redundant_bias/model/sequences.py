@@ -1,19 +1,22 @@
-"""Container contents, in the order a container runs them, read from the statements that build it.
+"""Container contents, in the order a container runs them, as chains of (producer, the steps after it).
 
 A container is ``nn.Sequential(...)`` (positional or an ordered mapping), a list
-built by statements and unpacked into one, a container variable grown with
-``add_module``/``append``, or a ``Sequential`` subclass's ``__init__``.  Anything
-unknown becomes ``BARRIER``, a place no finding crosses.
+unpacked into one (``nn.Sequential(*layers)``, what the list holds there:
+``contents.py``), a container grown after it is built (``model.add_module``,
+Keras' ``model.add``), a ``Sequential`` subclass's ``__init__``, or the list a
+helper returns (``nn.Sequential(*block(c))``).  Anything unknown becomes
+``BARRIER``, a place no finding crosses.
 """
 
 from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import Iterable, Iterator, Mapping
+from typing import Iterator
 
-from ..containment import Unit, attempt
-from ..knowledge.schema import Container, Producer, Spec
+from ..containment import Unit
+from ..knowledge.schema import Container, Producer
+from .contents import Contents
 from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer, Layers
@@ -22,80 +25,49 @@ from .steps import Steps
 Chain = tuple[Layer, Iterator["Layer | None"]]
 BARRIER = None
 NESTING_LIMIT = 8  # containers inside containers
-LIST_METHODS = frozenset({"append", "extend"})
-HARMLESS_READS = frozenset({"len"})
-
-
-class _Tracked:
-    __slots__ = ("items", "valid", "container", "grow", "epoch", "reset_depth", "attrs")
-
-    def __init__(
-        self, container: bool = False, reset_depth: int = 0, epoch: int = -1, grow: tuple[str, ...] = (),
-    ) -> None:
-        self.items: list = []
-        self.valid = True
-        self.container = container
-        self.grow = grow  # a container row's own methods that add one layer at the end (add_module is read apart)
-        self.epoch = epoch
-        self.reset_depth = reset_depth
-        self.attrs: set = set()
-
-    def add(self, exprs: Iterable, epoch: int) -> None:
-        if self.items and self.epoch != epoch:
-            self.items.append(BARRIER)
-        self.items.extend(exprs)
-        self.epoch = epoch
 
 
 class Sequences:
     """Container contents, recovered by reading the statements that build them in order."""
 
-    def __init__(self, index: Index, flow: Flow, layers: Layers, steps: Steps) -> None:
+    def __init__(self, index: Index, flow: Flow, layers: Layers, steps: Steps, contents: Contents) -> None:
         self.index = index
         self.flow = flow
         self.layers = layers
         self.steps = steps
-        self.snapshots: dict[ast.Starred, list] = {}
-        self.returned: dict[ast.AST, list] = {}  # a function -> the layer list it returns
-        self.built: list[tuple[list, Scope]] = []
-        self.blocks: list[Layer] = []
-        self.methods = _growing_methods(layers.rows)
+        self.contents = contents
 
     def units(self) -> Iterator[Unit[Chain]]:
-        containers: list[tuple[ast.Call, Scope, Container]] = []
-        walk_scopes: dict[Scope, None] = {}
-        growing: dict[Scope, None] = {}
+        """One unit of work per container built, per container class, and per self-normalizing block."""
         rows = self.layers.rows
         for call, scope in self.index.calls:
-            func = call.func
-            if isinstance(func, ast.Attribute) and func.attr in self.methods:
-                growing[scope] = None
             # Containers and self-normalizing blocks are named by import: no need to build every call.
-            name = self.index.imports.resolve(func)
+            name = self.index.imports.resolve(call.func)
             spec = rows.get(name) if name else None
             if isinstance(spec, Container):
-                containers.append((call, scope, spec))
-                walk_scopes[scope] = None
+                yield partial(self._container_chains, call, scope, spec)
+                target = _single_target(self.index.parents.get(call), call)
+                if target is not None:  # grown after it is built: model.add_module(...), model.add(...)
+                    yield partial(self._built_chains, target, scope)
             elif isinstance(spec, Producer) and spec.norm is not None:
-                layer = self.layers.construction(call)
-                if layer is not None:
-                    self.blocks.append(layer)
+                yield partial(self._block_chain, call)
         for scope in self.index.scope_of.values():
             if self.is_container_init(scope):
-                walk_scopes[scope] = None
-        # A list grown (outs.append(x)) in a scope that builds no container matters only if returned whole.
-        walk_scopes.update((scope, None) for scope in growing if _returns_whole(scope.node))
-        for scope in walk_scopes:
-            attempt(partial(self._walk_scope, scope))
-        for items, scope in self.built:
-            yield partial(self._chains_of, items, scope)
-        for call, scope, spec in containers:
-            yield partial(self._container_chains, call, scope, spec)
-        for block in self.blocks:
-            yield partial(self._block_chain, block)
+                yield partial(self._self_chains, scope)
 
-    def _block_chain(self, layer: Layer) -> Iterator[Chain]:
+    def _built_chains(self, target: ast.expr, scope: Scope) -> Iterator[Chain]:
+        items = self.contents.built(target, scope)
+        return self._chains_of(items, scope) if items is not None else iter(())
+
+    def _self_chains(self, scope: Scope) -> Iterator[Chain]:
+        items = self.contents.of_self(scope)
+        return self._chains_of(items, scope) if items is not None else iter(())
+
+    def _block_chain(self, call: ast.Call) -> Iterator[Chain]:
         """A block that applies its own configured norm right after its producer (mmcv's ConvModule)."""
+        layer = self.layers.construction(call)
+        if layer is None:
+            return
         slot = layer.spec.norm  # type: ignore[union-attr]
         order = self.flow.value(layer.args, slot.order)
         if not isinstance(order, tuple) or not _adjacent(order, slot.adjacent):
@@ -107,31 +79,9 @@ class Sequences:
             yield layer, iter([norm])
 
     def _container_chains(self, call: ast.Call, scope: Scope, spec: Container) -> Iterator[Chain]:
-        if self.element_handed_out(call):
+        if self.contents.element_handed_out(call):
             return iter(())
         return self._chains_of(self.steps.ordered_elements(call, spec), scope)
-
-    def element_handed_out(self, call: ast.Call) -> bool:
-        """``model[1]`` passed to a call or given a method call (``freeze_module(model[1])``, ``model[1].eval()``).
-
-        Code that singles out a layer of the container may freeze its norm
-        (eval mode: running statistics keep the bias): what it does is unknown.
-        """
-        target = self.index.parents.get(call)
-        if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
-            return False
-        reads = self.flow.uses(target.targets[0]) or ()
-        for event in reads:
-            taken = self.index.parents.get(event.node)
-            if not (isinstance(taken, ast.Subscript) and taken.value is event.node):
-                continue
-            user = self.index.parents.get(taken)
-            method_call = self.index.parents.get(user) if isinstance(user, ast.Attribute) else None
-            if isinstance(user, ast.Call) and taken in user.args:
-                return True
-            if isinstance(method_call, ast.Call) and method_call.func is user:
-                return True
-        return False
 
     def _chains_of(self, exprs: list, scope: Scope) -> Iterator[Chain]:
         layers = [layer for layer in self._expand(exprs, scope, 0)]
@@ -146,8 +96,9 @@ class Sequences:
             elif isinstance(expr, ast.Starred):
                 if isinstance(expr.value, (ast.List, ast.Tuple)):
                     yield from self._expand(expr.value.elts, scope, depth + 1)
-                elif expr in self.snapshots:
-                    yield from self._expand(self.snapshots[expr], scope, depth + 1)
+                elif isinstance(expr.value, (ast.Name, ast.Attribute)):
+                    items = self.contents.at(expr.value, scope)
+                    yield from self._expand(items, scope, depth + 1) if items is not None else iter([BARRIER])
                 elif isinstance(expr.value, ast.Call):
                     yield from self._returned_layers(expr.value, scope, depth)
                 else:
@@ -164,27 +115,15 @@ class Sequences:
         function = _function_named(call.func, scope, self.index)
         inner = self.index.scope_of.get(function) if function is not None else None
         returned = self.flow.sole_return(function) if function is not None else None
+        items = None
         if isinstance(returned, (ast.List, ast.Tuple)):
             items = list(returned.elts)
-        else:
-            items = self.returned.get(function)  # type: ignore[arg-type]
+        elif isinstance(returned, (ast.Name, ast.Attribute)) and inner is not None:
+            items = self.contents.at(returned, inner)  # return layers: what it holds there
         if inner is None or items is None:
             yield BARRIER
             return
         yield from self._expand(items, inner, depth + 1)
-
-    # -------------------------------------------------------- the walk
-
-    def _walk_scope(self, scope: Scope) -> None:
-        node = scope.node
-        body = getattr(node, "body", None)
-        if not isinstance(body, list):
-            return
-        walker = _StatementWalker(self, scope)
-        walker.walk(body, 0)
-        for tracked in walker.tracked.values():
-            if tracked.valid and tracked.container:
-                self.built.append((tracked.items, scope))
 
     def is_container_init(self, scope: Scope) -> bool:
         node = scope.node
@@ -192,200 +131,6 @@ class Sequences:
             return False
         owner = scope.parent.node
         return isinstance(owner, ast.ClassDef) and self.layers.is_container_class(owner)
-
-
-class _StatementWalker:
-    """Reads one function body once, in order, tracking each container being built."""
-
-    def __init__(self, sequences: Sequences, scope: Scope) -> None:
-        self.sequences = sequences
-        self.index = sequences.index
-        self.scope = scope
-        self.tracked: dict[str, _Tracked] = {}
-        self.epoch = 0
-        self.self_name: str | None = None
-        node = scope.node
-        if sequences.is_container_init(scope):
-            params = node.args.posonlyargs + node.args.args  # type: ignore[attr-defined]
-            if params:
-                self.self_name = params[0].arg
-                self.tracked[self.self_name] = _Tracked(container=True)
-
-    def walk(self, body: list[ast.stmt], depth: int) -> None:
-        for stmt in body:
-            inner = [
-                value for _, value in ast.iter_fields(stmt)
-                if isinstance(value, list) and value and isinstance(value[0], ast.stmt)
-            ]
-            handlers = getattr(stmt, "handlers", None) or getattr(stmt, "cases", None) or []
-            if not inner and not handlers:
-                self._simple(stmt, depth)
-                continue
-            self._reads(stmt, headers_only=True)
-            self.epoch += 1
-            for block in inner:
-                self.walk(block, depth + 1)
-                self.epoch += 1
-            for handler in handlers:
-                self.walk(handler.body, depth + 1)
-                self.epoch += 1
-
-    def _simple(self, stmt: ast.stmt, depth: int) -> None:
-        handled = self._reads(stmt, headers_only=False)
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            if len(targets) == 1 and stmt.value is not None:
-                self._assign(targets[0], stmt.value, depth, handled)
-        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
-            key = _key(stmt.target)
-            if key in self.tracked:
-                self._extend(key, stmt.value)
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            self._method_call(stmt.value)
-        elif isinstance(stmt, ast.Return) and depth == 0 and _key(stmt.value) in self.tracked:
-            tracked = self.tracked[_key(stmt.value)]  # type: ignore[index]
-            if tracked.valid and not tracked.container:
-                self.sequences.returned[self.scope.node] = list(tracked.items)
-
-    def _assign(self, target: ast.expr, value: ast.expr, depth: int, handled: set) -> None:
-        key = _key(target)
-        if key is None:
-            return
-        if self.self_name and isinstance(target, ast.Attribute) and _key(target.value) == self.self_name:
-            tracked = self.tracked[self.self_name]
-            if target.attr in tracked.attrs:
-                tracked.valid = False
-            tracked.attrs.add(target.attr)
-            tracked.add([value], self.epoch)
-        elements, grow = self._initial_elements(value)
-        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and _key(value.left) == key and key in self.tracked:
-            self._extend(key, value.right)
-            return
-        if elements is None:
-            if key in self.tracked:
-                self.tracked[key].valid = False
-            return
-        existing = self.tracked.get(key)
-        if existing is not None and existing.reset_depth != depth:
-            existing.valid = False
-            return
-        fresh = _Tracked(container=grow is not None, reset_depth=depth, epoch=self.epoch, grow=grow or ())
-        fresh.items.extend(elements)
-        self.tracked[key] = fresh
-
-    def _initial_elements(self, value: ast.expr) -> tuple[list | None, tuple[str, ...] | None]:
-        """The items a list or a container starts with, and the container's own growing methods (None: a list)."""
-        if isinstance(value, (ast.List, ast.Tuple)):
-            return list(value.elts), None
-        if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
-            layer = self.sequences.layers.construction(value)
-            if layer is not None and isinstance(layer.spec, Container) and not self.sequences.element_handed_out(value):
-                return self.sequences.steps.ordered_elements(value, layer.spec), layer.spec.grow
-        return None, None
-
-    def _extend(self, key: str, value: ast.expr) -> None:
-        if isinstance(value, (ast.List, ast.Tuple)):
-            self.tracked[key].add(value.elts, self.epoch)
-        else:
-            self.tracked[key].valid = False
-
-    def _method_call(self, call: ast.Call) -> None:
-        func = call.func
-        if _is_super_init(call) and self.self_name:
-            self.tracked[self.self_name].add(self.sequences.steps.ordered_elements(call), self.epoch)
-            return
-        if not isinstance(func, ast.Attribute):
-            return
-        key = _key(func.value)
-        tracked = self.tracked.get(key) if key else None
-        if tracked is None:
-            return
-        if func.attr == "append" and len(call.args) == 1 and not call.keywords:
-            tracked.add(call.args, self.epoch)
-        elif func.attr == "extend" and len(call.args) == 1 and not call.keywords:
-            self._extend(key, call.args[0])  # type: ignore[arg-type]
-        elif func.attr == "add_module" and tracked.container:
-            module = call.args[1] if len(call.args) == 2 else next((k.value for k in call.keywords if k.arg == "module"), None)
-            if module is None:
-                tracked.valid = False
-            else:
-                tracked.add([module], self.epoch)
-        elif func.attr in tracked.grow and len(call.args) == 1 and not call.keywords:
-            tracked.add(call.args, self.epoch)  # a container's own append: Keras' model.add(layer)
-
-    def _reads(self, stmt: ast.stmt, headers_only: bool) -> set:
-        """Snapshot lists unpacked here; a read we cannot account for spoils what it reads."""
-        if not self.tracked:
-            return set()  # nothing is being built yet: no read can matter
-        if not self.index.spells(stmt, [key.rpartition(".")[2] for key in self.tracked], headers_only):
-            return set()  # the statement never spells a tracked name: it cannot read one
-        nodes: list[ast.AST] = []
-        if headers_only:
-            for _, value in ast.iter_fields(stmt):
-                if isinstance(value, ast.AST) and not isinstance(value, ast.stmt):
-                    nodes.extend(ast.walk(value))
-        else:
-            nodes.extend(ast.walk(stmt))
-        handled: set = set()
-        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
-            handled.add(stmt.value)  # returned whole: its order is kept (see _simple)
-        for node in nodes:
-            if isinstance(node, ast.Starred) and _key(node.value) in self.tracked:
-                tracked = self.tracked[_key(node.value)]  # type: ignore[index]
-                if tracked.valid:
-                    self.sequences.snapshots[node] = list(tracked.items)
-                handled.add(node.value)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                key = _key(node.func.value)
-                if key in self.tracked:
-                    handled.add(node.func.value)
-                    statement_call = isinstance(stmt, ast.Expr) and stmt.value is node
-                    if node.func.attr not in self.sequences.methods or not statement_call:
-                        self._unaccounted_read(self.tracked[key])
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in HARMLESS_READS:
-                handled.update(node.args)
-            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and _key(node.left) in self.tracked:
-                handled.add(node.left)  # layers = layers + [...]: an extension, judged by _assign
-        for node in nodes:
-            if isinstance(node, ast.Name) and node.id in self.tracked and node not in handled and node.id != self.self_name:
-                if isinstance(node.ctx, ast.Load):
-                    self._unaccounted_read(self.tracked[node.id])
-        return handled
-
-    def _unaccounted_read(self, tracked: _Tracked) -> None:
-        # A list passed elsewhere may be reordered; a container can only be
-        # grown, so what it already holds keeps its order.
-        if tracked.container:
-            tracked.add([BARRIER], self.epoch)
-        else:
-            tracked.valid = False
-
-
-def _key(expr: ast.AST | None) -> str | None:
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        return f"{expr.value.id}.{expr.attr}"
-    return None
-
-
-def _growing_methods(specs: Mapping[str, Spec]) -> frozenset[str]:
-    """Methods that grow a list or a container at the end: a list's, and every container row's own."""
-    cached = _GROWING.get(id(specs))
-    if cached is None or cached[0] is not specs:  # the rows are kept with the answer: an id is never reused
-        cached = _GROWING[id(specs)] = specs, LIST_METHODS.union(
-            *(spec.grow for spec in specs.values() if isinstance(spec, Container))
-        )
-    return cached[1]
-
-
-_GROWING: dict[int, tuple[Mapping[str, Spec], frozenset[str]]] = {}
-
-
-def _returns_whole(node: ast.AST) -> bool:
-    """The function's own body ends a path with ``return name`` (or ``return self.name``)."""
-    body = getattr(node, "body", None)
-    return isinstance(body, list) and any(isinstance(stmt, ast.Return) and _key(stmt.value) for stmt in body)
 
 
 def _adjacent(order: tuple, pair: tuple[str, str]) -> bool:
@@ -407,12 +152,10 @@ def _function_named(func: ast.expr, scope: Scope, index: Index) -> ast.FunctionD
     return None
 
 
-def _is_super_init(call: ast.Call) -> bool:
-    func = call.func
-    return (
-        isinstance(func, ast.Attribute)
-        and func.attr == "__init__"
-        and isinstance(func.value, ast.Call)
-        and isinstance(func.value.func, ast.Name)
-        and func.value.func.id == "super"
-    )
+def _single_target(assign: ast.AST | None, value: ast.AST) -> ast.expr | None:
+    """The name or ``name.attr`` a value is assigned to, alone."""
+    if isinstance(assign, ast.Assign) and assign.value is value and len(assign.targets) == 1:
+        target = assign.targets[0]
+        if isinstance(target, ast.Name) or isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            return target
+    return None

@@ -107,8 +107,10 @@ class Steps:
     def _loop_element(self, name: ast.Name, scope: Scope) -> Layer | None:
         """``for conv, norm in zip(self.convs, self.norms): ... conv(x)``: an element of a module list."""
         _, reads = self.index.bindings(scope, name.id)
+        if reads != 1:
+            return None
         reaching = self.flow.reaching(name, scope)
-        if reads != 1 or reaching is None or len(reaching[1]) != 1:
+        if reaching is None or len(reaching[1]) != 1:
             return None
         target = reaching[1][0].node
         parent = self.index.parents.get(target)

@@ -1,0 +1,320 @@
+"""What a list or a container holds where it is read, in order: its binding, then what the events after
+that binding do to it.
+
+``layers = [conv]; layers.append(bn); nn.Sequential(*layers)`` holds ``conv, bn``
+at the ``*layers``: the binding's items, then each event of the name between the
+binding and the read, in the order they run (the index's events, the flow
+service's ``reaching`` and ``uses`` over them).  An event that grows it
+(``append``, ``extend``, ``+=``, ``x = x + [...]``, ``add_module``, a container's
+own ``add``) adds items; items added in another block than the ones before them
+(a branch, a loop) are set apart by a ``BARRIER``, a place no finding crosses.
+Any other read (the list passed to a call, indexed, read from a nested function)
+may reorder a list, which then holds nothing known, and only ends what a
+container holds so far.  ``self.layers`` is read the same way, through the events
+of ``self``; a container class's own ``__init__`` builds ``self`` itself
+(``super().__init__(*layers)``, ``self.add_module(...)``, ``self.conv = ...``).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable
+
+from ..knowledge.schema import Container
+from .flow.service import Flow
+from .index import Block, Event, Index, Scope
+from .layers import Layers
+from .steps import Steps
+
+BARRIER = None
+HARMLESS_CALLS = frozenset({"len"})  # builtins that read a list without changing or handing it on
+EVENT_LIMIT = 2048  # events of one name read past a binding; past that, unknown rather than quadratic
+
+Start = tuple[list, "frozenset[str] | None", Block]  # the items a binding gives, a container's growing methods, its block
+Use = tuple[Event, ast.expr]  # an event of the name, and the name or ``name.attr`` it is of
+
+
+class Contents:
+    def __init__(self, index: Index, flow: Flow, layers: Layers, steps: Steps) -> None:
+        self.index = index
+        self.flow = flow
+        self.layers = layers
+        self.steps = steps
+
+    # ------------------------------------------------------------ at a read
+
+    def at(self, read: ast.expr, scope: Scope) -> list | None:
+        """The items ``read`` (a name, or ``name.attr``) holds where it is read; None when they are not known."""
+        found = self._key_events(read, scope)
+        if found is None:
+            return None
+        uses, position = found
+        start = self._binding(uses, position)
+        if start is None:
+            return None
+        begin, (items, growing, block) = start
+        return self._fold(items, growing, block, uses[begin + 1:position])
+
+    def built(self, target: ast.expr, scope: Scope) -> list | None:
+        """What the container bound to ``target`` holds once every event of it in its scope has run."""
+        found = self._key_events(target, scope)
+        if found is None:
+            return None
+        uses, position = found
+        start = self._start(uses[position])
+        if start is None or start[1] is None:
+            return None
+        later = uses[position + 1:]
+        end = next((i for i, use in enumerate(later) if self._kind(use)[0] == STORE), len(later))
+        return self._fold(start[0], start[1], start[2], later[:end])
+
+    def _key_events(self, key: ast.expr, scope: Scope) -> tuple[list[Use], int] | None:
+        """The events of a name, or of ``name.attr`` (those of ``name`` under that attribute), in the scope, each
+        with what it is of, and where ``key`` is among them."""
+        base = key if isinstance(key, ast.Name) else key.value if isinstance(key, ast.Attribute) else None
+        if not isinstance(base, ast.Name) or base.id in scope.escaped:
+            return None
+        events = scope.events.get(base.id, ())
+        if len(events) > EVENT_LIMIT:
+            return None
+        if isinstance(key, ast.Attribute):
+            uses = [(e, a) for e in events for a in [self._attribute_of(e)] if a is not None and a.attr == key.attr]
+        else:
+            uses = [(e, e.node) for e in events]
+        position = next((i for i, (event, _) in enumerate(uses) if event.node is base and not event.store), None)
+        if position is None:  # a name's own binding: its store event
+            position = next((i for i, (event, _) in enumerate(uses) if event.node is base), None)
+        return (uses, position) if position is not None else None
+
+    def _binding(self, events: list[Use], position: int) -> tuple[int, Start] | None:
+        """The last binding before the read that gives the name items, and what it gives.
+
+        A growing store (``x += [...]``, ``x = x + [...]``) is not a binding; an
+        earlier binding at another depth than that one (``layers = []``, then
+        ``layers = [...]`` inside a loop) leaves which one reaches the read unknown.
+        """
+        stores = [i for i in range(position) if self._kind(events[i])[0] == STORE]
+        if not stores:
+            return None
+        last = stores[-1]
+        depth = _depth(events[last][0].block)
+        if any(_depth(events[i][0].block) != depth for i in stores[:-1]):
+            return None
+        start = self._start(events[last])
+        return (last, start) if start is not None else None
+
+    def _start(self, use: Use) -> Start | None:
+        kind, value = self._kind(use)
+        if kind != STORE or value is None:
+            return None
+        initial = self.initial(value)  # type: ignore[arg-type]
+        return (initial[0], initial[1], use[0].block) if initial is not None else None
+
+    def initial(self, value: ast.expr) -> tuple[list, frozenset[str] | None] | None:
+        """The items a list or a container starts with, and the container's own growing methods (None: a list)."""
+        if isinstance(value, (ast.List, ast.Tuple)):
+            return list(value.elts), None
+        if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+            layer = self.layers.construction(value)
+            if layer is not None and isinstance(layer.spec, Container) and not self.element_handed_out(value):
+                return self.steps.ordered_elements(value, layer.spec), frozenset(layer.spec.grow)
+        return None
+
+    # ------------------------------------------------------------ the events
+
+    def _fold(self, items: list, growing: frozenset[str] | None, block: Block, uses: Iterable[Use]) -> list | None:
+        """The items once ``uses`` (in the order they run) have run on a list or a container."""
+        items = list(items)
+        last: Block | None = block
+        for use in uses:
+            event = use[0]
+            kind, added = self._kind(use, growing)
+            if kind == KEEPS:
+                continue
+            if kind == GROWS:
+                if items and event.block is not last:
+                    items.append(BARRIER)
+                items += added  # type: ignore[operator]
+                last = event.block
+                continue
+            if growing is None:
+                return None  # a list read in a way not accounted for, or bound again, may hold anything
+            items.append(BARRIER)  # a container is only grown: what it holds keeps its order
+            last = None
+        return items
+
+    def _kind(self, use: Use, growing: frozenset[str] | None = None) -> tuple[str, object]:
+        """What one event of a name (or of ``name.attr``) is: a binding and its value, a growth and the items it
+        adds, a read that keeps the items (``KEEPS``), or anything else (``OTHER``)."""
+        event, node = use
+        parent = self.index.parents.get(node)
+        if event.opaque:
+            return OTHER, None
+        if isinstance(parent, ast.AugAssign) and parent.target is node:
+            if event.store:
+                return KEEPS, None  # x += [...]: its read event grows the list
+            grows = _literal_list(parent.value) and isinstance(parent.op, ast.Add)
+            return (GROWS, list(parent.value.elts)) if grows else (OTHER, None)  # type: ignore[attr-defined]
+        if event.store or isinstance(getattr(node, "ctx", None), ast.Store):
+            if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, node):
+                if _extends(parent.value, node):
+                    return KEEPS, None  # x = x + [...]: the read of x grows it
+                return STORE, parent.value
+            return STORE, None  # unpacked, a loop's target: a binding of unknown items
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add) and parent.left is node:
+            assign = self.index.parents.get(parent)
+            if isinstance(assign, ast.Assign) and _single_target(assign, assign.targets[0]) and _same(assign.targets[0], node):
+                return (GROWS, list(parent.right.elts)) if _literal_list(parent.right) else (OTHER, None)
+            return OTHER, None
+        if isinstance(parent, ast.Starred) or isinstance(parent, ast.Return) and parent.value is node:
+            return KEEPS, None  # unpacked or returned whole: its order is kept
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id in HARMLESS_CALLS:
+            return KEEPS, None
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            call = self.index.parents.get(parent)
+            if isinstance(call, ast.Call) and call.func is parent and isinstance(self.index.parents.get(call), ast.Expr):
+                added = _grown(call, parent.attr, growing)
+                return (GROWS, added) if added is not None else (OTHER, None)
+        return OTHER, None
+
+    def _attribute_of(self, event: Event) -> ast.Attribute | None:
+        parent = self.index.parents.get(event.node)
+        return parent if isinstance(parent, ast.Attribute) and parent.value is event.node else None
+
+    # ------------------------------------------------------------ a container class's self
+
+    def of_self(self, scope: Scope) -> list | None:
+        """What a container class's ``__init__`` (``scope``) makes ``self`` hold, in the order it adds them."""
+        receiver = self.flow.receiver(scope)[1]
+        if receiver is None:
+            return None
+        items: list = []
+        attrs: set[str] = set()
+        last: Block | None = None
+        for event in self._self_events(scope, receiver):
+            added = self._self_added(event, attrs)
+            if added is False:
+                return None
+            if not added:
+                continue
+            if items and event.block is not last:
+                items.append(BARRIER)
+            items += added  # type: ignore[operator]
+            last = event.block
+        return items
+
+    def _self_events(self, scope: Scope, receiver: str) -> list[Event]:
+        """The receiver's events and each ``super().__init__(...)``'s ``super``, in the order they run."""
+        supers = [e for e in scope.events.get("super", ()) if _super_init(self.index, e.node) is not None]
+        return sorted([*scope.events.get(receiver, ()), *supers], key=lambda event: event.order)
+
+    def _self_added(self, event: Event, attrs: set[str]) -> list | bool:
+        """What one event adds to ``self``: items, nothing ([]), or it spoils what it holds (False)."""
+        index = self.index
+        if event.store:
+            return []
+        if event.opaque:
+            return [BARRIER]
+        if event.node.id == "super":  # type: ignore[attr-defined]
+            return self.steps.ordered_elements(_super_init(index, event.node))  # type: ignore[arg-type]
+        attribute = self._attribute_of(event)
+        if attribute is None:
+            return []  # self itself, handed on: what a module does with itself is not read
+        if isinstance(attribute.ctx, ast.Store):
+            assign = index.parents.get(attribute)
+            if attribute.attr in attrs:
+                return False  # assigned twice: which one is the layer is not known
+            attrs.add(attribute.attr)
+            single = isinstance(assign, (ast.Assign, ast.AnnAssign)) and _single_target(assign, attribute)
+            return [assign.value] if single else [BARRIER]  # type: ignore[union-attr]
+        call = index.parents.get(attribute)
+        if not (isinstance(call, ast.Call) and call.func is attribute):
+            return []  # self.conv: a read of an attribute
+        grown = _grown(call, attribute.attr, frozenset()) if isinstance(index.parents.get(call), ast.Expr) else None
+        return grown if grown is not None else [BARRIER]
+
+    # ------------------------------------------------------------ a container's elements
+
+    def element_handed_out(self, call: ast.Call) -> bool:
+        """``model[1]`` passed to a call or given a method call (``freeze_module(model[1])``, ``model[1].eval()``).
+
+        Code that singles out a layer of the container may freeze its norm
+        (eval mode: running statistics keep the bias): what it does is unknown.
+        """
+        target = self.index.parents.get(call)
+        if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
+            return False
+        for event in self.flow.uses(target.targets[0]) or ():
+            taken = self.index.parents.get(event.node)
+            if not (isinstance(taken, ast.Subscript) and taken.value is event.node):
+                continue
+            user = self.index.parents.get(taken)
+            method_call = self.index.parents.get(user) if isinstance(user, ast.Attribute) else None
+            if isinstance(user, ast.Call) and taken in user.args:
+                return True
+            if isinstance(method_call, ast.Call) and method_call.func is user:
+                return True
+        return False
+
+
+STORE, GROWS, KEEPS, OTHER = "store", "grows", "keeps", "other"
+
+
+def _grown(call: ast.Call, method: str, growing: frozenset[str] | None) -> list | None:
+    """The items a growing method called as a statement adds (``growing``: a container's own, None for a list)."""
+    one = len(call.args) == 1 and not call.keywords
+    if method == "append" and one:
+        return list(call.args)
+    if method == "extend" and one:
+        return list(call.args[0].elts) if _literal_list(call.args[0]) else None  # type: ignore[attr-defined]
+    if method == "add_module" and growing is not None:
+        module = call.args[1] if len(call.args) == 2 else next((k.value for k in call.keywords if k.arg == "module"), None)
+        return [module] if module is not None else None
+    if growing and method in growing and one:
+        return list(call.args)  # a container's own append: Keras' model.add(layer)
+    return None
+
+
+def _literal_list(expr: ast.expr) -> bool:
+    return isinstance(expr, (ast.List, ast.Tuple))
+
+
+def _extends(value: ast.expr, target: ast.expr) -> bool:
+    """``x = x + [...]``."""
+    return isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and _same(value.left, target)
+
+
+def _same(a: ast.expr, b: ast.expr) -> bool:
+    """The same name, or the same attribute of the same name."""
+    if isinstance(a, ast.Name) and isinstance(b, ast.Name):
+        return a.id == b.id
+    return (
+        isinstance(a, ast.Attribute) and isinstance(b, ast.Attribute) and a.attr == b.attr
+        and isinstance(a.value, ast.Name) and isinstance(b.value, ast.Name) and a.value.id == b.value.id
+    )
+
+
+def _single_target(parent: ast.AST, target: ast.AST) -> bool:
+    if isinstance(parent, ast.Assign):
+        return parent.targets == [target]
+    return isinstance(parent, ast.AnnAssign) and parent.target is target and parent.value is not None
+
+
+def _depth(block: Block | None) -> int:
+    depth = 0
+    while block is not None:
+        block, depth = block.parent, depth + 1
+    return depth
+
+
+def _super_init(index: Index, node: ast.AST) -> ast.Call | None:
+    """The ``super().__init__(...)`` call whose ``super`` is ``node``."""
+    inner = index.parents.get(node)
+    attribute = index.parents.get(inner)
+    call = index.parents.get(attribute)
+    if (
+        isinstance(inner, ast.Call) and inner.func is node and isinstance(attribute, ast.Attribute)
+        and attribute.attr == "__init__" and isinstance(call, ast.Call) and call.func is attribute
+    ):
+        return call
+    return None
