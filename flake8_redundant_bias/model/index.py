@@ -76,10 +76,6 @@ class Scope:
         if parent is not None:
             self.outer = parent.outer if isinstance(parent.node, ast.ClassDef) else (parent, *parent.outer)
 
-    @property
-    def is_function(self) -> bool:
-        return isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef))
-
     def enclosing(self) -> tuple[Scope, ...]:
         return self.outer
 

@@ -161,9 +161,9 @@ class Parameters:
         if isinstance(expr, ast.Call):
             return self._built(expr, scope, depth)
         if isinstance(expr, ast.Name):
-            if expr.id in ("self", "cls"):
-                owner = _enclosing_class(scope)
-                return True if owner is None else self._class(owner)
+            owner = self.flow.method_owner(expr, scope)
+            if owner is not None:
+                return self._class(owner)  # the method's receiver, whatever it is named
             return self._variable(expr, scope, depth)
         if isinstance(expr, ast.Attribute):
             return self._attribute(expr, scope, depth)
@@ -181,8 +181,8 @@ class Parameters:
 
     def _attribute(self, receiver: ast.Attribute, scope: Scope, depth: int) -> bool | None:
         """``self.x``: the verdict on every value ``self.x`` is given in the class."""
-        owner = _enclosing_class(scope)
-        if owner is None or not (isinstance(receiver.value, ast.Name) and receiver.value.id == "self"):
+        owner = self.flow.method_owner(receiver.value, scope)
+        if owner is None:
             return True
         stored = self._stores(owner).get(receiver.attr)
         if not stored:
@@ -343,13 +343,8 @@ def _plain_value(expr: ast.expr, scope: Scope, flow: Flow) -> bool:
     if isinstance(expr, ast.UnaryOp):
         return _plain_value(expr.operand, scope, flow)
     if isinstance(expr, ast.Attribute):  # self.n_hidden: an attribute checked where it is stored
-        return isinstance(expr.value, ast.Name) and expr.value.id == "self"
+        return flow.method_owner(expr.value, scope) is not None
     return False
-
-
-def _enclosing_class(scope: Scope) -> ast.ClassDef | None:
-    node = scope.parent.node if scope.parent is not None else None
-    return node if isinstance(node, ast.ClassDef) and scope.is_function else None
 
 
 def _plain_parameter(name: str, scope: Scope) -> bool:

@@ -88,3 +88,21 @@ nnx_stack = nnx.Sequential(
     nnx.Linear(8, 8, rngs=nnx.Rngs(0)),
     nnx.GroupNorm(8, num_groups=2, rngs=nnx.Rngs(0)),
 )
+
+
+class ReusedAfterTheNorm(nn.Module):
+    """The dense output is added again after the norm: the bias is not cancelled there."""
+
+    @nn.compact
+    def __call__(self, g, d: int, train: bool):
+        r = nn.Dense(d)(g)
+        return nn.BatchNorm(use_running_average=not train)(r) + r
+
+
+class ReusedThroughAName(nn.Module):
+    @nn.compact
+    def __call__(self, g, train: bool):
+        r = nn.Dense(16)(g)
+        y = nn.BatchNorm(use_running_average=not train)(r)
+        return y + r
+

@@ -300,6 +300,32 @@ def vgg(cfg):
     return nn.Sequential(*block(3, 64), *block(64, 128), nn.MaxPool2d(2))
 
 
+def vgg_with_a_lambda(cfg):
+    def block(cin, cout):
+        act = lambda x: x  # noqa: E731 - a nested scope: its own return is not the helper's
+        layers = [nn.Conv2d(cin, cout, 3, padding=1)]  # expect: RB101
+        layers.append(nn.BatchNorm2d(cout))
+        return layers
+
+    return nn.Sequential(*block(3, 64))
+
+
+def vgg_with_a_nested_def(cfg):
+    def block(cin, cout):
+        def init(module):
+            return module
+
+        return [init(nn.Conv2d(cin, cout, 3, padding=1)), nn.BatchNorm2d(cout)]
+
+    def plain(cin, cout):
+        def init(module):
+            return module
+
+        return [nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout)]  # expect: RB101
+
+    return nn.Sequential(*block(3, 64), *plain(3, 64))
+
+
 def vgg_optional(cfg, batch_norm):
     def block(cin, cout):
         layers = [nn.Conv2d(cin, cout, 3, padding=1)]

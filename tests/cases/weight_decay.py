@@ -275,6 +275,28 @@ class Wrapped(nn.Module):
         return AdamW(self.parameters())  # expect: RB201
 
 
+class ThisReceiver(nn.Module):
+    """A method's receiver is its first parameter, whatever it is named."""
+
+    def __init__(this, vocab, dim):
+        super().__init__()
+        this.emb = nn.Embedding(vocab, dim)
+        this.proj = nn.Linear(dim, dim)
+
+    def configure_optimizers(this):
+        torch.optim.AdamW(this.emb.parameters(), lr=1e-3)  # an embedding: no bias, no norm
+        return torch.optim.AdamW(this.proj.parameters(), lr=1e-3)  # expect: RB201
+
+
+class ThisOnlyEmbedding(nn.Module):
+    def __init__(this, vocab, dim):
+        super().__init__()
+        this.emb = nn.Embedding(vocab, dim)
+
+    def configure_optimizers(this):
+        return torch.optim.AdamW(this.parameters(), lr=1e-3)  # the whole class holds only an embedding
+
+
 def bias_free_model():
     model = Factorized(8)
     AdamW(model.parameters())
