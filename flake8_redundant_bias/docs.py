@@ -17,6 +17,7 @@ from typing import Callable
 
 from .knowledge import KNOWLEDGE
 from .knowledge.schema import Optimizer
+from .options import LIST, OPTIONS
 from .pages import markdown_page
 from .rules import CODES
 from .rules.unexempted_decay import BY_FRAMEWORK
@@ -52,7 +53,22 @@ def render_optimizers() -> str:
     return "\n".join(parts) + "\n"
 
 
-RENDERERS: dict[str, Callable[[], str]] = {"rules": render_rules, "optimizers": render_optimizers}
+def render_options() -> str:
+    """Every setting: its key in [tool.redundant-bias] and on the command line, and its flake8 option."""
+    parts = [
+        "| `[tool.redundant-bias]` key, command flag | flake8 option | value | default |",
+        "|---|---|---|---|",
+    ]
+    for option in OPTIONS:
+        flag = f"`--{option.key}`" if option.kind == LIST or option.flake8 else f"`--no-{option.key}`"
+        flake8 = f"`{option.flake8_flag}`" if option.flake8 else f"flake8's own `--{option.key}`" if option.native else "–"
+        default = ", ".join(option.default) if isinstance(option.default, list) else str(option.default).lower()
+        shown = "the usual folders" if option.default is None else f"`{default}`" if default else "none"
+        parts.append(f"| `{option.key}`, {flag} | {flake8} | {option.help.replace('|', chr(92) + '|')} | {shown} |")
+    return "\n".join(parts) + "\n"
+
+
+RENDERERS: dict[str, Callable[[], str]] = {"rules": render_rules, "optimizers": render_optimizers, "options": render_options}
 
 
 def render(readme: str) -> str:

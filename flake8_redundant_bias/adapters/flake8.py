@@ -10,26 +10,11 @@ from typing import Any, Iterator, Sequence
 from .. import __version__
 from ..config import Config, ConfigError
 from ..engine import analyse
+from ..options import LIST, OPTIONS, analysis_config
 from ..text import Text
 
-OPTIONS = (
-    (
-        "--redundant-bias-producers", "producers",
-        "extra layers that add a bias, comma-separated NAME[:KEYWORD[@POSITION][=True|False]] "
-        "(default keyword: bias, default value: True)",
-    ),
-    (
-        "--redundant-bias-norms", "norms",
-        "extra normalizations that cancel a per-channel bias, comma-separated dotted import paths",
-    ),
-    (
-        "--redundant-bias-transparent", "transparent",
-        "extra steps that keep a per-channel bias constant per channel, comma-separated dotted import paths",
-    ),
-)
+FLAKE8_OPTIONS = tuple(option for option in OPTIONS if option.flake8)
 
-
-FOLLOW_IMPORTS = "--redundant-bias-follow-imports"
 USAGE = 2  # the exit status of a bad option value
 
 
@@ -45,20 +30,18 @@ class Plugin:
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
-        for flag, _, help_text in OPTIONS:
-            manager.add_option(flag, default="", parse_from_config=True, comma_separated_list=True, help=help_text)
-        manager.add_option(
-            FOLLOW_IMPORTS, default="true", parse_from_config=True,
-            help="read the project's own modules that a linted file imports from, to follow values and "
-            "layers defined there (true or false; default: true)",
-        )
+        for option in FLAKE8_OPTIONS:
+            listed = option.kind == LIST
+            default = "" if listed else str(option.default).lower()
+            manager.add_option(
+                option.flake8_flag, default=default, parse_from_config=True, comma_separated_list=listed, help=option.help,
+            )
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
-        values = {key: getattr(options, flag[2:].replace("-", "_"), None) or [] for flag, key, _ in OPTIONS}
-        follow = getattr(options, FOLLOW_IMPORTS[2:].replace("-", "_"), "true")
+        given = {option.key: getattr(options, option.flake8_flag[2:].replace("-", "_"), None) for option in FLAKE8_OPTIONS}
         try:
-            cls.config = Config.build(**values, follow_imports=follow)
+            cls.config = analysis_config({key: value for key, value in given.items() if value not in (None, "", [])})
         except ConfigError as error:
             # Written, not handed to SystemExit: an editor that runs flake8 in-process (VS Code's
             # extension, through runpy) catches SystemExit and shows only what reached stderr.

@@ -26,11 +26,11 @@ from ...config import Config, ConfigError
 from ...pages import lookup, markdown_page, text_page
 from .files import CACHE_FOLDER, DEFAULT_EXCLUDE, Excluder, MissingPath, python_files
 from .outputs import FORMATS, Shown, place, render, statistics
-from ..flake8 import FOLLOW_IMPORTS, OPTIONS, USAGE
+from ...options import ANALYSIS_GROUP, CODES_GROUP, FILES_GROUP, LIST, OPTIONS, analysis_config
+from ..flake8 import USAGE
 from .selection import Selection, SelectionError
 
 FINDINGS = 1
-ROW_OPTIONS = tuple(key for _, key, _ in OPTIONS)  # the flake8 options' rows, under the same keys
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,22 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="lint files and folders (default: the current folder)")
     check.set_defaults(run=_check)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .)")
-    choose = check.add_argument_group("choosing codes and files")
-    for flag, help_text in (
-        ("--select", "codes or prefixes to report (default: RB, all of them)"),
-        ("--extend-select", "codes or prefixes to report besides --select"),
-        ("--ignore", "codes or prefixes not to report"),
-        ("--exclude", f"name or path patterns not to lint, replacing the defaults ({', '.join(DEFAULT_EXCLUDE[:6])}, ...)"),
-        ("--extend-exclude", "name or path patterns not to lint, besides the defaults"),
-    ):
-        choose.add_argument(flag, type=_comma_list, metavar="LIST", help=help_text + "; comma-separated")
-    rows = check.add_argument_group("the project's rows (as the flake8 options)")
-    for flag, key, help_text in OPTIONS:
-        rows.add_argument(f"--{key}", flag, dest=key, type=_comma_list, metavar="LIST", help=help_text)
-    rows.add_argument(
-        "--follow-imports", FOLLOW_IMPORTS, dest="follow_imports", metavar="true|false",
-        help="read the project's own modules that a linted file imports from (default: true)",
-    )
+    groups = {group: check.add_argument_group(group) for group in (CODES_GROUP, FILES_GROUP, ANALYSIS_GROUP)}
+    for option in OPTIONS:
+        flags = [f"--{option.key}"] + ([option.flake8_flag] if option.flake8 else [])
+        if option.kind == LIST:
+            groups[option.group].add_argument(*flags, dest=option.dest, type=_comma_list, metavar="LIST", help=option.help)
+        elif option.flake8:
+            groups[option.group].add_argument(*flags, dest=option.dest, metavar="true|false", help=option.help)
+        else:  # a switch on by default: the command turns it off
+            groups[option.group].add_argument(
+                f"--no-{option.key}", dest=option.dest, action="store_false", default=None, help=option.off,
+            )
     out = check.add_argument_group("output")
     out.add_argument("--output-format", choices=FORMATS, default="text")
     out.add_argument("--statistics", action="store_true", help="counts per code and the wasted parameters, not the findings")
@@ -90,10 +85,6 @@ def _parser() -> argparse.ArgumentParser:
     run = check.add_argument_group("run")
     run.add_argument("--config", type=Path, metavar="PYPROJECT", help="read [tool.redundant-bias] from this file")
     run.add_argument("--isolated", action="store_true", help="read no configuration file")
-    run.add_argument(
-        "--no-respect-gitignore", dest="respect_gitignore", action="store_false", default=None,
-        help="walk into what .gitignore files ignore",
-    )
     run.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     run.add_argument("--cache-dir", metavar="DIR", help=f"where the cache lives (default: {CACHE_FOLDER} in the project)")
     run.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes (default: one per core)")
@@ -145,15 +136,10 @@ def _rule_named(name: str) -> Code:
 
 def _check(options: argparse.Namespace) -> int:
     found = _settings(options)
-    config = Config.build(
-        *(_value(options, found, key, []) for key in ROW_OPTIONS),
-        follow_imports=_value(options, found, "follow_imports", True),
-    )
-    selection = Selection(
-        _value(options, found, "select", ["RB"]), _value(options, found, "ignore", []),
-        _value(options, found, "extend_select", []),
-    )
-    gitignore = _value(options, found, "respect_gitignore", True)
+    values = {option.key: _value(options, found, option.dest, option.default) for option in OPTIONS}
+    config = analysis_config(values)
+    selection = Selection(values["select"], values["ignore"], values["extend-select"])
+    gitignore = values["respect-gitignore"]
     paths = list(python_files(options.paths or ["."], _excluder(options, found), gitignore))
     cache = Cache(None if options.no_cache else _cache_folder(options, found), (config.rows, config.follow_imports))
     checked = list(check_files(paths, config, selection, cache, options.jobs or _cores()))
