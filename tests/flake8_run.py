@@ -8,6 +8,12 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 CASES = HERE / "cases"
+FIXED = ".fixed.py"  # a case file's golden after the bias fix, beside it: lists.py -> lists.fixed.py
+
+
+def case_files() -> list[Path]:
+    """The case files, without their goldens."""
+    return sorted(path for path in CASES.glob("*.py") if not path.name.endswith(FIXED))
 
 
 def flake8(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

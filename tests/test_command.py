@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from flake8_run import CASES, flake8
+from flake8_run import CASES, FIXED, case_files, flake8
 
 HERE = Path(__file__).parent
 SCRIPT = Path(sys.executable).with_name("redundant-bias")
@@ -460,11 +460,14 @@ UNFIXABLE = [("layer_flow.py", 146)]
 
 def test_round_trip_on_every_positive_bias_case(tmp_path: Path) -> None:
     """After --fix --unsafe-fixes no RB1xx is left (but the one documented above), each file
-    compiles, and each file differs from the original by exactly the edits the findings gave."""
+    compiles, differs from the original by exactly the edits the findings gave, and is its golden
+    (``lists.py`` -> ``lists.fixed.py``, beside it: a golden for each file the fix changes)."""
     cases = tmp_path / "cases"
-    shutil.copytree(CASES, cases)
+    cases.mkdir()
+    for path in case_files():
+        shutil.copy(path, cases / path.name)
     before = json.loads(run("check", "--no-cache", "--select", "RB1", "--output-format", "json", cwd=cases).stdout)
-    expected = {(path.name, number) for path in CASES.glob("*.py")
+    expected = {(path.name, number) for path in case_files()
                 for number, line in enumerate(path.read_text().splitlines(), 1) if re.search(r"expect:.*RB1", line)}
     assert {(f["filename"], f["location"]["row"]) for f in before} == expected
     assert [(f["filename"], f["location"]["row"]) for f in before if f["fix"] is None] == UNFIXABLE
@@ -472,11 +475,17 @@ def test_round_trip_on_every_positive_bias_case(tmp_path: Path) -> None:
     assert result.returncode == 1 and "fixed" in result.stderr
     after = json.loads(run("check", "--no-cache", "--select", "RB1", "--output-format", "json", cwd=cases).stdout)
     assert [(f["filename"], f["location"]["row"]) for f in after] == UNFIXABLE
-    for original in sorted(CASES.glob("*.py")):
+    changed = set()
+    for original in case_files():
         fixed = cases / original.name
         py_compile.compile(str(fixed), cfile=str(tmp_path / "out.pyc"), doraise=True)
         edits = [edit for f in before if f["filename"] == original.name and f["fix"] for edit in f["fix"]["edits"]]
         assert fixed.read_text() == _apply(original.read_text(), edits), original.name
+        golden = CASES / (original.name[:-3] + FIXED)
+        if fixed.read_text() != original.read_text():
+            changed.add(golden.name)
+            assert golden.is_file() and fixed.read_text() == golden.read_text(), golden.name
+    assert {path.name for path in CASES.glob("*" + FIXED)} == changed
     once = {path.name: path.read_text() for path in cases.glob("*.py")}
     again = run("check", "--no-cache", "--select", "RB1", "--fix", "--unsafe-fixes", cwd=cases)
     assert again.stderr == ""

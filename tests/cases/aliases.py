@@ -12,12 +12,12 @@ except ImportError:  # pragma: no cover
 class Block(tnn.Module):
     def __init__(self):
         super().__init__()
-        self.body = tnn.Sequential(C(3, 8, 3), BN(8))  # expect: RB101
+        self.body = tnn.Sequential(C(3, 8, 3), BN(8))  # expect: RB101:36 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.other = tnn.Sequential(C(3, 8, 3, bias=False), BN(8))
 
 
 def head():
-    return tnn.Sequential(C(8, 8, 1), IN(8))  # expect: RB101
+    return tnn.Sequential(C(8, 8, 1), IN(8))  # expect: RB101:27 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
 
 
 def plain():

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 class Nested(nn.Module):
     def __init__(self):
         super().__init__()
-        self.conv = nn.Conv2d(3, 64, 3)  # expect: RB101
+        self.conv = nn.Conv2d(3, 64, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(64)
 
     def forward(self, x):
@@ -16,7 +16,7 @@ class Nested(nn.Module):
 class Statements(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.pool = nn.MaxPool2d(2)
         self.bn = nn.BatchNorm2d(c)
         self.act = nn.ReLU()
@@ -31,7 +31,7 @@ class Statements(nn.Module):
 class Residual(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(c)
 
     def forward(self, x, skip):
@@ -42,7 +42,7 @@ class Residual(nn.Module):
 class Functional(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(c)
 
     def forward(self, x):
@@ -153,7 +153,7 @@ class Frozen(nn.Module):
 class TransposedFirst(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.proj = nn.Linear(c, c)  # expect: RB101
+        self.proj = nn.Linear(c, c)  # expect: RB101:21 "Linear bias is cancelled by the BatchNorm1d that follows"
         self.bn = nn.BatchNorm1d(c)
 
     def forward(self, x):  # (N, L, C) -> (N, C, L): the features land on the norm's channel axis

@@ -1,9 +1,9 @@
 """How the bias is given: keyword, 8th positional, default, or unknown."""
 import torch.nn as nn
 
-positional_true = nn.Sequential(nn.Conv2d(3, 8, 3, 1, 1, 1, 1, True), nn.BatchNorm2d(8))  # expect: RB101
-explicit_true = nn.Sequential(nn.Conv2d(3, 8, 3, bias=True), nn.BatchNorm2d(8))  # expect: RB101
-linear_positional = nn.Sequential(nn.Linear(8, 8, True), nn.BatchNorm1d(8))  # expect: RB101
+positional_true = nn.Sequential(nn.Conv2d(3, 8, 3, 1, 1, 1, 1, True), nn.BatchNorm2d(8))  # expect: RB101:33 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+explicit_true = nn.Sequential(nn.Conv2d(3, 8, 3, bias=True), nn.BatchNorm2d(8))  # expect: RB101:31 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+linear_positional = nn.Sequential(nn.Linear(8, 8, True), nn.BatchNorm1d(8))  # expect: RB101:35 "Linear bias is cancelled by the BatchNorm1d that follows"
 
 # ---- negatives
 positional_false = nn.Sequential(nn.Conv2d(3, 8, 3, 1, 1, 1, 1, False), nn.BatchNorm2d(8))

@@ -15,7 +15,7 @@ class Trainer:
         self.lr = 1e-3
 
     def build(self):
-        return torch.optim.AdamW(self.model.parameters(), lr=self.lr, weight_decay=self.weight_decay)  # expect: RB201
+        return torch.optim.AdamW(self.model.parameters(), lr=self.lr, weight_decay=self.weight_decay)  # expect: RB201:16 "AdamW applies weight_decay=0.05 (the default of weight_decay in Trainer()) to the biases and normalization weights of self.model"
 
 
 trainer = Trainer(nn.Conv2d(3, 8, 3))
@@ -49,7 +49,7 @@ class SetLater:
 # ---------------------------------------------------------------- function parameter defaults
 
 def make_sgd(model, wd=5e-4):
-    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)  # expect: RB201
+    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)  # expect: RB201:12 "SGD applies weight_decay=0.0005 (the default of wd in make_sgd()) to the biases and normalization weights of model"
 
 
 make_sgd(nn.Conv2d(3, 8, 3))
@@ -63,7 +63,7 @@ make_sgd_passed(nn.Conv2d(3, 8, 3), wd=0)
 
 
 def make_sgd_same(model, wd=5e-4):
-    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)  # expect: RB201
+    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)  # expect: RB201:12 "SGD applies weight_decay=0.0005 or 0.0001 to the biases and normalization weights of model"
 
 
 make_sgd_same(nn.Conv2d(3, 8, 3))
@@ -92,10 +92,10 @@ FACTORIES = {"sgd": make_sgd_callback}  # used elsewhere as a value: its calls a
 # ---------------------------------------------------------------- arithmetic on literals
 
 def arithmetic(model):
-    torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=2.5 * 1e-5)  # expect: RB201
+    torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=2.5 * 1e-5)  # expect: RB201:5 "SGD applies weight_decay=2.5e-05 to the biases and normalization weights of model"
     torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=1e-4 * 0)
     base = 1e-4
-    torch.optim.AdamW(model.parameters(), weight_decay=base / 2)  # expect: RB201
+    torch.optim.AdamW(model.parameters(), weight_decay=base / 2)  # expect: RB201:5 "AdamW applies weight_decay=5e-05 to the biases and normalization weights of model"
     torch.optim.AdamW(model.parameters(), weight_decay=base - base)
 
 
@@ -108,7 +108,7 @@ class LitModel(pl.LightningModule):
         self.net = nn.Sequential(nn.Linear(4, 4), nn.ReLU())
 
     def configure_optimizers(self):
-        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)  # expect: RB201
+        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)  # expect: RB201:16 "AdamW applies weight_decay=0.01 (the default of hparams.weight_decay) to the biases and normalization weights of self"
 
 
 class LitByKey(pl.LightningModule):
@@ -118,7 +118,7 @@ class LitByKey(pl.LightningModule):
         self.net = nn.Linear(4, 4)
 
     def configure_optimizers(self):
-        return torch.optim.Adam(self.parameters(), weight_decay=self.hparams["weight_decay"])  # expect: RB201
+        return torch.optim.Adam(self.parameters(), weight_decay=self.hparams["weight_decay"])  # expect: RB201:16 "Adam applies weight_decay=0.0001 (the default of hparams.weight_decay) to the biases and normalization weights of self"
 
 
 class LitNoDecay(pl.LightningModule):
@@ -169,7 +169,7 @@ class Hyper:
 
 def with_dataclass(model):
     cfg = TrainConfig()
-    return torch.optim.SGD(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)  # expect: RB201
+    return torch.optim.SGD(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)  # expect: RB201:12 "SGD applies weight_decay=0.05 (the default of TrainConfig.weight_decay) to the biases and normalization weights of model"
 
 
 def with_dataclass_override(model):
@@ -187,7 +187,7 @@ def with_dataclass_parameter(model, cfg: TrainConfig):
 
 
 def with_class_attribute(model):
-    torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=Hyper.weight_decay)  # expect: RB201
+    torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=Hyper.weight_decay)  # expect: RB201:5 "SGD applies weight_decay=0.0001 (the default of Hyper.weight_decay) to the biases and normalization weights of model"
     torch.optim.AdamW(model.parameters(), weight_decay=Hyper.no_decay)
 
 
@@ -197,12 +197,12 @@ def branch_params(model, extra, learn_logvar):
     params = list(model.parameters())
     if learn_logvar:
         params = params + [extra]
-    return torch.optim.AdamW(params, lr=1e-4)  # expect: RB201
+    return torch.optim.AdamW(params, lr=1e-4)  # expect: RB201:12 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
 
 
 def ifexp_params(model, head, finetune):
     params = head.parameters() if finetune else model.parameters()
-    return torch.optim.AdamW(params)  # expect: RB201
+    return torch.optim.AdamW(params)  # expect: RB201:12 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of head"
 
 
 def ifexp_filtered(model, finetune):
@@ -226,7 +226,7 @@ def rebound_before(model):
 def augmented(model, extra):
     params = list(model.parameters())
     params += [extra]
-    return torch.optim.AdamW(params)  # expect: RB201
+    return torch.optim.AdamW(params)  # expect: RB201:12 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
 
 
 # ---------------------------------------------------------------- groups split by module name
@@ -235,14 +235,14 @@ def split_by_name(model):
     backbone = [p for n, p in model.named_parameters() if "backbone" in n]
     head = [p for n, p in model.named_parameters() if "backbone" not in n]
     return torch.optim.AdamW(
-        [{"params": backbone, "lr": 1e-5}, {"params": head, "lr": 1e-3}],  # expect: RB202
+        [{"params": backbone, "lr": 1e-5}, {"params": head, "lr": 1e-3}],  # expect: RB202:10 "parameter group with weight_decay=0.05 takes every parameter of model (split by name across 2 groups that all decay), biases and normalization weights included"
         weight_decay=0.05,
     )
 
 
 def split_by_prefix(model):
     return torch.optim.SGD([
-        {"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")], "lr": 0.01},  # expect: RB202
+        {"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")], "lr": 0.01},  # expect: RB202:9 "parameter group with weight_decay=0.0001 takes every parameter of model (split by name across 2 groups that all decay), biases and normalization weights included"
         {"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")]},
     ], lr=0.1, weight_decay=1e-4)
 
@@ -267,7 +267,7 @@ def split_partial(model):
 
 def two_modules(model):
     return torch.optim.AdamW([  # one finding for the call, on the first decaying group
-        {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202
+        {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202:9 "parameter group with weight_decay=0.05 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
         {"params": model.head.parameters(), "lr": 1e-3},
     ], weight_decay=0.05)
 

@@ -19,7 +19,7 @@ class Model(pl.LightningModule):
         return parser
 
     def configure_optimizers(self):
-        return torch.optim.SGD(  # expect: RB201
+        return torch.optim.SGD(  # expect: RB201:16 "SGD applies weight_decay=1.5e-06 (the default of --weight_decay) to the biases and normalization weights of self"
             self.parameters(), self.hparams.learning_rate, momentum=self.hparams.momentum,
             weight_decay=self.hparams.weight_decay,
         )

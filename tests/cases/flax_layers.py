@@ -8,9 +8,9 @@ from flax import nnx
 class Compact(nn.Module):
     @nn.compact
     def __call__(self, x, train: bool):
-        x = nn.Conv(64, (3, 3))(x)  # expect: RB104
+        x = nn.Conv(64, (3, 3))(x)  # expect: RB104:13 "Conv bias is cancelled by the BatchNorm that follows"
         x = nn.BatchNorm(use_running_average=not train)(x)
-        y = nn.Dense(32)(x)  # expect: RB104
+        y = nn.Dense(32)(x)  # expect: RB104:13 "Dense bias is cancelled by the BatchNorm that follows"
         y = nn.BatchNorm()(y, use_running_average=not train)
         z = nn.Conv(64, (3, 3), use_bias=False)(y)
         z = nn.BatchNorm(use_running_average=not train)(z)
@@ -23,11 +23,11 @@ class Compact(nn.Module):
         c = nn.LayerNorm()(c)
         d = nn.Conv(64, (3, 3))(c)
         d = nn.GroupNorm(num_groups=8)(d)
-        e = nn.Conv(64, (3, 3))(d)  # expect: RB104
+        e = nn.Conv(64, (3, 3))(d)  # expect: RB104:13 "Conv bias is cancelled by the GroupNorm that follows"
         e = nn.GroupNorm(num_groups=None, group_size=1)(e)
         f = nn.Conv(64, (3, 3))(e)
         f = nn.BatchNorm(use_running_average=not train, axis=1)(f)  # axis 1 is not where the bias lies
-        g = nn.Conv(64, (3, 3))(f)  # expect: RB104
+        g = nn.Conv(64, (3, 3))(f)  # expect: RB104:13 "Conv bias is cancelled by the BatchNorm that follows"
         g = nn.max_pool(g, (2, 2))
         g = nn.BatchNorm(use_running_average=False)(g)
         h = nn.Conv(64, (3, 3))(g)
@@ -50,12 +50,12 @@ class Preset(nn.Module):
         biased = partial(nn.Conv, kernel_size=(3, 3))
         norm = partial(nn.BatchNorm, use_running_average=not train)
         x = norm()(conv(32, (3, 3))(x))
-        return norm()(biased(32)(x))  # expect: RB104
+        return norm()(biased(32)(x))  # expect: RB104:23 "Conv bias is cancelled by the BatchNorm that follows"
 
 
 class WithSetup(nn.Module):
     def setup(self):
-        self.conv = nn.Conv(16, (3, 3))  # expect: RB104
+        self.conv = nn.Conv(16, (3, 3))  # expect: RB104:21 "Conv bias is cancelled by the BatchNorm that follows"
         self.bn = nn.BatchNorm(use_running_average=False)
         self.lean = nn.Conv(16, (3, 3), use_bias=False)
         self.bn2 = nn.BatchNorm(use_running_average=False)
@@ -64,13 +64,13 @@ class WithSetup(nn.Module):
         return self.bn2(self.lean(self.bn(self.conv(x))))
 
 
-stacked = nn.Sequential([nn.Dense(8), nn.BatchNorm(use_running_average=False)])  # expect: RB104
+stacked = nn.Sequential([nn.Dense(8), nn.BatchNorm(use_running_average=False)])  # expect: RB104:26 "Dense bias is cancelled by the BatchNorm that follows"
 unknown_mode = nn.Sequential([nn.Dense(8), nn.BatchNorm()])
 
 
 class Nnx(nnx.Module):
     def __init__(self, rngs: nnx.Rngs):
-        self.conv = nnx.Conv(3, 32, (3, 3), rngs=rngs)  # expect: RB104
+        self.conv = nnx.Conv(3, 32, (3, 3), rngs=rngs)  # expect: RB104:21 "Conv bias is cancelled by the BatchNorm that follows"
         self.bn = nnx.BatchNorm(32, rngs=rngs)
         self.linear = nnx.Linear(32, 10, rngs=rngs)
         self.frozen = nnx.BatchNorm(10, use_running_average=True, rngs=rngs)
@@ -83,7 +83,7 @@ class Nnx(nnx.Module):
 
 
 nnx_stack = nnx.Sequential(
-    nnx.Linear(4, 8, rngs=nnx.Rngs(0)),  # expect: RB104
+    nnx.Linear(4, 8, rngs=nnx.Rngs(0)),  # expect: RB104:5 "Linear bias is cancelled by the GroupNorm that follows"
     nnx.GroupNorm(8, num_groups=8, rngs=nnx.Rngs(0)),
     nnx.Linear(8, 8, rngs=nnx.Rngs(0)),
     nnx.GroupNorm(8, num_groups=2, rngs=nnx.Rngs(0)),

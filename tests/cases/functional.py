@@ -5,24 +5,24 @@ from torch.nn import functional
 
 
 def nested(x, w, b, rm, rv):
-    return F.batch_norm(F.conv2d(x, w, b), rm, rv, training=True)  # expect: RB102
+    return F.batch_norm(F.conv2d(x, w, b), rm, rv, training=True)  # expect: RB102:25 "conv2d bias is cancelled by the batch_norm that follows"
 
 
 def through_variable(x, w, b):
-    y = F.conv_transpose2d(x, w, b, stride=2)  # expect: RB102
+    y = F.conv_transpose2d(x, w, b, stride=2)  # expect: RB102:9 "conv_transpose2d bias is cancelled by the instance_norm that follows"
     return F.instance_norm(y)
 
 
 def keyword_bias(x, w, b):
-    return functional.instance_norm(functional.conv1d(x, w, bias=b))  # expect: RB102
+    return functional.instance_norm(functional.conv1d(x, w, bias=b))  # expect: RB102:37 "conv1d bias is cancelled by the instance_norm that follows"
 
 
 def torch_namespace(x, w, b, rm, rv):
-    return torch.batch_norm(torch.conv2d(x, w, b), rm, rv, None, None, True, 0.1, 1e-5, False)  # expect: RB102
+    return torch.batch_norm(torch.conv2d(x, w, b), rm, rv, None, None, True, 0.1, 1e-5, False)  # expect: RB102:29 "conv2d bias is cancelled by the batch_norm that follows"
 
 
 def through_pool(x, w, b):
-    return F.batch_norm(F.max_pool2d(F.conv2d(x, w, b), 2), None, None, training=True)  # expect: RB102
+    return F.batch_norm(F.max_pool2d(F.conv2d(x, w, b), 2), None, None, training=True)  # expect: RB102:38 "conv2d bias is cancelled by the batch_norm that follows"
 
 
 # ---- negatives
@@ -82,7 +82,7 @@ bias_held_as_none_by_default(None, None, None, None)
 
 def bias_kept_in_a_branch(x, w, b, rm, rv, fused):
     if fused:
-        y = F.conv2d(x, w, b)  # expect: RB102
+        y = F.conv2d(x, w, b)  # expect: RB102:13 "conv2d bias is cancelled by the batch_norm that follows"
     else:
-        y = F.conv2d(x, w, b, padding=1)  # expect: RB102
+        y = F.conv2d(x, w, b, padding=1)  # expect: RB102:13 "conv2d bias is cancelled by the batch_norm that follows"
     return F.batch_norm(y, rm, rv, training=True)

@@ -28,7 +28,7 @@ def conv_two_returns(cin, cout, depthwise=False):
 
 def conv_bn(cin, cout):
     return nn.Sequential(
-        conv3x3(cin, cout),  # expect: RB101
+        conv3x3(cin, cout),  # expect: RB101:9 "Conv2d (built by conv3x3()) bias is cancelled by the BatchNorm2d that follows"
         nn.BatchNorm2d(cout),
     )
 
@@ -36,7 +36,7 @@ def conv_bn(cin, cout):
 ok_helper = nn.Sequential(conv3x3(3, 64, bias=False), nn.BatchNorm2d(64))
 ok_positional = nn.Sequential(conv3x3(3, 64, 1, False), nn.BatchNorm2d(64))
 ok_fixed = nn.Sequential(conv1x1(3, 64), nn.BatchNorm2d(64))
-forwarded = nn.Sequential(conv_any(3, 64, 3), nn.BatchNorm2d(64))  # expect: RB101
+forwarded = nn.Sequential(conv_any(3, 64, 3), nn.BatchNorm2d(64))  # expect: RB101:27 "Conv2d (built by conv_any()) bias is cancelled by the BatchNorm2d that follows"
 forwarded_off = nn.Sequential(conv_any(3, 64, 3, bias=False), nn.BatchNorm2d(64))
 forwarded_positional_off = nn.Sequential(conv_any(3, 64, 3, 1, 0, 1, 1, False), nn.BatchNorm2d(64))
 unknown_rebinding = nn.Sequential(conv_rebinds(3, 64), nn.BatchNorm2d(64))
@@ -47,7 +47,7 @@ unknown_kwargs = nn.Sequential(conv3x3(3, 64, **options), nn.BatchNorm2d(64))
 class Block(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.conv = conv3x3(c, c)  # expect: RB101
+        self.conv = conv3x3(c, c)  # expect: RB101:21 "Conv2d (built by conv3x3()) bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(c)
 
     def forward(self, x):

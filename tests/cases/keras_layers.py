@@ -7,13 +7,13 @@ from tensorflow.keras.layers import BatchNormalization, Conv2D
 
 
 def functional(x, training=None):
-    x = layers.Conv2D(64, 3, padding="same")(x)  # expect: RB103
+    x = layers.Conv2D(64, 3, padding="same")(x)  # expect: RB103:9 "Conv2D bias is cancelled by the BatchNormalization that follows"
     x = layers.BatchNormalization()(x)
     residual = layers.Conv2D(64, 1)(x)
     x = layers.BatchNormalization()(x)  # the residual's conv is not what this norm reads
     x = layers.Activation("relu")(x + residual)
-    nested = layers.BatchNormalization()(layers.Conv1D(8, 3)(x))  # expect: RB103
-    passed = layers.Dense(10)(nested)  # expect: RB103
+    nested = layers.BatchNormalization()(layers.Conv1D(8, 3)(x))  # expect: RB103:42 "Conv1D bias is cancelled by the BatchNormalization that follows"
+    passed = layers.Dense(10)(nested)  # expect: RB103:14 "Dense bias is cancelled by the BatchNormalization that follows"
     passed = layers.BatchNormalization()(passed, training=training)
     return passed
 
@@ -44,22 +44,22 @@ def negatives(x, train_flag):
 
 
 def channels_first(x):
-    x = layers.Conv2D(8, 3, data_format="channels_first")(x)  # expect: RB103
+    x = layers.Conv2D(8, 3, data_format="channels_first")(x)  # expect: RB103:9 "Conv2D bias is cancelled by the BatchNormalization that follows"
     x = layers.BatchNormalization(axis=1)(x)
     y = layers.Conv2D(8, 3, data_format="channels_first")(x)
     return layers.BatchNormalization()(y)  # axis -1 of a channels-first output is a spatial axis
 
 
 stacked = keras.Sequential([
-    layers.Conv2D(32, 3),  # expect: RB103
+    layers.Conv2D(32, 3),  # expect: RB103:5 "Conv2D bias is cancelled by the BatchNormalization that follows"
     layers.MaxPooling2D(),
     layers.BatchNormalization(),
     layers.Conv2D(32, 3),
     layers.ReLU(),
     layers.BatchNormalization(),
-    layers.SeparableConv2D(32, 3),  # expect: RB103
+    layers.SeparableConv2D(32, 3),  # expect: RB103:5 "SeparableConv2D bias is cancelled by the GroupNormalization that follows"
     layers.GroupNormalization(groups=-1),
-    layers.DepthwiseConv2D(3),  # expect: RB103
+    layers.DepthwiseConv2D(3),  # expect: RB103:5 "DepthwiseConv2D bias is cancelled by the BatchNormalization that follows"
     layers.AveragePooling2D(2),
     layers.BatchNormalization(),
     layers.DepthwiseConv2D(3),
@@ -68,35 +68,35 @@ stacked = keras.Sequential([
     layers.Conv2DTranspose(16, 3),
     layers.Dropout(0.2),  # a random mask per element in training
     layers.BatchNormalization(),
-    layers.Conv3D(8, 3),  # expect: RB103
+    layers.Conv3D(8, 3),  # expect: RB103:5 "Conv3D bias is cancelled by the BatchNormalization that follows"
     layers.GlobalAveragePooling3D(),
     layers.BatchNormalization(),
 ])
 through_tf = tf.keras.Sequential([
-    tf.keras.layers.Dense(16),  # expect: RB103
+    tf.keras.layers.Dense(16),  # expect: RB103:5 "Dense bias is cancelled by the BatchNormalization that follows"
     tf.keras.layers.BatchNormalization(),
-    tfl.Dense(16),  # expect: RB103
+    tfl.Dense(16),  # expect: RB103:5 "Dense bias is cancelled by the BatchNormalization that follows"
     tfl.Flatten(),
     tfl.BatchNormalization(),
-    Conv2D(8, 3),  # expect: RB103
+    Conv2D(8, 3),  # expect: RB103:5 "Conv2D bias is cancelled by the BatchNormalization that follows"
     BatchNormalization(),
     Conv2D(8, 3, use_bias=False),
     BatchNormalization(),
 ])
 
 grown = keras.Sequential()
-grown.add(layers.Dense(16))  # expect: RB103
+grown.add(layers.Dense(16))  # expect: RB103:11 "Dense bias is cancelled by the BatchNormalization that follows"
 grown.add(layers.BatchNormalization())
 grown.add(layers.Dense(16, activation="relu"))
 grown.add(layers.BatchNormalization())
-grown.add(layers.Dense(16, activation="linear"))  # expect: RB103
+grown.add(layers.Dense(16, activation="linear"))  # expect: RB103:11 "Dense bias is cancelled by the BatchNormalization that follows"
 grown.add(layers.BatchNormalization())
 
 
 class Block(keras.layers.Layer):
     def __init__(self, filters):
         super().__init__()
-        self.conv = layers.Conv2D(filters, 3, padding="same")  # expect: RB103
+        self.conv = layers.Conv2D(filters, 3, padding="same")  # expect: RB103:21 "Conv2D bias is cancelled by the BatchNormalization that follows"
         self.bn = layers.BatchNormalization()
         self.lean = layers.Conv2D(filters, 3, padding="same", use_bias=False)
         self.bn2 = layers.BatchNormalization()

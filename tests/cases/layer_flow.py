@@ -11,8 +11,8 @@ from torch.nn.modules import Conv2d as ModulesConv
 
 # ---------------------------------------------------------------- torch.nn.modules spellings
 
-modules_path = nn.Sequential(torch.nn.modules.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # expect: RB101
-modules_import = nn.Sequential(ModulesConv(3, 8, 3), nn.BatchNorm2d(8))  # expect: RB101
+modules_path = nn.Sequential(torch.nn.modules.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # expect: RB101:30 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+modules_import = nn.Sequential(ModulesConv(3, 8, 3), nn.BatchNorm2d(8))  # expect: RB101:32 "Conv2d bias is cancelled by the BatchNorm2d that follows"
 
 
 # ---------------------------------------------------------------- **dd spread into every layer
@@ -21,7 +21,7 @@ class DeviceDtype(nn.Module):
     def __init__(self, c, device=None, dtype=None):
         super().__init__()
         dd = {"device": device, "dtype": dtype}
-        self.conv = nn.Conv2d(c, c, 3, **dd)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3, **dd)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(c, **dd)
 
     def forward(self, x):
@@ -32,7 +32,7 @@ class DictCall(nn.Module):
     def __init__(self, c, device=None):
         super().__init__()
         factory = dict(device=device)
-        self.conv = nn.Conv2d(c, c, 3, **factory)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3, **factory)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(c, **factory)
 
     def forward(self, x):
@@ -66,13 +66,13 @@ class SpreadChanged(nn.Module):
 
 def with_norm_variable(c):
     norm_layer = nn.InstanceNorm2d
-    return nn.Sequential(nn.Conv2d(c, c, 3), norm_layer(c))  # expect: RB101
+    return nn.Sequential(nn.Conv2d(c, c, 3), norm_layer(c))  # expect: RB101:26 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
 
 
 class NormParameter(nn.Module):
     def __init__(self, c, norm_layer=nn.BatchNorm2d):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.norm = norm_layer(c)
 
     def forward(self, x):
@@ -101,7 +101,7 @@ class NormNoneDefault(nn.Module):
         super().__init__()
         if norm_layer is None:
             norm_layer = nn.BatchNorm2d
-        self.conv = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = norm_layer(c)
 
     def forward(self, x):
@@ -123,7 +123,7 @@ class NormUnused(nn.Module):  # no call in the file: the default may never be wh
 
 BatchNormEps = partial(nn.BatchNorm2d, eps=1e-3)
 ConvNoBias = functools.partial(nn.Conv2d, bias=False)
-with_partial_norm = nn.Sequential(nn.Conv2d(3, 8, 3), BatchNormEps(8))  # expect: RB101
+with_partial_norm = nn.Sequential(nn.Conv2d(3, 8, 3), BatchNormEps(8))  # expect: RB101:35 "Conv2d bias is cancelled by the BatchNorm2d that follows"
 with_partial_conv = nn.Sequential(ConvNoBias(3, 8, 3), nn.BatchNorm2d(8))
 
 
@@ -143,7 +143,7 @@ class ConvLayer(nn.Module):
 class ResidualBlock(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.conv1 = ConvLayer(c, c, kernel_size=3, stride=1)  # expect: RB101
+        self.conv1 = ConvLayer(c, c, kernel_size=3, stride=1)  # expect: RB101:22 "Conv2d (built by ConvLayer()) bias is cancelled by the InstanceNorm2d that follows"
         self.in1 = nn.InstanceNorm2d(c, affine=True)
         self.conv2 = ConvLayer(c, c, kernel_size=3, stride=1)
         self.relu = nn.ReLU()
@@ -168,7 +168,7 @@ after_act = nn.Sequential(ConvThenAct(3, 8), nn.BatchNorm2d(8))
 class ConvBnRelu(nn.Module):
     def __init__(self, cin, cout, bias=True):
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=bias)  # expect: RB101
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=bias)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(cout)
 
     def forward(self, x):
@@ -198,7 +198,7 @@ ConvBnReluSwitch(32, 32, bias=False)
 class Initialized(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(c)
         nn.init.kaiming_normal_(self.conv.weight)
         nn.init.zeros_(self.bn.weight)
@@ -227,7 +227,7 @@ class Stacked(nn.Module):
         self.convs = nn.ModuleList()
         self.norms = nn.ModuleList()
         for _ in range(n):
-            self.convs.append(nn.Conv2d(c, c, 3, padding=1))  # expect: RB101
+            self.convs.append(nn.Conv2d(c, c, 3, padding=1))  # expect: RB101:31 "Conv2d bias is cancelled by the BatchNorm2d that follows"
             self.norms.append(nn.BatchNorm2d(c))
 
     def forward(self, x):
@@ -240,7 +240,7 @@ class Indexed(nn.Module):
     def __init__(self, c, n):
         super().__init__()
         self.n = n
-        self.convs = nn.ModuleList([nn.Conv1d(c, c, 5, padding=2) for _ in range(n)])  # expect: RB101
+        self.convs = nn.ModuleList([nn.Conv1d(c, c, 5, padding=2) for _ in range(n)])  # expect: RB101:37 "Conv1d bias is cancelled by the BatchNorm1d that follows"
         self.norms = nn.ModuleList([nn.BatchNorm1d(c) for _ in range(n)])
 
     def forward(self, x):
@@ -292,7 +292,7 @@ class StackedActivation(nn.Module):
 
 def vgg(cfg):
     def block(cin, cout):
-        layers = [nn.Conv2d(cin, cout, 3, padding=1)]  # expect: RB101
+        layers = [nn.Conv2d(cin, cout, 3, padding=1)]  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         layers.append(nn.BatchNorm2d(cout))
         layers.append(nn.ReLU(inplace=True))
         return layers
@@ -303,7 +303,7 @@ def vgg(cfg):
 def vgg_with_a_lambda(cfg):
     def block(cin, cout):
         act = lambda x: x  # noqa: E731 - a nested scope: its own return is not the helper's
-        layers = [nn.Conv2d(cin, cout, 3, padding=1)]  # expect: RB101
+        layers = [nn.Conv2d(cin, cout, 3, padding=1)]  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         layers.append(nn.BatchNorm2d(cout))
         return layers
 
@@ -321,7 +321,7 @@ def vgg_with_a_nested_def(cfg):
         def init(module):
             return module
 
-        return [nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout)]  # expect: RB101
+        return [nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout)]  # expect: RB101:17 "Conv2d bias is cancelled by the BatchNorm2d that follows"
 
     return nn.Sequential(*block(3, 64), *plain(3, 64))
 
@@ -342,7 +342,7 @@ def vgg_optional(cfg, batch_norm):
 class Transposed(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.proj = nn.Linear(c, c)  # expect: RB101
+        self.proj = nn.Linear(c, c)  # expect: RB101:21 "Linear bias is cancelled by the BatchNorm1d that follows"
         self.bn = nn.BatchNorm1d(c)
 
     def forward(self, x):  # x: (N, L, C)
@@ -372,8 +372,8 @@ class TransposedOther(nn.Module):
 class Inception(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.a = nn.Conv2d(c, c, 1)  # expect: RB101
-        self.b = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101
+        self.a = nn.Conv2d(c, c, 1)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.b = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(3 * c)
 
     def forward(self, x):

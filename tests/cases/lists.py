@@ -3,13 +3,13 @@ import torch.nn as nn
 
 
 def literal_then_unpack(c):
-    layers = [nn.Conv2d(c, 64, 3), nn.BatchNorm2d(64)]  # expect: RB101
+    layers = [nn.Conv2d(c, 64, 3), nn.BatchNorm2d(64)]  # expect: RB101:15 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     return nn.Sequential(*layers)
 
 
 def appended(c):
     layers = []
-    layers.append(nn.Conv2d(c, 32, 3))  # expect: RB101
+    layers.append(nn.Conv2d(c, 32, 3))  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     layers.append(nn.BatchNorm2d(32))
     layers.append(nn.ReLU())
     return nn.Sequential(*layers)
@@ -17,7 +17,7 @@ def appended(c):
 
 def extended_and_added(c):
     layers = [nn.Conv2d(c, 16, 1), nn.ReLU()]
-    layers += [nn.Conv2d(16, 16, 3)]  # expect: RB101
+    layers += [nn.Conv2d(16, 16, 3)]  # expect: RB101:16 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     layers.extend([nn.BatchNorm2d(16), nn.ReLU()])
     layers = layers + [nn.Linear(16, 4)]
     return nn.Sequential(*layers)
@@ -26,21 +26,21 @@ def extended_and_added(c):
 def in_a_loop(widths):
     layers = []
     for cin, cout in zip(widths, widths[1:]):
-        layers.append(nn.Conv2d(cin, cout, 3))  # expect: RB101
+        layers.append(nn.Conv2d(cin, cout, 3))  # expect: RB101:23 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         layers.append(nn.BatchNorm2d(cout))
         layers.append(nn.ReLU())
     return nn.Sequential(*layers)
 
 
 def local_names():
-    conv = nn.Conv2d(3, 8, 3)  # expect: RB101
+    conv = nn.Conv2d(3, 8, 3)  # expect: RB101:12 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     bn = nn.BatchNorm2d(8)
     return nn.Sequential(conv, bn)
 
 
 def grown_container(c):
     block = nn.Sequential()
-    block.add_module("conv", nn.Conv2d(c, 8, 3))  # expect: RB101
+    block.add_module("conv", nn.Conv2d(c, 8, 3))  # expect: RB101:30 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     block.add_module("bn", nn.BatchNorm2d(8))
     block.append(nn.ReLU())
     return block
@@ -112,7 +112,7 @@ def vgg_make_layers(cfg, batch_norm=False):
         if v == "M":
             layers += [nn.MaxPool2d(kernel_size=2, stride=2)]
         else:
-            conv2d = nn.Conv2d(in_channels, v, kernel_size=3, padding=1)  # expect: RB101
+            conv2d = nn.Conv2d(in_channels, v, kernel_size=3, padding=1)  # expect: RB101:22 "Conv2d bias is cancelled by the BatchNorm2d that follows"
             if batch_norm:
                 layers += [conv2d, nn.BatchNorm2d(v), nn.ReLU(inplace=True)]
             else:

@@ -3,23 +3,23 @@ import torch.nn as nn
 from mmcv.cnn import ConvModule, build_norm_layer
 from mmengine.model import Sequential
 
-bn_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="BN"), 64)[1])  # expect: RB101
-sync_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer({"type": "SyncBN", "requires_grad": True}, 64)[1])  # expect: RB101
-in_block = nn.Sequential(nn.Conv1d(3, 64, 3), build_norm_layer(dict(type="IN1d"), 64)[1])  # expect: RB101
-gn_per_channel = nn.Sequential(nn.Conv2d(3, 32, 3), build_norm_layer(dict(type="GN", num_groups=32), 32)[1])  # expect: RB101
+bn_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="BN"), 64)[1])  # expect: RB101:26 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+sync_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer({"type": "SyncBN", "requires_grad": True}, 64)[1])  # expect: RB101:28 "Conv2d bias is cancelled by the SyncBatchNorm that follows"
+in_block = nn.Sequential(nn.Conv1d(3, 64, 3), build_norm_layer(dict(type="IN1d"), 64)[1])  # expect: RB101:26 "Conv1d bias is cancelled by the InstanceNorm1d that follows"
+gn_per_channel = nn.Sequential(nn.Conv2d(3, 32, 3), build_norm_layer(dict(type="GN", num_groups=32), 32)[1])  # expect: RB101:32 "Conv2d bias is cancelled by the GroupNorm that follows"
 gn_grouped = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="GN", num_groups=32), 64)[1])
 ln_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="LN"), 64)[1])
 frozen_block = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="FrozenBN"), 64)[1])
 name_only = nn.Sequential(nn.Conv2d(3, 64, 3), build_norm_layer(dict(type="BN"), 64)[0])
 off_block = nn.Sequential(nn.Conv2d(3, 64, 3, bias=False), build_norm_layer(dict(type="BN"), 64)[1])
-mm_sequential = Sequential(nn.Conv2d(3, 64, 3), nn.BatchNorm2d(64))  # expect: RB101
+mm_sequential = Sequential(nn.Conv2d(3, 64, 3), nn.BatchNorm2d(64))  # expect: RB101:28 "Conv2d bias is cancelled by the BatchNorm2d that follows"
 
 
 class Head(nn.Module):
     def __init__(self, c):
         super().__init__()
         norm_cfg = dict(type="BN")
-        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.norm = build_norm_layer(norm_cfg, c)[1]
 
     def forward(self, x):
@@ -38,20 +38,20 @@ class ChangedConfig(nn.Module):
         return self.norm(self.conv(x))
 
 
-explicit_bias = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="BN"))  # expect: RB101
-positional_bias = ConvModule(3, 64, 3, 1, 1, 1, 1, True, None, dict(type="SyncBN"))  # expect: RB101
+explicit_bias = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="BN"))  # expect: RB101:17 "ConvModule bias is cancelled by the BatchNorm2d that follows"
+positional_bias = ConvModule(3, 64, 3, 1, 1, 1, 1, True, None, dict(type="SyncBN"))  # expect: RB101:19 "ConvModule bias is cancelled by the SyncBatchNorm that follows"
 auto_bias = ConvModule(3, 64, 3, norm_cfg=dict(type="BN"))  # bias="auto": off with a norm
 no_norm = ConvModule(3, 64, 3, bias=True)
 group_norm = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="GN", num_groups=32))
 act_first = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="BN"), order=("conv", "act", "norm"))
 norm_first = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="BN"), order=("norm", "conv", "act"))
-act_then_conv_norm = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="IN"), order=("act", "conv", "norm"))  # expect: RB101
+act_then_conv_norm = ConvModule(3, 64, 3, bias=True, norm_cfg=dict(type="IN"), order=("act", "conv", "norm"))  # expect: RB101:22 "ConvModule bias is cancelled by the InstanceNorm2d that follows"
 
 
 class ConfiguredHead(nn.Module):
     def __init__(self, c, norm_cfg=dict(type="BN")):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.norm = build_norm_layer(norm_cfg, c)[1]
 
     def forward(self, x):
@@ -78,7 +78,7 @@ class KeptConfig(nn.Module):
     def __init__(self, c, norm_cfg=dict(type="BN", eps=1e-3)):
         super().__init__()
         self.norm_cfg = norm_cfg
-        self.conv = nn.ConvTranspose2d(c, c, 3, stride=2, padding=1, output_padding=1, bias=True)  # expect: RB101
+        self.conv = nn.ConvTranspose2d(c, c, 3, stride=2, padding=1, output_padding=1, bias=True)  # expect: RB101:21 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = build_norm_layer(self.norm_cfg, c)[1]
 
     def forward(self, x):

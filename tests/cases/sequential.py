@@ -4,45 +4,45 @@ from collections import OrderedDict
 import torch.nn as nn
 
 positional = nn.Sequential(
-    nn.Conv2d(3, 64, 3),  # expect: RB101
+    nn.Conv2d(3, 64, 3),  # expect: RB101:5 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     nn.BatchNorm2d(64),
     nn.ReLU(),
 )
 tuples = nn.Sequential(OrderedDict([
-    ("conv", nn.Conv2d(3, 64, 3, padding=1)),  # expect: RB101
+    ("conv", nn.Conv2d(3, 64, 3, padding=1)),  # expect: RB101:14 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     ("bn", nn.BatchNorm2d(64)),
 ]))
 keywords = nn.Sequential(OrderedDict(
-    conv=nn.Conv1d(8, 16, 1),  # expect: RB101
+    conv=nn.Conv1d(8, 16, 1),  # expect: RB101:10 "Conv1d bias is cancelled by the BatchNorm1d that follows"
     norm=nn.BatchNorm1d(16),
 ))
 nested = nn.Sequential(
-    nn.Conv2d(3, 8, 1),  # expect: RB101
+    nn.Conv2d(3, 8, 1),  # expect: RB101:5 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     nn.Sequential(nn.BatchNorm2d(8), nn.ReLU()),
 )
 every_producer = nn.Sequential(
-    nn.Conv1d(1, 2, 3), nn.BatchNorm1d(2),  # expect: RB101
-    nn.Conv3d(1, 2, 3), nn.BatchNorm3d(2),  # expect: RB101
-    nn.ConvTranspose1d(1, 2, 3), nn.InstanceNorm1d(2),  # expect: RB101
-    nn.ConvTranspose2d(1, 2, 3), nn.InstanceNorm2d(2, affine=True),  # expect: RB101
-    nn.ConvTranspose3d(1, 2, 3), nn.InstanceNorm3d(2),  # expect: RB101
-    nn.LazyConv1d(2, 3), nn.LazyBatchNorm1d(),  # expect: RB101
-    nn.LazyConv2d(2, 3), nn.LazyBatchNorm2d(),  # expect: RB101
-    nn.LazyConv3d(2, 3), nn.LazyBatchNorm3d(),  # expect: RB101
-    nn.LazyConvTranspose1d(2, 3), nn.LazyInstanceNorm1d(),  # expect: RB101
-    nn.LazyConvTranspose2d(2, 3), nn.LazyInstanceNorm2d(),  # expect: RB101
-    nn.LazyConvTranspose3d(2, 3), nn.LazyInstanceNorm3d(),  # expect: RB101
-    nn.Conv2d(1, 2, 3), nn.SyncBatchNorm(2),  # expect: RB101
-    nn.Conv2d(1, 2, 3), nn.GroupNorm(2, 2),  # expect: RB101
-    nn.Linear(4, 8), nn.BatchNorm1d(8),  # expect: RB101
-    nn.Linear(4, 8), nn.SyncBatchNorm(8),  # expect: RB101
-    nn.LazyLinear(8), nn.BatchNorm1d(8),  # expect: RB101
-    nn.Bilinear(4, 4, 8), nn.BatchNorm1d(8),  # expect: RB101
+    nn.Conv1d(1, 2, 3), nn.BatchNorm1d(2),  # expect: RB101:5 "Conv1d bias is cancelled by the BatchNorm1d that follows"
+    nn.Conv3d(1, 2, 3), nn.BatchNorm3d(2),  # expect: RB101:5 "Conv3d bias is cancelled by the BatchNorm3d that follows"
+    nn.ConvTranspose1d(1, 2, 3), nn.InstanceNorm1d(2),  # expect: RB101:5 "ConvTranspose1d bias is cancelled by the InstanceNorm1d that follows"
+    nn.ConvTranspose2d(1, 2, 3), nn.InstanceNorm2d(2, affine=True),  # expect: RB101:5 "ConvTranspose2d bias is cancelled by the InstanceNorm2d that follows"
+    nn.ConvTranspose3d(1, 2, 3), nn.InstanceNorm3d(2),  # expect: RB101:5 "ConvTranspose3d bias is cancelled by the InstanceNorm3d that follows"
+    nn.LazyConv1d(2, 3), nn.LazyBatchNorm1d(),  # expect: RB101:5 "LazyConv1d bias is cancelled by the LazyBatchNorm1d that follows"
+    nn.LazyConv2d(2, 3), nn.LazyBatchNorm2d(),  # expect: RB101:5 "LazyConv2d bias is cancelled by the LazyBatchNorm2d that follows"
+    nn.LazyConv3d(2, 3), nn.LazyBatchNorm3d(),  # expect: RB101:5 "LazyConv3d bias is cancelled by the LazyBatchNorm3d that follows"
+    nn.LazyConvTranspose1d(2, 3), nn.LazyInstanceNorm1d(),  # expect: RB101:5 "LazyConvTranspose1d bias is cancelled by the LazyInstanceNorm1d that follows"
+    nn.LazyConvTranspose2d(2, 3), nn.LazyInstanceNorm2d(),  # expect: RB101:5 "LazyConvTranspose2d bias is cancelled by the LazyInstanceNorm2d that follows"
+    nn.LazyConvTranspose3d(2, 3), nn.LazyInstanceNorm3d(),  # expect: RB101:5 "LazyConvTranspose3d bias is cancelled by the LazyInstanceNorm3d that follows"
+    nn.Conv2d(1, 2, 3), nn.SyncBatchNorm(2),  # expect: RB101:5 "Conv2d bias is cancelled by the SyncBatchNorm that follows"
+    nn.Conv2d(1, 2, 3), nn.GroupNorm(2, 2),  # expect: RB101:5 "Conv2d bias is cancelled by the GroupNorm that follows"
+    nn.Linear(4, 8), nn.BatchNorm1d(8),  # expect: RB101:5 "Linear bias is cancelled by the BatchNorm1d that follows"
+    nn.Linear(4, 8), nn.SyncBatchNorm(8),  # expect: RB101:5 "Linear bias is cancelled by the SyncBatchNorm that follows"
+    nn.LazyLinear(8), nn.BatchNorm1d(8),  # expect: RB101:5 "LazyLinear bias is cancelled by the BatchNorm1d that follows"
+    nn.Bilinear(4, 4, 8), nn.BatchNorm1d(8),  # expect: RB101:5 "Bilinear bias is cancelled by the BatchNorm1d that follows"
 )
 
 
 def group_norm_same_expression(c):
-    return nn.Sequential(nn.Conv2d(c, c, 3), nn.GroupNorm(c, c))  # expect: RB101
+    return nn.Sequential(nn.Conv2d(c, c, 3), nn.GroupNorm(c, c))  # expect: RB101:26 "Conv2d bias is cancelled by the GroupNorm that follows"
 
 
 # ---- negatives
@@ -86,6 +86,6 @@ def norm_put_in_eval_mode():
 
 
 def element_only_read():
-    model = nn.Sequential(nn.Conv2d(3, 10, 1), nn.BatchNorm2d(10))  # expect: RB101
+    model = nn.Sequential(nn.Conv2d(3, 10, 1), nn.BatchNorm2d(10))  # expect: RB101:27 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     print(model[1].num_features)
     return model

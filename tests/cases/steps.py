@@ -2,19 +2,19 @@
 import torch.nn as nn
 
 chains = [
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Identity(), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.MaxPool2d(2, padding=1), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv1d(3, 8, 3), nn.AdaptiveMaxPool1d(4), nn.BatchNorm1d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.AdaptiveAvgPool2d(1), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.AvgPool2d(2), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.AvgPool2d(3, 1, 1, count_include_pad=False), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Upsample(scale_factor=2), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Upsample(scale_factor=2, mode="bilinear"), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReflectionPad2d(1), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReplicationPad2d(1), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.BatchNorm1d(8 * 4 * 4)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Dropout(0.0), nn.BatchNorm2d(8)),  # expect: RB101
-    nn.Sequential(nn.Conv2d(3, 8, 3), nn.MaxPool2d(2), nn.Identity(), nn.BatchNorm2d(8)),  # expect: RB101
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Identity(), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.MaxPool2d(2, padding=1), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv1d(3, 8, 3), nn.AdaptiveMaxPool1d(4), nn.BatchNorm1d(8)),  # expect: RB101:19 "Conv1d bias is cancelled by the BatchNorm1d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.AdaptiveAvgPool2d(1), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.AvgPool2d(2), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.AvgPool2d(3, 1, 1, count_include_pad=False), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Upsample(scale_factor=2), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Upsample(scale_factor=2, mode="bilinear"), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReflectionPad2d(1), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReplicationPad2d(1), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.BatchNorm1d(8 * 4 * 4)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm1d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Dropout(0.0), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.MaxPool2d(2), nn.Identity(), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
 ]
 
 # ---- breaking steps: silent

@@ -32,14 +32,14 @@ args = parser.parse_args()
 # ---------------------------------------------------------------- the default decays
 
 def defaults(model):
-    AdamW(model.parameters())  # expect: RB201
-    torch.optim.AdamW(model.parameters(), lr=1e-3)  # expect: RB201
-    optim.AdamW(params=model.parameters())  # expect: RB201
-    bnb.optim.AdamW8bit(model.parameters(), lr=2e-4)  # expect: RB201
-    bnb.optim.PagedAdamW(model.parameters())  # expect: RB201
-    FusedLAMB(model.parameters(), lr=1e-3)  # expect: RB201
-    Lamb(model.parameters())  # expect: RB201
-    timm.optim.NAdamW(model.parameters())  # expect: RB201
+    AdamW(model.parameters())  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    torch.optim.AdamW(model.parameters(), lr=1e-3)  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    optim.AdamW(params=model.parameters())  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    bnb.optim.AdamW8bit(model.parameters(), lr=2e-4)  # expect: RB201:5 "AdamW8bit applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    bnb.optim.PagedAdamW(model.parameters())  # expect: RB201:5 "PagedAdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    FusedLAMB(model.parameters(), lr=1e-3)  # expect: RB201:5 "FusedLAMB applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    Lamb(model.parameters())  # expect: RB201:5 "Lamb applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    timm.optim.NAdamW(model.parameters())  # expect: RB201:5 "NAdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
     torch.optim.Adam(model.parameters(), lr=1e-3)  # Adam's default is 0
     SGD(model.parameters(), lr=0.1, momentum=0.9)  # default 0
     FusedAdam(model.parameters())  # default 0
@@ -53,13 +53,13 @@ def defaults(model):
 # ---------------------------------------------------------------- explicit values
 
 def explicit(model):
-    torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)  # expect: RB201
-    Adam(model.parameters(), 1e-3, (0.9, 0.999), 1e-8, 1e-4)  # expect: RB201
-    torch.optim.Adam(model.parameters(), weight_decay=1e-5)  # expect: RB201
-    lion_pytorch.Lion(model.parameters(), lr=1e-4, weight_decay=1e-2)  # expect: RB201
-    FusedAdam(model.parameters(), lr=1e-3, weight_decay=0.01)  # expect: RB201
-    transformers.AdamW(model.parameters(), weight_decay=0.01)  # expect: RB201
-    AdamW(model.parameters(), weight_decay=WEIGHT_DECAY)  # expect: RB201
+    torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)  # expect: RB201:5 "SGD applies weight_decay=0.0005 to the biases and normalization weights of model"
+    Adam(model.parameters(), 1e-3, (0.9, 0.999), 1e-8, 1e-4)  # expect: RB201:5 "Adam applies weight_decay=0.0001 to the biases and normalization weights of model"
+    torch.optim.Adam(model.parameters(), weight_decay=1e-5)  # expect: RB201:5 "Adam applies weight_decay=1e-05 to the biases and normalization weights of model"
+    lion_pytorch.Lion(model.parameters(), lr=1e-4, weight_decay=1e-2)  # expect: RB201:5 "Lion applies weight_decay=0.01 to the biases and normalization weights of model"
+    FusedAdam(model.parameters(), lr=1e-3, weight_decay=0.01)  # expect: RB201:5 "FusedAdam applies weight_decay=0.01 to the biases and normalization weights of model"
+    transformers.AdamW(model.parameters(), weight_decay=0.01)  # expect: RB201:5 "AdamW applies weight_decay=0.01 to the biases and normalization weights of model"
+    AdamW(model.parameters(), weight_decay=WEIGHT_DECAY)  # expect: RB201:5 "AdamW applies weight_decay=0.05 (WEIGHT_DECAY) to the biases and normalization weights of model"
     AdamW(model.parameters(), weight_decay=0)  # explicit zero
     AdamW(model.parameters(), weight_decay=0.0)
     AdamW(model.parameters(), 1e-3, (0.9, 0.999), 1e-8, 0.0)  # positional zero
@@ -69,7 +69,7 @@ def explicit(model):
     AdamW(model.parameters(), **optimizer_kwargs())  # may carry weight_decay=0
     AdamW(*make_args(model))  # nothing to see through
     local_wd = 0.02
-    AdamW(model.parameters(), weight_decay=local_wd)  # expect: RB201
+    AdamW(model.parameters(), weight_decay=local_wd)  # expect: RB201:5 "AdamW applies weight_decay=0.02 (local_wd) to the biases and normalization weights of model"
 
 
 def optimizer_kwargs():
@@ -87,8 +87,8 @@ def make_args(model):
 # ---------------------------------------------------------------- argparse defaults
 
 def from_args(model, args):
-    AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)  # expect: RB201
-    torch.optim.SGD(model.parameters(), lr=args.lr, weight_decay=args.wd)  # expect: RB201
+    AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)  # expect: RB201:5 "AdamW applies weight_decay=0.01 (the default of --weight-decay) to the biases and normalization weights of model"
+    torch.optim.SGD(model.parameters(), lr=args.lr, weight_decay=args.wd)  # expect: RB201:5 "SGD applies weight_decay=0.1 (the default of --wd) to the biases and normalization weights of model"
     AdamW(model.parameters(), weight_decay=args.zero_wd)  # default 0.0
     AdamW(model.parameters(), weight_decay=args.no_default_wd)  # no default: None, not known
     AdamW(model.parameters(), weight_decay=args.overridden_wd)  # set_defaults changes it
@@ -97,7 +97,7 @@ def from_args(model, args):
 
 def class_variable(model, args):
     optimizer_class = bnb.optim.AdamW8bit if args.use_8bit else torch.optim.AdamW
-    optimizer_class(model.parameters(), lr=args.lr)  # expect: RB201
+    optimizer_class(model.parameters(), lr=args.lr)  # expect: RB201:5 "AdamW8bit or AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
     optimizer_cls = bnb.optim.Adam8bit if args.use_8bit else torch.optim.AdamW
     optimizer_cls(model.parameters(), lr=args.lr)  # Adam8bit does not decay by default
 
@@ -107,7 +107,7 @@ def class_variable_in_branches(model, args):
         optimizer_cls = bnb.optim.AdamW8bit
     else:
         optimizer_cls = torch.optim.AdamW
-    return optimizer_cls(model.parameters(), lr=args.lr)  # expect: RB201
+    return optimizer_cls(model.parameters(), lr=args.lr)  # expect: RB201:12 "AdamW or AdamW8bit applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
 
 
 def class_variable_unknown(model, args):
@@ -118,20 +118,20 @@ def class_variable_unknown(model, args):
 # ---------------------------------------------------------------- every parameter, as written
 
 def every_parameter(model, encoder, decoder):
-    AdamW(filter(lambda p: p.requires_grad, model.parameters()), lr=1e-4)  # expect: RB201
-    AdamW([p for p in model.parameters() if p.requires_grad])  # expect: RB201
-    AdamW((p for _, p in model.named_parameters()))  # expect: RB201
-    AdamW([p for n, p in model.named_parameters() if p.requires_grad])  # expect: RB201
-    AdamW(model.named_parameters())  # expect: RB201
-    AdamW(list(model.parameters()))  # expect: RB201
-    AdamW(itertools.chain(encoder.parameters(), decoder.parameters()))  # expect: RB201
-    AdamW(list(encoder.parameters()) + list(decoder.parameters()))  # expect: RB201
-    AdamW(model.module.parameters())  # expect: RB201
-    AdamW(model.parameters(recurse=True))  # expect: RB201
+    AdamW(filter(lambda p: p.requires_grad, model.parameters()), lr=1e-4)  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    AdamW([p for p in model.parameters() if p.requires_grad])  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    AdamW((p for _, p in model.named_parameters()))  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    AdamW([p for n, p in model.named_parameters() if p.requires_grad])  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    AdamW(model.named_parameters())  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    AdamW(list(model.parameters()))  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
+    AdamW(itertools.chain(encoder.parameters(), decoder.parameters()))  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of encoder"
+    AdamW(list(encoder.parameters()) + list(decoder.parameters()))  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of encoder"
+    AdamW(model.module.parameters())  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model.module"
+    AdamW(model.parameters(recurse=True))  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
     params = model.parameters()
-    AdamW(params, lr=1e-3)  # expect: RB201
+    AdamW(params, lr=1e-3)  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
     trainable = [p for p in model.parameters() if p.requires_grad]
-    torch.optim.AdamW(trainable, lr=1e-3)  # expect: RB201
+    torch.optim.AdamW(trainable, lr=1e-3)  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
 
 
 def chosen_parameters(model):
@@ -153,14 +153,14 @@ def get_params(model):
 
 def groups(model):
     AdamW([
-        {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202
+        {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202:9 "parameter group with weight_decay=0.05 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
         {"params": model.head.parameters(), "lr": 1e-3},  # the same mistake: one finding per optimizer
     ], weight_decay=0.05)
     torch.optim.SGD([
-        {"params": model.backbone.parameters(), "weight_decay": 1e-4},  # expect: RB202
+        {"params": model.backbone.parameters(), "weight_decay": 1e-4},  # expect: RB202:9 "parameter group with weight_decay=0.0001 takes every parameter of model.backbone, biases and normalization weights included"
         {"params": model.head.parameters()},  # SGD's default decay is 0
     ], lr=0.1)
-    param_groups = [{"params": model.parameters(), "weight_decay": 0.1}]  # expect: RB202
+    param_groups = [{"params": model.parameters(), "weight_decay": 0.1}]  # expect: RB202:21 "parameter group with weight_decay=0.1 takes every parameter of model, biases and normalization weights included"
     AdamW(param_groups, lr=1e-3)
 
 
@@ -223,7 +223,7 @@ def lora_training(unet, text_encoder, lora_config):
 def full_finetune(unet, vae, text_encoder, args):
     vae.requires_grad_(False)
     text_encoder.requires_grad_(False)
-    return torch.optim.AdamW(unet.parameters(), lr=args.lr, weight_decay=args.weight_decay)  # expect: RB201
+    return torch.optim.AdamW(unet.parameters(), lr=args.lr, weight_decay=args.weight_decay)  # expect: RB201:12 "AdamW applies weight_decay=0.01 (the default of --weight-decay) to the biases and normalization weights of unet"
 
 
 def peft_training(base_model, config):
@@ -237,7 +237,7 @@ def embedding_only(vocab):
     projection = nn.Linear(64, 64, bias=False)
     AdamW(projection.parameters())
     biased = nn.Linear(64, 64)
-    AdamW(biased.parameters())  # expect: RB201
+    AdamW(biased.parameters())  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of biased"
 
 
 class Factorized(nn.Module):
@@ -263,7 +263,7 @@ class Biased(nn.Module):
 
     def configure_optimizers(self):
         torch.optim.AdamW(self.embed.parameters())  # the embedding alone
-        return torch.optim.AdamW(self.parameters(), lr=1e-3)  # expect: RB201
+        return torch.optim.AdamW(self.parameters(), lr=1e-3)  # expect: RB201:16 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of self"
 
 
 class Wrapped(nn.Module):
@@ -272,7 +272,7 @@ class Wrapped(nn.Module):
         self.backbone = backbone
 
     def configure_optimizers(self):
-        return AdamW(self.parameters())  # expect: RB201
+        return AdamW(self.parameters())  # expect: RB201:16 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of self"
 
 
 class ThisReceiver(nn.Module):
@@ -285,7 +285,7 @@ class ThisReceiver(nn.Module):
 
     def configure_optimizers(this):
         torch.optim.AdamW(this.emb.parameters(), lr=1e-3)  # an embedding: no bias, no norm
-        return torch.optim.AdamW(this.proj.parameters(), lr=1e-3)  # expect: RB201
+        return torch.optim.AdamW(this.proj.parameters(), lr=1e-3)  # expect: RB201:16 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of this.proj"
 
 
 class ThisOnlyEmbedding(nn.Module):
@@ -301,23 +301,23 @@ def bias_free_model():
     model = Factorized(8)
     AdamW(model.parameters())
     other = Biased(8)
-    AdamW(other.parameters())  # expect: RB201
+    AdamW(other.parameters())  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of other"
 
 
 # ---------------------------------------------------------------- RB205: hand-written penalties
 
 def penalties(model, criterion, x, y, lam):
     loss = criterion(model(x), y)
-    loss = loss + lam * sum(p.pow(2).sum() for p in model.parameters())  # expect: RB205
-    l2 = sum(torch.norm(p) for p in model.parameters())  # expect: RB205
+    loss = loss + lam * sum(p.pow(2).sum() for p in model.parameters())  # expect: RB205:28 "penalty over every parameter of model shrinks its biases and normalization weights"
+    l2 = sum(torch.norm(p) for p in model.parameters())  # expect: RB205:13 "penalty over every parameter of model shrinks its biases and normalization weights"
     loss = loss + 1e-4 * l2
-    loss += 1e-5 * sum((p ** 2).sum() for _, p in model.named_parameters())  # expect: RB205
+    loss += 1e-5 * sum((p ** 2).sum() for _, p in model.named_parameters())  # expect: RB205:23 "penalty over every parameter of model shrinks its biases and normalization weights"
     l1 = torch.tensor(0.0)
-    for param in model.parameters():  # expect: RB205
+    for param in model.parameters():  # expect: RB205:5 "penalty over every parameter of model shrinks its biases and normalization weights"
         l1 += param.abs().sum()
     loss = loss + lam * l1
     reg = 0
-    for p in model.parameters():  # expect: RB205
+    for p in model.parameters():  # expect: RB205:5 "penalty over every parameter of model shrinks its biases and normalization weights"
         reg += torch.square(p).sum()
     reg.backward()
     return loss
@@ -371,7 +371,7 @@ def composed(device):
     net = AttentionNet(16, 4).to(device)
     Adam(net.parameters(), lr=5e-3, weight_decay=5e-4)  # weights only, however composed
     layer = WithBiasVector(8).to(device)
-    Adam(layer.parameters(), lr=5e-3, weight_decay=5e-4)  # expect: RB201
+    Adam(layer.parameters(), lr=5e-3, weight_decay=5e-4)  # expect: RB201:5 "Adam applies weight_decay=0.0005 to the biases and normalization weights of layer"
 
 
 class GraphConv(nn.Module):
@@ -410,19 +410,19 @@ def configurable(device, args):
     head = ConfigurableHead(8, args.use_bias)
     Adam(head.parameters(), weight_decay=5e-4)  # bias=use_bias
     normed = NormedNet(8, args.use_bias)
-    Adam(normed.parameters(), weight_decay=5e-4)  # expect: RB201
+    Adam(normed.parameters(), weight_decay=5e-4)  # expect: RB201:5 "Adam applies weight_decay=0.0005 to the biases and normalization weights of normed"
 
 
 def moved(model, device):
     model = model.to(device)
-    AdamW(model.parameters())  # expect: RB201
+    AdamW(model.parameters())  # expect: RB201:5 "AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of model"
 
 
 def penalty_over_branch_built_list(model, extra, criterion, x, y, learn_extra):
     params = list(model.parameters())
     if learn_extra:
         params = params + [extra]
-    penalty = sum(p.pow(2).sum() for p in params)  # expect: RB205
+    penalty = sum(p.pow(2).sum() for p in params)  # expect: RB205:18 "penalty over every parameter of model shrinks its biases and normalization weights"
     return criterion(model(x), y) + 1e-4 * penalty
 
 

@@ -3,23 +3,23 @@ import torch.nn as nn
 from torch.nn.utils import parametrizations, spectral_norm
 
 
-sn = nn.Sequential(spectral_norm(nn.Conv2d(3, 8, 3)), nn.BatchNorm2d(8))  # expect: RB101
-wn = nn.Sequential(nn.utils.weight_norm(nn.Conv2d(3, 8, 3)), nn.BatchNorm2d(8))  # expect: RB101
-pn = nn.Sequential(parametrizations.spectral_norm(nn.Linear(4, 8)), nn.BatchNorm1d(8))  # expect: RB101
+sn = nn.Sequential(spectral_norm(nn.Conv2d(3, 8, 3)), nn.BatchNorm2d(8))  # expect: RB101:34 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+wn = nn.Sequential(nn.utils.weight_norm(nn.Conv2d(3, 8, 3)), nn.BatchNorm2d(8))  # expect: RB101:41 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+pn = nn.Sequential(parametrizations.spectral_norm(nn.Linear(4, 8)), nn.BatchNorm1d(8))  # expect: RB101:51 "Linear bias is cancelled by the BatchNorm1d that follows"
 sn_off = nn.Sequential(spectral_norm(nn.Conv2d(3, 8, 3, bias=False)), nn.BatchNorm2d(8))
 
 
 class ConvBNAct(nn.Sequential):
     def __init__(self, cin, cout):
         super().__init__()
-        self.add_module("conv", nn.Conv2d(cin, cout, 3, padding=1))  # expect: RB101
+        self.add_module("conv", nn.Conv2d(cin, cout, 3, padding=1))  # expect: RB101:33 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.add_module("bn", nn.BatchNorm2d(cout))
         self.add_module("act", nn.ReLU(inplace=True))
 
 
 class ConvBNBySuper(nn.Sequential):
     def __init__(self, cin, cout):
-        layers = [nn.Conv2d(cin, cout, 1)]  # expect: RB101
+        layers = [nn.Conv2d(cin, cout, 1)]  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         layers.append(nn.BatchNorm2d(cout))
         super().__init__(*layers)
 
@@ -27,7 +27,7 @@ class ConvBNBySuper(nn.Sequential):
 class ConvBNAttributes(nn.Sequential):
     def __init__(self, cin, cout):
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, 1)  # expect: RB101
+        self.conv = nn.Conv2d(cin, cout, 1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.bn = nn.BatchNorm2d(cout)
 
 
@@ -35,7 +35,7 @@ class DenseNetStyle(nn.Module):
     def __init__(self):
         super().__init__()
         self.features = nn.Sequential()
-        self.features.add_module("conv0", nn.Conv2d(3, 64, 7, 2, 3))  # expect: RB101
+        self.features.add_module("conv0", nn.Conv2d(3, 64, 7, 2, 3))  # expect: RB101:43 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.features.add_module("norm0", nn.BatchNorm2d(64))
 
 

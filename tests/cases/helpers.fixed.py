@@ -1,0 +1,54 @@
+"""Same-file helpers that return a producer count as that producer, with their own bias argument."""
+import torch.nn as nn
+
+
+def conv3x3(in_planes, out_planes, stride=1, bias=True):
+    return nn.Conv2d(in_planes, out_planes, kernel_size=3, stride=stride, padding=1, bias=bias)
+
+
+def conv1x1(in_planes, out_planes):
+    return nn.Conv2d(in_planes, out_planes, kernel_size=1, bias=False)
+
+
+def conv_any(*args, **kwargs):
+    return nn.Conv2d(*args, **kwargs)
+
+
+def conv_rebinds(cin, cout, bias=None):
+    if bias is None:
+        bias = not use_bn
+    return nn.Conv2d(cin, cout, 3, bias=bias)
+
+
+def conv_two_returns(cin, cout, depthwise=False):
+    if depthwise:
+        return nn.Conv2d(cin, cout, 3, groups=cin)
+    return nn.Conv2d(cin, cout, 3)
+
+
+def conv_bn(cin, cout):
+    return nn.Sequential(
+        conv3x3(cin, cout, bias=False),  # expect: RB101:9 "Conv2d (built by conv3x3()) bias is cancelled by the BatchNorm2d that follows"
+        nn.BatchNorm2d(cout),
+    )
+
+
+ok_helper = nn.Sequential(conv3x3(3, 64, bias=False), nn.BatchNorm2d(64))
+ok_positional = nn.Sequential(conv3x3(3, 64, 1, False), nn.BatchNorm2d(64))
+ok_fixed = nn.Sequential(conv1x1(3, 64), nn.BatchNorm2d(64))
+forwarded = nn.Sequential(conv_any(3, 64, 3, bias=False), nn.BatchNorm2d(64))  # expect: RB101:27 "Conv2d (built by conv_any()) bias is cancelled by the BatchNorm2d that follows"
+forwarded_off = nn.Sequential(conv_any(3, 64, 3, bias=False), nn.BatchNorm2d(64))
+forwarded_positional_off = nn.Sequential(conv_any(3, 64, 3, 1, 0, 1, 1, False), nn.BatchNorm2d(64))
+unknown_rebinding = nn.Sequential(conv_rebinds(3, 64), nn.BatchNorm2d(64))
+unknown_branches = nn.Sequential(conv_two_returns(3, 64), nn.BatchNorm2d(64))
+unknown_kwargs = nn.Sequential(conv3x3(3, 64, **options), nn.BatchNorm2d(64))
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = conv3x3(c, c, bias=False)  # expect: RB101:21 "Conv2d (built by conv3x3()) bias is cancelled by the BatchNorm2d that follows"
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))

@@ -1,0 +1,138 @@
+"""Layer lists built by statements, then unpacked into nn.Sequential."""
+import torch.nn as nn
+
+
+def literal_then_unpack(c):
+    layers = [nn.Conv2d(c, 64, 3, bias=False), nn.BatchNorm2d(64)]  # expect: RB101:15 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    return nn.Sequential(*layers)
+
+
+def appended(c):
+    layers = []
+    layers.append(nn.Conv2d(c, 32, 3, bias=False))  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    layers.append(nn.BatchNorm2d(32))
+    layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def extended_and_added(c):
+    layers = [nn.Conv2d(c, 16, 1), nn.ReLU()]
+    layers += [nn.Conv2d(16, 16, 3, bias=False)]  # expect: RB101:16 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    layers.extend([nn.BatchNorm2d(16), nn.ReLU()])
+    layers = layers + [nn.Linear(16, 4)]
+    return nn.Sequential(*layers)
+
+
+def in_a_loop(widths):
+    layers = []
+    for cin, cout in zip(widths, widths[1:]):
+        layers.append(nn.Conv2d(cin, cout, 3, bias=False))  # expect: RB101:23 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        layers.append(nn.BatchNorm2d(cout))
+        layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def local_names():
+    conv = nn.Conv2d(3, 8, 3, bias=False)  # expect: RB101:12 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    bn = nn.BatchNorm2d(8)
+    return nn.Sequential(conv, bn)
+
+
+def grown_container(c):
+    block = nn.Sequential()
+    block.add_module("conv", nn.Conv2d(c, 8, 3, bias=False))  # expect: RB101:30 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    block.add_module("bn", nn.BatchNorm2d(8))
+    block.append(nn.ReLU())
+    return block
+
+
+# ---- negatives
+
+
+def conditional_norm(c, use_bn):
+    layers = [nn.Conv2d(c, 64, 3)]
+    if use_bn:
+        layers.append(nn.BatchNorm2d(64))
+    layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def reordered(c):
+    layers = [nn.BatchNorm2d(64), nn.ReLU()]
+    layers.insert(0, nn.Conv2d(c, 64, 3))
+    return nn.Sequential(*layers)
+
+
+def passed_away(c):
+    layers = [nn.Conv2d(c, 64, 3)]
+    add_norm(layers)
+    layers.append(nn.BatchNorm2d(64))
+    return nn.Sequential(*layers)
+
+
+def reset_in_branch(c, deep):
+    layers = [nn.Conv2d(c, 64, 3)]
+    if deep:
+        layers = [nn.Conv2d(c, 64, 3), nn.ReLU()]
+    layers.append(nn.BatchNorm2d(64))
+    return nn.Sequential(*layers)
+
+
+def unpacked_elsewhere(c):
+    layers = [nn.Conv2d(c, 64, 3), nn.ReLU(), nn.BatchNorm2d(64)]
+    return nn.Sequential(*layers)
+
+
+def shared_module():
+    conv = nn.Conv2d(3, 8, 3)
+    with_norm = nn.Sequential(conv, nn.BatchNorm2d(8))
+    without = nn.Sequential(conv, nn.ReLU())
+    return with_norm, without
+
+
+def extended_by_unknown(c, more):
+    layers = [nn.Conv2d(c, 64, 3)]
+    layers.extend(more)
+    layers.append(nn.BatchNorm2d(64))
+    return nn.Sequential(*layers)
+
+
+def comprehension(c):
+    layers = [nn.Conv2d(c, c, 3) for _ in range(3)]
+    return nn.Sequential(*layers, nn.BatchNorm2d(c))
+
+
+# ---------------------------------------------------------------- a layer read in branches of which one runs
+
+def vgg_make_layers(cfg, batch_norm=False):
+    # torchvision's vgg: the conv is read twice, once per branch; the vgg*_bn models take the first.
+    layers = []
+    in_channels = 3
+    for v in cfg:
+        if v == "M":
+            layers += [nn.MaxPool2d(kernel_size=2, stride=2)]
+        else:
+            conv2d = nn.Conv2d(in_channels, v, kernel_size=3, padding=1, bias=False)  # expect: RB101:22 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+            if batch_norm:
+                layers += [conv2d, nn.BatchNorm2d(v), nn.ReLU(inplace=True)]
+            else:
+                layers += [conv2d, nn.ReLU(inplace=True)]
+            in_channels = v
+    return nn.Sequential(*layers)
+
+
+def conv_in_two_blocks(c):
+    conv = nn.Conv2d(c, c, 3)  # both blocks run: the conv also feeds a ReLU without a norm
+    with_norm = nn.Sequential(conv, nn.BatchNorm2d(c))
+    without = nn.Sequential(conv, nn.ReLU())
+    return with_norm, without
+
+
+def conv_in_nested_branches(c, flag, other):
+    conv = nn.Conv2d(c, c, 3)  # the second block runs whenever the first does
+    blocks = []
+    if flag:
+        if other:
+            blocks.append(nn.Sequential(conv, nn.BatchNorm2d(c)))
+        blocks.append(nn.Sequential(conv, nn.ReLU()))
+    return blocks

@@ -1,0 +1,38 @@
+"""Steps between the biased layer and the norm: transparent ones keep the chain."""
+import torch.nn as nn
+
+chains = [
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.Identity(), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.MaxPool2d(2, padding=1), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv1d(3, 8, 3, bias=False), nn.AdaptiveMaxPool1d(4), nn.BatchNorm1d(8)),  # expect: RB101:19 "Conv1d bias is cancelled by the BatchNorm1d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.AdaptiveAvgPool2d(1), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.AvgPool2d(2), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.AvgPool2d(3, 1, 1, count_include_pad=False), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.Upsample(scale_factor=2), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.Upsample(scale_factor=2, mode="bilinear"), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.ReflectionPad2d(1), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.ReplicationPad2d(1), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.Flatten(), nn.BatchNorm1d(8 * 4 * 4)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm1d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.Dropout(0.0), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.MaxPool2d(2), nn.Identity(), nn.BatchNorm2d(8)),  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+]
+
+# ---- breaking steps: silent
+breaking = [
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.LeakyReLU(0.1), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.GELU(), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Dropout(0.1), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Dropout2d(), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.ZeroPad2d(1), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.ConstantPad2d(1, 0.0), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.AvgPool2d(3, 1, 1), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.AvgPool2d(2, divisor_override=1), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.ConvTranspose2d(8, 8, 2, stride=2, bias=False), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.PixelShuffle(2), nn.BatchNorm2d(2)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Conv2d(8, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Upsample(scale_factor=2, mode=mode), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.AvgPool2d(3, padding=pad), nn.BatchNorm2d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(0), nn.BatchNorm1d(8)),
+    nn.Sequential(nn.Conv2d(3, 8, 3), nn.Dropout(p), nn.BatchNorm2d(8)),
+]
