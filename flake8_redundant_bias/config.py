@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable, Mapping, NamedTuple
 
@@ -14,8 +15,15 @@ from .knowledge import KNOWLEDGE, Knowledge
 from .knowledge.schema import Arg, Norm, Producer, Spec, Transparent
 
 DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+"
-PRODUCER = re.compile(rf"^(?P<name>{DOTTED})(?::(?P<keyword>[A-Za-z_]\w*)(?:@(?P<position>\d+))?(?:=(?P<default>True|False))?)?$")
-PLAIN = re.compile(rf"^(?P<name>{DOTTED})$")
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(which: str) -> re.Pattern[str]:
+    """A project row's syntax, compiled when a project gives rows (most runs give none: nothing to compile)."""
+    if which == "producer":  # NAME[:KEYWORD[@POSITION][=True|False]]
+        argument = r"(?P<keyword>[A-Za-z_]\w*)(?:@(?P<position>\d+))?(?:=(?P<default>True|False))?"
+        return re.compile(rf"^(?P<name>{DOTTED})(?::{argument})?$")
+    return re.compile(rf"^(?P<name>{DOTTED})$")
 
 
 class ConfigError(ValueError):
@@ -46,7 +54,7 @@ class Config(NamedTuple):
         producers, norms, transparent = tuple(producers), tuple(norms), tuple(transparent)
         specs: dict[str, Spec] = dict(KNOWLEDGE.rows)
         for value in producers:
-            match = PRODUCER.match(value)
+            match = _pattern("producer").match(value)
             if not match:
                 raise ConfigError(
                     f"--redundant-bias-producers: {value!r} is not NAME[:KEYWORD[@POSITION][=True|False]] "
@@ -61,7 +69,7 @@ class Config(NamedTuple):
             ("--redundant-bias-transparent", transparent, Transparent()),
         ):
             for value in values:
-                if not PLAIN.match(value):
+                if not _pattern("plain").match(value):
                     raise ConfigError(f"{option}: {value!r} is not a dotted import path such as mylib.nn.MyBatchNorm")
                 _not_built_in(option, value, value)
                 specs[value] = spec

@@ -28,11 +28,16 @@ def contained(unit: Unit[T]) -> list[T]:
     try:
         return list(unit())
     except Exception as error:  # noqa: BLE001 - a linter must never take the whole run down
-        if STRICT:
-            raise
-        if len(_errors) < KEPT:
-            _errors.append(_describe(error))
+        record(error)
         return []
+
+
+def record(error: Exception) -> None:
+    """Keep an error a unit of work met (``except Exception as error: record(error)``); in strict mode, raise it."""
+    if STRICT:
+        raise error
+    if len(_errors) < KEPT:
+        _errors.append(_describe(error))
 
 
 def take_errors() -> list[str]:

@@ -1,7 +1,9 @@
 """From a parsed module to diagnostics: the fast path built from the rules' trigger words, the rules, containment.
 
 The plugin calls ``analyse`` on the tree flake8 parsed; the command calls
-``analyse_source`` on a file's text.  Neither has analysis of its own.
+``analyse_source`` on a file's text.  Neither has analysis of its own.  The
+model and the rules are imported when the first file that imports a framework
+arrives: a run over code that imports none pays for the fast path alone.
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ import ast
 import gc
 import io
 from functools import partial
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from .config import Config
 from .containment import contained
-from .diagnostics import Diagnostic
 from .knowledge.schema import Optimizer, Producer, Spec
-from .model.context import Workspace
 from .model.gates import Spelled, Trigger, Words, framework_roots, shortest, skippable
-from .rules import RULES, Rule
 from .text import Text
+
+if TYPE_CHECKING:  # imported where they are first needed (see above)
+    from .diagnostics import Diagnostic
+    from .rules import Rule
 
 
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Diagnostic]:
@@ -27,6 +30,12 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str |
     text = Text(lines)
     roots = framework_roots(text.text, config.roots) if isinstance(tree, ast.Module) else frozenset()
     return _analyse_module(tree, text, config, filename, roots) if roots else []  # type: ignore[arg-type]
+
+
+def analyse_lines(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Diagnostic]:
+    """``analyse`` for a caller that allocates around it (flake8's plugin, turning diagnostics into its tuples):
+    the collector stays paused for the whole of it (see ``_without_collection``)."""
+    return _without_collection(partial(analyse, tree, lines, config, filename))
 
 
 def analyse_source(source: str, config: Config | None = None, filename: str | None = None) -> list[Diagnostic]:
@@ -49,6 +58,16 @@ def _analyse_module(
     tree: ast.Module, text: Text, config: Config, filename: str | None, roots: frozenset[str],
 ) -> list[Diagnostic]:
     """A module whose import lines spell the frameworks ``roots``: the gates, then the rules that can fire."""
+    return _without_collection(partial(_sorted, tree, text, config, filename, roots))
+
+
+def _sorted(tree: ast.Module, text: Text, config: Config, filename: str | None, roots: frozenset[str]) -> list[Diagnostic]:
+    return sorted(set(_gated(tree, text, config, filename, roots)), key=lambda diagnostic: diagnostic.key)
+
+
+def _gated(tree: ast.Module, text: Text, config: Config, filename: str | None, roots: frozenset[str]) -> list[Diagnostic]:
+    from .rules import RULES  # noqa: PLC0415 - the first file naming a framework loads the rules and the model
+
     gates = Gates.of(config)
     words = gates.words(roots)
     groups = [tuple(trigger.with_aliases(tree) for trigger in group) for group in words.rules]
@@ -56,14 +75,15 @@ def _analyse_module(
     rules = [rule for number, rule in enumerate(RULES) if spelled.fires(number)]
     if not rules:
         return []  # no rule can fire in this text
-    run = partial(_run, tree, text, config, filename, spelled, words, gates, rules)
-    return sorted(set(contained(partial(_without_collection, run))), key=lambda diagnostic: diagnostic.key)
+    return contained(partial(_run, tree, text, config, filename, spelled, words, gates, rules))
 
 
 def _run(
     tree: ast.Module, text: Text, config: Config, filename: str | None, spelled: Spelled, words: Words, gates: Gates,
     rules: list[Rule],
 ) -> list[Diagnostic]:
+    from .model.context import Workspace  # noqa: PLC0415 - see the module's docstring
+
     skip, unknown = skippable(tree, text, spelled)
     with Workspace.of(filename, config, gates).linted(tree, text, filename, skip, unknown, words) as model:
         if not model.imports.framework_imported:
@@ -76,10 +96,10 @@ def _without_collection(run: Callable[[], list[Diagnostic]]) -> list[Diagnostic]
 
     The analysis allocates many small objects, which reference counting frees
     (it builds no cycle that outlives it: nothing points back at a module's
-    model), and a collection pass in the middle would traverse the whole tree
-    for nothing: that was a third of the plugin's time.
+    model), and a collection pass in the middle would traverse the whole tree,
+    and every object of the process running it, for nothing.
     """
-    paused = gc.isenabled()
+    paused = gc.isenabled()  # (False when a caller paused it already)
     if paused:
         gc.disable()
     try:
@@ -115,6 +135,8 @@ class Gates:
         knowledge = self.config.knowledge
         own = roots | {mine.partition(".")[0] for other, mine in knowledge.aliases if other.partition(".")[0] in roots}
         rows = {name: spec for name, spec in knowledge.rows.items() if name.partition(".")[0] in own}
+        from .rules import RULES  # noqa: PLC0415 - see the module's docstring
+
         groups = tuple(rule.triggers(rows, knowledge) for rule in RULES)
         producers = _producer_words(rows)
         # A question from the linted file may ask another module for a helper or a class that

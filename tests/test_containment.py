@@ -39,6 +39,7 @@ def test_an_error_in_one_chain_keeps_the_other_findings(broken_dropout, monkeypa
     monkeypatch.setattr(containment, "STRICT", False)
     lines = sorted((f.line, f.code) for f in analyse_source(SOURCE))
     assert lines == [(4, "RB101"), (9, "RB201")]
+    assert {error.partition(" (")[0] for error in containment.take_errors()} == {"RuntimeError: an odd construct"}
 
 
 def test_strict_mode_raises_the_error(broken_dropout, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Sequence
 
 from .. import __version__
 from ..config import Config, ConfigError
-from ..engine import analyse
+from ..engine import analyse_lines
 from ..options import LIST, OPTIONS, analysis_config
 from ..text import Text
 
@@ -50,7 +50,7 @@ class Plugin:
             raise SystemExit(USAGE) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        diagnostics = analyse(self.tree, self.lines, self.config, self.filename)
+        diagnostics = analyse_lines(self.tree, self.lines, self.config, self.filename)
         text = Text(self.lines) if diagnostics else None
         for diagnostic in diagnostics:
             # flake8 counts columns in UTF-8 bytes, as the AST does; a diagnostic in characters.

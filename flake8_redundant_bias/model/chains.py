@@ -15,7 +15,7 @@ import ast
 from functools import partial
 from typing import Iterator
 
-from ..containment import Unit
+from ..containment import Unit, record
 from ..knowledge.schema import Producer, Transparent
 from .flow.service import Flow
 from .index import Index, Scope
@@ -38,15 +38,21 @@ class Chains:
         self.sequences = sequences
 
     def units(self) -> Iterator[Unit[Chain]]:
-        """One unit of work per container or per call."""
+        """One unit of work per container, and per call that applies a producer."""
         yield from self.sequences.units()
+        application = self.steps.application
         for call, scope in self.index.calls:
-            yield partial(self._flow_chain, call, scope)
+            # Most calls apply no producer: they are told apart here, each contained alone, without a unit.
+            try:
+                layer = application(call, scope)
+            except Exception as error:  # noqa: BLE001 - one call's error loses that call only
+                record(error)
+                continue
+            if layer is not None and isinstance(layer.spec, Producer):
+                yield partial(self._flow_chain, layer, call, scope)
 
-    def _flow_chain(self, call: ast.Call, scope: Scope) -> Iterator[Chain]:
-        layer = self.steps.application(call, scope)
-        if layer is not None and isinstance(layer.spec, Producer):
-            yield layer, self._downstream(call, scope)
+    def _flow_chain(self, layer: Layer, call: ast.Call, scope: Scope) -> Iterator[Chain]:
+        yield layer, self._downstream(call, scope)
 
     def _downstream(self, start: ast.expr, scope: Scope) -> Iterator[Layer | None]:
         node: ast.AST = start

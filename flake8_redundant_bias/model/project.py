@@ -89,7 +89,8 @@ class Source:
             assigned: dict[str, int] = {}
             imported: list[str] = []
             # A newline before the text: the match starts at the "\n", which is where the line starts in the text.
-            for match in LINE_STARTS.finditer("\n" + self.text):
+            line_starts, words, _ = _patterns()
+            for match in line_starts.finditer("\n" + self.text):
                 if match["defined"]:
                     defined.setdefault(match["defined"], match.start())
                 elif match["assigned"]:
@@ -97,7 +98,7 @@ class Source:
                 else:
                     imported.append(match["imported"])
                     self._statements.append(match["statement"].strip())
-            self._found = (defined, assigned, set(WORD.findall(" ".join(imported))))
+            self._found = (defined, assigned, set(words.findall(" ".join(imported))))
         return self._found
 
     def reexported(self, name: str) -> ImportTarget | None:
@@ -142,7 +143,7 @@ class Source:
         if start is None:
             return None
         line_end = self.text.find("\n", start)
-        end = TOP_LEVEL.search(self.text, line_end + 1) if line_end >= 0 else None
+        end = _patterns()[2].search(self.text, line_end + 1) if line_end >= 0 else None
         return self.text[start:end.start() if end else None]
 
     def block(self, name: str) -> str | None:
@@ -193,14 +194,18 @@ def _may_answer(block: str, words: tuple[str, ...], layer: bool) -> bool:
     return not (layer and block.startswith("class") and "def forward" not in block)
 
 
-WORD = re.compile(r"[A-Za-z_]\w*")
-LINE_STARTS = re.compile(
-    # Anchored on a literal newline, not (?m)^, so that the engine jumps from line to line.
-    r"\n(?:(?:async[ \t]+def|def|class)[ \t]+(?P<defined>[A-Za-z_]\w*)"
-    r"|(?P<assigned>[A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)"
-    r"|(?P<statement>[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]+(?P<imported>\([^)]*\)|[^\n]*)))"
-)
-TOP_LEVEL = re.compile(r"(?m)^(?![ \t\n#)\]}])")  # a line that starts a new top-level statement
+@functools.lru_cache(maxsize=None)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What the scan of another module's text looks for, compiled when one is first read."""
+    line_starts = re.compile(
+        # Anchored on a literal newline, not (?m)^, so that the engine jumps from line to line.
+        r"\n(?:(?:async[ \t]+def|def|class)[ \t]+(?P<defined>[A-Za-z_]\w*)"
+        r"|(?P<assigned>[A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)"
+        r"|(?P<statement>[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]+(?P<imported>\([^)]*\)|[^\n]*)))"
+    )
+    words = re.compile(r"[A-Za-z_]\w*")
+    top_level = re.compile(r"(?m)^(?![ \t\n#)\]}])")  # a line that starts a new top-level statement
+    return line_starts, words, top_level
 
 
 # path and the configuration's rows -> (modification time and size, the source or None when unreadable)
