@@ -1,4 +1,4 @@
-"""Run the real flake8 in a subprocess, as users and IDEs do."""
+"""Run the real flake8 and the real ``redundant-bias`` command in a subprocess, as users, IDEs and CI do."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 CASES = HERE / "cases"
+SCRIPT = Path(sys.executable).with_name("redundant-bias")  # installed beside python by pip install -e
 FIXED = ".fixed.py"  # a case file's golden after the bias fix, beside it: lists.py -> lists.fixed.py
 
 
@@ -22,3 +23,10 @@ def flake8(*args: str, stdin: str | None = None, cwd: Path | None = None) -> sub
         else [sys.executable, "-m", "flake8", *args],
         input=stdin, capture_output=True, text=True, cwd=cwd, timeout=300,
     )
+
+
+def redundant_bias(
+    *args: str, cwd: Path, module: bool = False, stdin: str | None = None,
+) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "flake8_redundant_bias"] if module else [str(SCRIPT)]
+    return subprocess.run([*command, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=300)

@@ -8,14 +8,13 @@ import py_compile
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from flake8_run import CASES, FIXED, case_files, flake8
+from flake8_run import CASES, FIXED, SCRIPT, case_files
+from flake8_run import redundant_bias as run
 
 HERE = Path(__file__).parent
-SCRIPT = Path(sys.executable).with_name("redundant-bias")
 
 MODEL = """\
 import torch
@@ -35,11 +34,6 @@ ADAMW = (
 )
 ALL_CODES = ("RB101", "RB102", "RB103", "RB104", "RB201", "RB202", "RB203", "RB204", "RB205")
 CLEAN = "import torch.nn as nn\n\nblock = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8))\n"
-
-
-def run(*args: str, cwd: Path, module: bool = False) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "flake8_redundant_bias"] if module else [str(SCRIPT)]
-    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture()
@@ -201,43 +195,6 @@ def test_select_ignore_and_extend_select(project: Path) -> None:
     assert codes("--select", "RB", "--ignore", "RB1") == ["RB201"]
     assert codes("--select", "RB1", "--extend-select", "RB201") == ["RB101", "RB201"]
     assert codes("--select", "RB101", "--ignore", "RB1") == ["RB101"]  # the longer prefix wins
-
-
-NOQA = """\
-import torch.nn as nn
-
-a = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # noqa
-b = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # NOQA:RB101
-c = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # noqa: RB1
-d = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # noqa: RB2
-e = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # noqa: E501,RB101
-f = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # noqa : RB201
-g = nn.Sequential(
-    nn.Conv2d(3, 8, 3),  # noqa: RB101
-    nn.BatchNorm2d(8),
-)
-h = nn.Sequential(
-    nn.Conv2d(
-        3, 8, 3,
-    ),  # noqa: RB101 on the line where the call ends: not where it starts
-    nn.BatchNorm2d(8),
-)
-i = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))
-"""
-
-
-def test_noqa_is_read_as_flake8_reads_it(tmp_path: Path) -> None:
-    (tmp_path / "noqa.py").write_text(NOQA)
-    ours = run("check", "--output-format", "json", "noqa.py", cwd=tmp_path)
-    theirs = flake8("--select", "RB", "noqa.py", cwd=tmp_path)
-    lines = [finding["location"]["row"] for finding in json.loads(ours.stdout)]
-    assert lines == [int(line.split(":")[1]) for line in theirs.stdout.splitlines()]
-    assert lines == [6, 14, 19]
-
-
-def test_file_level_noqa(tmp_path: Path) -> None:
-    (tmp_path / "model.py").write_text("# flake8: noqa\n" + MODEL)
-    assert run("check", cwd=tmp_path).returncode == 0
 
 
 def _tree(root: Path, files: list[str]) -> None:

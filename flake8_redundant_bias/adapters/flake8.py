@@ -12,6 +12,7 @@ from ..config import Config, ConfigError
 from ..engine import analyse_lines
 from ..options import LIST, OPTIONS, analysis_config
 from ..text import Text
+from .noqa import unsilenced
 
 FLAKE8_OPTIONS = tuple(option for option in OPTIONS if option.flake8)
 
@@ -22,6 +23,7 @@ class Plugin:
     name = "flake8-redundant-bias"
     version = __version__
     config = Config()
+    noqa = True  # flake8's --disable-noqa turns it off: then no comment silences a finding, on any line
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
         self.tree = tree
@@ -39,6 +41,7 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
+        cls.noqa = not getattr(options, "disable_noqa", False)
         given = {option.key: getattr(options, option.flake8_flag[2:].replace("-", "_"), None) for option in FLAKE8_OPTIONS}
         try:
             cls.config = analysis_config({key: value for key, value in given.items() if value not in (None, "", [])})
@@ -51,6 +54,9 @@ class Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         diagnostics = analyse_lines(self.tree, self.lines, self.config, self.filename)
+        if diagnostics and self.noqa:
+            # flake8 reads a noqa on the reported line; a formatter may have moved it to another line of the call.
+            diagnostics = unsilenced(diagnostics, self.lines)
         text = Text(self.lines) if diagnostics else None
         for diagnostic in diagnostics:
             # flake8 counts columns in UTF-8 bytes, as the AST does; a diagnostic in characters.

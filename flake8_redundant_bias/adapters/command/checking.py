@@ -19,7 +19,8 @@ from ...engine import analyse_source
 from .cache import Cache, digest
 from ...config import Config
 from ...diagnostics import Diagnostic, apply
-from .selection import Selection, noqa_filtered
+from ..noqa import unsilenced
+from .selection import Selection
 
 PARALLEL_FROM = 16  # files to check before a pool of processes pays for its start
 FIX_ROUNDS = 4  # a fix may make room for another (a chain of two norms after one layer): apply, check again
@@ -139,7 +140,11 @@ def _shown(path: str, outcome: Outcome, selection: Selection, data: bytes | None
     if not chosen or data is None:
         return Checked(path, None, [], outcome.problem, outcome.errors)
     source = decode(data)
-    return Checked(path, source, noqa_filtered(chosen, source.text), outcome.problem, outcome.errors)
+    return Checked(path, source, _unsilenced(chosen, source.text), outcome.problem, outcome.errors)
+
+
+def _unsilenced(findings: list[Diagnostic], text: str) -> list[Diagnostic]:
+    return unsilenced(findings, io.StringIO(text).readlines())  # split at newlines only, as the parser counts lines
 
 
 # ---------------------------------------------------------------- fixing
@@ -170,7 +175,7 @@ def fix_text(text: str, path: str, findings: list[Diagnostic], config: Config, s
             return Fixed(text, 0, f"a fix would leave a file that {outcome.problem}: left unchanged", findings)
         before = len(findings)
         current = candidate
-        findings = noqa_filtered([f for f in outcome.findings if f.code in selection.codes], current)
+        findings = _unsilenced([f for f in outcome.findings if f.code in selection.codes], current)
         applied += max(0, before - len(findings))
     return Fixed(current, applied, None, findings)
 
