@@ -11,7 +11,8 @@ from flake8_run import flake8
 from flake8_redundant_bias.model import project
 from flake8_redundant_bias.engine import analyse_source
 
-CONV = "RB101 Conv2d{built} bias is cancelled by the BatchNorm2d that follows: pass bias=False ({cost})"
+CONV = "RB101 Conv2d{built} bias is cancelled by the BatchNorm2d that follows: {advice}({cost})"
+PASS = "pass bias=False "
 SGD = (
     "RB201 SGD applies weight_decay={decay} to the biases and normalization weights of model: "
     "put them in a parameter group with weight_decay=0.0"
@@ -89,11 +90,17 @@ PACKAGE = {
 }
 
 PACKAGE_FINDINGS = [
-    "13:32: " + CONV.format(built=" (built by conv3x3() in pkg/layers.py)", cost="8 wasted parameters"),
-    "14:32: " + CONV.format(built=" (built by PadConv() in pkg/layers.py)", cost="8 wasted parameters"),
-    "15:32: " + CONV.format(built=" (built by conv3x3() in pkg/layers.py)", cost="8 wasted parameters"),
+    "13:32: " + CONV.format(
+        built=" (built by conv3x3() in pkg/layers.py)", advice="pass bias=False to conv3x3() ", cost="8 wasted parameters",
+    ),
+    "14:32: " + CONV.format(
+        built=" (built by PadConv() in pkg/layers.py)", advice="pass bias=False to PadConv() ", cost="8 wasted parameters",
+    ),
+    "15:32: " + CONV.format(
+        built=" (built by conv3x3() in pkg/layers.py)", advice="pass bias=False to conv3x3() ", cost="8 wasted parameters",
+    ),
     "16:32: " + CONV.format(
-        built="", cost="8 wasted parameters; bias=True is the default of TrainConfig.conv_bias in pkg/config.py",
+        built="", advice=PASS, cost="8 wasted parameters; bias=True is the default of TrainConfig.conv_bias in pkg/config.py",
     ),
     "25:8: " + SGD.format(decay="0.05 (WEIGHT_DECAY in pkg/config.py)"),
     "26:8: " + SGD.format(decay="0.01 (the default of TrainConfig.weight_decay in pkg/config.py)"),
@@ -309,7 +316,10 @@ def test_form_feeds_in_another_module_do_not_shift_its_lines(tmp_path: Path) -> 
         "import torch.nn as nn\n\nfrom .layers import conv3x3\n\nblock = nn.Sequential(conv3x3(8), nn.BatchNorm2d(8))\n"
     )
     assert findings(flake8("--select", "RB", str(model)), f"{model}:") == [
-        "5:23: " + CONV.format(built=" (built by conv3x3() in pkg/layers.py)", cost="8 wasted parameters"),
+        "5:23: " + CONV.format(
+            built=" (built by conv3x3() in pkg/layers.py)",
+            advice="give conv3x3() a bias parameter, or pass bias=False inside it ", cost="8 wasted parameters",
+        ),
     ]
 
 

@@ -17,7 +17,7 @@ from ..model.layers import Layer
 from ..model.sequences import Chain
 from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs
 from .base import Code, Rule, cost
-from .bias_fix import bias_fix
+from .bias_fix import advice, bias_fix
 
 CANCELLED = (
     "A normalization that subtracts a per-channel mean, taken over every axis but the channel axis, removes any "
@@ -29,7 +29,7 @@ CANCELLED = (
 RB101 = Code(
     "RB101",
     "a PyTorch convolution/linear layer whose bias the normalization after it cancels",
-    "{producer} bias is cancelled by the {norm} that follows: pass {fix}{cost}",
+    "{producer} bias is cancelled by the {norm} that follows: {fix}{cost}",
     wrong="""\
 import torch.nn as nn
 
@@ -58,7 +58,7 @@ block = nn.Sequential(
 RB102 = Code(
     "RB102",
     "a functional convolution/linear bias cancelled by a functional normalization",
-    "{producer} bias is cancelled by the {norm} that follows: pass {fix}{cost}",
+    "{producer} bias is cancelled by the {norm} that follows: {fix}{cost}",
     wrong="""\
 import torch.nn.functional as F
 
@@ -82,7 +82,7 @@ def block(x, w, mean, var):
 RB103 = Code(
     "RB103",
     "a Keras convolution/dense layer whose bias the normalization after it cancels",
-    "{producer} bias is cancelled by the {norm} that follows: pass {fix}{cost}",
+    "{producer} bias is cancelled by the {norm} that follows: {fix}{cost}",
     wrong="""\
 from keras import layers
 
@@ -110,7 +110,7 @@ def block(x):
 RB104 = Code(
     "RB104",
     "a Flax convolution/dense layer whose bias the normalization after it cancels",
-    "{producer} bias is cancelled by the {norm} that follows: pass {fix}{cost}",
+    "{producer} bias is cancelled by the {norm} that follows: {fix}{cost}",
     wrong="""\
 import flax.linen as nn
 
@@ -291,8 +291,9 @@ def _diagnostic(model: ModuleModel, producer: Layer, norm: Layer) -> Diagnostic:
     code = code_of(model, producer)
     off = "None" if spec.functional else str(spec.off)
     wasted = model.layers.bias_size(producer)
+    fix = bias_fix(model, producer, spec, off)
     text = code.message(
-        producer=producer.display, norm=norm.short, fix=f"{spec.bias.keyword}={off}",
+        producer=producer.display, norm=norm.short, fix=advice(producer, spec, off, fix),
         cost=cost(wasted, _read_elsewhere(model.flow, producer)),
     )
-    return Diagnostic.at(producer.call, code.code, text, model.text, fix=bias_fix(model, producer, spec, off), wasted=wasted)
+    return Diagnostic.at(producer.call, code.code, text, model.text, fix=fix, wasted=wasted)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 
 from ..diagnostics import UNSAFE, Edit, Fix
+from ..text import Text
 from ..knowledge.schema import Producer
 from ..model.context import ModuleModel
 from ..model.index import Index, Scope, parameter_defaults
@@ -48,11 +49,28 @@ def bias_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> F
     return Fix(title, tuple(edits), UNSAFE)  # type: ignore[arg-type]
 
 
+def advice(producer: Layer, spec: Producer, off: str, fix: Fix | None) -> str:
+    """What the message asks for: the fix's own words, or, where a helper decides the bias inside itself, that."""
+    if fix is not None:
+        return fix.title
+    keyword, function = spec.bias.keyword, producer.built_by
+    if function is not None and _decided_inside(producer.args.get(spec.bias), producer.call, function):
+        return f"give {producer.helper}() a {keyword} parameter, or pass {keyword}={off} inside it"
+    return f"pass {keyword}={off}"
+
+
+def _decided_inside(bound: object, call: ast.Call, function: ast.FunctionDef) -> bool:
+    """The helper's row takes its default bias or a literal written in the helper: no argument of the call reaches it."""
+    if bound is ABSENT:
+        return not _hands_on_kwargs(function)
+    return isinstance(bound, Bound) and isinstance(bound.expr, ast.Constant) and not _argument_of(bound.expr, call)
+
+
 def _at_call(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> tuple[str, list[Edit | None]] | None:
     call, bound, keyword = producer.call, producer.args.get(spec.bias), spec.bias.keyword
     title = f"pass {keyword}={off}"
     if bound is ABSENT:
-        return title, [add_keyword(call, keyword, off, model.text)]
+        return title, _keyword(call, keyword, off, model.text)
     if not isinstance(bound, Bound) or bound.env is not None:
         return None
     if _argument_of(bound.expr, call):
@@ -63,7 +81,7 @@ def _at_call(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> t
         return None
     parent = model.index.parents.get(bound.expr)
     if isinstance(parent, ast.keyword) and parent.arg == keyword:  # a partial's preset: the call's keyword wins
-        return title, [add_keyword(call, keyword, off, model.text)]
+        return title, _keyword(call, keyword, off, model.text)
     return None
 
 
@@ -107,14 +125,18 @@ def _through_function(
         if _argument_of(passed.expr, call):
             return (f"pass {name}={off} to {shown}()", [replace(passed.expr, off, source)]) if _is_true(passed.expr) else None
         if passed.env is None and passed.expr is parameter_defaults(function.args).get(name):
-            return f"pass {name}={off} to {shown}()", [add_keyword(call, name, off, source)]
+            return f"pass {name}={off} to {shown}()", _keyword(call, name, off, source)
         return None
     keyword = spec.bias.keyword
     if isinstance(bound, Bound) and _argument_of(bound.expr, call) and _is_true(bound.expr):
         return f"pass {keyword}={off} to {shown}()", [replace(bound.expr, off, source)]  # handed on by **kwargs
     if bound is ABSENT and keyword not in keywords and _hands_on_kwargs(function):
-        return f"pass {keyword}={off} to {shown}()", [add_keyword(call, keyword, off, source)]
+        return f"pass {keyword}={off} to {shown}()", _keyword(call, keyword, off, source)
     return None
+
+
+def _keyword(call: ast.Call, keyword: str, off: str, source: Text) -> list[Edit | None]:
+    return list(add_keyword(call, keyword, off, source)) or [None]
 
 
 def _read_once(index: Index, scope: Scope | None, name: str) -> bool:

@@ -24,10 +24,10 @@ def replace(node: ast.expr, text: str, source: Text) -> Edit:
     return Edit(line, source.chars(line, node.col_offset), end_line, source.chars(end_line, node.end_col_offset or 0), text)
 
 
-def add_keyword(call: ast.Call, keyword: str, value: str, source: Text) -> Edit | None:
-    """Insert ``keyword=value`` after the call's last argument; None where that is not plain to do."""
+def add_keyword(call: ast.Call, keyword: str, value: str, source: Text) -> tuple[Edit, ...]:
+    """Insert ``keyword=value`` after the call's last argument; no edit where that is not plain to do."""
     if len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.GeneratorExp):
-        return None  # f(x for x in y): a second argument would need the generator parenthesized
+        return ()  # f(x for x in y): a second argument would need the generator parenthesized
     start_line, end_line = call.lineno, call.end_lineno or call.lineno
     start = source.chars(start_line, call.col_offset)
     starts = source.starts
@@ -35,32 +35,36 @@ def add_keyword(call: ast.Call, keyword: str, value: str, source: Text) -> Edit 
     segment = source.text[starts[start_line - 1] + start: starts[end_line - 1] + end]
     significant = _significant(segment)
     if len(significant) < 2 or significant[-1][0] != ")":
-        return None
+        return ()
     text, (row, col) = significant[-2]
     line = start_line + row - 1
     col = col + start if row == 1 else col
+    added = f"{keyword}={value}"
     if not call.args and not call.keywords:
-        insert = f"{keyword}={value}"
-    elif text == ",":
-        own_line = _own_line(source, line, keyword, value, row < significant[-1][1][0])
-        if own_line is not None:
-            return own_line
-        insert = f" {keyword}={value},"
-    else:
-        insert = f", {keyword}={value}"
-    return Edit(line, col, line, col, insert)
+        return (Edit(line, col, line, col, added),)
+    layout = _one_per_line(source, call, line) if row < significant[-1][1][0] else None
+    if layout is not None:  # the keyword gets a line of its own, after the comment that stays with its argument
+        indent, line_end = layout
+        if text == ",":
+            return (Edit(line, line_end, line, line_end, f"\n{indent}{added},"),)
+        if not source.lines(line, line)[col:].strip():
+            return (Edit(line, col, line, col, f",\n{indent}{added}"),)
+        return Edit(line, col, line, col, ","), Edit(line, line_end, line, line_end, f"\n{indent}{added}")
+    return (Edit(line, col, line, col, f" {added}," if text == "," else f", {added}"),)
 
 
-def _own_line(source: Text, line: int, keyword: str, value: str, closed_below: bool) -> Edit | None:
-    """One argument a line, the last with its comma and the parenthesis below: the keyword gets a line of its
-    own, indented as the last argument's, after that line's comment (which stays with its argument)."""
-    if not closed_below:
-        return None
+def _one_per_line(source: Text, call: ast.Call, line: int) -> tuple[str, int] | None:
+    """A call laid out one argument a line, its parenthesis below the last: that argument's indent and where its line
+    ends; None for any other layout."""
+    arguments = [*call.args, *call.keywords]
+    last = max(arguments, key=lambda node: (node.lineno, node.col_offset))  # type: ignore[attr-defined]
     text = source.lines(line, line).rstrip("\n")
-    if text.rstrip().endswith("\\"):
-        return None  # a backslash continuation: a line break here would end it
+    if last.lineno != line or text.rstrip().endswith("\\"):  # type: ignore[attr-defined]
+        return None  # an argument over several lines, or a backslash continuation a line break would end
     indent = text[: len(text) - len(text.lstrip())]
-    return Edit(line, len(text), line, len(text), f"\n{indent}{keyword}={value},")
+    if source.chars(line, last.col_offset) != len(indent):  # type: ignore[attr-defined]
+        return None  # not the first thing on its line
+    return indent, len(text)
 
 
 def _significant(segment: str) -> list[tuple[str, tuple[int, int]]]:
