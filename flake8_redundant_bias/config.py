@@ -39,6 +39,11 @@ class Config(NamedTuple):
     rows: tuple = ()  # the option values that made ``specs``: equal rows, equal analyses (a cache key)
 
     @property
+    def key(self) -> tuple:
+        """What tells analyses apart: equal keys, equal findings (the command's cache is kept per key)."""
+        return self.rows, self.follow_imports
+
+    @property
     def specs(self) -> Mapping[str, Spec]:
         return self.knowledge.rows
 
@@ -49,24 +54,27 @@ class Config(NamedTuple):
     @classmethod
     def build(
         cls, producers: Iterable[str] = (), norms: Iterable[str] = (), transparent: Iterable[str] = (),
-        follow_imports: str | bool = True,
+        follow_imports: str | bool = True, names: Mapping[str, str] | None = None,
     ) -> Config:
+        """``names``: how an error names each setting (``sub/pyproject.toml: [tool.redundant-bias] norms``), by its
+        argument's name; by default, the flake8 option."""
+        names = names or {}
         producers, norms, transparent = tuple(producers), tuple(norms), tuple(transparent)
         specs: dict[str, Spec] = dict(KNOWLEDGE.rows)
         for value in producers:
             match = _pattern("producer").match(value)
             if not match:
                 raise ConfigError(
-                    f"--redundant-bias-producers: {value!r} is not NAME[:KEYWORD[@POSITION][=True|False]] "
-                    "with NAME a dotted import path such as mylib.nn.ConvBlock"
+                    f"{names.get('producers', '--redundant-bias-producers')}: {value!r} is not "
+                    "NAME[:KEYWORD[@POSITION][=True|False]] with NAME a dotted import path such as mylib.nn.ConvBlock"
                 )
-            _not_built_in("--redundant-bias-producers", value, match["name"])
+            _not_built_in(names.get("producers", "--redundant-bias-producers"), value, match["name"])
             position = match["position"]
             bias = Arg(match["keyword"] or "bias", int(position) if position else None, match["default"] != "False")
             specs[match["name"]] = Producer(bias=bias)
         for option, values, spec in (
-            ("--redundant-bias-norms", norms, Norm()),
-            ("--redundant-bias-transparent", transparent, Transparent()),
+            (names.get("norms", "--redundant-bias-norms"), norms, Norm()),
+            (names.get("transparent", "--redundant-bias-transparent"), transparent, Transparent()),
         ):
             for value in values:
                 if not _pattern("plain").match(value):
@@ -74,7 +82,7 @@ class Config(NamedTuple):
                 _not_built_in(option, value, value)
                 specs[value] = spec
         roots = KNOWLEDGE.roots | {name.partition(".")[0] for name in specs}
-        follow = switch("--redundant-bias-follow-imports", follow_imports)
+        follow = switch(names.get("follow_imports", "--redundant-bias-follow-imports"), follow_imports)
         rows = (tuple(producers), tuple(norms), tuple(transparent))
         framework_of = {**{name: PROJECT for name in specs}, **KNOWLEDGE.framework_of}
         knowledge = KNOWLEDGE.with_rows(specs, framework_of, frozenset(roots))

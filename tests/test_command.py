@@ -14,6 +14,8 @@ import pytest
 from flake8_run import CASES, FIXED, SCRIPT, case_files
 from flake8_run import redundant_bias as run
 
+from flake8_redundant_bias.rules import CODES as CATALOGUE
+
 HERE = Path(__file__).parent
 
 MODEL = """\
@@ -73,9 +75,18 @@ def test_exit_status_zero_when_clean_or_asked(tmp_path: Path) -> None:
     [
         (["--select", "E501"], "--select: 'E501' selects no rule"),
         (["--ignore", "rb1"], "--ignore: 'rb1' selects no rule"),
-        (["--norms", "BatchNorm"], "--redundant-bias-norms: 'BatchNorm' is not a dotted import path"),
+        (["--norms", "BatchNorm"], "--norms: 'BatchNorm' is not a dotted import path"),
         (["--norms", "torch.nn.Conv2d"], "'torch.nn.Conv2d' names a built-in row"),
-        (["--follow-imports", "maybe"], "--redundant-bias-follow-imports: 'maybe' is not true or false"),
+        (["--follow-imports", "maybe"], "--follow-imports: 'maybe' is not true or false"),
+        (["--jobs", "0"], "argument --jobs/-j: '0': give 1 or more processes (see redundant-bias check --help)"),
+        (["--jobs", "-1"], "argument --jobs/-j: '-1': give 1 or more processes"),
+        (["--output-format", "xml"], "argument --output-format: invalid choice: 'xml'"),
+        (["--statistics", "--output-format", "sarif"], "--statistics is written as text or json, not sarif"),
+        (["-", "model.py"], "- (read the code from stdin) cannot be given with other paths"),
+        (["--stdin-filename", "x.py"], "--stdin-filename names the code read from stdin: give the path - too"),
+        (["--per-file-ignores", "tests/*"], "--per-file-ignores must be PATTERN:CODES pairs"),
+        (["--per-file-ignores", "tests/*:RB9"], "--per-file-ignores: 'RB9' selects no rule"),
+        (["--select", "RB1", "--ignore", "RB1"], "--select, --ignore: no code is left to report"),
         (["missing.py"], "missing.py: no such file or folder"),
         (["--config", "nowhere.toml"], "--config: nowhere.toml: no such file"),
     ],
@@ -86,11 +97,6 @@ def test_usage_errors_exit_two_with_one_line(project: Path, args: list[str], mes
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("redundant-bias: error: ") and message in lines[0], result.stderr
-
-
-def test_argparse_usage_error_exits_two(project: Path) -> None:
-    result = run("check", "--output-format", "xml", cwd=project)
-    assert result.returncode == 2 and "invalid choice: 'xml'" in result.stderr
 
 
 def test_json_output(project: Path) -> None:
@@ -136,8 +142,9 @@ def test_sarif_output_is_valid_sarif_2_1_0(project: Path) -> None:
     assert [rule["id"] for rule in rules] == list(ALL_CODES)
     first, second = run_["results"]
     assert (first["ruleId"], rules[first["ruleIndex"]]["id"], second["ruleId"]) == ("RB101", "RB101", "RB201")
+    assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": project.as_uri() + "/"}}
     assert first["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "model.py"},
+        "artifactLocation": {"uri": "model.py", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 5, "startColumn": 5, "endLine": 5, "endColumn": 23},
     }
     (change,) = first["fixes"][0]["artifactChanges"]
@@ -176,11 +183,42 @@ def test_statistics_count_codes_and_wasted_parameters(project: Path) -> None:
     )
 
 
-def test_show_fixes_prints_the_parameter_groups_to_write(project: Path) -> None:
+def test_show_fixes_prints_each_fix_and_the_parameter_groups_to_write(project: Path) -> None:
     result = run("check", "--show-fixes", cwd=project)
-    assert "RB101: pass bias=False (unsafe: --fix --unsafe-fixes)" in result.stdout
-    assert "RB201 has no automatic fix; write it as:" in result.stdout
-    assert '[{"params": decay}, {"params": no_decay, "weight_decay": 0.0}], lr=3e-4' in result.stdout
+    findings, fix, groups = result.stdout.split("\n\n", 2)
+    assert findings == f"model.py:5:5: {CONV} [unsafe fix]\nmodel.py:9:13: {ADAMW}"
+    assert fix == (
+        "model.py:5:5: RB101 pass bias=False (unsafe: --fix --unsafe-fixes)\n"
+        "  5 -     nn.Conv2d(3, 8, 3),  # a comment kept\n"
+        "  5 +     nn.Conv2d(3, 8, 3, bias=False),  # a comment kept"
+    )
+    assert groups.startswith("RB201 has no automatic fix; write it as:\n\n    import torch\n")
+    assert '[{"params": decay}, {"params": no_decay, "weight_decay": 0.0}], lr=3e-4' in groups
+    assert groups.endswith("\nFound 2 findings (1 fixable with --fix --unsafe-fixes).\n")
+
+
+def test_statistics_as_json(project: Path) -> None:
+    result = run("check", "--statistics", "--output-format", "json", cwd=project)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert json.loads(result.stdout) == [
+        {"code": "RB101", "summary": CATALOGUE["RB101"].summary, "count": 1, "fixable": 1, "wasted_parameters": 8},
+        {"code": "RB201", "summary": CATALOGUE["RB201"].summary, "count": 1, "fixable": 0, "wasted_parameters": 0},
+    ]
+    clean = run("check", "--statistics", "--output-format", "json", "--select", "RB205", cwd=project)
+    assert (clean.returncode, json.loads(clean.stdout)) == (0, [])
+
+
+def test_help_says_what_fix_does_the_formats_and_the_exit_statuses(tmp_path: Path) -> None:
+    result = run("check", "--help", cwd=tmp_path)
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0
+    assert "--fix apply the safe fixes ([*]) in place; the bias fix is unsafe" in text
+    assert "so it needs --unsafe-fixes too" in text
+    for format in ("text PATH:LINE:COLUMN: CODE message", "json a list of findings", "sarif SARIF 2.1.0", "github GitHub"):
+        assert format in text
+    for status in ("0 no findings", "1 findings", "2 a usage or configuration error"):
+        assert status in text
+    assert "exit status: 0 no findings" in " ".join(run("--help", cwd=tmp_path).stdout.split())
 
 
 # ---------------------------------------------------------------- choosing codes, noqa, files
@@ -326,14 +364,29 @@ def test_a_file_that_does_not_parse_is_named_not_fatal(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == "broken.py: cannot parse: invalid syntax (line 2)\n"
     assert _rows(result) == [5, 9]
+    assert result.stdout.endswith("Found 2 findings (1 fixable with --fix --unsafe-fixes) (1 file could not be checked).\n")
+
+
+def test_a_null_byte_is_named_without_a_line(tmp_path: Path) -> None:
+    (tmp_path / "nul.py").write_bytes(b"import torch\nx = 1\0\n")
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == "nul.py: cannot parse: source code string cannot contain null bytes\n"
+    assert result.stdout == "No findings in 0 files (1 file could not be checked).\n"
 
 
 # ---------------------------------------------------------------- fixes
 
-def test_fix_needs_unsafe_fixes_for_a_bias(project: Path) -> None:
+def test_fix_alone_says_once_that_every_fix_it_has_is_unsafe(project: Path) -> None:
     result = run("check", "--fix", cwd=project)
-    assert result.returncode == 1
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        f"model.py:5:5: {CONV} [unsafe fix]\nmodel.py:9:13: {ADAMW}\n"
+        "Found 2 findings (0 fixed, 2 remaining).\n1 fix available with --unsafe-fixes.\n"
+    )
     assert (project / "model.py").read_text() == MODEL
+    as_json = run("check", "--fix", "--output-format", "json", cwd=project)
+    assert len(json.loads(as_json.stdout)) == 2 and as_json.stderr == "1 fix available with --unsafe-fixes.\n"
 
 
 def test_diff_shows_without_writing(project: Path) -> None:
@@ -346,13 +399,13 @@ def test_diff_shows_without_writing(project: Path) -> None:
     )
     assert (project / "model.py").read_text() == MODEL
     nothing = run("check", "--diff", cwd=project)  # safe fixes only: none for a bias
-    assert (nothing.returncode, nothing.stdout) == (0, "")
+    assert (nothing.returncode, nothing.stdout, nothing.stderr) == (0, "", "1 fix available with --unsafe-fixes.\n")
 
 
 def test_unsafe_fix_writes_and_is_idempotent(project: Path) -> None:
     result = run("check", "--fix", "--unsafe-fixes", cwd=project)
     assert result.returncode == 1  # RB201 is left: it has no automatic fix
-    assert result.stdout == f"model.py:9:13: {ADAMW}\nFound 1 finding.\n"
+    assert result.stdout == f"model.py:9:13: {ADAMW}\nFound 2 findings (1 fixed, 1 remaining).\n"
     assert result.stderr == "model.py: fixed 1 finding\n"
     fixed = MODEL.replace("nn.Conv2d(3, 8, 3),  # a comment kept", "nn.Conv2d(3, 8, 3, bias=False),  # a comment kept")
     assert (project / "model.py").read_text() == fixed
@@ -499,3 +552,27 @@ def test_internal_errors_are_counted_and_reported(project: Path, monkeypatch: py
 
 def test_console_script_is_installed() -> None:
     assert os.access(SCRIPT, os.X_OK), "pip install -e '.[test]' installs the redundant-bias script beside python"
+
+
+# ---------------------------------------------------------------- stdin, for editors and tools that pipe
+
+def test_stdin_is_checked_as_the_file_it_stands_for(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "pyproject.toml").write_text('[tool.redundant-bias]\nignore = ["RB2"]\n')
+    named = run("check", "-", "--stdin-filename", "pkg/model.py", cwd=tmp_path, stdin=MODEL)
+    assert named.returncode == 1, named.stderr
+    assert named.stdout == f"pkg/model.py:5:5: {CONV} [unsafe fix]\nFound 1 finding (1 fixable with --fix --unsafe-fixes).\n"
+    unnamed = run("check", "-", "--output-format", "json", cwd=tmp_path, stdin=MODEL)
+    assert [(f["filename"], f["code"]) for f in json.loads(unnamed.stdout)] == [("-", "RB101"), ("-", "RB201")]
+    assert run("check", "-", cwd=tmp_path, stdin=CLEAN).stdout == "No findings in 1 file.\n"
+
+
+def test_stdin_fix_writes_the_fixed_code_and_the_findings_left_to_stderr(tmp_path: Path) -> None:
+    result = run("check", "-", "--stdin-filename", "model.py", "--fix", "--unsafe-fixes", cwd=tmp_path, stdin=MODEL)
+    assert result.returncode == 1
+    assert result.stdout == MODEL.replace("nn.Conv2d(3, 8, 3),  #", "nn.Conv2d(3, 8, 3, bias=False),  #")
+    assert result.stderr == f"model.py:9:13: {ADAMW}\n"
+    unchanged = run("check", "-", "--fix", cwd=tmp_path, stdin=MODEL)  # the bias fix is unsafe: the code as it came
+    assert (unchanged.returncode, unchanged.stdout) == (1, MODEL)
+    diff = run("check", "-", "--diff", "--unsafe-fixes", cwd=tmp_path, stdin=MODEL)
+    assert diff.returncode == 1 and "+    nn.Conv2d(3, 8, 3, bias=False),  # a comment kept\n" in diff.stdout

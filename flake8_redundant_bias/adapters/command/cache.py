@@ -99,6 +99,23 @@ class Cache:
             pass  # a read-only tree: the run is as right, only not faster next time
 
 
+class Caches:
+    """One cache per analysis configuration, all in one folder: files under another configuration have their own."""
+
+    def __init__(self, folder: str | None) -> None:
+        self.folder = folder
+        self.by_configuration: dict[object, Cache] = {}
+
+    def of(self, configuration: object) -> Cache:
+        if configuration not in self.by_configuration:
+            self.by_configuration[configuration] = Cache(self.folder, configuration)
+        return self.by_configuration[configuration]
+
+    def write(self) -> None:
+        for cache in self.by_configuration.values():
+            cache.write()
+
+
 def _raw(diagnostic: Diagnostic) -> list:
     fix = diagnostic.fix
     raw_fix = None if fix is None else [fix.title, [list(edit) for edit in fix.edits], fix.applicability]

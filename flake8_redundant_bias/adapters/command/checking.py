@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 from ... import containment
 from ...model import project
 from ...engine import analyse_source
-from .cache import Cache, digest
+from .cache import Caches, digest
 from ...config import Config
 from ...diagnostics import Diagnostic, apply
 from ..noqa import unsilenced
@@ -72,29 +72,36 @@ def check_text(text: str, path: str, config: Config) -> Outcome:
 
 
 def _parse_error(error: Exception) -> str:
-    if isinstance(error, SyntaxError):
-        return f"{error.msg} (line {error.lineno})"
+    if isinstance(error, SyntaxError):  # a null byte has no line: the message says it all
+        return f"{error.msg} (line {error.lineno})" if error.lineno else error.msg
+    if isinstance(error, ValueError) and str(error):  # a null byte below Python 3.11.4
+        return str(error)
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 # ---------------------------------------------------------------- a run over many files
 
-_worker_config: Config | None = None
+class Job(NamedTuple):
+    """A file to check, with the analysis's configuration and the codes reported there."""
+
+    path: str
+    config: Config
+    selection: Selection
 
 
-def _start_worker(config: Config) -> None:
-    global _worker_config
-    _worker_config = config
+_worker_configs: tuple[Config, ...] = ()
 
 
-def _check_in_worker(path: str, data: bytes) -> Outcome:
-    assert _worker_config is not None
-    return check_text(decode(data).text, path, _worker_config)
+def _start_worker(configs: tuple[Config, ...]) -> None:
+    global _worker_configs
+    _worker_configs = configs
 
 
-def check_files(
-    paths: Sequence[str], config: Config, selection: Selection, cache: Cache, jobs: int,
-) -> Iterator[Checked]:
+def _check_in_worker(path: str, data: bytes, config: int) -> Outcome:
+    return check_text(decode(data).text, path, _worker_configs[config])
+
+
+def check_files(jobs: Sequence[Job], caches: Caches, processes: int) -> Iterator[Checked]:
     """Each file's selected, unsilenced findings; from the cache where the file and what it consulted are unchanged.
 
     Each file is read once, here: its bytes are hashed for the cache, handed to the
@@ -102,45 +109,51 @@ def check_files(
     """
     hashes: dict[str, str] = {}
     datas: dict[str, bytes] = {}
-    missing: list[str] = []
+    missing: list[Job] = []
     done: dict[str, Outcome] = {}
-    for path in paths:
+    for job in jobs:
         try:
-            with open(path, "rb") as handle:
+            with open(job.path, "rb") as handle:
                 data = handle.read()
         except OSError as error:
-            done[path] = Outcome([], [], f"cannot read: {error.strerror}", [])
+            done[job.path] = Outcome([], [], f"cannot read: {error.strerror}", [])
             continue
-        hashes[path] = digest(data)
-        cached = cache.get(os.path.abspath(path), hashes[path])
+        hashes[job.path] = digest(data)
+        cached = caches.of(job.config.key).get(os.path.abspath(job.path), hashes[job.path])
         if cached is None:
-            missing.append(path)
+            missing.append(job)
         else:
-            done[path] = Outcome(cached, [], None, [])
+            done[job.path] = Outcome(cached, [], None, [])
         if cached is None or cached:
-            datas[path] = data
-    for path, outcome in zip(missing, _outcomes(missing, datas, config, jobs)):
-        done[path] = outcome
+            datas[job.path] = data
+    for job, outcome in zip(missing, _outcomes(missing, datas, processes)):
+        done[job.path] = outcome
         if outcome.problem is None and not outcome.errors:
-            cache.put(os.path.abspath(path), hashes[path], outcome.findings, outcome.consulted)
-    for path in paths:
-        yield _shown(path, done[path], selection, datas.get(path))
+            caches.of(job.config.key).put(os.path.abspath(job.path), hashes[job.path], outcome.findings, outcome.consulted)
+    for job in jobs:
+        yield shown(job, done[job.path], datas.get(job.path))
 
 
-def _outcomes(paths: list[str], datas: dict[str, bytes], config: Config, jobs: int) -> Iterable[Outcome]:
-    if jobs <= 1 or len(paths) < PARALLEL_FROM:
-        return [check_text(decode(datas[path]).text, path, config) for path in paths]
-    chunk = max(1, len(paths) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(config,)) as pool:
-        return list(pool.map(_check_in_worker, paths, [datas[path] for path in paths], chunksize=chunk))
+def _outcomes(jobs: list[Job], datas: dict[str, bytes], processes: int) -> Iterable[Outcome]:
+    if processes <= 1 or len(jobs) < PARALLEL_FROM:
+        return [check_text(decode(datas[job.path]).text, job.path, job.config) for job in jobs]
+    configs = list({id(job.config): job.config for job in jobs}.values())
+    number = {id(config): index for index, config in enumerate(configs)}
+    chunk = max(1, len(jobs) // (processes * 8))
+    with ProcessPoolExecutor(max_workers=processes, initializer=_start_worker, initargs=(tuple(configs),)) as pool:
+        return list(pool.map(
+            _check_in_worker, [job.path for job in jobs], [datas[job.path] for job in jobs],
+            [number[id(job.config)] for job in jobs], chunksize=chunk,
+        ))
 
 
-def _shown(path: str, outcome: Outcome, selection: Selection, data: bytes | None) -> Checked:
-    chosen = [finding for finding in outcome.findings if finding.code in selection.codes]
+def shown(job: Job, outcome: Outcome, data: bytes | None) -> Checked:
+    """What a run shows of a file's outcome: the selected findings no ``noqa`` silences."""
+    chosen = [finding for finding in outcome.findings if finding.code in job.selection.codes]
     if not chosen or data is None:
-        return Checked(path, None, [], outcome.problem, outcome.errors)
+        return Checked(job.path, None, [], outcome.problem, outcome.errors)
     source = decode(data)
-    return Checked(path, source, _unsilenced(chosen, source.text), outcome.problem, outcome.errors)
+    return Checked(job.path, source, _unsilenced(chosen, source.text), outcome.problem, outcome.errors)
 
 
 def _unsilenced(findings: list[Diagnostic], text: str) -> list[Diagnostic]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, Tuple
 
 import pathspec
 
@@ -58,13 +58,18 @@ class MissingPath(OSError):
     """A path on the command line that does not exist."""
 
 
-def python_files(paths: Sequence[str], excluder: Excluder, gitignore: bool = True) -> Iterator[str]:
+# What decides which entries of a folder a walk takes: the excludes there, and whether .gitignore files count.
+Rules = Callable[[str], Tuple[Excluder, bool]]
+
+
+def python_files(paths: Sequence[str], rules: Rules) -> Iterator[str]:
     """The files to check, each once, in the order given (folders walked in sorted order)."""
     seen: set[str] = set()
     for given in paths:
         if os.path.isdir(given):
-            found: Iterable[str] = _walk(given, excluder, gitignore)
+            found: Iterable[str] = _walk(given, rules)
         elif os.path.exists(given):
+            excluder, _ = rules(os.path.dirname(os.path.abspath(given)))
             found = () if excluder.excluded_on_the_way(given) else (given,)
         else:
             raise MissingPath(f"{given}: no such file or folder")
@@ -75,28 +80,28 @@ def python_files(paths: Sequence[str], excluder: Excluder, gitignore: bool = Tru
                 yield os.path.normpath(path)  # ./model.py shown as model.py
 
 
-def _walk(top: str, excluder: Excluder, gitignore: bool) -> Iterator[str]:
-    ignores = GitIgnores(top, gitignore)
+def _walk(top: str, rules: Rules) -> Iterator[str]:
+    ignores = GitIgnores(top)
     for folder, folders, names in os.walk(top):
+        excluder, gitignore = rules(folder)  # a folder with a configuration of its own has its own excludes
         ignores.enter(folder)
-        folders[:] = sorted(
-            name for name in folders
-            if not excluder.excluded(os.path.join(folder, name)) and not ignores.ignored(os.path.join(folder, name), True)
-        )
+        kept = ignores if gitignore else None
+        folders[:] = sorted(name for name in folders if _taken(os.path.join(folder, name), True, excluder, kept))
         for name in sorted(names):
             path = os.path.join(folder, name)
-            if name.endswith(".py") and not excluder.excluded(path) and not ignores.ignored(path, False):
+            if name.endswith(".py") and _taken(path, False, excluder, kept):
                 yield path
+
+
+def _taken(path: str, is_folder: bool, excluder: Excluder, ignores: GitIgnores | None) -> bool:
+    return not excluder.excluded(path) and not (ignores is not None and ignores.ignored(path, is_folder))
 
 
 class GitIgnores:
     """The ignore files that apply in a walk: those of the folders above it up to the repository's root, and inside."""
 
-    def __init__(self, top: str, respected: bool = True) -> None:
+    def __init__(self, top: str) -> None:
         self.specs: dict[str, pathspec.PathSpec] = {}
-        self.respected = respected
-        if not respected:
-            return
         top = os.path.abspath(top)
         above = _ancestors(top)
         root = next((folder for folder in above if os.path.exists(os.path.join(folder, ".git"))), None)
@@ -107,8 +112,7 @@ class GitIgnores:
                     self.enter(folder)
 
     def enter(self, folder: str) -> None:
-        if self.respected:
-            self._read(os.path.abspath(folder), os.path.join(folder, ".gitignore"))
+        self._read(os.path.abspath(folder), os.path.join(folder, ".gitignore"))
 
     def _read(self, folder: str, path: str) -> None:
         try:

@@ -19,6 +19,7 @@ from ...pages import markdown_page, text_page
 from ...rules import CODES
 
 FORMATS = ("text", "json", "sarif", "github")
+SOURCE_ROOT = "%SRCROOT%"
 
 
 class Shown(NamedTuple):
@@ -104,6 +105,8 @@ def _sarif(shown: Sequence[Shown]) -> str:
                 } for code in rules],
             }},
             "columnKind": "unicodeCodePoints",
+            # Paths are relative to the folder the run was in: a viewer opened elsewhere resolves them from here.
+            "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
             "results": [_result(s, index) for s in shown],
         }],
     }
@@ -112,8 +115,7 @@ def _sarif(shown: Sequence[Shown]) -> str:
 
 def _result(s: Shown, index: dict[str, int]) -> dict:
     finding = s.finding
-    uri = Path(s.path).as_uri() if os.path.isabs(s.path) else quote(s.path)
-    location = {"artifactLocation": {"uri": uri}}
+    location = {"artifactLocation": _artifact(s.path)}
     result = {
         "ruleId": finding.code,
         "ruleIndex": index[finding.code],
@@ -134,6 +136,13 @@ def _result(s: Shown, index: dict[str, int]) -> dict:
             } for edit in finding.fix.edits]}],
         }]
     return result
+
+
+def _artifact(path: str) -> dict:
+    """A path below the run's folder as a URI relative to %SRCROOT%; any other as an absolute file URI."""
+    if os.path.isabs(path) or path.split("/")[0] == os.pardir:
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": quote(path), "uriBaseId": SOURCE_ROOT}
 
 
 def _github(shown: Sequence[Shown]) -> str:
@@ -159,13 +168,18 @@ def _property(value: str) -> str:
 RENDERERS: dict[str, Callable[[Sequence[Shown]], str]] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github}
 
 
-def statistics(shown: Sequence[Shown]) -> str:
-    """Counts per code, and the parameters the bias findings waste where their size is known."""
+def statistics(shown: Sequence[Shown], format: str = "text") -> str:
+    """Counts per code, and the parameters the bias findings waste where their size is known; as text or JSON."""
     counts = Counter(s.finding.code for s in shown)
-    wasted = Counter()
+    wasted: Counter[str] = Counter()
+    fixes: Counter[str] = Counter()
     for s in shown:
-        if s.finding.wasted is not None:
-            wasted[s.finding.code] += s.finding.wasted
+        wasted[s.finding.code] += s.finding.wasted or 0
+        fixes[s.finding.code] += s.finding.fix is not None
+    if format == "json":
+        rows = [{"code": code, "summary": CODES[code].summary, "count": counts[code], "fixable": fixes[code],
+                 "wasted_parameters": wasted[code]} for code in sorted(counts)]
+        return json.dumps(rows, indent=2) + "\n"
     lines = [
         f"{counts[code]:>5}  {code}  {CODES[code].summary}"
         + (f" ({wasted[code]} wasted parameters)" if wasted[code] else "")
