@@ -1,11 +1,10 @@
-"""Renders the README's generated sections from the package's own tables.
+"""Renders the docs' generated parts from the package's own tables: a table is written once, in code.
 
-``python -m flake8_redundant_bias.docs [README.md]`` rewrites every section
-between ``<!-- generated:NAME -->`` and ``<!-- end:NAME -->`` in place, so a
-table is written once, in code, and the README can never drift from it.
-Without an argument it rewrites the README of the checkout it runs from (next
-to the package), not one in the current folder; a file without the markers is
-left alone.
+``python -m flake8_redundant_bias.docs [ROOT]`` rewrites, in the checkout at
+ROOT (by default the one it runs from, next to the package), every section
+between ``<!-- generated:NAME -->`` and ``<!-- end:NAME -->`` of the README and
+of ``docs/*.md``, and writes ``docs/rules/CODE.md``, one page per rule (the page
+``redundant-bias explain`` prints), removing pages of codes that are gone.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from typing import Callable
 
 from .knowledge import KNOWLEDGE
 from .knowledge.schema import Optimizer
-from .options import LIST, OPTIONS
+from .options import OPTIONS, SWITCH
 from .pages import markdown_page
 from .rules import CODES
 from .rules.unexempted_decay import BY_FRAMEWORK
@@ -25,12 +24,21 @@ from .rules.unexempted_decay import BY_FRAMEWORK
 SECTION = re.compile(r"(<!-- generated:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end:(?P=name) -->)", re.S)
 
 
+RULE_PAGES = "docs/rules"  # from the checkout's root
+
+
 def render_rules() -> str:
-    """The table of codes, then each rule's page: the pages ``redundant-bias explain`` prints."""
+    """The table of codes, each linked to its page (the README's links start at the checkout's root)."""
     parts = ["| code | reports | fix |", "|---|---|---|"]
-    parts += [f"| {code.code} | {code.summary} | {code.fix or 'none'} |" for code in CODES.values()]
-    parts += ["", "\n".join(markdown_page(code) for code in CODES.values()).rstrip()]
+    parts += [
+        f"| [{code.code}]({RULE_PAGES}/{code.code}.md) | {code.summary} | {code.fix or 'none'} |" for code in CODES.values()
+    ]
     return "\n".join(parts) + "\n"
+
+
+def rule_pages() -> dict[str, str]:
+    """Each rule's page, by its path from the checkout's root."""
+    return {f"{RULE_PAGES}/{code.code}.md": markdown_page(code) for code in CODES.values()}
 
 
 def render_optimizers() -> str:
@@ -60,7 +68,7 @@ def render_options() -> str:
         "|---|---|---|---|",
     ]
     for option in OPTIONS:
-        flag = f"`--{option.key}`" if option.kind == LIST or option.flake8 else f"`--no-{option.key}`"
+        flag = f"`--no-{option.key}`" if option.kind == SWITCH and not option.flake8 else f"`--{option.key}`"
         flake8 = f"`{option.flake8_flag}`" if option.flake8 else f"flake8's own `--{option.key}`" if option.native else "–"
         default = ", ".join(option.default) if isinstance(option.default, list) else str(option.default).lower()
         shown = "the usual folders" if option.default is None else f"`{default}`" if default else "none"
@@ -80,20 +88,31 @@ def render(readme: str) -> str:
     return SECTION.sub(replace, readme)
 
 
+def documents(root: Path) -> list[Path]:
+    """The files with generated sections: the README and the pages of docs/."""
+    return [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+
+
 def main(argv: list[str]) -> int:
-    """Rewrite the README named, or this checkout's own; never a file without the generated markers."""
-    path = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / "README.md"
-    try:
+    """Rewrite the generated parts of the checkout at ``argv[0]``, or of this checkout."""
+    root = Path(argv[0]) if argv else Path(__file__).resolve().parents[1]
+    if not (root / "README.md").is_file():
+        print(f"flake8_redundant_bias.docs: {root} holds no README.md: not a checkout", file=sys.stderr)
+        return 2
+    for path in documents(root):
         text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        print(f"flake8_redundant_bias.docs: {path}: cannot be read ({error.strerror})", file=sys.stderr)
-        return 2
-    if not SECTION.search(text):
-        print(f"flake8_redundant_bias.docs: {path} has no <!-- generated:NAME --> section: left unchanged", file=sys.stderr)
-        return 2
-    rendered = render(text)
-    if rendered != text:
-        path.write_text(rendered, encoding="utf-8")
+        rendered = render(text)
+        if rendered != text:
+            path.write_text(rendered, encoding="utf-8")
+    pages = rule_pages()
+    (root / RULE_PAGES).mkdir(parents=True, exist_ok=True)
+    for stale in (root / RULE_PAGES).glob("*.md"):
+        if f"{RULE_PAGES}/{stale.name}" not in pages:
+            stale.unlink()
+    for name, page in pages.items():
+        path = root / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != page:
+            path.write_text(page, encoding="utf-8")
     return 0
 
 

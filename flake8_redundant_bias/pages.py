@@ -1,8 +1,9 @@
-"""A rule's page, written from the catalogue: for ``redundant-bias explain`` and for the README.
+"""A rule's page, written from the catalogue: for ``redundant-bias explain``, SARIF and ``docs/rules/``.
 
 What the rule reports, why (the measured facts), a wrong and a right example,
 whether and how the command fixes it, and how to silence it: one source, so
-the terminal and the README say the same.
+the terminal and the docs say the same.  A page states its facts itself: the
+installed package ships no tests and no README to point to.
 """
 
 from __future__ import annotations
@@ -18,17 +19,20 @@ FIX_SAFETY = (
     "the change touches this layer alone: the call itself (the keyword absent, a literal `True`, a positional "
     "argument), the enclosing function's own parameter when every value it takes is a literal `True`, or the call "
     "of a project helper that hands the bias on. The fix is unsafe: a checkpoint saved with the bias has a key the "
-    "fixed model no longer has, and `load_state_dict(strict=True)` refuses it (the README's *Converting a "
-    "checkpoint* shows the lines that convert one). A bias switched on by a config value, a module constant or a "
-    "helper that takes no bias argument is reported without a fix."
+    "fixed model no longer has, and `load_state_dict(strict=True)` refuses it. To keep a trained checkpoint, drop "
+    "the layer's `bias` key and, before a BatchNorm, subtract that bias from the norm's `running_mean`: the fixed "
+    "model then computes exactly what the old one did, in training and in eval mode. A bias switched on by a "
+    "config value, a module constant or a helper that takes no bias argument is reported without a fix; the "
+    "message says where the bias lives."
 )
 NO_FIX = (
     "No automatic fix: which parameters to exempt is a decision about the model. "
     "`redundant-bias check --show-fixes` prints the code to use (the right example above) after the findings."
 )
 SILENCE = (
-    "`# noqa: {code}` at the end of the line where the reported call starts; `--ignore {code}` "
-    "(`ignore = [\"{code}\"]` in `[tool.redundant-bias]`, `extend-ignore = {code}` for flake8)."
+    "`# noqa: {code}` on any line of the reported call, or on the line where its statement ends (where a "
+    "formatter moves a trailing comment); `--ignore {code}` (`ignore = [\"{code}\"]` in `[tool.redundant-bias]`, "
+    "`extend-ignore = {code}` in flake8's configuration, which the command reads too), or `per-file-ignores`."
 )
 KEYWORDS = {"RB101": "`bias=False`", "RB102": "`bias=None`", "RB103": "`use_bias=False`", "RB104": "`use_bias=False`"}
 
@@ -59,8 +63,8 @@ def text_page(code: Code) -> str:
     return "\n".join(parts) + "\n"
 
 
-def markdown_page(code: Code, level: int = 4) -> str:
-    """For the README: the heading says what it reports; each part a paragraph led by its name."""
+def markdown_page(code: Code, level: int = 1) -> str:
+    """For the docs and SARIF: the heading says what it reports; each part a paragraph led by its name."""
     parts = [f"{'#' * level} {code.code}: {code.summary}"]
     for heading, body in sections(code)[1:]:
         parts += ["", f"**{heading}:**\n\n{body}" if body.startswith("```") else f"**{heading}.** {body}"]

@@ -7,22 +7,17 @@ real checkpoint, and the fixed model must compute what the old one did.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
+from readme import block
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-
 
 def _conversion():
     """``drop_cancelled_biases`` as the README defines it (the lines before its usage example)."""
-    block = re.search(r"<!-- checkpoint-conversion -->\n```python\n(.*?)```\n<!-- end-checkpoint-conversion -->", README, re.S)
-    assert block, "the README lost its checkpoint conversion"
-    definition = block.group(1).split("\nstate = torch.load(")[0]
+    definition = block("import torch").split("\nstate = torch.load(")[0]
+    assert "def drop_cancelled_biases(state, pairs):" in definition, "the README lost its checkpoint conversion"
     namespace: dict = {}
     exec(compile(definition, "README.md", "exec"), namespace)  # noqa: S102 - the README's own lines, under test
     return namespace["drop_cancelled_biases"]

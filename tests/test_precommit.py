@@ -17,13 +17,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from checkout import ROOT, copy_tree
+from readme import block
 
 pytest.importorskip("pre_commit")
 yaml = pytest.importorskip("yaml")  # a dependency of pre-commit
 if shutil.which("git") is None:
     pytest.skip("git is not installed", allow_module_level=True)
 
-ROOT = Path(__file__).parents[1]
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 TIMEOUT = 600
 
@@ -33,26 +34,11 @@ FIX_ENTRY = "redundant-bias check --fix --unsafe-fixes"
 MODEL = "import torch.nn as nn\nblock = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))\n"
 FIXED = "import torch.nn as nn\nblock = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8))\n"
 
-# Left out of the copy only to keep it quick: `git add -A` in the copy obeys its
-# .gitignore anyway, so what the clone commits is what git sees in the tree.
-SKIPPED_NAMES = {
-    ".git", ".venv", "venv", "build", "dist", "__pycache__",
-    ".redundant_bias_cache", ".hypothesis", ".mypy_cache", ".pytest_cache", ".tox",
-}
-SKIPPED_PATHS = {ROOT / "benchmarks" / "corpus"}
-
 # Set when git runs a hook; they would point our git commands at the wrong repository.
 GIT_REPO_VARIABLES = (
     "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
     "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_PREFIX",
 )
-
-
-def _ignore(directory, names):
-    return {
-        name for name in names
-        if name in SKIPPED_NAMES or name.endswith(".egg-info") or Path(directory, name) in SKIPPED_PATHS
-    }
 
 
 def _env(pre_commit_home):
@@ -78,7 +64,7 @@ def hook_repo(tmp_path_factory):
     """A git clone of the working tree as it stands, and the environment to run pre-commit in."""
     env = _env(tmp_path_factory.mktemp("pre-commit-home"))
     clone = tmp_path_factory.mktemp("clone") / "flake8-redundant-bias"
-    shutil.copytree(ROOT, clone, ignore=_ignore)
+    copy_tree(clone)
     _git(clone, env, "init", "-q")
     _git(clone, env, "add", "-A")
     _git(clone, env, "commit", "-q", "--no-verify", "-m", "working tree")
@@ -149,3 +135,50 @@ def test_try_repo_finds_then_fixes(hook_repo, tmp_path):
     assert status == 0, output
     assert _status("redundant-bias", output) == "Passed"
     assert "RB101" not in output, output
+
+
+def _run(project, env, config):
+    """``pre-commit run --all-files`` in ``project`` with this ``.pre-commit-config.yaml``."""
+    (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    _git(project, env, "add", "-A")
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color=never"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def _project(tmp_path, env):
+    project = tmp_path / "project"
+    project.mkdir()
+    _git(project, env, "init", "-q")
+    (project / "model.py").write_text(MODEL, encoding="utf-8")
+    return project
+
+
+def test_the_readmes_config_with_a_commit_as_rev(hook_repo, tmp_path):
+    """No release tag needed: the README's config, pointed at the clone and one of its commits."""
+    clone, env = hook_repo
+    sha = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=clone, env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    config = block("# .pre-commit-config.yaml")
+    config = re.sub(r"repo: \S+", f"repo: {clone}", config)
+    config = re.sub(r"rev: [0-9a-f]{40}", f"rev: {sha}", config)
+    assert f"rev: {sha}" in config and f"repo: {clone}" in config
+    env = {**env, "PRE_COMMIT_HOME": str(tmp_path / "store")}  # run keeps a store: a fresh one
+    status, output = _run(_project(tmp_path, env), env, config)
+    assert status == 1 and _status("redundant-bias", output) == "Failed", output
+    assert "model.py:2:23: RB101 " in output, output
+
+
+def test_the_readmes_local_hook_runs_the_installed_command(tmp_path):
+    env = _env(tmp_path / "store")
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])  # where pip put the script
+    project = _project(tmp_path, env)
+    status, output = _run(project, env, block("# .pre-commit-config.yaml, with the package installed where pre-commit runs"))
+    assert status == 1 and _status("redundant-bias", output) == "Failed", output
+    assert "model.py:2:23: RB101 " in output, output
+    (project / "model.py").write_text(FIXED, encoding="utf-8")
+    status, output = _run(project, env, block("# .pre-commit-config.yaml, with the package installed where pre-commit runs"))
+    assert status == 0 and _status("redundant-bias", output) == "Passed", output

@@ -14,19 +14,20 @@ from __future__ import annotations
 import io
 import tokenize
 from bisect import bisect_left
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 from flake8.utils import parse_comma_separated_list
 
-from ..diagnostics import Diagnostic
+if TYPE_CHECKING:  # a flake8 run imports the diagnostics only once a file names a framework
+    from ..diagnostics import Diagnostic
 
 
 def unsilenced(findings: Iterable[Diagnostic], lines: Sequence[str]) -> list[Diagnostic]:
     """The findings no ``# noqa`` silences; ``lines`` split after each newline, ends kept (as flake8 gives them)."""
     findings = list(findings)
-    if not findings:
-        return findings
+    if not findings or "noqa" not in "".join(lines).lower():
+        return findings  # most files with findings say noqa nowhere: nothing to tokenize
     if any(NOQA_FILE.match(line) for line in lines):
         return []
     searched, statement_ends = _read(lines)

@@ -42,7 +42,7 @@ tx = optax.adamw(learning_rate=1e-3, mask=lambda p: jax.tree_util.tree_map(lambd
 """,
     why=(
         'optax.adamw and add_decayed_weights add weight_decay * p for every leaf of the tree unless mask= chooses'
-        ' leaves. Measured (tests/test_optax_rows.py): one update at zero gradient without a mask moves every '
+        ' leaves. Measured with optax 0.2.8: one update at zero gradient without a mask moves every '
         'leaf (kernel, bias and scale alike); with a mask only the kernel.'
     ),
 )
