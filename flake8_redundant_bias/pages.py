@@ -52,14 +52,14 @@ def sections(code: Code) -> list[tuple[str, str]]:
 
 def text_page(code: Code) -> str:
     """For the terminal: headings underlined, code indented."""
-    title = textwrap.fill(f"{code.code}: {code.summary}", WIDTH)
+    title = textwrap.fill(f"{code.code}: {code.summary}", WIDTH, break_on_hyphens=False)
     parts = [title, "=" * max(map(len, title.split("\n")))]
     for heading, body in sections(code):
         parts += ["", heading, "-" * len(heading)]
         if body.startswith("```"):
             parts += ["    " + line if line else "" for line in body.split("\n")[1:-1]]
         else:
-            parts.append(textwrap.fill(body.replace("`", ""), WIDTH))
+            parts.append(textwrap.fill(body.replace("`", ""), WIDTH, break_on_hyphens=False))  # keep redundant-bias whole
     return "\n".join(parts) + "\n"
 
 

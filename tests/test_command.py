@@ -89,6 +89,10 @@ def test_exit_status_zero_when_clean_or_asked(tmp_path: Path) -> None:
         (["--select", "RB1", "--ignore", "RB1"], "--select, --ignore: no code is left to report"),
         (["missing.py"], "missing.py: no such file or folder"),
         (["--config", "nowhere.toml"], "--config: nowhere.toml: no such file"),
+        (["--unsafe-fixes"], "--unsafe-fixes applies the unsafe fixes: give --fix or --diff too"),
+        (["--show-fixes", "--statistics"], "--show-fixes is written with the text findings, not with --statistics"),
+        (["--show-fixes", "--output-format", "json"], "--show-fixes is written with the text findings, not with "
+                                                      "--output-format json"),
     ],
 )
 def test_usage_errors_exit_two_with_one_line(project: Path, args: list[str], message: str) -> None:
@@ -153,6 +157,21 @@ def test_sarif_output_is_valid_sarif_2_1_0(project: Path) -> None:
         "insertedContent": {"text": ", bias=False"},
     }]
     assert "fixes" not in second
+    assert run_["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
+
+
+def test_sarif_records_a_file_it_could_not_check(project: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((HERE / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    (project / "broken.py").write_text("import torch.nn as nn\ndef (:\n")
+    result = run("check", "--output-format", "sarif", cwd=project)
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    jsonschema.Draft4Validator(schema).validate(document)
+    assert document["runs"][0]["invocations"] == [{"executionSuccessful": False, "toolExecutionNotifications": [{
+        "level": "error", "message": {"text": "broken.py: cannot parse: invalid syntax (line 2)"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "broken.py", "uriBaseId": "%SRCROOT%"}}}],
+    }]}]
 
 
 def test_a_broken_sarif_document_fails_the_schema() -> None:
@@ -192,7 +211,10 @@ def test_show_fixes_prints_each_fix_and_the_parameter_groups_to_write(project: P
         "  5 -     nn.Conv2d(3, 8, 3),  # a comment kept\n"
         "  5 +     nn.Conv2d(3, 8, 3, bias=False),  # a comment kept"
     )
-    assert groups.startswith("RB201 has no automatic fix; write it as:\n\n    import torch\n")
+    assert groups.startswith(
+        "RB201 has no automatic fix; the rule's example of the code to write (keep your own model, values and "
+        "arguments):\n\n    import torch\n"
+    )
     assert '[{"params": decay}, {"params": no_decay, "weight_decay": 0.0}], lr=3e-4' in groups
     assert groups.endswith("\nFound 2 findings (1 fixable with --fix --unsafe-fixes).\n")
 
@@ -202,7 +224,7 @@ def test_statistics_as_json(project: Path) -> None:
     assert (result.returncode, result.stderr) == (1, "")
     assert json.loads(result.stdout) == [
         {"code": "RB101", "summary": CATALOGUE["RB101"].summary, "count": 1, "fixable": 1, "wasted_parameters": 8},
-        {"code": "RB201", "summary": CATALOGUE["RB201"].summary, "count": 1, "fixable": 0, "wasted_parameters": 0},
+        {"code": "RB201", "summary": CATALOGUE["RB201"].summary, "count": 1, "fixable": 0, "wasted_parameters": None},
     ]
     clean = run("check", "--statistics", "--output-format", "json", "--select", "RB205", cwd=project)
     assert (clean.returncode, json.loads(clean.stdout)) == (0, [])
@@ -212,13 +234,19 @@ def test_help_says_what_fix_does_the_formats_and_the_exit_statuses(tmp_path: Pat
     result = run("check", "--help", cwd=tmp_path)
     text = " ".join(result.stdout.split())
     assert result.returncode == 0
-    assert "--fix apply the safe fixes ([*]) in place; the bias fix is unsafe" in text
-    assert "so it needs --unsafe-fixes too" in text
+    assert "--fix apply the fixes in place; every fix today is unsafe" in text
+    assert "so --fix alone says how many --unsafe-fixes would apply" in text
     for format in ("text PATH:LINE:COLUMN: CODE message", "json a list of findings", "sarif SARIF 2.1.0", "github GitHub"):
         assert format in text
-    for status in ("0 no findings", "1 findings", "2 a usage or configuration error"):
+    for status in ("0 no findings", "1 findings, or a file that could not be checked", "2 a usage or configuration error"):
         assert status in text
     assert "exit status: 0 no findings" in " ".join(run("--help", cwd=tmp_path).stdout.split())
+    explain = " ".join(run("explain", "--help", cwd=tmp_path).stdout.split())
+    assert "CODE a rule's code, such as RB101 (any case)" in explain
+    wrong = run("--colour", cwd=tmp_path)
+    assert (wrong.returncode, wrong.stderr) == (
+        2, "redundant-bias: error: unrecognized arguments: --colour (see redundant-bias --help)\n",
+    )
 
 
 # ---------------------------------------------------------------- choosing codes, noqa, files
@@ -300,7 +328,7 @@ def _rows(result: subprocess.CompletedProcess) -> list[int]:
 @pytest.mark.parametrize(
     "table, message",
     [
-        ('[tool.redundant-bias]\nnorm = ["x.Y"]\n', "[tool.redundant-bias] has no key 'norm'"),
+        ('[tool.redundant-bias]\nnorm = ["x.Y"]\n', "[tool.redundant-bias] has no key 'norm' (did you mean norms?)"),
         ("[tool.redundant-bias]\nselect = 3\n", "select must be a list of strings"),
         ('[tool.redundant-bias]\nnorms = ["BatchNorm"]\n', "'BatchNorm' is not a dotted import path"),
         ("[tool.redundant-bias\n", "not valid TOML"),
@@ -370,7 +398,8 @@ def test_a_file_that_does_not_parse_is_named_not_fatal(tmp_path: Path) -> None:
 def test_a_null_byte_is_named_without_a_line(tmp_path: Path) -> None:
     (tmp_path / "nul.py").write_bytes(b"import torch\nx = 1\0\n")
     result = run("check", cwd=tmp_path)
-    assert result.returncode == 0
+    assert result.returncode == 1  # as flake8's E999: a file that could not be checked fails the run
+    assert run("check", "--exit-zero", cwd=tmp_path).returncode == 0
     assert result.stderr == "nul.py: cannot parse: source code string cannot contain null bytes\n"
     assert result.stdout == "No findings in 0 files (1 file could not be checked).\n"
 
@@ -574,5 +603,6 @@ def test_stdin_fix_writes_the_fixed_code_and_the_findings_left_to_stderr(tmp_pat
     assert result.stderr == f"model.py:9:13: {ADAMW}\n"
     unchanged = run("check", "-", "--fix", cwd=tmp_path, stdin=MODEL)  # the bias fix is unsafe: the code as it came
     assert (unchanged.returncode, unchanged.stdout) == (1, MODEL)
+    assert unchanged.stderr.endswith("1 fix available with --unsafe-fixes.\n")
     diff = run("check", "-", "--diff", "--unsafe-fixes", cwd=tmp_path, stdin=MODEL)
     assert diff.returncode == 1 and "+    nn.Conv2d(3, 8, 3, bias=False),  # a comment kept\n" in diff.stdout

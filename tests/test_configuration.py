@@ -79,6 +79,8 @@ def test_show_settings_says_which_configuration_applies_and_why(tmp_path: Path) 
         "  extend-exclude = (none)  # default\n"
         "  respect-gitignore = true  # default\n"
     )
+    missing = run("check", "--show-settings", "vision/nothing.py", cwd=tmp_path)
+    assert (missing.returncode, missing.stderr) == (2, "redundant-bias: error: vision/nothing.py: no such file or folder\n")
 
 
 FLAKE8_SECTION = """\
@@ -140,6 +142,10 @@ def test_a_flake8_select_without_rb_is_refused_not_silently_followed(tmp_path: P
         ({"setup.cfg": "[flake8]\nredundant_bias_norms = torch.nn.BatchNorm2d\n"},
          "setup.cfg: [flake8] redundant_bias_norms: 'torch.nn.BatchNorm2d' names a built-in row"),
         ({"tox.ini": "[flake8\n"}, "tox.ini: not a valid configuration file"),
+        ({"setup.cfg": "[flake8]\nredundant-bias-norm = mylib.Norm\n"},
+         "setup.cfg: [flake8] has no key 'redundant-bias-norm' (did you mean redundant-bias-norms?)\n"),
+        ({"pyproject.toml": '[tool.redundant-bias]\ntransparant = ["mylib.Shift"]\n'},
+         "pyproject.toml: [tool.redundant-bias] has no key 'transparant' (did you mean transparent?)\n"),
     ],
 )
 def test_a_wrong_setting_exits_two_naming_it_as_written(tmp_path: Path, files: dict[str, str], message: str) -> None:

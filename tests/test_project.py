@@ -318,7 +318,7 @@ def test_form_feeds_in_another_module_do_not_shift_its_lines(tmp_path: Path) -> 
     assert findings(flake8("--select", "RB", str(model)), f"{model}:") == [
         "5:23: " + CONV.format(
             built=" (built by conv3x3() in pkg/layers.py)",
-            advice="give conv3x3() a bias parameter, or pass bias=False inside it ", cost="8 wasted parameters",
+            advice="give conv3x3() a bias parameter and pass bias=False here ", cost="8 wasted parameters",
         ),
     ]
 

@@ -55,7 +55,8 @@ def advice(producer: Layer, spec: Producer, off: str, fix: Fix | None) -> str:
         return fix.title
     keyword, function = spec.bias.keyword, producer.built_by
     if function is not None and _decided_inside(producer.args.get(spec.bias), producer.call, function):
-        return f"give {producer.helper}() a {keyword} parameter, or pass {keyword}={off} inside it"
+        # Not "pass it inside the helper": that changes every caller, some of which may need the bias.
+        return f"give {producer.helper}() a {keyword} parameter and pass {keyword}={off} here"
     return f"pass {keyword}={off}"
 
 

@@ -27,7 +27,8 @@ from .selection import SelectionError
 EXIT_STATUSES = """\
 exit status:
   0  no findings (or --exit-zero); with --diff, nothing to change
-  1  findings; with --diff, a diff was printed
+  1  findings, or a file that could not be checked (named on stderr); with --diff, a diff
+     was printed
   2  a usage or configuration error (one line on stderr names it)
 """
 OUTPUT_FORMATS = """\
@@ -49,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         options = parser.parse_args(argv)
     except _ArgumentError as error:
-        print(f"redundant-bias: error: {error} (see redundant-bias {error.command} --help)", file=sys.stderr)
+        command = " ".join(["redundant-bias", *error.command.split()])
+        print(f"redundant-bias: error: {error} (see {command} --help)", file=sys.stderr)
         return USAGE
     if options.command is None:
         parser.print_help(sys.stderr)
@@ -123,8 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     fixing = check_.add_argument_group("fixing")
     fixing.add_argument(
-        "--fix", action="store_true", help="apply the safe fixes ([*]) in place; the bias fix is unsafe ([unsafe fix]: "
-        "a checkpoint saved with the bias no longer loads with strict=True), so it needs --unsafe-fixes too",
+        "--fix", action="store_true", help="apply the fixes in place; every fix today is unsafe ([unsafe fix]: a "
+        "checkpoint saved with the bias no longer loads with strict=True), so --fix alone says how many --unsafe-fixes "
+        "would apply",
     )
     fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply the unsafe fixes too")
     fixing.add_argument("--diff", action="store_true", help="print the fixes as a diff instead of writing them")
@@ -142,14 +145,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--cache-dir", metavar="DIR", help=f"where the cache lives (default: {CACHE_FOLDER} in the project)")
     run.add_argument("--jobs", "-j", type=_processes, default=None, metavar="N", help="processes (default: one per core)")
 
-    explain = commands.add_parser("explain", help="what a rule reports, why, and how to fix or silence it")
+    explain = commands.add_parser("explain", help="what a rule reports, why, and how to fix or silence it",
+                                  description="Print a rule's page: what it reports, why, and how to fix or silence it.")
     explain.set_defaults(run=_explain)
-    explain.add_argument("code", metavar="CODE")
-    rule = commands.add_parser("rule", help="the page of one rule, or of all of them")
+    explain.add_argument("code", metavar="CODE", help="a rule's code, such as RB101 (any case)")
+    rule = commands.add_parser("rule", help="the page of one rule, or of all of them",
+                               description="Print the page of one rule, or of every rule, as text, Markdown or JSON.")
     rule.set_defaults(run=_rule)
-    rule.add_argument("code", nargs="?", metavar="CODE")
-    rule.add_argument("--all", action="store_true")
-    rule.add_argument("--output-format", choices=("text", "markdown", "json"), default="text")
+    rule.add_argument("code", nargs="?", metavar="CODE", help="a rule's code, such as RB101")
+    rule.add_argument("--all", action="store_true", help="every rule's page, in code order")
+    rule.add_argument("--output-format", choices=("text", "markdown", "json"), default="text",
+                      help="text (default), markdown, or json (fields and the Markdown page)")
     return parser
 
 

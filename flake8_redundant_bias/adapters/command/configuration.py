@@ -16,6 +16,7 @@ names the one configuration of every file; ``--isolated`` reads none.
 from __future__ import annotations
 
 import configparser
+import difflib
 import os
 import sys
 from pathlib import Path
@@ -220,8 +221,7 @@ def _from_table(path: str, table: dict[str, Any] | None) -> tuple[dict[str, Any]
     for given, raw in table.items():
         option = SPELLINGS.get(given)
         if option is None:
-            known = ", ".join(option.key for option in OPTIONS)
-            raise ConfigError(f"{_display(path)}: [tool.{TABLE}] has no key {given!r} (keys: {known})")
+            raise _unknown(f"{_display(path)}: [tool.{TABLE}]", given, [option.key for option in OPTIONS])
         where[option.key] = f"{_display(path)}: [tool.{TABLE}] {given}"
         values[option.key] = option.read(raw, where[option.key], toml=True)
     return values, where
@@ -257,8 +257,11 @@ def _from_flake8(path: str, required: bool = False) -> tuple[dict[str, Any], dic
     for given, raw in parser.items("flake8"):
         key = given.replace("_", "-")
         named = f"{_display(path)}: [flake8] {given}"
-        if key.startswith("redundant-bias-") and key in SPELLINGS:
-            option = SPELLINGS[key]
+        if key.startswith("redundant-bias-"):
+            option = SPELLINGS.get(key)
+            if option is None:  # flake8 ignores a key it does not know; a misspelt setting must not pass unseen
+                raise _unknown(f"{_display(path)}: [flake8]", given, [spelling for spelling in SPELLINGS
+                                                                      if spelling.startswith("redundant-bias-")])
             values[option.key], where[option.key] = option.read(raw, named), named
         elif key in CODE_KEYS:
             written = parse_comma_separated_list(raw)
@@ -274,6 +277,12 @@ def _from_flake8(path: str, required: bool = False) -> tuple[dict[str, Any], dic
             values[target] = values.get(target, []) + parse_comma_separated_list(raw)
             where[target] = named
     return (values, where) if values else None
+
+
+def _unknown(section: str, given: str, known: list[str]) -> ConfigError:
+    near = difflib.get_close_matches(given.replace("_", "-"), known, n=1)
+    hint = f"did you mean {near[0]}?" if near else f"keys: {', '.join(known)}"
+    return ConfigError(f"{section} has no key {given!r} ({hint})")
 
 
 def _display(path: str) -> str:

@@ -12,7 +12,7 @@ from ...options import OPTIONS
 from .cache import Caches
 from .checking import Checked, Job, check_files, check_text, decode, fix_text, fixable, shown
 from .configuration import Configurations
-from .files import CACHE_FOLDER, python_files
+from .files import CACHE_FOLDER, MissingPath, python_files
 from .outputs import place, render, statistics
 from .summary import closing_line, hidden_fixes, problems, show_fixes
 
@@ -58,6 +58,11 @@ def _refuse_mixtures(options: argparse.Namespace) -> None:
         raise UsageError(f"--stdin-filename names the code read from stdin: give the path {STDIN} too")
     if options.statistics and options.output_format not in ("text", "json"):
         raise UsageError(f"--statistics is written as text or json, not {options.output_format}")
+    if options.unsafe_fixes and not (options.fix or options.diff):
+        raise UsageError("--unsafe-fixes applies the unsafe fixes: give --fix or --diff too")
+    if options.show_fixes and (options.statistics or options.output_format != "text" or options.diff):
+        other = "--statistics" if options.statistics else "--diff" if options.diff else f"--output-format {options.output_format}"
+        raise UsageError(f"--show-fixes is written with the text findings, not with {other}")
 
 
 def _job(path: str, configurations: Configurations) -> Job:
@@ -80,6 +85,8 @@ def _cache_folder(options: argparse.Namespace, configurations: Configurations) -
 
 def _show_settings(paths: list[str], configurations: Configurations, out: TextIO) -> int:
     for path in paths:
+        if path != STDIN and not os.path.exists(path):
+            raise MissingPath(f"{path}: no such file or folder")
         if os.path.isdir(path):
             out.write(f"{path}\n{configurations.for_folder(path).shown()}")
         else:
@@ -111,8 +118,10 @@ def _check_stdin(options: argparse.Namespace, configurations: Configurations) ->
         return FINDINGS if fixed else 0
     sys.stdout.write(text)  # the code, fixed: an editor replaces its buffer with it
     sys.stderr.write(render("text", place(name, item.findings)))
+    if not options.unsafe_fixes:
+        sys.stderr.write(hidden_fixes(fixable(item.findings, True) - fixable(item.findings, False)))
     problems([item], sys.stderr)
-    return FINDINGS if item.findings and not options.exit_zero else 0
+    return FINDINGS if (item.findings or item.problem) and not options.exit_zero else 0
 
 
 # ---------------------------------------------------------------- fixes and what is written
@@ -158,7 +167,7 @@ def _finish(checked: list[Checked], options: argparse.Namespace, fixed: int | No
     elif options.diff:
         sys.stderr.write(hidden_fixes(hidden))  # the diff was the output
     else:
-        out.write(render(options.output_format, placed))
+        out.write(render(options.output_format, placed, [(c.path, c.problem) for c in checked if c.problem]))
         if options.output_format == "text":
             if options.show_fixes and placed:
                 show_fixes(checked, out)
@@ -168,6 +177,7 @@ def _finish(checked: list[Checked], options: argparse.Namespace, fixed: int | No
         elif options.fix:
             sys.stderr.write(hidden_fixes(hidden))
     problems(checked, sys.stderr)
+    unchecked = any(item.problem is not None for item in checked)  # as flake8's E999: a file it could not read fails
     if options.diff:
-        return FINDINGS if fixed else 0  # the status says whether there is a diff, as the diff is the output
-    return FINDINGS if placed and not options.exit_zero else 0
+        return FINDINGS if fixed or unchecked else 0  # the status says whether there is a diff, as the diff is the output
+    return FINDINGS if (placed or unchecked) and not options.exit_zero else 0

@@ -32,11 +32,18 @@ class Shown(NamedTuple):
 
 
 def place(path: str, findings: Sequence[Diagnostic]) -> list[Shown]:
-    shown = os.path.normpath(path).replace("\\", "/")  # ./model.py as model.py, as GitHub and SARIF want it
+    shown = _normal(path)
     return [Shown(shown, f, f.col + 1, f.end_col + 1) for f in findings]
 
 
-def render(format: str, shown: Sequence[Shown]) -> str:
+def _normal(path: str) -> str:
+    return os.path.normpath(path).replace("\\", "/")  # ./model.py as model.py, as GitHub and SARIF want it
+
+
+def render(format: str, shown: Sequence[Shown], unchecked: Sequence[tuple[str, str]] = ()) -> str:
+    """The findings in a format; ``unchecked``: (path, why) of each file that could not be read, which SARIF records."""
+    if format == "sarif":
+        return _sarif(shown, unchecked)
     return RENDERERS[format](shown)
 
 
@@ -85,7 +92,7 @@ def _edit_json(edit: Edit) -> dict:
     }
 
 
-def _sarif(shown: Sequence[Shown]) -> str:
+def _sarif(shown: Sequence[Shown], unchecked: Sequence[tuple[str, str]] = ()) -> str:
     rules = list(CODES.values())
     index = {code.code: number for number, code in enumerate(rules)}
     document = {
@@ -107,6 +114,14 @@ def _sarif(shown: Sequence[Shown]) -> str:
             "columnKind": "unicodeCodePoints",
             # Paths are relative to the folder the run was in: a viewer opened elsewhere resolves them from here.
             "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+            "invocations": [{
+                "executionSuccessful": not unchecked,
+                "toolExecutionNotifications": [{
+                    "level": "error",
+                    "message": {"text": f"{path}: {why}"},
+                    "locations": [{"physicalLocation": {"artifactLocation": _artifact(_normal(path))}}],
+                } for path, why in unchecked],
+            }],
             "results": [_result(s, index) for s in shown],
         }],
     }
@@ -172,13 +187,16 @@ def statistics(shown: Sequence[Shown], format: str = "text") -> str:
     """Counts per code, and the parameters the bias findings waste where their size is known; as text or JSON."""
     counts = Counter(s.finding.code for s in shown)
     wasted: Counter[str] = Counter()
+    sized: set[str] = set()
     fixes: Counter[str] = Counter()
     for s in shown:
         wasted[s.finding.code] += s.finding.wasted or 0
         fixes[s.finding.code] += s.finding.fix is not None
-    if format == "json":
+        if s.finding.wasted is not None:
+            sized.add(s.finding.code)
+    if format == "json":  # null: no finding of the code has a size the analysis knows (a decay finding never has)
         rows = [{"code": code, "summary": CODES[code].summary, "count": counts[code], "fixable": fixes[code],
-                 "wasted_parameters": wasted[code]} for code in sorted(counts)]
+                 "wasted_parameters": wasted[code] if code in sized else None} for code in sorted(counts)]
         return json.dumps(rows, indent=2) + "\n"
     lines = [
         f"{counts[code]:>5}  {code}  {CODES[code].summary}"

@@ -59,7 +59,8 @@ def show_fixes(checked: Iterable[Checked], out: TextIO) -> None:
             out.write(f"\n{code}: no fix where the bias is decided outside the reported call; the message says where\n")
         else:
             body = "".join("    " + line if line.strip() else line for line in rule.right.splitlines(keepends=True))
-            out.write(f"\n{code} has no automatic fix; write it as:\n\n{body}")
+            out.write(f"\n{code} has no automatic fix; the rule's example of the code to write (keep your own "
+                      f"model, values and arguments):\n\n{body}")
     out.write("\n")
 
 
