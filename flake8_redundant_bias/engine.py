@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from .config import Config
 from .containment import contained
-from .knowledge.schema import Optimizer, Producer, Spec
+from .knowledge.schema import Norm, NormBuilder, Optimizer, Producer, Spec
 from .model.gates import Spelled, Trigger, Words, framework_roots, shortest, skippable
 from .text import Text
 
@@ -138,20 +138,22 @@ class Gates:
         from .rules import RULES  # noqa: PLC0415 - see the module's docstring
 
         groups = tuple(rule.triggers(rows, knowledge) for rule in RULES)
-        producers = _producer_words(rows)
+        layers = _layer_words(rows)
         # A question from the linted file may ask another module for a helper or a class that
-        # builds a layer (``conv3x3``): such a definition names a producer.
-        foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(producers),)
+        # builds a layer (``conv3x3``, ``make_norm``): such a definition names a producer or a norm.
+        foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(layers),)
         keep = tuple(word for provider in knowledge.providers for word in provider.keeps)
-        return Words(groups, foreign, producers, _optimizer_words(rows), keep)
+        norms = shortest({n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))})
+        return Words(groups, foreign, layers, norms, _optimizer_words(rows), keep)
 
 
 _GATES: dict[tuple, Gates] = {}
 
 
-def _producer_words(rows: Mapping[str, Spec]) -> tuple[str, ...]:
-    """The names of the layers that add a bias (a helper returns a module, so no functional row)."""
-    return shortest({n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, Producer) and not s.functional})
+def _layer_words(rows: Mapping[str, Spec]) -> tuple[str, ...]:
+    """The names of the layers that add a bias and of the norms (a helper returns a module, so no functional row)."""
+    return shortest({n.rpartition(".")[2] for n, s in rows.items()
+                     if isinstance(s, (Producer, Norm)) and not getattr(s, "functional", False)})
 
 
 def _optimizer_words(rows: Mapping[str, Spec]) -> tuple[str, ...]:

@@ -344,3 +344,65 @@ def test_an_option_is_named_as_the_parser_spells_it(tmp_path: Path) -> None:
     write(tmp_path, {**SCRIPT, "utils/args.py": args})
     train = tmp_path / "train.py"
     assert "(the default of --weight_decay in utils/args.py)" in flake8("--select", "RB", str(train)).stdout
+
+
+BLOCKS = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/blocks.py": """\
+        import torch.nn as nn
+
+
+        class ConvBN(nn.Module):
+            def __init__(self, cin, cout, bias=False, norm_layer=nn.BatchNorm2d):
+                super().__init__()
+                self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=bias)
+                self.norm = norm_layer(cout)
+
+            def forward(self, x):
+                return self.norm(self.conv(x))
+        """,
+    "pkg/norms.py": """\
+        import torch.nn as nn
+
+
+        def make_norm(c):
+            return nn.BatchNorm2d(c)
+        """,
+    "pkg/net.py": """\
+        import torch.nn as nn
+
+        from . import blocks
+        from .blocks import ConvBN
+        from .norms import make_norm
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.stem = ConvBN(3, 8, bias=True)
+                self.body = blocks.ConvBN(8, 8, bias=True, norm_layer=nn.InstanceNorm2d)
+                self.lean = ConvBN(8, 8)
+                self.layer = blocks.ConvBN(8, 8, bias=True, norm_layer=nn.LayerNorm)
+                self.tail = nn.Sequential(nn.Conv2d(8, 8, 3), make_norm(8))
+        """,
+}
+BLOCK = "RB101 Conv2d (inside ConvBN() in pkg/blocks.py) bias is cancelled by the {norm} that follows: " \
+    "pass bias=False to ConvBN() (8 wasted parameters)"
+BLOCK_FINDINGS = [
+    "11:21: " + BLOCK.format(norm="BatchNorm2d"),
+    "12:21: " + BLOCK.format(norm="InstanceNorm2d"),
+    "15:35: " + CONV.format(built="", advice=PASS, cost="8 wasted parameters"),
+]
+
+
+def test_a_block_of_another_module_is_reported_at_the_call_that_switches_its_bias_on(tmp_path: Path) -> None:
+    write(tmp_path, BLOCKS)
+    net = tmp_path / "pkg" / "net.py"
+    assert findings(flake8("--select", "RB", str(net)), f"{net}:") == BLOCK_FINDINGS
+    buffer = textwrap.dedent(BLOCKS["pkg/net.py"])
+    net.write_text("# the saved file is older than the editor's buffer\n")
+    piped = flake8("--select", "RB", "--stdin-display-name", str(net), "-", stdin=buffer)
+    assert findings(piped, f"{net}:") == BLOCK_FINDINGS
+    # The block's module says nothing alone: no call of it there switches the bias on.
+    assert flake8("--select", "RB", str(tmp_path / "pkg" / "blocks.py")).stdout == ""

@@ -37,11 +37,12 @@ class Chains:
         self.steps = steps
         self.sequences = sequences
 
-    def units(self) -> Iterator[Unit[Chain]]:
-        """One unit of work per container, and per call that applies a producer."""
-        yield from self.sequences.units()
+    def units(self, inside: ast.AST | None = None) -> Iterator[Unit[Chain]]:
+        """One unit of work per container, and per call that applies a producer (``inside``: in that class or function)."""
+        calls = self.index.calls if inside is None else self.index.calls_inside(inside)
+        yield from self.sequences.units(calls, inside)
         application = self.steps.application
-        for call, scope in self.index.calls:
+        for call, scope in calls:
             # Most calls apply no producer: they are told apart here, each contained alone, without a unit.
             try:
                 layer = application(call, scope)

@@ -132,6 +132,9 @@ class Contents:
             if kind == KEEPS:
                 continue
             if kind == GROWS:
+                if event.block is not last and last is not None and self._runs(event, last):
+                    items += added  # type: ignore[operator]
+                    continue  # an ``if`` the call being read decides: as if written in the block around it
                 if items and event.block is not last:
                     items.append(BARRIER)
                 items += added  # type: ignore[operator]
@@ -142,6 +145,32 @@ class Contents:
             items.append(BARRIER)  # a container is only grown: what it holds keeps its order
             last = None
         return items
+
+    def _runs(self, event: Event, block: Block) -> bool:
+        """The event sits in the body of an ``if x is not None:`` (or the ``else`` of ``if x is None:``) right in
+        ``block``, and ``x`` is never None: on every path, or for the call a block is read for."""
+        if event.block.parent is not block:
+            return False
+        node: ast.AST | None = event.node
+        parents = self.index.parents
+        while node is not None and not isinstance(node, ast.stmt):
+            node = parents.get(node)
+        branch = parents.get(node) if node is not None else None
+        if not isinstance(branch, ast.If) or not isinstance(branch.test, ast.Compare):
+            return False
+        test = branch.test
+        if not (len(test.ops) == 1 and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
+                and test.comparators[0].value is None):
+            return False
+        wanted = branch.body if isinstance(test.ops[0], ast.IsNot) else branch.orelse if isinstance(test.ops[0], ast.Is) else []
+        if node not in wanted:
+            return False
+        origins = self.flow.origins(test.left, self.index.scope_at(branch), self.layers.environment(branch))
+        return bool(origins) and all(  # type: ignore[union-attr]
+            not (isinstance(o.expr, ast.Constant) and o.expr.value is None)
+            and (isinstance(o.expr, ast.Constant) or self.flow.resolved(o.expr, o.scope) is not None)
+            for o in origins  # type: ignore[union-attr]
+        )
 
     def _kind(self, use: Use, growing: frozenset[str] | None = None) -> tuple[str, object]:
         """What one event of a name (or of ``name.attr``) is: a binding and its value, a growth and the items it

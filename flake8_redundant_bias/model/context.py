@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING, ContextManager, Iterator
 from ..config import Config
 from ..text import Text
 from .attributes import ModuleAttributes
+from .blocks import Blocks
 from .chains import Chains
 from .contents import Contents
 from .flow.service import Flow
 from .gates import Spelled, Words, framework_roots, skippable
 from .imports import ImportMap, ImportTarget
 from .index import Index, Scope
+from .values import Env
 from .layers import Layers
 from .optimizers import Optimizers
 from .parameters import Parameters
@@ -51,6 +53,7 @@ class ModuleModel:
         config = workspace.config
         knowledge = config.knowledge
         modules = workspace if workspace.project is not None else None
+        self._modules = modules
         self.path = path
         self.shown = shown  # how messages name it: its path from the project root ("" for the linted file)
         self.text = text
@@ -62,13 +65,24 @@ class ModuleModel:
         providers = providers_for(knowledge.providers, self.index, self.imports)
         self.flow = Flow(self.index, self.imports, modules, knowledge.facts, providers, path, shown)
         self.layers = Layers(self.index, config.specs, self.flow, words, modules)
-        attributes = ModuleAttributes(self.index, self.flow, self.layers, knowledge.facts)
-        self.steps = Steps(self.index, self.flow, self.layers, attributes, knowledge.facts, knowledge.methods)
-        contents = Contents(self.index, self.flow, self.layers, self.steps)
-        sequences = Sequences(self.index, self.flow, self.layers, self.steps, contents)
-        self.chains = Chains(self.index, self.flow, self.steps, sequences)
+        self.steps, self.chains = self._chains(self.layers)
+        self.blocks = Blocks(self.index, self.flow, self.layers, words, workspace)
         self.parameters = Parameters(self.index, self.layers, self.flow, knowledge.facts, knowledge.methods, modules)
         self.optimizers = Optimizers(self.index, config.specs, self.flow, words)
+
+    def _chains(self, layers: Layers) -> tuple[Steps, Chains]:
+        """The services that read chains of layers, over one way of building them."""
+        knowledge = self.config.knowledge
+        attributes = ModuleAttributes(self.index, self.flow, layers, knowledge.facts)
+        steps = Steps(self.index, self.flow, layers, attributes, knowledge.facts, knowledge.methods)
+        contents = Contents(self.index, self.flow, layers, steps)
+        return steps, Chains(self.index, self.flow, steps, Sequences(self.index, self.flow, layers, steps, contents))
+
+    def bound_chains(self, function: ast.FunctionDef, env: Env) -> Chains:
+        """The chains as one call of a function (a class's ``__init__``) builds them: its constructions see the
+        call's arguments."""
+        scope = self.index.scope_of[function]
+        return self._chains(Layers(self.index, self.config.specs, self.flow, self.words, self._modules, (scope, env)))[1]
 
     def defined(self, name: str) -> ast.FunctionDef | ast.ClassDef | None:
         """The function or class the module itself defines under that name, if it binds the name no other way."""

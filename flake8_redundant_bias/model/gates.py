@@ -59,15 +59,16 @@ class Words:
     (Flax's ``Conv`` would otherwise stand for every ``Conv2d`` and every class named ``Conv...``.)
     """
 
-    __slots__ = ("rules", "foreign", "producers", "optimizers", "keep")
+    __slots__ = ("rules", "foreign", "layers", "norms", "optimizers", "keep")
 
     def __init__(
-        self, rules: tuple[tuple[Trigger, ...], ...], foreign: tuple[Trigger, ...], producers: tuple[str, ...],
-        optimizers: tuple[str, ...], keep: tuple[str, ...],
+        self, rules: tuple[tuple[Trigger, ...], ...], foreign: tuple[Trigger, ...], layers: tuple[str, ...],
+        norms: tuple[str, ...], optimizers: tuple[str, ...], keep: tuple[str, ...],
     ) -> None:
         self.rules = rules  # each rule's triggers, in the order of the rules
         self.foreign = foreign  # what makes a part of another module worth indexing
-        self.producers = producers  # what a helper or class in another module must spell to build a layer
+        self.layers = layers  # what a helper or class in another module must spell to build a layer
+        self.norms = norms  # what a block (a class or function building a producer and a norm) must spell
         self.optimizers = optimizers  # what an assignment in another module must spell to name an optimizer
         self.keep = keep  # what a part spells when it holds values a provider reads (``add_argument``)
 

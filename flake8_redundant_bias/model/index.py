@@ -94,6 +94,7 @@ class Index:
         self.parents: dict[ast.AST, ast.AST] = {}
         self.scope_of: dict[ast.AST, Scope] = {}  # scope-creating node -> its scope
         self.calls: list[tuple[ast.Call, Scope]] = []
+        self._calls_inside: dict[ast.AST, list[tuple[ast.Call, Scope]]] = {}
         self.stores: dict[ast.AST, tuple[Scope, int]] = {}  # binding node -> its event
         self.attribute_stores: list[tuple[ast.Attribute, ast.AST, Scope]] = []
         self.attribute_loads: list[tuple[ast.Attribute, Scope]] = []
@@ -318,6 +319,25 @@ class Index:
             last = max(first, body[0].lineno - 1)
         text = self.source.lines(first, last)
         return any(word in text for word in words)
+
+    def under(self, scope: Scope, node: ast.AST) -> bool:
+        """Whether the scope is the one of ``node`` (a class or function), or nested in it."""
+        found: Scope | None = scope
+        while found is not None:
+            if found.node is node:
+                return True
+            found = found.parent
+        return False
+
+    def calls_inside(self, node: ast.AST) -> list[tuple[ast.Call, Scope]]:
+        """The calls in a class or function, in the order of ``calls``; kept per node."""
+        found = self._calls_inside.get(node)
+        if found is None:
+            first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+            found = self._calls_inside[node] = [
+                (call, scope) for call, scope in self.calls if first <= call.lineno <= last and self.under(scope, node)
+            ]
+        return found
 
     def scope_at(self, node: ast.AST) -> Scope:
         """The scope a node is evaluated in (a top-level statement's parent is the module)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Mapping, Protocol
 
-from ..knowledge.schema import Container, NormBuilder, Producer, Spec, Wrapper
+from ..knowledge.schema import Container, Norm, NormBuilder, Producer, Spec, Wrapper
 from .flow.arguments import forwarded, preset
 from .flow.service import Flow
 from .gates import Words
@@ -25,7 +25,10 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
 
 class Layer:
-    __slots__ = ("name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in")
+    __slots__ = (
+        "name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in", "inside",
+        "built_at",
+    )
 
     def __init__(
         self, name: str, spec: Spec, call: ast.Call, args: CallArgs, helper: str | None = None, where: str = "",
@@ -44,6 +47,8 @@ class Layer:
         self.built_by: ast.FunctionDef | None = None
         self.site: ast.AST | None = None  # the tree of the module ``call`` is in
         self.built_in: ast.AST | None = None  # with ``built_by``: the tree of the module defining it
+        self.inside = False  # one of several layers a block builds (its call reported), not the block's output
+        self.built_at: ast.Call | None = None  # with ``inside``: the call inside the block that builds it
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""
@@ -60,7 +65,8 @@ class Layer:
     def display(self) -> str:
         if not self.helper:
             return self.short
-        return f"{self.short} (built by {self.helper}(){f' in {self.where}' if self.where else ''})"
+        how = "inside" if self.inside else "built by"
+        return f"{self.short} ({how} {self.helper}(){f' in {self.where}' if self.where else ''})"
 
 
 if TYPE_CHECKING:  # an interface, for the types only
@@ -72,9 +78,14 @@ if TYPE_CHECKING:  # an interface, for the types only
 
 
 class Layers:
-    def __init__(self, index: Index, rows: Mapping[str, Spec], flow: Flow, words: Words | None, models: Models | None) -> None:
-        """``words``: the module's gates (what another module's definition must spell to be read as a layer)."""
+    def __init__(
+        self, index: Index, rows: Mapping[str, Spec], flow: Flow, words: Words | None, models: Models | None,
+        ambient: tuple[Scope, Env] | None = None,
+    ) -> None:
+        """``words``: the module's gates (what another module's definition must spell to be read as a layer);
+        ``ambient``: a function read for one call of it, whose constructions see that call's arguments."""
         self.index = index
+        self._ambient = ambient
         self.tree = index.module.node
         self.rows = rows
         self.flow = flow
@@ -116,6 +127,8 @@ class Layers:
 
     def construction(self, call: ast.Call, env: Env | None = None, depth: int = 0) -> Layer | None:
         """The module a call builds: a table row, a wrapped row, or a helper's row."""
+        if env is None and self._ambient is not None:
+            env = self._in_ambient(call)
         if env is not None or depth:
             return self._construction(call, env, depth)
         if call not in self._built:
@@ -157,6 +170,16 @@ class Layers:
             return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c)
         return None
 
+    def environment(self, node: ast.AST) -> Env | None:
+        """The arguments of the call a function is read for, where ``node`` is inside that function; else None."""
+        return self._in_ambient(node) if self._ambient is not None else None
+
+    def _in_ambient(self, node: ast.AST) -> Env | None:
+        """The bound call's environment, for a construction inside the function it binds."""
+        function, env = self._ambient  # type: ignore[misc]
+        scope = self.index.scope_at(node)
+        return env if scope is function or function in scope.enclosing() else None
+
     def _layer(self, name: str, spec: Spec, call: ast.Call, args: CallArgs, direct: bool) -> Layer:
         layer = Layer(name, spec, call, args, direct=direct)
         layer.site = self.tree
@@ -166,7 +189,7 @@ class Layers:
         """A helper or class of another module of the project that may build a layer."""
         if self._words is None or self._models is None or not self.flow.follows_imports():
             return None
-        found = self.flow.definition(func, self._words.producers, layer=True)
+        found = self.flow.definition(func, self._words.layers, layer=True)
         if found is None:
             return None
         return found[0], self._models.layers_of(found[1])
@@ -208,10 +231,10 @@ class Layers:
         if helper_env is None:
             return None
         inner = home.construction(returned, helper_env, depth + 1)
-        if inner is None or not isinstance(inner.spec, Producer):
+        if inner is None or not isinstance(inner.spec, (Producer, Norm)):
             return None
         inner.args = forwarded(returned, helper, site, helper_env, inner.args)
-        return self._built_through(inner, call, helper, home)
+        return self.built_through(inner, call, helper, home)
 
     def _through_class(self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int, home: Layers) -> Layer | None:
         """A module class (``home``: the service of its module) whose output is one producer's output."""
@@ -229,15 +252,15 @@ class Layers:
         if init_env is None:
             return None
         inner = home.construction(stores[0][0], init_env, depth + 1)
-        if inner is None or not isinstance(inner.spec, Producer):
+        if inner is None or not isinstance(inner.spec, (Producer, Norm)):
             return None
-        return self._built_through(inner, call, owner, home, init)
+        return self.built_through(inner, call, owner, home, init)
 
-    def _built_through(
+    def built_through(
         self, inner: Layer, call: ast.Call, through: ast.FunctionDef | ast.ClassDef, home: Layers,
         init: ast.FunctionDef | None = None,
     ) -> Layer:
-        """The layer a helper or class builds, reported at the call that asked for it."""
+        """The layer a helper or class (``home``: the service of its module) builds, reported at the call that asked for it."""
         if inner.helper:
             layer = Layer(inner.name, inner.spec, call, inner.args, inner.helper, inner.where or home.flow.shown)
         else:

@@ -37,10 +37,11 @@ class Sequences:
         self.steps = steps
         self.contents = contents
 
-    def units(self) -> Iterator[Unit[Chain]]:
-        """One unit of work per container built, per container class, and per self-normalizing block."""
+    def units(self, calls: list[tuple[ast.Call, Scope]], inside: ast.AST | None = None) -> Iterator[Unit[Chain]]:
+        """One unit of work per container built, per container class, and per self-normalizing block
+        (``calls``: the calls to read; ``inside``: the class or function they are in, if one)."""
         rows = self.layers.rows
-        for call, scope in self.index.calls:
+        for call, scope in calls:
             # Containers and self-normalizing blocks are named by import: no need to build every call.
             name = self.index.imports.resolve(call.func)
             spec = rows.get(name) if name else None
@@ -52,7 +53,7 @@ class Sequences:
             elif isinstance(spec, Producer) and spec.norm is not None:
                 yield partial(self._block_chain, call)
         for scope in self.index.scope_of.values():
-            if self.is_container_init(scope):
+            if self.is_container_init(scope) and (inside is None or self.index.under(scope, inside)):
                 yield partial(self._self_chains, scope)
 
     def _built_chains(self, target: ast.expr, scope: Scope) -> Iterator[Chain]:

@@ -30,12 +30,19 @@ class Bound(NamedTuple):
 
 
 class Env:
-    """Parameters of a function, bound to what one call passed (a ``Bound``, or ``UNKNOWN``)."""
+    """Parameters of a function, bound to what one call passed (a ``Bound``, or ``UNKNOWN``).
 
-    __slots__ = ("values",)
+    ``scope``: the function's scope, where its locals are read under this binding too;
+    ``rebound``: parameters the function assigns again (``if norm is None: norm = ...``),
+    whose value at a read is decided by the bindings that reach it.
+    """
 
-    def __init__(self, values: dict[str, Bound | object]) -> None:
+    __slots__ = ("values", "scope", "rebound")
+
+    def __init__(self, values: dict[str, Bound | object], scope: object = None, rebound: frozenset[str] = frozenset()) -> None:
         self.values = values
+        self.scope = scope
+        self.rebound = rebound
 
     def lookup(self, name: str) -> Bound | object | None:
         return self.values.get(name)

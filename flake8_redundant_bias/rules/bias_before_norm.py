@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from functools import partial
+from itertools import chain
 from typing import Iterator, Mapping
 
 from ..containment import Unit, contained
@@ -159,21 +160,23 @@ class BiasBeforeNorm(Rule):
         return (Trigger(shortest(words), imported_as=True),)
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
-        for unit in model.chains.units():
-            yield from contained(partial(self._unit, model, unit))
+        reported: set[ast.Call] = set()  # producers reported where they are built: not again at a block's call
+        for unit in chain(model.chains.units(), model.blocks.units()):
+            yield from contained(partial(self._unit, model, unit, reported))
 
-    def _unit(self, model: ModuleModel, unit: Unit[Chain]) -> Iterator[Diagnostic]:
-        return self._chains(model, unit())
+    def _unit(self, model: ModuleModel, unit: Unit[Chain], reported: set[ast.Call]) -> Iterator[Diagnostic]:
+        return self._chains(model, unit(), reported)
 
-    def _chains(self, model: ModuleModel, chains: Iterator[Chain]) -> Iterator[Diagnostic]:
+    def _chains(self, model: ModuleModel, chains: Iterator[Chain], reported: set[ast.Call]) -> Iterator[Diagnostic]:
         flow = model.flow
         for producer, after in chains:
-            if model.layers.bias_state(producer) is not True:
+            if producer.built_at in reported or model.layers.bias_state(producer) is not True:
                 continue
             if flow.holds(producer.spec.when, producer.args) is not True:  # type: ignore[union-attr]
                 continue
             norm = _next_norm(flow, producer, after)
             if norm is not None and _cancels(flow, producer, norm):
+                reported.add(producer.call)
                 yield _diagnostic(model, producer, norm)
 
 

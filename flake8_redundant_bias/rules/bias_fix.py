@@ -57,6 +57,8 @@ def advice(producer: Layer, spec: Producer, off: str, fix: Fix | None) -> str:
     if function is not None and _decided_inside(producer.args.get(spec.bias), producer.call, function):
         # Not "pass it inside the helper": that changes every caller, some of which may need the bias.
         return f"give {producer.helper}() a {keyword} parameter and pass {keyword}={off} here"
+    if producer.inside:  # a block's layer: its call decides the switch
+        return f"pass {keyword}={off} to {producer.helper}()"
     return f"pass {keyword}={off}"
 
 

@@ -189,7 +189,7 @@ class ConvBnReluSwitch(nn.Module):
         return torch.relu(self.bn(self.conv(x)))
 
 
-ConvBnReluSwitch(3, 32)
+ConvBnReluSwitch(3, 32, bias=False)  # expect: RB101:1 "Conv2d (inside ConvBnReluSwitch()) bias is cancelled by the BatchNorm2d that follows"
 ConvBnReluSwitch(32, 32, bias=False)
 
 

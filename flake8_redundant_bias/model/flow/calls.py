@@ -45,11 +45,14 @@ class Calls:
             return None
         defaults = parameter_defaults(args)
         values: dict[str, Bound | object] = {param.arg: UNKNOWN for param in (args.posonlyargs + args.args)[:skip]}
+        rebound = set()
         for param in (args.posonlyargs + args.args)[skip:] + args.kwonlyargs:
-            stores, _ = self.index.bindings(scope, param.arg)
-            if len(stores) != 1 or param.arg in scope.escaped:
+            if param.arg in scope.escaped:
                 values[param.arg] = UNKNOWN
                 continue
+            stores, _ = self.index.bindings(scope, param.arg)
+            if len(stores) != 1:
+                rebound.add(param.arg)  # the bindings reaching each read decide, this call's value among them
             bound = site.get(parameter_arg(function, param, skip))  # type: ignore[arg-type]
             if bound is ABSENT:
                 default = defaults.get(param.arg)
@@ -58,7 +61,7 @@ class Calls:
         for star in (args.vararg, args.kwarg):
             if star is not None:
                 values[star.arg] = UNKNOWN
-        return Env(values)
+        return Env(values, scope, frozenset(rebound))
 
     def parameter(self, flow: Questions, param: ast.arg, depth: int, note: str) -> list[Origin] | None:
         """A parameter's values over every visible call of its function (at least one)."""

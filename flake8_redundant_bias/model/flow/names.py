@@ -56,7 +56,7 @@ class Names:
         return [Origin(expr, scope, env, note)]
 
     def _name(self, flow: Questions, name: ast.Name, scope: Scope, env: Env | None, depth: int, note: str) -> list[Origin] | None:
-        if env is not None:
+        if env is not None and name.id not in env.rebound:
             bound = env.lookup(name.id)
             if bound is UNKNOWN:
                 return None
@@ -68,6 +68,9 @@ class Names:
                 return None
             return flow.imported(name.id, depth) if flow.unbound(name.id, scope) else None
         home, stores = reaching
+        local = env if env is not None and env.scope is home else None  # the bound function's own locals
+        if local is not None:
+            stores = self._live(flow, stores, local, depth)
         key = (id(home), id(name))
         if key in self._visiting:
             return None  # a value defined by itself, as in a loop: unknown
@@ -75,7 +78,13 @@ class Names:
         try:
             found: list[Origin] = []
             for event in stores:
-                origins = self.binding(flow, event.node, home, depth + 1, note)
+                if local is not None and isinstance(event.node, ast.arg):
+                    passed = local.lookup(event.node.arg)
+                    if not isinstance(passed, Bound):
+                        return None
+                    origins = flow.origins_at(passed.expr, passed.scope or scope, passed.env, depth + 1, note)
+                else:
+                    origins = self.binding(flow, event.node, home, depth + 1, note, local)
                 if origins is None:
                     return None
                 found += origins
@@ -105,20 +114,70 @@ class Names:
             reaching += [s for s in stores if s.order > read.order and s.block.within(loop)]
         return (home, reaching) if reaching else None
 
-    def binding(self, flow: Questions, node: ast.AST, scope: Scope, depth: int, note: str) -> list[Origin] | None:
-        """What one binding of a name gives it."""
+    def binding(
+        self, flow: Questions, node: ast.AST, scope: Scope, depth: int, note: str, env: Env | None = None,
+    ) -> list[Origin] | None:
+        """What one binding of a name gives it (``env``: the call the scope's function runs for, if one)."""
         if isinstance(node, ast.arg):
             return flow.parameter(node, depth, note)
         parent = self.index.parents.get(node)
         if isinstance(parent, ast.Assign) and parent.targets == [node]:
-            return flow.origins_at(parent.value, scope, None, depth, note)
+            return flow.origins_at(parent.value, scope, env, depth, note)
         if isinstance(parent, (ast.AnnAssign, ast.NamedExpr)) and parent.target is node and parent.value is not None:
-            return flow.origins_at(parent.value, scope, None, depth, note)
+            return flow.origins_at(parent.value, scope, env, depth, note)
         if isinstance(parent, ast.AugAssign) and parent.target is node:
             # x += y is x = <x as it was> + y; the target node also stands for that read.
             combined = ast.BinOp(left=node, op=parent.op, right=parent.value)
-            return [Origin(ast.copy_location(combined, parent), scope, None, note)]
+            return [Origin(ast.copy_location(combined, parent), scope, env, note)]
         return None  # unpacking, a loop target, with ... as, an import: not followed
+
+    def _live(self, flow: Questions, stores: list[Event], env: Env, depth: int) -> list[Event]:
+        """The bindings one call leaves possible: ``if norm is None: norm = nn.BatchNorm2d`` at the function's
+        top level runs when the call passes None (the parameter's own value is then gone), and not otherwise."""
+        kept = list(stores)
+        for event in stores:
+            guard = self._none_guard(event.node)
+            if guard is None:
+                continue
+            param, runs_when_none = guard
+            none = self._is_none(flow, env.lookup(param), env, depth)
+            if none is None:
+                continue
+            if none != runs_when_none:
+                kept.remove(event)
+            elif isinstance(event.node, ast.Name) and event.node.id == param:
+                kept = [e for e in kept if not (isinstance(e.node, ast.arg) and e.node.arg == param)]
+        return kept
+
+    def _none_guard(self, node: ast.AST) -> tuple[str, bool] | None:
+        """``if p is None: <node> = ...`` (or ``is not None``), the ``if`` in a function's own body: (p, runs when p is None)."""
+        parents = self.index.parents
+        assign = parents.get(node)
+        branch = parents.get(assign) if isinstance(assign, (ast.Assign, ast.AnnAssign)) else None
+        if not isinstance(branch, ast.If) or assign not in branch.body:
+            return None
+        if not isinstance(parents.get(branch), (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        test = branch.test
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+                and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
+                and test.comparators[0].value is None):
+            return None
+        return test.left.id, isinstance(test.ops[0], ast.Is)
+
+    def _is_none(self, flow: Questions, passed: object, env: Env, depth: int) -> bool | None:
+        """Whether a call's value for a parameter is None on every path (True), on none (False), or unknown."""
+        if not isinstance(passed, Bound):
+            return None
+        origins = flow.origins_at(passed.expr, passed.scope or env.scope, passed.env, depth + 1, "")  # type: ignore[arg-type]
+        if not origins:
+            return None
+        nones = {isinstance(o.expr, ast.Constant) and o.expr.value is None for o in origins}
+        if nones == {True}:
+            return True
+        known = all(isinstance(o.expr, ast.Constant) or flow.flow_of(o.scope).imports.resolve(o.expr) is not None
+                    for o in origins)
+        return False if nones == {False} and known else None
 
     def _attribute(self, flow: Questions, expr: ast.Attribute, scope: Scope, env: Env | None, depth: int) -> list[Origin] | None:
         """``self.x``, ``module.X`` of another module of the project, then what the providers read."""

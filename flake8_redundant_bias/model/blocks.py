@@ -1,0 +1,229 @@
+"""Blocks: a class or function of the project that builds a producer and what follows it itself, read for one call.
+
+``ConvBNReLU(64, 128, bias=True)`` builds ``nn.Conv2d(cin, cout, 3, bias=bias)`` and
+``nn.BatchNorm2d(cout)`` inside; whether that bias is cancelled is decided at the call.
+A block is read with the call's arguments bound (a class through its ``__init__``,
+a function through its own parameters): every chain inside it (containers, a
+``Sequential`` subclass's layers, ``forward`` applying what ``__init__`` built) is
+found as in any module, and a producer built where the binding reaches is reported
+at the call.  A chain the block decides without its caller is reported inside it,
+where every call shares it, and not again at each call.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import partial
+from typing import TYPE_CHECKING, Iterator, Protocol
+
+from ..containment import Unit, record
+from ..knowledge.schema import Producer
+from .flow.service import Flow
+from .gates import Words, shortest
+from .index import Index, Scope, method_named, parameter_defaults
+from .layers import Layer, Layers
+from .sequences import Chain
+from .values import Env
+
+if TYPE_CHECKING:  # interfaces, for the types only
+    from .chains import Chains
+
+    class Home(Protocol):
+        """The model of the module a block is defined in."""
+
+        flow: Flow
+        layers: Layers
+
+        def bound_chains(self, function: ast.FunctionDef, env: Env) -> Chains: ...
+
+    class Homes(Protocol):
+        def model_of(self, tree: ast.AST) -> Home: ...
+
+
+class Block:
+    """A class or function that hands a parameter to a layer as its bias switch, and builds a norm.  (A plain
+    class: a NamedTuple costs a fraction of a millisecond to define, paid by every flake8 process.)"""
+
+    __slots__ = ("node", "function", "skip", "switches", "home")
+
+    def __init__(
+        self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, skip: int, switches: tuple[ast.arg, ...],
+        home: Home,
+    ) -> None:
+        self.node = node
+        self.function = function  # what a call binds: the function, or the class's ``__init__``
+        self.skip = skip  # leading parameters a call does not pass (``self``)
+        self.switches = switches  # the parameters handed on as a bias switch (``bias=bias``)
+        self.home = home
+
+
+class Blocks:
+    def __init__(self, index: Index, flow: Flow, layers: Layers, words: Words | None, homes: Homes) -> None:
+        self.index = index
+        self.flow = flow
+        self.layers = layers
+        self._words = words
+        self._homes = homes
+        self._blocks: dict[object, Block | None] = {}  # a name as called here -> the block it names
+        self._bias_keywords = frozenset(
+            spec.bias.keyword for spec in layers.rows.values() if isinstance(spec, Producer) and not spec.functional
+        )
+        self._switch_words = shortest(f"{keyword}=" for keyword in self._bias_keywords)
+
+    def units(self) -> Iterator[Unit[Chain]]:
+        """One unit per call of a block that may switch a bias on: a class or function of this module, or one
+        imported from the project and passed a bias switch (``bias=True``).  Most calls name no block: they are
+        told apart here, each contained alone."""
+        handed, switching = self._switches_passed()
+        local = self._local_blocks(handed) if handed else {}
+        candidates = [(call, scope) for call, scope in self.index.calls
+                      if type(call.func) is ast.Name and call.func.id in local] if local else []
+        if switching and self.flow.follows_imports():
+            resolve = self.index.imports.resolve
+            candidates += [(call, scope) for call, scope in switching if not (
+                type(call.func) is ast.Name and call.func.id in local or resolve(call.func) is not None)]
+        for call, scope in candidates:
+            func = call.func
+            try:
+                if isinstance(func, ast.Name) and func.id in local:
+                    block = local[func.id]
+                    if self._shadowed(func.id, scope):
+                        continue
+                else:
+                    block = self._imported(func)
+                if block is None or not any(_may_be_on(call, block.function, block.skip, p) for p in block.switches):
+                    continue  # no block, or every bias switch it takes is off at this call
+            except Exception as error:  # noqa: BLE001 - one call's error loses that call only
+                record(error)
+                continue
+            yield partial(self._chains_at, call, scope, block)
+
+    def _switches_passed(self) -> tuple[dict[ast.AST, set[str]], list[tuple[ast.Call, Scope]]]:
+        """One pass over the module's calls: the names each function hands a layer as its bias switch
+        (``bias=bias``), and the calls passing a switch that is not a literal False or None."""
+        keywords_of = self._bias_keywords
+        handed: dict[ast.AST, set[str]] = {}
+        switching = []
+        for call, scope in self.index.calls:
+            for keyword in call.keywords:
+                if keyword.arg in keywords_of:
+                    value = keyword.value
+                    if type(value) is ast.Name:
+                        handed.setdefault(scope.node, set()).add(value.id)
+                    if not (type(value) is ast.Constant and value.value in (False, None)):
+                        switching.append((call, scope))
+                    break
+        return handed, switching
+
+    def _local_blocks(self, handed: dict[ast.AST, set[str]]) -> dict[str, Block]:
+        """This module's blocks, by name: a top-level function or class (through its ``__init__``) that hands
+        one of its parameters on as a bias switch and names a norm."""
+        found = {}
+        index, home = self.index, self._homes.model_of(self.index.module.node)
+        for function, names in handed.items():
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            owner = index.parents.get(function)
+            if isinstance(owner, ast.ClassDef) and function.name == "__init__" and index.classes.get(owner.name) is owner:
+                node: ast.FunctionDef | ast.ClassDef = owner
+            elif index.functions.get(function.name) is function:
+                node = function
+            else:
+                continue
+            switches = _parameters(function, names)
+            if switches and self._names_a_norm(node, index.module.node):
+                found[node.name] = Block(node, function, 1 if node is owner else 0, switches, home)
+        return found
+
+    def _imported(self, func: ast.expr) -> Block | None:
+        """The block of another module a name (``ConvBN``, ``blocks.ConvBN``) stands for, kept per name."""
+        key = func.id if isinstance(func, ast.Name) else _attribute_key(func)
+        if key is None:
+            return None
+        if key not in self._blocks:
+            self._blocks[key] = self._foreign_block(func)
+        return self._blocks[key]
+
+    def _foreign_block(self, func: ast.expr) -> Block | None:
+        if self._words is None:
+            return None
+        # Only a definition that hands a bias switch on by keyword (``bias=bias``) is worth a parse.
+        found = self.flow.definition(func, self._switch_words)
+        if found is None or not self._names_a_norm(*found):
+            return None
+        node, tree = found
+        home = self._homes.model_of(tree)
+        function = method_named(node, "__init__") if isinstance(node, ast.ClassDef) else node
+        if function is None:
+            return None
+        calls = home.flow.index.calls_inside(function)  # type: ignore[attr-defined]
+        switches = _parameters(function, {
+            keyword.value.id for call, _ in calls for keyword in call.keywords
+            if keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name)
+        })
+        return Block(node, function, 1 if function is not node else 0, switches, home) if switches else None
+
+    def _shadowed(self, name: str, scope: Scope) -> bool:
+        """A variable of the same name, or the name re-bound: the call may not be the block's."""
+        return any(self.index.bindings(seen, name)[0] for seen in (scope, *scope.enclosing()))
+
+    def _chains_at(self, call: ast.Call, scope: Scope, block: Block) -> Iterator[Chain]:
+        node, function, skip, home = block.node, block.function, block.skip, block.home
+        env = home.flow.bind(function, self.flow.call_args(call, scope), skip=skip)
+        if env is None:
+            return
+        init = function if function is not node else None
+        for unit in home.bound_chains(function, env).units(node):
+            for producer, after in unit():
+                if not self._decided_here(producer, function, home):
+                    continue
+                layer = self.layers.built_through(producer, call, node, home.layers, init)
+                layer.inside, layer.built_at = True, producer.call
+                yield layer, after
+
+    def _names_a_norm(self, node: ast.AST, tree: ast.AST) -> bool:
+        """A block names the norm it builds (``nn.BatchNorm2d``, a ``norm_layer=nn.BatchNorm2d`` default)."""
+        words = self._words.norms if self._words is not None else ()
+        return bool(words) and self._homes.model_of(tree).flow.index.spells(node, words)  # type: ignore[attr-defined]
+
+    def _decided_here(self, producer: Layer, function: ast.FunctionDef, home: Home) -> bool:
+        """Built where the call's binding reaches.  A block of another module whose bias is on for every call
+        there is reported there, at the block, once (in this module the rule skips what it reported inside)."""
+        if producer.helper or producer.call is None:
+            return False
+        inner = home.flow.index.scope_at(producer.call)  # type: ignore[attr-defined]
+        target = home.flow.index.scope_of.get(function)  # type: ignore[attr-defined]
+        if target is None or not (inner is target or target in inner.enclosing()):
+            return False
+        if home.flow.index is self.index:  # type: ignore[attr-defined]
+            return True
+        free = home.layers.construction(producer.call)
+        return free is None or home.layers.bias_state(free) is not True
+
+
+def _may_be_on(call: ast.Call, function: ast.FunctionDef, skip: int, param: ast.arg) -> bool:
+    """Whether the call may switch the parameter on: anything but a literal False or None, passed or by default."""
+    positional = (function.args.posonlyargs + function.args.args)[skip:]
+    given: ast.expr | None = next((k.value for k in call.keywords if k.arg == param.arg), None)
+    if given is None and param in positional and positional.index(param) < len(call.args):
+        given = call.args[positional.index(param)]
+        if any(isinstance(arg, ast.Starred) for arg in call.args[: positional.index(param) + 1]):
+            return True
+    if given is None:
+        if any(k.arg is None for k in call.keywords) or any(isinstance(arg, ast.Starred) for arg in call.args):
+            return True  # ``**kwargs``, ``*args``: anything
+        given = parameter_defaults(function.args).get(param.arg)
+    return not (isinstance(given, ast.Constant) and given.value in (False, None))
+
+
+def _parameters(function: ast.FunctionDef, names: set[str]) -> tuple[ast.arg, ...]:
+    """The function's parameters of those names, in name order."""
+    params = {param.arg: param for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
+    return tuple(params[name] for name in sorted(names) if name in params)
+
+
+def _attribute_key(func: ast.expr) -> tuple[str, str] | None:
+    """``blocks.ConvBN``: the module's local name and the attribute."""
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return func.value.id, func.attr
+    return None

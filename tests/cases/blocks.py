@@ -1,0 +1,105 @@
+"""Blocks that build their conv and norm themselves, given the bias switch by their caller: reported at the call."""
+
+import torch.nn as nn
+
+
+class ConvBNReLU(nn.Module):
+    def __init__(self, cin, cout, bias=False):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=bias)
+        self.bn = nn.BatchNorm2d(cout)
+        self.act = nn.ReLU()
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)))
+
+
+class Stem(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.first = ConvBNReLU(3, 32, bias=True)  # expect: RB101:22 "Conv2d (inside ConvBNReLU()) bias is cancelled by the BatchNorm2d that follows"
+        self.second = ConvBNReLU(32, 32)
+        self.third = ConvBNReLU(32, 32, bias=False)
+        self.fourth = ConvBNReLU(32, 32, True)  # expect: RB101:23 "Conv2d (inside ConvBNReLU()) bias is cancelled by the BatchNorm2d that follows"
+
+
+class ConvNorm(nn.Sequential):
+    """torchvision's shape: a layer list handed to Sequential, the norm chosen by a None default."""
+
+    def __init__(self, cin, cout, norm_layer=None, bias=None):
+        if norm_layer is None:
+            norm_layer = nn.BatchNorm2d
+        if bias is None:
+            bias = norm_layer is None
+        layers = [nn.Conv2d(cin, cout, 3, padding=1, bias=bias)]
+        if norm_layer is not None:
+            layers.append(norm_layer(cout))
+        layers.append(nn.ReLU(inplace=True))
+        super().__init__(*layers)
+
+
+head = nn.Sequential(
+    ConvNorm(64, 64, bias=True),  # expect: RB101:5 "Conv2d (inside ConvNorm()) bias is cancelled by the BatchNorm2d that follows"
+    ConvNorm(64, 64, norm_layer=nn.InstanceNorm2d, bias=True),  # expect: RB101:5 "Conv2d (inside ConvNorm()) bias is cancelled by the InstanceNorm2d that follows"
+    ConvNorm(64, 64),
+    ConvNorm(64, 64, norm_layer=nn.LayerNorm, bias=True),
+    ConvNorm(64, 64, nn.BatchNorm2d, False),
+)
+
+
+class MaybeNorm(nn.Sequential):
+    def __init__(self, cin, cout, norm_layer=nn.BatchNorm2d, bias=False):
+        layers = [nn.Conv2d(cin, cout, 1, bias=bias)]
+        if norm_layer is not None:
+            layers.append(norm_layer(cout))
+        super().__init__(*layers)
+
+
+neck = nn.Sequential(
+    MaybeNorm(8, 8, bias=True),  # expect: RB101:5 "Conv2d (inside MaybeNorm()) bias is cancelled by the BatchNorm2d that follows"
+    MaybeNorm(8, 8, norm_layer=None, bias=True),
+)
+
+
+def conv_bn(cin, cout, bias=False):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, bias=bias), nn.BatchNorm2d(cout))
+
+
+def conv_act(cin, cout, bias=False):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, bias=bias), nn.ReLU(), nn.BatchNorm2d(cout))
+
+
+features = nn.Sequential(
+    conv_bn(3, 16, bias=True),  # expect: RB101:5 "Conv2d (inside conv_bn()) bias is cancelled by the BatchNorm2d that follows"
+    conv_bn(16, 16),
+    conv_act(16, 16, bias=True),
+)
+
+
+class Residual(nn.Module):
+    """The biased output is also added to the input: the bias reaches the output."""
+
+    def __init__(self, c, bias=False):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1, bias=bias)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return self.bn(y) + y
+
+
+residual = Residual(8, bias=True)
+
+
+def build(options):
+    kept = ConvBNReLU(3, 8, **options)  # whatever the options hold: unknown
+    ConvBNReLU = nn.Identity  # a variable of the same name: the call below is not the block's
+    return kept, ConvBNReLU(3, 8, bias=True)
+
+
+def make_norm(c):
+    return nn.BatchNorm2d(c)
+
+
+normed = nn.Sequential(nn.Conv2d(3, 8, 3), make_norm(8))  # expect: RB101:24 "Conv2d bias is cancelled by the BatchNorm2d that follows"
