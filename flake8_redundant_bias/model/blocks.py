@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import TYPE_CHECKING, Iterator, Protocol
+from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..containment import Unit, record
-from ..knowledge.schema import Producer
+from ..knowledge.schema import Producer, Spec
 from .flow.service import Flow
 from .gates import Words, shortest
 from .index import Index, Scope, method_named, parameter_defaults
@@ -33,11 +33,19 @@ if TYPE_CHECKING:  # interfaces, for the types only
 
         flow: Flow
         layers: Layers
+        blocks: Blocks
 
         def bound_chains(self, function: ast.FunctionDef, env: Env) -> Chains: ...
 
+        def bound_blocks(
+            self, function: ast.FunctionDef, env: Env, within: tuple[ast.AST, int, dict[str, Block]],
+        ) -> Blocks: ...
+
     class Homes(Protocol):
         def model_of(self, tree: ast.AST) -> Home: ...
+
+
+NESTING = 3  # blocks inside blocks, read this deep
 
 
 class Block:
@@ -58,36 +66,54 @@ class Block:
 
 
 class Blocks:
-    def __init__(self, index: Index, flow: Flow, layers: Layers, words: Words | None, homes: Homes) -> None:
+    def __init__(
+        self, index: Index, flow: Flow, layers: Layers, words: Words | None, homes: Homes,
+        within: tuple[ast.AST, int, dict[str, Block]] | None = None,
+    ) -> None:
+        """``within``: read inside one block for one call of it (``layers`` see its arguments): the block, how
+        many blocks deep, and its module's blocks."""
         self.index = index
         self.flow = flow
         self.layers = layers
         self._words = words
         self._homes = homes
+        self._within = within
+        self._local: dict[str, Block] | None = within[2] if within is not None else None
         self._blocks: dict[object, Block | None] = {}  # a name as called here -> the block it names
-        self._bias_keywords = frozenset(
-            spec.bias.keyword for spec in layers.rows.values() if isinstance(spec, Producer) and not spec.functional
-        )
-        self._switch_words = shortest(f"{keyword}=" for keyword in self._bias_keywords)
+        self._bias_keywords, self._switch_words = _switches_of(layers.rows)
 
     def units(self) -> Iterator[Unit[Chain]]:
         """One unit per call of a block that may switch a bias on: a class or function of this module, or one
         imported from the project and passed a bias switch (``bias=True``).  Most calls name no block: they are
         told apart here, each contained alone."""
-        handed, switching = self._switches_passed()
-        local = self._local_blocks(handed) if handed else {}
-        candidates = [(call, scope) for call, scope in self.index.calls
-                      if type(call.func) is ast.Name and call.func.id in local] if local else []
+        if self._within is not None:  # a block inside a block being read: this module's own blocks only
+            local, switching = self._local or {}, []
+            calls = self.index.calls_inside(self._within[0])
+        else:
+            handed, switching = self._switches_passed()
+            local = self.local_blocks(handed)
+            calls = self.index.calls
+        # A block given its switch by the block around it is read at that block's calls, not here.
+        nested = self._within is not None
+        outer = {block.function for block in local.values()}
+        name_kind, attribute_kind = ast.Name, ast.Attribute
+        candidates = [
+            (call, scope) for call, scope in calls
+            if (type(call.func) is name_kind and call.func.id in local
+                or type(call.func) is attribute_kind and call.func.attr == "__init__" and _local_callee(call, scope) in local)
+            and (self._handed(call, scope) if nested else scope.node not in outer or not self._handed(call, scope))
+        ] if local else []
         if switching and self.flow.follows_imports():
             resolve = self.index.imports.resolve
             candidates += [(call, scope) for call, scope in switching if not (
-                type(call.func) is ast.Name and call.func.id in local or resolve(call.func) is not None)]
+                _local_callee(call, scope) in local or resolve(call.func) is not None)]
         for call, scope in candidates:
             func = call.func
             try:
-                if isinstance(func, ast.Name) and func.id in local:
-                    block = local[func.id]
-                    if self._shadowed(func.id, scope):
+                name = _local_callee(call, scope)
+                if name in local:
+                    block = local[name]
+                    if isinstance(func, ast.Name) and self._shadowed(name, scope):
                         continue
                 else:
                     block = self._imported(func)
@@ -98,28 +124,43 @@ class Blocks:
                 continue
             yield partial(self._chains_at, call, scope, block)
 
-    def _switches_passed(self) -> tuple[dict[ast.AST, set[str]], list[tuple[ast.Call, Scope]]]:
-        """One pass over the module's calls: the names each function hands a layer as its bias switch
-        (``bias=bias``), and the calls passing a switch that is not a literal False or None."""
+    def _switches_passed(self) -> tuple[dict[ast.AST, dict[str, set[str]]], list[tuple[ast.Call, Scope]]]:
+        """One pass over the module's calls: the names each function hands on as a bias switch (``bias=bias``),
+        with the callees it hands each to, and the calls passing a switch that is not a literal False or None."""
         keywords_of = self._bias_keywords
-        handed: dict[ast.AST, set[str]] = {}
+        handed: dict[ast.AST, dict[str, set[str]]] = {}
         switching = []
-        for call, scope in self.index.calls:
+        for call, scope in self.index.keyword_calls:
             for keyword in call.keywords:
                 if keyword.arg in keywords_of:
                     value = keyword.value
                     if type(value) is ast.Name:
-                        handed.setdefault(scope.node, set()).add(value.id)
+                        callee = _local_callee(call, scope)
+                        handed.setdefault(scope.node, {}).setdefault(value.id, set()).add(callee)
                     if not (type(value) is ast.Constant and value.value in (False, None)):
                         switching.append((call, scope))
                     break
         return handed, switching
 
-    def _local_blocks(self, handed: dict[ast.AST, set[str]]) -> dict[str, Block]:
-        """This module's blocks, by name: a top-level function or class (through its ``__init__``) that hands
-        one of its parameters on as a bias switch and names a norm."""
-        found = {}
+    def _handed(self, call: ast.Call, scope: Scope) -> bool:
+        """The call passes a bias switch that is a parameter of the function it is in (``bias=bias``)."""
+        function = scope.node
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        params = {param.arg for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
+        return any(keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name) and keyword.value.id in params
+                   for keyword in call.keywords)
+
+    def local_blocks(self, handed: dict[ast.AST, dict[str, set[str]]] | None = None) -> dict[str, Block]:
+        """This module's blocks, by name: a top-level function or class (through its ``__init__``) that hands one
+        of its parameters on as a bias switch, and names a norm or hands it to another block (kept)."""
+        if self._local is None:
+            self._local = self._local_blocks(handed if handed is not None else self._switches_passed()[0])
+        return self._local
+
+    def _local_blocks(self, handed: dict[ast.AST, dict[str, set[str]]]) -> dict[str, Block]:
         index, home = self.index, self._homes.model_of(self.index.module.node)
+        candidates = {}
         for function, names in handed.items():
             if not isinstance(function, ast.FunctionDef):
                 continue
@@ -130,9 +171,16 @@ class Blocks:
                 node = function
             else:
                 continue
-            switches = _parameters(function, names)
-            if switches and self._names_a_norm(node, index.module.node):
-                found[node.name] = Block(node, function, 1 if node is owner else 0, switches, home)
+            switches = _parameters(function, set(names))
+            if switches:
+                callees = {callee for name in names for callee in names[name]}
+                candidates[node.name] = (Block(node, function, 1 if node is owner else 0, switches, home), callees)
+        found = {name: block for name, (block, _) in candidates.items() if self._names_a_norm(block.node, index.module.node)}
+        for _ in range(NESTING):  # a block that hands its switch to a block is one
+            more = {name: block for name, (block, callees) in candidates.items() if name not in found and callees & found.keys()}
+            if not more:
+                break
+            found.update(more)
         return found
 
     def _imported(self, func: ast.expr) -> Block | None:
@@ -169,7 +217,8 @@ class Blocks:
 
     def _chains_at(self, call: ast.Call, scope: Scope, block: Block) -> Iterator[Chain]:
         node, function, skip, home = block.node, block.function, block.skip, block.home
-        env = home.flow.bind(function, self.flow.call_args(call, scope), skip=skip)
+        args = self.flow.call_args(call, scope, self.layers.environment(call))
+        env = home.flow.bind(function, args, skip=skip)
         if env is None:
             return
         init = function if function is not node else None
@@ -180,6 +229,14 @@ class Blocks:
                 layer = self.layers.built_through(producer, call, node, home.layers, init)
                 layer.inside, layer.built_at = True, producer.call
                 yield layer, after
+        depth = self._within[1] if self._within is not None else 0
+        if depth + 1 < NESTING:
+            for unit in home.bound_blocks(function, env, (node, depth + 1, home.blocks.local_blocks())).units():
+                for inner, after in unit():  # a block inside this one, given its switch by this call
+                    layer = Layer(inner.name, inner.spec, call, inner.args, node.name, home.flow.shown)
+                    layer.inside, layer.built_at, layer.site = True, inner.built_at, self.index.module.node
+                    layer.built_by, layer.built_in = function, home.flow.index.module.node  # type: ignore[attr-defined]
+                    yield layer, after
 
     def _names_a_norm(self, node: ast.AST, tree: ast.AST) -> bool:
         """A block names the norm it builds (``nn.BatchNorm2d``, a ``norm_layer=nn.BatchNorm2d`` default)."""
@@ -214,6 +271,34 @@ def _may_be_on(call: ast.Call, function: ast.FunctionDef, skip: int, param: ast.
             return True  # ``**kwargs``, ``*args``: anything
         given = parameter_defaults(function.args).get(param.arg)
     return not (isinstance(given, ast.Constant) and given.value in (False, None))
+
+
+# The rows (a configuration's, the same for every module) -> their bias keywords, and what handing one on spells.
+_SWITCHES: dict[int, tuple[Mapping[str, Spec], frozenset[str], tuple[str, ...]]] = {}
+
+
+def _switches_of(rows: Mapping[str, Spec]) -> tuple[frozenset[str], tuple[str, ...]]:
+    kept = _SWITCHES.get(id(rows))
+    if kept is None or kept[0] is not rows:
+        keywords = frozenset(
+            spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional
+        )
+        kept = _SWITCHES[id(rows)] = (rows, keywords, shortest(f"{keyword}=" for keyword in keywords))
+    return kept[1], kept[2]
+
+
+def _local_callee(call: ast.Call, scope: Scope) -> str:
+    """The name a call calls a class or function by (``ConvBN(...)``), or, for ``super().__init__(...)`` in a
+    class with one base named plainly, that base's name; "" otherwise."""
+    func = call.func
+    if type(func) is ast.Name:
+        return func.id
+    if (type(func) is ast.Attribute and func.attr == "__init__" and type(func.value) is ast.Call
+            and type(func.value.func) is ast.Name and func.value.func.id == "super" and not func.value.args):
+        owner = scope.parent.node if scope.parent is not None else None
+        if isinstance(owner, ast.ClassDef) and len(owner.bases) == 1 and type(owner.bases[0]) is ast.Name:
+            return owner.bases[0].id
+    return ""
 
 
 def _parameters(function: ast.FunctionDef, names: set[str]) -> tuple[ast.arg, ...]:

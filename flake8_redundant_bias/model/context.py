@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, ContextManager, Iterator
 from ..config import Config
 from ..text import Text
 from .attributes import ModuleAttributes
-from .blocks import Blocks
+from .blocks import Block, Blocks
 from .chains import Chains
 from .contents import Contents
 from .flow.service import Flow
@@ -66,6 +66,7 @@ class ModuleModel:
         self.flow = Flow(self.index, self.imports, modules, knowledge.facts, providers, path, shown)
         self.layers = Layers(self.index, config.specs, self.flow, words, modules)
         self.steps, self.chains = self._chains(self.layers)
+        self._workspace = workspace
         self.blocks = Blocks(self.index, self.flow, self.layers, words, workspace)
         self.parameters = Parameters(self.index, self.layers, self.flow, knowledge.facts, knowledge.methods, modules)
         self.optimizers = Optimizers(self.index, config.specs, self.flow, words)
@@ -81,8 +82,15 @@ class ModuleModel:
     def bound_chains(self, function: ast.FunctionDef, env: Env) -> Chains:
         """The chains as one call of a function (a class's ``__init__``) builds them: its constructions see the
         call's arguments."""
+        return self._chains(self._bound_layers(function, env))[1]
+
+    def bound_blocks(self, function: ast.FunctionDef, env: Env, within: tuple[ast.AST, int, dict[str, Block]]) -> Blocks:
+        """The blocks one call of a block (``within``) builds inside it, their calls' arguments read under its own."""
+        return Blocks(self.index, self.flow, self._bound_layers(function, env), self.words, self._workspace, within)
+
+    def _bound_layers(self, function: ast.FunctionDef, env: Env) -> Layers:
         scope = self.index.scope_of[function]
-        return self._chains(Layers(self.index, self.config.specs, self.flow, self.words, self._modules, (scope, env)))[1]
+        return Layers(self.index, self.config.specs, self.flow, self.words, self._modules, (scope, env))
 
     def defined(self, name: str) -> ast.FunctionDef | ast.ClassDef | None:
         """The function or class the module itself defines under that name, if it binds the name no other way."""

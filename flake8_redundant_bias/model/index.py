@@ -94,6 +94,7 @@ class Index:
         self.parents: dict[ast.AST, ast.AST] = {}
         self.scope_of: dict[ast.AST, Scope] = {}  # scope-creating node -> its scope
         self.calls: list[tuple[ast.Call, Scope]] = []
+        self.keyword_calls: list[tuple[ast.Call, Scope]] = []  # those passing a keyword argument
         self._calls_inside: dict[ast.AST, list[tuple[ast.Call, Scope]]] = {}
         self.stores: dict[ast.AST, tuple[Scope, int]] = {}  # binding node -> its event
         self.attribute_stores: list[tuple[ast.Attribute, ast.AST, Scope]] = []
@@ -121,7 +122,7 @@ class Index:
         name_kind, constant_kind, attribute_kind, call_kind = ast.Name, ast.Constant, ast.Attribute, ast.Call
         plain_fields = _PLAIN_FIELDS  # node type -> the fields to walk; () for the types _visit handles
         store_kind, module, stores = ast.Store, self.module, self.stores
-        calls, attribute_loads = self.calls, self.attribute_loads
+        calls, attribute_loads, keyword_calls = self.calls, self.attribute_loads, self.keyword_calls
         while stack:
             node, scope, block = pop()
             kind = type(node)
@@ -159,6 +160,8 @@ class Index:
                 continue
             if kind is call_kind:
                 calls.append((node, scope))
+                if node.keywords:
+                    keyword_calls.append((node, scope))
                 for child in reversed((node.func, *node.args, *node.keywords)):
                     parents[child] = node
                     if type(child) is not constant_kind:

@@ -32,6 +32,8 @@ from ..model.layers import Layer
 from ..model.values import ABSENT, Bound
 from .edits import add_keyword, replace
 
+HANDED_ON = 4  # blocks handing a parameter to blocks, followed this deep by a fix
+
 
 def bias_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> Fix | None:
     """The edits that switch the producer's bias off, in the linted module; None where no edit changes it alone."""
@@ -118,17 +120,25 @@ def _through_function(
     named = function.args.args[1:] if function.name == "__init__" else function.args.args
     keywords = {a.arg for a in named + function.args.kwonlyargs}
     if isinstance(bound, Bound) and isinstance(bound.expr, ast.Name) and bound.env is not None:
-        name = bound.expr.id
         home = model.flow.flow_of_tree(producer.built_in).index  # type: ignore[arg-type]  # the helper's module
-        if name not in keywords or not _read_once(home, home.scope_of.get(function), name):
-            return None
-        passed = bound.env.lookup(name)
-        if not isinstance(passed, Bound):
-            return None
-        if _argument_of(passed.expr, call):
-            return (f"pass {name}={off} to {shown}()", [replace(passed.expr, off, source)]) if _is_true(passed.expr) else None
-        if passed.env is None and passed.expr is parameter_defaults(function.args).get(name):
-            return f"pass {name}={off} to {shown}()", _keyword(call, name, off, source)
+        current, scope = bound, bound.scope or home.scope_of.get(function)
+        for _ in range(HANDED_ON):  # a parameter handed on from block to block (``Down`` -> ``ConvBNReLU``)
+            name = current.expr.id  # type: ignore[attr-defined]
+            if scope is None or not _read_once(home, scope, name):
+                return None
+            passed = current.env.lookup(name)  # type: ignore[union-attr]
+            if not isinstance(passed, Bound):
+                return None
+            if _argument_of(passed.expr, call):
+                fixed = replace(passed.expr, off, source)
+                return (f"pass {name}={off} to {shown}()", [fixed]) if _is_true(passed.expr) else None
+            if scope.node is function and name in keywords and passed.env is None and (
+                passed.expr is parameter_defaults(function.args).get(name)
+            ):
+                return f"pass {name}={off} to {shown}()", _keyword(call, name, off, source)
+            if not (isinstance(passed.expr, ast.Name) and passed.env is not None and passed.scope is not None):
+                return None
+            current, scope = passed, passed.scope
         return None
     keyword = spec.bias.keyword
     if isinstance(bound, Bound) and _argument_of(bound.expr, call) and _is_true(bound.expr):

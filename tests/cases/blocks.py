@@ -98,6 +98,34 @@ def build(options):
     return kept, ConvBNReLU(3, 8, bias=True)
 
 
+class Down(nn.Module):
+    """A block inside a block: Down hands its switch on to ConvBNReLU."""
+
+    def __init__(self, cin, cout, bias=False):
+        super().__init__()
+        self.pool = nn.MaxPool2d(2)
+        self.block = ConvBNReLU(cin, cout, bias=bias)
+
+    def forward(self, x):
+        return self.block(self.pool(x))
+
+
+class ConvBNAct(ConvBNReLU):
+    """A subclass handing its switch up to the block it extends."""
+
+    def __init__(self, cin, cout, bias=False):
+        super().__init__(cin, cout, bias=bias)
+        self.extra = nn.Identity()
+
+
+encoder = nn.Sequential(
+    Down(3, 16, bias=True),  # expect: RB101:5 "Conv2d (inside Down()) bias is cancelled by the BatchNorm2d that follows"
+    Down(16, 32),
+    ConvBNAct(32, 32, bias=True),  # expect: RB101:5 "Conv2d (inside ConvBNAct()) bias is cancelled by the BatchNorm2d that follows"
+    ConvBNAct(32, 32, bias=False),
+)
+
+
 def make_norm(c):
     return nn.BatchNorm2d(c)
 
