@@ -55,6 +55,20 @@ class Sequences:
         for scope in self.index.scope_of.values():
             if self.is_container_init(scope) and (inside is None or self.index.under(scope, inside)):
                 yield partial(self._self_chains, scope)
+        if isinstance(inside, ast.FunctionDef):  # a helper read for one call: the layer list it returns
+            yield partial(self._returned_chains, inside)
+
+    def _returned_chains(self, function: ast.FunctionDef) -> Iterator[Chain]:
+        scope = self.index.scope_of.get(function)
+        returned = self.flow.sole_return(function)
+        if scope is None or returned is None:
+            return iter(())
+        if isinstance(returned, (ast.List, ast.Tuple)):
+            return self._chains_of(list(returned.elts), scope)
+        if isinstance(returned, ast.Name):
+            items = self.contents.at(returned, scope)  # return layers: what it holds there
+            return self._chains_of(items, scope) if items is not None else iter(())
+        return iter(())
 
     def _built_chains(self, target: ast.expr, scope: Scope) -> Iterator[Chain]:
         items = self.contents.built(target, scope)

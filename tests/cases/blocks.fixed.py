@@ -126,6 +126,20 @@ encoder = nn.Sequential(
 )
 
 
+def conv_layers(cin, cout, bias=False):
+    """A helper returning a layer list, unpacked into a Sequential by its caller."""
+    layers = [nn.Conv2d(cin, cout, 3, bias=bias)]
+    layers.append(nn.BatchNorm2d(cout))
+    return layers
+
+
+stage = nn.Sequential(
+    *conv_layers(8, 8, bias=False),  # expect: RB101:6 "Conv2d (inside conv_layers()) bias is cancelled by the BatchNorm2d that follows"
+    *conv_layers(8, 8),
+    nn.ReLU(),
+)
+
+
 def make_norm(c):
     return nn.BatchNorm2d(c)
 
