@@ -101,7 +101,7 @@ class Blocks:
             (call, scope) for call, scope in calls
             if (type(call.func) is name_kind and call.func.id in local
                 or type(call.func) is attribute_kind and call.func.attr == "__init__" and _local_callee(call, scope) in local)
-            and (self._handed(call, scope) if nested else scope.node not in outer or not self._handed(call, scope))
+            and (self._handed(call, scope, local) if nested else scope.node not in outer or not self._handed(call, scope, local))
         ] if local else []
         if switching and self.flow.follows_imports():
             resolve = self.index.imports.resolve
@@ -142,14 +142,21 @@ class Blocks:
                     break
         return handed, switching
 
-    def _handed(self, call: ast.Call, scope: Scope) -> bool:
-        """The call passes a bias switch that is a parameter of the function it is in (``bias=bias``)."""
+    def _handed(self, call: ast.Call, scope: Scope, local: dict[str, Block]) -> bool:
+        """The call passes a parameter of the function it is in as a bias switch: by keyword (``bias=bias``),
+        or in the place of one of the called block's switches (``super().__init__(cin, cout, bias)``)."""
         function = scope.node
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         params = {param.arg for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
-        return any(keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name) and keyword.value.id in params
-                   for keyword in call.keywords)
+        if any(keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name) and keyword.value.id in params
+               for keyword in call.keywords):
+            return True
+        block = local.get(_local_callee(call, scope))
+        return block is not None and any(
+            isinstance(arg, ast.Name) and arg.id in params and _switch_at(block, position)
+            for position, arg in enumerate(call.args)
+        )
 
     def local_blocks(self, handed: dict[ast.AST, dict[str, set[str]]] | None = None) -> dict[str, Block]:
         """This module's blocks, by name: a top-level function or class (through its ``__init__``) that hands one
@@ -178,10 +185,37 @@ class Blocks:
         found = {name: block for name, (block, _) in candidates.items() if self._names_a_norm(block.node, index.module.node)}
         for _ in range(NESTING):  # a block that hands its switch to a block is one
             more = {name: block for name, (block, callees) in candidates.items() if name not in found and callees & found.keys()}
+            more.update(self._handing_in_place(found, more))
             if not more:
                 break
             found.update(more)
         return found
+
+    def _handing_in_place(self, found: dict[str, Block], more: dict[str, Block]) -> dict[str, Block]:
+        """Classes and functions that hand one of their parameters named as a switch (``bias``) to a block in
+        the place of its switch (``super().__init__(in_channels, ..., bias, nn.Conv2d)``)."""
+        index, home = self.index, self._homes.model_of(self.index.module.node)
+        handing = {}
+        for node in (*index.functions.values(), *index.classes.values()):
+            if node.name in found or node.name in more:
+                continue
+            function = method_named(node, "__init__") if isinstance(node, ast.ClassDef) else node
+            if function is None:
+                continue
+            named = {param.arg for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+                     if param.arg in self._bias_keywords}
+            if not named:
+                continue
+            scope = index.scope_of.get(function)
+            passed = {
+                arg.id for call, call_scope in index.calls_inside(function) if call_scope is scope
+                for block in [found.get(_local_callee(call, call_scope))] if block is not None
+                for position, arg in enumerate(call.args)
+                if isinstance(arg, ast.Name) and arg.id in named and _switch_at(block, position)
+            }
+            if passed:
+                handing[node.name] = Block(node, function, 1 if function is not node else 0, _parameters(function, passed), home)
+        return handing
 
     def _imported(self, func: ast.expr) -> Block | None:
         """The block of another module a name (``ConvBN``, ``blocks.ConvBN``) stands for, kept per name."""
@@ -285,6 +319,12 @@ def _switches_of(rows: Mapping[str, Spec]) -> tuple[frozenset[str], tuple[str, .
         )
         kept = _SWITCHES[id(rows)] = (rows, keywords, shortest(f"{keyword}=" for keyword in keywords))
     return kept[1], kept[2]
+
+
+def _switch_at(block: Block, position: int) -> bool:
+    """Whether a call's positional argument at ``position`` is one of the block's switches."""
+    positional = (block.function.args.posonlyargs + block.function.args.args)[block.skip:]
+    return position < len(positional) and positional[position] in block.switches
 
 
 def _local_callee(call: ast.Call, scope: Scope) -> str:

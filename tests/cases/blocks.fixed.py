@@ -140,6 +140,20 @@ stage = nn.Sequential(
 )
 
 
+class Conv2dNormActivation(ConvNorm):
+    """torchvision's shape: the switch handed up positionally."""
+
+    def __init__(self, cin, cout, norm_layer=None, bias=None):
+        super().__init__(cin, cout, norm_layer, bias)
+
+
+stem = nn.Sequential(
+    Conv2dNormActivation(3, 8, bias=True),  # expect: RB101:5 "Conv2d (inside Conv2dNormActivation()) bias is cancelled by the BatchNorm2d that follows"
+    Conv2dNormActivation(8, 8),
+    Conv2dNormActivation(8, 8, nn.LayerNorm, True),
+)
+
+
 def make_norm(c):
     return nn.BatchNorm2d(c)
 
