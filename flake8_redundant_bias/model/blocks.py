@@ -52,17 +52,25 @@ class Block:
     """A class or function that hands a parameter to a layer as its bias switch, and builds a norm.  (A plain
     class: a NamedTuple costs a fraction of a millisecond to define, paid by every flake8 process.)"""
 
-    __slots__ = ("node", "function", "skip", "switches", "home")
+    __slots__ = ("node", "function", "switches", "home")
 
     def __init__(
-        self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, skip: int, switches: tuple[ast.arg, ...],
-        home: Home,
+        self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, switches: tuple[ast.arg, ...], home: Home,
     ) -> None:
         self.node = node
         self.function = function  # what a call binds: the function, or the class's ``__init__``
-        self.skip = skip  # leading parameters a call does not pass (``self``)
         self.switches = switches  # the parameters handed on as a bias switch (``bias=bias``)
         self.home = home
+
+    @property
+    def skip(self) -> int:
+        """Leading parameters a call does not pass: a class's ``self``."""
+        return 1 if self.function is not self.node else 0
+
+    @property
+    def positional(self) -> list[ast.arg]:
+        """The parameters a call's positional arguments fill, in order."""
+        return (self.function.args.posonlyargs + self.function.args.args)[self.skip:]
 
 
 class Blocks:
@@ -117,7 +125,7 @@ class Blocks:
                         continue
                 else:
                     block = self._imported(func)
-                if block is None or not any(_may_be_on(call, block.function, block.skip, p) for p in block.switches):
+                if block is None or not any(_may_be_on(call, block, switch) for switch in block.switches):
                     continue  # no block, or every bias switch it takes is off at this call
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
@@ -148,7 +156,7 @@ class Blocks:
         function = scope.node
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
-        params = {param.arg for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
+        params = {param.arg for param in _named(function)}
         if any(keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name) and keyword.value.id in params
                for keyword in call.keywords):
             return True
@@ -181,7 +189,7 @@ class Blocks:
             switches = _parameters(function, set(names))
             if switches:
                 callees = {callee for name in names for callee in names[name]}
-                candidates[node.name] = (Block(node, function, 1 if node is owner else 0, switches, home), callees)
+                candidates[node.name] = (Block(node, function, switches, home), callees)
         found = {name: block for name, (block, _) in candidates.items() if self._names_a_norm(block.node, index.module.node)}
         for _ in range(NESTING):  # a block that hands its switch to a block is one
             more = {name: block for name, (block, callees) in candidates.items() if name not in found and callees & found.keys()}
@@ -199,11 +207,10 @@ class Blocks:
         for node in (*index.functions.values(), *index.classes.values()):
             if node.name in found or node.name in more:
                 continue
-            function = method_named(node, "__init__") if isinstance(node, ast.ClassDef) else node
+            function = _bound_function(node)
             if function is None:
                 continue
-            named = {param.arg for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs
-                     if param.arg in self._bias_keywords}
+            named = {param.arg for param in _named(function) if param.arg in self._bias_keywords}
             if not named:
                 continue
             scope = index.scope_of.get(function)
@@ -214,7 +221,7 @@ class Blocks:
                 if isinstance(arg, ast.Name) and arg.id in named and _switch_at(block, position)
             }
             if passed:
-                handing[node.name] = Block(node, function, 1 if function is not node else 0, _parameters(function, passed), home)
+                handing[node.name] = Block(node, function, _parameters(function, passed), home)
         return handing
 
     def _imported(self, func: ast.expr) -> Block | None:
@@ -235,7 +242,7 @@ class Blocks:
             return None
         node, tree = found
         home = self._homes.model_of(tree)
-        function = method_named(node, "__init__") if isinstance(node, ast.ClassDef) else node
+        function = _bound_function(node)
         if function is None:
             return None
         calls = home.flow.index.calls_inside(function)  # type: ignore[attr-defined]
@@ -243,7 +250,7 @@ class Blocks:
             keyword.value.id for call, _ in calls for keyword in call.keywords
             if keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name)
         })
-        return Block(node, function, 1 if function is not node else 0, switches, home) if switches else None
+        return Block(node, function, switches, home) if switches else None
 
     def _shadowed(self, name: str, scope: Scope) -> bool:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""
@@ -282,9 +289,8 @@ class Blocks:
         there is reported there, at the block, once (in this module the rule skips what it reported inside)."""
         if producer.helper or producer.call is None:
             return False
-        inner = home.flow.index.scope_at(producer.call)  # type: ignore[attr-defined]
-        target = home.flow.index.scope_of.get(function)  # type: ignore[attr-defined]
-        if target is None or not (inner is target or target in inner.enclosing()):
+        index = home.flow.index  # type: ignore[attr-defined]
+        if not index.under(index.scope_at(producer.call), function):
             return False
         if home.flow.index is self.index:  # type: ignore[attr-defined]
             return True
@@ -292,9 +298,9 @@ class Blocks:
         return free is None or home.layers.bias_state(free) is not True
 
 
-def _may_be_on(call: ast.Call, function: ast.FunctionDef, skip: int, param: ast.arg) -> bool:
+def _may_be_on(call: ast.Call, block: Block, param: ast.arg) -> bool:
     """Whether the call may switch the parameter on: anything but a literal False or None, passed or by default."""
-    positional = (function.args.posonlyargs + function.args.args)[skip:]
+    positional = block.positional
     given: ast.expr | None = next((k.value for k in call.keywords if k.arg == param.arg), None)
     if given is None and param in positional and positional.index(param) < len(call.args):
         given = call.args[positional.index(param)]
@@ -303,7 +309,7 @@ def _may_be_on(call: ast.Call, function: ast.FunctionDef, skip: int, param: ast.
     if given is None:
         if any(k.arg is None for k in call.keywords) or any(isinstance(arg, ast.Starred) for arg in call.args):
             return True  # ``**kwargs``, ``*args``: anything
-        given = parameter_defaults(function.args).get(param.arg)
+        given = parameter_defaults(block.function.args).get(param.arg)
     return not (isinstance(given, ast.Constant) and given.value in (False, None))
 
 
@@ -323,7 +329,7 @@ def _switches_of(rows: Mapping[str, Spec]) -> tuple[frozenset[str], tuple[str, .
 
 def _switch_at(block: Block, position: int) -> bool:
     """Whether a call's positional argument at ``position`` is one of the block's switches."""
-    positional = (block.function.args.posonlyargs + block.function.args.args)[block.skip:]
+    positional = block.positional
     return position < len(positional) and positional[position] in block.switches
 
 
@@ -343,8 +349,18 @@ def _local_callee(call: ast.Call, scope: Scope) -> str:
 
 def _parameters(function: ast.FunctionDef, names: set[str]) -> tuple[ast.arg, ...]:
     """The function's parameters of those names, in name order."""
-    params = {param.arg: param for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
+    params = {param.arg: param for param in _named(function)}
     return tuple(params[name] for name in sorted(names) if name in params)
+
+
+def _named(function: ast.FunctionDef) -> list[ast.arg]:
+    """The parameters a call can pass one by one (not ``*args`` or ``**kwargs``)."""
+    return function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+
+
+def _bound_function(node: ast.FunctionDef | ast.ClassDef) -> ast.FunctionDef | None:
+    """What a call of a block binds its arguments to: the function, or the class's ``__init__``."""
+    return method_named(node, "__init__") if isinstance(node, ast.ClassDef) else node
 
 
 def _attribute_key(func: ast.expr) -> tuple[str, str] | None:

@@ -21,6 +21,7 @@ import ast
 from typing import Iterable
 
 from ..knowledge.schema import Container
+from .flow.names import none_test
 from .flow.service import Flow
 from .index import Block, Event, Index, Scope
 from .layers import Layers
@@ -156,21 +157,14 @@ class Contents:
         while node is not None and not isinstance(node, ast.stmt):
             node = parents.get(node)
         branch = parents.get(node) if node is not None else None
-        if not isinstance(branch, ast.If) or not isinstance(branch.test, ast.Compare):
+        test = none_test(branch.test) if isinstance(branch, ast.If) else None
+        if test is None:
             return False
-        test = branch.test
-        if not (len(test.ops) == 1 and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
-                and test.comparators[0].value is None):
+        name, holds_when_none = test
+        if node not in (branch.orelse if holds_when_none else branch.body):  # type: ignore[union-attr]
             return False
-        wanted = branch.body if isinstance(test.ops[0], ast.IsNot) else branch.orelse if isinstance(test.ops[0], ast.Is) else []
-        if node not in wanted:
-            return False
-        origins = self.flow.origins(test.left, self.index.scope_at(branch), self.layers.environment(branch))
-        return bool(origins) and all(  # type: ignore[union-attr]
-            not (isinstance(o.expr, ast.Constant) and o.expr.value is None)
-            and (isinstance(o.expr, ast.Constant) or self.flow.resolved(o.expr, o.scope) is not None)
-            for o in origins  # type: ignore[union-attr]
-        )
+        scope = self.index.scope_at(branch)  # type: ignore[arg-type]
+        return self.flow.is_none(name, scope, self.layers.environment(branch)) is False  # type: ignore[arg-type]
 
     def _kind(self, use: Use, growing: frozenset[str] | None = None) -> tuple[str, object]:
         """What one event of a name (or of ``name.attr``) is: a binding and its value, a growth and the items it

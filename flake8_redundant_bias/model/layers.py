@@ -177,8 +177,7 @@ class Layers:
     def _in_ambient(self, node: ast.AST) -> Env | None:
         """The bound call's environment, for a construction inside the function it binds."""
         function, env = self._ambient  # type: ignore[misc]
-        scope = self.index.scope_at(node)
-        return env if scope is function or function in scope.enclosing() else None
+        return env if self.index.under(self.index.scope_at(node), function.node) else None
 
     def _layer(self, name: str, spec: Spec, call: ast.Call, args: CallArgs, direct: bool) -> Layer:
         layer = Layer(name, spec, call, args, direct=direct)

@@ -199,3 +199,8 @@ def _applicable(finding: Diagnostic, unsafe: bool) -> bool:
 
 def fixable(findings: Iterable[Diagnostic], unsafe: bool) -> int:
     return sum(_applicable(finding, unsafe) for finding in findings)
+
+
+def unsafe_only(findings: Sequence[Diagnostic]) -> int:
+    """The findings only ``--unsafe-fixes`` fixes."""
+    return fixable(findings, True) - fixable(findings, False)

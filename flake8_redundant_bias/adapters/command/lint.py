@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from ...options import OPTIONS
 from .cache import Caches
-from .checking import Checked, Job, check_files, check_text, decode, fix_text, fixable, shown
+from .checking import Checked, Job, check_files, check_text, decode, fix_text, fixable, shown, unsafe_only
 from .configuration import Configurations
 from .files import CACHE_FOLDER, MissingPath, python_files
 from .outputs import place, render, statistics
@@ -119,7 +119,7 @@ def _check_stdin(options: argparse.Namespace, configurations: Configurations) ->
     sys.stdout.write(text)  # the code, fixed: an editor replaces its buffer with it
     sys.stderr.write(render("text", place(name, item.findings)))
     if not options.unsafe_fixes:
-        sys.stderr.write(hidden_fixes(fixable(item.findings, True) - fixable(item.findings, False)))
+        sys.stderr.write(hidden_fixes(unsafe_only(item.findings)))
     problems([item], sys.stderr)
     return FINDINGS if (item.findings or item.problem) and not options.exit_zero else 0
 
@@ -159,7 +159,7 @@ def _finish(checked: list[Checked], options: argparse.Namespace, fixed: int | No
     """Write the findings, the closing line and the problems; the exit status."""
     placed = [s for c in checked if c.source is not None for s in place(c.path, c.findings)]
     findings = [s.finding for s in placed]
-    hidden = 0 if options.unsafe_fixes else fixable(findings, True) - fixable(findings, False)
+    hidden = 0 if options.unsafe_fixes else unsafe_only(findings)
     out = sys.stdout
     if options.statistics:
         if placed or options.output_format == "json":

@@ -7,7 +7,7 @@ from typing import Iterable, Sequence, TextIO
 
 from ...diagnostics import Diagnostic, apply
 from ...rules import CODES
-from .checking import Checked, fixable
+from .checking import Checked, fixable, unsafe_only
 from .outputs import Shown
 
 
@@ -22,7 +22,7 @@ def closing_line(shown: Sequence[Shown], files: int, unchecked: int, fixed: int 
     """
     findings = [s.finding for s in shown]
     unchecked_note = f" ({plural(unchecked, 'file')} could not be checked)" if unchecked else ""
-    hidden = fixable(findings, True) - fixable(findings, False)
+    hidden = unsafe_only(findings)
     if fixed is not None:
         if not findings and not fixed:
             return f"No findings in {plural(files, 'file')}{unchecked_note}.\n"

@@ -158,18 +158,18 @@ class Names:
             return None
         if not isinstance(parents.get(branch), (ast.FunctionDef, ast.AsyncFunctionDef)):
             return None
-        test = branch.test
-        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
-                and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
-                and test.comparators[0].value is None):
-            return None
-        return test.left.id, isinstance(test.ops[0], ast.Is)
+        test = none_test(branch.test)
+        return (test[0].id, test[1]) if test is not None else None
 
     def _is_none(self, flow: Questions, passed: object, env: Env, depth: int) -> bool | None:
         """Whether a call's value for a parameter is None on every path (True), on none (False), or unknown."""
         if not isinstance(passed, Bound):
             return None
-        origins = flow.origins_at(passed.expr, passed.scope or env.scope, passed.env, depth + 1, "")  # type: ignore[arg-type]
+        return self.is_none(flow, passed.expr, passed.scope or env.scope, passed.env, depth + 1)  # type: ignore[arg-type]
+
+    def is_none(self, flow: Questions, expr: ast.expr, scope: Scope, env: Env | None, depth: int) -> bool | None:
+        """Whether an expression is None on every path (True), on none (False), or unknown (None)."""
+        origins = flow.origins_at(expr, scope, env, depth, "")
         if not origins:
             return None
         nones = {isinstance(o.expr, ast.Constant) and o.expr.value is None for o in origins}
@@ -190,6 +190,15 @@ class Names:
             if found is not None:
                 return found
         return flow.provided_attribute(expr, scope, env, depth)
+
+
+def none_test(test: ast.expr) -> tuple[ast.Name, bool] | None:
+    """``x is None`` or ``x is not None``: the name, and whether the test holds when it is None."""
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+            and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None):
+        return test.left, isinstance(test.ops[0], ast.Is)
+    return None
 
 
 def _read_event(events: Iterable[Event], node: ast.AST) -> Event | None:

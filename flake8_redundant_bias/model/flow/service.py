@@ -115,6 +115,10 @@ class Flow:
         origins = self.origins(expr, scope, env)
         return origins[0] if origins and len(origins) == 1 else None
 
+    def is_none(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> bool | None:
+        """Whether an expression is None on every path (True), on none (False), or unknown (None)."""
+        return self._names.is_none(self, expr, scope, env, 0)
+
     def binding(self, node: ast.AST, scope: Scope, depth: int, note: str) -> list[Origin] | None:
         return self._names.binding(self, node, scope, depth, note)
 
