@@ -81,10 +81,10 @@ def _arguments(value: object, method: str = "__init__") -> Iterator[tuple[str, s
     """Every Arg inside a row, with the method that takes it: ``call`` for a Mode's call flag, else ``__init__``."""
     if isinstance(value, schema.Arg):
         yield method, value
-    elif isinstance(value, schema.Mode):
-        for field in value._fields:
-            yield from _arguments(getattr(value, field), "call" if field == "call" else method)
-    elif isinstance(value, tuple):  # rows, conditions, axes, penalties
+    elif isinstance(value, schema.Row):  # rows, conditions, axes
+        for field in value.__slots__:
+            yield from _arguments(getattr(value, field), "call" if isinstance(value, schema.Mode) and field == "call" else method)
+    elif isinstance(value, tuple):  # penalties, tuples of conditions
         for item in value:
             yield from _arguments(item, method)
 

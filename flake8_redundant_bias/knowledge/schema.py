@@ -8,45 +8,84 @@ reports what, and under which code, is the rules' business.
 
 from __future__ import annotations
 
-from typing import Mapping, NamedTuple, Union
+from typing import Mapping, Union
 
 REQUIRED = object()  # an argument with no default
 
 
-class Arg(NamedTuple):
+class Row:
+    """A row's fields, compared and shown as a value.  (Plain classes: a NamedTuple costs a fraction of a
+    millisecond to define, paid by every flake8 process, and there are a score of kinds.)"""
+
+    __slots__ = ()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._values()))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class Arg(Row):
     """Where a call takes one argument: by keyword, by position, or not at all."""
 
-    keyword: str
-    position: int | None = None
-    default: object = REQUIRED
+    __slots__ = ("keyword", "position", "default")
+
+    def __init__(self, keyword: str, position: int | None = None, default: object = REQUIRED) -> None:
+        self.keyword = keyword
+        self.position = position
+        self.default = default
 
 
-class ArgIn(NamedTuple):
+PARAMS = Arg("params", 0)  # where torch's optimizers take their parameters
+NOT_MASKS = frozenset({None})
+
+
+class ArgIn(Row):
     """Holds when the argument's literal value is one of ``values``."""
 
-    arg: Arg
-    values: frozenset
+    __slots__ = ("arg", "values")
+
+    def __init__(self, arg: Arg, values: frozenset) -> None:
+        self.arg = arg
+        self.values = values
 
 
-class SameArgs(NamedTuple):
+class SameArgs(Row):
     """Holds when two arguments are the same literal or the same expression."""
 
-    first: Arg
-    second: Arg
+    __slots__ = ("first", "second")
+
+    def __init__(self, first: Arg, second: Arg) -> None:
+        self.first = first
+        self.second = second
 
 
-class AnyOf(NamedTuple):
-    conditions: tuple[Condition, ...]
+class AnyOf(Row):
+    __slots__ = ("conditions",)
+
+    def __init__(self, conditions: tuple[Condition, ...]) -> None:
+        self.conditions = conditions
 
 
-class AllOf(NamedTuple):
-    conditions: tuple[Condition, ...]
+class AllOf(Row):
+    __slots__ = ("conditions",)
+
+    def __init__(self, conditions: tuple[Condition, ...]) -> None:
+        self.conditions = conditions
 
 
 Condition = Union[ArgIn, SameArgs, AnyOf, AllOf]
 
 
-class Producer(NamedTuple):
+class Producer(Row):
     """A call that adds a per-channel bias to its output.
 
     ``bias`` says where the bias switch sits.  For modules it is a flag
@@ -55,38 +94,50 @@ class Producer(NamedTuple):
     number of channels, i.e. the number of bias parameters.
     """
 
-    bias: Arg
-    size: Arg | None = None
-    functional: bool = False
-    # Convolutions add their bias along axis 1, where every norm keeps its
-    # channels.  Linear layers add it along the last axis, which is a norm's
-    # channel axis only for a 2-D (N, F) input: see Norm.features.
-    last_axis: bool = False
-    # A block that builds its own norm from a config (mmcv's ConvModule): see NormSlot.
-    norm: NormSlot | None = None
-    off: str = "False"  # the bias value that turns it off, for the message
-    # When the layer's output still carries the bias as it was added: a Keras layer
-    # with an activation applies it inside, before any norm can see the bias.
-    when: Condition | None = None
-    # Where a channels-last framework adds the bias (None: PyTorch's layout, above).
-    axis: Axis | None = None
-    # Arguments that penalize the bias (Keras ``bias_regularizer=``), with what they shrink (RB205).
-    penalties: tuple[tuple[Arg, str], ...] = ()
+    __slots__ = ("bias", "size", "functional", "last_axis", "norm", "off", "when", "axis", "penalties")
+
+    def __init__(
+        self, bias: Arg, size: Arg | None = None, functional: bool = False, last_axis: bool = False,
+        norm: NormSlot | None = None, off: str = "False", when: Condition | None = None, axis: Axis | None = None,
+        penalties: tuple[tuple[Arg, str], ...] = (),
+    ) -> None:
+        self.bias = bias
+        self.size = size
+        self.functional = functional
+        # Convolutions add their bias along axis 1, where every norm keeps its
+        # channels.  Linear layers add it along the last axis, which is a norm's
+        # channel axis only for a 2-D (N, F) input: see Norm.features.
+        self.last_axis = last_axis
+        # A block that builds its own norm from a config (mmcv's ConvModule): see NormSlot.
+        self.norm = norm
+        self.off = off  # the bias value that turns it off, for the message
+        # When the layer's output still carries the bias as it was added: a Keras layer
+        # with an activation applies it inside, before any norm can see the bias.
+        self.when = when
+        # Where a channels-last framework adds the bias (None: PyTorch's layout, above).
+        self.axis = axis
+        # Arguments that penalize the bias (Keras ``bias_regularizer=``), with what they shrink (RB205).
+        self.penalties = penalties
 
 
-class Axis(NamedTuple):
+class Axis(Row):
     """The axis a layer's channels lie on: ``fixed``, or read off an argument's literal value.
 
     ``Axis(arg=Arg("data_format", 4, None), values=((None, -1), ("channels_last", -1), ("channels_first", 1)))``;
     without ``values`` the argument's value is the axis itself (``BatchNormalization(axis=-1)``).
     """
 
-    fixed: int | None = None
-    arg: Arg | None = None
-    values: tuple[tuple[object, int], ...] = ()
+    __slots__ = ("fixed", "arg", "values")
+
+    def __init__(
+        self, fixed: int | None = None, arg: Arg | None = None, values: tuple[tuple[object, int], ...] = (),
+    ) -> None:
+        self.fixed = fixed
+        self.arg = arg
+        self.values = values
 
 
-class NormBuilder(NamedTuple):
+class NormBuilder(Row):
     """A function that builds a norm from a config dict (``build_norm_layer(cfg, C)``).
 
     ``types`` maps the config's ``type`` to the qualified class it builds;
@@ -95,24 +146,35 @@ class NormBuilder(NamedTuple):
     take first (``GroupNorm(num_groups, num_channels)``).
     """
 
-    cfg: Arg
-    features: Arg
-    types: tuple[tuple[str, str], ...]
-    item: int | None = None
-    groups: str = "num_groups"
-    grouped: frozenset = frozenset()
+    __slots__ = ("cfg", "features", "types", "item", "groups", "grouped")
+
+    def __init__(
+        self, cfg: Arg, features: Arg, types: tuple[tuple[str, str], ...], item: int | None = None,
+        groups: str = "num_groups", grouped: frozenset = frozenset(),
+    ) -> None:
+        self.cfg = cfg
+        self.features = features
+        self.types = types
+        self.item = item
+        self.groups = groups
+        self.grouped = grouped
 
 
-class NormSlot(NamedTuple):
+class NormSlot(Row):
     """A producer's own norm, built from a config argument, applied right after it when ``order`` says so."""
 
-    cfg: Arg
-    order: Arg
-    builder: NormBuilder
-    adjacent: tuple[str, str] = ("conv", "norm")
+    __slots__ = ("cfg", "order", "builder", "adjacent")
+
+    def __init__(
+        self, cfg: Arg, order: Arg, builder: NormBuilder, adjacent: tuple[str, str] = ("conv", "norm"),
+    ) -> None:
+        self.cfg = cfg
+        self.order = order
+        self.builder = builder
+        self.adjacent = adjacent
 
 
-class Norm(NamedTuple):
+class Norm(Row):
     """A normalization that subtracts a per-channel mean (when ``when`` holds).
 
     ``features`` is the argument naming its channel count, for norms that also
@@ -121,17 +183,23 @@ class Norm(NamedTuple):
     layer's output size: otherwise the norm's channels are another axis.
     """
 
-    when: Condition | None = None
-    functional: bool = False
-    features: Arg | None = None
-    # The axis whose channels it normalizes one by one, for channels-last frameworks
-    # (Keras ``axis=-1``); None: PyTorch's layout, channels on axis 1.
-    axis: Axis | None = None
-    mode: Mode | None = None  # a flag that switches it to its running statistics
-    penalties: tuple[tuple[Arg, str], ...] = ()  # arguments that penalize its scale or shift (RB205)
+    __slots__ = ("when", "functional", "features", "axis", "mode", "penalties")
+
+    def __init__(
+        self, when: Condition | None = None, functional: bool = False, features: Arg | None = None,
+        axis: Axis | None = None, mode: Mode | None = None, penalties: tuple[tuple[Arg, str], ...] = (),
+    ) -> None:
+        self.when = when
+        self.functional = functional
+        self.features = features
+        # The axis whose channels it normalizes one by one, for channels-last frameworks
+        # (Keras ``axis=-1``); None: PyTorch's layout, channels on axis 1.
+        self.axis = axis
+        self.mode = mode  # a flag that switches it to its running statistics
+        self.penalties = penalties  # arguments that penalize its scale or shift (RB205)
 
 
-class Mode(NamedTuple):
+class Mode(Row):
     """A flag that makes a norm use running statistics, which do not cancel a bias in that step.
 
     Given to the constructor (``build``) or to the call that applies the norm
@@ -142,26 +210,37 @@ class Mode(NamedTuple):
     caller that trains the model some of the time: training is among its values.
     """
 
-    inference: object
-    build: Arg | None = None
-    call: Arg | None = None
-    default: bool | None = True
+    __slots__ = ("inference", "build", "call", "default")
+
+    def __init__(
+        self, inference: object, build: Arg | None = None, call: Arg | None = None, default: bool | None = True,
+    ) -> None:
+        self.inference = inference
+        self.build = build
+        self.call = call
+        self.default = default
 
 
-class Transparent(NamedTuple):
+class Transparent(Row):
     """A step with f(x + b) == f(x) + b' for b constant per channel."""
 
-    when: Condition | None = None
-    functional: bool = False
+    __slots__ = ("when", "functional")
+
+    def __init__(self, when: Condition | None = None, functional: bool = False) -> None:
+        self.when = when
+        self.functional = functional
 
 
-class Wrapper(NamedTuple):
+class Wrapper(Row):
     """A call that returns the module it is given, bias unchanged."""
 
-    module: Arg
+    __slots__ = ("module",)
+
+    def __init__(self, module: Arg) -> None:
+        self.module = module
 
 
-class Container(NamedTuple):
+class Container(Row):
     """A module that runs the modules it is given in order.
 
     ``layers``: the argument holding them as one list (Keras ``Sequential([...])``);
@@ -169,46 +248,63 @@ class Container(NamedTuple):
     ``grow``: methods that add one layer (or several) at the end.
     """
 
-    layers: Arg | None = None
-    grow: tuple[str, ...] = ("append", "extend", "add_module")
+    __slots__ = ("layers", "grow")
+
+    def __init__(self, layers: Arg | None = None, grow: tuple[str, ...] = ("append", "extend", "add_module")) -> None:
+        self.layers = layers
+        self.grow = grow
 
 
-class Optimizer(NamedTuple):
+class Optimizer(Row):
     """An optimizer class: where it takes its parameters and its weight decay.
 
     ``matrices_only`` marks optimizers that reject any parameter that is not
     a matrix (``torch.optim.Muon``): they can never be handed a bias.
     """
 
-    decay: Arg
-    params: Arg | None = Arg("params", 0)  # None: built without parameters (Keras, Optax): it decays every one
-    matrices_only: bool = False
-    # How a call exempts parameters from the decay: an argument naming them (Optax's
-    # ``mask=``; given with a value other than these, it exempts), or a method of the
-    # optimizer (Keras' ``exclude_from_weight_decay``).
-    mask: Arg | None = None
-    not_masks: frozenset = frozenset({None})
-    exclude: str | None = None
+    __slots__ = ("decay", "params", "matrices_only", "mask", "not_masks", "exclude")
+
+    def __init__(
+        self, decay: Arg, params: Arg | None = PARAMS, matrices_only: bool = False, mask: Arg | None = None,
+        not_masks: frozenset = NOT_MASKS, exclude: str | None = None,
+    ) -> None:
+        self.decay = decay
+        self.params = params  # None: built without parameters (Keras, Optax): it decays every one
+        self.matrices_only = matrices_only
+        # How a call exempts parameters from the decay: an argument naming them (Optax's
+        # ``mask=``; given with a value other than these, it exempts), or a method of the
+        # optimizer (Keras' ``exclude_from_weight_decay``).
+        self.mask = mask
+        self.not_masks = not_masks
+        self.exclude = exclude
 
 
-class Forwarder(NamedTuple):
+class Forwarder(Row):
     """A call that returns the factory it is given, taking that factory's arguments (``optax.inject_hyperparams``)."""
 
-    factory: Arg
+    __slots__ = ("factory",)
+
+    def __init__(self, factory: Arg) -> None:
+        self.factory = factory
 
 
-class Exempting(NamedTuple):
+class Exempting(Row):
     """A call that applies the transforms inside its arguments to a chosen part of the parameters (``optax.masked``)."""
 
+    __slots__ = ()
 
-class AxisMove(NamedTuple):
+
+class AxisMove(Row):
     """A tensor method that moves a 3-D tensor's last axis to axis 1 for the literal arguments listed.
 
     A last-axis bias (``Linear`` on (N, L, F)) then lies on the channel axis of a
     ``BatchNorm1d``; a convolution's channels leave axis 1, which breaks its chain.
     """
 
-    arguments: frozenset
+    __slots__ = ("arguments",)
+
+    def __init__(self, arguments: frozenset) -> None:
+        self.arguments = arguments
 
 
 Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove, NormBuilder, Forwarder, Exempting]
