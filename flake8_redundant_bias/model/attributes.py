@@ -41,7 +41,7 @@ class ModuleAttributes:
         if found is None:
             return None
         _, value, store_scope = found
-        origin = self.flow.sole_origin(value, store_scope)
+        origin = self.flow.sole_origin(value, store_scope, self.layers.environment(value))
         if origin is None or origin.scope.tree is not self.index.module.node:
             return None  # unknown, or a module built in another file: no position here to report
         if isinstance(value, ast.Name):

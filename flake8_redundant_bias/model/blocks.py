@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Protocol
 
 from ..containment import Unit, record
 from ..knowledge.schema import Producer, Spec
@@ -49,18 +49,28 @@ NESTING = 3  # blocks inside blocks, read this deep
 
 
 class Block:
-    """A class or function that hands a parameter to a layer as its bias switch, and builds a norm.  (A plain
+    """A class or function whose layers' bias or norm its caller chooses: it hands a parameter to a layer as its
+    bias switch and builds a norm, or builds a layer out of a parameter (``norm_layer(out_channels)``).  (A plain
     class: a NamedTuple costs a fraction of a millisecond to define, paid by every flake8 process.)"""
 
-    __slots__ = ("node", "function", "switches", "home")
+    __slots__ = ("node", "function", "switches", "slots", "home")
 
     def __init__(
         self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, switches: tuple[ast.arg, ...], home: Home,
+        slots: tuple[ast.arg, ...] = (),
     ) -> None:
         self.node = node
         self.function = function  # what a call binds: the function, or the class's ``__init__``
         self.switches = switches  # the parameters handed on as a bias switch (``bias=bias``)
+        self.slots = slots  # the parameters it calls to build a layer (``norm_layer``)
         self.home = home
+
+    def read_at(self, call: ast.Call, names_layer: Callable[[ast.expr], bool]) -> bool:
+        """Whether the call may build a cancelled bias in it: a switch it may turn on, or, in a block whose
+        switch (if any) may be on, a layer slot it fills (or leaves to a default) with a class ``names_layer``."""
+        if self.switches and not any(_may_be_on(call, self, switch) for switch in self.switches):
+            return False
+        return bool(self.switches) or any(names_layer(_given(call, self, slot)) for slot in self.slots)
 
     @property
     def skip(self) -> int:
@@ -96,25 +106,21 @@ class Blocks:
         told apart here, each contained alone."""
         if self._within is not None:  # a block inside a block being read: this module's own blocks only
             local, switching = self._local or {}, []
-            calls = self.index.calls_inside(self._within[0])
         else:
             handed, switching = self._switches_passed()
             local = self.local_blocks(handed)
-            calls = self.index.calls
         # A block given its switch by the block around it is read at that block's calls, not here.
         nested = self._within is not None
         outer = {block.function for block in local.values()}
-        name_kind, attribute_kind = ast.Name, ast.Attribute
         candidates = [
-            (call, scope) for call, scope in calls
-            if (type(call.func) is name_kind and call.func.id in local
-                or type(call.func) is attribute_kind and call.func.attr == "__init__" and _local_callee(call, scope) in local)
-            and (self._handed(call, scope, local) if nested else scope.node not in outer or not self._handed(call, scope, local))
-        ] if local else []
+            (call, scope) for call, scope in self._calls_of(local)
+            if (self._handed(call, scope, local) if nested else scope.node not in outer or not self._handed(call, scope, local))
+        ]
         if switching and self.flow.follows_imports():
             resolve = self.index.imports.resolve
             candidates += [(call, scope) for call, scope in switching if not (
                 _local_callee(call, scope) in local or resolve(call.func) is not None)]
+        names_layer = self._names_layer
         for call, scope in candidates:
             func = call.func
             try:
@@ -125,12 +131,39 @@ class Blocks:
                         continue
                 else:
                     block = self._imported(func)
-                if block is None or not any(_may_be_on(call, block, switch) for switch in block.switches):
-                    continue  # no block, or every bias switch it takes is off at this call
+                if block is None or not block.read_at(call, names_layer):
+                    continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
                 continue
             yield partial(self._chains_at, call, scope, block)
+
+    def _calls_of(self, local: dict[str, Block]) -> list[tuple[ast.Call, Scope]]:
+        """The calls of this module's blocks (``ConvBN(...)``, a subclass's ``super().__init__(...)``), inside the
+        block being read if one is, in the order they are written."""
+        if not local:
+            return []
+        index = self.index
+        calls = [found for name in local for found in index.calls_of(name)]
+        for named, _ in index.calls_of("super"):
+            init = index.parents.get(named)
+            call = index.parents.get(init) if isinstance(init, ast.Attribute) and init.attr == "__init__" else None
+            if isinstance(call, ast.Call) and call.func is init:
+                scope = index.scope_at(call)
+                if _local_callee(call, scope) in local:
+                    calls.append((call, scope))
+        if self._within is not None:
+            calls = [(call, scope) for call, scope in calls if index.under(scope, self._within[0])]
+        return sorted(calls, key=lambda found: (found[0].lineno, found[0].col_offset))
+
+    def _names_layer(self, given: ast.expr | None) -> bool:
+        """A layer slot's value worth reading the block for: a framework class (``nn.BatchNorm2d``) or a
+        ``partial`` of one; inside a block read for a call, also the parameter it hands on (``norm_layer``)."""
+        if type(given) is ast.Call:
+            return True
+        if type(given) is ast.Name and self._within is not None:
+            return True
+        return type(given) in (ast.Name, ast.Attribute) and self.index.imports.resolve(given) in self.layers.rows
 
     def _switches_passed(self) -> tuple[dict[ast.AST, dict[str, set[str]]], list[tuple[ast.Call, Scope]]]:
         """One pass over the module's calls: the names each function hands on as a bias switch (``bias=bias``),
@@ -161,10 +194,13 @@ class Blocks:
                for keyword in call.keywords):
             return True
         block = local.get(_local_callee(call, scope))
-        return block is not None and any(
+        return block is not None and (any(
             isinstance(arg, ast.Name) and arg.id in params and _switch_at(block, position)
             for position, arg in enumerate(call.args)
-        )
+        ) or any(
+            isinstance(keyword.value, ast.Name) and keyword.value.id in params and keyword.arg == slot.arg
+            for keyword in call.keywords for slot in block.slots
+        ))
 
     def local_blocks(self, handed: dict[ast.AST, dict[str, set[str]]] | None = None) -> dict[str, Block]:
         """This module's blocks, by name: a top-level function or class (through its ``__init__``) that hands one
@@ -175,25 +211,28 @@ class Blocks:
 
     def _local_blocks(self, handed: dict[ast.AST, dict[str, set[str]]]) -> dict[str, Block]:
         index, home = self.index, self._homes.model_of(self.index.module.node)
+        slots = _layer_slots(index)
         candidates = {}
-        for function, names in handed.items():
+        for function in {**handed, **slots}:
             if not isinstance(function, ast.FunctionDef):
                 continue
-            owner = index.parents.get(function)
-            if isinstance(owner, ast.ClassDef) and function.name == "__init__" and index.classes.get(owner.name) is owner:
-                node: ast.FunctionDef | ast.ClassDef = owner
-            elif index.functions.get(function.name) is function:
-                node = function
-            else:
+            node = _defined_as(index, function)
+            if node is None:
                 continue
-            switches = _parameters(function, set(names))
-            if switches:
+            names = handed.get(function, {})
+            switches, own_slots = _parameters(function, set(names)), _parameters(function, slots.get(function, set()))
+            block = Block(node, function, switches, home, own_slots)
+            if block.switches or block.slots:
                 callees = {callee for name in names for callee in names[name]}
-                candidates[node.name] = (Block(node, function, switches, home), callees)
-        found = {name: block for name, (block, _) in candidates.items() if self._names_a_norm(block.node, index.module.node)}
+                candidates[node.name] = (block, callees)
+        found = {
+            name: block for name, (block, _) in candidates.items()
+            if block.slots or self._names_a_norm(block.node, index.module.node)
+        }
         for _ in range(NESTING):  # a block that hands its switch to a block is one
             more = {name: block for name, (block, callees) in candidates.items() if name not in found and callees & found.keys()}
             more.update(self._handing_in_place(found, more))
+            more.update(_handing_slots(index, home, found, more))
             if not more:
                 break
             found.update(more)
@@ -298,19 +337,83 @@ class Blocks:
         return free is None or home.layers.bias_state(free) is not True
 
 
+def _layer_slots(index: Index) -> dict[ast.AST, set[str]]:
+    """The parameters each function or class called in this module calls itself (``norm_layer(out_channels)``):
+    a layer its caller picks.  Read off the parameters' own reads, not off every call of the module."""
+    slots: dict[ast.AST, set[str]] = {}
+    functions, classes = index.functions, index.classes
+    called = [name for name in (*functions, *classes) if index.called(name)]
+    parents, call_kind = index.parents, ast.Call
+    for name in called:
+        node = functions.get(name) or classes[name]
+        function = _bound_function(node)
+        scope = index.scope_of.get(function) if function is not None else None
+        if scope is None:
+            continue
+        for param in _named(function)[function is not node:]:  # type: ignore[arg-type]  # not a class's self
+            for event in scope.events.get(param.arg, ()):
+                parent = parents.get(event.node)
+                if not event.store and type(parent) is call_kind and parent.func is event.node:  # type: ignore[union-attr]
+                    slots.setdefault(function, set()).add(param.arg)
+                    break
+    return slots
+
+
+def _handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[str, Block]) -> dict[str, Block]:
+    """Classes and functions that hand a parameter of theirs, by keyword, to a block's layer slot of the same
+    name (``ConvNorm(cin, cout, norm_layer=norm_layer)``): their callers pick that layer."""
+    slot_names = {slot.arg for block in found.values() for slot in block.slots}
+    if not slot_names:
+        return {}
+    passed: dict[ast.FunctionDef, set[str]] = {}
+    for call, scope in index.keyword_calls:  # one pass: the calls handing ``norm_layer=norm_layer``
+        names = {
+            keyword.arg for keyword in call.keywords
+            if keyword.arg in slot_names and type(keyword.value) is ast.Name and keyword.value.id == keyword.arg
+        }
+        block = found.get(_local_callee(call, scope)) if names else None
+        if block is not None and type(scope.node) is ast.FunctionDef:
+            passed.setdefault(scope.node, set()).update(names & {slot.arg for slot in block.slots})
+    handing = {}
+    for function, names in passed.items():
+        node = _defined_as(index, function)
+        if node is not None and node.name not in found and node.name not in more:
+            slots = _parameters(function, names)
+            if slots:
+                handing[node.name] = Block(node, function, (), home, slots)
+    return handing
+
+
+def _defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | ast.ClassDef | None:
+    """The module's top-level function, or class through its ``__init__``, that a call of it binds."""
+    owner = index.parents.get(function)
+    if isinstance(owner, ast.ClassDef) and function.name == "__init__" and index.classes.get(owner.name) is owner:
+        return owner
+    return function if index.functions.get(function.name) is function else None
+
+
 def _may_be_on(call: ast.Call, block: Block, param: ast.arg) -> bool:
     """Whether the call may switch the parameter on: anything but a literal False or None, passed or by default."""
+    given = _given(call, block, param)
+    return given is _ANYTHING or not (isinstance(given, ast.Constant) and given.value in (False, None))
+
+
+_ANYTHING = ast.Starred()  # what a ``*args`` or ``**kwargs`` covering the parameter may pass
+
+
+def _given(call: ast.Call, block: Block, param: ast.arg) -> ast.expr | None:
+    """What the call passes for the parameter, or its default; ``_ANYTHING`` where a starred argument may."""
     positional = block.positional
     given: ast.expr | None = next((k.value for k in call.keywords if k.arg == param.arg), None)
     if given is None and param in positional and positional.index(param) < len(call.args):
         given = call.args[positional.index(param)]
         if any(isinstance(arg, ast.Starred) for arg in call.args[: positional.index(param) + 1]):
-            return True
+            return _ANYTHING
     if given is None:
         if any(k.arg is None for k in call.keywords) or any(isinstance(arg, ast.Starred) for arg in call.args):
-            return True  # ``**kwargs``, ``*args``: anything
+            return _ANYTHING
         given = parameter_defaults(block.function.args).get(param.arg)
-    return not (isinstance(given, ast.Constant) and given.value in (False, None))
+    return given
 
 
 # The rows (a configuration's, the same for every module) -> their bias keywords, and what handing one on spells.

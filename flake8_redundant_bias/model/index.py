@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from typing import Iterable, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from .imports import ImportMap
 from ..text import Text
@@ -341,6 +341,22 @@ class Index:
                 (call, scope) for call, scope in self.calls if first <= call.lineno <= last and self.under(scope, node)
             ]
         return found
+
+    def calls_of(self, name: str) -> list[tuple[ast.Call, Scope]]:
+        """The calls of a module-level name (``ConvBN(...)``) anywhere in the module, off the name's reads: every
+        read of a name a scope does not bind is also recorded in the scopes around it, up to the module."""
+        return [(call, self.scope_at(call)) for call in self._called(name)]
+
+    def called(self, name: str) -> bool:
+        """Whether a module-level name is called anywhere in the module."""
+        return next(self._called(name), None) is not None
+
+    def _called(self, name: str) -> Iterator[ast.Call]:
+        parents, call_kind = self.parents, ast.Call
+        for event in self.module.events.get(name, ()):
+            call = parents.get(event.node)
+            if not event.store and type(call) is call_kind and call.func is event.node:  # type: ignore[union-attr]
+                yield call  # type: ignore[misc]
 
     def scope_at(self, node: ast.AST) -> Scope:
         """The scope a node is evaluated in (a top-level statement's parent is the module)."""

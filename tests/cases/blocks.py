@@ -159,3 +159,59 @@ def make_norm(c):
 
 
 normed = nn.Sequential(nn.Conv2d(3, 8, 3), make_norm(8))  # expect: RB101:24 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+
+
+class ConvNormSlot(nn.Module):
+    """The caller picks the norm; the conv keeps its default bias."""
+
+    def __init__(self, cin, cout, norm_layer=None, act_layer=nn.ReLU):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1)
+        self.norm = norm_layer(cout) if norm_layer is not None else nn.Identity()
+        self.act = act_layer()
+
+    def forward(self, x):
+        return self.act(self.norm(self.conv(x)))
+
+
+def conv_norm(cin, cout, norm=nn.BatchNorm2d):
+    return nn.Sequential(nn.Conv2d(cin, cout, 1), norm(cout))
+
+
+def conv_norm_off(cin, cout, norm):
+    return nn.Sequential(nn.Conv2d(cin, cout, 1, bias=False), norm(cout))
+
+
+slotted = nn.Sequential(
+    ConvNormSlot(8, 8, norm_layer=nn.BatchNorm2d),  # expect: RB101:5 "Conv2d (inside ConvNormSlot()) bias is cancelled by the BatchNorm2d that follows: give ConvNormSlot() a bias parameter and pass bias=False here (8 wasted parameters)"
+    ConvNormSlot(8, 8, nn.InstanceNorm2d),  # expect: RB101:5 "Conv2d (inside ConvNormSlot()) bias is cancelled by the InstanceNorm2d that follows"
+    ConvNormSlot(8, 8),
+    ConvNormSlot(8, 8, norm_layer=nn.LayerNorm),
+    ConvNormSlot(8, 8, act_layer=nn.GELU),
+    conv_norm(8, 8),  # expect: RB101:5 "Conv2d (inside conv_norm()) bias is cancelled by the BatchNorm2d that follows"
+    conv_norm(8, 8, norm=nn.GroupNorm),
+    conv_norm_off(8, 8, nn.BatchNorm2d),
+)
+
+
+def apply(function, x):
+    return function(x)
+
+
+applied = apply(nn.BatchNorm2d, 8)
+
+
+class SlotStage(nn.Module):
+    """Hands its norm on to a block's slot of the same name: its caller picks the norm."""
+
+    def __init__(self, c, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.first = ConvNormSlot(c, c, norm_layer=norm_layer)
+        self.second = conv_norm_off(c, c, norm_layer)
+
+
+stages = [
+    SlotStage(8),  # expect: RB101:5 "Conv2d (inside SlotStage()) bias is cancelled by the BatchNorm2d that follows: give SlotStage() a bias parameter and pass bias=False here"
+    SlotStage(8, norm_layer=nn.InstanceNorm2d),  # expect: RB101:5 "Conv2d (inside SlotStage()) bias is cancelled by the InstanceNorm2d that follows"
+    SlotStage(8, norm_layer=nn.LayerNorm),
+]

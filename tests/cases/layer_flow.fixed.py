@@ -92,7 +92,8 @@ class NormParameterOverridden(nn.Module):
         return self.norm(self.conv(x))
 
 
-NormParameterOverridden(8)
+# The class's conv is not cancelled for every call: read at each call instead, with its norm bound.
+NormParameterOverridden(8)  # expect: RB101:1 "Conv2d (inside NormParameterOverridden()) bias is cancelled by the BatchNorm2d that follows: give NormParameterOverridden() a bias parameter and pass bias=False here"
 NormParameterOverridden(8, norm_layer=nn.LayerNorm)
 
 

@@ -41,6 +41,9 @@ class Names:
         if isinstance(expr, ast.Name):
             return self._name(flow, expr, scope, env, depth, note or expr.id)
         if isinstance(expr, ast.IfExp):
+            taken = self._taken(flow, expr, scope, env, depth) if env is not None else None
+            if taken is not None:  # ``norm(c) if norm is not None else nn.Identity()`` for a call passing norm
+                return flow.origins_at(taken, scope, env, depth + 1, note)
             body = flow.origins_at(expr.body, scope, env, depth + 1, note)
             orelse = flow.origins_at(expr.orelse, scope, env, depth + 1, note)
             return body + orelse if body is not None and orelse is not None else None
@@ -160,6 +163,19 @@ class Names:
             return None
         test = none_test(branch.test)
         return (test[0].id, test[1]) if test is not None else None
+
+    def _taken(self, flow: Questions, expr: ast.IfExp, scope: Scope, env: Env | None, depth: int) -> ast.expr | None:
+        """The one branch of ``a if x is (not) None else b`` that can run for the call a function is read for,
+        when whether x is None is known.  (Not asked without a call: over every caller it is rarely known, and
+        asking costs a search of the callers for each such expression.)"""
+        test = none_test(expr.test)
+        if test is None:
+            return None
+        name, holds_when_none = test
+        none = self.is_none(flow, name, scope, env, depth + 1)
+        if none is None:
+            return None
+        return expr.body if none is holds_when_none else expr.orelse
 
     def _is_none(self, flow: Questions, passed: object, env: Env, depth: int) -> bool | None:
         """Whether a call's value for a parameter is None on every path (True), on none (False), or unknown."""
