@@ -44,9 +44,11 @@ NORMS = (nn.modules.batchnorm._BatchNorm, nn.modules.instancenorm._InstanceNorm,
 # when one of its frames runs the function named here (file, qualified name).
 OUT_OF_REACH = {
     ("ops/misc.py", "ConvNormActivation.__init__"): (
-        "Conv2dNormActivation(..., bias=True) passes its conv class and bias positionally through "
-        "super().__init__ to a base class that builds a layer list; the analysis follows a class's "
-        "own __init__ and forward, not arguments handed up a class hierarchy"
+        "RAFT's ResidualBlock and BottleneckBlock pass bias=True to Conv2dNormActivation (another module) "
+        "with their own norm_layer parameter; the norm is chosen two calls up, by raft_large/raft_small "
+        "(InstanceNorm2d, BatchNorm2d, or None for raft_small's context encoder), through a class passed "
+        "as a value (FeatureEncoder(block=ResidualBlock)) and a helper (_make_2_blocks): a block is read "
+        "for a call only with a norm class the call itself names or hands on from its own caller"
     ),
 }
 
