@@ -163,7 +163,7 @@ class Blocks:
             return True
         if type(given) is ast.Name and self._within is not None:
             return True
-        return type(given) in (ast.Name, ast.Attribute) and self.index.imports.resolve(given) in self.layers.rows
+        return type(given) in (ast.Name, ast.Attribute) and self.layers.row(given)[1] is not None  # type: ignore[arg-type]
 
     def _switches_passed(self) -> tuple[dict[ast.AST, dict[str, set[str]]], list[tuple[ast.Call, Scope]]]:
         """One pass over the module's calls: the names each function hands on as a bias switch (``bias=bias``),
@@ -342,20 +342,18 @@ def _layer_slots(index: Index) -> dict[ast.AST, set[str]]:
     a layer its caller picks.  Read off the parameters' own reads, not off every call of the module."""
     slots: dict[ast.AST, set[str]] = {}
     functions, classes = index.functions, index.classes
-    called = [name for name in (*functions, *classes) if index.called(name)]
-    parents, call_kind = index.parents, ast.Call
-    for name in called:
+    for name in (*functions, *classes):
+        if not index.called(name):
+            continue
         node = functions.get(name) or classes[name]
         function = _bound_function(node)
         scope = index.scope_of.get(function) if function is not None else None
         if scope is None:
             continue
-        for param in _named(function)[function is not node:]:  # type: ignore[arg-type]  # not a class's self
-            for event in scope.events.get(param.arg, ()):
-                parent = parents.get(event.node)
-                if not event.store and type(parent) is call_kind and parent.func is event.node:  # type: ignore[union-attr]
-                    slots.setdefault(function, set()).add(param.arg)
-                    break
+        params = _named(function)[function is not node:]  # type: ignore[arg-type]  # not a class's self
+        called = {param.arg for param in params if index.called(param.arg, scope)}
+        if called:
+            slots[function] = called  # type: ignore[index]
     return slots
 
 

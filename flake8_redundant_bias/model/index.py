@@ -345,18 +345,22 @@ class Index:
     def calls_of(self, name: str) -> list[tuple[ast.Call, Scope]]:
         """The calls of a module-level name (``ConvBN(...)``) anywhere in the module, off the name's reads: every
         read of a name a scope does not bind is also recorded in the scopes around it, up to the module."""
-        return [(call, self.scope_at(call)) for call in self._called(name)]
+        return [(call, self.scope_at(call)) for call in self._called(name, self.module)]
 
-    def called(self, name: str) -> bool:
-        """Whether a module-level name is called anywhere in the module."""
-        return next(self._called(name), None) is not None
+    def called(self, name: str, scope: Scope | None = None) -> bool:
+        """Whether a name of the scope (the module's by default) is called in it or in a scope inside it."""
+        return next(self._called(name, scope or self.module), None) is not None
 
-    def _called(self, name: str) -> Iterator[ast.Call]:
-        parents, call_kind = self.parents, ast.Call
-        for event in self.module.events.get(name, ()):
-            call = parents.get(event.node)
-            if not event.store and type(call) is call_kind and call.func is event.node:  # type: ignore[union-attr]
-                yield call  # type: ignore[misc]
+    def called_by(self, node: ast.AST) -> ast.Call | None:
+        """The call a read of a name is the function of (``norm(c)`` for ``norm``), if it is one."""
+        call = self.parents.get(node)
+        return call if type(call) is ast.Call and call.func is node else None  # type: ignore[union-attr,return-value]
+
+    def _called(self, name: str, scope: Scope) -> Iterator[ast.Call]:
+        for event in scope.events.get(name, ()):
+            call = None if event.store else self.called_by(event.node)
+            if call is not None:
+                yield call
 
     def scope_at(self, node: ast.AST) -> Scope:
         """The scope a node is evaluated in (a top-level statement's parent is the module)."""

@@ -130,12 +130,13 @@ class Calls:
                 continue  # super(Block, self).__init__(): the class's own initialisation
             if isinstance(call, ast.Attribute) and call.attr in self._static_methods(name):
                 continue  # Model.add_model_specific_args(parser): no instance is built
-            if not (isinstance(call, ast.Call) and call.func is event.node) or any(
-                isinstance(a, ast.Starred) for a in call.args
-            ) or any(k.arg is None and not flow.spreads_values(k.value) for k in call.keywords):
+            called = self.index.called_by(event.node)
+            if called is None or any(
+                isinstance(a, ast.Starred) for a in called.args
+            ) or any(k.arg is None and not flow.spreads_values(k.value) for k in called.keywords):
                 found = None
                 break
-            found.append((call, self.index.scope_at(call)))
+            found.append((called, self.index.scope_at(called)))
         self._callers[name] = found
         return found
 
