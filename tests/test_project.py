@@ -406,3 +406,70 @@ def test_a_block_of_another_module_is_reported_at_the_call_that_switches_its_bia
     assert findings(piped, f"{net}:") == BLOCK_FINDINGS
     # The block's module says nothing alone: no call of it there switches the bias on.
     assert flake8("--select", "RB", str(tmp_path / "pkg" / "blocks.py")).stdout == ""
+
+
+# An installed package (no project marker above it) naming its own modules absolutely, as torchvision does.
+INSTALLED = {
+    "site/tvlike/__init__.py": "",
+    "site/tvlike/ops/__init__.py": "from .misc import Conv2dNormActivation\n",
+    "site/tvlike/ops/misc.py": """\
+        import torch
+
+
+        class ConvNormActivation(torch.nn.Sequential):
+            def __init__(self, in_channels, out_channels, kernel_size=3, norm_layer=torch.nn.BatchNorm2d,
+                         activation_layer=torch.nn.ReLU, bias=None, conv_layer=torch.nn.Conv2d):
+                if bias is None:
+                    bias = norm_layer is None
+                layers = [conv_layer(in_channels, out_channels, kernel_size, padding=1, bias=bias)]
+                if norm_layer is not None:
+                    layers.append(norm_layer(out_channels))
+                if activation_layer is not None:
+                    layers.append(activation_layer())
+                super().__init__(*layers)
+
+
+        class Conv2dNormActivation(ConvNormActivation):
+            \"\"\"A conv, then its norm (``torch.nn.BatchNorm2d`` unless told otherwise).\"\"\"
+
+            def __init__(self, in_channels, out_channels, kernel_size=3, norm_layer=torch.nn.BatchNorm2d,
+                         activation_layer=torch.nn.ReLU, bias=None):
+                super().__init__(in_channels, out_channels, kernel_size, norm_layer, activation_layer, bias,
+                                 torch.nn.Conv2d)
+        """,
+    "site/tvlike/models/__init__.py": "",
+    "site/tvlike/models/flow.py": """\
+        import torch.nn as nn
+
+        from tvlike.ops import Conv2dNormActivation
+        from neighbour.blocks import ConvNorm
+
+
+        class Block(nn.Module):
+            def __init__(self, cin, cout, *, norm_layer):
+                super().__init__()
+                self.chosen = Conv2dNormActivation(cin, cout, norm_layer=norm_layer, bias=True)
+                self.default = Conv2dNormActivation(cin, cout, bias=True)
+                self.instance = Conv2dNormActivation(cin, cout, norm_layer=nn.InstanceNorm2d, bias=True)
+                self.none = Conv2dNormActivation(cin, cout, norm_layer=None, bias=True)
+                self.layer = Conv2dNormActivation(cin, cout, norm_layer=nn.LayerNorm, bias=True)
+                self.auto = Conv2dNormActivation(cin, cout)
+                self.other = ConvNorm(cin, cout, bias=True)
+        """,
+    "site/neighbour/__init__.py": "",
+    "site/neighbour/blocks.py": BLOCKS["pkg/blocks.py"].replace("class ConvBN", "class ConvNorm"),
+}
+INSTALLED_BLOCK = "RB101 Conv2d (inside Conv2dNormActivation() in tvlike/ops/misc.py) bias is cancelled by the {norm} " \
+    "that follows: pass bias=False to Conv2dNormActivation()"
+
+
+def test_an_installed_package_reads_its_own_modules_by_their_absolute_names(tmp_path: Path) -> None:
+    # ``Conv2dNormActivation`` hands its bias up to ``super().__init__`` by position, and is reached through the
+    # package's ``__init__``; the call handing it a norm its caller picks says nothing, and a module of
+    # another package beside it in the same folder is not read.
+    write(tmp_path, INSTALLED)
+    flow = tmp_path / "site" / "tvlike" / "models" / "flow.py"
+    assert findings(flake8("--select", "RB", str(flow)), f"{flow}:") == [
+        "11:24: " + INSTALLED_BLOCK.format(norm="BatchNorm2d"),
+        "12:25: " + INSTALLED_BLOCK.format(norm="InstanceNorm2d"),
+    ]
