@@ -64,8 +64,8 @@ class ModuleAttributes:
 
     def _single_store(self, expr: ast.Attribute, scope: Scope) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
         """``self.x`` assigned one value, applied once, and not re-assigned by a subclass."""
-        if self._uses is None:
-            self._uses = self._count()
+        if self._uses is None:  # the same in every read of a block for one call: counted once per module
+            self._uses = self.index.derived("attribute uses", self._count)
         owner = self.flow.method_owner(expr.value, scope)
         if owner is None or self._uses.get((owner, expr.attr), 0) != 1:
             return None

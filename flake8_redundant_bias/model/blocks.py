@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Protocol
 
 from ..containment import Unit, record
-from ..knowledge.schema import Norm, NormBuilder, Producer, Spec
+from ..knowledge.schema import Producer, Spec
 from .flow.service import Flow
 from .gates import Words, shortest
 from .index import Index, Scope, method_named, parameter_defaults
@@ -53,7 +53,7 @@ class Block:
     bias switch and builds a norm, or builds a layer out of a parameter (``norm_layer(out_channels)``).  (A plain
     class: a NamedTuple costs a fraction of a millisecond to define, paid by every flake8 process.)"""
 
-    __slots__ = ("node", "function", "switches", "slots", "home", "fixed_norm")
+    __slots__ = ("node", "function", "switches", "slots", "home")
 
     def __init__(
         self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, switches: tuple[ast.arg, ...], home: Home,
@@ -64,7 +64,6 @@ class Block:
         self.switches = switches  # the parameters handed on as a bias switch (``bias=bias``)
         self.slots = slots  # the parameters it calls to build a layer (``norm_layer``)
         self.home = home
-        self.fixed_norm: bool | None = None  # builds a norm whatever its caller passes (_builds_norm)
 
     def read_at(self, call: ast.Call, names_layer: Callable[[ast.expr], bool]) -> bool:
         """Whether the call may build a cancelled bias in it: a switch it may turn on, or, in a block whose
@@ -99,7 +98,7 @@ class Blocks:
         self._within = within
         self._local: dict[str, Block] | None = within[2] if within is not None else None
         self._blocks: dict[object, Block | None] = {}  # a name as called here -> the block it names
-        self._bias_keywords, self._bias_words, _ = _rows_of(layers.rows)
+        self._bias_keywords, self._switch_words = _switches_of(layers.rows)
 
     def units(self) -> Iterator[Unit[Chain]]:
         """One unit per call of a block that may switch a bias on: a class or function of this module, or one
@@ -111,16 +110,16 @@ class Blocks:
             handed, switching = self._switches_passed()
             local = self.local_blocks(handed)
         # A block given its switch by the block around it is read at that block's calls, not here.
-        nested = self.nested
+        nested = self._within is not None
         outer = {block.function for block in local.values()}
         candidates = [
             (call, scope) for call, scope in self._calls_of(local)
             if (self._handed(call, scope, local) if nested else scope.node not in outer or not self._handed(call, scope, local))
         ]
         if switching and self.flow.follows_imports():
-            resolve, rows = self.index.imports.resolve, self.layers.rows
+            resolve = self.index.imports.resolve
             candidates += [(call, scope) for call, scope in switching if not (
-                _local_callee(call, scope) in local or resolve(call.func) in rows)]
+                _local_callee(call, scope) in local or resolve(call.func) is not None)]
         names_layer = self._names_layer
         for call, scope in candidates:
             func = call.func
@@ -132,7 +131,7 @@ class Blocks:
                         continue
                 else:
                     block = self._imported(func)
-                if block is None or not block.read_at(call, names_layer) or not _may_meet_norm(self, call, scope, block):
+                if block is None or not block.read_at(call, names_layer):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
@@ -165,16 +164,6 @@ class Blocks:
         if type(given) is ast.Name and self._within is not None:
             return True
         return type(given) in (ast.Name, ast.Attribute) and self.layers.row(given)[1] is not None  # type: ignore[arg-type]
-
-    @property
-    def nested(self) -> bool:
-        """Read inside a block for one call of it: its parameters are bound."""
-        return self._within is not None
-
-    @property
-    def norm_words(self) -> tuple[str, ...] | None:
-        """What a block building a norm spells (None: unknown, so any block may build one)."""
-        return self._words.norms if self._words is not None else None
 
     def _switches_passed(self) -> tuple[dict[ast.AST, dict[str, set[str]]], list[tuple[ast.Call, Scope]]]:
         """One pass over the module's calls: the names each function hands on as a bias switch (``bias=bias``),
@@ -284,17 +273,23 @@ class Blocks:
         return self._blocks[key]
 
     def _foreign_block(self, func: ast.expr) -> Block | None:
-        """The block another module of the project defines under that name, as that module reads its own blocks
-        (a switch handed on by keyword, to a block of its own, or up to ``super().__init__``)."""
         if self._words is None:
             return None
-        # Only a definition that spells a bias keyword (the call passes one) is worth a parse.
-        found = self.flow.definition(func, self._bias_words)
-        if found is None:
+        # Only a definition that hands a bias switch on by keyword (``bias=bias``) is worth a parse.
+        found = self.flow.definition(func, self._switch_words)
+        if found is None or not self._names_a_norm(*found):
             return None
         node, tree = found
-        block = self._homes.model_of(tree).blocks.local_blocks().get(node.name)
-        return block if block is not None and block.node is node and block.switches else None
+        home = self._homes.model_of(tree)
+        function = _bound_function(node)
+        if function is None:
+            return None
+        calls = home.flow.index.calls_inside(function)  # type: ignore[attr-defined]
+        switches = _parameters(function, {
+            keyword.value.id for call, _ in calls for keyword in call.keywords
+            if keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name)
+        })
+        return Block(node, function, switches, home) if switches else None
 
     def _shadowed(self, name: str, scope: Scope) -> bool:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""
@@ -395,92 +390,6 @@ def _defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | as
     return function if index.functions.get(function.name) is function else None
 
 
-def _may_meet_norm(blocks: Blocks, call: ast.Call, scope: Scope, block: Block) -> bool:
-    """Whether a norm can follow a producer in the block for this call: it builds one whatever the call
-    passes, or the call gives one of its parameters (or leaves a default standing) that may be a norm."""
-    if _builds_norm(block):
-        return True
-    function, home_layers = block.function, block.home.layers
-    defaults = parameter_defaults(function.args)
-    for param in _named(function)[block.skip:]:
-        given = _given(call, block, param)
-        if given is _ANYTHING:
-            return True
-        if given is None:
-            continue
-        if given is defaults.get(param.arg) and _may_be_norm(given, home_layers):
-            return True
-        if given is not defaults.get(param.arg) and _given_may_be_norm(blocks, given, scope):
-            return True
-    return False
-
-
-def _given_may_be_norm(blocks: Blocks, given: ast.expr, scope: Scope) -> bool:
-    """A value the call passes may be a norm class: not a literal, not a layer class other than a norm, and
-    (outside a block read for a call) not a parameter of the function around the call that it never rebinds,
-    whose value no call here decides."""
-    while type(given) is ast.Subscript:  # norms[i]: what the container may hold
-        given = given.value
-    if type(given) is ast.Name and not blocks.nested and isinstance(blocks.index.single_binding(scope, given.id), ast.arg):
-        return False
-    if type(given) in (ast.IfExp, ast.BoolOp):
-        return any(_given_may_be_norm(blocks, part, scope) for part in _alternatives(given))  # type: ignore[arg-type]
-    return _may_be_norm(given, blocks.layers)
-
-
-def _builds_norm(block: Block) -> bool:
-    """Whether the block builds a norm whatever its caller passes: its code names one outside its signature
-    (a default there is the caller's to replace), or it calls a block of its module that does."""
-    if block.fixed_norm is None:
-        block.fixed_norm = True  # a block reaching itself: assumed while asked
-        home = block.home.blocks
-        words = home.norm_words
-        if words is not None:
-            index, function = home.index, block.function
-            local = home.local_blocks()
-            block.fixed_norm = bool(words) and (
-                any(index.spells(statement, words) for statement in _code(block.node, function))
-                or any(
-                    inner is not block and _builds_norm(inner)
-                    for call, inner_scope in index.calls_inside(function)
-                    for inner in [local.get(_local_callee(call, inner_scope))] if inner is not None
-                )
-            )
-    return block.fixed_norm
-
-
-def _code(node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef) -> Iterator[ast.stmt]:
-    """The statements of a block that run, without docstrings, and the bound function's body in place of it
-    (its signature's defaults are the caller's to replace)."""
-    for statement in node.body:
-        if statement is function:
-            yield from _code(function, function)
-        elif not (type(statement) is ast.Expr and type(statement.value) is ast.Constant):
-            yield statement
-
-
-def _may_be_norm(value: ast.expr, layers: Layers) -> bool:
-    """What an argument or default may be, read where it is written: not a literal or arithmetic, not a layer
-    class that is no norm (``nn.ReLU``); a norm class, a call (``partial(nn.BatchNorm2d)``), an item or any other
-    name may be one."""
-    kind = type(value)
-    if kind in (ast.IfExp, ast.BoolOp):
-        return any(_may_be_norm(part, layers) for part in _alternatives(value))
-    if kind not in (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Lambda, ast.NamedExpr):
-        return False
-    if type(value) in (ast.Name, ast.Attribute):
-        name, spec = layers.row(value)  # type: ignore[arg-type]
-        if spec is None:  # the rows know every norm of the frameworks they name
-            return name is None or name.partition(".")[0] not in _rows_of(layers.rows)[2]
-        return isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and spec.norm is not None
-    return True
-
-
-def _alternatives(value: ast.IfExp | ast.BoolOp) -> list[ast.expr]:
-    """The values ``a if c else b`` or ``a or b`` may take."""
-    return [value.body, value.orelse] if isinstance(value, ast.IfExp) else value.values
-
-
 def _may_be_on(call: ast.Call, block: Block, param: ast.arg) -> bool:
     """Whether the call may switch the parameter on: anything but a literal False or None, passed or by default."""
     given = _given(call, block, param)
@@ -505,20 +414,18 @@ def _given(call: ast.Call, block: Block, param: ast.arg) -> ast.expr | None:
     return given
 
 
-# The rows (a configuration's, the same for every module) -> their bias keywords, the shortest of them, and the
-# packages they name.
-_ROWS: dict[int, tuple[Mapping[str, Spec], frozenset[str], tuple[str, ...], frozenset[str]]] = {}
+# The rows (a configuration's, the same for every module) -> their bias keywords, and what handing one on spells.
+_SWITCHES: dict[int, tuple[Mapping[str, Spec], frozenset[str], tuple[str, ...]]] = {}
 
 
-def _rows_of(rows: Mapping[str, Spec]) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
-    kept = _ROWS.get(id(rows))
+def _switches_of(rows: Mapping[str, Spec]) -> tuple[frozenset[str], tuple[str, ...]]:
+    kept = _SWITCHES.get(id(rows))
     if kept is None or kept[0] is not rows:
         keywords = frozenset(
             spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional
         )
-        packages = frozenset(name.partition(".")[0] for name in rows)
-        kept = _ROWS[id(rows)] = (rows, keywords, shortest(keywords), packages)
-    return kept[1:]
+        kept = _SWITCHES[id(rows)] = (rows, keywords, shortest(f"{keyword}=" for keyword in keywords))
+    return kept[1], kept[2]
 
 
 def _switch_at(block: Block, position: int) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from typing import Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from .imports import ImportMap
 from ..text import Text
@@ -22,6 +22,7 @@ SCOPE_NODES = (
     ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
 )
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
+T = TypeVar("T")
 
 
 class Block:
@@ -105,6 +106,7 @@ class Index:
         self.comprehensions: list[tuple[ast.GeneratorExp | ast.ListComp, Scope]] = []
         self._order = 0
         self._stats: dict[tuple[Scope, str], tuple[list[Event], int]] = {}
+        self._derived: dict[str, object] = {}
         self.module = Scope(tree, None)
         self.module.escaped.update(unknown)
         self.scope_of[tree] = self.module
@@ -297,6 +299,12 @@ class Index:
             stores = [e for e in events if e.store]
             found = self._stats[key] = (stores, len(events) - len(stores))
         return found
+
+    def derived(self, key: str, compute: Callable[[], T]) -> T:
+        """A fact about the whole module that no call's arguments change, computed once (``compute``)."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]  # type: ignore[return-value]
 
     def single_binding(self, scope: Scope, name: str) -> ast.AST | None:
         """The one node that binds ``name`` in ``scope``, if there is exactly one."""

@@ -52,11 +52,21 @@ class Sequences:
                     yield partial(self._built_chains, target, scope)
             elif isinstance(spec, Producer) and spec.norm is not None:
                 yield partial(self._block_chain, call)
-        for scope in self.index.scope_of.values():
-            if self.is_container_init(scope) and (inside is None or self.index.under(scope, inside)):
+        for scope in self._scopes(inside):
+            if self.is_container_init(scope):
                 yield partial(self._self_chains, scope)
         if isinstance(inside, ast.FunctionDef):  # a helper read for one call: the layer list it returns
             yield partial(self._returned_chains, inside)
+
+    def _scopes(self, inside: ast.AST | None) -> Iterator[Scope]:
+        """The scopes that may be a container's ``__init__``: all of them, or those of a class's methods."""
+        scope_of = self.index.scope_of
+        if inside is None:
+            return iter(self.index.derived("initializers", lambda: [
+                scope for node, scope in scope_of.items() if type(node) is ast.FunctionDef and node.name == "__init__"
+            ]))
+        body = inside.body if isinstance(inside, ast.ClassDef) else [inside]
+        return (scope_of[node] for node in body if type(node) is ast.FunctionDef and node in scope_of)
 
     def _returned_chains(self, function: ast.FunctionDef) -> Iterator[Chain]:
         scope = self.index.scope_of.get(function)

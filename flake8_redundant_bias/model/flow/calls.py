@@ -166,16 +166,27 @@ class Calls:
 def parameter_arg(function: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.arg, skip: int = 0) -> Arg | None:
     """Where a call passes ``param`` (its keyword, and its position after ``skip`` leading ones); None for
     a skipped one (``self``) and for ``*args``/``**kwargs``."""
-    args = function.args
-    if param is args.vararg or param is args.kwarg:
-        return None
-    positional = args.posonlyargs + args.args
-    if param in positional:
-        position = positional.index(param)
-        if position < skip:
-            return None
-        return Arg(param.arg if param not in args.posonlyargs else "\0", position - skip)
-    return Arg(param.arg, None)
+    return _places(function, skip).get(param)
+
+
+# (function, skip) -> each parameter's place: a block read for many calls binds the same function again and again.
+_PLACES: dict[tuple[ast.AST, int], dict[ast.arg, Arg]] = {}
+
+
+def _places(function: ast.FunctionDef | ast.AsyncFunctionDef, skip: int) -> dict[ast.arg, Arg]:
+    key = (function, skip)
+    found = _PLACES.get(key)
+    if found is None:
+        if len(_PLACES) > 4096:  # an editor's process lints for hours: forget old trees
+            _PLACES.clear()
+        args, found = function.args, {}
+        for position, param in enumerate(args.posonlyargs + args.args):
+            if position >= skip:
+                found[param] = Arg(param.arg if position >= len(args.posonlyargs) else "\0", position - skip)
+        for param in args.kwonlyargs:
+            found[param] = Arg(param.arg, None)
+        _PLACES[key] = found
+    return found
 
 
 def _sole_return(function: ast.AST, may_yield: bool) -> ast.expr | None:
