@@ -496,11 +496,11 @@ def _apply(text: str, edits: list[dict]) -> str:
 # class is also used where no norm follows (conv2 = ConvLayer(...), then a residual addition);
 # ConvNorm assigns its bias parameter again (``if bias is None: bias = ...``), so the value a call
 # passes (also through Conv2dNormActivation) is not the only one the conv may get; ConvNormSlot,
-# conv_norm, SlotStage and NormParameterOverridden take the norm from their caller but have no bias parameter
+# conv_norm, SlotStage, Embed and NormParameterOverridden take the norm from their caller but have no bias parameter
 # for the call to pass.
 UNFIXABLE = [
     ("blocks.py", 42), ("blocks.py", 43), ("blocks.py", 151), ("blocks.py", 186), ("blocks.py", 187), ("blocks.py", 191),
-    ("blocks.py", 214), ("blocks.py", 215),
+    ("blocks.py", 214), ("blocks.py", 215), ("blocks.py", 240), ("blocks.py", 243),
     ("layer_flow.py", 96), ("layer_flow.py", 147),
 ]
 

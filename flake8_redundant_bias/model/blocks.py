@@ -23,7 +23,7 @@ from .gates import Words, shortest
 from .index import Index, Scope, method_named, parameter_defaults
 from .layers import Layer, Layers
 from .sequences import Chain
-from .values import Env
+from .values import Bound, Env
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from .chains import Chains
@@ -65,12 +65,15 @@ class Block:
         self.slots = slots  # the parameters it calls to build a layer (``norm_layer``)
         self.home = home
 
-    def read_at(self, call: ast.Call, names_layer: Callable[[ast.expr], bool]) -> bool:
+    def read_at(
+        self, call: ast.Call, names_layer: Callable[[ast.expr], bool], spread: Mapping[str, Bound] | None = None,
+    ) -> bool:
         """Whether the call may build a cancelled bias in it: a switch it may turn on, or, in a block whose
-        switch (if any) may be on, a layer slot it fills (or leaves to a default) with a class ``names_layer``."""
-        if self.switches and not any(_may_be_on(call, self, switch) for switch in self.switches):
+        switch (if any) may be on, a layer slot it fills (or leaves to a default) with a class ``names_layer``.
+        ``spread``: the keys and values of the ``**dd`` the call spreads, when they are known."""
+        if self.switches and not any(_may_be_on(call, self, switch, spread) for switch in self.switches):
             return False
-        return bool(self.switches) or any(names_layer(_given(call, self, slot)) for slot in self.slots)
+        return bool(self.switches) or any(names_layer(_given(call, self, slot, spread)) for slot in self.slots)
 
     @property
     def skip(self) -> int:
@@ -111,7 +114,9 @@ class Blocks:
             local = self.local_blocks(handed)
         # A block given its switch by the block around it is read at that block's calls, not here.
         nested = self._within is not None
-        outer = {block.function for block in local.values()}
+        # A block handing its parameter to a block inside it is read at its own calls; one never called in its
+        # module (a model class a registry builds) leaves the calls inside it to be read here.
+        outer = {block.function for name, block in local.items() if self._read_at_calls(name)}
         candidates = [
             (call, scope) for call, scope in self._calls_of(local)
             if (self._handed(call, scope, local) if nested else scope.node not in outer or not self._handed(call, scope, local))
@@ -131,7 +136,7 @@ class Blocks:
                         continue
                 else:
                     block = self._imported(func)
-                if block is None or not block.read_at(call, names_layer):
+                if block is None or not block.read_at(call, names_layer, self._spread(call, scope)):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
@@ -155,6 +160,19 @@ class Blocks:
         if self._within is not None:
             calls = [(call, scope) for call, scope in calls if index.under(scope, self._within[0])]
         return sorted(calls, key=lambda found: (found[0].lineno, found[0].col_offset))
+
+    def _read_at_calls(self, name: str) -> bool:
+        """Whether the module calls the block by name or builds a subclass of it."""
+        index = self.index
+        return index.called(name) or any(
+            type(base) is ast.Name and base.id == name for node in index.classes.values() for base in node.bases)
+
+    def _spread(self, call: ast.Call, scope: Scope) -> Mapping[str, Bound] | None:
+        """What a call's ``**dd`` spreads (``dd = {"device": device, "dtype": dtype}``), if the dicts are known."""
+        if all(keyword.arg is not None for keyword in call.keywords):
+            return None
+        args = self.flow.call_args(call, scope, self.layers.environment(call))
+        return None if args.open_keywords else args.keywords
 
     def _names_layer(self, given: ast.expr | None) -> bool:
         """A layer slot's value worth reading the block for: a framework class (``nn.BatchNorm2d``) or a
@@ -316,7 +334,15 @@ class Blocks:
                     layer = Layer(inner.name, inner.spec, call, inner.args, node.name, home.flow.shown)
                     layer.inside, layer.built_at, layer.site = True, inner.built_at, self.index.module.node
                     layer.built_by, layer.built_in = function, home.flow.index.module.node  # type: ignore[attr-defined]
+                    layer.origin = inner.origin or self._origin(inner)
                     yield layer, after
+
+    def _origin(self, inner: Layer) -> str:
+        """Where a layer of a block inside the block is built: ``line 94`` here, ``blocks.py:94`` elsewhere."""
+        if inner.built_at is None or inner.built_in is None:
+            return ""
+        shown = self._homes.model_of(inner.built_in).flow.shown
+        return f"{shown}:{inner.built_at.lineno}" if shown else f"line {inner.built_at.lineno}"
 
     def _names_a_norm(self, node: ast.AST, tree: ast.AST) -> bool:
         """A block names the norm it builds (``nn.BatchNorm2d``, a ``norm_layer=nn.BatchNorm2d`` default)."""
@@ -390,25 +416,28 @@ def _defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | as
     return function if index.functions.get(function.name) is function else None
 
 
-def _may_be_on(call: ast.Call, block: Block, param: ast.arg) -> bool:
+def _may_be_on(call: ast.Call, block: Block, param: ast.arg, spread: Mapping[str, Bound] | None = None) -> bool:
     """Whether the call may switch the parameter on: anything but a literal False or None, passed or by default."""
-    given = _given(call, block, param)
+    given = _given(call, block, param, spread)
     return given is _ANYTHING or not (isinstance(given, ast.Constant) and given.value in (False, None))
 
 
 _ANYTHING = ast.Starred()  # what a ``*args`` or ``**kwargs`` covering the parameter may pass
 
 
-def _given(call: ast.Call, block: Block, param: ast.arg) -> ast.expr | None:
-    """What the call passes for the parameter, or its default; ``_ANYTHING`` where a starred argument may."""
+def _given(call: ast.Call, block: Block, param: ast.arg, spread: Mapping[str, Bound] | None = None) -> ast.expr | None:
+    """What the call passes for the parameter, or its default; ``_ANYTHING`` where a starred argument may.
+    ``spread``: the call's keywords with its ``**dd`` spread in, when every spread dict is known."""
     positional = block.positional
     given: ast.expr | None = next((k.value for k in call.keywords if k.arg == param.arg), None)
+    if given is None and spread is not None and param.arg in spread:
+        given = spread[param.arg].expr
     if given is None and param in positional and positional.index(param) < len(call.args):
         given = call.args[positional.index(param)]
         if any(isinstance(arg, ast.Starred) for arg in call.args[: positional.index(param) + 1]):
             return _ANYTHING
     if given is None:
-        if any(k.arg is None for k in call.keywords) or any(isinstance(arg, ast.Starred) for arg in call.args):
+        if spread is None and any(k.arg is None for k in call.keywords) or any(isinstance(arg, ast.Starred) for arg in call.args):
             return _ANYTHING
         given = parameter_defaults(block.function.args).get(param.arg)
     return given

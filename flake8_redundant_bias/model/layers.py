@@ -27,7 +27,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 class Layer:
     __slots__ = (
         "name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in", "inside",
-        "built_at",
+        "built_at", "origin",
     )
 
     def __init__(
@@ -49,6 +49,7 @@ class Layer:
         self.built_in: ast.AST | None = None  # with ``built_by``: the tree of the module defining it
         self.inside = False  # one of several layers a block builds (its call reported), not the block's output
         self.built_at: ast.Call | None = None  # with ``inside``: the call inside the block that builds it
+        self.origin = ""  # with ``inside``, for a layer of a block inside the block: where it is built ("line 94")
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""
@@ -66,7 +67,8 @@ class Layer:
         if not self.helper:
             return self.short
         how = "inside" if self.inside else "built by"
-        return f"{self.short} ({how} {self.helper}(){f' in {self.where}' if self.where else ''})"
+        return f"{self.short} ({how} {self.helper}(){f' in {self.where}' if self.where else ''}" \
+            f"{f', built at {self.origin}' if self.origin else ''})"
 
 
 if TYPE_CHECKING:  # an interface, for the types only

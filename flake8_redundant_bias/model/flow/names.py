@@ -170,12 +170,32 @@ class Names:
         asking costs a search of the callers for each such expression.)"""
         test = none_test(expr.test)
         if test is None:
-            return None
+            truth = self._truth(flow, expr.test, scope, env, depth)  # norm(c) if norm else nn.Identity()
+            return None if truth is None else expr.body if truth else expr.orelse
         name, holds_when_none = test
         none = self.is_none(flow, name, scope, env, depth + 1)
         if none is None:
             return None
         return expr.body if none is holds_when_none else expr.orelse
+
+    def _truth(self, flow: Questions, test: ast.expr, scope: Scope, env: Env | None, depth: int) -> bool | None:
+        """Whether ``x`` or ``not x`` holds on every path: x is always a class or function the imports name, or
+        always a literal of one truth."""
+        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        name = test.operand if negated else test  # type: ignore[attr-defined]
+        if not isinstance(name, ast.Name):
+            return None
+        origins = flow.origins_at(name, scope, env, depth + 1, "")
+        if not origins:
+            return None
+        truths = {
+            bool(o.expr.value) if isinstance(o.expr, ast.Constant)
+            else True if flow.flow_of(o.scope).imports.resolve(o.expr) is not None else None
+            for o in origins
+        }
+        if len(truths) != 1 or None in truths:
+            return None
+        return truths.pop() is not negated
 
     def _is_none(self, flow: Questions, passed: object, env: Env, depth: int) -> bool | None:
         """Whether a call's value for a parameter is None on every path (True), on none (False), or unknown."""
