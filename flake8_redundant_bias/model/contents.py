@@ -115,6 +115,8 @@ class Contents:
         """The items a list or a container starts with, and the container's own growing methods (None: a list)."""
         if isinstance(value, (ast.List, ast.Tuple)):
             return list(value.elts), None
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):  # [conv, bn] + ([act] if a else [])
+            return _joined(value), None
         if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
             layer = self.layers.construction(value)
             if layer is not None and isinstance(layer.spec, Container) and not self.element_handed_out(value):
@@ -193,12 +195,23 @@ class Contents:
             return KEEPS, None  # unpacked or returned whole: its order is kept
         if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id in HARMLESS_CALLS:
             return KEEPS, None
+        if isinstance(parent, ast.Subscript) and parent.value is node and self._read_through(parent):
+            return KEEPS, None  # layers[0].weight: a read of one item's state
         if isinstance(parent, ast.Attribute) and parent.value is node:
             call = self.index.parents.get(parent)
             if isinstance(call, ast.Call) and call.func is parent and isinstance(self.index.parents.get(call), ast.Expr):
                 added = _grown(call, parent.attr, growing)
                 return (GROWS, added) if added is not None else (OTHER, None)
         return OTHER, None
+
+    def _read_through(self, item: ast.Subscript) -> bool:
+        """``layers[0].weight`` read, not assigned, not called (``layers[0].register_parameter(...)``): the item's
+        state, the list unchanged."""
+        attribute = self.index.parents.get(item)
+        if not (isinstance(attribute, ast.Attribute) and attribute.value is item and isinstance(attribute.ctx, ast.Load)):
+            return False
+        call = self.index.parents.get(attribute)
+        return not (isinstance(call, ast.Call) and call.func is attribute)
 
     def _attribute_of(self, event: Event) -> ast.Attribute | None:
         parent = self.index.parents.get(event.node)
@@ -296,6 +309,13 @@ def _grown(call: ast.Call, method: str, growing: frozenset[str] | None) -> list 
     if growing and method in growing and one:
         return list(call.args)  # a container's own append: Keras' model.add(layer)
     return None
+
+
+def _joined(value: ast.expr) -> list:
+    """The items of list literals joined by ``+``, in order; anything else joined in is a barrier."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return _joined(value.left) + _joined(value.right)
+    return list(value.elts) if _literal_list(value) else [BARRIER]  # type: ignore[attr-defined]
 
 
 def _literal_list(expr: ast.expr) -> bool:

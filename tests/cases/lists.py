@@ -136,3 +136,31 @@ def conv_in_nested_branches(c, flag, other):
             blocks.append(nn.Sequential(conv, nn.BatchNorm2d(c)))
         blocks.append(nn.Sequential(conv, nn.ReLU()))
     return blocks
+
+
+def joined_literals(c, last, dropout):
+    # fairseq's tacotron2 Postnet: list literals joined with +, one item's weight read for its init
+    layers = (
+        [nn.Conv1d(c, c, 5, padding=2), nn.BatchNorm1d(c)]  # expect: RB101:10 "Conv1d bias is cancelled by the BatchNorm1d that follows"
+        + ([nn.Tanh()] if not last else [])
+        + [nn.Dropout(dropout)]
+    )
+    nn.init.xavier_uniform_(layers[0].weight)
+    return nn.Sequential(*layers)
+
+
+def joined_after_something_else(c, head):
+    layers = head + [nn.BatchNorm1d(c)]  # what head ends with is not known
+    return nn.Sequential(*layers)
+
+
+def joined_then_item_changed(c):
+    layers = [nn.Conv1d(c, c, 5), nn.BatchNorm1d(c)] + [nn.ReLU()]
+    layers[0].register_parameter("bias", None)  # a call on an item may change it
+    return nn.Sequential(*layers)
+
+
+def joined_then_item_replaced(c):
+    layers = [nn.Conv1d(c, c, 5), nn.BatchNorm1d(c)] + [nn.ReLU()]
+    layers[1] = nn.Identity()
+    return nn.Sequential(*layers)
