@@ -406,3 +406,37 @@ def test_a_block_of_another_module_is_reported_at_the_call_that_switches_its_bia
     assert findings(piped, f"{net}:") == BLOCK_FINDINGS
     # The block's module says nothing alone: no call of it there switches the bias on.
     assert flake8("--select", "RB", str(tmp_path / "pkg" / "blocks.py")).stdout == ""
+
+
+# An installed package (no project marker above it) naming its own modules by their absolute names.
+INSTALLED = {
+    "site/tvlike/__init__.py": "",
+    "site/tvlike/ops/__init__.py": "from .layers import conv3x3\n",
+    "site/tvlike/ops/layers.py": PACKAGE["pkg/layers.py"],
+    "site/tvlike/models/__init__.py": "",
+    "site/tvlike/models/net.py": """\
+        import torch.nn as nn
+
+        from tvlike.ops import conv3x3
+        from tvlike.ops.layers import lean_conv
+        from neighbour.layers import conv3x3 as other_conv
+
+
+        stem = nn.Sequential(conv3x3(3, 8), nn.BatchNorm2d(8))
+        lean = nn.Sequential(lean_conv(3, 8), nn.BatchNorm2d(8))
+        other = nn.Sequential(other_conv(3, 8), nn.BatchNorm2d(8))
+        """,
+    "site/neighbour/__init__.py": "",
+    "site/neighbour/layers.py": PACKAGE["pkg/layers.py"],
+}
+
+
+def test_an_installed_package_reads_its_own_modules_by_their_absolute_names(tmp_path: Path) -> None:
+    # torchvision's files name each other 'from torchvision.ops import ...' with no project marker above
+    # site-packages; a package beside it in the same folder is not read.
+    write(tmp_path, INSTALLED)
+    net = tmp_path / "site" / "tvlike" / "models" / "net.py"
+    assert findings(flake8("--select", "RB", str(net)), f"{net}:") == [
+        "8:22: " + CONV.format(built=" (built by conv3x3() in tvlike/ops/layers.py)", advice="pass bias=False to conv3x3() ",
+                               cost="8 wasted parameters"),
+    ]

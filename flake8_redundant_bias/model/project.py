@@ -5,7 +5,8 @@ WEIGHT_DECAY``, ``from models.layers import conv_bn``) is answered by that
 module: it is found on disk (relative imports from the importing file's
 folder; absolute ones in the folders from the importing file's up to the
 project root, the nearest folder holding ``pyproject.toml``, ``setup.cfg``,
-``setup.py`` or ``.git``), parsed, indexed and analysed like the linted file,
+``setup.py`` or ``.git``, and, for the importing file's own package, in the folder
+above that package, as an installed package names its own modules), parsed, indexed and analysed like the linted file,
 never imported or run.  Each module is read once per process (the cache is
 keyed by path, modification time and size) and parsed only when a question
 needs it and its text could answer it (it spells the name as a top-level
@@ -238,7 +239,7 @@ class Project:
 
     def find(self, importer: str, target: ImportTarget) -> tuple[Source, str | None] | None:
         """The module an import names, and the name in it (None when the import binds the module itself)."""
-        for base in self._bases(importer, target.level):
+        for base in self._bases(importer, target):
             dotted = target.module
             path = _module_file(base, dotted) if dotted else _module_file(os.path.dirname(base), os.path.basename(base))
             holder = self.load(path) if path else None
@@ -258,20 +259,27 @@ class Project:
                 return (holder, name) if holder.mentions(name) else None
         return None
 
-    def _bases(self, importer: str, level: int) -> list[str]:
+    def _bases(self, importer: str, target: ImportTarget) -> list[str]:
         folder = os.path.dirname(importer)
-        if level:
-            for _ in range(level - 1):
+        if target.level:
+            for _ in range(target.level - 1):
                 folder = os.path.dirname(folder)
             return [folder]
-        if self.root is None:
-            return []
         found = []
-        while True:
-            found.append(folder)
-            if folder == self.root or os.path.dirname(folder) == folder:
-                return found if folder == self.root else []
-            folder = os.path.dirname(folder)
+        if self.root is not None:
+            while True:
+                found.append(folder)
+                if folder == self.root or os.path.dirname(folder) == folder:
+                    break
+                folder = os.path.dirname(folder)
+            if folder != self.root:
+                found = []
+        # An installed package names its own modules from the folder above it (``from torchvision.ops import
+        # ...`` inside torchvision): only the importer's own package, never a neighbour in site-packages.
+        above, package = _package_home(os.path.dirname(importer))
+        if package is not None and target.module.partition(".")[0] == package and above not in found:
+            found.append(above)
+        return found
 
     @contextmanager
     def asking(self, path: str, name: str) -> Iterator[bool]:
@@ -321,7 +329,7 @@ class Project:
         return Source(path, self._shown(path), text, self)
 
     def _shown(self, path: str) -> str:
-        base = self.root or os.path.dirname(path)
+        base = self.root or _package_home(os.path.dirname(path))[0]
         return os.path.relpath(path, base).replace(os.sep, "/")
 
 
@@ -359,6 +367,15 @@ def _entries(folder: str) -> frozenset[str]:
 
 
 _LISTINGS: dict[str, tuple[int, frozenset[str]]] = {}
+
+
+@functools.lru_cache(maxsize=1024)
+def _package_home(folder: str) -> tuple[str, str | None]:
+    """The folder above the outermost package ``folder`` is in, and that package's name (None: not in one)."""
+    package = None
+    while "__init__.py" in _entries(folder) and os.path.dirname(folder) != folder:
+        folder, package = os.path.dirname(folder), os.path.basename(folder)
+    return folder, package
 
 
 def _module_file(base: str, dotted: str) -> str | None:
