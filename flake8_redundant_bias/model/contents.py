@@ -150,8 +150,10 @@ class Contents:
         return items
 
     def _runs(self, event: Event, block: Block) -> bool:
-        """The event sits in the body of an ``if x is not None:`` (or the ``else`` of ``if x is None:``) right in
-        ``block``, and ``x`` is never None: on every path, or for the call a block is read for."""
+        """The event sits in the branch of an ``if`` right in ``block`` that runs: the body of ``if x is not
+        None:`` (the ``else`` of ``if x is None:``) where ``x`` is never None, or of ``if use_bn:`` where
+        ``use_bn`` always holds (the ``else`` where it never does), on every path or for the call a block is
+        read for."""
         if event.block.parent is not block:
             return False
         node: ast.AST | None = event.node
@@ -159,14 +161,17 @@ class Contents:
         while node is not None and not isinstance(node, ast.stmt):
             node = parents.get(node)
         branch = parents.get(node) if node is not None else None
-        test = none_test(branch.test) if isinstance(branch, ast.If) else None
+        if not isinstance(branch, ast.If):
+            return False
+        scope, env = self.index.scope_at(branch), self.layers.environment(branch)
+        test = none_test(branch.test)
         if test is None:
-            return False
+            holds = self.flow.truth(branch.test, scope, env)
+            return holds is not None and node in (branch.body if holds else branch.orelse)
         name, holds_when_none = test
-        if node not in (branch.orelse if holds_when_none else branch.body):  # type: ignore[union-attr]
+        if node not in (branch.orelse if holds_when_none else branch.body):
             return False
-        scope = self.index.scope_at(branch)  # type: ignore[arg-type]
-        return self.flow.is_none(name, scope, self.layers.environment(branch)) is False  # type: ignore[arg-type]
+        return self.flow.is_none(name, scope, env) is False
 
     def _kind(self, use: Use, growing: frozenset[str] | None = None) -> tuple[str, object]:
         """What one event of a name (or of ``name.attr``) is: a binding and its value, a growth and the items it

@@ -246,3 +246,23 @@ class Net(nn.Module):
 
     def settings(self):
         return {}
+
+
+class ConvFlag(nn.Sequential):
+    """The norm under a flag: the call decides whether it is built."""
+
+    def __init__(self, cin, cout, bias=True, use_bn=True):
+        layers = [nn.Conv2d(cin, cout, 3, bias=bias)]
+        if use_bn:
+            layers.append(nn.BatchNorm2d(cout))
+        else:
+            layers.append(nn.ReLU())
+        super().__init__(*layers)
+
+
+flagged = [
+    ConvFlag(8, 8),  # expect: RB101:5 "Conv2d (inside ConvFlag()) bias is cancelled by the BatchNorm2d that follows"
+    ConvFlag(8, 8, use_bn=False),
+    ConvFlag(8, 8, bias=False),
+    ConvFlag(8, 8, use_bn=0),
+]

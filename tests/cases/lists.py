@@ -164,3 +164,21 @@ def joined_then_item_replaced(c):
     layers = [nn.Conv1d(c, c, 5), nn.BatchNorm1d(c)] + [nn.ReLU()]
     layers[1] = nn.Identity()
     return nn.Sequential(*layers)
+
+
+def flagged_norm(c, use_bn):
+    layers = [nn.Conv2d(c, c, 3)]  # expect: RB101:15 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    if use_bn:
+        layers.append(nn.BatchNorm2d(c))
+    return nn.Sequential(*layers)
+
+
+def flagged_either_way(c, norm):
+    layers = [nn.Conv2d(c, c, 3)]
+    if norm:
+        layers.append(nn.BatchNorm2d(c))
+    return nn.Sequential(*layers)
+
+
+every_call_normed = [flagged_norm(8, True), flagged_norm(16, use_bn=True)]
+calls_disagree = [flagged_either_way(8, True), flagged_either_way(8, False)]

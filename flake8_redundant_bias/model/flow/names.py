@@ -170,7 +170,7 @@ class Names:
         asking costs a search of the callers for each such expression.)"""
         test = none_test(expr.test)
         if test is None:
-            truth = self._truth(flow, expr.test, scope, env, depth)  # norm(c) if norm else nn.Identity()
+            truth = self.truth(flow, expr.test, scope, env, depth)  # norm(c) if norm else nn.Identity()
             return None if truth is None else expr.body if truth else expr.orelse
         name, holds_when_none = test
         none = self.is_none(flow, name, scope, env, depth + 1)
@@ -178,7 +178,7 @@ class Names:
             return None
         return expr.body if none is holds_when_none else expr.orelse
 
-    def _truth(self, flow: Questions, test: ast.expr, scope: Scope, env: Env | None, depth: int) -> bool | None:
+    def truth(self, flow: Questions, test: ast.expr, scope: Scope, env: Env | None, depth: int) -> bool | None:
         """Whether ``x`` or ``not x`` holds on every path: x is always a class or function the imports name, or
         always a literal of one truth."""
         negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)

@@ -119,6 +119,10 @@ class Flow:
         """Whether an expression is None on every path (True), on none (False), or unknown (None)."""
         return self._names.is_none(self, expr, scope, env, 0)
 
+    def truth(self, test: ast.expr, scope: Scope, env: Env | None = None) -> bool | None:
+        """Whether ``x`` (or ``not x``) holds on every path (True), on none (False), or unknown (None)."""
+        return self._names.truth(self, test, scope, env, 0)
+
     def binding(self, node: ast.AST, scope: Scope, depth: int, note: str) -> list[Origin] | None:
         return self._names.binding(self, node, scope, depth, note)
 
