@@ -163,9 +163,7 @@ class Blocks:
 
     def _read_at_calls(self, name: str) -> bool:
         """Whether the module calls the block by name or builds a subclass of it."""
-        index = self.index
-        return index.called(name) or any(
-            type(base) is ast.Name and base.id == name for node in index.classes.values() for base in node.bases)
+        return self.index.called(name) or bool(self.flow.subclasses(name))
 
     def _spread(self, call: ast.Call, scope: Scope) -> Mapping[str, Bound] | None:
         """What a call's ``**dd`` spreads (``dd = {"device": device, "dtype": dtype}``), if the dicts are known."""

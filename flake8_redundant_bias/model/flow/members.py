@@ -73,17 +73,21 @@ class Members:
                     self._stores.setdefault(found, {}).setdefault(target.attr, []).append((value, scope, target))
         return self._stores
 
-    def overridden(self, owner: ast.ClassDef, attr: str) -> bool:
-        """A subclass in the file that sets the attribute."""
+    def subclasses(self, name: str) -> list[ast.ClassDef]:
+        """The module-level classes of the file that name the class ``name`` as a base."""
         if self._subclasses is None:
             self._subclasses = {}
             for other in self.index.classes.values():
                 for base in other.bases:
                     if isinstance(base, ast.Name):
                         self._subclasses.setdefault(base.id, []).append(other)
+        return self._subclasses.get(name, [])
+
+    def overridden(self, owner: ast.ClassDef, attr: str) -> bool:
+        """A subclass in the file that sets the attribute."""
         return any(
             self.attribute_values(other, attr) or self.index.bindings(self.index.scope_of[other], attr)[0]
-            for other in self._subclasses.get(owner.name, ())
+            for other in self.subclasses(owner.name)
         )
 
     def self_attribute(self, flow: Questions, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:

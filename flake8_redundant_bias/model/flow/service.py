@@ -71,6 +71,7 @@ class Flow:
         self.attribute_values = self._members.attribute_values  # every value self.x is given in the class
         self.attributes_of = self._members.attributes_of
         self.overridden = self._members.overridden  # a subclass sets the attribute
+        self.subclasses = self._members.subclasses  # the classes of the file deriving from a class
         self.stored_elsewhere = self._members.stored_elsewhere  # obj.x = ... on some other object
         # Functions and their calls:
         self.bind = self._calls.bind  # a function's parameters bound to one call's arguments
