@@ -16,15 +16,12 @@ a cancelled bias (28 sites, docs/evaluation.md), and families that cancel none.
 
 from __future__ import annotations
 
-import copy
 import logging
-import os
 import sys
 import types
 from pathlib import Path
 
 import pytest
-from flake8_run import flake8
 
 torch = pytest.importorskip("torch")
 sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
@@ -34,6 +31,8 @@ timm = pytest.importorskip("timm")
 from torch import fx, nn  # noqa: E402
 
 from timm.layers import get_notrace_functions, get_notrace_modules  # noqa: E402
+
+from model_zoo import Recording, cancels, out_of_reach, reported_sites  # noqa: E402
 
 PACKAGE = Path(timm.__file__).parent
 PRODUCERS = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear)
@@ -79,39 +78,6 @@ OUT_OF_REACH = {
 }
 
 
-def _stack() -> tuple[tuple[str, int, str], ...]:
-    """The timm frames of the current stack, innermost first: (file, line, qualified function)."""
-    frames = []
-    frame = sys._getframe(2)
-    while frame is not None:
-        path = frame.f_code.co_filename
-        if path.startswith(str(PACKAGE) + os.sep):
-            frames.append((Path(path).relative_to(PACKAGE).as_posix(), frame.f_lineno, frame.f_code.co_qualname))
-        frame = frame.f_back
-    return tuple(frames)
-
-
-class _Recording:
-    """Every producer built meanwhile remembers where: its timm frames."""
-
-    def __enter__(self) -> _Recording:
-        self.saved = {}
-        for kind in {nn.Linear, nn.modules.conv._ConvNd}:
-            original = kind.__init__
-            self.saved[kind] = original
-
-            def recorded(module, *args, __original=original, **kwargs):  # type: ignore[no-untyped-def]
-                __original(module, *args, **kwargs)
-                module._built_at = _stack()
-
-            kind.__init__ = recorded
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for kind, original in self.saved.items():
-            kind.__init__ = original
-
-
 class _Tracer(fx.Tracer):
     """Convs, norms and the modules timm cannot trace stay whole."""
 
@@ -150,35 +116,10 @@ def _pairs(module: nn.Module, found: list) -> None:
             found.append((inner, norm))
 
 
-def _cancels(producer: nn.Module, norm: nn.Module, training: bool = True) -> bool:
-    """Perturb the bias of real copies: does the norm's output stay the same?"""
-    producer, norm = (copy.deepcopy(m).to_empty(device="cpu") for m in (producer, norm))
-    for module in (producer, norm):
-        for child in module.modules():
-            if hasattr(child, "reset_parameters"):
-                child.reset_parameters()
-    producer.train(training)
-    norm.train(training)
-    torch.manual_seed(0)
-    if isinstance(producer, nn.Linear):
-        shape = (8, producer.in_features)
-    else:
-        reach = [d * (k - 1) + 1 for k, d in zip(producer.kernel_size, producer.dilation)]
-        shape = (4, producer.in_channels, *(r + 3 * s + 1 for r, s in zip(reach, producer.stride)))
-    x = torch.randn(shape, dtype=torch.float64)
-    producer.double()
-    norm.double()
-    with torch.no_grad():
-        before = norm(producer(x))
-        producer.bias += torch.randn_like(producer.bias)
-        after = norm(producer(x))
-    return bool((after - before).abs().max() <= 1e-9 * max(1.0, before.abs().max().item()))
-
-
 @pytest.fixture(scope="module")
 def truth() -> dict[str, object]:
     cancelled, kept, controls, families = set(), 0, 0, set()
-    with _Recording():
+    with Recording(PACKAGE):
         parts = []
         for name in MODELS:
             with torch.device("meta"):
@@ -189,29 +130,19 @@ def truth() -> dict[str, object]:
         pairs: list = []
         _pairs(part, pairs)
         for producer, norm in pairs:
-            if _cancels(producer, norm):
+            if cancels(producer, norm):
                 cancelled.add(producer._built_at)
                 families.add(name)
             else:
                 kept += 1
-            if isinstance(norm, nn.modules.batchnorm._BatchNorm) and not _cancels(producer, norm, training=False):
+            if isinstance(norm, nn.modules.batchnorm._BatchNorm) and not cancels(producer, norm, training=False):
                 controls += 1  # the same pair in eval mode: running statistics keep the bias
     return {"cancelled": cancelled, "kept": kept, "controls": controls, "families": families}
 
 
 @pytest.fixture(scope="module")
 def reported() -> set[tuple[str, int]]:
-    result = flake8("--select", "RB1", "--jobs", "2", str(PACKAGE))
-    assert result.returncode in (0, 1), result.stderr
-    found = set()
-    for line in result.stdout.splitlines():
-        path, row, _ = line.split(":", 2)
-        found.add((Path(path).relative_to(PACKAGE).as_posix(), int(row)))
-    return found
-
-
-def _out_of_reach(stack: tuple[tuple[str, int, str], ...]) -> str | None:
-    return next((OUT_OF_REACH[(f, q)] for f, _, q in stack if (f, q) in OUT_OF_REACH), None)
+    return reported_sites(PACKAGE)
 
 
 def test_the_oracle_sees_cancelled_and_kept_biases(truth: dict) -> None:
@@ -224,7 +155,7 @@ def test_the_oracle_sees_cancelled_and_kept_biases(truth: dict) -> None:
 def test_every_cancelled_site_is_reported_or_documented(truth: dict, reported: set) -> None:
     missed = [
         stack[:4] for stack in truth["cancelled"]
-        if not any((f, line) in reported for f, line, _ in stack) and _out_of_reach(stack) is None
+        if not any((f, line) in reported for f, line, _ in stack) and out_of_reach(OUT_OF_REACH, stack) is None
     ]
     assert missed == []
 

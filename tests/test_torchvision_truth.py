@@ -19,14 +19,11 @@ are traced through their backbones only.
 
 from __future__ import annotations
 
-import copy
-import os
 import sys
 import types
 from pathlib import Path
 
 import pytest
-from flake8_run import flake8
 
 torch = pytest.importorskip("torch")
 sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
@@ -35,6 +32,8 @@ torchvision = pytest.importorskip("torchvision")
 from torch import fx, nn  # noqa: E402
 
 from torchvision import models  # noqa: E402
+
+from model_zoo import Recording, cancels, out_of_reach, reported_sites  # noqa: E402
 
 PACKAGE = Path(torchvision.__file__).parent
 PRODUCERS = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear)
@@ -51,39 +50,6 @@ OUT_OF_REACH = {
         "for a call only with a norm class the call itself names or hands on from its own caller"
     ),
 }
-
-
-def _stack() -> tuple[tuple[str, int, str], ...]:
-    """The torchvision frames of the current stack, innermost first: (file, line, qualified function)."""
-    frames = []
-    frame = sys._getframe(2)
-    while frame is not None:
-        path = frame.f_code.co_filename
-        if path.startswith(str(PACKAGE) + os.sep):
-            frames.append((Path(path).relative_to(PACKAGE).as_posix(), frame.f_lineno, frame.f_code.co_qualname))
-        frame = frame.f_back
-    return tuple(frames)
-
-
-class _Recording:
-    """Every producer built meanwhile remembers where: its torchvision frames."""
-
-    def __enter__(self) -> _Recording:
-        self.saved = {}
-        for kind in {nn.Linear, nn.modules.conv._ConvNd}:
-            original = kind.__init__
-            self.saved[kind] = original
-
-            def recorded(module, *args, __original=original, **kwargs):  # type: ignore[no-untyped-def]
-                __original(module, *args, **kwargs)
-                module._built_at = _stack()
-
-            kind.__init__ = recorded
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for kind, original in self.saved.items():
-            kind.__init__ = original
 
 
 def _build(name: str, **kwargs: object) -> nn.Module:
@@ -104,7 +70,7 @@ def _build(name: str, **kwargs: object) -> nn.Module:
 def _traceable_parts() -> list[tuple[str, nn.Module]]:
     """(model, module to trace) for every registered model: whole, or the parts fx can trace."""
     parts = []
-    with _Recording():
+    with Recording(PACKAGE):
         for family, kwargs in (
             (models, {}), (models.quantization, {"quantize": False}), (models.segmentation, {"weights_backbone": None}),
             (models.video, {}), (models.optical_flow, {}), (models.detection, {"weights_backbone": None}),
@@ -140,31 +106,6 @@ def _candidates(module: nn.Module) -> list[tuple[nn.Module, nn.Module]] | None:
     return found
 
 
-def _cancels(producer: nn.Module, norm: nn.Module, training: bool = True) -> bool:
-    """Perturb the bias of real copies (in training mode): does the norm's output stay the same?"""
-    producer, norm = (copy.deepcopy(m).to_empty(device="cpu") for m in (producer, norm))
-    for module in (producer, norm):
-        for child in module.modules():
-            if hasattr(child, "reset_parameters"):
-                child.reset_parameters()
-    producer.train(training)
-    norm.train(training)
-    torch.manual_seed(0)
-    if isinstance(producer, nn.Linear):
-        shape = (8, producer.in_features)
-    else:
-        reach = [d * (k - 1) + 1 for k, d in zip(producer.kernel_size, producer.dilation)]
-        shape = (4, producer.in_channels, *(r + 4 for r in reach))
-    x = torch.randn(shape, dtype=torch.float64)
-    producer.double()
-    norm.double()
-    with torch.no_grad():
-        before = norm(producer(x))
-        producer.bias += torch.randn_like(producer.bias)
-        after = norm(producer(x))
-    return bool((after - before).abs().max() <= 1e-9 * max(1.0, before.abs().max().item()))
-
-
 @pytest.fixture(scope="module")
 def truth() -> dict[str, object]:
     cancelled, kept, untraced, controls = set(), 0, [], 0
@@ -174,28 +115,18 @@ def truth() -> dict[str, object]:
             untraced.append(name)
             continue
         for producer, norm in pairs:
-            if _cancels(producer, norm):
+            if cancels(producer, norm):
                 cancelled.add(producer._built_at)
             else:
                 kept += 1
-            if isinstance(norm, nn.modules.batchnorm._BatchNorm) and not _cancels(producer, norm, training=False):
+            if isinstance(norm, nn.modules.batchnorm._BatchNorm) and not cancels(producer, norm, training=False):
                 controls += 1  # the same pair in eval mode: running statistics keep the bias
     return {"cancelled": cancelled, "kept": kept, "untraced": untraced, "controls": controls}
 
 
 @pytest.fixture(scope="module")
 def reported() -> set[tuple[str, int]]:
-    result = flake8("--select", "RB1", "--jobs", "2", str(PACKAGE))
-    assert result.returncode in (0, 1), result.stderr
-    found = set()
-    for line in result.stdout.splitlines():
-        path, row, _ = line.split(":", 2)
-        found.add((Path(path).relative_to(PACKAGE).as_posix(), int(row)))
-    return found
-
-
-def _out_of_reach(stack: tuple[tuple[str, int, str], ...]) -> str | None:
-    return next((OUT_OF_REACH[(f, q)] for f, _, q in stack if (f, q) in OUT_OF_REACH), None)
+    return reported_sites(PACKAGE)
 
 
 def test_the_oracle_sees_cancelled_and_kept_biases(truth: dict) -> None:
@@ -210,7 +141,7 @@ def test_the_oracle_sees_cancelled_and_kept_biases(truth: dict) -> None:
 def test_every_cancelled_site_is_reported_or_documented(truth: dict, reported: set) -> None:
     missed = [
         stack for stack in truth["cancelled"]
-        if not any((f, line) in reported for f, line, _ in stack) and _out_of_reach(stack) is None
+        if not any((f, line) in reported for f, line, _ in stack) and out_of_reach(OUT_OF_REACH, stack) is None
     ]
     assert missed == []
 
