@@ -188,12 +188,9 @@ class Names:
         origins = flow.origins_at(name, scope, env, depth + 1, "")
         if not origins:
             return None
-        truths = {
-            bool(o.expr.value) if isinstance(o.expr, ast.Constant)
-            else True if flow.flow_of(o.scope).imports.resolve(o.expr) is not None else None
-            for o in origins
-        }
-        if len(truths) != 1 or None in truths:
+        values = [_known_value(flow, o) for o in origins]
+        truths = {bool(value) for value in values}  # an imported class or function is true
+        if len(truths) != 1 or UNKNOWN in values:
             return None
         return truths.pop() is not negated
 
@@ -208,12 +205,10 @@ class Names:
         origins = flow.origins_at(expr, scope, env, depth, "")
         if not origins:
             return None
-        nones = {isinstance(o.expr, ast.Constant) and o.expr.value is None for o in origins}
-        if nones == {True}:
+        values = [_known_value(flow, o) for o in origins]
+        if all(value is None for value in values):
             return True
-        known = all(isinstance(o.expr, ast.Constant) or flow.flow_of(o.scope).imports.resolve(o.expr) is not None
-                    for o in origins)
-        return False if nones == {False} and known else None
+        return False if all(value is not None and value is not UNKNOWN for value in values) else None
 
     def _attribute(self, flow: Questions, expr: ast.Attribute, scope: Scope, env: Env | None, depth: int) -> list[Origin] | None:
         """``self.x``, ``module.X`` of another module of the project, then what the providers read."""
@@ -226,6 +221,15 @@ class Names:
             if found is not None:
                 return found
         return flow.provided_attribute(expr, scope, env, depth)
+
+
+def _known_value(flow: Questions, origin: Origin) -> object:
+    """An origin's value where it is a literal, the qualified name where the imports name it (a class or a
+    function: never None, always true), ``UNKNOWN`` otherwise."""
+    if isinstance(origin.expr, ast.Constant):
+        return origin.expr.value
+    resolved = flow.flow_of(origin.scope).imports.resolve(origin.expr)
+    return resolved if resolved is not None else UNKNOWN
 
 
 def none_test(test: ast.expr) -> tuple[ast.Name, bool] | None:
