@@ -84,7 +84,7 @@ def _run(
 ) -> list[Diagnostic]:
     from .model.context import Workspace  # noqa: PLC0415 - see the module's docstring
 
-    skip, unknown = skippable(tree, text, spelled)
+    skip, unknown = skippable(tree, text, spelled, handing=words.handing)
     with Workspace.of(filename, config, gates).linted(tree, text, filename, skip, unknown, words) as model:
         if not model.imports.framework_imported:
             return []
@@ -144,7 +144,9 @@ class Gates:
         foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(layers),)
         keep = tuple(word for provider in knowledge.providers for word in provider.keeps)
         norms = shortest({n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))})
-        return Words(groups, foreign, layers, norms, _optimizer_words(rows), keep)
+        switches = {spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional}
+        handing = shortest({*switches, *layers, "decay"})
+        return Words(groups, foreign, layers, norms, _optimizer_words(rows), keep, handing)
 
 
 _GATES: dict[tuple, Gates] = {}

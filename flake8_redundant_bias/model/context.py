@@ -195,7 +195,7 @@ class Workspace:
         roots = framework_roots(text.text, self.config.roots)
         words = self._words.words(roots)
         spelled = Spelled(text.text, (words.foreign,), roots, words.keep)
-        skip, unknown = skippable(tree, text, spelled, keep_data=True)
+        skip, unknown = skippable(tree, text, spelled, keep_data=True, handing=words.handing)
         return ModuleModel(self, tree, text, source.path, source.shown, words, skip, unknown)
 
 

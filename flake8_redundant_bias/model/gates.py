@@ -6,10 +6,14 @@ decay rule ``parameters(`` and an optimizer's name nearby), and each value
 provider the words of a part holding a value it reads (``add_argument``).
 A file that spells none cannot yield a finding; a module-level function or
 class that spells none, and is not named by a part that does (a helper, a
-model class), cannot yield or change one.  The index skips such definitions without walking them, and
-treats every identifier they spell as unknown at module level, so a binding
-they might read or re-bind is never trusted.  A model zoo's weight tables,
-docstrings and plain functions then cost no tree walk.
+model class), cannot yield or change one; nor can a function that only calls one
+without spelling what a call could hand it (a bias keyword, a layer class, a decay:
+``resnet50()`` returning ``_resnet(Bottleneck, [3, 4, 6, 3], weights, **kwargs)``),
+and ``__all__`` names what a module exports without using it.  The index skips such
+definitions without walking them, and treats every identifier they spell as unknown
+at module level, so a binding they might read or re-bind, or a function whose every
+call they might hide, is never trusted.  A model zoo's weight tables, registered
+builders, docstrings and plain functions then cost no tree walk.
 """
 
 from __future__ import annotations
@@ -59,11 +63,11 @@ class Words:
     (Flax's ``Conv`` would otherwise stand for every ``Conv2d`` and every class named ``Conv...``.)
     """
 
-    __slots__ = ("rules", "foreign", "layers", "norms", "optimizers", "keep")
+    __slots__ = ("rules", "foreign", "layers", "norms", "optimizers", "keep", "handing")
 
     def __init__(
         self, rules: tuple[tuple[Trigger, ...], ...], foreign: tuple[Trigger, ...], layers: tuple[str, ...],
-        norms: tuple[str, ...], optimizers: tuple[str, ...], keep: tuple[str, ...],
+        norms: tuple[str, ...], optimizers: tuple[str, ...], keep: tuple[str, ...], handing: tuple[str, ...] = (),
     ) -> None:
         self.rules = rules  # each rule's triggers, in the order of the rules
         self.foreign = foreign  # what makes a part of another module worth indexing
@@ -71,6 +75,9 @@ class Words:
         self.norms = norms  # what a block (a class or function building a producer and a norm) must spell
         self.optimizers = optimizers  # what an assignment in another module must spell to name an optimizer
         self.keep = keep  # what a part spells when it holds values a provider reads (``add_argument``)
+        # What a call must spell to change what the function or class it calls builds: a bias keyword, a layer
+        # class, a decay (``ConvBN(3, 8, bias=True)``, ``build(model, weight_decay=0.1)``).
+        self.handing = handing
 
 
 if TYPE_CHECKING:  # an interface, for the types only
@@ -212,11 +219,12 @@ def _module_imports(tree: ast.Module) -> list[ast.alias]:
 
 
 def skippable(
-    tree: ast.Module, source: Text, spelled: Spelled, keep_data: bool = False,
+    tree: ast.Module, source: Text, spelled: Spelled, keep_data: bool = False, handing: tuple[str, ...] | None = None,
 ) -> tuple[set[ast.AST], set[str]]:
     """Top-level definitions that cannot matter, and the identifiers they spell.
 
-    ``keep_data``: also keep classes that hold only data (a config class's field defaults).
+    ``keep_data``: also keep classes that hold only data (a config class's field defaults).  ``handing``: what a
+    definition that calls a relevant one must spell to matter (None: anything it passes may).
     """
     spans = {node: source.span(*_lines(node)) for node in tree.body if isinstance(node, DEFINITIONS)}
     relevant = {node for node, span in spans.items() if spelled.match(*span) or keep_data and _data_only(node)}
@@ -227,12 +235,15 @@ def skippable(
     candidates = {node: part for node, part in definitions.items() if node not in relevant}
     # Module-level code and relevant definitions may use a candidate (a model
     # class, a helper), and a candidate may call a relevant helper.
-    context = _outside(text, spans.values()) + "".join(definitions[node] for node in relevant)
+    # ``__all__`` lists what a module exports and uses nothing: a model builder it names stays skippable.
+    exports = [source.span(*_lines(node)) for node in tree.body if _exports(node)]
+    context = _outside(text, [*spans.values(), *exports]) + "".join(definitions[node] for node in relevant)
     names = [node.name for node in relevant]  # type: ignore[attr-defined]
     for _ in range(4):
+        # A part the relevant ones name, or one naming them that may hand them something.
         newly = {
             node for node, part in candidates.items()
-            if node.name in context or any(name in part for name in names)  # type: ignore[attr-defined]
+            if node.name in context or _hands(node, part, handing) and any(name in part for name in names)  # type: ignore
         }
         if not newly:
             break
@@ -244,6 +255,24 @@ def skippable(
     for part in candidates.values():
         spelled_names.update(IDENTIFIER.findall(part))
     return set(candidates), spelled_names
+
+
+def _hands(node: ast.AST, part: str, handing: tuple[str, ...] | None) -> bool:
+    """Whether a definition naming a relevant one may change what it builds: a class always may (a subclass
+    re-assigns what its base built, a class holds it); a function only if it spells what a call hands on
+    (``resnet50()`` returning ``_resnet(Bottleneck, [3, 4, 6, 3], weights, progress, **kwargs)`` cannot)."""
+    return handing is None or isinstance(node, ast.ClassDef) or any(word in part for word in handing)
+
+
+def _exports(node: ast.stmt) -> bool:
+    """``__all__ = [...]`` (or ``+=``): the names a module exports."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        targets = [node.target]
+    else:
+        return False
+    return any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets)
 
 
 def _data_only(node: ast.AST) -> bool:

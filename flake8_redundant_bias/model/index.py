@@ -125,6 +125,7 @@ class Index:
         plain_fields = _PLAIN_FIELDS  # node type -> the fields to walk; () for the types _visit handles
         store_kind, module, stores = ast.Store, self.module, self.stores
         calls, attribute_loads, keyword_calls = self.calls, self.attribute_loads, self.keyword_calls
+        order = self._order  # kept here, and handed to ``_visit`` and back through ``self._order``
         while stack:
             node, scope, block = pop()
             kind = type(node)
@@ -133,7 +134,7 @@ class Index:
                 # A name: one event in its scope, and (a read of a name the scope
                 # does not bind) an opaque event in each enclosing scope.
                 name = node.id
-                order = self._order = self._order + 1
+                order += 1
                 events = scope.events.get(name)
                 if events is None:
                     events = scope.events[name] = []
@@ -162,21 +163,30 @@ class Index:
                 continue
             if kind is call_kind:
                 calls.append((node, scope))
-                if node.keywords:
+                keywords = node.keywords
+                if keywords:
                     keyword_calls.append((node, scope))
-                for child in reversed((node.func, *node.args, *node.keywords)):
+                    for keyword in reversed(keywords):  # a keyword holds one value: walked here, not as a node
+                        parents[keyword] = node
+                        value = keyword.value
+                        parents[value] = keyword
+                        if type(value) is not constant_kind:
+                            push((value, scope, block))
+                for child in reversed((node.func, *node.args)):
                     parents[child] = node
                     if type(child) is not constant_kind:
                         push((child, scope, block))
                 continue
             # Only a statement can start a block, and no statement is one of the kinds above.
             if block.start is None:
-                block.start = self._order
+                block.start = order
             fields = plain_fields.get(kind)
             if fields is None:
                 fields = plain_fields[kind] = _evaluation_order(kind) if _plain(kind) else ()
             if not fields:
+                self._order = order
                 self._visit(node, scope, block, stack)
+                order = self._order
                 continue
             # The common case, inlined: an expression or simple statement whose
             # children share its scope and block.  A constant holds nothing to walk.
@@ -194,6 +204,7 @@ class Index:
                     parents[value] = node
                     if type(value) is not constant_kind:
                         push((value, scope, block))
+        self._order = order
 
     def _visit(self, node: ast.AST, scope: Scope, block: Block, stack: list) -> None:
         """Every node the inlined loop of ``_walk`` does not handle itself."""
@@ -225,10 +236,10 @@ class Index:
 
     def _children(self, node: ast.AST, scope: Scope, block: Block) -> list:
         if isinstance(node, SCOPE_NODES):
-            return self._scope_children(node, scope, block)
+            return _scope_children(self, node, scope, block)
         if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
             # x += y reads x before it binds it.
-            self._event(node.target.id, node.target, scope, block, store=False)
+            self.record(node.target.id, node.target, scope, block, store=False)
         children = []
         for name in _evaluation_order(type(node)):
             value = getattr(node, name, None)
@@ -244,43 +255,10 @@ class Index:
                 children.append((value, scope, block))
         return children
 
-    def _scope_children(self, node: ast.AST, scope: Scope, block: Block) -> list:
-        inner_scope = Scope(node, scope)
-        self.scope_of[node] = inner_scope
-        inner_block = Block(None)
-        outside: list[ast.AST] = []
-        inside: list[ast.AST] = []
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            args = node.args
-            outside += [d for d in args.defaults + args.kw_defaults if d is not None]
-            if not isinstance(node, ast.Lambda):
-                outside += node.decorator_list  # annotations are types: they build and bind nothing
-            for arg in _all_args(args):
-                self.parents[arg] = node
-                self._event(arg.arg, arg, inner_scope, inner_block, store=True)
-            inside += node.body if isinstance(node.body, list) else [node.body]
-        elif isinstance(node, ast.ClassDef):
-            outside += node.decorator_list + node.bases + [k.value for k in node.keywords]
-            inside += node.body
-        else:  # comprehensions: the first iterable is evaluated outside
-            generators = node.generators
-            outside.append(generators[0].iter)
-            self.parents[generators[0]] = node
-            first = generators[0]
-            inside += [first.target, *first.ifs]
-            for comp in generators[1:]:
-                self.parents[comp] = node
-                inside += [comp.iter, comp.target, *comp.ifs]
-            inside += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-            for child in inside[: 1 + len(first.ifs)]:
-                self.parents[child] = first
-        children = [(child, scope, block) for child in outside]
-        children += [(child, inner_scope, inner_block) for child in inside]
-        return children
-
     # ------------------------------------------------------------ events
 
-    def _event(self, name: str, node: ast.AST, scope: Scope, block: Block, store: bool) -> None:
+    def record(self, name: str, node: ast.AST, scope: Scope, block: Block, store: bool) -> None:
+        """One event of a name, in walk order."""
         self._order += 1
         events = scope.events.setdefault(name, [])
         if store:
@@ -397,6 +375,42 @@ def parameter_defaults(args: ast.arguments) -> dict[str, ast.expr]:
     defaults = {param.arg: default for param, default in zip(positional[len(positional) - len(args.defaults):], args.defaults)}
     defaults.update((param.arg, default) for param, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None)
     return defaults
+
+
+def _scope_children(index: Index, node: ast.AST, scope: Scope, block: Block) -> list:
+    """A scope's node's children: its defaults, decorators and bases in the scope around it, its body in its own."""
+    inner_scope = Scope(node, scope)
+    index.scope_of[node] = inner_scope
+    inner_block = Block(None)
+    outside: list[ast.AST] = []
+    inside: list[ast.AST] = []
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = node.args
+        outside += [d for d in args.defaults + args.kw_defaults if d is not None]
+        if not isinstance(node, ast.Lambda):
+            outside += node.decorator_list  # annotations are types: they build and bind nothing
+        for arg in _all_args(args):
+            index.parents[arg] = node
+            index.record(arg.arg, arg, inner_scope, inner_block, store=True)
+        inside += node.body if isinstance(node.body, list) else [node.body]
+    elif isinstance(node, ast.ClassDef):
+        outside += node.decorator_list + node.bases + [k.value for k in node.keywords]
+        inside += node.body
+    else:  # comprehensions: the first iterable is evaluated outside
+        generators = node.generators
+        outside.append(generators[0].iter)
+        index.parents[generators[0]] = node
+        first = generators[0]
+        inside += [first.target, *first.ifs]
+        for comp in generators[1:]:
+            index.parents[comp] = node
+            inside += [comp.iter, comp.target, *comp.ifs]
+        inside += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        for child in inside[: 1 + len(first.ifs)]:
+            index.parents[child] = first
+    children = [(child, scope, block) for child in outside]
+    children += [(child, inner_scope, inner_block) for child in inside]
+    return children
 
 
 def _all_args(args: ast.arguments) -> list[ast.arg]:

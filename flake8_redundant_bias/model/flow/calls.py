@@ -20,17 +20,19 @@ if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+Place = tuple[str, "Arg | None", "ast.expr | None"]  # a parameter's name, where a call passes it, its default
 NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 STATEMENT_LISTS = ("body", "orelse", "finalbody")
 
 
 class Calls:
-    __slots__ = ("index", "_callers", "_returns")
+    __slots__ = ("index", "_callers", "_returns", "_plans")
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self._callers: dict[str, list[tuple[ast.Call, Scope]] | None] = {}
         self._returns: dict[ast.AST, ast.expr | None] = {}
+        self._plans: dict[tuple[ast.AST, int], tuple] = {}  # (function, skip) -> what binding a call to it reads
 
     # ------------------------------------------------------------ binding
 
@@ -39,29 +41,46 @@ class Calls:
 
         ``skip``: leading parameters the call does not pass (``self`` of ``__init__``).
         """
+        plan = self._plans.get((function, skip))
+        if plan is None:
+            plan = self._plans[(function, skip)] = self._plan(function, skip)
+        scope, places, rebound = plan
+        if scope is None:
+            return None
+        values: dict[str, Bound | object] = {}
+        for name, place, default in places:
+            if place is None:
+                values[name] = UNKNOWN
+                continue
+            bound = site.get(place)
+            if bound is ABSENT:
+                bound = Bound(default, None) if default is not None else UNKNOWN
+            values[name] = bound
+        return Env(values, scope, rebound)
+
+    def _plan(self, function: ast.FunctionDef, skip: int) -> tuple[Scope | None, list[Place], frozenset[str]]:
+        """What binding a call to the function reads, the same for every call: each parameter's name, its place
+        (None: unknown whatever the call passes, as ``self``, ``*args``, or a name a ``global`` lets escape), its
+        default; and the parameters it assigns again (the bindings reaching each read decide, the call's among them)."""
         args = function.args
         scope = self.index.scope_of.get(function)
         if scope is None:
-            return None
+            return None, [], frozenset()
         defaults = parameter_defaults(args)
-        values: dict[str, Bound | object] = {param.arg: UNKNOWN for param in (args.posonlyargs + args.args)[:skip]}
+        places: list[Place] = [
+            (param.arg, None, None) for param in (args.posonlyargs + args.args)[:skip]
+        ]
         rebound = set()
         for param in (args.posonlyargs + args.args)[skip:] + args.kwonlyargs:
             if param.arg in scope.escaped:
-                values[param.arg] = UNKNOWN
+                places.append((param.arg, None, None))
                 continue
             stores, _ = self.index.bindings(scope, param.arg)
             if len(stores) != 1:
-                rebound.add(param.arg)  # the bindings reaching each read decide, this call's value among them
-            bound = site.get(parameter_arg(function, param, skip))  # type: ignore[arg-type]
-            if bound is ABSENT:
-                default = defaults.get(param.arg)
-                bound = Bound(default, None) if default is not None else UNKNOWN
-            values[param.arg] = bound
-        for star in (args.vararg, args.kwarg):
-            if star is not None:
-                values[star.arg] = UNKNOWN
-        return Env(values, scope, frozenset(rebound))
+                rebound.add(param.arg)
+            places.append((param.arg, parameter_arg(function, param, skip), defaults.get(param.arg)))
+        places += [(star.arg, None, None) for star in (args.vararg, args.kwarg) if star is not None]
+        return scope, places, frozenset(rebound)
 
     def parameter(self, flow: Questions, param: ast.arg, depth: int, note: str) -> list[Origin] | None:
         """A parameter's values over every visible call of its function (at least one)."""
