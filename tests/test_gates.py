@@ -1,0 +1,70 @@
+"""Which top-level parts of a framework file are walked: what cannot matter is skipped, and made unknown."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from flake8_redundant_bias.config import Config
+from flake8_redundant_bias.engine import Gates
+from flake8_redundant_bias.model.gates import Spelled, skippable
+from flake8_redundant_bias.text import Text
+
+ZOO = """\
+    import torch.nn as nn
+
+    __all__ = ["ResNet", "resnet50", "resnet_wide", "resnet_biased", "Weights50", "Tuned"]
+
+
+    class ResNet(nn.Module):
+        def __init__(self, width, bias=False):
+            super().__init__()
+            self.conv = nn.Conv2d(3, width, 3, bias=bias)
+            self.bn = nn.BatchNorm2d(width)
+
+
+    class Weights50:
+        url = "https://example.org/resnet50.pth"
+
+
+    class Tuned(ResNet):
+        pass
+
+
+    def resnet50(*, weights=None, progress=True, **kwargs):
+        return ResNet(64, **kwargs)
+
+
+    def resnet_wide(**kwargs):
+        return ResNet(128, **kwargs)
+
+
+    def resnet_biased():
+        return ResNet(64, bias=True)
+
+
+    def resnet_layered():
+        return ResNet(64, conv=nn.Conv2d)
+    """
+
+
+def skipped_names(source: str) -> set[str]:
+    text = textwrap.dedent(source)
+    tree = ast.parse(text)
+    config = Config()
+    words = Gates.of(config).words(frozenset({"torch"}))
+    spelled = Spelled(text, words.rules, frozenset({"torch"}), words.keep)
+    skip, _ = skippable(tree, Text.of(text), spelled, handing=words.handing)
+    return {node.name for node in skip}  # type: ignore[attr-defined]
+
+
+def test_builders_that_only_call_the_model_are_skipped_with_what_only_they_name() -> None:
+    # resnet50 and resnet_wide pass sizes and **kwargs: nothing that changes what ResNet builds; __all__ names
+    # them without using them, and the weight table only __all__ names (its URL names resnet50 in a string).
+    assert skipped_names(ZOO) == {"resnet50", "resnet_wide", "Weights50"}
+
+
+def test_a_builder_that_may_hand_a_switch_or_a_layer_class_is_walked() -> None:
+    # resnet_biased passes bias=True, resnet_layered a layer class; Tuned subclasses ResNet (it may
+    # re-assign what its base built).
+    assert {"resnet_biased", "resnet_layered", "Tuned", "ResNet"}.isdisjoint(skipped_names(ZOO))
