@@ -72,7 +72,11 @@ ORIGINS = [
     ("x += y is x as it was, plus y", "x = 1\nx += 2\nprint(x)\n", ("x", 3), ["x + 2"]),
     ("a loop target: unknown", "for x in r:\n    print(x)\n", ("x", 2), None),
     ("global: unknown", "def f():\n    global x\n    x = 1\n    print(x)\n", ("x", 4), None),
-    ("unpacking: unknown", "a, b = f()\nprint(a)\n", ("a", 2), None),
+    ("unpacking a call: unknown", "a, b = f()\nprint(a)\n", ("a", 2), None),
+    ("unpacking a literal tuple: the item in its place", "a, b = 1, 2\nprint(b)\n", ("b", 2), ["2"]),
+    ("unpacking either tuple", "a, b = (1, 2) if c else (3, 4)\nprint(b)\n", ("b", 2), ["2", "4"]),
+    ("unpacking a starred target or a tuple of another length: unknown",
+     "a, *b = 1, 2, 3\nc, d = (1, 2) if e else (3, 4, 5)\nprint(a, c)\n", ("c", 3), None),
     (
         "a parameter: its default and every call's argument",
         "def f(wd=0.1):\n    return wd\nf()\nf(0.2)\nf(wd=0.3)\n", ("wd", 2), ["0.1", "0.2", "0.3"],

@@ -330,6 +330,7 @@ class Blocks:
             for unit in home.bound_blocks(function, env, (node, depth + 1, home.blocks.local_blocks())).units():
                 for inner, after in unit():  # a block inside this one, given its switch by this call
                     layer = Layer(inner.name, inner.spec, call, inner.args, node.name, home.flow.shown)
+                    layer.alternatives = inner.alternatives
                     layer.inside, layer.built_at, layer.site = True, inner.built_at, self.index.module.node
                     layer.built_by, layer.built_in = function, home.flow.index.module.node  # type: ignore[attr-defined]
                     layer.origin = inner.origin or self._origin(inner)

@@ -12,7 +12,7 @@ cannot be resolved with certainty resolves to ``None``.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Mapping, Protocol
+from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..knowledge.schema import Container, Norm, NormBuilder, Producer, Spec, Wrapper
 from .flow.arguments import forwarded, preset
@@ -27,7 +27,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 class Layer:
     __slots__ = (
         "name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in", "inside",
-        "built_at", "origin",
+        "built_at", "origin", "alternatives",
     )
 
     def __init__(
@@ -50,17 +50,30 @@ class Layer:
         self.inside = False  # one of several layers a block builds (its call reported), not the block's output
         self.built_at: ast.Call | None = None  # with ``inside``: the call inside the block that builds it
         self.origin = ""  # with ``inside``, for a layer of a block inside the block: where it is built ("line 94")
+        # The other classes the same call may build, on other paths (``conv, bn = (nn.Conv3d, nn.BatchNorm3d) if
+        # three_d else (nn.Conv2d, nn.BatchNorm2d)``): of one kind, each read with the same arguments.
+        self.alternatives: tuple[tuple[str, Spec], ...] = ()
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""
         step = Layer(self.name, self.spec, self.call, self.args, self.helper, self.where, self.direct)
         step.built_by, step.site, step.built_in = self.built_by, self.site, self.built_in
-        step.applied = call, scope
+        step.applied, step.alternatives = (call, scope), self.alternatives
         return step
+
+    def every(self) -> Iterator[Layer]:
+        """The layer, and the same call building each of its alternatives."""
+        yield self
+        for name, spec in self.alternatives:
+            other = Layer(name, spec, self.call, self.args, self.helper, self.where, self.direct)
+            other.built_by, other.site, other.built_in, other.applied = self.built_by, self.site, self.built_in, self.applied
+            other.inside, other.built_at, other.origin = self.inside, self.built_at, self.origin
+            yield other
 
     @property
     def short(self) -> str:
-        return self.name.rpartition(".")[2]
+        """Its class's name, or the names of the classes it may be (``SyncBatchNorm or BatchNorm2d``)."""
+        return " or ".join(name.rpartition(".")[2] for name in (self.name, *(name for name, _ in self.alternatives)))
 
     @property
     def display(self) -> str:
@@ -214,13 +227,30 @@ class Layers:
                 return None
             found.add((name, presets))  # type: ignore[arg-type]
         if len(found) != 1:
-            return None  # different classes or presets on different paths
+            return self._alternatives(found, call, scope, env)
         ((name, presets),) = found
         args = self.flow.call_args(call, scope, env)
         if presets is not None:
             origin = next(o for o in origins if o.expr is presets)
             args = preset(self.flow.call_args(presets, origin.scope, origin.env), args)
         return self._layer(name, self.rows[name], call, args, env is None)  # the call's arguments reach the row
+
+    def _alternatives(
+        self, found: set[tuple[str, ast.AST | None]], call: ast.Call, scope: Scope, env: Env | None,
+    ) -> Layer | None:
+        """A call of a class that differs by path: one layer standing for each, when every one is a norm, or every
+        one a producer building no norm of its own, given the call's own arguments (no ``partial`` presets)."""
+        if any(presets is not None for _, presets in found):
+            return None
+        names = sorted(name for name, _ in found)
+        kinds = {type(self.rows[name]) for name in names}
+        if len(kinds) != 1 or not issubclass(kinds.pop(), (Producer, Norm)):
+            return None
+        if any(getattr(self.rows[name], "norm", None) is not None for name in names):
+            return None  # a conv-and-norm block: its norm is one alternative's only
+        layer = self._layer(names[0], self.rows[names[0]], call, self.flow.call_args(call, scope, env), env is None)
+        layer.alternatives = tuple((name, self.rows[name]) for name in names[1:])
+        return layer
 
     def _through_helper(self, call: ast.Call, helper: ast.FunctionDef, env: Env | None, depth: int, home: Layers) -> Layer | None:
         """A function (``home``: the service of its module) that returns one producer."""
@@ -264,8 +294,10 @@ class Layers:
         """The layer a helper or class (``home``: the service of its module) builds, reported at the call that asked for it."""
         if inner.helper:
             layer = Layer(inner.name, inner.spec, call, inner.args, inner.helper, inner.where or home.flow.shown)
+            layer.alternatives = inner.alternatives
         else:
             layer = Layer(inner.name, inner.spec, call, inner.args, through.name, home.flow.shown)
+            layer.alternatives = inner.alternatives
             layer.built_by = init or through  # type: ignore[assignment]
             layer.built_in = home.tree
         layer.site = self.tree  # a fix edits the call, in this module's text

@@ -170,12 +170,14 @@ class BiasBeforeNorm(Rule):
     def _chains(self, model: ModuleModel, chains: Iterator[Chain], reported: set[ast.Call]) -> Iterator[Diagnostic]:
         flow = model.flow
         for producer, after in chains:
-            if producer.built_at in reported or model.layers.bias_state(producer) is not True:
+            # A call that builds one class or another by path (``conv_nd(...)``): each must waste its bias.
+            producers = list(producer.every())
+            if producer.built_at in reported or any(model.layers.bias_state(p) is not True for p in producers):
                 continue
-            if flow.holds(producer.spec.when, producer.args) is not True:  # type: ignore[union-attr]
+            if any(flow.holds(p.spec.when, p.args) is not True for p in producers):  # type: ignore[union-attr]
                 continue
             norm = _next_norm(flow, producer, after)
-            if norm is not None and _cancels(flow, producer, norm):
+            if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
                 reported.add(producer.call)
                 yield _diagnostic(model, producer, norm)
 

@@ -132,7 +132,33 @@ class Names:
             # x += y is x = <x as it was> + y; the target node also stands for that read.
             combined = ast.BinOp(left=node, op=parent.op, right=parent.value)
             return [Origin(ast.copy_location(combined, parent), scope, env, note)]
-        return None  # unpacking, a loop target, with ... as, an import: not followed
+        if isinstance(parent, (ast.Tuple, ast.List)):
+            return self._unpacked(flow, node, parent, scope, depth, note, env)
+        return None  # a loop target, with ... as, an import: not followed
+
+    def _unpacked(
+        self, flow: Questions, node: ast.AST, target: ast.Tuple | ast.List, scope: Scope, depth: int, note: str,
+        env: Env | None,
+    ) -> list[Origin] | None:
+        """``conv, bn = nn.Conv2d, nn.BatchNorm2d``, or a conditional expression of such tuples: the item in the
+        name's place, on each side.  A starred target or value, or a value that is no literal tuple, is unknown."""
+        assign = self.index.parents.get(target)
+        if not isinstance(assign, ast.Assign) or assign.targets != [target]:
+            return None
+        if any(isinstance(item, ast.Starred) for item in target.elts):
+            return None
+        place = target.elts.index(node)  # type: ignore[arg-type]
+        found: list[Origin] = []
+        for value in _sides(assign.value):
+            if not isinstance(value, (ast.Tuple, ast.List)) or len(value.elts) != len(target.elts):
+                return None
+            if any(isinstance(item, ast.Starred) for item in value.elts):
+                return None
+            origins = flow.origins_at(value.elts[place], scope, env, depth, note)
+            if origins is None:
+                return None
+            found += origins
+        return found
 
     def _live(self, flow: Questions, stores: list[Event], env: Env, depth: int) -> list[Event]:
         """The bindings one call leaves possible: ``if norm is None: norm = nn.BatchNorm2d`` at the function's
@@ -230,6 +256,13 @@ def _known_value(flow: Questions, origin: Origin) -> object:
         return origin.expr.value
     resolved = flow.flow_of(origin.scope).imports.resolve(origin.expr)
     return resolved if resolved is not None else UNKNOWN
+
+
+def _sides(value: ast.expr) -> list[ast.expr]:
+    """The values an expression may be written as: each side of a conditional expression, nested."""
+    if isinstance(value, ast.IfExp):
+        return _sides(value.body) + _sides(value.orelse)
+    return [value]
 
 
 def none_test(test: ast.expr) -> tuple[ast.Name, bool] | None:
