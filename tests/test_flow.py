@@ -160,6 +160,12 @@ USES = [
     ("a re-binding stops them", "x = f()\ng(x)\nx = 2\nh(x)\n", ("x", 1), [2]),
     ("a re-binding in a branch does not", "x = f()\nif c:\n    x = 2\nh(x)\n", ("x", 1), [4]),
     ("in a loop, the reads before it in the body", "for i in r:\n    g(x)\n    x = i\n", ("x", 3), [2]),
+    ("bound again later in the same turn: not the turn after", "for i in r:\n    x = f(x)\n    x = g(x)\n",
+     ("x", 2), [3]),
+    ("bound again in a branch of the turn: also the turn after", "for i in r:\n    x = f(x)\n    if c:\n        x = g(x)\n",
+     ("x", 2), [4, 2]),
+    ("a continue may leave the turn before it is bound again",
+     "for i in r:\n    x = f(x)\n    if c:\n        continue\n    x = g(x)\n", ("x", 2), [5, 2]),
 ]
 
 

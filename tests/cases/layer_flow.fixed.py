@@ -389,3 +389,51 @@ class ConcatLastAxis(nn.Module):
 
     def forward(self, x):
         return self.bn(torch.cat([self.a(x), x], dim=3))
+
+
+class Repeated(nn.Module):
+    """Bound again later in the same turn of the loop: the conv's output goes to the norm only."""
+
+    def __init__(self, c, n):
+        super().__init__()
+        self.n = n
+        self.conv = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        for _ in range(self.n):
+            x = self.conv(x)
+            x = self.bn(x)
+        return x
+
+
+class RepeatedByIndex(nn.Module):
+    def __init__(self, c, n):
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1, bias=False) for _ in range(n)])  # expect: RB101:37 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bns = nn.ModuleList([nn.BatchNorm2d(c) for _ in range(n)])
+        self.n = n
+
+    def forward(self, x):
+        for i in range(self.n):
+            x = self.convs[i](x)
+            x = self.bns[i](x)
+        return x
+
+
+class RepeatedWithContinue(nn.Module):
+    """A turn that skips the norm feeds the conv's output to the conv again."""
+
+    def __init__(self, c, n):
+        super().__init__()
+        self.n = n
+        self.conv = nn.Conv2d(c, c, 3, padding=1)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        for i in range(self.n):
+            x = self.conv(x)
+            if i % 2:
+                continue
+            x = self.bn(x)
+        return x

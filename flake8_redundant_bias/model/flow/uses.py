@@ -21,10 +21,11 @@ VALUE_DEPTH = 8  # single-use variables followed, one into the next
 
 
 class Uses:
-    __slots__ = ("index",)
+    __slots__ = ("index", "_leaves")
 
     def __init__(self, index: Index) -> None:
         self.index = index
+        self._leaves: dict[ast.AST, bool] = {}  # loop -> whether a continue or break may leave a turn early
 
     def of_binding(self, binding: ast.AST) -> list[Event] | None:
         """The reads a binding can reach, or None when that cannot be known (``global``, too many events)."""
@@ -41,13 +42,34 @@ class Uses:
         for later in events[position + 1: position + 1 + SCAN_LIMIT]:
             if later.store:
                 if event.block.within(later.block):
-                    return uses + self._loop_reads(events, position)
+                    # Bound again later in the same turn of the loop, it cannot reach the turn after.
+                    return uses if self._bound_again_in_turn(binding, later.node) else uses + self._loop_reads(events, position)
                 continue
             uses.append(later)
         else:
             if len(events) > position + 1 + SCAN_LIMIT:
                 return None
         return uses + self._loop_reads(events, position)
+
+    def _bound_again_in_turn(self, binding: ast.AST, again: ast.AST) -> bool:
+        """Whether ``again`` re-binds the name on every path from ``binding`` to the end of the loop turn both are
+        in: in the loop's body, with no ``continue`` or ``break`` in it to leave the turn in between."""
+        loop = self._loop_of(binding)
+        if loop is None or self._loop_of(again) is not loop:
+            return False
+        if loop not in self._leaves:
+            self._leaves[loop] = any(isinstance(node, (ast.Continue, ast.Break)) for node in ast.walk(loop))
+        return not self._leaves[loop]
+
+    def _loop_of(self, node: ast.AST) -> ast.AST | None:
+        """The innermost loop whose body holds the node, within its function."""
+        parents = self.index.parents
+        child, parent = node, parents.get(node)
+        while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)) and child in parent.body:
+                return parent
+            child, parent = parent, parents.get(parent)
+        return None
 
     def _loop_reads(self, events: list[Event], position: int) -> list[Event]:
         block = events[position].block
