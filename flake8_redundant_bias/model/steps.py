@@ -105,7 +105,8 @@ class Steps:
         return found
 
     def _loop_element(self, name: ast.Name, scope: Scope) -> Layer | None:
-        """``for conv, norm in zip(self.convs, self.norms): ... conv(x)``: an element of a module list."""
+        """``for conv, norm in zip(self.convs, self.norms): ... conv(x)``, or ``for i, conv in
+        enumerate(self.convs)``: an element of a module list."""
         _, reads = self.index.bindings(scope, name.id)
         if reads != 1:
             return None
@@ -125,15 +126,22 @@ class Steps:
             return None
         source = loop.iter  # type: ignore[attr-defined]
         if position is not None:
-            zipped = isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id == "zip"
-            if not zipped or self.index.bindings(self.index.module, "zip")[0] or source.keywords:
+            if self._builtin_call(source, "enumerate") and len(source.args) == 1 and len(parent.elts) == 2:  # type: ignore
+                if position != 1:
+                    return None  # the count, not an element
+                source = source.args[0]  # type: ignore[attr-defined]
+            elif not self._builtin_call(source, "zip") or len(source.args) != len(parent.elts):  # type: ignore
                 return None
-            if len(source.args) != len(parent.elts):  # type: ignore[union-attr]
-                return None
-            source = source.args[position]
+            else:
+                source = source.args[position]  # type: ignore[attr-defined]
         if not isinstance(source, ast.Attribute):
             return None
         return self.attributes.list_element(source, scope)
+
+    def _builtin_call(self, expr: ast.expr, name: str) -> bool:
+        """``zip(...)``, ``enumerate(...)``: the builtin of that name, which the module does not bind, without keywords."""
+        return (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == name
+                and not expr.keywords and not self.index.bindings(self.index.module, name)[0])
 
     def ordered_elements(self, call: ast.Call, spec: Container | None = None) -> list[ast.expr]:
         """Positional elements, the values of an ordered mapping given as the only argument, or a list argument's items."""

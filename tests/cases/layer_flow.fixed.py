@@ -437,3 +437,48 @@ class RepeatedWithContinue(nn.Module):
                 continue
             x = self.bn(x)
         return x
+
+
+class RepeatedOverLength(nn.Module):
+    def __init__(self, c, n):
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1, bias=False) for _ in range(n)])  # expect: RB101:37 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bns = nn.ModuleList([nn.BatchNorm2d(c) for _ in range(n)])
+
+    def forward(self, x):
+        for i in range(len(self.convs)):
+            x = self.bns[i](self.convs[i](x))
+        return x
+
+
+class Enumerated(nn.Module):
+    def __init__(self, c, n):
+        super().__init__()
+        self.convs = nn.ModuleList()
+        self.bns = nn.ModuleList()
+        for _ in range(n):
+            self.convs.append(nn.Conv2d(c, c, 3, padding=1, bias=False))  # expect: RB101:31 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+            self.bns.append(nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        for i, conv in enumerate(self.convs):
+            x = conv(x)
+            x = self.bns[i](x)
+        return x
+
+
+class EnumeratedAndProbed(nn.Module):
+    """The first conv is also applied on its own, to an input no norm follows."""
+
+    def __init__(self, c, n):
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1) for _ in range(n)])
+        self.bns = nn.ModuleList([nn.BatchNorm2d(c) for _ in range(n)])
+
+    def forward(self, x):
+        for i, conv in enumerate(self.convs):
+            x = self.bns[i](conv(x))
+        return x
+
+    def probe(self, x):
+        return self.convs[0](x)
