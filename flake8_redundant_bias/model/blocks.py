@@ -344,9 +344,15 @@ class Blocks:
         return f"{shown}:{inner.built_at.lineno}" if shown else f"line {inner.built_at.lineno}"
 
     def _names_a_norm(self, node: ast.AST, tree: ast.AST) -> bool:
-        """A block names the norm it builds (``nn.BatchNorm2d``, a ``norm_layer=nn.BatchNorm2d`` default)."""
+        """A block names the norm it builds (``nn.BatchNorm2d``, a ``norm_layer=nn.BatchNorm2d`` default), or calls
+        a function or class of its module that names one (``norm_of(cout)``, returning ``nn.BatchNorm2d(c)``)."""
         words = self._words.norms if self._words is not None else ()
-        return bool(words) and self._homes.model_of(tree).flow.index.spells(node, words)  # type: ignore[attr-defined]
+        if not words:
+            return False
+        index = self._homes.model_of(tree).flow.index  # type: ignore[attr-defined]
+        return index.spells(node, words) or any(
+            index.spells(helper, words) for helper in _module_callees(index, node) if helper is not node
+        )
 
     def _decided_here(self, producer: Layer, function: ast.FunctionDef, home: Home) -> bool:
         """Built where the call's binding reaches.  A block of another module whose bias is on for every call
@@ -497,3 +503,14 @@ def _attribute_key(func: ast.expr) -> tuple[str, str] | None:
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         return func.value.id, func.attr
     return None
+
+
+def _module_callees(index: Index, node: ast.AST) -> Iterator[ast.AST]:
+    """The functions and classes of the module that a block calls by name (not re-bound where it calls them)."""
+    for call, scope in index.calls_inside(node):
+        func = call.func
+        if type(func) is ast.Name and not any(index.bindings(seen, func.id)[0] for seen in (scope, *scope.enclosing())):
+            found = index.functions.get(func.id) or index.classes.get(func.id)
+            if found is not None:
+                yield found
+

@@ -266,3 +266,27 @@ flagged = [
     ConvFlag(8, 8, bias=False),
     ConvFlag(8, 8, use_bn=0),
 ]
+
+
+def norm_of(c):
+    return nn.BatchNorm2d(c)
+
+
+def identity_of(c):
+    return nn.Identity()
+
+
+def conv_helped(cin, cout, bias=True):
+    """The norm comes from a helper of the module: the block names none itself."""
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, bias=bias), norm_of(cout))
+
+
+def conv_plain(cin, cout, bias=True):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, bias=bias), identity_of(cout))
+
+
+helped = [
+    conv_helped(8, 8, bias=False),  # expect: RB101:5 "Conv2d (inside conv_helped()) bias is cancelled by the BatchNorm2d that follows"
+    conv_helped(8, 8, bias=False),
+    conv_plain(8, 8),
+]
