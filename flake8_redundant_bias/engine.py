@@ -70,11 +70,15 @@ def _gated(tree: ast.Module, text: Text, config: Config, filename: str | None, r
 
     gates = Gates.of(config)
     words = gates.words(roots)
-    groups = [tuple(trigger.with_aliases(tree) for trigger in group) for group in words.rules]
-    spelled = Spelled(text.text, groups, roots, words.keep)
+    spelled = Spelled(text.text, words.rules, roots, words.keep)
     rules = [rule for number, rule in enumerate(RULES) if spelled.fires(number)]
     if not rules:
         return []  # no rule can fire in this text
+    # A local name an import gives a layer (``BatchNorm2d as BN``) spells it in the import line: it changes what a
+    # part of the file spells, never whether the file does.
+    groups = [tuple(trigger.with_aliases(tree) for trigger in group) for group in words.rules]
+    if any(aliased is not trigger for group, given in zip(groups, words.rules) for aliased, trigger in zip(group, given)):
+        spelled = Spelled(text.text, groups, roots, words.keep)
     return contained(partial(_run, tree, text, config, filename, spelled, words, gates, rules))
 
 

@@ -89,13 +89,14 @@ if TYPE_CHECKING:  # an interface, for the types only
 
 
 class Spelled:
-    """Where a module's text spells the trigger words: each word is looked for once, then asked of any part.
+    """Where a module's text spells the trigger words.
 
-    Offsets rather than yes/no: the same search answers for the whole file
-    (can a rule fire at all?) and for each top-level definition in it.
+    Whether a rule can fire at all is a search that ends at the first word found
+    (most files that import a framework fire no rule); where the words are spelled
+    is searched once, for all of them, when a top-level definition is asked about.
     """
 
-    __slots__ = ("text", "_groups", "_near", "_keep", "_keep_offsets")
+    __slots__ = ("text", "_groups", "_near", "_keep", "_spelled_at")
 
     def __init__(
         self, text: str, groups: Iterable[Iterable[Trigger]], roots: frozenset[str] = frozenset(), keep: tuple[str, ...] = (),
@@ -104,36 +105,45 @@ class Spelled:
         with roots counts only with one of them); ``keep``: what a part holding a provider's values spells."""
         self.text = text
         self._near: dict[str, list[int]] = {}
-        # A trigger with a near word looks for its own words only in parts that spell the near word.
-        self._groups = [
-            [(t, None if t.near is not None else _offsets(text, t.words)) for t in group if t.roots is None or roots & t.roots]
-            for group in groups
-        ]
+        self._groups = [[t for t in group if t.roots is None or roots & t.roots] for group in groups]
         self._keep = keep
-        self._keep_offsets: list[int] | None = None
+        self._spelled_at: list[int] | None = None  # where every word without a near word, or a kept value, starts
 
-    def fires(self, group: int, start: int = 0, end: int | None = None) -> bool:
-        """One of the triggers of group (rule) ``group`` is spelled in the text from ``start`` to ``end``."""
-        return any(self._spelled(trigger, offsets, start, end) for trigger, offsets in self._groups[group])
+    def fires(self, group: int) -> bool:
+        """One of the triggers of group (rule) ``group`` is spelled in the text."""
+        text = self.text
+        return any(
+            (trigger.near is None or trigger.near in text) and _spells(text, trigger.words) for trigger in self._groups[group]
+        )
 
-    def _spelled(self, trigger: Trigger, offsets: list[int] | None, start: int, end: int | None) -> bool:
-        if offsets is not None:
-            return _within(offsets, start, end)
+    def match(self, start: int, end: int) -> bool:
+        """The text from ``start`` to ``end`` can yield a finding, or holds a value a provider reads."""
+        if self._spelled_at is None:
+            words = [*self._keep, *(word for group in self._groups for t in group if t.near is None for word in t.words)]
+            self._spelled_at = _offsets(self.text, tuple(dict.fromkeys(words)))
+        return _within(self._spelled_at, start, end) or any(
+            self._near_spelled(trigger, start, end) for group in self._groups for trigger in group if trigger.near is not None
+        )
+
+    def _near_spelled(self, trigger: Trigger, start: int, end: int) -> bool:
+        """A trigger with a near word looks for its own words only in parts that spell the near word."""
         near = self._near.get(trigger.near)  # type: ignore[arg-type]
         if near is None:
             near = self._near[trigger.near] = _offsets(self.text, (trigger.near,))  # type: ignore[index]
         if not _within(near, start, end):
             return False
-        text, end = self.text, len(self.text) if end is None else end
-        return any(text.find(word, start, end) >= 0 for word in trigger.words)
+        return any(self.text.find(word, start, end) >= 0 for word in trigger.words)
 
-    def match(self, start: int, end: int) -> bool:
-        """The text from ``start`` to ``end`` can yield a finding, or holds a value a provider reads."""
-        if self._keep_offsets is None:
-            self._keep_offsets = _offsets(self.text, self._keep)
-        return _within(self._keep_offsets, start, end) or any(
-            self._spelled(trigger, offsets, start, end) for group in self._groups for trigger, offsets in group
-        )
+
+def _spells(text: str, words: tuple[str, ...]) -> bool:
+    """Whether the text spells one of the words: the search of ``_offsets``, ended at the first."""
+    for anchor, holders in _anchors(words):
+        at = text.find(anchor)
+        while at >= 0:
+            if any(text.startswith(word, at - offset) for word, offset in holders):
+                return True
+            at = text.find(anchor, at + 1)
+    return False
 
 
 def _offsets(text: str, words: tuple[str, ...]) -> list[int]:
@@ -239,11 +249,13 @@ def skippable(
     exports = [source.span(*_lines(node)) for node in tree.body if _exports(node)]
     context = _outside(text, [*spans.values(), *exports]) + "".join(definitions[node] for node in relevant)
     names = [node.name for node in relevant]  # type: ignore[attr-defined]
+    hands: dict[ast.AST, bool] = {}  # asked again on each round: answered once
     for _ in range(4):
         # A part the relevant ones name, or one naming them that may hand them something.
         newly = {
             node for node, part in candidates.items()
-            if node.name in context or _hands(node, part, handing) and any(name in part for name in names)  # type: ignore
+            if node.name in context  # type: ignore[attr-defined]
+            or _hands(node, part, handing, hands) and any(name in part for name in names)
         }
         if not newly:
             break
@@ -257,11 +269,15 @@ def skippable(
     return set(candidates), spelled_names
 
 
-def _hands(node: ast.AST, part: str, handing: tuple[str, ...] | None) -> bool:
+def _hands(node: ast.AST, part: str, handing: tuple[str, ...] | None, known: dict[ast.AST, bool]) -> bool:
     """Whether a definition naming a relevant one may change what it builds: a class always may (a subclass
     re-assigns what its base built, a class holds it); a function only if it spells what a call hands on
-    (``resnet50()`` returning ``_resnet(Bottleneck, [3, 4, 6, 3], weights, progress, **kwargs)`` cannot)."""
-    return handing is None or isinstance(node, ast.ClassDef) or any(word in part for word in handing)
+    (``resnet50()`` returning ``_resnet(Bottleneck, [3, 4, 6, 3], weights, progress, **kwargs)`` cannot).
+    ``known``: the answers so far."""
+    found = known.get(node)
+    if found is None:
+        found = known[node] = handing is None or isinstance(node, ast.ClassDef) or any(word in part for word in handing)
+    return found
 
 
 def _exports(node: ast.stmt) -> bool:
