@@ -395,6 +395,17 @@ class ReturnsReceiver(MethodFact):
     """Returns the module it is called on (``model.to(device)``)."""
 
 
+class StoresModule(MethodFact):
+    """Stores a module on the object it is called on under a name, as ``obj.name = module`` does
+    (``self.add_module("conv", nn.Conv2d(...))``): ``name`` and ``module`` say where the call passes them."""
+
+    __slots__ = ("name", "module")
+
+    def __init__(self, name: Arg, module: Arg) -> None:
+        self.name = name
+        self.module = module
+
+
 class PenaltyMethod(MethodFact):
     """A norm, square or absolute value of the tensor it is called on (``p.pow(2)``)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .schema import (
     AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Fact, Framework, Freezes, Initializer, ModuleBase, ModuleList,
     NoBias, NoBiasAccessor, Norm, Optimizer, ParameterClass, PenaltyFunction, PenaltyMethod, Producer, ReturnsReceiver,
-    SameArgs, Spec, TensorFactory, Transparent, Wrapper, YieldsParameters, prefixed,
+    SameArgs, Spec, StoresModule, TensorFactory, Transparent, Wrapper, YieldsParameters, prefixed,
 )
 
 ZERO = frozenset({0, (0,), (0, 0), (0, 0, 0)})
@@ -179,6 +179,8 @@ METHODS: dict[str, Fact] = {
     "parameters": YieldsParameters(),
     "named_parameters": YieldsParameters(named=True),
     "requires_grad_": Freezes(Arg("requires_grad", 0, True), False),
+    "add_module": StoresModule(Arg("name", 0), Arg("module", 1)),
+    "register_module": StoresModule(Arg("name", 0), Arg("module", 1)),
     "get_input_embeddings": NoBiasAccessor(),
     "get_output_embeddings": NoBiasAccessor(),
     **{name: ReturnsReceiver() for name in ("to", "cuda", "cpu", "double", "float", "half", "bfloat16", "train", "eval", "to_empty")},

@@ -513,4 +513,3 @@ def _module_callees(index: Index, node: ast.AST) -> Iterator[ast.AST]:
             found = index.functions.get(func.id) or index.classes.get(func.id)
             if found is not None:
                 yield found
-

@@ -63,7 +63,7 @@ class ModuleModel:
         self.imports = ImportMap(knowledge)
         self.index = Index(tree, self.imports, skip, unknown, text)
         providers = providers_for(knowledge.providers, self.index, self.imports)
-        self.flow = Flow(self.index, self.imports, modules, knowledge.facts, providers, path, shown)
+        self.flow = Flow(self.index, self.imports, modules, knowledge.facts, providers, path, shown, knowledge.methods)
         self.layers = Layers(self.index, config.specs, self.flow, words, modules)
         self.steps, self.chains = self._chains(self.layers)
         self._workspace = workspace

@@ -158,3 +158,96 @@ class TransposedFirst(nn.Module):
 
     def forward(self, x):  # (N, L, C) -> (N, C, L): the features land on the norm's channel axis
         return self.bn(self.proj(x).transpose(1, 2))
+
+
+class Registered(nn.Module):
+    """add_module stores under a name, as an assignment to self does."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.add_module("conv", nn.Conv2d(c, c, 3, bias=False))  # expect: RB101:33 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.register_module("bn", nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class RegisteredTwice(nn.Module):
+    def __init__(self, c, plain):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        if plain:
+            self.add_module("conv", nn.Identity())
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class RegisteredByPattern(nn.Module):
+    """A name built at run time: every attribute it may be is unknown, the others are not."""
+
+    def __init__(self, c, n):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+        self.proj = nn.Linear(c, c, bias=False)  # expect: RB101:21 "Linear bias is cancelled by the BatchNorm1d that follows"
+        self.norm = nn.BatchNorm1d(c)
+        for i in range(n):
+            self.add_module(f"conv{i}", nn.Identity())
+
+    def forward(self, x, y):
+        return self.bn(self.conv(x)), self.norm(self.proj(y))
+
+
+class RegisteredByAnyName(nn.Module):
+    def __init__(self, c, name):
+        super().__init__()
+        self.proj = nn.Linear(c, c)
+        self.norm = nn.BatchNorm1d(c)
+        self.add_module(name, nn.Identity())
+
+    def forward(self, y):
+        return self.norm(self.proj(y))
+
+
+class RegisteredElsewhere(nn.Module):
+    def __init__(self, c, other):
+        super().__init__()
+        other.add_module("conv", nn.Identity())
+        self.conv = nn.Conv2d(c, c, 3, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class RegisteredByVariable(nn.Module):
+    """The name held in a variable assigned once (mmocr's ResNetABI): what it starts with is read there."""
+
+    def __init__(self, c, n):
+        super().__init__()
+        self.conv1 = nn.Conv2d(c, c, 3, bias=False)  # expect: RB101:22 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bn1 = nn.BatchNorm2d(c)
+        for i in range(n):
+            layer_name = f"layer{i + 1}"
+            self.add_module(layer_name, nn.Identity())
+
+    def forward(self, x):
+        return self.bn1(self.conv1(x))
+
+
+class RegisteredByFormat(nn.Module):
+    """torchvision's DenseNet names its layers "denselayer%d" % (i + 1): only attributes so named are unknown."""
+
+    def __init__(self, c, n):
+        super().__init__()
+        self.conv0 = nn.Conv2d(c, c, 3, bias=False)  # expect: RB101:22 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.norm0 = nn.BatchNorm2d(c)
+        for i in range(n):
+            self.add_module("denselayer%d" % (i + 1), nn.Identity())
+            self.add_module("transition{}".format(i), nn.Identity())
+            self.add_module("pool" + str(i), nn.Identity())
+
+    def forward(self, x):
+        return self.norm0(self.conv0(x))

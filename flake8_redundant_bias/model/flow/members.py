@@ -2,30 +2,35 @@
 
 A method's receiver is its first parameter, whatever it is named (``self``,
 ``this``); a static or class method has none.  ``self.x`` holds every value the
-class's methods assign to it, unless a subclass in the file or code outside the
-class (``trainer.x = ...``) may set it too.
+class's methods assign to it, or store under its name (``self.add_module("x",
+...)``), unless a subclass in the file or code outside the class (``trainer.x =
+...``) may set it too.  A name a method stores under is read where it is a
+literal; where it is not (``self.add_module(f"layer{i}", ...)``), every
+attribute its literal start may begin is unknown.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator, Mapping
 
-
+from ...knowledge.schema import Fact, StoresModule
 from ..index import Index, Scope
-from ..values import Origin
+from ..values import Bound, CallArgs, Origin
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
 
-Stored = tuple[ast.expr | None, Scope, ast.Attribute]  # a value (None: not a plain assignment), where, the target
+Stored = tuple[ast.expr | None, Scope, ast.expr]  # a value (None: not a plain assignment), where, the target or call
 
 
 class Members:
-    __slots__ = ("index", "_owners", "_stores", "_elsewhere", "_subclasses")
+    __slots__ = ("index", "_methods", "_owners", "_stores", "_elsewhere", "_subclasses", "_unnamed")
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, methods: Mapping[str, Fact]) -> None:
         self.index = index
+        self._methods = {name: fact for name, fact in methods.items() if isinstance(fact, StoresModule)}
+        self._unnamed: dict[ast.ClassDef, list[tuple[str, Scope]]] = {}  # a class -> what a name it stores under starts with
         self._owners: dict[Scope, tuple[ast.ClassDef | None, str | None]] = {}  # a scope -> its class and receiver
         self._stores: dict[ast.ClassDef, dict[str, list[Stored]]] | None = None
         self._elsewhere: set[str] = set()  # attributes assigned on objects other than a receiver
@@ -48,8 +53,12 @@ class Members:
         return found[0] if found[1] == expr.id else None
 
     def attribute_values(self, owner: ast.ClassDef, attr: str) -> list[tuple[ast.expr | None, Scope]]:
-        """Every value ``self.attr`` is given in the class's methods (None: not a plain assignment)."""
-        return [(value, scope) for value, scope, _ in self.attributes_of(owner).get(attr, ())]
+        """Every value ``self.attr`` is given in the class's methods (None: not a plain assignment, or stored under
+        a name that may be ``attr``)."""
+        found = [(value, scope) for value, scope, _ in self.attributes_of(owner).get(attr, ())]
+        if owner in self._unnamed:
+            found += [(None, scope) for start, scope in self._unnamed[owner] if attr.startswith(start)]
+        return found
 
     def attributes_of(self, owner: ast.ClassDef) -> dict[str, list[Stored]]:
         """attribute -> (value or None, scope, the assigned target) for every ``self.x = ...`` of the class."""
@@ -71,7 +80,36 @@ class Members:
                     single = isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target)
                     value = parent.value if single else None  # type: ignore[union-attr]
                     self._stores.setdefault(found, {}).setdefault(target.attr, []).append((value, scope, target))
+            for call, scope, owner, fact in self._storing_calls():
+                args = CallArgs.of(call)
+                name, module = args.get(fact.name), args.get(fact.module)
+                value = module.expr if isinstance(module, Bound) and not isinstance(module.expr, ast.Starred) else None
+                if isinstance(name, Bound) and isinstance(name.expr, ast.Constant) and isinstance(name.expr.value, str):
+                    self._stores.setdefault(owner, {}).setdefault(name.expr.value, []).append((value, scope, call))
+                else:
+                    self._unnamed.setdefault(owner, []).append((self._literal_start(name, scope), scope))
         return self._stores
+
+    def _storing_calls(self) -> Iterator[tuple[ast.Call, Scope, ast.ClassDef, StoresModule]]:
+        """``self.add_module(name, module)`` in a class's methods."""
+        source = self.index.source
+        methods = {name: fact for name, fact in self._methods.items() if source is None or name in source.text}
+        for call, scope in self.index.calls if methods else ():
+            func = call.func
+            if type(func) is ast.Attribute and func.attr in methods:
+                owner = self.method_owner(func.value, scope)
+                if owner is not None:
+                    yield call, scope, owner, methods[func.attr]  # type: ignore[misc]
+
+    def _literal_start(self, name: object, scope: Scope) -> str:
+        """What a name that is no literal begins with, where it is written or where the one variable holding it is
+        assigned: ``f"layer{i}"`` -> ``layer``; "" when it may be anything."""
+        expr = name.expr if isinstance(name, Bound) else None
+        if isinstance(expr, ast.Name):
+            binding = self.index.single_binding(self.index.home(expr.id, scope), expr.id)
+            parent = self.index.parents.get(binding) if binding is not None else None
+            expr = parent.value if isinstance(parent, ast.Assign) and parent.targets == [binding] else None
+        return _written_start(expr)
 
     def subclasses(self, name: str) -> list[ast.ClassDef]:
         """The module-level classes of the file that name the class ``name`` as a base."""
@@ -130,3 +168,21 @@ def _single_target(parent: ast.AST, target: ast.AST) -> bool:
     if isinstance(parent, ast.Assign):
         return parent.targets == [target]
     return isinstance(parent, ast.AnnAssign) and parent.target is target and parent.value is not None
+
+
+def _written_start(expr: ast.expr | None) -> str:
+    """The literal text a string built at run time begins with: ``f"layer{i}"``, ``"layer%d" % i``,
+    ``"layer{}".format(i)`` and ``"layer" + str(i)`` all begin with ``layer``; "" when unknown."""
+    if isinstance(expr, ast.JoinedStr) and expr.values:
+        first = expr.values[0]
+        return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+    if isinstance(expr, ast.BinOp) and isinstance(expr.left, ast.Constant) and isinstance(expr.left.value, str):
+        text = expr.left.value
+        if isinstance(expr.op, ast.Mod):
+            return text.partition("%")[0]
+        return text if isinstance(expr.op, ast.Add) else ""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
+        template = expr.func.value
+        if isinstance(template, ast.Constant) and isinstance(template.value, str):
+            return template.value.partition("{")[0]
+    return ""

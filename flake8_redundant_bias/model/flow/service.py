@@ -18,7 +18,7 @@ its own, so that no cycle of references outlives an analysis.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from ...knowledge.schema import Arg, Condition, Fact, Partial
 from ..imports import ImportMap
@@ -42,10 +42,11 @@ class Flow:
 
     def __init__(
         self, index: Index, imports: ImportMap, modules: Modules | None, facts: dict[str, Fact],
-        providers: Sequence = (), path: str = "", shown: str = "",
+        providers: Sequence = (), path: str = "", shown: str = "", methods: Mapping[str, Fact] | None = None,
     ) -> None:
         """``modules``: the project's other modules (None: not read); ``shown``: how messages name this
-        module when it is not the linted file; ``providers``: the value providers, in the order to ask them."""
+        module when it is not the linted file; ``providers``: the value providers, in the order to ask them;
+        ``methods``: what calling a method of a name does (``add_module`` stores a module)."""
         self.index = index
         self.imports = imports
         self.tree = index.module.node
@@ -56,7 +57,7 @@ class Flow:
         self._providers = tuple(providers)
         self._names = Names(index)
         self._calls = Calls(index)
-        self._members = Members(index)
+        self._members = Members(index, methods or {})
         self._constants = Constants(index)
         self._arguments = Arguments(index)
         self._uses = Uses(index)
