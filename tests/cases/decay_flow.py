@@ -271,3 +271,54 @@ def two_modules(model):
         {"params": model.head.parameters(), "lr": 1e-3},
     ], weight_decay=0.05)
 
+
+
+# ---------------------------------------------------------------- self.x set by a base class of the file
+
+class BaseRunner(nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.weight_decay = 0.05
+
+
+class SGDRunner(BaseRunner):
+    def build(self):
+        return torch.optim.SGD(self.model.parameters(), lr=0.1, weight_decay=self.weight_decay)  # expect: RB201:16 "SGD applies weight_decay=0.05 (self.weight_decay)"
+
+
+class DeepRunner(SGDRunner):
+    def rebuild(self):
+        return torch.optim.SGD(self.model.parameters(), lr=0.1, weight_decay=self.weight_decay)  # expect: RB201:16 "SGD applies weight_decay=0.05 (self.weight_decay)"
+
+
+class MixedRunner(BaseRunner, pl.LightningModule):
+    """A base from another package may set the attribute too: unknown."""
+
+    def build(self):
+        return torch.optim.SGD(self.model.parameters(), lr=0.1, weight_decay=self.weight_decay)
+
+
+class ZeroBase:
+    weight_decay = 0.0
+
+
+class ZeroRunner(ZeroBase):
+    def build(self, model):
+        return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=self.weight_decay)
+
+
+class TunedBase:
+    def __init__(self):
+        self.weight_decay = 0.05
+
+
+class TunedRunner(TunedBase):
+    def build(self, model):
+        return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=self.weight_decay)
+
+
+class ZeroedTuned(TunedRunner):
+    def __init__(self):
+        super().__init__()
+        self.weight_decay = 0.0

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ...knowledge.schema import Fact, StoresModule
+from ...knowledge.schema import Fact, ModuleBase, StoresModule
 from ..index import Index, Scope
 from ..values import Bound, CallArgs, Origin
 
@@ -25,10 +25,11 @@ Stored = tuple[ast.expr | None, Scope, ast.expr]  # a value (None: not a plain a
 
 
 class Members:
-    __slots__ = ("index", "_methods", "_owners", "_stores", "_elsewhere", "_subclasses", "_unnamed")
+    __slots__ = ("index", "_methods", "_facts", "_owners", "_stores", "_elsewhere", "_subclasses", "_unnamed")
 
-    def __init__(self, index: Index, methods: Mapping[str, Fact]) -> None:
+    def __init__(self, index: Index, methods: Mapping[str, Fact], facts: Mapping[str, Fact]) -> None:
         self.index = index
+        self._facts = facts
         self._methods = {name: fact for name, fact in methods.items() if isinstance(fact, StoresModule)}
         self._unnamed: dict[ast.ClassDef, list[tuple[str, Scope]]] = {}  # a class -> what a name it stores under starts with
         self._owners: dict[Scope, tuple[ast.ClassDef | None, str | None]] = {}  # a scope -> its class and receiver
@@ -129,26 +130,48 @@ class Members:
         )
 
     def self_attribute(self, flow: Questions, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
-        """Every value ``self.attr`` may hold: what the methods assign, and the class-level binding."""
-        stored = self.attribute_values(owner, attr)
+        """Every value ``self.attr`` may hold: what the methods assign, and the class-level binding; also those of
+        its bases in the file (``Base.__init__`` sets ``self.weight_decay`` for the subclass), when every base on
+        the way is the file's or the framework's module class."""
         if self.overridden(owner, attr) or self.stored_elsewhere(attr):
             return None  # a subclass, or code outside the class (trainer.x = ...), may set it
-        class_scope = self.index.scope_of.get(owner)
-        class_level = self.index.bindings(class_scope, attr)[0] if class_scope is not None else []
-        if not stored and not class_level:
-            return None  # set by a base class, a setattr, or not at all: unknown
         found: list[Origin] = []
-        for value, scope in stored:
-            origins = flow.origins_at(value, scope, None, depth + 1, f"self.{attr}") if value is not None else None
-            if origins is None:
-                return None
-            found += origins
-        for event in class_level:
-            origins = flow.binding(event.node, class_scope, depth + 1, f"{owner.name}.{attr}")  # type: ignore[arg-type]
-            if origins is None:
-                return None
-            found += origins
-        return found
+        for cls in self._lineage(owner):
+            stored = self.attribute_values(cls, attr)
+            class_scope = self.index.scope_of.get(cls)
+            class_level = self.index.bindings(class_scope, attr)[0] if class_scope is not None else []
+            for value, scope in stored:
+                origins = flow.origins_at(value, scope, None, depth + 1, f"self.{attr}") if value is not None else None
+                if origins is None:
+                    return None
+                found += origins
+            for event in class_level:
+                origins = flow.binding(event.node, class_scope, depth + 1, f"{cls.name}.{attr}")  # type: ignore[arg-type]
+                if origins is None:
+                    return None
+                found += origins
+        return found or None  # None: set by another module's base class, a setattr, or not at all
+
+    def _lineage(self, owner: ast.ClassDef) -> list[ast.ClassDef]:
+        """The class and its bases that the file defines, nearest first; the class alone when a base on the way
+        is neither the file's nor the framework's module class (``nn.Module``), which may set anything."""
+        lineage, pending = [owner], [owner]
+        while pending and len(lineage) < 8:
+            for base in pending.pop().bases:
+                found = self.index.classes.get(base.id) if isinstance(base, ast.Name) else None
+                if found is not None and found not in lineage:
+                    lineage.append(found)
+                    pending.append(found)
+                elif found is None and not self._inert_base(base):
+                    return [owner]
+        return lineage
+
+    def _inert_base(self, base: ast.expr) -> bool:
+        """``object``, or the framework's module class: neither sets an attribute a subclass names."""
+        if isinstance(base, ast.Name) and base.id == "object":
+            return True
+        name = self.index.imports.resolve(base)
+        return name is not None and isinstance(self._facts.get(name), ModuleBase)
 
 
 def _method_self(scope: Scope) -> tuple[ast.ClassDef | None, str | None]:

@@ -57,7 +57,7 @@ class Flow:
         self._providers = tuple(providers)
         self._names = Names(index)
         self._calls = Calls(index)
-        self._members = Members(index, methods or {})
+        self._members = Members(index, methods or {}, facts)
         self._constants = Constants(index)
         self._arguments = Arguments(index)
         self._uses = Uses(index)
