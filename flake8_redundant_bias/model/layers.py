@@ -19,7 +19,7 @@ from .flow.arguments import forwarded, preset
 from .flow.service import Flow
 from .gates import Words
 from .index import Index, Scope, method_named
-from .values import ABSENT, UNKNOWN, Bound, CallArgs, Env
+from .values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Origin
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
@@ -178,11 +178,11 @@ class Layers:
                 return self._through_class(call, node, env, depth, home)
             return self._through_helper(call, node, env, depth, home)
         func = call.func
-        if not isinstance(func, (ast.Name, ast.Attribute)):
+        if not isinstance(func, (ast.Name, ast.Attribute, ast.Call)):
             return None
         scope = self.index.scope_at(call)
-        if isinstance(func, ast.Name) or self.flow.method_owner(func.value, scope):
-            return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c)
+        if not isinstance(func, ast.Attribute) or self.flow.method_owner(func.value, scope):
+            return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c), make_norm()(c)
         return None
 
     def environment(self, node: ast.AST) -> Env | None:
@@ -209,8 +209,9 @@ class Layers:
         return found[0], self._models.layers_of(found[1])
 
     def _through_value(self, call: ast.Call, scope: Scope, env: Env | None) -> Layer | None:
-        """A class held in a variable, attribute or parameter (``norm_layer(c)``), or a ``partial`` of one."""
-        origins = self.flow.origins(call.func, scope, env)
+        """A class held in a variable, attribute or parameter (``norm_layer(c)``), or a ``partial`` of one; also one
+        a function of the module returns (``norm = make_norm(); norm(c)``)."""
+        origins = self._returned(self.flow.origins(call.func, scope, env))
         if not origins:
             return None
         found: set[tuple[str, ast.AST | None]] = set()
@@ -234,6 +235,18 @@ class Layers:
             origin = next(o for o in origins if o.expr is presets)
             args = preset(self.flow.call_args(presets, origin.scope, origin.env), args)
         return self._layer(name, self.rows[name], call, args, env is None)  # the call's arguments reach the row
+
+    def _returned(self, origins: list[Origin] | None) -> list[Origin] | None:
+        """The origins, each call of a function of its module replaced by what the function returns."""
+        if not origins or not any(type(origin.expr) is ast.Call for origin in origins):
+            return origins
+        found: list[Origin] = []
+        for origin in origins:
+            returned = None
+            if type(origin.expr) is ast.Call and self.flow.partial_of(origin) is None:
+                returned = self.flow.returned(origin.expr, origin.scope, origin.env)  # type: ignore[arg-type]
+            found += returned if returned is not None else [origin]
+        return found
 
     def _alternatives(
         self, found: set[tuple[str, ast.AST | None]], call: ast.Call, scope: Scope, env: Env | None,

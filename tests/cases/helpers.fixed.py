@@ -1,4 +1,6 @@
 """Same-file helpers that return a producer count as that producer, with their own bias argument."""
+from functools import partial
+
 import torch.nn as nn
 
 
@@ -52,3 +54,34 @@ class Block(nn.Module):
 
     def forward(self, x):
         return self.bn(self.conv(x))
+
+
+def norm_class():
+    return nn.BatchNorm2d
+
+
+def norm_preset(eps=1e-3):
+    return partial(nn.BatchNorm2d, eps=eps)
+
+
+def norm_chosen(kind):
+    if kind == "batch":
+        return nn.BatchNorm2d
+    return nn.Identity
+
+
+def norm_instance(c):
+    return nn.BatchNorm2d(c)
+
+
+class Chooses(nn.Module):
+    """A class a function of the file returns: calling what it returns builds that class."""
+
+    def __init__(self, c):
+        super().__init__()
+        norm, preset, chosen, built = norm_class(), norm_preset(), norm_chosen("batch"), norm_instance(c)
+        self.plain = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), norm(c))  # expect: RB101:36 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.preset = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), preset(c))  # expect: RB101:37 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.direct = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), norm_class()(c))  # expect: RB101:37 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.chosen = nn.Sequential(nn.Conv2d(c, c, 3), chosen(c))
+        self.built = nn.Sequential(nn.Conv2d(c, c, 3), built(c))

@@ -112,6 +112,24 @@ class Flow:
             return self.flow_of(scope).origins_at(expr, scope, env, depth, note)
         return self._names.origins(self, expr, scope, env, depth, note)
 
+    def returned(self, call: ast.Call, scope: Scope, env: Env | None = None) -> list[Origin] | None:
+        """Every expression a call of a function of the module may return (``make_norm()`` returning
+        ``nn.BatchNorm2d``), read with the call's arguments bound; None when the call is of no such function or
+        the function does not return once, at its end."""
+        if scope.tree is not self.tree:
+            return self.flow_of(scope).returned(call, scope, env)  # type: ignore[attr-defined, no-any-return]
+        func, index = call.func, self.index
+        if type(func) is not ast.Name or any(index.bindings(seen, func.id)[0] for seen in (scope, *scope.enclosing())):
+            return None
+        function = index.functions.get(func.id)
+        expr = self.sole_return(function) if function is not None else None
+        if expr is None:
+            return None
+        bound = self.bind(function, self.call_args(call, scope, env))  # type: ignore[arg-type]
+        if bound is None:
+            return None
+        return self.origins_at(expr, index.scope_of[function], bound, 1, f"{func.id}()")
+
     def sole_origin(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> Origin | None:
         """The one expression ``expr`` holds on every path, if there is exactly one."""
         origins = self.origins(expr, scope, env)
