@@ -406,6 +406,10 @@ class StoresModule(MethodFact):
         self.module = module
 
 
+class ModuleTable(MethodFact):
+    """An attribute holding the modules stored on the object, by name (``self._modules["conv1"]``)."""
+
+
 class PenaltyMethod(MethodFact):
     """A norm, square or absolute value of the tensor it is called on (``p.pow(2)``)."""
 

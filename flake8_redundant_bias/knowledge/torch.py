@@ -8,7 +8,7 @@ record, ``FRAMEWORK``.
 from __future__ import annotations
 
 from .schema import (
-    AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Fact, Framework, Freezes, Initializer, ModuleBase, ModuleList,
+    AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Fact, Framework, Freezes, Initializer, ModuleBase, ModuleList, ModuleTable,
     NoBias, NoBiasAccessor, Norm, Optimizer, ParameterClass, PenaltyFunction, PenaltyMethod, Producer, ReturnsReceiver,
     SameArgs, Spec, StoresModule, TensorFactory, Transparent, Wrapper, YieldsParameters, prefixed,
 )
@@ -181,6 +181,7 @@ METHODS: dict[str, Fact] = {
     "requires_grad_": Freezes(Arg("requires_grad", 0, True), False),
     "add_module": StoresModule(Arg("name", 0), Arg("module", 1)),
     "register_module": StoresModule(Arg("name", 0), Arg("module", 1)),
+    "_modules": ModuleTable(),
     "get_input_embeddings": NoBiasAccessor(),
     "get_output_embeddings": NoBiasAccessor(),
     **{name: ReturnsReceiver() for name in ("to", "cuda", "cpu", "double", "float", "half", "bfloat16", "train", "eval", "to_empty")},

@@ -3,7 +3,9 @@
 A module held in ``self.x`` has one output to follow only when the class
 applies it once, assigns it one value, and no subclass re-assigns it; a module
 list (``self.norms = nn.ModuleList(...)``) stands for its one kind of element
-when every element is built by one expression.
+when every element is built by one expression, and so does a family of modules
+stored under names built at run time (``self.add_module("conv" + str(i), ...)``,
+read as ``self._modules["conv" + str(i)]``).
 """
 
 from __future__ import annotations
@@ -11,18 +13,21 @@ from __future__ import annotations
 import ast
 from typing import Mapping
 
-from ..knowledge.schema import Fact, Initializer, ModuleList
+from ..knowledge.schema import Fact, Initializer, ModuleList, ModuleTable
 from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer, Layers
 
 
 class ModuleAttributes:
-    def __init__(self, index: Index, flow: Flow, layers: Layers, facts: Mapping[str, Fact]) -> None:
+    def __init__(
+        self, index: Index, flow: Flow, layers: Layers, facts: Mapping[str, Fact], methods: Mapping[str, Fact],
+    ) -> None:
         self.index = index
         self.flow = flow
         self.layers = layers
         self.facts = facts
+        self.tables = {name for name, fact in methods.items() if isinstance(fact, ModuleTable)}
         self._uses: dict[tuple[ast.ClassDef, str], int] | None = None
         self._held: dict[tuple[ast.ClassDef, str], Layer | None] = {}
 
@@ -61,6 +66,39 @@ class ModuleAttributes:
         if sites is None or grown is None or len(sites + grown) != 1:
             return None
         return self.layers.built((sites + grown)[0])
+
+    def family_element(self, expr: ast.Subscript, scope: Scope) -> Layer | None:
+        """``self._modules["conv" + str(i)]``: the one construction every module stored under a name so begun is,
+        when the class reads such a name in one place only."""
+        table = expr.value
+        if not isinstance(table, ast.Attribute) or table.attr not in self.tables:
+            return None
+        owner = self.flow.method_owner(table.value, scope)
+        start = self.flow.name_start(expr.slice, scope) if owner is not None else ""
+        reads = self._family_reads().get(owner, ()) if start else ()  # type: ignore[call-overload]
+        if sum(1 for read in reads if _overlap(read, start)) != 1:
+            return None
+        stores = self.flow.family(owner, start)  # type: ignore[arg-type]
+        if len(stores) != 1 or stores[0][0] is None:
+            return None
+        value, store_scope = stores[0]
+        origin = self.flow.sole_origin(value, store_scope, self.layers.environment(value))  # type: ignore[arg-type]
+        if origin is None or origin.scope.tree is not self.index.module.node:
+            return None
+        return self.layers.built(origin.expr)
+
+    def _family_reads(self) -> dict[ast.ClassDef, list[str]]:
+        """What each name a class reads from its table of modules begins with (once per module)."""
+        def count() -> dict[ast.ClassDef, list[str]]:
+            found: dict[ast.ClassDef, list[str]] = {}
+            for load, scope in self.index.attribute_loads if self.tables else ():
+                parent = self.index.parents.get(load)
+                if load.attr in self.tables and isinstance(parent, ast.Subscript) and parent.value is load:
+                    owner = self.flow.method_owner(load.value, scope)
+                    if owner is not None:
+                        found.setdefault(owner, []).append(self.flow.name_start(parent.slice, scope))
+            return found
+        return self.index.derived("module table reads", count)
 
     def _single_store(self, expr: ast.Attribute, scope: Scope) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
         """``self.x`` assigned one value, applied once, and not re-assigned by a subclass."""
@@ -137,3 +175,8 @@ class ModuleAttributes:
                 return None
             found.append(call.args[0])
         return found
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Two names so begun may be the same name."""
+    return one.startswith(other) or other.startswith(one)

@@ -74,7 +74,7 @@ class ModuleModel:
     def _chains(self, layers: Layers) -> tuple[Steps, Chains]:
         """The services that read chains of layers, over one way of building them."""
         knowledge = self.config.knowledge
-        attributes = ModuleAttributes(self.index, self.flow, layers, knowledge.facts)
+        attributes = ModuleAttributes(self.index, self.flow, layers, knowledge.facts, knowledge.methods)
         steps = Steps(self.index, self.flow, layers, attributes, knowledge.facts, knowledge.methods)
         contents = Contents(self.index, self.flow, layers, steps)
         return steps, Chains(self.index, self.flow, steps, Sequences(self.index, self.flow, layers, steps, contents))

@@ -50,7 +50,8 @@ class Steps:
                 return self._step(func.attr, method, call, scope, direct=False)
             return self.attributes.attribute(func, scope)
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute):
-            return self.attributes.list_element(func.value, scope)  # self.norms[i](x)
+            # self.norms[i](x), self._modules["conv" + str(i)](x)
+            return self.attributes.list_element(func.value, scope) or self.attributes.family_element(func, scope)
         return None
 
     def _step(self, name: str, spec: object, call: ast.Call, scope: Scope, direct: bool = True) -> Layer:

@@ -251,3 +251,37 @@ class RegisteredByFormat(nn.Module):
 
     def forward(self, x):
         return self.norm0(self.conv0(x))
+
+
+class NamedAtRunTime(nn.Module):
+    """face-alignment's FAN: modules stored under names built in a loop and read back the same way."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+        for i in range(n):
+            self.add_module("conv_last" + str(i), nn.Conv2d(8, 8, 1, bias=False))  # expect: RB101:51 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+            self.add_module("bn_end" + str(i), nn.BatchNorm2d(8))
+            self.add_module("head" + str(i), nn.Conv2d(8, 8, 1))
+            self.add_module("head_norm" + str(i), nn.BatchNorm2d(8))
+            self.add_module("dup" + str(i), nn.Conv2d(8, 8, 1))
+            self.add_module("norm_dup" + str(i), nn.BatchNorm2d(8))
+            self.add_module("lit" + str(i), nn.Conv2d(8, 8, 1))
+            self.add_module("norm_lit" + str(i), nn.BatchNorm2d(8))
+            self.add_module(f"cond{i}", nn.Conv2d(8, 8, 1) if i else nn.Identity())
+            self.add_module(f"norm_cond{i}", nn.BatchNorm2d(8))
+        self.lit_extra = nn.Identity()
+
+    def forward(self, x):
+        outs = []
+        for i in range(self.n):
+            outs.append(self._modules["bn_end" + str(i)](self._modules["conv_last" + str(i)](x)))
+            # "head" begins "head_norm" too: the two reads may be of one module
+            outs.append(self._modules["head_norm" + str(i)](self._modules["head" + str(i)](x)))
+            # read in two places: the output of one module may go two ways
+            outs.append(self._modules["norm_dup" + str(i)](self._modules["dup" + str(i)](x)))
+            outs.append(self._modules["dup" + str(i)](x))
+            # self.lit_extra is a "lit" name too; a conditional construction is two
+            outs.append(self._modules["norm_lit" + str(i)](self._modules["lit" + str(i)](x)))
+            outs.append(self._modules[f"norm_cond{i}"](self._modules[f"cond{i}"](x)))
+        return outs

@@ -31,7 +31,8 @@ class Members:
         self.index = index
         self._facts = facts
         self._methods = {name: fact for name, fact in methods.items() if isinstance(fact, StoresModule)}
-        self._unnamed: dict[ast.ClassDef, list[tuple[str, Scope]]] = {}  # a class -> what a name it stores under starts with
+        # a class -> each name it stores under that is no literal: what it starts with, the value, where
+        self._unnamed: dict[ast.ClassDef, list[tuple[str, ast.expr | None, Scope]]] = {}
         self._owners: dict[Scope, tuple[ast.ClassDef | None, str | None]] = {}  # a scope -> its class and receiver
         self._stores: dict[ast.ClassDef, dict[str, list[Stored]]] | None = None
         self._elsewhere: set[str] = set()  # attributes assigned on objects other than a receiver
@@ -58,7 +59,7 @@ class Members:
         a name that may be ``attr``)."""
         found = [(value, scope) for value, scope, _ in self.attributes_of(owner).get(attr, ())]
         if owner in self._unnamed:
-            found += [(None, scope) for start, scope in self._unnamed[owner] if attr.startswith(start)]
+            found += [(None, scope) for start, _, scope in self._unnamed[owner] if attr.startswith(start)]
         return found
 
     def attributes_of(self, owner: ast.ClassDef) -> dict[str, list[Stored]]:
@@ -88,7 +89,8 @@ class Members:
                 if isinstance(name, Bound) and isinstance(name.expr, ast.Constant) and isinstance(name.expr.value, str):
                     self._stores.setdefault(owner, {}).setdefault(name.expr.value, []).append((value, scope, call))
                 else:
-                    self._unnamed.setdefault(owner, []).append((self._literal_start(name, scope), scope))
+                    start = self.name_start(name.expr, scope) if isinstance(name, Bound) else ""
+                    self._unnamed.setdefault(owner, []).append((start, value, scope))
         return self._stores
 
     def _storing_calls(self) -> Iterator[tuple[ast.Call, Scope, ast.ClassDef, StoresModule]]:
@@ -102,15 +104,26 @@ class Members:
                 if owner is not None:
                     yield call, scope, owner, methods[func.attr]  # type: ignore[misc]
 
-    def _literal_start(self, name: object, scope: Scope) -> str:
+    def name_start(self, expr: ast.expr, scope: Scope) -> str:
         """What a name that is no literal begins with, where it is written or where the one variable holding it is
         assigned: ``f"layer{i}"`` -> ``layer``; "" when it may be anything."""
-        expr = name.expr if isinstance(name, Bound) else None
         if isinstance(expr, ast.Name):
             binding = self.index.single_binding(self.index.home(expr.id, scope), expr.id)
             parent = self.index.parents.get(binding) if binding is not None else None
             expr = parent.value if isinstance(parent, ast.Assign) and parent.targets == [binding] else None
         return _written_start(expr)
+
+    def family(self, owner: ast.ClassDef, start: str) -> list[tuple[ast.expr | None, Scope]]:
+        """Every value the class stores under a name that may begin with ``start`` (``self.add_module("conv" +
+        str(i), ...)`` for ``start`` "conv"; None: not a plain value)."""
+        found = [
+            (value, scope) for attr, stored in self.attributes_of(owner).items() if attr.startswith(start)
+            for value, scope, _ in stored
+        ]
+        return found + [
+            (value, scope) for begun, value, scope in self._unnamed.get(owner, ())
+            if begun.startswith(start) or start.startswith(begun)
+        ]
 
     def subclasses(self, name: str) -> list[ast.ClassDef]:
         """The module-level classes of the file that name the class ``name`` as a base."""

@@ -74,6 +74,8 @@ class Flow:
         self.overridden = self._members.overridden  # a subclass sets the attribute
         self.subclasses = self._members.subclasses  # the classes of the file deriving from a class
         self.stored_elsewhere = self._members.stored_elsewhere  # obj.x = ... on some other object
+        self.family = self._members.family  # every value stored under a name beginning so (add_module("conv" + ...))
+        self.name_start = self._members.name_start  # what a name built at run time begins with
         # Functions and their calls:
         self.bind = self._calls.bind  # a function's parameters bound to one call's arguments
         self.sole_return = self._calls.sole_return  # what a function returns, when it returns once, at its end
