@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..knowledge.schema import Container, Norm, NormBuilder, Producer, Spec, Wrapper
 from .flow.arguments import forwarded, preset
+from .flow.calls import DEFAULT_NOTE
 from .flow.service import Flow
 from .gates import Words
 from .index import Index, Scope, method_named
@@ -27,7 +28,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 class Layer:
     __slots__ = (
         "name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in", "inside",
-        "built_at", "origin", "alternatives",
+        "built_at", "origin", "alternatives", "chosen",
     )
 
     def __init__(
@@ -53,12 +54,13 @@ class Layer:
         # The other classes the same call may build, on other paths (``conv, bn = (nn.Conv3d, nn.BatchNorm3d) if
         # three_d else (nn.Conv2d, nn.BatchNorm2d)``): of one kind, each read with the same arguments.
         self.alternatives: tuple[tuple[str, Spec], ...] = ()
+        self.chosen = ""  # how the class was picked, when by a parameter's default ("the default of norm_layer in X()")
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""
         step = Layer(self.name, self.spec, self.call, self.args, self.helper, self.where, self.direct)
         step.built_by, step.site, step.built_in = self.built_by, self.site, self.built_in
-        step.applied, step.alternatives = (call, scope), self.alternatives
+        step.applied, step.alternatives, step.chosen = (call, scope), self.alternatives, self.chosen
         return step
 
     def every(self) -> Iterator[Layer]:
@@ -234,7 +236,9 @@ class Layers:
         if presets is not None:
             origin = next(o for o in origins if o.expr is presets)
             args = preset(self.flow.call_args(presets, origin.scope, origin.env), args)
-        return self._layer(name, self.rows[name], call, args, env is None)  # the call's arguments reach the row
+        layer = self._layer(name, self.rows[name], call, args, env is None)  # the call's arguments reach the row
+        layer.chosen = next((o.note for o in origins if o.note.startswith(DEFAULT_NOTE)), "")
+        return layer
 
     def _returned(self, origins: list[Origin] | None) -> list[Origin] | None:
         """The origins, each call of a function of its module replaced by what the function returns."""

@@ -54,8 +54,9 @@ class Rule:
         raise NotImplementedError
 
 
-def cost(parameters: int | None, source: str = "") -> str:
-    """A message's closing parenthesis: what a bias costs, and where its value was read when another module."""
+def cost(parameters: int | None, *sources: str) -> str:
+    """A message's closing parenthesis: what a bias costs, where its value was read when another module, and how
+    the norm was chosen when by a default."""
     parts = [f"{parameters} wasted parameter{'s' if parameters != 1 else ''}"] if parameters is not None else []
-    parts += [source] if source else []
+    parts += [source for source in sources if source]
     return f" ({'; '.join(parts)})" if parts else ""

@@ -70,7 +70,11 @@ make_sgd_same(nn.Conv2d(3, 8, 3))
 make_sgd_same(nn.Conv2d(3, 8, 3), 1e-4)
 
 
-def make_sgd_never_called(model, wd=5e-4):
+def make_sgd_never_called(model, wd=5e-4):  # called from elsewhere: its default is what a plain call runs
+    return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)  # expect: RB201:12 "SGD applies weight_decay=0.0005 (the default of wd in make_sgd_never_called()) to the biases and normalization weights of model"
+
+
+def make_sgd_no_default(model, wd):
     return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)
 
 

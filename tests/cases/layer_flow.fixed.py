@@ -112,7 +112,27 @@ class NormNoneDefault(nn.Module):
 NormNoneDefault(16)
 
 
-class NormUnused(nn.Module):  # no call in the file: the default may never be what runs
+class NormUnused(nn.Module):  # no call in the file: its defaults are what a plain call from elsewhere builds
+    def __init__(self, c, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (BatchNorm2d is the default of norm_layer in NormUnused())"
+        self.norm = norm_layer(c)
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class NormRequired(nn.Module):  # no call in the file, and no default: the norm is the caller's
+    def __init__(self, c, norm_layer):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.norm = norm_layer(c)
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class NormUnusedExported(nn.Module):  # named as a value in the file: its calls are not all visible
     def __init__(self, c, norm_layer=nn.BatchNorm2d):
         super().__init__()
         self.conv = nn.Conv2d(c, c, 3)
@@ -120,6 +140,9 @@ class NormUnused(nn.Module):  # no call in the file: the default may never be wh
 
     def forward(self, x):
         return self.norm(self.conv(x))
+
+
+REGISTRY = {"unused": NormUnusedExported}
 
 
 BatchNormEps = partial(nn.BatchNorm2d, eps=1e-3)

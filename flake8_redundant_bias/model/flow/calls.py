@@ -92,7 +92,7 @@ class Calls:
         if outer is None:
             return None
         calls, skip = self._calls_of(flow, function, outer)
-        if not calls:
+        if calls is None:
             return None
         where = parameter_arg(function, param, skip)
         if where is None:
@@ -100,7 +100,8 @@ class Calls:
         default = parameter_defaults(function.args).get(param.arg)
         found: list[Origin] = []
         defaulted = False
-        for call, call_scope in calls:
+        # Never called in its file: what it does with its defaults (a call from elsewhere may pass others).
+        for call, call_scope in calls or [(ast.Call(function, [], []), outer)]:
             given = CallArgs.of(call).get(where)
             if given is UNKNOWN:
                 # Model(**vars(args)): the parameter is what the spread holds under its name, if anything.
@@ -116,7 +117,7 @@ class Calls:
                     continue  # the default is one value, however many calls leave it
                 defaulted = True
                 where_named = getattr(outer.node, "name", None) if function.name == "__init__" else function.name
-                origins = flow.origins_at(default, outer, None, depth + 1, f"the default of {param.arg} in {where_named}()")
+                origins = flow.origins_at(default, outer, None, depth + 1, f"{DEFAULT_NOTE}{param.arg} in {where_named}()")
             else:
                 origins = flow.origins_at(given.expr, call_scope, None, depth + 1, note)  # type: ignore[union-attr]
             if origins is None:
@@ -190,6 +191,7 @@ def parameter_arg(function: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.a
 
 # (function, skip) -> each parameter's place: a block read for many calls binds the same function again and again.
 _PLACES: dict[tuple[ast.AST, int], dict[ast.arg, Arg]] = {}
+DEFAULT_NOTE = "the default of "  # how a value a parameter's default gives is named
 
 
 def _places(function: ast.FunctionDef | ast.AsyncFunctionDef, skip: int) -> dict[ast.arg, Arg]:
