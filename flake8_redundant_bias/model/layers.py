@@ -237,7 +237,7 @@ class Layers:
             origin = next(o for o in origins if o.expr is presets)
             args = preset(self.flow.call_args(presets, origin.scope, origin.env), args)
         layer = self._layer(name, self.rows[name], call, args, env is None)  # the call's arguments reach the row
-        layer.chosen = next((o.note for o in origins if o.note.startswith(DEFAULT_NOTE)), "")
+        layer.chosen = _default_note(origins)
         return layer
 
     def _returned(self, origins: list[Origin] | None) -> list[Origin] | None:
@@ -374,7 +374,14 @@ class Layers:
         # The builder calls cls(num_features, **rest), and a grouped norm with its group count first.
         groups = entries.get(spec.groups)  # type: ignore[union-attr]
         positional = [groups, features] if built in spec.grouped and groups is not None else [features]
-        return self._layer(built, target, call, CallArgs(positional, {}, None, False), False)  # type: ignore[arg-type]
+        layer = self._layer(built, target, call, CallArgs(positional, {}, None, False), False)  # type: ignore[arg-type]
+        layer.chosen = _default_note(self.flow.origins(cfg.expr, cfg.scope or scope, cfg.env))
+        return layer
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def _default_note(origins: list[Origin] | None) -> str:
+    """How a parameter's default picked a class or a config, if one did (``the default of norm_layer in X()``)."""
+    return next((origin.note for origin in origins or () if origin.note.startswith(DEFAULT_NOTE)), "")

@@ -300,6 +300,6 @@ def _diagnostic(model: ModuleModel, producer: Layer, norm: Layer) -> Diagnostic:
     fix = bias_fix(model, producer, spec, off)
     text = code.message(
         producer=producer.display, norm=norm.short, fix=advice(producer, spec, off, fix),
-        cost=cost(wasted, _read_elsewhere(model.flow, producer), f"{norm.short} is {norm.chosen}" if norm.chosen else ""),
+        cost=cost(wasted, _read_elsewhere(model.flow, producer), f"{norm.short} from {norm.chosen}" if norm.chosen else ""),
     )
     return Diagnostic.at(producer.call, code.code, text, model.text, fix=fix, wasted=wasted)

@@ -115,7 +115,7 @@ NormNoneDefault(16)
 class NormUnused(nn.Module):  # no call in the file: its defaults are what a plain call from elsewhere builds
     def __init__(self, c, norm_layer=nn.BatchNorm2d):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (BatchNorm2d is the default of norm_layer in NormUnused())"
+        self.conv = nn.Conv2d(c, c, 3, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (BatchNorm2d from the default of norm_layer in NormUnused())"
         self.norm = norm_layer(c)
 
     def forward(self, x):

@@ -103,3 +103,16 @@ class EditedConfig(nn.Module):
 
 
 edited = EditedConfig(8)
+
+
+class HeadFromConfig(nn.Module):
+    """Built by a registry from config files, never here: its defaults are what a config that sets nothing builds."""
+
+    def __init__(self, c, norm_cfg=dict(type="BN1d"), bias=True):
+        super().__init__()
+        self.conv = ConvModule(c, c, 1, conv_cfg=dict(type="Conv1d"), norm_cfg=norm_cfg, bias=bias)  # expect: RB101:21 "ConvModule bias is cancelled by the BatchNorm1d that follows: make bias='auto' in HeadFromConfig.__init__() and its calls (BatchNorm1d from the default of norm_cfg in HeadFromConfig())"
+        self.proj = nn.Linear(c, c)  # expect: RB101:21 "Linear bias is cancelled by the BatchNorm1d that follows: pass bias=False (BatchNorm1d from the default of norm_cfg in HeadFromConfig())"
+        self.norm = build_norm_layer(norm_cfg, c)[1]
+
+    def forward(self, x, y):
+        return self.conv(x), self.norm(self.proj(y))
