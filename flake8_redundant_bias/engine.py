@@ -144,8 +144,9 @@ class Gates:
         groups = tuple(rule.triggers(rows, knowledge) for rule in RULES)
         layers = _layer_words(rows)
         # A question from the linted file may ask another module for a helper or a class that
-        # builds a layer (``conv3x3``, ``make_norm``): such a definition names a producer or a norm.
-        foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(layers),)
+        # builds a layer (``conv3x3``, ``make_norm``): such a definition names a producer or a norm;
+        # or for a base class that sets a decay its subclass reads (``self.weight_decay = 0.05``).
+        foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(layers), Trigger(("decay",)))
         keep = tuple(word for provider in knowledge.providers for word in provider.keeps)
         norms = shortest({n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))})
         switches = {spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional}

@@ -440,3 +440,52 @@ def test_an_installed_package_reads_its_own_modules_by_their_absolute_names(tmp_
         "8:22: " + CONV.format(built=" (built by conv3x3() in tvlike/ops/layers.py)", advice="pass bias=False to conv3x3() ",
                                cost="8 wasted parameters"),
     ]
+
+
+# A trainer's base class in another module sets the decay its subclass reads.
+BASES = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/base.py": """\
+        import torch.nn as nn
+
+
+        class BaseRunner(nn.Module):
+            def __init__(self, model):
+                super().__init__()
+                self.model = model
+                self.weight_decay = 0.05
+        """,
+    "pkg/runner.py": """\
+        import torch
+
+        from .base import BaseRunner
+
+
+        class Runner(BaseRunner):
+            def build(self):
+                return torch.optim.SGD(self.model.parameters(), lr=0.1, weight_decay=self.weight_decay)
+        """,
+    "pkg/mixed.py": """\
+        import pytorch_lightning as pl
+        import torch
+
+        from .base import BaseRunner
+
+
+        class Mixed(BaseRunner, pl.LightningModule):
+            def build(self):
+                return torch.optim.SGD(self.model.parameters(), lr=0.1, weight_decay=self.weight_decay)
+        """,
+}
+
+
+def test_a_decay_set_by_a_base_class_of_another_module_is_read(tmp_path: Path) -> None:
+    write(tmp_path, BASES)
+    runner = tmp_path / "pkg" / "runner.py"
+    assert findings(flake8("--select", "RB", str(runner)), f"{runner}:") == [
+        "8:16: RB201 SGD applies weight_decay=0.05 (self.weight_decay in pkg/base.py) to the biases and normalization "
+        "weights of self.model: put them in a parameter group with weight_decay=0.0",
+    ]
+    # A base from another package (Lightning's module) may set the attribute too: unknown.
+    assert flake8("--select", "RB", str(tmp_path / "pkg" / "mixed.py")).stdout == ""

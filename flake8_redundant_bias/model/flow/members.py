@@ -21,6 +21,7 @@ from ..values import Bound, CallArgs, Origin
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
 
+INERT = object()  # a base class that sets no attribute of its subclasses
 Stored = tuple[ast.expr | None, Scope, ast.expr]  # a value (None: not a plain assignment), where, the target or call
 
 
@@ -144,47 +145,58 @@ class Members:
 
     def self_attribute(self, flow: Questions, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
         """Every value ``self.attr`` may hold: what the methods assign, and the class-level binding; also those of
-        its bases in the file (``Base.__init__`` sets ``self.weight_decay`` for the subclass), when every base on
-        the way is the file's or the framework's module class."""
+        its bases in the project (``Base.__init__`` sets ``self.weight_decay`` for the subclass), when every base
+        on the way is the project's or the framework's module class."""
         if self.overridden(owner, attr) or self.stored_elsewhere(attr):
             return None  # a subclass, or code outside the class (trainer.x = ...), may set it
         found: list[Origin] = []
-        for cls in self._lineage(owner):
-            stored = self.attribute_values(cls, attr)
-            class_scope = self.index.scope_of.get(cls)
-            class_level = self.index.bindings(class_scope, attr)[0] if class_scope is not None else []
-            for value, scope in stored:
-                origins = flow.origins_at(value, scope, None, depth + 1, f"self.{attr}") if value is not None else None
+        for cls, home in self._lineage(flow, owner):
+            if home is not flow and home.stored_elsewhere(attr):
+                return None
+            class_scope = home.index.scope_of.get(cls)
+            class_level = home.index.bindings(class_scope, attr)[0] if class_scope is not None else []
+            note = home.located(f"self.{attr}")  # "self.weight_decay in pkg/base.py" when set in another module
+            for value, scope in home.attribute_values(cls, attr):
+                origins = home.origins_at(value, scope, None, depth + 1, note) if value is not None else None
                 if origins is None:
                     return None
                 found += origins
             for event in class_level:
-                origins = flow.binding(event.node, class_scope, depth + 1, f"{cls.name}.{attr}")  # type: ignore[arg-type]
+                named = home.located(f"{cls.name}.{attr}")
+                origins = home.binding(event.node, class_scope, depth + 1, named)  # type: ignore[arg-type]
                 if origins is None:
                     return None
                 found += origins
-        return found or None  # None: set by another module's base class, a setattr, or not at all
+        return found or None  # None: set by a base class outside the project, a setattr, or not at all
 
-    def _lineage(self, owner: ast.ClassDef) -> list[ast.ClassDef]:
-        """The class and its bases that the file defines, nearest first; the class alone when a base on the way
-        is neither the file's nor the framework's module class (``nn.Module``), which may set anything."""
-        lineage, pending = [owner], [owner]
+    def _lineage(self, flow: Questions, owner: ast.ClassDef) -> list[tuple[ast.ClassDef, Questions]]:
+        """The class and its bases that the project defines, nearest first, each with its module's flow; the class
+        alone when a base on the way is neither the project's nor the framework's module class (``nn.Module``),
+        which may set anything."""
+        lineage, pending = [(owner, flow)], [(owner, flow)]
         while pending and len(lineage) < 8:
-            for base in pending.pop().bases:
-                found = self.index.classes.get(base.id) if isinstance(base, ast.Name) else None
-                if found is not None and found not in lineage:
-                    lineage.append(found)
-                    pending.append(found)
-                elif found is None and not self._inert_base(base):
-                    return [owner]
+            cls, home = pending.pop()
+            for base in cls.bases:
+                found = self._base(home, base)
+                if found is None:
+                    return [(owner, flow)]
+                if found is not INERT and all(found[0] is not seen for seen, _ in lineage):
+                    lineage.append(found)  # type: ignore[arg-type]
+                    pending.append(found)  # type: ignore[arg-type]
         return lineage
 
-    def _inert_base(self, base: ast.expr) -> bool:
-        """``object``, or the framework's module class: neither sets an attribute a subclass names."""
+    def _base(self, home: Questions, base: ast.expr) -> tuple[ast.ClassDef, Questions] | object | None:
+        """A base class as the module ``home`` names it: the project's class with its module's flow, ``INERT``
+        (``object``, the framework's module class: neither sets an attribute a subclass names), or None."""
         if isinstance(base, ast.Name) and base.id == "object":
-            return True
-        name = self.index.imports.resolve(base)
-        return name is not None and isinstance(self._facts.get(name), ModuleBase)
+            return INERT
+        name = home.imports.resolve(base)
+        if name is not None and isinstance(self._facts.get(name), ModuleBase):
+            return INERT
+        if not isinstance(base, ast.Name):
+            return None
+        local = home.index.classes.get(base.id)
+        return (local, home) if local is not None else home.class_named(base.id, home.index.module)
 
 
 def _method_self(scope: Scope) -> tuple[ast.ClassDef | None, str | None]:
