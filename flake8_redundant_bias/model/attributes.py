@@ -14,6 +14,7 @@ import ast
 from typing import Mapping
 
 from ..knowledge.schema import Fact, Initializer, ModuleList, ModuleTable
+from .flow.members import overlap
 from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer, Layers
@@ -76,7 +77,7 @@ class ModuleAttributes:
         owner = self.flow.method_owner(table.value, scope)
         start = self.flow.name_start(expr.slice, scope) if owner is not None else ""
         reads = self._family_reads().get(owner, ()) if start else ()  # type: ignore[call-overload]
-        if sum(1 for read in reads if _overlap(read, start)) != 1:
+        if sum(1 for read in reads if overlap(read, start)) != 1:
             return None
         stores = self.flow.family(owner, start)  # type: ignore[arg-type]
         if len(stores) != 1 or stores[0][0] is None:
@@ -175,8 +176,3 @@ class ModuleAttributes:
                 return None
             found.append(call.args[0])
         return found
-
-
-def _overlap(one: str, other: str) -> bool:
-    """Two names so begun may be the same name."""
-    return one.startswith(other) or other.startswith(one)

@@ -309,7 +309,7 @@ class Blocks:
 
     def _shadowed(self, name: str, scope: Scope) -> bool:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""
-        return any(self.index.bindings(seen, name)[0] for seen in (scope, *scope.enclosing()))
+        return self.index.bound(name, scope)
 
     def _chains_at(self, call: ast.Call, scope: Scope, block: Block) -> Iterator[Chain]:
         node, function, skip, home = block.node, block.function, block.skip, block.home
@@ -509,7 +509,7 @@ def _module_callees(index: Index, node: ast.AST) -> Iterator[ast.AST]:
     """The functions and classes of the module that a block calls by name (not re-bound where it calls them)."""
     for call, scope in index.calls_inside(node):
         func = call.func
-        if type(func) is ast.Name and not any(index.bindings(seen, func.id)[0] for seen in (scope, *scope.enclosing())):
+        if type(func) is ast.Name and not index.bound(func.id, scope):
             found = index.functions.get(func.id) or index.classes.get(func.id)
             if found is not None:
                 yield found

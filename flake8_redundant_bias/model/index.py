@@ -298,6 +298,10 @@ class Index:
                 return candidate
         return scope
 
+    def bound(self, name: str, scope: Scope) -> bool:
+        """Whether a scope a read in ``scope`` sees binds ``name``: a variable, not a module-level def or class."""
+        return bool(self.bindings(self.home(name, scope), name)[0])
+
     def spells(self, node: ast.AST, words: Iterable[str], header: bool = False) -> bool:
         """Whether the source lines of a node (its header only) spell any of the words (True when unknown)."""
         first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)

@@ -113,7 +113,7 @@ class Links:
         owner = self.index.classes.get(name)
         if owner is None and (self.modules is None or self.imports.imported(name) is None):
             return None  # neither this file's class nor an import of the project's
-        if self.index.bindings(self.index.home(name, scope), name)[0]:
+        if self.index.bound(name, scope):
             return None  # a local variable, not the class
         if owner is not None:
             return owner, flow

@@ -122,8 +122,7 @@ class Members:
             for value, scope, _ in stored
         ]
         return found + [
-            (value, scope) for begun, value, scope in self._unnamed.get(owner, ())
-            if begun.startswith(start) or start.startswith(begun)
+            (value, scope) for begun, value, scope in self._unnamed.get(owner, ()) if overlap(begun, start)
         ]
 
     def subclasses(self, name: str) -> list[ast.ClassDef]:
@@ -234,3 +233,8 @@ def _written_start(expr: ast.expr | None) -> str:
         if isinstance(template, ast.Constant) and isinstance(template.value, str):
             return template.value.partition("{")[0]
     return ""
+
+
+def overlap(one: str, other: str) -> bool:
+    """Two names so begun may be the same name."""
+    return one.startswith(other) or other.startswith(one)

@@ -121,7 +121,7 @@ class Flow:
         if scope.tree is not self.tree:
             return self.flow_of(scope).returned(call, scope, env)  # type: ignore[attr-defined, no-any-return]
         func, index = call.func, self.index
-        if type(func) is not ast.Name or any(index.bindings(seen, func.id)[0] for seen in (scope, *scope.enclosing())):
+        if type(func) is not ast.Name or index.bound(func.id, scope):
             return None
         function = index.functions.get(func.id)
         expr = self.sole_return(function) if function is not None else None
