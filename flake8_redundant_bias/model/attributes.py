@@ -102,17 +102,24 @@ class ModuleAttributes:
         return self.index.derived("module table reads", count)
 
     def _single_store(self, expr: ast.Attribute, scope: Scope) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
-        """``self.x`` assigned one value, applied once, and not re-assigned by a subclass."""
+        """``self.x`` assigned one value, applied once, and not re-assigned by a subclass.  The value may be set by
+        a base class of the file (``Sub.forward`` applying the ``self.conv`` that ``Base.__init__`` built): then
+        it is applied once in all the classes deriving from that base, since each of them builds it there."""
         if self._uses is None:  # the same in every read of a block for one call: counted once per module
             self._uses = self.index.derived("attribute uses", self._count)
         owner = self.flow.method_owner(expr.value, scope)
         if owner is None or self._uses.get((owner, expr.attr), 0) != 1:
             return None
-        stores = self.flow.attribute_values(owner, expr.attr)
-        if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(owner, expr.attr):
+        holder = self.flow.holder(owner, expr.attr)
+        if holder is None:
+            return None
+        if holder is not owner and sum(self._uses.get((cls, expr.attr), 0) for cls in self.flow.descendants(holder)) != 1:
+            return None
+        stores = self.flow.attribute_values(holder, expr.attr)
+        if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, expr.attr):
             return None
         value, store_scope = stores[0]
-        return owner, value, store_scope  # type: ignore[return-value]
+        return holder, value, store_scope  # type: ignore[return-value]
 
     def _count(self) -> dict[tuple[ast.ClassDef, str], int]:
         """How often each ``self.x`` is used as a module: a read of its state or an initializer's is not a use."""

@@ -285,3 +285,72 @@ class NamedAtRunTime(nn.Module):
             outs.append(self._modules["norm_lit" + str(i)](self._modules["lit" + str(i)](x)))
             outs.append(self._modules[f"norm_cond{i}"](self._modules[f"cond{i}"](x)))
         return outs
+
+
+class Built(nn.Module):
+    """A base that builds the layers its subclass applies (torchvision's quantizable blocks have this shape)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bn = nn.BatchNorm2d(c)
+
+
+class Applied(Built):
+    def __init__(self, c):
+        super().__init__(c)
+        self.act = nn.ReLU()
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)))
+
+
+class BuiltTwice(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+        self.act = nn.ReLU()
+
+
+class AppliedCancelled(BuiltTwice):
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class AppliedKept(BuiltTwice):
+    # a sibling applies the same conv before an activation: the base's conv keeps its bias there
+    def forward(self, x):
+        return self.bn(self.act(self.conv(x)))
+
+
+class BuiltThenReplaced(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+
+
+class ReplacesNorm(BuiltThenReplaced):
+    def __init__(self, c):
+        super().__init__(c)
+        self.bn = nn.Identity()
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class Mixin:
+    pass
+
+
+class BuiltBesideMixin(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+
+
+class AppliedWithForeignBase(BuiltBesideMixin, SomeMixin):  # noqa: F821 - a base of another module may set self.bn
+    def forward(self, x):
+        return self.bn(self.conv(x))

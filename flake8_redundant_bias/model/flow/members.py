@@ -135,6 +135,51 @@ class Members:
                         self._subclasses.setdefault(base.id, []).append(other)
         return self._subclasses.get(name, [])
 
+    def holder(self, owner: ast.ClassDef, attr: str) -> ast.ClassDef | None:
+        """The class whose methods set ``self.attr`` for an instance of ``owner``: ``owner`` when it sets it itself,
+        else the nearest base of the file that does (``Sub(Base)`` applying the ``self.conv`` that ``Base.__init__``
+        built), found only through bases of the file, ``nn.Module`` and ``object``, which set nothing else; None
+        when a base on the way may set it unseen or two bases set it."""
+        if self.attribute_values(owner, attr) or self.index.bindings(self.index.scope_of[owner], attr)[0]:
+            return owner
+        setters: list[ast.ClassDef] = []
+        for cls in self._local_bases(owner):
+            if cls is None:
+                return None
+            if self.attribute_values(cls, attr) or self.index.bindings(self.index.scope_of[cls], attr)[0]:
+                setters.append(cls)
+        return setters[0] if len(setters) == 1 else None
+
+    def descendants(self, owner: ast.ClassDef) -> list[ast.ClassDef]:
+        """The class and every class of the file deriving from it, at any depth."""
+        found, pending = [owner], [owner]
+        while pending and len(found) < 64:
+            for sub in self.subclasses(pending.pop().name):
+                if sub not in found:
+                    found.append(sub)
+                    pending.append(sub)
+        return found
+
+    def _local_bases(self, owner: ast.ClassDef) -> list[ast.ClassDef | None]:
+        """The bases of a class defined in the file, at any depth (None for a base that is neither the file's nor
+        ``object`` nor the framework's module class)."""
+        found: list[ast.ClassDef | None] = []
+        pending = [owner]
+        while pending and len(found) < 8:
+            for base in pending.pop().bases:
+                if isinstance(base, ast.Name) and base.id == "object":
+                    continue
+                name = self.index.imports.resolve(base)
+                if name is not None and isinstance(self._facts.get(name), ModuleBase):
+                    continue
+                local = self.index.classes.get(base.id) if isinstance(base, ast.Name) else None
+                if local is None or self.index.bound(base.id, self.index.module):
+                    return [None]
+                if local not in found and local is not owner:
+                    found.append(local)
+                    pending.append(local)
+        return found
+
     def overridden(self, owner: ast.ClassDef, attr: str) -> bool:
         """A subclass in the file that sets the attribute."""
         return any(

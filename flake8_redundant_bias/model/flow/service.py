@@ -72,6 +72,8 @@ class Flow:
         self.attribute_values = self._members.attribute_values  # every value self.x is given in the class
         self.attributes_of = self._members.attributes_of
         self.overridden = self._members.overridden  # a subclass sets the attribute
+        self.holder = self._members.holder  # the class, or its base in the file, whose methods set self.x
+        self.descendants = self._members.descendants  # a class and the classes of the file deriving from it
         self.subclasses = self._members.subclasses  # the classes of the file deriving from a class
         self.stored_elsewhere = self._members.stored_elsewhere  # obj.x = ... on some other object
         self.family = self._members.family  # every value stored under a name beginning so (add_module("conv" + ...))
