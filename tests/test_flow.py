@@ -230,6 +230,35 @@ def test_sole_return(source: str, expected: str | None) -> None:
         assert (None if returned is None else ast.unparse(returned)) == expected
 
 
+FACTORY = (
+    "def f(kind, flag=False):\n"
+    "    if kind == 'bn':\n        return [1]\n"
+    "    elif kind in ('gn', 'group'):\n        return [2]\n"
+    "    if flag:\n        return [3]\n"
+    "    raise ValueError(kind)\n"
+)
+LIVE_RETURNS = [
+    ("the branch a literal picks", FACTORY, "f('bn')", ["[1]"]),
+    ("a literal among several", FACTORY, "f('group')", ["[2]"]),
+    ("a flag's default", FACTORY, "f('x', True)", ["[3]"]),
+    ("no branch returns: it raises", FACTORY, "f('x')", []),
+    ("an unknown value keeps both of its branches", FACTORY, "f(k)", ["[1]", "[2]"]),
+    ("and an unknown flag its own", FACTORY, "f(k, g)", ["[1]", "[2]", "[3]"]),
+    ("a path ends without a return", "def f(kind):\n    if kind == 'bn':\n        return [1]\n", "f('x')", None),
+    ("a return in a loop", "def f(kind):\n    for k in kinds:\n        return [k]\n    return [0]\n", "f('x')", None),
+    ("a None test", "def f(norm=None):\n    if norm is None:\n        return [1]\n    return [norm]\n", "f()", ["[1]"]),
+]
+
+
+@pytest.mark.parametrize("source, call, expected", [case[1:] for case in LIVE_RETURNS], ids=[case[0] for case in LIVE_RETURNS])
+def test_the_returns_one_call_leaves_possible(source: str, call: str, expected: list | None) -> None:
+    with model_of(f"{source}{call}\n") as model:
+        node = node_at(model, ast.Call, source.count("\n") + 1)
+        env = model.flow.bind(model.index.functions["f"], CallArgs.of(node))
+        returned = model.flow.live_returns(model.index.functions["f"], env)
+        assert (None if returned is None else [ast.unparse(expr) for expr in returned]) == expected
+
+
 def test_a_methods_receiver_whatever_it_is_named() -> None:
     source = "class M:\n    def a(this):\n        pass\n    @staticmethod\n    def b(x):\n        pass\n"
     with model_of(source) as model:

@@ -270,13 +270,18 @@ class Layers:
         return layer
 
     def _through_helper(self, call: ast.Call, helper: ast.FunctionDef, env: Env | None, depth: int, home: Layers) -> Layer | None:
-        """A function (``home``: the service of its module) that returns one producer."""
+        """A function (``home``: the service of its module) that returns one producer, also one return of several
+        that the call's arguments pick (``get_norm("bn", c)`` returning ``nn.BatchNorm2d(c)`` under ``if kind ==
+        "bn":``)."""
         returned = home.flow.sole_return(helper)
-        if not isinstance(returned, ast.Call):
-            return None
         site = self.flow.call_args(call, self.index.scope_at(call), env)
         helper_env = home.flow.bind(helper, site)
         if helper_env is None:
+            return None
+        if returned is None:
+            returns = home.flow.live_returns(helper, helper_env)
+            returned = returns[0] if returns is not None and len(returns) == 1 else None
+        if not isinstance(returned, ast.Call):
             return None
         inner = home.construction(returned, helper_env, depth + 1)
         if inner is None or not isinstance(inner.spec, (Producer, Norm)):

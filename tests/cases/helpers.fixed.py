@@ -42,7 +42,7 @@ forwarded = nn.Sequential(conv_any(3, 64, 3, bias=False), nn.BatchNorm2d(64))  #
 forwarded_off = nn.Sequential(conv_any(3, 64, 3, bias=False), nn.BatchNorm2d(64))
 forwarded_positional_off = nn.Sequential(conv_any(3, 64, 3, 1, 0, 1, 1, False), nn.BatchNorm2d(64))
 unknown_rebinding = nn.Sequential(conv_rebinds(3, 64), nn.BatchNorm2d(64))
-unknown_branches = nn.Sequential(conv_two_returns(3, 64), nn.BatchNorm2d(64))
+picked_branch = nn.Sequential(conv_two_returns(3, 64), nn.BatchNorm2d(64))  # expect: RB101:31 "Conv2d (built by conv_two_returns()) bias is cancelled by the BatchNorm2d that follows: give conv_two_returns() a bias parameter"
 unknown_kwargs = nn.Sequential(conv3x3(3, 64, **options), nn.BatchNorm2d(64))
 
 
@@ -83,5 +83,47 @@ class Chooses(nn.Module):
         self.plain = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), norm(c))  # expect: RB101:36 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.preset = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), preset(c))  # expect: RB101:37 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.direct = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), norm_class()(c))  # expect: RB101:37 "Conv2d bias is cancelled by the BatchNorm2d that follows"
-        self.chosen = nn.Sequential(nn.Conv2d(c, c, 3), chosen(c))
+        self.chosen = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), chosen(c))  # expect: RB101:37 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.built = nn.Sequential(nn.Conv2d(c, c, 3), built(c))
+
+
+def get_norm(kind, c):
+    """A string factory: a call's literal picks the branch that runs."""
+    if kind == "bn":
+        return nn.BatchNorm2d(c)
+    elif kind in ("gn", "group"):
+        return nn.GroupNorm(32, c)
+    if kind == "none":
+        return nn.Identity()
+    raise ValueError(kind)
+
+
+def get_norm_layer(norm_type="instance"):
+    if norm_type == "batch":
+        norm_layer = partial(nn.BatchNorm2d, affine=True)
+    elif norm_type == "instance":
+        norm_layer = partial(nn.InstanceNorm2d, affine=False)
+    else:
+        raise NotImplementedError(norm_type)
+    return norm_layer
+
+
+def norm_in_loop(kind, c):
+    for name, cls in (("bn", nn.BatchNorm2d),):
+        if kind == name:
+            return cls(c)
+    return nn.Identity()
+
+
+class Factories(nn.Module):
+    def __init__(self, c, kind):
+        super().__init__()
+        self.bn = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), get_norm("bn", c))  # expect: RB101:33 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.gn = nn.Sequential(nn.Conv2d(c, c, 3), get_norm("group", c))
+        self.none = nn.Sequential(nn.Conv2d(c, c, 3), get_norm("none", c))
+        self.unknown = nn.Sequential(nn.Conv2d(c, c, 3), get_norm(kind, c))
+        self.batch = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), get_norm_layer("batch")(c))  # expect: RB101:36 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.default = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), get_norm_layer()(c))  # expect: RB101:38 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
+        # either partial may be returned, and two presets are not read as alternatives: silent, though both cancel
+        self.chosen = nn.Sequential(nn.Conv2d(c, c, 3), get_norm_layer(kind)(c))
+        self.looped = nn.Sequential(nn.Conv2d(c, c, 3), norm_in_loop("bn", c))

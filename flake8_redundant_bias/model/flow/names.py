@@ -72,13 +72,13 @@ class Names:
             return flow.imported(name.id, depth) if flow.unbound(name.id, scope) else None
         home, stores = reaching
         local = env if env is not None and env.scope is home else None  # the bound function's own locals
-        if local is not None:
-            stores = self._live(flow, stores, local, depth)
         key = (id(home), id(name))
         if key in self._visiting:
             return None  # a value defined by itself, as in a loop: unknown
         self._visiting.add(key)
         try:
+            if local is not None:
+                stores = self._live(flow, stores, local)
             found: list[Origin] = []
             for event in stores:
                 if local is not None and isinstance(event.node, ast.arg):
@@ -160,35 +160,18 @@ class Names:
             found += origins
         return found
 
-    def _live(self, flow: Questions, stores: list[Event], env: Env, depth: int) -> list[Event]:
-        """The bindings one call leaves possible: ``if norm is None: norm = nn.BatchNorm2d`` at the function's
-        top level runs when the call passes None (the parameter's own value is then gone), and not otherwise."""
-        kept = list(stores)
+    def _live(self, flow: Questions, stores: list[Event], env: Env) -> list[Event]:
+        """The bindings one call leaves possible: one under a test the call decides against never runs (``if
+        norm is None: norm = nn.BatchNorm2d`` when the call passes a norm, ``elif kind == "instance":`` when it
+        passes "batch"), and one under tests all decided for it hides those before it (the parameter's own value)."""
+        kept, last = [], -1
         for event in stores:
-            guard = self._none_guard(event.node)
-            if guard is None:
-                continue
-            param, runs_when_none = guard
-            none = self._is_none(flow, env.lookup(param), env, depth)
-            if none is None:
-                continue
-            if none != runs_when_none:
-                kept.remove(event)
-            elif isinstance(event.node, ast.Name) and event.node.id == param:
-                kept = [e for e in kept if not (isinstance(e.node, ast.arg) and e.node.arg == param)]
-        return kept
-
-    def _none_guard(self, node: ast.AST) -> tuple[str, bool] | None:
-        """``if p is None: <node> = ...`` (or ``is not None``), the ``if`` in a function's own body: (p, runs when p is None)."""
-        parents = self.index.parents
-        assign = parents.get(node)
-        branch = parents.get(assign) if isinstance(assign, (ast.Assign, ast.AnnAssign)) else None
-        if not isinstance(branch, ast.If) or assign not in branch.body:
-            return None
-        if not isinstance(parents.get(branch), (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return None
-        test = none_test(branch.test)
-        return (test[0].id, test[1]) if test is not None else None
+            runs = None if isinstance(event.node, ast.arg) else flow.runs(event.node, env.scope, env)
+            if runs is not False:
+                kept.append(event)
+            if runs is True:
+                last = max(last, event.order)
+        return [event for event in kept if event.order >= last]
 
     def _taken(self, flow: Questions, expr: ast.IfExp, scope: Scope, env: Env | None, depth: int) -> ast.expr | None:
         """The one branch of ``a if x is (not) None else b`` that can run for the call a function is read for,
@@ -219,12 +202,6 @@ class Names:
         if len(truths) != 1 or UNKNOWN in values:
             return None
         return truths.pop() is not negated
-
-    def _is_none(self, flow: Questions, passed: object, env: Env, depth: int) -> bool | None:
-        """Whether a call's value for a parameter is None on every path (True), on none (False), or unknown."""
-        if not isinstance(passed, Bound):
-            return None
-        return self.is_none(flow, passed.expr, passed.scope or env.scope, passed.env, depth + 1)  # type: ignore[arg-type]
 
     def is_none(self, flow: Questions, expr: ast.expr, scope: Scope, env: Env | None, depth: int) -> bool | None:
         """Whether an expression is None on every path (True), on none (False), or unknown (None)."""

@@ -26,6 +26,7 @@ from ..index import Index, Scope
 from ..values import PASS, Bound, CallArgs, Env, Number, Origin
 from . import arguments
 from .arguments import Arguments
+from .branches import Branches
 from .calls import Calls
 from .constants import Constants
 from .links import Links, exported
@@ -59,6 +60,7 @@ class Flow:
         self._calls = Calls(index)
         self._members = Members(index, methods or {}, facts)
         self._constants = Constants(index)
+        self._branches = Branches(index)
         self._arguments = Arguments(index)
         self._uses = Uses(index)
         self._links = Links(index, imports, modules, path, shown)
@@ -126,13 +128,19 @@ class Flow:
         if type(func) is not ast.Name or index.bound(func.id, scope):
             return None
         function = index.functions.get(func.id)
-        expr = self.sole_return(function) if function is not None else None
-        if expr is None:
+        if function is None:
             return None
-        bound = self.bind(function, self.call_args(call, scope, env))  # type: ignore[arg-type]
-        if bound is None:
+        bound = self.bind(function, self.call_args(call, scope, env))
+        returns = self.live_returns(function, bound) if bound is not None else None
+        if not returns:
             return None
-        return self.origins_at(expr, index.scope_of[function], bound, 1, f"{func.id}()")
+        found: list[Origin] = []
+        for expr in returns:
+            origins = self.origins_at(expr, index.scope_of[function], bound, 1, f"{func.id}()")
+            if origins is None:
+                return None
+            found += origins
+        return found
 
     def sole_origin(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> Origin | None:
         """The one expression ``expr`` holds on every path, if there is exactly one."""
@@ -146,6 +154,14 @@ class Flow:
     def truth(self, test: ast.expr, scope: Scope, env: Env | None = None) -> bool | None:
         """Whether ``x`` (or ``not x``) holds on every path (True), on none (False), or unknown (None)."""
         return self._names.truth(self, test, scope, env, 0)
+
+    def live_returns(self, function: ast.FunctionDef, env: Env) -> list[ast.expr] | None:
+        """What one call of a function may return, the branches its arguments decide against left out."""
+        return self._branches.returns(self, function, env)
+
+    def runs(self, node: ast.AST, scope: Scope, env: Env) -> bool | None:
+        """Whether a statement of the function ``env`` binds runs for that call (None: not decided)."""
+        return self._branches.runs(self, node, scope, env)
 
     def binding(self, node: ast.AST, scope: Scope, depth: int, note: str) -> list[Origin] | None:
         return self._names.binding(self, node, scope, depth, note)

@@ -1,0 +1,135 @@
+"""Which branches of a function run for one call: the tests its arguments decide.
+
+A string factory picks its norm by comparing a parameter with literals
+(``get_norm("bn", c)`` returning ``nn.BatchNorm2d(c)`` under ``if kind == "bn":``,
+``get_norm_layer("batch")`` assigning a ``partial`` in an ``if``/``elif`` chain), and a
+block guards a default (``if norm is None: norm = nn.BatchNorm2d``).  Read with a
+call's arguments bound, a branch whose test the call decides against never runs,
+and a binding whose every test the call decides for always does.  A test it
+cannot decide keeps both branches.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from ..index import Index, Scope
+from ..values import Env, same_literal
+from .names import none_test
+
+if TYPE_CHECKING:  # the service's interface, for the types only
+    from .questions import Questions
+
+LITERALS = (str, int, bool, type(None))  # the values a test on a parameter compares (floats are rarely equal)
+COMPARISONS = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class Branches:
+    __slots__ = ("index",)
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    def holds(self, flow: Questions, test: ast.expr, scope: Scope, env: Env) -> bool | None:
+        """Whether a test holds for the call ``env`` binds: ``p is None``, ``p == "bn"``, ``p != "bn"``,
+        ``p in ("bn", "batch")``, ``p not in ...``, ``p``, ``not p``; None when the call does not decide it."""
+        guard = none_test(test)
+        if guard is not None:
+            none = flow.is_none(guard[0], scope, env)
+            return None if none is None else none is guard[1]
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], COMPARISONS):
+            return self._compared(flow, test, scope, env)
+        if isinstance(test, ast.Name) or isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return flow.truth(test, scope, env)
+        return None
+
+    def _compared(self, flow: Questions, test: ast.Compare, scope: Scope, env: Env) -> bool | None:
+        op, right = test.ops[0], test.comparators[0]
+        left = self._literals(flow, test.left, scope, env)
+        if isinstance(op, (ast.In, ast.NotIn)):
+            if not isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+                return None
+            options: list[object] = []
+            for element in right.elts:
+                found = self._literals(flow, element, scope, env)
+                if found is None or len(found) != 1:
+                    return None
+                options += found
+            if left is None:
+                return None
+            member = {any(same_literal(value, option) for option in options) for value in left}
+            return None if len(member) != 1 else member.pop() is isinstance(op, ast.In)
+        others = self._literals(flow, right, scope, env)
+        if left is None or others is None:
+            return None
+        equal = {same_literal(one, other) for one in left for other in others}
+        return None if len(equal) != 1 else equal.pop() is isinstance(op, ast.Eq)
+
+    def _literals(self, flow: Questions, expr: ast.expr, scope: Scope, env: Env) -> list[object] | None:
+        found = flow.constants(expr, scope, env)
+        if not found or not all(isinstance(value, LITERALS) for value, _ in found):
+            return None
+        return [value for value, _ in found]
+
+    def returns(self, flow: Questions, function: ast.FunctionDef, env: Env) -> list[ast.expr] | None:
+        """The expressions one call of the function may return, the branches it decides against left out; None
+        when a return sits in a loop, ``try`` or ``with``, the function may end without one, or it yields."""
+        if self.index.spells(function, ("yield",)):
+            return None
+        found: list[ast.expr] = []
+        ends = self._returns(flow, function.body, self.index.scope_of[function], env, found)
+        return found if ends else None
+
+    def _returns(self, flow: Questions, body: list[ast.stmt], scope: Scope, env: Env, found: list) -> bool | None:
+        """Adds the returns the statements may run; whether every path through them ends (a return or a raise);
+        None where a return is out of sight."""
+        for stmt in body:
+            if isinstance(stmt, ast.Return):
+                if stmt.value is None:
+                    return None
+                found.append(stmt.value)
+                return True
+            if isinstance(stmt, ast.Raise):
+                return True
+            if isinstance(stmt, ast.If):
+                holds = self.holds(flow, stmt.test, scope, env)
+                taken = [branch for branch, runs in ((stmt.body, True), (stmt.orelse, False)) if holds in (None, runs)]
+                ends = [self._returns(flow, branch, scope, env, found) for branch in taken]
+                if None in ends:
+                    return None
+                if all(ends):
+                    return True
+            elif _returns_inside(stmt):
+                return None
+        return False
+
+    def runs(self, flow: Questions, node: ast.AST, scope: Scope, env: Env) -> bool | None:
+        """Whether a statement of the function (a binding's) runs for the call: False when a test on the way
+        is decided against it, True when every test is decided for it and no loop, ``try`` or ``with`` holds
+        it; None otherwise."""
+        parents, certain = self.index.parents, True
+        child, parent = node, self.index.parents.get(node)
+        while parent is not None and not isinstance(parent, FUNCTIONS):
+            if isinstance(parent, ast.If) and child is not parent.test:
+                holds = self.holds(flow, parent.test, scope, env)
+                if holds is not None and holds is not (child in parent.body):
+                    return False
+                certain = certain and holds is not None
+            elif isinstance(parent, ast.stmt) and hasattr(parent, "body"):
+                certain = False  # a loop, try or with: it may run the statement no times, or end before it
+            child, parent = parent, parents.get(parent)
+        return True if certain and parent is scope.node else None
+
+
+def _returns_inside(stmt: ast.stmt) -> bool:
+    """A ``return`` in a compound statement, not in a function or class defined there."""
+    pending: list[ast.AST] = [stmt]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Return):
+            return True
+        if not isinstance(node, (*FUNCTIONS, ast.ClassDef, ast.Lambda)) or node is stmt:
+            pending.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt))
+    return False
