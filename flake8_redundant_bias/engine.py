@@ -75,10 +75,15 @@ def _gated(tree: ast.Module, text: Text, config: Config, filename: str | None, r
     if not rules:
         return []  # no rule can fire in this text
     # A local name an import gives a layer (``BatchNorm2d as BN``) spells it in the import line: it changes what a
-    # part of the file spells, never whether the file does.
-    groups = [tuple(trigger.with_aliases(tree) for trigger in group) for group in words.rules]
+    # part of the file spells, never whether the file does.  A norm factory imported from the project (``from
+    # .norms import get_norm``) is spelled as its local name; an import line naming "norm" that imports none
+    # (``Normalize`` from torchvision) fires nothing then.
+    groups = [tuple(trigger.with_aliases(tree, roots) for trigger in group) for group in words.rules]
     if any(aliased is not trigger for group, given in zip(groups, words.rules) for aliased, trigger in zip(group, given)):
-        spelled = Spelled(text.text, groups, roots, words.keep)
+        spelled = Spelled(text.text, groups, roots, words.keep, spelled.fired)
+        rules = [rule for number, rule in enumerate(RULES) if rule in rules and spelled.fires(number)]
+        if not rules:
+            return []
     return contained(partial(_run, tree, text, config, filename, spelled, words, gates, rules))
 
 

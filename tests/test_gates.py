@@ -68,3 +68,28 @@ def test_a_builder_that_may_hand_a_switch_or_a_layer_class_is_walked() -> None:
     # resnet_biased passes bias=True, resnet_layered a layer class; Tuned subclasses ResNet (it may
     # re-assign what its base built).
     assert {"resnet_biased", "resnet_layered", "Tuned", "ResNet"}.isdisjoint(skipped_names(ZOO))
+
+
+def bias_rule_fires(source: str) -> bool:
+    """Whether the bias rule's triggers fire on a module, the local names its imports give them included."""
+    from flake8_redundant_bias.rules import RULES
+    from flake8_redundant_bias.rules.bias_before_norm import BiasBeforeNorm
+
+    text = textwrap.dedent(source)
+    tree = ast.parse(text)
+    roots = frozenset({"torch"})
+    words = Gates.of(Config()).words(roots)
+    groups = [tuple(trigger.with_aliases(tree, roots) for trigger in group) for group in words.rules]
+    number = next(n for n, rule in enumerate(RULES) if isinstance(rule, BiasBeforeNorm))
+    return Spelled(text, groups, roots, words.keep).fires(number)
+
+
+def test_a_norm_factory_imported_from_the_project_fires_the_bias_rule() -> None:
+    model = "import torch.nn as nn\n{}\n\nlayer = nn.Sequential(nn.Conv2d(3, 8, 3), make(8))\n"
+    assert bias_rule_fires(model.format("from .norms import get_norm_layer as make"))
+    assert bias_rule_fires(model.format("from utils.layers import build_norm"))
+    # A framework's function, a name that only begins with the word, and a class (which names its norm where it
+    # is defined, and is read there) are no norm factory of the project.
+    assert not bias_rule_fires(model.format("from torch.nn.utils import clip_grad_norm_ as make"))
+    assert not bias_rule_fires(model.format("from .transforms import normalize as make"))
+    assert not bias_rule_fires(model.format("from .blocks import ConvNormAct as make"))

@@ -489,3 +489,65 @@ def test_a_decay_set_by_a_base_class_of_another_module_is_read(tmp_path: Path) -
     ]
     # A base from another package (Lightning's module) may set the attribute too: unknown.
     assert flake8("--select", "RB", str(tmp_path / "pkg" / "mixed.py")).stdout == ""
+
+
+FACTORIES = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/convs.py": """\
+        from torch import nn
+
+
+        def conv3x3(cin, cout, bias=True):
+            return nn.Conv2d(cin, cout, 3, padding=1, bias=bias)
+        """,
+    "pkg/norms.py": """\
+        from functools import partial
+
+        from torch import nn
+
+
+        def get_norm(kind, c):
+            if kind == "bn":
+                return nn.BatchNorm2d(c)
+            return nn.GroupNorm(32, c)
+
+
+        def get_norm_layer(kind="batch"):
+            if kind == "batch":
+                return partial(nn.BatchNorm2d, eps=1e-3)
+            elif kind == "none":
+                return nn.Identity
+            raise ValueError(kind)
+        """,
+    # The model names no norm itself: the norm factories of the project are enough to read it.
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .convs import conv3x3
+        from .norms import get_norm, get_norm_layer as norm_of
+
+
+        class Net(nn.Module):
+            def __init__(self, c, kind):
+                super().__init__()
+                norm = norm_of("batch")
+                self.instance = nn.Sequential(conv3x3(c, c), get_norm("bn", c))
+                self.by_class = nn.Sequential(conv3x3(c, c), norm(c))
+                self.default = nn.Sequential(conv3x3(c, c), norm_of()(c))
+                self.group = nn.Sequential(conv3x3(c, c), get_norm("gn", c))
+                self.unknown = nn.Sequential(conv3x3(c, c), get_norm(kind, c))
+                self.nothing = nn.Sequential(conv3x3(c, c), norm_of("none")(c))
+        """,
+}
+
+
+def test_a_conv_of_one_module_and_a_norm_from_a_factory_of_another(tmp_path: Path) -> None:
+    write(tmp_path, FACTORIES)
+    model = tmp_path / "pkg" / "model.py"
+    conv = "RB101 Conv2d (built by conv3x3() in pkg/convs.py) bias is cancelled by the BatchNorm2d that follows: pass "
+    expected = [f"{at}: {conv}bias=False to conv3x3()" for at in ("11:39", "12:39", "13:38")]
+    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
+    source = textwrap.dedent(FACTORIES["pkg/model.py"])
+    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
+    assert findings(stdin, f"{model}:") == expected

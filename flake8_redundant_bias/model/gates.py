@@ -35,18 +35,30 @@ DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 class Trigger:
     """Words, exactly as code spells them, of which a part able to yield a rule's finding contains one."""
 
-    __slots__ = ("words", "near", "roots", "imported_as")
+    __slots__ = ("words", "near", "roots", "imported_as", "from_project")
 
     def __init__(
         self, words: tuple[str, ...], near: str | None = None, roots: frozenset[str] | None = None,
-        imported_as: bool = False,
+        imported_as: bool = False, from_project: bool = False,
     ) -> None:
         self.words = words
         self.near = near  # also spelled in the same part (``parameters(``): the words are looked for only there
         self.roots = roots  # the words count only in a module importing one of these frameworks
         self.imported_as = imported_as  # also the local names an import gives such a word (``BatchNorm2d as BN``)
+        # The words count only as a part of a function's name (``get_norm``, ``build_norm_layer``: snake case)
+        # that a module imports from its own project (``from .norms import get_norm``): then the trigger stands for
+        # the local names so imported.  (A class, ``Conv2dNormActivation``, names its norm where it is defined.)
+        self.from_project = from_project
 
-    def with_aliases(self, tree: ast.Module) -> Trigger:
+    def with_aliases(self, tree: ast.Module, frameworks: frozenset[str] = frozenset()) -> Trigger:
+        """The trigger with the local names the module's imports give its words; ``frameworks``: the roots whose
+        imports are not the project's."""
+        if self.from_project:
+            names = tuple(dict.fromkeys(
+                alias.asname or alias.name for alias in _project_imports(tree, frameworks)
+                if any(word in alias.name.split("_") for word in self.words)
+            ))
+            return Trigger(names, self.near, self.roots)  # no names: a trigger that never fires
         if not self.imported_as:
             return self
         shorts = set(self.words)
@@ -96,30 +108,51 @@ class Spelled:
     is searched once, for all of them, when a top-level definition is asked about.
     """
 
-    __slots__ = ("text", "_groups", "_near", "_keep", "_spelled_at")
+    __slots__ = ("text", "_groups", "_near", "_keep", "_spelled_at", "_imports", "fired")
 
     def __init__(
         self, text: str, groups: Iterable[Iterable[Trigger]], roots: frozenset[str] = frozenset(), keep: tuple[str, ...] = (),
+        fired: dict[Trigger, bool] | None = None,
     ) -> None:
         """``groups``: each rule's triggers; ``roots``: the frameworks the file's import lines spell (a trigger
-        with roots counts only with one of them); ``keep``: what a part holding a provider's values spells."""
+        with roots counts only with one of them); ``keep``: what a part holding a provider's values spells;
+        ``fired``: whether each trigger fired, as another reading of the same text found."""
         self.text = text
+        self.fired: dict[Trigger, bool] = dict(fired) if fired else {}
         self._near: dict[str, list[int]] = {}
         self._groups = [[t for t in group if t.roots is None or roots & t.roots] for group in groups]
         self._keep = keep
         self._spelled_at: list[int] | None = None  # where every word without a near word, or a kept value, starts
+        self._imports: str | None = None
 
     def fires(self, group: int) -> bool:
-        """One of the triggers of group (rule) ``group`` is spelled in the text."""
-        text = self.text
-        return any(
-            (trigger.near is None or trigger.near in text) and _spells(text, trigger.words) for trigger in self._groups[group]
-        )
+        """One of the triggers of group (rule) ``group`` is spelled in the text (in its import lines, for a
+        trigger of names imported from the project)."""
+        return any(self._fires(trigger) for trigger in self._groups[group])
+
+    def _fires(self, trigger: Trigger) -> bool:
+        found = self.fired.get(trigger)
+        if found is None:
+            text = self.text
+            found = self.fired[trigger] = (
+                (trigger.near is None or trigger.near in text) and _spells(text, trigger.words)
+                and (not trigger.from_project or _names_part(self._imported(), trigger.words))
+            )
+        return found
+
+    def _imported(self) -> str:
+        """The import lines (the whole text searched first: most texts spell no word of such a trigger)."""
+        if self._imports is None:
+            self._imports = import_lines(self.text)
+        return self._imports
 
     def match(self, start: int, end: int) -> bool:
         """The text from ``start`` to ``end`` can yield a finding, or holds a value a provider reads."""
-        if self._spelled_at is None:
-            words = [*self._keep, *(word for group in self._groups for t in group if t.near is None for word in t.words)]
+        if self._spelled_at is None:  # (a trigger still of names imported from the project stands for none)
+            words = [
+                *self._keep,
+                *(word for group in self._groups for t in group if t.near is None and not t.from_project for word in t.words),
+            ]
             self._spelled_at = _offsets(self.text, tuple(dict.fromkeys(words)))
         return _within(self._spelled_at, start, end) or any(
             self._near_spelled(trigger, start, end) for group in self._groups for trigger in group if trigger.near is not None
@@ -143,6 +176,19 @@ def _spells(text: str, words: tuple[str, ...]) -> bool:
             if any(text.startswith(word, at - offset) for word, offset in holders):
                 return True
             at = text.find(anchor, at + 1)
+    return False
+
+
+def _names_part(text: str, words: tuple[str, ...]) -> bool:
+    """Whether the text spells one of the words as a part of a snake-case name (``get_norm_layer``, not
+    ``normalize`` or ``LayerNorm``)."""
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if not (text[at - 1:at].isalnum() or text[end:end + 1].isalnum()):
+                return True
+            at = text.find(word, end)
     return False
 
 
@@ -197,6 +243,12 @@ def _within(offsets: list[int], start: int, end: int | None) -> bool:
 
 def framework_roots(text: str, roots: frozenset[str]) -> frozenset[str]:
     """The fast path: the frameworks a file's import lines spell; a file that spells none imports none."""
+    imports = import_lines(text)
+    return frozenset(root for root in roots if root in imports)
+
+
+def import_lines(text: str) -> str:
+    """The lines of the text that spell ``import``."""
     lines = []
     at = text.find("import")
     while at >= 0:
@@ -204,8 +256,7 @@ def framework_roots(text: str, roots: frozenset[str]) -> frozenset[str]:
         end = len(text) if end < 0 else end
         lines.append(text[text.rfind("\n", 0, at) + 1:end])
         at = text.find("import", end)
-    imports = "\n".join(lines)
-    return frozenset(root for root in roots if root in imports)
+    return "\n".join(lines)
 
 
 def shortest(words: Iterable[str]) -> tuple[str, ...]:
@@ -216,12 +267,24 @@ def shortest(words: Iterable[str]) -> tuple[str, ...]:
 
 def _module_imports(tree: ast.Module) -> list[ast.alias]:
     """Aliases of the imports at module level, also under if/try, not inside definitions."""
-    found: list[ast.alias] = []
+    return [alias for node in _import_statements(tree) for alias in node.names]
+
+
+def _project_imports(tree: ast.Module, frameworks: frozenset[str]) -> list[ast.alias]:
+    """The names a module imports from its project: relatively, or from a module of no framework."""
+    return [
+        alias for node in _import_statements(tree) if isinstance(node, ast.ImportFrom)
+        and (node.level or (node.module or "").partition(".")[0] not in frameworks) for alias in node.names
+    ]
+
+
+def _import_statements(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    found: list[ast.Import | ast.ImportFrom] = []
     pending = list(tree.body)
     while pending:
         node = pending.pop()
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            found += node.names
+            found.append(node)
         elif isinstance(node, (ast.If, ast.Try)):
             pending += node.body + node.orelse + getattr(node, "finalbody", [])
             pending += [stmt for handler in getattr(node, "handlers", []) for stmt in handler.body]

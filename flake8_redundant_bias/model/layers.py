@@ -245,10 +245,11 @@ class Layers:
         if not origins or not any(type(origin.expr) is ast.Call for origin in origins):
             return origins
         found: list[Origin] = []
+        words = self._words.norms if self._words is not None else ()  # a factory of another module names a norm
         for origin in origins:
             returned = None
             if type(origin.expr) is ast.Call and self.flow.partial_of(origin) is None:
-                returned = self.flow.returned(origin.expr, origin.scope, origin.env)  # type: ignore[arg-type]
+                returned = self.flow.returned(origin.expr, origin.scope, origin.env, words)  # type: ignore[arg-type]
             found += returned if returned is not None else [origin]
         return found
 

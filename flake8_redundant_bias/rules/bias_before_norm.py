@@ -152,12 +152,13 @@ class BiasBeforeNorm(Rule):
 
     def triggers(self, rows: Mapping[str, Spec], knowledge: Knowledge) -> tuple[Trigger, ...]:
         """A finding needs a norm named where the chain is built: named, not only called
-        (``norm_layer=nn.BatchNorm2d`` is applied through a parameter)."""
+        (``norm_layer=nn.BatchNorm2d`` is applied through a parameter), or a norm factory of the project
+        imported (``from .norms import get_norm``: its module names the norm)."""
         words = {
             name.rpartition(".")[2] for name, spec in rows.items()
             if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and spec.norm is not None
         }
-        return (Trigger(shortest(words), imported_as=True),)
+        return (Trigger(shortest(words), imported_as=True), Trigger(("norm",), from_project=True))
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
         reported: set[ast.Call] = set()  # producers reported where they are built: not again at a block's call

@@ -118,29 +118,37 @@ class Flow:
             return self.flow_of(scope).origins_at(expr, scope, env, depth, note)
         return self._names.origins(self, expr, scope, env, depth, note)
 
-    def returned(self, call: ast.Call, scope: Scope, env: Env | None = None) -> list[Origin] | None:
-        """Every expression a call of a function of the module may return (``make_norm()`` returning
-        ``nn.BatchNorm2d``), read with the call's arguments bound; None when the call is of no such function or
-        the function does not return once, at its end."""
+    def returned(
+        self, call: ast.Call, scope: Scope, env: Env | None = None, words: tuple[str, ...] = (),
+    ) -> list[Origin] | None:
+        """Every expression a call of a function may return (``make_norm()`` returning ``nn.BatchNorm2d``), read
+        with the call's arguments bound, the branches they decide against left out; None when the call is of no
+        such function or a return is out of sight.  ``words``: a function imported from the project is read when
+        its text spells one (``get_norm_layer`` in ``.norms``, naming ``BatchNorm2d``)."""
         if scope.tree is not self.tree:
-            return self.flow_of(scope).returned(call, scope, env)  # type: ignore[attr-defined, no-any-return]
+            return self.flow_of(scope).returned(call, scope, env, words)  # type: ignore[attr-defined, no-any-return]
         func, index = call.func, self.index
         if type(func) is not ast.Name or index.bound(func.id, scope):
             return None
-        function = index.functions.get(func.id)
-        if function is None:
+        function: ast.AST | None = index.functions.get(func.id)
+        home: Flow = self
+        if function is None and words and self.follows_imports():
+            found = self.definition(func, words)
+            if found is not None:
+                function, home = found[0], self.flow_of_tree(found[1])  # type: ignore[assignment]
+        if not isinstance(function, ast.FunctionDef):
             return None
-        bound = self.bind(function, self.call_args(call, scope, env))
-        returns = self.live_returns(function, bound) if bound is not None else None
+        bound = home.bind(function, self.call_args(call, scope, env))
+        returns = home.live_returns(function, bound) if bound is not None else None
         if not returns:
             return None
-        found: list[Origin] = []
+        found_origins: list[Origin] = []
         for expr in returns:
-            origins = self.origins_at(expr, index.scope_of[function], bound, 1, f"{func.id}()")
+            origins = home.origins_at(expr, home.index.scope_of[function], bound, 1, f"{func.id}()")
             if origins is None:
                 return None
-            found += origins
-        return found
+            found_origins += origins
+        return found_origins
 
     def sole_origin(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> Origin | None:
         """The one expression ``expr`` holds on every path, if there is exactly one."""
