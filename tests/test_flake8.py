@@ -162,3 +162,23 @@ def test_bad_option_in_process_as_an_editor_runs_flake8(tmp_path: Path, monkeypa
         "flake8-redundant-bias: --redundant-bias-norms: 'BatchNorm' is not a dotted import path such as mylib.nn.MyBatchNorm\n"
     )
     assert out.getvalue() == ""
+
+
+def test_a_linted_module_leaves_no_reference_cycle_to_the_collector() -> None:
+    # The analysis pauses the collector; a cycle through its model (a block pointing back at its module's
+    # model) would make flake8's next allocation traverse the whole model and tree.
+    import ast
+    import gc
+
+    from flake8_redundant_bias.adapters.flake8 import Plugin
+
+    source = (CASES / "blocks.py").read_text()
+    lines = source.splitlines(keepends=True)
+    assert list(Plugin(ast.parse(source), lines, str(CASES / "blocks.py")).run())  # the block calls are read
+    gc.collect()
+    gc.disable()
+    try:
+        findings = list(Plugin(ast.parse(source), lines, str(CASES / "blocks.py")).run())
+        assert findings and gc.collect() == 0
+    finally:
+        gc.enable()

@@ -71,6 +71,12 @@ class ModuleModel:
         self.parameters = Parameters(self.index, self.layers, self.flow, knowledge.facts, knowledge.methods, modules)
         self.optimizers = Optimizers(self.index, config.specs, self.flow, words)
 
+    def release(self) -> None:
+        """Drop the services once the rules are done.  A block they read points back at its module's model
+        (``Block.home``), a cycle reference counting cannot free: the garbage collector, paused during the
+        analysis, would traverse the whole model and tree at flake8's next allocation."""
+        self.__dict__.clear()
+
     def _chains(self, layers: Layers) -> tuple[Steps, Chains]:
         """The services that read chains of layers, over one way of building them."""
         knowledge = self.config.knowledge
@@ -135,6 +141,7 @@ class Workspace:
             yield model
         finally:
             del self._by_tree[tree]
+            model.release()
 
     # ------------------------------------------------------------ what the services ask
 
