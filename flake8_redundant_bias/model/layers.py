@@ -257,10 +257,13 @@ class Layers:
         self, found: set[tuple[str, ast.AST | None]], call: ast.Call, scope: Scope, env: Env | None,
     ) -> Layer | None:
         """A call of a class that differs by path: one layer standing for each, when every one is a norm, or every
-        one a producer building no norm of its own, given the call's own arguments (no ``partial`` presets)."""
-        if any(presets is not None for _, presets in found):
-            return None
+        one a producer building no norm of its own, given the call's own arguments.  ``partial`` presets change
+        them, so they are read only where no argument matters: every class a norm that cancels whatever it is given
+        (``partial(nn.BatchNorm2d, affine=True)`` or ``partial(nn.InstanceNorm2d, affine=False)``, as a string
+        factory returns for a name it is not told)."""
         names = sorted(name for name, _ in found)
+        if any(presets is not None for _, presets in found) and not all(_unconditional(self.rows[n]) for n in names):
+            return None
         kinds = {type(self.rows[name]) for name in names}
         if len(kinds) != 1 or not issubclass(kinds.pop(), (Producer, Norm)):
             return None
@@ -386,6 +389,11 @@ class Layers:
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def _unconditional(spec: Spec) -> bool:
+    """A norm that cancels a conv's bias whatever its arguments: no condition, channel count, axis or mode."""
+    return isinstance(spec, Norm) and spec.when is None and spec.features is None and spec.axis is None and spec.mode is None
 
 
 def _default_note(origins: list[Origin] | None) -> str:

@@ -124,6 +124,6 @@ class Factories(nn.Module):
         self.unknown = nn.Sequential(nn.Conv2d(c, c, 3), get_norm(kind, c))
         self.batch = nn.Sequential(nn.Conv2d(c, c, 3), get_norm_layer("batch")(c))  # expect: RB101:36 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.default = nn.Sequential(nn.Conv2d(c, c, 3), get_norm_layer()(c))  # expect: RB101:38 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
-        # either partial may be returned, and two presets are not read as alternatives: silent, though both cancel
-        self.chosen = nn.Sequential(nn.Conv2d(c, c, 3), get_norm_layer(kind)(c))
+        # either partial may be returned: both cancel whatever they are given
+        self.chosen = nn.Sequential(nn.Conv2d(c, c, 3), get_norm_layer(kind)(c))  # expect: RB101:37 "Conv2d bias is cancelled by the BatchNorm2d or InstanceNorm2d that follows"
         self.looped = nn.Sequential(nn.Conv2d(c, c, 3), norm_in_loop("bn", c))
