@@ -116,3 +116,32 @@ class HeadFromConfig(nn.Module):
 
     def forward(self, x, y):
         return self.conv(x), self.norm(self.proj(y))
+
+
+class StoredConfig(nn.Module):
+    """mmagic's FBA decoder: the config kept on the object, its type compared, the modules' children unpacked."""
+
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.norm_cfg = norm_cfg
+        self.direct = ConvModule(c, c, 3, bias=True, norm_cfg=norm_cfg)  # expect: RB101:23 "ConvModule bias is cancelled by the BatchNorm2d that follows: pass bias='auto' (BatchNorm2d from the default of norm_cfg in StoredConfig())"
+        self.up = nn.Sequential(*ConvModule(c, c, 3, bias=True, norm_cfg=self.norm_cfg).children())  # expect: RB101:34 "ConvModule bias is cancelled by the BatchNorm2d that follows: pass bias='auto' (BatchNorm2d from the default of norm_cfg in StoredConfig())"
+        width = 128 if self.norm_cfg["type"] == "BN" else 64
+        self.out = nn.Conv2d(c, width, 1)
+
+
+class StoredConfigEdited(nn.Module):
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.norm_cfg = norm_cfg
+        self.norm_cfg.update(type="LN")  # changes the dict the conv is given: unknown
+        self.conv = ConvModule(c, c, 3, bias=True, norm_cfg=norm_cfg)
+
+
+class StoredConfigAliased(nn.Module):
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.norm_cfg = norm_cfg
+        inner = self.norm_cfg["type"]  # an entry used other than in a comparison may be a dict something edits
+        self.conv = ConvModule(c, c, 3, bias=True, norm_cfg=norm_cfg)
+        self.kind = inner

@@ -82,9 +82,18 @@ class Arguments:
             return False
         home, _ = found
         return all(
-            event.store or not event.opaque and self._handed_on(event.node, passed)
+            event.store or not event.opaque and (
+                self._handed_on(event.node, passed) or self._kept_on_self(flow, event.node, home, passed))
             for event in home.events.get(name.id, ())
         )
+
+    def _kept_on_self(self, flow: Questions, read: ast.AST, scope: Scope, passed: bool) -> bool:
+        """``self.norm_cfg = norm_cfg``: the dict stored on the object, where every read of it only hands it on."""
+        assign = self.index.parents.get(read)
+        if not (isinstance(assign, ast.Assign) and assign.value is read and len(assign.targets) == 1):
+            return False
+        target = assign.targets[0]
+        return isinstance(target, ast.Attribute) and self._attribute_only_passed(flow, target, scope, passed)
 
     def _attribute_only_passed(self, flow: Questions, expr: ast.Attribute, scope: Scope, passed: bool) -> bool:
         """``self.cfg``: every read of it in its class is a spread or an argument, so nothing changes it."""
@@ -97,10 +106,14 @@ class Arguments:
         )
 
     def _handed_on(self, read: ast.AST, passed: bool) -> bool:
-        """A read that only spreads the dict (``**d``) or, with ``passed``, hands it to a call."""
+        """A read that only spreads the dict (``**d``) or, with ``passed``, hands it to a call; or one that compares
+        an entry (``if self.norm_cfg["type"] == "BN":``), which changes nothing (an entry used any other way may be
+        a dict something edits)."""
         parent = self.index.parents.get(read)
         if isinstance(parent, ast.keyword):
             return parent.arg is None or passed
+        if isinstance(parent, ast.Subscript) and parent.value is read and isinstance(parent.ctx, ast.Load):
+            return isinstance(self.index.parents.get(parent), ast.Compare)
         return passed and isinstance(parent, ast.Call) and read in parent.args
 
 
