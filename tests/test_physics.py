@@ -89,6 +89,18 @@ BREAKING_STEPS: list[tuple[str, int]] = [
     ("nn.PixelShuffle(2)", 2), ("nn.LPPool2d(2, 2)", 2), ("nn.Softmax(dim=1)", 2),
 ]
 
+# Convolutions between the biased Conv{d}d(4, 4, 3, padding=1) and the norm, with no bias of their own: a 1x1
+# convolution without padding maps the first bias to a constant per channel, which the norm still removes.
+POINTWISE_STEPS: list[tuple[str, int, bool]] = [
+    ("nn.Conv2d(4, 4, 1, bias=False)", 2, True),
+    ("nn.Conv2d(4, 4, kernel_size=(1, 1), stride=2, groups=2, bias=False)", 2, True),
+    ("nn.Conv1d(4, 4, 1, padding='valid', bias=False)", 1, True),
+    ("nn.Conv3d(4, 4, 1, bias=False)", 3, True),
+    ("nn.Conv2d(4, 4, 1, padding=1, bias=False)", 2, False),
+    ("nn.Conv2d(4, 4, (1, 3), padding=(0, 1), bias=False)", 2, False),
+    ("nn.ConvTranspose2d(4, 4, 1, stride=2, bias=False)", 2, False),
+]
+
 # Norms after a Conv{d}d(4, 4, 3, padding=1).
 NORMS: dict[str, list[tuple[str, int, bool]]] = {
     **{
@@ -150,6 +162,11 @@ def _assert_agrees(build: str, rank: int, cancelled: bool, conservative: bool = 
 )
 def test_transparent_steps(step: str, rank: int, cancelled: bool) -> None:
     _assert_agrees(_chain(step, rank), rank, cancelled, conservative=step in CONSERVATIVE)
+
+
+@pytest.mark.parametrize("step, rank, cancelled", POINTWISE_STEPS)
+def test_pointwise_convolutions_pass_a_bias_on(step: str, rank: int, cancelled: bool) -> None:
+    _assert_agrees(_chain(step, rank), rank, cancelled)
 
 
 @pytest.mark.parametrize("step, rank", BREAKING_STEPS)

@@ -94,14 +94,17 @@ class Producer(Row):
     number of channels, i.e. the number of bias parameters.
     """
 
-    __slots__ = ("bias", "size", "functional", "last_axis", "norm", "off", "when", "axis", "penalties")
+    __slots__ = ("bias", "size", "functional", "last_axis", "norm", "off", "when", "axis", "penalties", "pointwise")
 
     def __init__(
         self, bias: Arg, size: Arg | None = None, functional: bool = False, last_axis: bool = False,
         norm: NormSlot | None = None, off: str = "False", when: Condition | None = None, axis: Axis | None = None,
-        penalties: tuple[tuple[Arg, str], ...] = (),
+        penalties: tuple[tuple[Arg, str], ...] = (), pointwise: Condition | None = None,
     ) -> None:
         self.bias = bias
+        # When it maps a constant per input channel to a constant per output channel (a 1x1 convolution without
+        # padding is a linear map at each position): a bias added before it reaches a norm after it as a constant.
+        self.pointwise = pointwise
         self.size = size
         self.functional = functional
         # Convolutions add their bias along axis 1, where every norm keeps its

@@ -18,6 +18,11 @@ LOSSLESS_RESAMPLING = frozenset(
     {"nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"}
 )
 SHIFT_KEEPING_PADDING = frozenset({"reflect", "replicate", "circular"})
+# A 1x1 convolution without padding: each output position a linear map of the same input position.
+POINTWISE = AllOf((
+    ArgIn(Arg("kernel_size", 2), frozenset({1, (1,), (1, 1), (1, 1, 1)})),
+    ArgIn(Arg("padding", 4, 0), ZERO | {"valid"}),
+))
 
 # ---------------------------------------------------------------- torch.nn
 
@@ -29,7 +34,9 @@ def _torch_convolutions() -> dict[str, Spec]:
         # ConvTranspose*d(in, out, kernel, stride, padding, output_padding, groups, bias, ...)
         for name in (f"Conv{dims}", f"ConvTranspose{dims}"):
             rows[name] = Producer(
-                bias=Arg("bias", 7, True), size=Arg("out_channels", 1)
+                bias=Arg("bias", 7, True), size=Arg("out_channels", 1),
+                # A transposed convolution's stride spreads its input: the gaps get no share of it.
+                pointwise=None if "Transpose" in name else POINTWISE,
             )
             rows[f"Lazy{name}"] = Producer(
                 bias=Arg("bias", 6, True), size=Arg("out_channels", 0)

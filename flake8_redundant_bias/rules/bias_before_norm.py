@@ -177,14 +177,15 @@ class BiasBeforeNorm(Rule):
                 continue
             if any(flow.holds(p.spec.when, p.args) is not True for p in producers):  # type: ignore[union-attr]
                 continue
-            norm = _next_norm(flow, producer, after)
+            through: list[Layer] = []
+            norm = _next_norm(flow, producer, after, through)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
                 reported.add(producer.call)
-                yield _diagnostic(model, producer, norm)
+                yield _diagnostic(model, producer, norm, through)
 
 
-def _next_norm(flow: Flow, producer: Layer, after: Iterator[Layer | None]) -> Layer | None:
-    """The first step past the transparent ones, if it is a norm.
+def _next_norm(flow: Flow, producer: Layer, after: Iterator[Layer | None], through: list[Layer]) -> Layer | None:
+    """The first step past the transparent ones, if it is a norm; ``through`` gathers the 1x1 convolutions passed.
 
     A last-axis bias may be moved once onto axis 1 (``linear(x).transpose(1, 2)``);
     any other move takes a channel axis away from where the norm reads it.
@@ -195,6 +196,9 @@ def _next_norm(flow: Flow, producer: Layer, after: Iterator[Layer | None]) -> La
             return None
         if isinstance(step.spec, Transparent) and flow.holds(step.spec.when, step.args) is True:
             continue
+        if _passes_constants(flow, producer, step):
+            through.append(step)
+            continue
         if isinstance(step.spec, AxisMove):
             if moved or not getattr(producer.spec, "last_axis", False) or _arguments(flow, step) not in step.spec.arguments:
                 return None
@@ -202,6 +206,15 @@ def _next_norm(flow: Flow, producer: Layer, after: Iterator[Layer | None]) -> La
             continue
         return step if isinstance(step.spec, Norm) else None
     return None
+
+
+def _passes_constants(flow: Flow, producer: Layer, step: Layer) -> bool:
+    """A 1x1 convolution after a convolution: the bias it is given reaches the norm as a constant per channel."""
+    spec = step.spec
+    return (
+        isinstance(spec, Producer) and spec.pointwise is not None and flow.holds(spec.pointwise, step.args) is True
+        and not getattr(producer.spec, "last_axis", False) and getattr(producer.spec, "axis", None) is None
+    )
 
 
 def _arguments(flow: Flow, step: Layer) -> tuple | None:
@@ -292,15 +305,19 @@ def code_of(model: ModuleModel, producer: Layer) -> Code:
     return BY_FRAMEWORK.get(model.config.knowledge.framework_of.get(producer.name, ""), RB101)
 
 
-def _diagnostic(model: ModuleModel, producer: Layer, norm: Layer) -> Diagnostic:
+def _diagnostic(model: ModuleModel, producer: Layer, norm: Layer, through: list[Layer]) -> Diagnostic:
     spec = producer.spec
     assert isinstance(spec, Producer)
     code = code_of(model, producer)
     off = "None" if spec.functional else str(spec.off)
     wasted = model.layers.bias_size(producer)
     fix = bias_fix(model, producer, spec, off)
+    passed = f"through the 1x1 {through[0].short} after it" if through else ""
     text = code.message(
         producer=producer.display, norm=norm.short, fix=advice(producer, spec, off, fix),
-        cost=cost(wasted, _read_elsewhere(model.flow, producer), f"{norm.short} from {norm.chosen}" if norm.chosen else ""),
+        cost=cost(
+            wasted, _read_elsewhere(model.flow, producer), passed,
+            f"{norm.short} from {norm.chosen}" if norm.chosen else "",
+        ),
     )
     return Diagnostic.at(producer.call, code.code, text, model.text, fix=fix, wasted=wasted)

@@ -36,3 +36,21 @@ breaking = [
     nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(0), nn.BatchNorm1d(8)),
     nn.Sequential(nn.Conv2d(3, 8, 3), nn.Dropout(p), nn.BatchNorm2d(8)),
 ]
+
+
+class Separable(nn.Module):
+    """A depthwise convolution, then a pointwise one: the 1x1 convolution carries the first bias to the norm."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.depthwise = nn.Conv2d(cin, cin, 3, padding=1, groups=cin)  # expect: RB101:26 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (through the 1x1 Conv2d after it)"
+        self.pointwise = nn.Conv2d(cin, cout, 1, bias=False)
+        self.bn = nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+        return self.bn(self.pointwise(self.depthwise(x)))
+
+
+padded_pointwise = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Conv2d(8, 8, 1, padding=1, bias=False), nn.BatchNorm2d(8))
+wide_pointwise = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Conv2d(8, 8, (1, 3), bias=False), nn.BatchNorm2d(8))
+pointwise_after_linear = nn.Sequential(nn.Linear(8, 8), nn.Conv1d(8, 8, 1, bias=False), nn.BatchNorm1d(8))
