@@ -71,9 +71,6 @@ OUT_OF_REACH = {
         "the squeeze-excite block is 'partial(SEModule, norm_layer=nn.BatchNorm2d)', a block of another module "
         "given its norm through a partial"
     ),
-    ("models/starnet.py", "ConvBN.__init__"): (
-        "the norm is added by 'if with_bn: self.add_module(...)' in a Sequential subclass whose conv takes **kwargs"
-    ),
     ("models/hrnet.py", "HighResolutionNet.__init__"): "the conv's bias is a config value",
 }
 

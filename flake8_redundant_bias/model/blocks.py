@@ -53,16 +53,17 @@ class Block:
     bias switch and builds a norm, or builds a layer out of a parameter (``norm_layer(out_channels)``).  (A plain
     class: a NamedTuple costs a fraction of a millisecond to define, paid by every flake8 process.)"""
 
-    __slots__ = ("node", "function", "switches", "slots", "home")
+    __slots__ = ("node", "function", "switches", "slots", "flags", "home")
 
     def __init__(
         self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, switches: tuple[ast.arg, ...], home: Home,
-        slots: tuple[ast.arg, ...] = (),
+        slots: tuple[ast.arg, ...] = (), flags: tuple[ast.arg, ...] = (),
     ) -> None:
         self.node = node
         self.function = function  # what a call binds: the function, or the class's ``__init__``
         self.switches = switches  # the parameters handed on as a bias switch (``bias=bias``)
         self.slots = slots  # the parameters it calls to build a layer (``norm_layer``)
+        self.flags = flags  # the parameters whose truth decides a branch of its body (``if with_bn:``)
         self.home = home
 
     def read_at(
@@ -73,7 +74,9 @@ class Block:
         ``spread``: the keys and values of the ``**dd`` the call spreads, when they are known."""
         if self.switches and not any(_may_be_on(call, self, switch, spread) for switch in self.switches):
             return False
-        return bool(self.switches) or any(names_layer(_given(call, self, slot, spread)) for slot in self.slots)
+        return bool(self.switches) or any(names_layer(_given(call, self, slot, spread)) for slot in self.slots) or any(
+            _may_be_on(call, self, flag, spread) for flag in self.flags
+        )
 
     @property
     def skip(self) -> int:
@@ -227,9 +230,9 @@ class Blocks:
 
     def _local_blocks(self, handed: dict[ast.AST, dict[str, set[str]]]) -> dict[str, Block]:
         index, home = self.index, self._homes.model_of(self.index.module.node)
-        slots = _layer_slots(index)
+        slots, flags = _layer_slots(index), _branch_flags(index, self._words.norms if self._words is not None else ())
         candidates = {}
-        for function in {**handed, **slots}:
+        for function in {**handed, **slots, **flags}:
             if not isinstance(function, ast.FunctionDef):
                 continue
             node = _defined_as(index, function)
@@ -237,8 +240,8 @@ class Blocks:
                 continue
             names = handed.get(function, {})
             switches, own_slots = _parameters(function, set(names)), _parameters(function, slots.get(function, set()))
-            block = Block(node, function, switches, home, own_slots)
-            if block.switches or block.slots:
+            block = Block(node, function, switches, home, own_slots, _parameters(function, flags.get(function, set())))
+            if block.switches or block.slots or block.flags:
                 callees = {callee for name in names for callee in names[name]}
                 candidates[node.name] = (block, callees)
         found = {
@@ -386,6 +389,41 @@ def _layer_slots(index: Index) -> dict[ast.AST, set[str]]:
         if called:
             slots[function] = called  # type: ignore[index]
     return slots
+
+
+def _branch_flags(index: Index, norms: tuple[str, ...]) -> dict[ast.AST, set[str]]:
+    """The parameters of each function or class called in this module that a statement of its body tests as a
+    flag to build a norm (``if with_bn: self.add_module("bn", nn.BatchNorm2d(c))``): each call may build it."""
+    flags: dict[ast.AST, set[str]] = {}
+    if not norms:
+        return flags
+    functions, classes = index.functions, index.classes
+    for name in (*functions, *classes):
+        if not index.called(name):
+            continue
+        function = _bound_function(functions.get(name) or classes[name])
+        if function is None:
+            continue
+        params = {param.arg for param in _named(function)}
+        tested = {
+            stmt.test.id for stmt in function.body
+            if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Name) and stmt.test.id in params
+            and index.spells(stmt, norms) and _builds_norm(stmt, norms)
+        }
+        if tested:
+            flags[function] = tested
+    return flags
+
+
+def _builds_norm(branch: ast.If, norms: tuple[str, ...]) -> bool:
+    """The branch calls a norm class by name (``nn.BatchNorm2d(c)``; not ``isinstance(m, nn.BatchNorm2d)``)."""
+    for node in ast.walk(branch):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if any(word in name for word in norms):
+                return True
+    return False
 
 
 def _handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[str, Block]) -> dict[str, Block]:

@@ -238,6 +238,9 @@ class Contents:
                 return None
             if not added:
                 continue
+            if event.block is not last and last is not None and self._runs(event, last):
+                items += added  # type: ignore[operator]
+                continue  # ``if with_bn: self.add_module("bn", ...)`` where the flag holds: as if unconditional
             if items and event.block is not last:
                 items.append(BARRIER)
             items += added  # type: ignore[operator]

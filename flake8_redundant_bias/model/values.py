@@ -48,6 +48,13 @@ class Env:
         return self.values.get(name)
 
 
+class Keywords(dict):
+    """What one call passes to a ``**kwargs`` parameter: the keywords no named parameter takes, each a ``Bound``
+    read where the call reads it (a call with a ``**`` of its own passes keywords no one knows: no such value)."""
+
+    __slots__ = ()
+
+
 class CallArgs:
     """A call's arguments, each with the environment it is read in.
 
@@ -122,7 +129,7 @@ def resolve(bound: Bound, depth: int = 0) -> Bound | object:
         if found is None:
             return bound
         if not isinstance(found, Bound):
-            return found
+            return UNKNOWN if isinstance(found, Keywords) else found  # a ``**kwargs`` dict is no literal
         bound, depth = found, depth + 1
     return bound
 

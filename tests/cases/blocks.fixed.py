@@ -290,3 +290,36 @@ helped = [
     conv_helped(8, 8, bias=False),
     conv_plain(8, 8),
 ]
+
+
+class FlaggedConvBN(nn.Sequential):
+    """timm's StarNet ConvBN: the norm added under a flag, the conv given the caller's other keywords."""
+
+    def __init__(self, cin, cout, k=1, with_bn=True, device=None, dtype=None, **kwargs):
+        dd = {"device": device, "dtype": dtype}
+        super().__init__()
+        self.add_module("conv", nn.Conv2d(cin, cout, k, **dd, **kwargs))
+        if with_bn:
+            self.add_module("bn", nn.BatchNorm2d(cout, **dd))
+
+
+class FlaggedSetDefault(nn.Sequential):
+    def __init__(self, cin, cout, with_bn=True, **kwargs):
+        super().__init__()
+        kwargs.setdefault("bias", False)  # the keywords are changed before they are handed on: unknown
+        self.add_module("conv", nn.Conv2d(cin, cout, 1, **kwargs))
+        if with_bn:
+            self.add_module("bn", nn.BatchNorm2d(cout))
+
+
+class Flagged(nn.Module):
+    def __init__(self, c, flag, device=None):
+        super().__init__()
+        dd = {"device": device}
+        self.a = FlaggedConvBN(c, c, 3, groups=c, with_bn=True, **dd, bias=False)  # expect: RB101:18 "Conv2d (inside FlaggedConvBN()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to FlaggedConvBN()"
+        self.b = FlaggedConvBN(c, c, 3, **dd, bias=False)  # expect: RB101:18 "Conv2d (inside FlaggedConvBN()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to FlaggedConvBN()"
+        self.c = FlaggedConvBN(c, c, 3, with_bn=False, **dd)
+        self.d = FlaggedConvBN(c, c, 3, bias=False)
+        self.e = FlaggedConvBN(c, c, 3, with_bn=flag)
+        self.f = FlaggedSetDefault(c, c)
+        self.g = nn.ModuleList([FlaggedConvBN(c, c, 1, **dd, bias=False) for _ in range(2)])  # expect: RB101:33 "Conv2d (inside FlaggedConvBN()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to FlaggedConvBN()"

@@ -181,4 +181,5 @@ def flagged_either_way(c, norm):
 
 
 every_call_normed = [flagged_norm(8, True), flagged_norm(16, use_bn=True)]
-calls_disagree = [flagged_either_way(8, True), flagged_either_way(8, False)]
+# the calls disagree, so the conv keeps its bias=True; the call that adds the norm wastes it
+calls_disagree = [flagged_either_way(8, True), flagged_either_way(8, False)]  # expect: RB101:19 "Conv2d (inside flagged_either_way()) bias is cancelled by the BatchNorm2d that follows: give flagged_either_way() a bias parameter"

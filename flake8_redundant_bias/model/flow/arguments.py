@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...knowledge.schema import REQUIRED, AllOf, AnyOf, Arg, ArgIn, Condition, SameArgs
 from ..index import Index, Scope
-from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, pure, resolve
+from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Keywords, pure, resolve
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
@@ -52,6 +52,10 @@ class Arguments:
         A dict held in a name must only ever be spread (``**dd``), or with
         ``passed``, also passed as an argument (a config given to a builder).
         """
+        if isinstance(expr, ast.Name) and env is not None and expr.id not in env.rebound:
+            held = env.lookup(expr.id)
+            if isinstance(held, Keywords):  # a ``**kwargs`` the call being read fills, only ever handed on
+                return dict(held) if self._only_passed(flow, expr, scope, passed) else None
         if isinstance(expr, ast.Name) and env is None and not self._only_passed(flow, expr, scope, passed):
             return None
         if isinstance(expr, ast.Attribute) and not self._attribute_only_passed(flow, expr, scope, passed):
@@ -81,9 +85,10 @@ class Arguments:
         if found is None:
             return False
         home, _ = found
+        # (A read from a comprehension or nested function is as safe when it too only spreads the dict.)
         return all(
-            event.store or not event.opaque and (
-                self._handed_on(event.node, passed) or self._kept_on_self(flow, event.node, home, passed))
+            event.store or self._handed_on(event.node, passed)
+            or not event.opaque and self._kept_on_self(flow, event.node, home, passed)
             for event in home.events.get(name.id, ())
         )
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...knowledge.schema import Arg
 from ..index import Index, Scope, parameter_defaults
-from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Origin
+from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Keywords, Origin
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
@@ -56,6 +56,10 @@ class Calls:
             if bound is ABSENT:
                 bound = Bound(default, None) if default is not None else UNKNOWN
             values[name] = bound
+        kwarg = function.args.kwarg
+        if kwarg is not None and not site.open_keywords and kwarg.arg not in rebound:
+            named = {place.keyword for _, place, _ in places if place is not None}
+            values[kwarg.arg] = Keywords({key: bound for key, bound in site.keywords.items() if key not in named})
         return Env(values, scope, rebound)
 
     def _plan(self, function: ast.FunctionDef, skip: int) -> tuple[Scope | None, list[Place], frozenset[str]]:
