@@ -505,3 +505,47 @@ class EnumeratedAndProbed(nn.Module):
 
     def probe(self, x):
         return self.convs[0](x)
+
+
+class Delegated(nn.Module):
+    """SlowFast's non-local block: __init__ hands its norm class, a default, to the method that builds the layers."""
+
+    def __init__(self, dim, norm_module=nn.BatchNorm3d):
+        super().__init__()
+        self._construct(dim, norm_module)
+
+    def _construct(self, dim, norm_module):
+        self.conv_out = nn.Conv3d(dim, dim, 1, 1, 0, bias=False)  # expect: RB101:25 "Conv3d bias is cancelled by the BatchNorm3d that follows: pass bias=False (BatchNorm3d from the default of norm_module in Delegated())"
+        self.bn = norm_module(num_features=dim)
+
+    def forward(self, x):
+        return self.bn(self.conv_out(x))
+
+
+class TemplateBase(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self._construct(dim, nn.LayerNorm)
+
+
+class TemplateConcrete(TemplateBase):
+    def _construct(self, dim, norm_module=nn.BatchNorm3d):  # the base's call passes a LayerNorm
+        self.conv_out = nn.Conv3d(dim, dim, 1, 1, 0)
+        self.bn = norm_module(dim)
+
+    def forward(self, x):
+        return self.bn(self.conv_out(x))
+
+
+class DelegatedEscaped(nn.Module):
+    def __init__(self, dim, build):
+        super().__init__()
+        build(self._construct)  # handed on: called with anything
+        self._construct(dim, nn.BatchNorm3d)
+
+    def _construct(self, dim, norm_module):
+        self.conv_out = nn.Conv3d(dim, dim, 1, 1, 0)
+        self.bn = norm_module(num_features=dim)
+
+    def forward(self, x):
+        return self.bn(self.conv_out(x))

@@ -138,7 +138,42 @@ class Calls:
         owner = scope.node
         if name == "__init__" and isinstance(owner, ast.ClassDef) and index.classes.get(owner.name) is owner:
             return self.callers(flow, owner.name), 1
+        # A private method (``_construct``): its class calls it; a public one, or one nothing here calls
+        # (``forward``, Keras' ``call``), the framework or other code calls with anything.
+        private = name.startswith("_") and not name.endswith("__") and not getattr(function, "decorator_list", None)
+        if private and isinstance(owner, ast.ClassDef) and function in owner.body:
+            return self._method_calls(flow, owner, name) or None, 1
         return None, 0
+
+    def _method_calls(self, flow: Questions, owner: ast.ClassDef, name: str) -> list[tuple[ast.Call, Scope]] | None:
+        """The calls of a method through the receiver of its class's methods (``self._construct(dim, norm)``
+        in ``__init__``), when every use of the name in the file is such a call (``obj._construct``, or
+        ``super()._construct`` in a subclass, may pass anything)."""
+        key = f"{owner.name}.{name}"
+        if key in self._callers:
+            return self._callers[key]
+        family = flow.descendants(owner)  # a subclass's self may call it too
+        found: list[tuple[ast.Call, Scope]] | None = []
+        loads = 0
+        for call, scope in self.index.calls:
+            func = call.func
+            if type(func) is not ast.Attribute or func.attr != name:
+                continue
+            receiver = flow.method_owner(func.value, scope)
+            if receiver is not None and receiver not in family and owner not in flow.descendants(receiver):
+                continue  # another class's own method of the same name (a base's call may run this one: kept)
+            opened = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+            if receiver is None or opened:
+                found = None
+                break
+            found.append((call, scope))
+        for load, scope in self.index.attribute_loads if found is not None else ():
+            receiver = flow.method_owner(load.value, scope)
+            loads += load.attr == name and (receiver is None or receiver in family)
+        if found is not None and loads != len(found):
+            found = None  # the method read some other way than called: handed on, it may be called with anything
+        self._callers[key] = found
+        return found
 
     def callers(self, flow: Questions, name: str) -> list[tuple[ast.Call, Scope]] | None:
         """The calls of a module-level name, when every use of it in the file is a plain call."""
