@@ -78,7 +78,11 @@ def _gated(tree: ast.Module, text: Text, config: Config, filename: str | None, r
     # part of the file spells, never whether the file does.  A norm factory imported from the project (``from
     # .norms import get_norm``) is spelled as its local name; an import line naming "norm" that imports none
     # (``Normalize`` from torchvision) fires nothing then.
-    groups = [tuple(trigger.with_aliases(tree, roots) for trigger in group) for group in words.rules]
+    groups = [
+        tuple(trigger if trigger.from_project and not spelled.spells(trigger) else trigger.with_aliases(tree, roots)
+              for trigger in group)
+        for group in words.rules
+    ]
     if any(aliased is not trigger for group, given in zip(groups, words.rules) for aliased, trigger in zip(group, given)):
         spelled = Spelled(text.text, groups, roots, words.keep, spelled.fired)
         rules = [rule for number, rule in enumerate(RULES) if rule in rules and spelled.fires(number)]

@@ -128,9 +128,10 @@ class Spelled:
     def fires(self, group: int) -> bool:
         """One of the triggers of group (rule) ``group`` is spelled in the text (in its import lines, for a
         trigger of names imported from the project)."""
-        return any(self._fires(trigger) for trigger in self._groups[group])
+        return any(self.spells(trigger) for trigger in self._groups[group])
 
-    def _fires(self, trigger: Trigger) -> bool:
+    def spells(self, trigger: Trigger) -> bool:
+        """The text spells the trigger (kept: a second reading of the same text asks again)."""
         found = self.fired.get(trigger)
         if found is None:
             text = self.text
