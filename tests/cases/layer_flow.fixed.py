@@ -549,3 +549,18 @@ class DelegatedEscaped(nn.Module):
 
     def forward(self, x):
         return self.bn(self.conv_out(x))
+
+
+class TemplateBaseNormed(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self._construct(dim, nn.BatchNorm3d)
+
+
+class TemplateNormed(TemplateBaseNormed):
+    def _construct(self, dim, norm_module):  # the base's call decides the norm
+        self.conv_out = nn.Conv3d(dim, dim, 1, 1, 0, bias=False)  # expect: RB101:25 "Conv3d bias is cancelled by the BatchNorm3d that follows"
+        self.bn = norm_module(dim)
+
+    def forward(self, x):
+        return self.bn(self.conv_out(x))

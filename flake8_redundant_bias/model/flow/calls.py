@@ -152,24 +152,29 @@ class Calls:
         key = f"{owner.name}.{name}"
         if key in self._callers:
             return self._callers[key]
-        family = flow.descendants(owner)  # a subclass's self may call it too
+        family = flow.descendants(owner)
+
+        def related(receiver: ast.ClassDef | None) -> bool:
+            """A receiver whose call may run this method: the class's, a subclass's, or a base's."""
+            return receiver is None or receiver in family or owner in flow.descendants(receiver)
+
         found: list[tuple[ast.Call, Scope]] | None = []
-        loads = 0
         for call, scope in self.index.calls:
             func = call.func
             if type(func) is not ast.Attribute or func.attr != name:
                 continue
             receiver = flow.method_owner(func.value, scope)
-            if receiver is not None and receiver not in family and owner not in flow.descendants(receiver):
-                continue  # another class's own method of the same name (a base's call may run this one: kept)
+            if not related(receiver):
+                continue  # another class's own method of the same name
             opened = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
             if receiver is None or opened:
                 found = None
                 break
             found.append((call, scope))
-        for load, scope in self.index.attribute_loads if found is not None else ():
-            receiver = flow.method_owner(load.value, scope)
-            loads += load.attr == name and (receiver is None or receiver in family)
+        loads = sum(
+            1 for load, scope in self.index.attribute_loads if found is not None and load.attr == name
+            and related(flow.method_owner(load.value, scope))
+        )
         if found is not None and loads != len(found):
             found = None  # the method read some other way than called: handed on, it may be called with anything
         self._callers[key] = found
