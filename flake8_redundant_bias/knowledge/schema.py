@@ -400,13 +400,15 @@ class ReturnsReceiver(MethodFact):
 
 class StoresModule(MethodFact):
     """Stores a module on the object it is called on under a name, as ``obj.name = module`` does
-    (``self.add_module("conv", nn.Conv2d(...))``): ``name`` and ``module`` say where the call passes them."""
+    (``self.add_module("conv", nn.Conv2d(...))``): ``name`` and ``module`` say where the call passes them;
+    ``receiver``, for a function rather than a method, where it passes the object (``setattr(self, name, m)``)."""
 
-    __slots__ = ("name", "module")
+    __slots__ = ("name", "module", "receiver")
 
-    def __init__(self, name: Arg, module: Arg) -> None:
+    def __init__(self, name: Arg, module: Arg, receiver: Arg | None = None) -> None:
         self.name = name
         self.module = module
+        self.receiver = receiver
 
 
 class ModuleTable(MethodFact):

@@ -188,6 +188,8 @@ METHODS: dict[str, Fact] = {
     "requires_grad_": Freezes(Arg("requires_grad", 0, True), False),
     "add_module": StoresModule(Arg("name", 0), Arg("module", 1)),
     "register_module": StoresModule(Arg("name", 0), Arg("module", 1)),
+    # the builtin setattr(self, name, module): Module.__setattr__ registers the module as add_module does
+    "setattr": StoresModule(Arg("name", 1), Arg("value", 2), receiver=Arg("obj", 0)),
     "_modules": ModuleTable(),
     "get_input_embeddings": NoBiasAccessor(),
     "get_output_embeddings": NoBiasAccessor(),

@@ -137,7 +137,26 @@ class ModuleAttributes:
                 continue
             key = (owner, load.attr)
             uses[key] = uses.get(key, 0) + 1
+        self._count_getattr(uses)
         return uses
+
+    def _count_getattr(self, uses: dict[tuple[ast.ClassDef, str], int]) -> None:
+        """``getattr(self, "bn")`` is a use of ``self.bn``.  A name built at run time (``getattr(self, layer_name)``
+        over the names a loop stored its stages under, OpenMMLab's ResNets) is not counted against the attributes
+        assigned by name: it reads what was stored under such names."""
+        source = self.index.source
+        for call, scope in self.index.calls if source is None or "getattr" in source.text else ():
+            func = call.func
+            if type(func) is not ast.Name or func.id != "getattr" or len(call.args) < 2:
+                continue
+            if not self.flow.builtin("getattr", scope):
+                continue
+            owner = self.flow.method_owner(call.args[0], scope)
+            if owner is None:
+                continue
+            name = call.args[1]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                uses[(owner, name.value)] = uses.get((owner, name.value), 0) + 1
 
     def _counted(self, load: ast.Attribute, parent: ast.AST | None) -> bool:
         """``len(self.convs)``, with the builtin ``len`` the module does not bind."""

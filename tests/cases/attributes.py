@@ -354,3 +354,49 @@ class BuiltBesideMixin(nn.Module):
 class AppliedWithForeignBase(BuiltBesideMixin, SomeMixin):  # noqa: F821 - a base of another module may set self.bn
     def forward(self, x):
         return self.bn(self.conv(x))
+
+
+class ReplacedBySetattr(nn.Module):
+    """setattr(self, name, module) stores as self.name = module does: here it may replace the norm."""
+
+    def __init__(self, c, use_bn=True):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+        if not use_bn:
+            setattr(self, "bn", nn.Identity())
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class ReplacedByAnyName(nn.Module):
+    def __init__(self, c, names=("bn",)):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+        for name in names:
+            setattr(self, name, nn.Identity())
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class AppliedByGetattr(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x)), getattr(self, "conv")(x)  # the conv is applied twice
+
+
+class StoredBySetattr(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        setattr(self, "conv", nn.Conv2d(c, c, 3))  # expect: RB101:31 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        setattr(self, "bn", nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        return self.bn(self.conv(x))

@@ -95,15 +95,30 @@ class Members:
         return self._stores
 
     def _storing_calls(self) -> Iterator[tuple[ast.Call, Scope, ast.ClassDef, StoresModule]]:
-        """``self.add_module(name, module)`` in a class's methods."""
+        """``self.add_module(name, module)`` in a class's methods, and ``setattr(self, name, module)`` where the
+        module does not bind ``setattr``."""
         source = self.index.source
         methods = {name: fact for name, fact in self._methods.items() if source is None or name in source.text}
         for call, scope in self.index.calls if methods else ():
             func = call.func
-            if type(func) is ast.Attribute and func.attr in methods:
-                owner = self.method_owner(func.value, scope)
-                if owner is not None:
-                    yield call, scope, owner, methods[func.attr]  # type: ignore[misc]
+            fact = methods.get(func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else "")
+            if fact is None or (fact.receiver is None) is not (type(func) is ast.Attribute):  # type: ignore[union-attr]
+                continue
+            if fact.receiver is None:  # type: ignore[union-attr]
+                receiver: ast.expr | None = func.value  # type: ignore[union-attr]
+            else:
+                given = CallArgs.of(call).get(fact.receiver)  # type: ignore[union-attr]
+                builtin = self.builtin(func.id, scope)  # type: ignore[union-attr]
+                receiver = given.expr if isinstance(given, Bound) and builtin else None
+            owner = self.method_owner(receiver, scope) if receiver is not None else None
+            if owner is not None:
+                yield call, scope, owner, fact  # type: ignore[misc]
+
+    def builtin(self, name: str, scope: Scope) -> bool:
+        """``name`` read in ``scope`` is Python's builtin: nothing of the module defines, imports or binds it."""
+        index = self.index
+        return not (index.bound(name, scope) or name in index.functions or name in index.classes
+                    or index.imports.imported(name) is not None)
 
     def name_start(self, expr: ast.expr, scope: Scope) -> str:
         """What a name that is no literal begins with, where it is written or where the one variable holding it is

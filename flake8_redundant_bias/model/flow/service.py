@@ -80,6 +80,7 @@ class Flow:
         self.stored_elsewhere = self._members.stored_elsewhere  # obj.x = ... on some other object
         self.family = self._members.family  # every value stored under a name beginning so (add_module("conv" + ...))
         self.name_start = self._members.name_start  # what a name built at run time begins with
+        self.builtin = self._members.builtin  # a name read in a scope is Python's builtin (setattr, getattr)
         # Functions and their calls:
         self.bind = self._calls.bind  # a function's parameters bound to one call's arguments
         self.sole_return = self._calls.sole_return  # what a function returns, when it returns once, at its end
