@@ -68,16 +68,16 @@ class ModuleAttributes:
             return None
         return self.layers.built((sites + grown)[0])
 
-    def family_element(self, expr: ast.Subscript, scope: Scope) -> Layer | None:
-        """``self._modules["conv" + str(i)]``: the one construction every module stored under a name so begun is,
-        when the class reads such a name in one place only."""
-        table = expr.value
-        if not isinstance(table, ast.Attribute) or table.attr not in self.tables:
+    def family_element(self, expr: ast.Subscript | ast.Call, scope: Scope) -> Layer | None:
+        """``self._modules["conv" + str(i)]`` or ``getattr(self, f"conv{i}")``: the one construction every module
+        stored under a name so begun is, when the class reads such a name in one place only."""
+        read = self._family_read(expr, scope)
+        if read is None:
             return None
-        owner = self.flow.method_owner(table.value, scope)
-        start = self.flow.name_start(expr.slice, scope) if owner is not None else ""
+        owner, name = read
+        start = self.flow.name_start(name, scope)
         reads = self._family_reads().get(owner, ()) if start else ()  # type: ignore[call-overload]
-        if sum(1 for read in reads if overlap(read, start)) != 1:
+        if sum(1 for begun in reads if overlap(begun, start)) != 1:
             return None
         stores = self.flow.family(owner, start)  # type: ignore[arg-type]
         if len(stores) != 1 or stores[0][0] is None:
@@ -88,16 +88,40 @@ class ModuleAttributes:
             return None
         return self.layers.built(origin.expr)
 
+    def _family_read(self, expr: ast.expr, scope: Scope) -> tuple[ast.ClassDef, ast.expr] | None:
+        """The class and the name of a read by name of a module it stores: ``self._modules[name]``, or
+        ``getattr(self, name)`` with Python's builtin."""
+        if isinstance(expr, ast.Subscript):
+            table = expr.value
+            if not isinstance(table, ast.Attribute) or table.attr not in self.tables:
+                return None
+            receiver, name = table.value, expr.slice
+        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "getattr":
+            if len(expr.args) != 2 or expr.keywords or not self.flow.builtin("getattr", scope):
+                return None
+            receiver, name = expr.args
+        else:
+            return None
+        owner = self.flow.method_owner(receiver, scope)
+        return (owner, name) if owner is not None else None
+
     def _family_reads(self) -> dict[ast.ClassDef, list[str]]:
-        """What each name a class reads from its table of modules begins with (once per module)."""
+        """What each name built at run time that a class reads a module by begins with (once per module)."""
         def count() -> dict[ast.ClassDef, list[str]]:
             found: dict[ast.ClassDef, list[str]] = {}
-            for load, scope in self.index.attribute_loads if self.tables else ():
-                parent = self.index.parents.get(load)
-                if load.attr in self.tables and isinstance(parent, ast.Subscript) and parent.value is load:
-                    owner = self.flow.method_owner(load.value, scope)
-                    if owner is not None:
-                        found.setdefault(owner, []).append(self.flow.name_start(parent.slice, scope))
+            source = self.index.source
+            reads = [
+                (parent, scope) for load, scope in self.index.attribute_loads if self.tables and load.attr in self.tables
+                for parent in [self.index.parents.get(load)] if isinstance(parent, ast.Subscript) and parent.value is load
+            ]
+            if source is None or "getattr" in source.text:
+                reads += [(call, scope) for call, scope in self.index.calls_of("getattr")]
+            for expr, scope in reads:
+                read = self._family_read(expr, scope)
+                if read is not None:
+                    owner, name = read
+                    literal = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
+                    found.setdefault(owner, []).append(literal if literal is not None else self.flow.name_start(name, scope))
             return found
         return self.index.derived("module table reads", count)
 

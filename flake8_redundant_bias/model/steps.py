@@ -40,8 +40,8 @@ class Steps:
             if spec is not None and getattr(spec, "functional", False):
                 return self._step(name, spec, call, scope)
             return None
-        if isinstance(func, ast.Call):
-            return self.layers.construction(func)
+        if isinstance(func, ast.Call):  # nn.Conv2d(...)(x), getattr(self, f"conv{i}")(x)
+            return self.layers.construction(func) or self.attributes.family_element(func, scope)
         if isinstance(func, ast.Name):
             return self.local(func, scope) or self._loop_element(func, scope)
         if isinstance(func, ast.Attribute):

@@ -400,3 +400,33 @@ class StoredBySetattr(nn.Module):
 
     def forward(self, x):
         return self.bn(self.conv(x))
+
+
+class SetattrLooped(nn.Module):
+    """The issue's shape: layers stored with setattr in a loop, read back with getattr."""
+
+    def __init__(self, c, n=3):
+        super().__init__()
+        self.n = n
+        for i in range(n):
+            setattr(self, f"conv{i}", nn.Conv2d(c, c, 3, padding=1, bias=False))  # expect: RB101:39 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+            setattr(self, f"bn{i}", nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        for i in range(self.n):
+            x = getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x))
+        return x
+
+
+class SetattrLoopedTwice(nn.Module):
+    def __init__(self, c, n=3):
+        super().__init__()
+        self.n = n
+        for i in range(n):
+            setattr(self, f"conv{i}", nn.Conv2d(c, c, 3, padding=1))
+            setattr(self, f"bn{i}", nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        for i in range(self.n):
+            x = getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x))
+        return x, getattr(self, "conv0")(x)  # one of the family read again by its name
