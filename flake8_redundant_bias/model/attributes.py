@@ -168,12 +168,8 @@ class ModuleAttributes:
         """``getattr(self, "bn")`` is a use of ``self.bn``.  A name built at run time (``getattr(self, layer_name)``
         over the names a loop stored its stages under, OpenMMLab's ResNets) is not counted against the attributes
         assigned by name: it reads what was stored under such names."""
-        source = self.index.source
-        for call, scope in self.index.calls if source is None or "getattr" in source.text else ():
-            func = call.func
-            if type(func) is not ast.Name or func.id != "getattr" or len(call.args) < 2:
-                continue
-            if not self.flow.builtin("getattr", scope):
+        for call, scope in self.index.calls_of("getattr"):
+            if len(call.args) < 2 or not self.flow.builtin("getattr", scope):
                 continue
             owner = self.flow.method_owner(call.args[0], scope)
             if owner is None:

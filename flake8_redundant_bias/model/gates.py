@@ -249,7 +249,9 @@ def framework_roots(text: str, roots: frozenset[str]) -> frozenset[str]:
 
 
 def import_lines(text: str) -> str:
-    """The lines of the text that spell ``import``."""
+    """The lines of the text that spell ``import`` (kept for the last text: the fast path and a gate ask in turn)."""
+    if _IMPORTS[0] is text:
+        return _IMPORTS[1]
     lines = []
     at = text.find("import")
     while at >= 0:
@@ -257,7 +259,11 @@ def import_lines(text: str) -> str:
         end = len(text) if end < 0 else end
         lines.append(text[text.rfind("\n", 0, at) + 1:end])
         at = text.find("import", end)
-    return "\n".join(lines)
+    _IMPORTS[:] = [text, "\n".join(lines)]
+    return _IMPORTS[1]
+
+
+_IMPORTS: list = [None, ""]  # the last text asked about, and its import lines
 
 
 def shortest(words: Iterable[str]) -> tuple[str, ...]:
