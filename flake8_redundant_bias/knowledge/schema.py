@@ -149,12 +149,15 @@ class NormBuilder(Row):
     take first (``GroupNorm(num_groups, num_channels)``).
     """
 
-    __slots__ = ("cfg", "features", "types", "item", "groups", "grouped")
+    __slots__ = ("cfg", "features", "types", "item", "groups", "grouped", "named")
 
     def __init__(
         self, cfg: Arg, features: Arg, types: tuple[tuple[str, str], ...], item: int | None = None,
-        groups: str = "num_groups", grouped: frozenset = frozenset(),
+        groups: str = "num_groups", grouped: frozenset = frozenset(), named: bool = False,
     ) -> None:
+        # ``named``: the config is the norm's name (``create_norm_layer("batch_norm2d", c)``), matched lowercased
+        # without underscores, not a dict's ``type``.
+        self.named = named
         self.cfg = cfg
         self.features = features
         self.types = types

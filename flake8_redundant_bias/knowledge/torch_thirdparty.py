@@ -3,7 +3,7 @@ builders of bias-free modules (LoRA adapters over a frozen base)."""
 
 from __future__ import annotations
 
-from .schema import Arg, Framework, NoBias, Optimizer, Spec, prefixed
+from .schema import Arg, ArgIn, Framework, NoBias, NormBuilder, Optimizer, Producer, Spec, prefixed
 from .torch import TORCH_OPTIM
 
 
@@ -46,7 +46,24 @@ THIRD_PARTY_OPTIMIZERS: dict[str, Spec] = {
 }
 
 
-ROWS = THIRD_PARTY_OPTIMIZERS
+# timm 1.0.31, timm/layers/create_conv2d.py, conv2d_same.py and create_norm.py: create_conv2d(in, out, kernel,
+# **kwargs) builds a Conv2d (or a padded, mixed or conditional one) whose bias defaults to False; a conditional
+# conv's bias mixes per sample, which no norm over the batch removes.  create_norm_layer(name, num_features)
+# builds the norm its name gives (timm's own GroupNorm and LayerNorm, and FrozenBatchNorm2d, cancel no bias).
+TIMM_LAYERS: dict[str, Spec] = {
+    **{f"{module}.create_conv2d": Producer(
+        bias=Arg("bias", None, False), size=Arg("out_channels", 1),
+        when=ArgIn(Arg("num_experts", None, 0), frozenset({0, None})),
+    ) for module in ("timm.layers", "timm.layers.create_conv2d")},
+    **{f"{module}.create_norm_layer": NormBuilder(
+        Arg("layer_name", 0), Arg("num_features", 1), named=True,
+        types=(("batchnorm", "torch.nn.BatchNorm2d"), ("batchnorm2d", "torch.nn.BatchNorm2d"),
+               ("batchnorm1d", "torch.nn.BatchNorm1d")),
+    ) for module in ("timm.layers", "timm.layers.create_norm")},
+}
+
+
+ROWS = {**THIRD_PARTY_OPTIMIZERS, **TIMM_LAYERS}
 # Calls whose result trains only added parameters without biases or norms.
 NO_BIAS = ("peft.get_peft_model", "peft.PeftModel.from_pretrained", "peft.prepare_model_for_kbit_training",
            "diffusers.loaders.AttnProcsLayers")

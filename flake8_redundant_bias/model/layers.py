@@ -157,6 +157,12 @@ class Layers:
         if spec is not None:
             if getattr(spec, "functional", False):
                 return None
+            if isinstance(spec, NormBuilder):  # build_norm_layer(cfg, c)[1] is read as an item (``built``)
+                if spec.item is not None:
+                    return None
+                scope = self.index.scope_at(call)
+                args = self.flow.call_args(call, scope, env)
+                return configured_norm(self, spec, args.get(spec.cfg), args.get(spec.features), call, scope)
             if isinstance(spec, Wrapper):
                 inner = CallArgs.of(call, env).get(spec.module)
                 if isinstance(inner, Bound) and isinstance(inner.expr, ast.Call):
@@ -311,7 +317,20 @@ class Layers:
         inner = home.construction(stores[0][0], init_env, depth + 1)
         if inner is None or not isinstance(inner.spec, (Producer, Norm)):
             return None
+        if isinstance(inner.spec, Norm) and not home._normalizes_input(owner):
+            return None  # ``return self.bn(self.conv(x))``: what comes in meets the conv first, not the norm
         return self.built_through(inner, call, owner, home, init)
+
+    def _normalizes_input(self, owner: ast.ClassDef) -> bool:
+        """The class's ``forward`` returns its norm applied to its input itself (``return self.bn(x)``)."""
+        forward = method_named(owner, "forward")
+        returned = self.flow.sole_return(forward) if forward is not None else None
+        scope = self.index.scope_of.get(forward) if forward is not None else None
+        params = forward.args.posonlyargs + forward.args.args if forward is not None else []
+        if not isinstance(returned, ast.Call) or scope is None or len(params) < 2 or not returned.args:
+            return False
+        given = returned.args[0]
+        return isinstance(given, ast.Name) and given.id == params[1].arg and len(self.index.bindings(scope, given.id)[0]) == 1
 
     def built_through(
         self, inner: Layer, call: ast.Call, through: ast.FunctionDef | ast.ClassDef, home: Layers,
@@ -365,30 +384,38 @@ class Layers:
             if isinstance(spec, NormBuilder) and spec.item is not None and expr.slice.value == spec.item:
                 scope = self.index.scope_at(call)
                 args = self.flow.call_args(call, scope)
-                return self.configured_norm(spec, args.get(spec.cfg), args.get(spec.features), call, scope)
+                return configured_norm(self, spec, args.get(spec.cfg), args.get(spec.features), call, scope)
         return None
-
-    def configured_norm(self, spec: NormBuilder, cfg: object, features: object, call: ast.Call, scope: Scope) -> Layer | None:
-        """The norm a config dict builds, as a layer with the arguments the builder passes it."""
-        if not isinstance(cfg, Bound) or not isinstance(features, Bound):
-            return None
-        entries = self.flow.config(cfg.expr, cfg.scope or scope, cfg.env)
-        kind = entries.get("type") if entries else None
-        if kind is None:
-            return None
-        built = dict(spec.types).get(self.flow.constant(kind.expr, kind.scope or scope, kind.env))  # type: ignore[arg-type]
-        target = self.rows.get(built) if built else None
-        if target is None:
-            return None
-        # The builder calls cls(num_features, **rest), and a grouped norm with its group count first.
-        groups = entries.get(spec.groups)  # type: ignore[union-attr]
-        positional = [groups, features] if built in spec.grouped and groups is not None else [features]
-        layer = self._layer(built, target, call, CallArgs(positional, {}, None, False), False)  # type: ignore[arg-type]
-        layer.chosen = _default_note(self.flow.origins(cfg.expr, cfg.scope or scope, cfg.env))
-        return layer
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def configured_norm(
+    layers: Layers, spec: NormBuilder, cfg: object, features: object, call: ast.Call, scope: Scope,
+) -> Layer | None:
+    """The norm a builder builds from its config (a dict's ``type``, or a name: ``create_norm_layer("batchnorm2d",
+    c)``), as a layer with the arguments the builder passes it."""
+    if not isinstance(cfg, Bound) or not isinstance(features, Bound):
+        return None
+    flow = layers.flow
+    entries = None if spec.named else flow.config(cfg.expr, cfg.scope or scope, cfg.env)
+    kind = cfg if spec.named else entries.get("type") if entries else None
+    if kind is None:
+        return None
+    value = flow.constant(kind.expr, kind.scope or scope, kind.env)  # type: ignore[union-attr]
+    if spec.named and isinstance(value, str):
+        value = value.replace("_", "").lower()  # as the builder reads a name
+    built = dict(spec.types).get(value)  # type: ignore[arg-type]
+    target = layers.rows.get(built) if built else None
+    if target is None:
+        return None
+    # The builder calls cls(num_features, **rest), and a grouped norm with its group count first.
+    groups = entries.get(spec.groups) if entries else None
+    positional = [groups, features] if built in spec.grouped and groups is not None else [features]
+    layer = layers._layer(built, target, call, CallArgs(positional, {}, None, False), False)  # type: ignore[arg-type]
+    layer.chosen = _default_note(flow.origins(cfg.expr, cfg.scope or scope, cfg.env))
+    return layer
 
 
 def _unconditional(spec: Spec) -> bool:

@@ -19,7 +19,7 @@ from ..knowledge.schema import Container, Producer
 from .contents import Contents
 from .flow.service import Flow
 from .index import Index, Scope
-from .layers import Layer, Layers
+from .layers import Layer, Layers, configured_norm
 from .steps import Steps
 
 Chain = tuple[Layer, Iterator["Layer | None"]]
@@ -99,7 +99,7 @@ class Sequences:
             return
         size = layer.args.get(layer.spec.size) if layer.spec.size else None  # type: ignore[union-attr]
         scope = self.index.scope_at(layer.call)
-        norm = self.layers.configured_norm(slot.builder, layer.args.get(slot.cfg), size, layer.call, scope)
+        norm = configured_norm(self.layers, slot.builder, layer.args.get(slot.cfg), size, layer.call, scope)
         if norm is not None:
             yield layer, iter([norm])
 
