@@ -15,6 +15,7 @@ import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ...knowledge.schema import Fact, ModuleBase, StoresModule
+from ..imports import ImportMap
 from ..index import Index, Scope
 from ..values import Bound, CallArgs, Origin
 
@@ -155,15 +156,19 @@ class Members:
         else the nearest base of the file that does (``Sub(Base)`` applying the ``self.conv`` that ``Base.__init__``
         built), found only through bases of the file, ``nn.Module`` and ``object``, which set nothing else; None
         when a base on the way may set it unseen or two bases set it."""
-        if self.attribute_values(owner, attr) or self.index.bindings(self.index.scope_of[owner], attr)[0]:
+        if self._sets(owner, attr):
             return owner
         setters: list[ast.ClassDef] = []
         for cls in self._local_bases(owner):
             if cls is None:
                 return None
-            if self.attribute_values(cls, attr) or self.index.bindings(self.index.scope_of[cls], attr)[0]:
+            if self._sets(cls, attr):
                 setters.append(cls)
         return setters[0] if len(setters) == 1 else None
+
+    def _sets(self, cls: ast.ClassDef, attr: str) -> bool:
+        """The class sets the attribute: in a method, or at class level."""
+        return bool(self.attribute_values(cls, attr) or self.index.bindings(self.index.scope_of[cls], attr)[0])
 
     def descendants(self, owner: ast.ClassDef) -> list[ast.ClassDef]:
         """The class and every class of the file deriving from it, at any depth."""
@@ -182,10 +187,7 @@ class Members:
         pending = [owner]
         while pending and len(found) < 8:
             for base in pending.pop().bases:
-                if isinstance(base, ast.Name) and base.id == "object":
-                    continue
-                name = self.index.imports.resolve(base)
-                if name is not None and isinstance(self._facts.get(name), ModuleBase):
+                if self._inert(self.index.imports, base):
                     continue
                 local = self.index.classes.get(base.id) if isinstance(base, ast.Name) else None
                 if local is None or self.index.bound(base.id, self.index.module):
@@ -197,10 +199,7 @@ class Members:
 
     def overridden(self, owner: ast.ClassDef, attr: str) -> bool:
         """A subclass in the file that sets the attribute."""
-        return any(
-            self.attribute_values(other, attr) or self.index.bindings(self.index.scope_of[other], attr)[0]
-            for other in self.subclasses(owner.name)
-        )
+        return any(self._sets(other, attr) for other in self.subclasses(owner.name))
 
     def self_attribute(self, flow: Questions, owner: ast.ClassDef, attr: str, depth: int) -> list[Origin] | None:
         """Every value ``self.attr`` may hold: what the methods assign, and the class-level binding; also those of
@@ -247,15 +246,19 @@ class Members:
     def _base(self, home: Questions, base: ast.expr) -> tuple[ast.ClassDef, Questions] | object | None:
         """A base class as the module ``home`` names it: the project's class with its module's flow, ``INERT``
         (``object``, the framework's module class: neither sets an attribute a subclass names), or None."""
-        if isinstance(base, ast.Name) and base.id == "object":
-            return INERT
-        name = home.imports.resolve(base)
-        if name is not None and isinstance(self._facts.get(name), ModuleBase):
+        if self._inert(home.imports, base):
             return INERT
         if not isinstance(base, ast.Name):
             return None
         local = home.index.classes.get(base.id)
         return (local, home) if local is not None else home.class_named(base.id, home.index.module)
+
+    def _inert(self, imports: ImportMap, base: ast.expr) -> bool:
+        """A base that sets no attribute its subclasses name: ``object``, or the framework's module class."""
+        if isinstance(base, ast.Name) and base.id == "object":
+            return True
+        name = imports.resolve(base)
+        return name is not None and isinstance(self._facts.get(name), ModuleBase)
 
 
 def _method_self(scope: Scope) -> tuple[ast.ClassDef | None, str | None]:
