@@ -20,7 +20,7 @@ from ..containment import Unit, record
 from ..knowledge.schema import Producer, Spec
 from .flow.service import Flow
 from .gates import Words, shortest
-from .index import Index, Scope, method_named, parameter_defaults
+from .index import Index, Scope, called_name, method_named, parameter_defaults
 from .layers import Layer, Layers
 from .sequences import Chain
 from .values import Bound, Env
@@ -375,16 +375,11 @@ def _layer_slots(index: Index) -> dict[ast.AST, set[str]]:
     """The parameters each function or class called in this module calls itself (``norm_layer(out_channels)``):
     a layer its caller picks.  Read off the parameters' own reads, not off every call of the module."""
     slots: dict[ast.AST, set[str]] = {}
-    functions, classes = index.functions, index.classes
-    for name in (*functions, *classes):
-        if not index.called(name):
-            continue
-        node = functions.get(name) or classes[name]
-        function = _bound_function(node)
-        scope = index.scope_of.get(function) if function is not None else None
+    for node, function in _called_definitions(index):
+        scope = index.scope_of.get(function)
         if scope is None:
             continue
-        params = _named(function)[function is not node:]  # type: ignore[arg-type]  # not a class's self
+        params = _named(function)[function is not node:]  # not a class's self
         called = {param.arg for param in params if index.called(param.arg, scope)}
         if called:
             slots[function] = called  # type: ignore[index]
@@ -395,15 +390,7 @@ def _branch_flags(index: Index, norms: tuple[str, ...]) -> dict[ast.AST, set[str
     """The parameters of each function or class called in this module that a statement of its body tests as a
     flag to build a norm (``if with_bn: self.add_module("bn", nn.BatchNorm2d(c))``): each call may build it."""
     flags: dict[ast.AST, set[str]] = {}
-    if not norms:
-        return flags
-    functions, classes = index.functions, index.classes
-    for name in (*functions, *classes):
-        if not index.called(name):
-            continue
-        function = _bound_function(functions.get(name) or classes[name])
-        if function is None:
-            continue
+    for _, function in _called_definitions(index) if norms else ():
         params = {param.arg for param in _named(function)}
         tested = {
             stmt.test.id for stmt in function.body
@@ -415,15 +402,23 @@ def _branch_flags(index: Index, norms: tuple[str, ...]) -> dict[ast.AST, set[str
     return flags
 
 
+def _called_definitions(index: Index) -> Iterator[tuple[ast.FunctionDef | ast.ClassDef, ast.FunctionDef]]:
+    """Each function or class of the module that the module calls, with the function a call binds."""
+    functions, classes = index.functions, index.classes
+    for name in (*functions, *classes):
+        if not index.called(name):
+            continue
+        node = functions.get(name) or classes[name]
+        function = _bound_function(node)
+        if function is not None:
+            yield node, function
+
+
 def _builds_norm(branch: ast.If, norms: tuple[str, ...]) -> bool:
     """The branch calls a norm class by name (``nn.BatchNorm2d(c)``; not ``isinstance(m, nn.BatchNorm2d)``)."""
-    for node in ast.walk(branch):
-        if isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if any(word in name for word in norms):
-                return True
-    return False
+    return any(
+        isinstance(node, ast.Call) and any(word in called_name(node) for word in norms) for node in ast.walk(branch)
+    )
 
 
 def _handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[str, Block]) -> dict[str, Block]:

@@ -367,6 +367,13 @@ def event_name(node: ast.AST) -> str:
     return node.arg if isinstance(node, ast.arg) else node.id  # type: ignore[attr-defined]
 
 
+def called_name(call: ast.Call) -> str:
+    """The name a call's function is spelled by: ``BatchNorm2d`` of ``nn.BatchNorm2d(c)``, ``setattr``; "" for
+    anything else (``make()()``)."""
+    func = call.func
+    return func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+
+
 def method_named(owner: ast.ClassDef, name: str) -> ast.FunctionDef | None:
     """The method of that name defined in the class body, if exactly one is."""
     found = [s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == name]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ...knowledge.schema import Fact, ModuleBase, StoresModule
 from ..imports import ImportMap
-from ..index import Index, Scope
+from ..index import Index, Scope, called_name
 from ..values import Bound, CallArgs, Origin
 
 if TYPE_CHECKING:  # the service's interface, for the types only
@@ -102,7 +102,7 @@ class Members:
         methods = {name: fact for name, fact in self._methods.items() if source is None or name in source.text}
         for call, scope in self.index.calls if methods else ():
             func = call.func
-            fact = methods.get(func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else "")
+            fact = methods.get(called_name(call))
             if fact is None or (fact.receiver is None) is not (type(func) is ast.Attribute):  # type: ignore[union-attr]
                 continue
             if fact.receiver is None:  # type: ignore[union-attr]
