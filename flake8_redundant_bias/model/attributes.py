@@ -96,14 +96,20 @@ class ModuleAttributes:
             if not isinstance(table, ast.Attribute) or table.attr not in self.tables:
                 return None
             receiver, name = table.value, expr.slice
-        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "getattr":
-            if len(expr.args) != 2 or expr.keywords or not self.flow.builtin("getattr", scope):
-                return None
-            receiver, name = expr.args
+        elif isinstance(expr, ast.Call) and len(expr.args) == 2 and not expr.keywords:
+            return self._getattr_read(expr, scope)
         else:
             return None
         owner = self.flow.method_owner(receiver, scope)
         return (owner, name) if owner is not None else None
+
+    def _getattr_read(self, call: ast.Call, scope: Scope) -> tuple[ast.ClassDef, ast.expr] | None:
+        """``getattr(self, name[, default])`` with Python's builtin: the class and the name."""
+        func = call.func
+        if type(func) is not ast.Name or func.id != "getattr" or len(call.args) < 2 or not self.flow.builtin("getattr", scope):
+            return None
+        owner = self.flow.method_owner(call.args[0], scope)
+        return (owner, call.args[1]) if owner is not None else None
 
     def _family_reads(self) -> dict[ast.ClassDef, list[str]]:
         """What each name built at run time that a class reads a module by begins with (once per module)."""
@@ -169,12 +175,10 @@ class ModuleAttributes:
         over the names a loop stored its stages under, OpenMMLab's ResNets) is not counted against the attributes
         assigned by name: it reads what was stored under such names."""
         for call, scope in self.index.calls_of("getattr"):
-            if len(call.args) < 2 or not self.flow.builtin("getattr", scope):
+            read = self._getattr_read(call, scope)
+            if read is None:
                 continue
-            owner = self.flow.method_owner(call.args[0], scope)
-            if owner is None:
-                continue
-            name = call.args[1]
+            owner, name = read
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
                 uses[(owner, name.value)] = uses.get((owner, name.value), 0) + 1
 

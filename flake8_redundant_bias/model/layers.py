@@ -158,11 +158,7 @@ class Layers:
             if getattr(spec, "functional", False):
                 return None
             if isinstance(spec, NormBuilder):  # build_norm_layer(cfg, c)[1] is read as an item (``built``)
-                if spec.item is not None:
-                    return None
-                scope = self.index.scope_at(call)
-                args = self.flow.call_args(call, scope, env)
-                return configured_norm(self, spec, args.get(spec.cfg), args.get(spec.features), call, scope)
+                return _built_norm(self, spec, call, env) if spec.item is None else None
             if isinstance(spec, Wrapper):
                 inner = CallArgs.of(call, env).get(spec.module)
                 if isinstance(inner, Bound) and isinstance(inner.expr, ast.Call):
@@ -382,13 +378,18 @@ class Layers:
             call = expr.value
             _, spec = self.row(call.func)
             if isinstance(spec, NormBuilder) and spec.item is not None and expr.slice.value == spec.item:
-                scope = self.index.scope_at(call)
-                args = self.flow.call_args(call, scope)
-                return configured_norm(self, spec, args.get(spec.cfg), args.get(spec.features), call, scope)
+                return _built_norm(self, spec, call, None)
         return None
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def _built_norm(layers: Layers, spec: NormBuilder, call: ast.Call, env: Env | None) -> Layer | None:
+    """The norm a builder's call builds, from the config and channel count it passes."""
+    scope = layers.index.scope_at(call)
+    args = layers.flow.call_args(call, scope, env)
+    return configured_norm(layers, spec, args.get(spec.cfg), args.get(spec.features), call, scope)
 
 
 def configured_norm(
