@@ -23,7 +23,7 @@ import collections
 import functools
 import re
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
 
 from ..text import Text
 
@@ -171,13 +171,7 @@ class Spelled:
 
 def _spells(text: str, words: tuple[str, ...]) -> bool:
     """Whether the text spells one of the words: the search of ``_offsets``, ended at the first."""
-    for anchor, holders in _anchors(words):
-        at = text.find(anchor)
-        while at >= 0:
-            if any(text.startswith(word, at - offset) for word, offset in holders):
-                return True
-            at = text.find(anchor, at + 1)
-    return False
+    return next(_starts(text, words), None) is not None
 
 
 def _names_part(text: str, words: tuple[str, ...]) -> bool:
@@ -199,14 +193,18 @@ def _offsets(text: str, words: tuple[str, ...]) -> list[int]:
     One search per anchor rather than per word: most of a file has no anchor
     at all, and each place one occurs is checked against the words holding it.
     """
-    found: list[int] = []
+    return sorted(_starts(text, words))
+
+
+def _starts(text: str, words: tuple[str, ...]) -> Iterator[int]:
+    """Where each word starts in the text, anchor by anchor."""
     for anchor, holders in _anchors(words):
         at = text.find(anchor)
         while at >= 0:
-            found += [at - offset for word, offset in holders if text.startswith(word, at - offset)]
+            for word, offset in holders:
+                if text.startswith(word, at - offset):
+                    yield at - offset
             at = text.find(anchor, at + 1)
-    found.sort()
-    return found
 
 
 @functools.lru_cache(maxsize=64)
