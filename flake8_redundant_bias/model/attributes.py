@@ -161,7 +161,7 @@ class ModuleAttributes:
             parent = self.index.parents.get(load)
             if isinstance(parent, ast.Attribute) and parent.value is load:
                 continue  # self.conv.weight: a read of the module's state, not a use of its output
-            if self._counted(load, parent):
+            if self._counted(load, parent, scope):
                 continue  # len(self.convs): how many, not a use of any
             if self._initialized(load, parent):
                 continue
@@ -182,10 +182,10 @@ class ModuleAttributes:
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
                 uses[(owner, name.value)] = uses.get((owner, name.value), 0) + 1
 
-    def _counted(self, load: ast.Attribute, parent: ast.AST | None) -> bool:
-        """``len(self.convs)``, with the builtin ``len`` the module does not bind."""
+    def _counted(self, load: ast.Attribute, parent: ast.AST | None, scope: Scope) -> bool:
+        """``len(self.convs)``, with Python's builtin ``len``."""
         return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len"
-                and parent.args == [load] and not parent.keywords and not self.index.bindings(self.index.module, "len")[0])
+                and parent.args == [load] and not parent.keywords and self.flow.builtin("len", scope))
 
     def _initialized(self, load: ast.Attribute, parent: ast.AST | None) -> bool:
         """``xavier_init(self.conv)``, ``nn.init.zeros_(self.bn.weight)``: set up, never run."""

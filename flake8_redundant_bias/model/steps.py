@@ -127,11 +127,11 @@ class Steps:
             return None
         source = loop.iter  # type: ignore[attr-defined]
         if position is not None:
-            if self._builtin_call(source, "enumerate") and len(source.args) == 1 and len(parent.elts) == 2:  # type: ignore
+            if self._builtin_call(source, "enumerate", scope) and len(source.args) == 1 and len(parent.elts) == 2:  # type: ignore
                 if position != 1:
                     return None  # the count, not an element
                 source = source.args[0]  # type: ignore[attr-defined]
-            elif not self._builtin_call(source, "zip") or len(source.args) != len(parent.elts):  # type: ignore
+            elif not self._builtin_call(source, "zip", scope) or len(source.args) != len(parent.elts):  # type: ignore
                 return None
             else:
                 source = source.args[position]  # type: ignore[attr-defined]
@@ -139,10 +139,10 @@ class Steps:
             return None
         return self.attributes.list_element(source, scope)
 
-    def _builtin_call(self, expr: ast.expr, name: str) -> bool:
-        """``zip(...)``, ``enumerate(...)``: the builtin of that name, which the module does not bind, without keywords."""
+    def _builtin_call(self, expr: ast.expr, name: str, scope: Scope) -> bool:
+        """``zip(...)``, ``enumerate(...)`` read in ``scope``: Python's builtin of that name, without keywords."""
         return (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == name
-                and not expr.keywords and not self.index.bindings(self.index.module, name)[0])
+                and not expr.keywords and self.flow.builtin(name, scope))
 
     def ordered_elements(self, call: ast.Call, spec: Container | None = None) -> list[ast.expr]:
         """Positional elements, the values of an ordered mapping given as the only argument, or a list argument's items."""

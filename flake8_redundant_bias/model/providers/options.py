@@ -50,7 +50,7 @@ class Options(Provider):
         if isinstance(expr, ast.Attribute) and expr.attr == "__dict__":
             namespace = expr.value
         elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "vars":
-            if len(expr.args) != 1 or expr.keywords or self.index.bindings(self.index.module, "vars")[0]:
+            if len(expr.args) != 1 or expr.keywords or not flow.builtin("vars", self.index.scope_at(expr)):
                 return False
             namespace = expr.args[0]
         else:
