@@ -45,12 +45,20 @@ class Chains:
         for call, scope in calls:
             # Most calls apply no producer: they are told apart here, each contained alone, without a unit.
             try:
+                if not self._feeds_a_step(call):
+                    continue
                 layer = application(call, scope)
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
                 continue
             if layer is not None and isinstance(layer.spec, Producer):
                 yield partial(self._flow_chain, layer, call, scope)
+
+    def _feeds_a_step(self, call: ast.Call) -> bool:
+        """Whether the call's output goes on to a step a chain could follow (an addition, or a call). Output
+        returned, stored, read twice or handed to anything else ends the chain where it starts, so what the call
+        applies is not worth finding out (``features = self.backbone(x)``, read by two heads)."""
+        return self._consumer(call) is not None
 
     def _flow_chain(self, layer: Layer, call: ast.Call, scope: Scope) -> Iterator[Chain]:
         yield layer, self._downstream(call, scope)
