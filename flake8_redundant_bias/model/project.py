@@ -108,12 +108,10 @@ class Source:
             return None
         if self._imports is None:
             self._imports = ImportMap(self._project.config.knowledge)
-            for statement in self._statements:
-                try:
-                    parsed = ast.parse(statement)
-                except (SyntaxError, ValueError, RecursionError, MemoryError):
-                    continue  # a statement the line scan cut short: its names stay unknown
-                for node in parsed.body:
+            # One parse of them all, and one each only when that fails: a parse has a cost of its own.
+            parsed = _parsed("\n".join(self._statements))
+            for body in [parsed] if parsed is not None else map(_parsed, self._statements):
+                for node in body or ():  # None: a statement the line scan cut short, whose names stay unknown
                     if isinstance(node, (ast.Import, ast.ImportFrom)):
                         self._imports.add_import(node)
         return self._imports.imported(name)
@@ -187,6 +185,13 @@ class Source:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # not Python this interpreter reads: its answers are unknown
         return tree, Text.of(self.text)
+
+
+def _parsed(statements: str) -> list[ast.stmt] | None:
+    try:
+        return ast.parse(statements).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _may_answer(block: str, words: tuple[str, ...], layer: bool) -> bool:
