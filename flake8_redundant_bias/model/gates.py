@@ -315,6 +315,8 @@ def skippable(
     # class, a helper), and a candidate may call a relevant helper.
     # ``__all__`` lists what a module exports and uses nothing: a model builder it names stays skippable.
     exports = [source.span(*_lines(node)) for node in tree.body if _exports(node)]
+    # Each round looks only in what the round before added: a part not named so far, and naming none of the
+    # relevant ones so far, can only be named by, or name, the new ones.
     context = _outside(text, [*spans.values(), *exports]) + "".join(definitions[node] for node in relevant)
     names = [node.name for node in relevant]  # type: ignore[attr-defined]
     hands: dict[ast.AST, bool] = {}  # asked again on each round: answered once
@@ -329,8 +331,8 @@ def skippable(
             break
         relevant |= newly
         candidates = {node: part for node, part in candidates.items() if node not in newly}
-        context += "".join(definitions[node] for node in newly)
-        names += [node.name for node in newly]  # type: ignore[attr-defined]
+        context = "".join(definitions[node] for node in newly)
+        names = [node.name for node in newly]  # type: ignore[attr-defined]
     spelled_names: set[str] = set()
     for part in candidates.values():
         spelled_names.update(IDENTIFIER.findall(part))
