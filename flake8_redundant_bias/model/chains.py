@@ -36,6 +36,8 @@ class Chains:
         self.flow = flow
         self.steps = steps
         self.sequences = sequences
+        # A node -> what takes its value next: the module's, the same in every read of a block for one call.
+        self._consumers: dict[ast.AST, ast.AST | None] = index.derived("consumers", dict)
 
     def units(self, inside: ast.AST | None = None) -> Iterator[Unit[Chain]]:
         """One unit of work per container, and per call that applies a producer (``inside``: in that class or function)."""
@@ -82,6 +84,11 @@ class Chains:
 
     def _consumer(self, node: ast.AST) -> ast.AST | None:
         """The call or addition that takes this value as its input, if it is the value's one use."""
+        if node not in self._consumers:
+            self._consumers[node] = self._find_consumer(node)
+        return self._consumers[node]
+
+    def _find_consumer(self, node: ast.AST) -> ast.AST | None:
         read = self.flow.sole_read(node)
         if read is None:
             return None
