@@ -47,7 +47,7 @@ class Chains:
         for call, scope in calls:
             # Most calls apply no producer: they are told apart here, each contained alone, without a unit.
             try:
-                if not self._feeds_a_step(call):
+                if self._applies_held_module(call, scope) and not self._feeds_a_step(call):
                     continue
                 layer = application(call, scope)
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
@@ -55,6 +55,12 @@ class Chains:
                 continue
             if layer is not None and isinstance(layer.spec, Producer):
                 yield partial(self._flow_chain, layer, call, scope)
+
+    def _applies_held_module(self, call: ast.Call, scope: Scope) -> bool:
+        """``self.backbone(x)``: what a module the class holds is takes reading its construction, maybe in another
+        module; most other calls are told apart at once (a framework function, a method of a value, a builtin)."""
+        func = call.func
+        return type(func) is ast.Attribute and self.flow.method_owner(func.value, scope) is not None
 
     def _feeds_a_step(self, call: ast.Call) -> bool:
         """Whether the call's output goes on to a step a chain could follow (an addition, or a call). Output
