@@ -70,6 +70,42 @@ def test_a_builder_that_may_hand_a_switch_or_a_layer_class_is_walked() -> None:
     assert {"resnet_biased", "resnet_layered", "Tuned", "ResNet"}.isdisjoint(skipped_names(ZOO))
 
 
+WEIGHTED_ZOO = """\
+    import torch.nn as nn
+
+
+    class DenseNet(nn.Module):
+        def __init__(self, width):
+            super().__init__()
+            self.conv = nn.Conv2d(3, width, 3)
+            self.bn = nn.BatchNorm2d(width)
+
+
+    class DenseNet121_Weights:
+        url = "https://example.org/densenet121-a639ec97.pth"
+
+
+    def densenet121(*, weights=None, **kwargs):
+        weights = DenseNet121_Weights.verify(weights)
+        return _densenet(32, weights, **kwargs)
+
+
+    def _densenet(width, weights, **kwargs):
+        return DenseNet(width, **kwargs)
+
+
+    class DenseNetTuned(DenseNet):
+        pass
+    """
+
+
+def test_a_name_counts_only_spelled_whole() -> None:
+    # torchvision's shape: a weights class whose name begins with the model's (DenseNet121_Weights is not
+    # DenseNet) names no relevant part, so neither does its URL name the builder (densenet121-a639ec97.pth);
+    # the builder and the helper only it calls are skipped with it.  A subclass naming its base is walked.
+    assert skipped_names(WEIGHTED_ZOO) == {"DenseNet121_Weights", "densenet121", "_densenet"}
+
+
 def bias_rule_fires(source: str) -> bool:
     """Whether the bias rule's triggers fire on a module, the local names its imports give them included."""
     from flake8_redundant_bias.rules import RULES

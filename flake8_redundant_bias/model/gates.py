@@ -23,7 +23,7 @@ import collections
 import functools
 import re
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
 
 from ..text import Text
 
@@ -177,13 +177,17 @@ def _spells(text: str, words: tuple[str, ...]) -> bool:
 def _names_part(text: str, words: tuple[str, ...]) -> bool:
     """Whether the text spells one of the words as a part of a snake-case name (``get_norm_layer``, not
     ``normalize`` or ``LayerNorm``)."""
-    for word in words:
-        at = text.find(word)
-        while at >= 0:
-            end = at + len(word)
-            if not (text[at - 1:at].isalnum() or text[end:end + 1].isalnum()):
-                return True
-            at = text.find(word, end)
+    return any(_alone(text, word, str.isalnum) for word in words)
+
+
+def _alone(text: str, word: str, joins: Callable[[str], bool]) -> bool:
+    """Whether the text spells the word with no character on either side that ``joins`` it to the word."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not (joins(text[at - 1:at]) or joins(text[end:end + 1])):
+            return True
+        at = text.find(word, end)
     return False
 
 
@@ -324,8 +328,8 @@ def skippable(
         # A part the relevant ones name, or one naming them that may hand them something.
         newly = {
             node for node, part in candidates.items()
-            if node.name in context  # type: ignore[attr-defined]
-            or _hands(node, part, handing, hands) and any(name in part for name in names)
+            if _names(context, node.name)  # type: ignore[attr-defined]
+            or _hands(node, part, handing, hands) and any(_names(part, name) for name in names)
         }
         if not newly:
             break
@@ -337,6 +341,16 @@ def skippable(
     for part in candidates.values():
         spelled_names.update(IDENTIFIER.findall(part))
     return set(candidates), spelled_names
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether the text spells the name as a whole identifier: ``DenseNet121_Weights`` or a weight file's
+    ``densenet121-a639ec97.pth`` does not name ``DenseNet`` or ``densenet``."""
+    return _alone(text, name, _identifier_char)
+
+
+def _identifier_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _hands(node: ast.AST, part: str, handing: tuple[str, ...] | None, known: dict[ast.AST, bool]) -> bool:
