@@ -408,35 +408,6 @@ def test_a_block_of_another_module_is_reported_at_the_call_that_switches_its_bia
     assert flake8("--select", "RB", str(tmp_path / "pkg" / "blocks.py")).stdout == ""
 
 
-# Scripts run from their folder: ``from blocks import ConvBN`` finds blocks.py beside the script.  The script names
-# no norm: the bias it switches on is what makes it worth reading.
-SCRIPTS = {
-    "pyproject.toml": "",
-    "scripts/blocks.py": BLOCKS["pkg/blocks.py"],
-    "scripts/net.py": """\
-        import torch.nn as nn
-        from blocks import ConvBN
-
-
-        class Net(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.stem = ConvBN(3, 8, bias=True)
-                self.lean = ConvBN(8, 8)
-                self.plain = nn.Conv2d(8, 8, 3, bias=True)
-        """,
-}
-
-
-def test_a_script_naming_no_norm_that_switches_on_the_bias_of_a_block_beside_it(tmp_path: Path) -> None:
-    write(tmp_path, SCRIPTS)
-    net = tmp_path / "scripts" / "net.py"
-    expected = ["8:21: " + BLOCK.format(norm="BatchNorm2d").replace("pkg/blocks.py", "scripts/blocks.py")]
-    assert findings(flake8("--select", "RB", str(net)), f"{net}:") == expected
-    piped = flake8("--select", "RB", "--stdin-display-name", str(net), "-", stdin=textwrap.dedent(SCRIPTS["scripts/net.py"]))
-    assert findings(piped, f"{net}:") == expected
-
-
 # An installed package (no project marker above it) naming its own modules by their absolute names.
 INSTALLED = {
     "site/tvlike/__init__.py": "",

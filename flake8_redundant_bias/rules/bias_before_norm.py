@@ -158,13 +158,7 @@ class BiasBeforeNorm(Rule):
             name.rpartition(".")[2] for name, spec in rows.items()
             if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and spec.norm is not None
         }
-        switches = {
-            f"{spec.bias.keyword}{equals}True" for spec in rows.values()
-            if isinstance(spec, Producer) and not spec.functional for equals in ("=", " = ")
-        }
-        return (
-            Trigger(shortest(words), imported_as=True), Trigger(("norm",), from_project=True), Trigger(shortest(switches)),
-        )
+        return (Trigger(shortest(words), imported_as=True), Trigger(("norm",), from_project=True))
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
         reported: set[ast.Call] = set()  # producers reported where they are built: not again at a block's call
