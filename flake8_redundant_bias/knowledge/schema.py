@@ -363,7 +363,10 @@ class OrderedMapping(Fact):
 
 
 class Partial(Fact):
-    """``partial(f, *args, **keywords)``: calling it calls ``f`` with those arguments first."""
+    """``partial(f, *args, **keywords)``: calling it calls ``f`` with those arguments first; its ``wrapped``
+    attribute (``.func``) is ``f``."""
+
+    wrapped = "func"
 
 
 class Chained(Fact):

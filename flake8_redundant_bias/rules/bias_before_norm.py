@@ -11,6 +11,7 @@ from ..containment import Unit, contained
 from ..diagnostics import UNSAFE, Diagnostic
 from ..knowledge import Knowledge
 from ..knowledge.schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
+from ..model.bias_switch import ClassSwitch, class_switch
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
 from ..model.gates import Trigger, shortest
@@ -173,15 +174,22 @@ class BiasBeforeNorm(Rule):
         for producer, after in chains:
             # A call that builds one class or another by path (``conv_nd(...)``): each must waste its bias.
             producers = list(producer.every())
-            if producer.built_at in reported or any(model.layers.bias_state(p) is not True for p in producers):
+            if producer.built_at in reported:
                 continue
+            switch = None  # a bias on only for the norms a parameter may hold: read for those alone
+            if any(model.layers.bias_state(p) is not True for p in producers):
+                if producers != [producer] or model.layers.bias_state(producer) is not None:
+                    continue
+                switch = class_switch(flow, producer)
+                if switch is None:
+                    continue
             if any(flow.holds(p.spec.when, p.args) is not True for p in producers):  # type: ignore[union-attr]
                 continue
             through: list[Layer] = []
-            norm = _next_norm(flow, producer, after, through)
+            norm = _next_norm(flow, producer, after, through) if switch is None else _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
                 reported.add(producer.call)
-                yield _diagnostic(model, producer, norm, through)
+                yield _diagnostic(model, producer, norm, through, switch is not None)
 
 
 def _next_norm(flow: Flow, producer: Layer, after: Iterator[Layer | None], through: list[Layer]) -> Layer | None:
@@ -206,6 +214,37 @@ def _next_norm(flow: Flow, producer: Layer, after: Iterator[Layer | None], throu
             continue
         return step if isinstance(step.spec, Norm) else None
     return None
+
+
+def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> Layer | None:
+    """The norm after a producer whose bias a parameter's class switches on (``bias=use_bias`` with ``use_bias =
+    norm_layer == nn.InstanceNorm2d``), read with the parameter holding each class that turns the bias on: the
+    norm each reading finds right after it (no step between), as one layer; None where one finds none."""
+    norms: list[Layer] = []
+    for _, node, function, env in switch.bindings(model.flow):
+        found = [
+            _next_norm(model.flow, producer, after, []) for unit in model.bound_chains(function, env).units(node)
+            for built, after in unit() if built.call is producer.call
+        ]
+        if not found or not all(norm is not None and _called(norm, switch.parameter) for norm in found):
+            return None  # a norm the parameter does not build may stay whatever turns the bias on
+        norms += found  # type: ignore[arg-type]
+    if not norms:
+        return None
+    first, *others = norms
+    layer = Layer(first.name, first.spec, first.call, first.args, first.helper, first.where)
+    layer.alternatives = tuple(dict.fromkeys((other.name, other.spec) for other in others if other.name != first.name))
+    bound = producer.args.get(producer.spec.bias)  # type: ignore[union-attr]
+    shown = ast.unparse(bound.expr) if isinstance(bound, Bound) else "the bias"
+    plural = len(switch.classes) > 1
+    layer.chosen = f"{switch.parameter}, the only class{'es' if plural else ''} that turn{'' if plural else 's'} {shown} on"
+    return layer
+
+
+def _called(layer: Layer, name: str) -> bool:
+    """Built by calling the name itself (``norm_layer(ngf)``)."""
+    func = layer.call.func
+    return type(func) is ast.Name and func.id == name
 
 
 def _passes_constants(flow: Flow, producer: Layer, step: Layer) -> bool:
@@ -305,13 +344,13 @@ def code_of(model: ModuleModel, producer: Layer) -> Code:
     return BY_FRAMEWORK.get(model.config.knowledge.framework_of.get(producer.name, ""), RB101)
 
 
-def _diagnostic(model: ModuleModel, producer: Layer, norm: Layer, through: list[Layer]) -> Diagnostic:
+def _diagnostic(model: ModuleModel, producer: Layer, norm: Layer, through: list[Layer], switched: bool = False) -> Diagnostic:
     spec = producer.spec
     assert isinstance(spec, Producer)
     code = code_of(model, producer)
     off = "None" if spec.functional else str(spec.off)
     wasted = model.layers.bias_size(producer)
-    fix = bias_fix(model, producer, spec, off)
+    fix = bias_fix(model, producer, spec, off, switched)
     passed = f"through the 1x1 {through[0].short} after it" if through else ""
     text = code.message(
         producer=producer.display, norm=norm.short, fix=advice(producer, spec, off, fix),

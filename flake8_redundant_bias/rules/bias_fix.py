@@ -35,14 +35,16 @@ from .edits import add_keyword, replace
 HANDED_ON = 4  # blocks handing a parameter to blocks, followed this deep by a fix
 
 
-def bias_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> Fix | None:
-    """The edits that switch the producer's bias off, in the linted module; None where no edit changes it alone."""
+def bias_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str, switched: bool = False) -> Fix | None:
+    """The edits that switch the producer's bias off, in the linted module; None where no edit changes it alone.
+    ``switched``: the bias is on only for the norms that cancel it (``bias=use_bias``, ``use_bias = norm_layer ==
+    nn.InstanceNorm2d``), so the argument itself may say off whatever it holds."""
     if producer.site is not model.tree:
         return None  # built in another module: no edit there
     if producer.built_by is not None:
         found = _through_function(model, producer, producer.built_by, spec, off)
     elif producer.direct:
-        found = _at_call(model, producer, spec, off)
+        found = _at_call(model, producer, spec, off, switched)
     else:
         return None
     if not found or None in found[1]:
@@ -71,7 +73,9 @@ def _decided_inside(bound: object, call: ast.Call, function: ast.FunctionDef) ->
     return isinstance(bound, Bound) and isinstance(bound.expr, ast.Constant) and not _argument_of(bound.expr, call)
 
 
-def _at_call(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> tuple[str, list[Edit | None]] | None:
+def _at_call(
+    model: ModuleModel, producer: Layer, spec: Producer, off: str, switched: bool = False,
+) -> tuple[str, list[Edit | None]] | None:
     call, bound, keyword = producer.call, producer.args.get(spec.bias), spec.bias.keyword
     title = f"pass {keyword}={off}"
     if bound is ABSENT:
@@ -79,7 +83,7 @@ def _at_call(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> t
     if not isinstance(bound, Bound) or bound.env is not None:
         return None
     if _argument_of(bound.expr, call):
-        if spec.functional or _is_true(bound.expr):
+        if spec.functional or switched or _is_true(bound.expr):
             return title, [replace(bound.expr, off, model.text)]
         if isinstance(bound.expr, ast.Name) and bound.scope is not None:
             return _parameter(model, bound, off)

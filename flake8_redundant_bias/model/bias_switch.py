@@ -1,0 +1,93 @@
+"""When a producer's bias is on, for a switch computed from the class a parameter holds.
+
+CycleGAN's generators decide ``use_bias = norm_layer == nn.InstanceNorm2d`` (or, for a
+``functools.partial``, ``norm_layer.func == nn.InstanceNorm2d``), then build
+``nn.Conv2d(..., bias=use_bias)`` followed by ``norm_layer(ngf)``.  Whatever norm a caller
+passes, the bias is on only when that norm is an InstanceNorm2d.  A switch each origin of
+which compares the same parameter of the enclosing function (or the callable a partial it
+holds wraps) with a class the module imports is on exactly when the parameter holds one of
+those classes.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..knowledge.schema import Partial, Producer
+from .flow.service import Flow
+from .index import Scope
+from .layers import Layer
+from .values import Bound, CallArgs, Env
+
+EQUAL = (ast.Eq, ast.Is)
+
+
+class ClassSwitch:
+    """A bias switched on by the class a parameter holds: the parameter, the function's scope, and each class that
+    turns it on (qualified, and as the module names it)."""
+
+    __slots__ = ("parameter", "scope", "classes")
+
+    def __init__(self, parameter: str, scope: Scope, classes: tuple[tuple[str, ast.expr], ...]) -> None:
+        self.parameter = parameter
+        self.scope = scope
+        self.classes = classes
+
+    def bindings(self, flow: Flow) -> list[tuple[str, ast.AST, ast.FunctionDef, Env]]:
+        """The function (with the class or function a call of it builds) bound as a call passing each class that
+        turns the bias on, and nothing else (the other parameters their defaults, or unknown)."""
+        function = self.scope.node
+        owner = flow.index.parents.get(function)  # type: ignore[attr-defined]
+        method = isinstance(owner, ast.ClassDef)
+        node = owner if method and function.name == "__init__" else function  # type: ignore[union-attr]
+        found = []
+        for name, expr in self.classes:
+            env = flow.bind(function, CallArgs([], {self.parameter: Bound(expr, None, self.scope)}), skip=int(method))
+            if env is not None:
+                found.append((name, node, function, env))
+        return found  # type: ignore[return-value]
+
+
+def class_switch(flow: Flow, producer: Layer) -> ClassSwitch | None:
+    """The parameter whose class alone decides the producer's bias, read where the module builds it; None when an
+    origin of the switch is anything else (a literal, another parameter, a test of something else)."""
+    spec = producer.spec
+    bound = producer.args.get(spec.bias) if isinstance(spec, Producer) else None
+    if type(bound) is not Bound or bound.env is not None or bound.scope is None:
+        return None
+    origins = flow.origins(bound.expr, bound.scope)  # type: ignore[arg-type]
+    if not origins:
+        return None
+    cases = [_compared(flow, origin.expr, origin.scope) for origin in origins if origin.env is None]
+    if len(cases) != len(origins) or None in cases:
+        return None
+    parameters = {case[0] for case in cases}  # type: ignore[index]
+    scopes = {origin.scope for origin in origins}
+    if len(parameters) != 1 or len(scopes) != 1:
+        return None
+    parameter, scope = parameters.pop(), scopes.pop()
+    if not _parameter(flow, scope, parameter):
+        return None
+    named = {case[1]: case[2] for case in cases}  # type: ignore[index]
+    return ClassSwitch(parameter, scope, tuple(sorted(named.items())))
+
+
+def _compared(flow: Flow, expr: ast.expr, scope: Scope) -> tuple[str, str, ast.expr] | None:
+    """``p == C``, ``C is p``, ``p.func == C``: the parameter's name and the class, qualified and as written."""
+    if type(expr) is not ast.Compare or len(expr.ops) != 1 or type(expr.ops[0]) not in EQUAL:
+        return None
+    for held, named in ((expr.left, expr.comparators[0]), (expr.comparators[0], expr.left)):
+        if type(held) is ast.Attribute and held.attr == Partial.wrapped:
+            held = held.value
+        qualified = flow.resolved(named, scope)
+        if type(held) is ast.Name and qualified is not None:
+            return held.id, qualified, named
+    return None
+
+
+def _parameter(flow: Flow, scope: Scope, name: str) -> bool:
+    """A parameter of the function ``scope`` is, bound nowhere else in it."""
+    if not isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    stores, _ = flow.index.bindings(scope, name)  # type: ignore[attr-defined]
+    return len(stores) == 1 and type(stores[0].node) is ast.arg and name not in scope.escaped
