@@ -145,3 +145,41 @@ class StoredConfigAliased(nn.Module):
         inner = self.norm_cfg["type"]  # an entry used other than in a comparison may be a dict something edits
         self.conv = ConvModule(c, c, 3, bias=True, norm_cfg=norm_cfg)
         self.kind = inner
+
+
+class SwitchedByType(nn.Module):
+    """mmagic's CycleGAN generator: the bias on only for an IN config, which the default is; a key asked for."""
+
+    def __init__(self, c, norm_cfg=dict(type="IN")):
+        super().__init__()
+        assert "type" in norm_cfg, "'norm_cfg' must have key 'type'"
+        use_bias = norm_cfg["type"] == "IN"
+        self.conv = ConvModule(c, c, 3, bias=use_bias, norm_cfg=norm_cfg)  # expect: RB101:21 "ConvModule bias is cancelled by the InstanceNorm2d that follows: pass bias='auto' (InstanceNorm2d from the default of norm_cfg in SwitchedByType())"
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+class SwitchedOffByDefault(nn.Module):
+    """The same test, a BN default: the bias is off."""
+
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        use_bias = norm_cfg["type"] == "IN"
+        self.conv = ConvModule(c, c, 3, bias=use_bias, norm_cfg=norm_cfg)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+class SwitchedByName(nn.Module):
+    """A plain parameter's default tested: the bias is on, and a BatchNorm2d follows."""
+
+    def __init__(self, c, kind="instance"):
+        super().__init__()
+        use_bias = kind in ("instance", "none")
+        self.conv = nn.Conv2d(c, c, 3, bias=use_bias)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))

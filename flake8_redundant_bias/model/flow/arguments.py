@@ -112,11 +112,13 @@ class Arguments:
 
     def _handed_on(self, read: ast.AST, passed: bool) -> bool:
         """A read that only spreads the dict (``**d``) or, with ``passed``, hands it to a call; or one that compares
-        an entry (``if self.norm_cfg["type"] == "BN":``), which changes nothing (an entry used any other way may be
-        a dict something edits)."""
+        an entry (``if self.norm_cfg["type"] == "BN":``) or asks for a key (``assert "type" in norm_cfg``), which
+        changes nothing (an entry used any other way may be a dict something edits)."""
         parent = self.index.parents.get(read)
         if isinstance(parent, ast.keyword):
             return parent.arg is None or passed
+        if isinstance(parent, ast.Compare) and read in parent.comparators and isinstance(parent.ops[0], (ast.In, ast.NotIn)):
+            return len(parent.ops) == 1
         if isinstance(parent, ast.Subscript) and parent.value is read and isinstance(parent.ctx, ast.Load):
             return isinstance(self.index.parents.get(parent), ast.Compare)
         return passed and isinstance(parent, ast.Call) and read in parent.args

@@ -1,8 +1,8 @@
 """The literal values an expression may hold: its origins, evaluated where they are plain arithmetic.
 
 ``wd = args.wd * 0.1`` with ``--wd`` defaulting to ``"1e-2"`` (``type=float``) is
-``0.001``.  Only numbers, flags, strings and tuples of them; a value that could be
-anything (a call, an unknown name) makes the whole answer unknown.
+``0.001``.  Only numbers, flags, strings and tuples of them, and tests of them; a value
+that could be anything (a call, an unknown name) makes the whole answer unknown.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ CONVERTERS = {"float": float, "int": int, "bool": bool}
 OPERATORS: dict[type, Callable] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
     ast.Pow: operator.pow, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+}
+# A test of literals (``norm_cfg["type"] == "IN"``, mmagic's ``use_bias``): as Python runs it.
+COMPARISONS: dict[type, Callable] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
 }
 
 
@@ -66,6 +70,11 @@ class Constants:
             return None
         if isinstance(expr, ast.Constant):
             return [expr.value]
+        if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
+            entries = flow.config(expr.value, scope, env)  # ``norm_cfg["type"]`` of a config dict nothing changes
+            entry = entries.get(expr.slice.value) if entries is not None else None
+            if entry is not None:
+                return flow.evaluate(entry.expr, entry.scope or scope, entry.env, depth + 1)
         if isinstance(expr, (ast.Name, ast.Attribute, ast.IfExp, ast.Subscript)):
             origins = flow.origins_at(expr, scope, env, depth + 1, "")
             if origins is None or any(o.expr is expr for o in origins):
@@ -80,6 +89,12 @@ class Constants:
             if left is None or right is None or len(left) * len(right) > PRODUCT_LIMIT:
                 return None
             return _each_pair(OPERATORS[type(expr.op)], left, right)
+        if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and type(expr.ops[0]) in COMPARISONS:
+            left = flow.evaluate(expr.left, scope, env, depth + 1)
+            right = flow.evaluate(expr.comparators[0], scope, env, depth + 1)
+            if left is None or right is None or len(left) * len(right) > PRODUCT_LIMIT:
+                return None
+            return _compared(COMPARISONS[type(expr.ops[0])], left, right)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in CONVERTERS:
             if len(expr.args) == 1 and not expr.keywords and not self.index.bindings(self.index.module, expr.func.id)[0]:
                 inner = flow.evaluate(expr.args[0], scope, env, depth + 1)
@@ -118,6 +133,13 @@ def _each(function: Callable, first: object, values: list[object]) -> list[objec
     try:
         return [function(first, value) for value in values]
     except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def _compared(function: Callable, left: list[object], right: list[object]) -> list[object] | None:
+    try:
+        return [bool(function(a, b)) for a, b in itertools.product(left, right)]
+    except TypeError:  # ``in`` a number
         return None
 
 
