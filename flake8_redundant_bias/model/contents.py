@@ -18,7 +18,7 @@ of ``self``; a container class's own ``__init__`` builds ``self`` itself
 from __future__ import annotations
 
 import ast
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..knowledge.schema import Container
 from .flow.names import none_test
@@ -93,6 +93,9 @@ class Contents:
         A growing store (``x += [...]``, ``x = x + [...]``) is not a binding; an
         earlier binding at another depth than that one (``layers = []``, then
         ``layers = [...]`` inside a loop) leaves which one reaches the read unknown.
+        A binding in a branch the read is not in (``if a: x = [...]`` ``else: x = [...]``,
+        then ``nn.Sequential(*x)``) is only one of those that may: what it holds is
+        unknown there, and only what is added to it after is known.
         """
         stores = [i for i in range(position) if self._kind(events[i])[0] == STORE]
         if not stores:
@@ -102,6 +105,8 @@ class Contents:
         if any(_depth(events[i][0].block) != depth for i in stores[:-1]):
             return None
         start = self._start(events[last])
+        if start is not None and not events[position][0].block.within(events[last][0].block):
+            start = ([BARRIER], start[1], start[2])
         return (last, start) if start is not None else None
 
     def _start(self, use: Use) -> Start | None:
@@ -116,12 +121,16 @@ class Contents:
         if isinstance(value, (ast.List, ast.Tuple)):
             return list(value.elts), None
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):  # [conv, bn] + ([act] if a else [])
-            return _joined(value), None
+            return _joined(value, self._list_at), None
         if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
             layer = self.layers.construction(value)
             if layer is not None and isinstance(layer.spec, Container) and not self.element_handed_out(value):
                 return self.steps.ordered_elements(value, layer.spec), frozenset(layer.spec.grow)
         return None
+
+    def _list_at(self, name: ast.Name) -> list | None:
+        """The items a name joined into a list holds there, when it holds a list."""
+        return self.at(name, self.index.scope_at(name))
 
     # ------------------------------------------------------------ the events
 
@@ -319,11 +328,15 @@ def _grown(call: ast.Call, method: str, growing: frozenset[str] | None) -> list 
     return None
 
 
-def _joined(value: ast.expr) -> list:
-    """The items of list literals joined by ``+``, in order; anything else joined in is a barrier."""
+def _joined(value: ast.expr, named: Callable[[ast.Name], list | None]) -> list:
+    """The items of lists joined by ``+``, in order: literals, and names whose items ``named`` knows where they
+    are read (U-Net's ``model = down + [submodule] + up``); anything else joined in is a barrier."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        return _joined(value.left) + _joined(value.right)
-    return list(value.elts) if _literal_list(value) else [BARRIER]  # type: ignore[attr-defined]
+        return _joined(value.left, named) + _joined(value.right, named)
+    if _literal_list(value):
+        return list(value.elts)  # type: ignore[attr-defined]
+    items = named(value) if isinstance(value, ast.Name) else None
+    return items if items is not None else [BARRIER]
 
 
 def _literal_list(expr: ast.expr) -> bool:

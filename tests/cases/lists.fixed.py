@@ -154,6 +154,52 @@ def joined_after_something_else(c, head):
     return nn.Sequential(*layers)
 
 
+def joined_names(c, inner):
+    # a U-Net block: lists bound to names, joined around the block inside
+    down = [nn.LeakyReLU(0.2), nn.Conv2d(c, c * 2, 4, stride=2, padding=1, bias=False)]
+    up = [nn.ReLU(), nn.ConvTranspose2d(c * 4, c, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(c)]  # expect: RB101:22 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows"
+    model = down + [inner] + up
+    return nn.Sequential(*model)
+
+
+def joined_names_by_branch(c, inner, innermost):
+    # the U-Net's shared down conv, followed by its norm in one branch only: silent
+    downconv = nn.Conv2d(c, c * 2, 4, stride=2, padding=1)
+    if innermost:
+        down = [nn.LeakyReLU(0.2), downconv]
+    else:
+        down = [nn.LeakyReLU(0.2), downconv, nn.BatchNorm2d(c * 2)]
+    model = down + [inner]
+    return nn.Sequential(*model)
+
+
+def listed_by_branch(c, innermost):
+    # the conv is shared by both branches' lists, followed by a norm in one of them: silent
+    downconv = nn.Conv2d(c, c * 2, 4, stride=2, padding=1)
+    if innermost:
+        down = [nn.LeakyReLU(0.2), downconv, nn.ReLU()]
+    else:
+        down = [nn.LeakyReLU(0.2), downconv, nn.BatchNorm2d(c * 2)]
+    return nn.Sequential(*down)
+
+
+def grown_after_branches(c, strided):
+    # CycleGAN's NLayerDiscriminator: the list bound by branch, then grown where both reach
+    if strided:
+        sequence = [nn.Conv2d(3, c, 4, stride=2), nn.LeakyReLU(0.2)]
+    else:
+        sequence = [nn.Conv2d(3, c, 4), nn.LeakyReLU(0.2)]
+    sequence += [nn.Conv2d(c, c, 4, bias=False), nn.BatchNorm2d(c), nn.LeakyReLU(0.2)]  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    return nn.Sequential(*sequence)
+
+
+def joined_name_changed_before(c, inner):
+    down = [nn.Conv2d(c, c, 3)]
+    down.append(nn.ReLU())  # the list as it is where it is joined
+    model = down + [nn.BatchNorm2d(c)]
+    return nn.Sequential(*model)
+
+
 def joined_then_item_changed(c):
     layers = [nn.Conv1d(c, c, 5), nn.BatchNorm1d(c)] + [nn.ReLU()]
     layers[0].register_parameter("bias", None)  # a call on an item may change it
