@@ -33,19 +33,19 @@ class ClassSwitch:
         self.scope = scope
         self.classes = classes
 
-    def bindings(self, flow: Flow) -> list[tuple[str, ast.AST, ast.FunctionDef, Env]]:
-        """The function (with the class or function a call of it builds) bound as a call passing each class that
-        turns the bias on, and nothing else (the other parameters their defaults, or unknown)."""
-        function = self.scope.node
+    def bindings(self, flow: Flow) -> list[tuple[ast.AST, ast.FunctionDef, Env]]:
+        """The function bound as a call passing each class that turns the bias on, and nothing else (the other
+        parameters their defaults, or unknown), with the class or function a call of it builds."""
+        function: ast.FunctionDef = self.scope.node  # type: ignore[assignment]
         owner = flow.index.parents.get(function)  # type: ignore[attr-defined]
         method = isinstance(owner, ast.ClassDef)
-        node = owner if method and function.name == "__init__" else function  # type: ignore[union-attr]
+        node = owner if method and function.name == "__init__" else function
         found = []
-        for name, expr in self.classes:
+        for _, expr in self.classes:
             env = flow.bind(function, CallArgs([], {self.parameter: Bound(expr, None, self.scope)}), skip=int(method))
             if env is not None:
-                found.append((name, node, function, env))
-        return found  # type: ignore[return-value]
+                found.append((node, function, env))
+        return found
 
 
 def class_switch(flow: Flow, producer: Layer) -> ClassSwitch | None:

@@ -221,7 +221,7 @@ def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> 
     norm_layer == nn.InstanceNorm2d``), read with the parameter holding each class that turns the bias on: the
     norm each reading finds right after it (no step between), as one layer; None where one finds none."""
     norms: list[Layer] = []
-    for _, node, function, env in switch.bindings(model.flow):
+    for node, function, env in switch.bindings(model.flow):
         found = [
             _next_norm(model.flow, producer, after, []) for unit in model.bound_chains(function, env).units(node)
             for built, after in unit() if built.call is producer.call
