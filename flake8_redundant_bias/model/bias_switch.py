@@ -33,6 +33,12 @@ class ClassSwitch:
         self.scope = scope
         self.classes = classes
 
+    def builds(self, layer: Layer, flow: Flow) -> bool:
+        """Whether a layer is built by calling the parameter itself (``norm_layer(ngf)``), in the function."""
+        func = layer.call.func
+        return (type(func) is ast.Name and func.id == self.parameter
+                and flow.index.scope_at(layer.call) is self.scope)  # type: ignore[attr-defined]
+
     def bindings(self, flow: Flow) -> list[tuple[ast.AST, ast.FunctionDef, Env]]:
         """The function bound as a call passing each class that turns the bias on, and nothing else (the other
         parameters their defaults, or unknown), with the class or function a call of it builds."""

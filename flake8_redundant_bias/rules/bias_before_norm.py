@@ -226,7 +226,7 @@ def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> 
             _next_norm(model.flow, producer, after, []) for unit in model.bound_chains(function, env).units(node)
             for built, after in unit() if built.call is producer.call
         ]
-        if not found or not all(norm is not None and _called(norm, switch.parameter) for norm in found):
+        if not found or not all(norm is not None and switch.builds(norm, model.flow) for norm in found):
             return None  # a norm the parameter does not build may stay whatever turns the bias on
         norms += found  # type: ignore[arg-type]
     if not norms:
@@ -239,12 +239,6 @@ def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> 
     plural = len(switch.classes) > 1
     layer.chosen = f"{switch.parameter}, the only class{'es' if plural else ''} that turn{'' if plural else 's'} {shown} on"
     return layer
-
-
-def _called(layer: Layer, name: str) -> bool:
-    """Built by calling the name itself (``norm_layer(ngf)``)."""
-    func = layer.call.func
-    return type(func) is ast.Name and func.id == name
 
 
 def _passes_constants(flow: Flow, producer: Layer, step: Layer) -> bool:

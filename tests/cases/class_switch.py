@@ -152,3 +152,19 @@ class Rebound(nn.Module):
 
     def forward(self, x):
         return self.net(x)
+
+
+class InnerParameter(nn.Module):
+    """The norm after the conv is built by a name of the same spelling in a function inside: not the parameter."""
+
+    def __init__(self, c, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        use_bias = norm_layer == nn.InstanceNorm2d
+
+        def make(norm_layer=nn.LayerNorm):
+            return norm_layer(c)
+
+        self.net = nn.Sequential(nn.Conv2d(c, c, 3, bias=use_bias), make())
+
+    def forward(self, x):
+        return self.net(x)
