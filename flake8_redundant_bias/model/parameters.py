@@ -107,7 +107,7 @@ class Parameters:
             if call.args or any(k.arg != "recurse" or literal_true(k.value) is not True for k in call.keywords):
                 return None
             return [Whole(func.value, named=method.named)]  # type: ignore[attr-defined]
-        if isinstance(func, ast.Name) and not self._rebound(func.id):
+        if isinstance(func, ast.Name) and self.flow.builtin(func.id, scope):
             if func.id in COPIES and len(call.args) == 1 and not call.keywords:
                 return self.every(call.args[0], scope, depth + 1)
             if func.id == "filter" and len(call.args) == 2 and not call.keywords:
@@ -137,9 +137,6 @@ class Parameters:
         if not all(_is_requires_grad(test, target.id) for test in generator.ifs):
             return None
         return [Whole(w.receiver) for w in inner]
-
-    def _rebound(self, name: str) -> bool:
-        return bool(self.index.bindings(self.index.module, name)[0])
 
     # ------------------------------------------------------------ the module
     #

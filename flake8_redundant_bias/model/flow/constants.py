@@ -96,7 +96,7 @@ class Constants:
                 return None
             return _compared(COMPARISONS[type(expr.ops[0])], left, right)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in CONVERTERS:
-            if len(expr.args) == 1 and not expr.keywords and not self.index.bindings(self.index.module, expr.func.id)[0]:
+            if len(expr.args) == 1 and not expr.keywords and flow.builtin(expr.func.id, scope):
                 inner = flow.evaluate(expr.args[0], scope, env, depth + 1)
                 return None if inner is None else _each(_convert, CONVERTERS[expr.func.id], inner)
             return None
