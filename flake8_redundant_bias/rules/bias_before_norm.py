@@ -221,11 +221,8 @@ def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> 
     norm_layer == nn.InstanceNorm2d``), read with the parameter holding each class that turns the bias on: the
     norm each reading finds right after it (no step between), as one layer; None where one finds none."""
     norms: list[Layer] = []
-    for node, function, env in switch.bindings(model.flow):
-        found = [
-            _next_norm(model.flow, producer, after, []) for unit in model.bound_chains(function, env).units(node)
-            for built, after in unit() if built.call is producer.call
-        ]
+    for reading in _switched_readings(model, switch):
+        found = reading.get(producer.call)
         if not found or not all(norm is not None and switch.builds(norm, model.flow) for norm in found):
             return None  # a norm the parameter does not build may stay whatever turns the bias on
         norms += found  # type: ignore[arg-type]
@@ -239,6 +236,23 @@ def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> 
     plural = len(switch.classes) > 1
     layer.chosen = f"{switch.parameter}, the only class{'es' if plural else ''} that turn{'' if plural else 's'} {shown} on"
     return layer
+
+
+def _switched_readings(model: ModuleModel, switch: ClassSwitch) -> list[dict[ast.Call, list[Layer | None]]]:
+    """For each class that turns the switch on, the norm right after each producer of the function read with the
+    parameter holding it: read once for all the producers the switch decides (CycleGAN's generator has three)."""
+    kept: dict[tuple, list[dict[ast.Call, list[Layer | None]]]] = model.index.derived("class switch readings", dict)
+    key = (switch.scope.node, switch.classes)
+    if key not in kept:
+        readings = []
+        for node, function, env in switch.bindings(model.flow):
+            reading: dict[ast.Call, list[Layer | None]] = {}
+            for unit in model.bound_chains(function, env).units(node):
+                for built, after in unit():
+                    reading.setdefault(built.call, []).append(_next_norm(model.flow, built, after, []))
+            readings.append(reading)
+        kept[key] = readings
+    return kept[key]
 
 
 def _passes_constants(flow: Flow, producer: Layer, step: Layer) -> bool:
