@@ -149,7 +149,8 @@ def _reportable(model: ModuleModel, expr: ast.expr, at: ast.AST, scope: Scope) -
 def _flows_into_sum(model: ModuleModel, node: ast.AST) -> bool:
     """The penalty's total is added to something (a loss), directly or through one variable."""
     total = model.index.parents.get(node)
-    if not (isinstance(total, ast.Call) and isinstance(total.func, ast.Name) and total.func.id == "sum"):
+    if not (isinstance(total, ast.Call) and isinstance(total.func, ast.Name) and total.func.id == "sum"
+            and model.flow.builtin("sum", model.index.scope_at(total))):
         return False
     return any(_added(read, model.index) for read in model.flow.reads(total) or ())
 

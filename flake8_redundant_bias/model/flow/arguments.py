@@ -71,7 +71,8 @@ class Arguments:
                     return None
                 entries[key.value] = Bound(value, origin.env, origin.scope)
             return entries
-        if isinstance(built, ast.Call) and isinstance(built.func, ast.Name) and built.func.id == "dict" and not built.args:
+        if (isinstance(built, ast.Call) and isinstance(built.func, ast.Name) and built.func.id == "dict" and not built.args
+                and flow.flow_of(origin.scope).builtin("dict", origin.scope)):
             for keyword in built.keywords:
                 if keyword.arg is None:
                     return None
