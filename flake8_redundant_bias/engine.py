@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from .config import Config
 from .containment import contained
-from .knowledge.schema import Norm, NormBuilder, Optimizer, Producer, Spec
+from .knowledge.schema import BuildsClass, Norm, NormBuilder, Optimizer, Producer, Spec
 from .model.gates import Spelled, Trigger, Words, framework_roots, shortest, skippable
 from .text import Text
 
@@ -97,7 +97,7 @@ def _run(
 ) -> list[Diagnostic]:
     from .model.context import Workspace  # noqa: PLC0415 - see the module's docstring
 
-    skip, unknown = skippable(tree, text, spelled, handing=words.handing)
+    skip, unknown = skippable(tree, text, spelled, handing=words.handing_in(text.text))
     with Workspace.of(filename, config, gates).linted(tree, text, filename, skip, unknown, words) as model:
         if not model.imports.framework_imported:
             return []
@@ -160,7 +160,11 @@ class Gates:
         norms = shortest({n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))})
         switches = {spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional}
         handing = shortest({*switches, *layers, "decay"})
-        return Words(groups, foreign, layers, norms, _optimizer_words(rows), keep, handing)
+        # (Whatever the roots: inside its own package a framework names its builder by a relative import.)
+        builders = tuple(sorted({
+            name.rpartition(".")[2] for name, fact in knowledge.facts.items() if isinstance(fact, BuildsClass)
+        }))
+        return Words(groups, foreign, layers, norms, _optimizer_words(rows), keep, handing, builders)
 
 
 _GATES: dict[tuple, Gates] = {}

@@ -551,3 +551,48 @@ def test_a_conv_of_one_module_and_a_norm_from_a_factory_of_another(tmp_path: Pat
     source = textwrap.dedent(FACTORIES["pkg/model.py"])
     stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
     assert findings(stdin, f"{model}:") == expected
+
+
+# timm's own model files name its builder relatively ('from ._builder import build_model_with_cfg'); a project's
+# own '_builder' module of the same name is the project's function, not timm's.
+RELATIVE_BUILDER = {
+    "site/{package}/__init__.py": "",
+    "site/{package}/models/__init__.py": "",
+    "site/{package}/models/_builder.py": """\
+        def build_model_with_cfg(model_cls, variant, pretrained, **kwargs):
+            kwargs.setdefault("norm_layer", None)
+            return model_cls(**kwargs)
+        """,
+    "site/{package}/models/net.py": """\
+        import torch.nn as nn
+
+        from ._builder import build_model_with_cfg
+
+
+        class Net(nn.Module):
+            def __init__(self, dim=8, norm_layer=nn.BatchNorm2d):
+                super().__init__()
+                self.conv = nn.Conv2d(3, dim, 3)
+                self.norm = norm_layer(dim)
+
+            def forward(self, x):
+                return self.norm(self.conv(x))
+
+
+        def net(pretrained=False, **kwargs):
+            return build_model_with_cfg(Net, "net", pretrained, **kwargs)
+        """,
+}
+
+
+def test_a_framework_builder_imported_relatively_inside_the_framework(tmp_path: Path) -> None:
+    for package in ("timm", "mypkg"):
+        write(tmp_path / package, {name.format(package=package): text for name, text in RELATIVE_BUILDER.items()})
+    timm_net = tmp_path / "timm" / "site" / "timm" / "models" / "net.py"
+    assert findings(flake8("--select", "RB", str(timm_net)), f"{timm_net}:") == [
+        "9:21: " + CONV.format(
+            built="", advice=PASS, cost="8 wasted parameters; BatchNorm2d from the default of norm_layer in Net()",
+        ),
+    ]
+    own_net = tmp_path / "mypkg" / "site" / "mypkg" / "models" / "net.py"
+    assert findings(flake8("--select", "RB", str(own_net)), f"{own_net}:") == []

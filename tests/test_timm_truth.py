@@ -59,9 +59,7 @@ OUT_OF_REACH = {
     ("models/efficientformer_v2.py", "ConvNorm.__init__"): FACTORY,
     ("models/efficientformer.py", "EfficientFormer.__init__"): MODEL_ARGUMENT,
     ("models/cpubone.py", "CPUBone.__init__"): MODEL_ARGUMENT,
-    ("models/inception_next.py", "MetaNeXt.__init__"): MODEL_ARGUMENT,
     ("models/lowformer.py", "LowFormer.__init__"): MODEL_ARGUMENT,
-    ("models/vgg.py", "VGG.__init__"): MODEL_ARGUMENT,
     ("models/visformer.py", "Visformer.__init__"): MODEL_ARGUMENT,
     ("models/resnest.py", "ResNestBottleneck.__init__"): (
         "timm.layers' SplitAttn takes its norm from the block's caller and builds it as "

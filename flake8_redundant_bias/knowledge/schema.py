@@ -369,6 +369,19 @@ class Partial(Fact):
     wrapped = "func"
 
 
+class BuildsClass(Fact):
+    """Builds the class it is given with the keywords it is called with (timm's ``build_model_with_cfg(Model,
+    variant, pretrained, **kwargs)``): ``cls`` says where the class is passed, ``consumes`` the keywords the
+    builder keeps for itself, ``sets`` those it may give the class from elsewhere (a pretrained config)."""
+
+    __slots__ = ("cls", "consumes", "sets")
+
+    def __init__(self, cls: Arg, consumes: frozenset[str], sets: frozenset[str]) -> None:
+        self.cls = cls
+        self.consumes = consumes
+        self.sets = sets
+
+
 class Chained(Fact):
     """Iterates over each of its arguments in turn (``itertools.chain``)."""
 

@@ -3,7 +3,7 @@ builders of bias-free modules (LoRA adapters over a frozen base)."""
 
 from __future__ import annotations
 
-from .schema import Arg, ArgIn, Framework, NoBias, NormBuilder, Optimizer, Producer, Spec, prefixed
+from .schema import Arg, ArgIn, BuildsClass, Framework, NoBias, NormBuilder, Optimizer, Producer, Spec, prefixed
 from .torch import TORCH_OPTIM
 
 
@@ -67,4 +67,21 @@ ROWS = {**THIRD_PARTY_OPTIMIZERS, **TIMM_LAYERS}
 # Calls whose result trains only added parameters without biases or norms.
 NO_BIAS = ("peft.get_peft_model", "peft.PeftModel.from_pretrained", "peft.prepare_model_for_kbit_training",
            "diffusers.loaders.AttnProcsLayers")
-FRAMEWORK = Framework("torch-packages", ROWS, facts={name: NoBias() for name in NO_BIAS})
+# timm 1.0.31, timm/models/_builder.py: build_model_with_cfg(model_cls, variant, pretrained, ...) builds
+# model_cls(**kwargs) with the keywords it does not take itself; from the pretrained config it may set
+# num_classes, global_pool, in_chans and img_size, pops pruned/features_only/out_indices/feature_cls, and
+# passes cfg= when given model_cfg.
+TIMM_BUILDER = BuildsClass(
+    Arg("model_cls", 0),
+    consumes=frozenset({
+        "model_cls", "variant", "pretrained", "pretrained_cfg", "pretrained_cfg_overlay", "model_cfg", "feature_cfg",
+        "pretrained_strict", "pretrained_filter_fn", "cache_dir", "kwargs_filter", "pretrained_model_args", "pruned",
+        "features_only", "out_indices", "feature_cls",
+    }),
+    sets=frozenset({"num_classes", "global_pool", "in_chans", "img_size", "cfg"}),
+)
+FACTS = {
+    **{name: NoBias() for name in NO_BIAS},
+    **{f"{module}.build_model_with_cfg": TIMM_BUILDER for module in ("timm.models", "timm.models._builder", "timm.models.helpers")},
+}
+FRAMEWORK = Framework("torch-packages", ROWS, facts=FACTS)

@@ -33,7 +33,7 @@ from .values import Env
 from .layers import Layers
 from .optimizers import Optimizers
 from .parameters import Parameters
-from .project import Project, Source
+from .project import Project, Source, package_of
 from .providers import providers_for
 from .sequences import Sequences
 from .steps import Steps
@@ -60,7 +60,7 @@ class ModuleModel:
         self.tree = tree
         self.config = config
         self.words = words
-        self.imports = ImportMap(knowledge)
+        self.imports = ImportMap(knowledge, package_of(path) if path and workspace.project is not None else None)
         self.index = Index(tree, self.imports, skip, unknown, text)
         providers = providers_for(knowledge.providers, self.index, self.imports)
         self.flow = Flow(self.index, self.imports, modules, knowledge.facts, providers, path, shown, knowledge.methods)
@@ -202,7 +202,7 @@ class Workspace:
         roots = framework_roots(text.text, self.config.roots)
         words = self._words.words(roots)
         spelled = Spelled(text.text, (words.foreign,), roots, words.keep)
-        skip, unknown = skippable(tree, text, spelled, keep_data=True, handing=words.handing)
+        skip, unknown = skippable(tree, text, spelled, keep_data=True, handing=words.handing_in(text.text))
         return ModuleModel(self, tree, text, source.path, source.shown, words, skip, unknown)
 
 

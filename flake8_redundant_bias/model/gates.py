@@ -75,11 +75,12 @@ class Words:
     (Flax's ``Conv`` would otherwise stand for every ``Conv2d`` and every class named ``Conv...``.)
     """
 
-    __slots__ = ("rules", "foreign", "layers", "norms", "optimizers", "keep", "handing")
+    __slots__ = ("rules", "foreign", "layers", "norms", "optimizers", "keep", "handing", "builders")
 
     def __init__(
         self, rules: tuple[tuple[Trigger, ...], ...], foreign: tuple[Trigger, ...], layers: tuple[str, ...],
         norms: tuple[str, ...], optimizers: tuple[str, ...], keep: tuple[str, ...], handing: tuple[str, ...] = (),
+        builders: tuple[str, ...] = (),
     ) -> None:
         self.rules = rules  # each rule's triggers, in the order of the rules
         self.foreign = foreign  # what makes a part of another module worth indexing
@@ -90,6 +91,13 @@ class Words:
         # What a call must spell to change what the function or class it calls builds: a bias keyword, a layer
         # class, a decay (``ConvBN(3, 8, bias=True)``, ``build(model, weight_decay=0.1)``).
         self.handing = handing
+        # A builder of the classes it is given (timm's ``build_model_with_cfg``): in a module that calls one, a
+        # function handing a ``**`` spread on may set anything the class it builds reads.
+        self.builders = builders
+
+    def handing_in(self, text: str) -> tuple[str, ...]:
+        """What a call must spell, in this text, to change what the function or class it calls builds."""
+        return (*self.handing, "**") if any(word in text for word in self.builders) else self.handing
 
 
 if TYPE_CHECKING:  # an interface, for the types only

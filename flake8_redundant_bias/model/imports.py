@@ -29,7 +29,11 @@ class ImportTarget(NamedTuple):
 class ImportMap:
     """Local names bound by imports of the frameworks, to qualified names."""
 
-    def __init__(self, knowledge: Knowledge = KNOWLEDGE) -> None:
+    def __init__(self, knowledge: Knowledge = KNOWLEDGE, package: str | None = None) -> None:
+        """``package``: the dotted package the module is in, for its relative imports of a framework's own names
+        (``from ._builder import build_model_with_cfg`` inside timm)."""
+        self._knowledge = knowledge
+        self._package = package
         self._roots = knowledge.roots
         self._support = knowledge.support_roots
         self._aliases: dict[str, str] = {}
@@ -53,9 +57,26 @@ class ImportMap:
                     continue
                 local, target = alias.asname or alias.name, ImportTarget(node.level, node.module or "", alias.name)
                 if node.level:
-                    self._other(local, target)
+                    known = self._framework_name(node.level, node.module, alias.name)
+                    if known is not None:
+                        self._bind(local, known, target)
+                    else:
+                        self._other(local, target)
                 elif node.module:
                     self._bind(local, f"{node.module}.{alias.name}", target)
+
+    def _framework_name(self, level: int, module: str | None, name: str) -> str | None:
+        """A relative import's qualified name inside a framework's own package, when a row or fact names it
+        (another of its modules stays the project's, read from disk)."""
+        if self._package is None:
+            return None
+        parts = self._package.split(".")
+        if level - 1 >= len(parts):
+            return None
+        base = parts[:len(parts) - (level - 1)]
+        qualified = ".".join([*base, *([module] if module else []), name])
+        knowledge = self._knowledge
+        return qualified if qualified in knowledge.rows or qualified in knowledge.facts else None
 
     def _bind(self, local: str, qualified: str, target: ImportTarget) -> None:
         root = qualified.partition(".")[0]

@@ -219,10 +219,9 @@ class Layers:
         if not origins:
             return None
         found: set[tuple[str, ast.AST | None]] = set()
-        for origin in origins:
+        origins = [o for o in origins if not (isinstance(o.expr, ast.Constant) and o.expr.value is None)]
+        for origin in origins:  # (a None is norm_layer=None replaced before the call: calling None would raise)
             target = origin.expr
-            if isinstance(target, ast.Constant) and target.value is None:
-                continue  # norm_layer=None replaced before the call: calling None would raise
             presets = self.flow.partial_of(origin)
             if presets is not None:
                 target = presets.args[0]

@@ -383,6 +383,15 @@ def _package_home(folder: str) -> tuple[str, str | None]:
     return folder, package
 
 
+def package_of(path: str) -> str | None:
+    """The dotted name of the package a module's file is in (``timm.models``), None outside a package."""
+    folder = os.path.dirname(os.path.abspath(path))
+    above, top = _package_home(folder)
+    if top is None:
+        return None
+    return os.path.relpath(folder, above).replace(os.sep, ".")
+
+
 def _module_file(base: str, dotted: str) -> str | None:
     """``a.b`` under ``base``: ``a/b.py`` or ``a/b/__init__.py``, whichever exists."""
     *packages, last = dotted.split(".")

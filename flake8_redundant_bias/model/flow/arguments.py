@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...knowledge.schema import REQUIRED, AllOf, AnyOf, Arg, ArgIn, Condition, SameArgs
 from ..index import Index, Scope
-from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Keywords, pure, resolve
+from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Keywords, Origin, pure, resolve
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
@@ -56,11 +56,7 @@ class Arguments:
             held = env.lookup(expr.id)
             if isinstance(held, Keywords):  # a ``**kwargs`` the call being read fills, only ever handed on
                 return dict(held) if self._only_passed(flow, expr, scope, passed) else None
-        if isinstance(expr, ast.Name) and env is None and not self._only_passed(flow, expr, scope, passed):
-            return None
-        if isinstance(expr, ast.Attribute) and not self._attribute_only_passed(flow, expr, scope, passed):
-            return None
-        origin = flow.sole_origin(expr, scope, env)
+        origin = self.dict_origin(flow, expr, scope, env, passed)
         if origin is None:
             return None
         built = origin.expr
@@ -79,6 +75,15 @@ class Arguments:
                 entries[keyword.arg] = Bound(keyword.value, origin.env, origin.scope)
             return entries
         return None
+
+    def dict_origin(self, flow: Questions, expr: ast.expr, scope: Scope, env: Env | None, passed: bool) -> Origin | None:
+        """Where a dict held in a name or ``self.x`` is built, when nothing can change it after: every read of it
+        spreads it (``**d``) or, with ``passed``, hands it to a call."""
+        if isinstance(expr, ast.Name) and env is None and not self._only_passed(flow, expr, scope, passed):
+            return None
+        if isinstance(expr, ast.Attribute) and not self._attribute_only_passed(flow, expr, scope, passed):
+            return None
+        return flow.sole_origin(expr, scope, env)
 
     def _only_passed(self, flow: Questions, name: ast.Name, scope: Scope, passed: bool) -> bool:
         """Every read of the dict's name is a ``**`` spread (or an argument): nothing can add a key to it."""

@@ -9,12 +9,14 @@ the values a parameter takes over every visible call of its function).
 from __future__ import annotations
 
 import ast
+from functools import partial
 from typing import TYPE_CHECKING
 
 
-from ...knowledge.schema import Arg
+from ...knowledge.schema import Arg, BuildsClass
 from ..index import Index, Scope, parameter_defaults
 from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Keywords, Origin
+from .spreads import CallsOf, keyword_sets
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
@@ -26,11 +28,13 @@ STATEMENT_LISTS = ("body", "orelse", "finalbody")
 
 
 class Calls:
-    __slots__ = ("index", "_callers", "_returns", "_plans")
+    __slots__ = ("index", "_callers", "_returns", "_plans", "_built", "_sites")
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self._callers: dict[str, list[tuple[ast.Call, Scope]] | None] = {}
+        self._built: dict[ast.Call, BuildsClass] = {}  # a builder's call (timm's build_model_with_cfg) -> its row
+        self._sites: dict[ast.Call, list[CallArgs]] = {}  # each parameter of a callee asks again of the same calls
         self._returns: dict[ast.AST, ast.expr | None] = {}
         self._plans: dict[tuple[ast.AST, int], tuple] = {}  # (function, skip) -> what binding a call to it reads
 
@@ -105,8 +109,11 @@ class Calls:
         found: list[Origin] = []
         defaulted = False
         # Never called in its file: what it does with its defaults (a call from elsewhere may pass others).
-        for call, call_scope in calls or [(ast.Call(function, [], []), outer)]:
-            given = CallArgs.of(call).get(where)
+        sites = [
+            (args, call_scope) for call, call_scope in calls for args in self.site_args(flow, call, call_scope)
+        ] if calls else [(CallArgs([], {}), outer)]
+        for args, call_scope in sites:
+            given = args.get(where)
             if given is UNKNOWN:
                 # Model(**vars(args)): the parameter is what the spread holds under its name, if anything.
                 spread = flow.spread_value(param.arg)
@@ -123,11 +130,47 @@ class Calls:
                 where_named = getattr(outer.node, "name", None) if function.name == "__init__" else function.name
                 origins = flow.origins_at(default, outer, None, depth + 1, f"{DEFAULT_NOTE}{param.arg} in {where_named}()")
             else:
-                origins = flow.origins_at(given.expr, call_scope, None, depth + 1, note)  # type: ignore[union-attr]
+                read_in = given.scope or call_scope  # type: ignore[union-attr]
+                origins = flow.origins_at(given.expr, read_in, None, depth + 1, note)  # type: ignore[union-attr]
             if origins is None:
                 return None
             found += origins
         return found
+
+    def site_args(self, flow: Questions, call: ast.Call, scope: Scope) -> list[CallArgs]:
+        """What one call passes its callee, once for each set of keywords its ``**`` spreads may hold (the call
+        as written when one is unknown); for a builder's call, what the builder passes the class it builds.
+        (Read, never changed: the answer is kept for the call.)"""
+        found = self._sites.get(call)
+        if found is None:
+            found = self._sites[call] = self._site_args(flow, call, scope)
+        return found
+
+    def _site_args(self, flow: Questions, call: ast.Call, scope: Scope) -> list[CallArgs]:
+        built = self._built.get(call)
+        keywords = [k for k in call.keywords if built is None or k.arg not in built.consumes]
+        spreads = [k.value for k in keywords if k.arg is None]
+        sets: list[dict] | None = [{}]
+        for spread in spreads:
+            inner = keyword_sets(flow, self._calls_of_function(flow), spread, scope)
+            sets = None if inner is None or sets is None else [{**a, **b} for a in sets for b in inner]
+        named = {k.arg: Bound(k.value, None, scope) for k in keywords if k.arg is not None}
+        if built is None:
+            if not spreads or sets is None:
+                return [CallArgs.of(call)]
+            positional = [Bound(a, None, scope) for a in call.args]
+            return [CallArgs(positional, {**each, **named}) for each in sets]
+        unknown = dict.fromkeys(built.sets, UNKNOWN)
+        if sets is None:
+            return [CallArgs([], {**named, **unknown}, None, True)]
+        return [
+            CallArgs([], {**{k: v for k, v in each.items() if k not in built.consumes}, **named, **unknown})
+            for each in sets
+        ]
+
+    def _calls_of_function(self, flow: Questions) -> CallsOf:
+        """Who calls a function, as the spreads of its ``**kwargs`` ask."""
+        return partial(self._calls_of, flow)
 
     def _calls_of(self, flow: Questions, function: ast.AST, scope: Scope) -> tuple[list[tuple[ast.Call, Scope]] | None, int]:
         """Every call of a module-level function, or of a module-level class for its ``__init__``."""
@@ -188,21 +231,42 @@ class Calls:
         found: list[tuple[ast.Call, Scope]] | None = []
         if name in module.escaped or any(e.store for e in module.events.get(name, ())):
             found = None
+        self._callers[name] = None  # asked again while answering (a spread handed round in a circle): unknown
         for event in module.events.get(name, ()) if found is not None else ():
             call = self.index.parents.get(event.node)
             if _names_class_for_super(call, event.node):
                 continue  # super(Block, self).__init__(): the class's own initialisation
             if isinstance(call, ast.Attribute) and call.attr in self._static_methods(name):
                 continue  # Model.add_model_specific_args(parser): no instance is built
-            called = self.index.called_by(event.node)
-            if called is None or any(
-                isinstance(a, ast.Starred) for a in called.args
-            ) or any(k.arg is None and not flow.spreads_values(k.value) for k in called.keywords):
+            called = self.index.called_by(event.node) or self._builder_of(flow, event.node)
+            if called is None or any(isinstance(a, ast.Starred) for a in called.args) or any(
+                k.arg is None and not flow.spreads_values(k.value) and self._unknown_spread(flow, k.value, called)
+                for k in called.keywords
+            ):
                 found = None
                 break
             found.append((called, self.index.scope_at(called)))
         self._callers[name] = found
         return found
+
+    def _builder_of(self, flow: Questions, node: ast.AST) -> ast.Call | None:
+        """The call of a builder that builds the class a name passes it (timm's ``build_model_with_cfg(Model, ...)``)."""
+        call = self.index.parents.get(node)
+        if type(call) is not ast.Call:
+            return None
+        fact = flow.fact(call.func, self.index.scope_at(call))
+        if not isinstance(fact, BuildsClass):
+            return None
+        place = fact.cls
+        given = call.args[place.position] if place.position is not None and place.position < len(call.args) else next(
+            (k.value for k in call.keywords if k.arg == place.keyword), None)
+        if given is not node:
+            return None
+        self._built[call] = fact
+        return call
+
+    def _unknown_spread(self, flow: Questions, spread: ast.expr, call: ast.Call) -> bool:
+        return keyword_sets(flow, self._calls_of_function(flow), spread, self.index.scope_at(call)) is None
 
     def _static_methods(self, name: str) -> set[str]:
         owner = self.index.classes.get(name)

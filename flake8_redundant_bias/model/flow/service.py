@@ -224,6 +224,9 @@ class Flow:
             return self.flow_of(scope).dict_entries(expr, scope, env, passed)
         return self._arguments.dict_entries(self, expr, scope, env, passed)
 
+    def dict_origin(self, expr: ast.expr, scope: Scope, env: Env | None = None, passed: bool = False) -> Origin | None:
+        return self._arguments.dict_origin(self, expr, scope, env, passed)
+
     def config(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> dict[str, Bound] | None:
         """A config dict's entries (``dict(type="BN")``), when nothing can change them."""
         return self.dict_entries(expr, scope, env, passed=True)
