@@ -596,3 +596,76 @@ def test_a_framework_builder_imported_relatively_inside_the_framework(tmp_path: 
     ]
     own_net = tmp_path / "mypkg" / "site" / "mypkg" / "models" / "net.py"
     assert findings(flake8("--select", "RB", str(own_net)), f"{own_net}:") == []
+
+
+# A block of another module whose norm its caller names: 'norm_layer=None' there, so only the call decides.
+SLOTS = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/layers.py": """\
+        import torch.nn as nn
+
+
+        class ConvNorm(nn.Module):
+            def __init__(self, cin, cout, norm_layer=None, bias=True):
+                super().__init__()
+                self.conv = nn.Conv2d(cin, cout, 3, bias=bias)
+                self.norm = norm_layer(cout) if norm_layer else nn.Identity()
+
+            def forward(self, x):
+                return self.norm(self.conv(x))
+
+
+        class LeanConvNorm(nn.Module):
+            def __init__(self, cin, cout, norm_layer=None):
+                super().__init__()
+                self.conv = nn.Conv2d(cin, cout, 3, bias=False)
+                self.norm = norm_layer(cout)
+
+            def forward(self, x):
+                return self.norm(self.conv(x))
+
+
+        class DefaultNorm(nn.Module):
+            def __init__(self, cin, cout, norm_layer=nn.BatchNorm2d):
+                super().__init__()
+                self.conv = nn.Conv2d(cin, cout, 3)
+                self.norm = norm_layer(cout)
+
+            def forward(self, x):
+                return self.norm(self.conv(x))
+        """,
+    "pkg/model.py": """\
+        import torch.nn as nn
+
+        from .layers import ConvNorm, DefaultNorm, LeanConvNorm
+
+
+        class Net(nn.Module):
+            def __init__(self, norm_layer=nn.BatchNorm2d):
+                super().__init__()
+                self.a = ConvNorm(3, 8, norm_layer=nn.BatchNorm2d)
+                self.b = ConvNorm(3, 8, norm_layer=norm_layer)
+                self.c = ConvNorm(3, 8, norm_layer=nn.Identity)
+                self.d = ConvNorm(3, 8, norm_layer=nn.BatchNorm2d, bias=False)
+                self.e = LeanConvNorm(3, 8, norm_layer=nn.BatchNorm2d)
+                self.f = DefaultNorm(3, 8, norm_layer=nn.BatchNorm2d)
+        """,
+}
+
+
+def test_a_block_of_another_module_given_its_norm_by_the_call(tmp_path: Path) -> None:
+    # Reported at the call that names the norm (literally, or as a parameter's default handed on); not for a norm
+    # that keeps the bias, a bias switched off, a bias-free block, nor a block whose own default already names the
+    # norm (reported in its module, once).
+    write(tmp_path, SLOTS)
+    model, layers = tmp_path / "pkg" / "model.py", tmp_path / "pkg" / "layers.py"
+    conv = "RB101 Conv2d (inside ConvNorm() in pkg/layers.py) bias is cancelled by the BatchNorm2d that follows: "
+    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == [
+        f"9:18: {conv}pass bias=False to ConvNorm() (8 wasted parameters)",
+        f"10:18: {conv}pass bias=False to ConvNorm() "
+        "(8 wasted parameters; BatchNorm2d from the default of norm_layer in Net())",
+    ]
+    assert findings(flake8("--select", "RB", str(layers)), f"{layers}:") == [
+        "27:21: " + CONV.format(built="", advice=PASS, cost="BatchNorm2d from the default of norm_layer in DefaultNorm()"),
+    ]
