@@ -57,7 +57,6 @@ MODEL_ARGUMENT = (
 OUT_OF_REACH = {
     ("layers/create_conv2d.py", "create_conv2d"): FACTORY,
     ("models/efficientformer_v2.py", "ConvNorm.__init__"): FACTORY,
-    ("models/efficientformer.py", "EfficientFormer.__init__"): MODEL_ARGUMENT,
     ("models/cpubone.py", "CPUBone.__init__"): MODEL_ARGUMENT,
     ("models/lowformer.py", "LowFormer.__init__"): MODEL_ARGUMENT,
     ("models/visformer.py", "Visformer.__init__"): MODEL_ARGUMENT,

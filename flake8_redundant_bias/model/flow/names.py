@@ -41,7 +41,7 @@ class Names:
         if isinstance(expr, ast.Name):
             return self._name(flow, expr, scope, env, depth, note or expr.id)
         if isinstance(expr, ast.IfExp):
-            taken = self._taken(flow, expr, scope, env, depth) if env is not None else None
+            taken = self._taken(flow, expr, scope, env, depth) if env is not None or _tests_parameter(expr, scope) else None
             if taken is not None:  # ``norm(c) if norm is not None else nn.Identity()`` for a call passing norm
                 return flow.origins_at(taken, scope, env, depth + 1, note)
             body = flow.origins_at(expr.body, scope, env, depth + 1, note)
@@ -224,6 +224,22 @@ class Names:
             if found is not None:
                 return found
         return flow.provided_attribute(expr, scope, env, depth)
+
+
+def _tests_parameter(expr: ast.IfExp, scope: Scope) -> bool:
+    """``norm(c) if norm is not None else nn.Identity()``, ``norm(c) if norm else None``: a parameter of the
+    function it is read in called only when it holds something, which its callers (or its default) decide without
+    a call being read.  (A flag choosing between two classes, ``nn.BatchNorm2d if batch else nn.Identity``, is a
+    choice its callers elsewhere may make either way: both stay.)"""
+    test, body = expr.test, expr.body
+    guard = none_test(test)
+    name = guard[0] if guard is not None and not guard[1] else test
+    function = scope.node
+    return (
+        isinstance(name, ast.Name) and isinstance(body, ast.Call) and isinstance(body.func, ast.Name)
+        and body.func.id == name.id and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and any(param.arg == name.id for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs)
+    )
 
 
 def _known_value(flow: Questions, origin: Origin) -> object:

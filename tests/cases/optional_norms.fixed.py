@@ -1,0 +1,50 @@
+"""A norm built only when a parameter asks for one (``norm_layer(c) if norm_layer is not None else None``),
+decided over every call of the class in the file, or its default when nothing here builds it."""
+
+import torch.nn as nn
+
+
+class ConvNorm(nn.Module):
+    """Nothing in this file builds it: its defaults stand."""
+
+    def __init__(self, cin, cout, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (BatchNorm2d from the default of norm_layer in ConvNorm())"
+        self.norm = norm_layer(cout) if norm_layer is not None else None
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class FlagNorm(nn.Module):
+    """A flag choosing the norm or none is a choice a caller elsewhere may make either way: silent, even where every
+    call here keeps it on (a parameter called only when it holds a class is another matter: ConvNorm)."""
+
+    def __init__(self, cin, cout, with_norm=True):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 1)
+        self.norm = nn.BatchNorm2d(cout) if with_norm else nn.Identity()
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class MaybeNorm(nn.Module):
+    """One call turns the norm off: the bias is used there, silent."""
+
+    def __init__(self, cin, cout, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3)
+        self.norm = norm_layer(cout) if norm_layer else nn.Identity()
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = FlagNorm(3, 8)
+        self.b = FlagNorm(8, 8, with_norm=True)
+        self.c = MaybeNorm(8, 8)  # expect: RB101:18 "Conv2d (inside MaybeNorm()) bias is cancelled by the BatchNorm2d that follows: give MaybeNorm() a bias parameter and pass bias=False here"
+        self.d = MaybeNorm(8, 8, norm_layer=None)
