@@ -48,3 +48,65 @@ class Net(nn.Module):
         self.b = FlagNorm(8, 8, with_norm=True)
         self.c = MaybeNorm(8, 8)  # expect: RB101:18 "Conv2d (inside MaybeNorm()) bias is cancelled by the BatchNorm2d that follows: give MaybeNorm() a bias parameter and pass bias=False here"
         self.d = MaybeNorm(8, 8, norm_layer=None)
+
+
+class GuardedNorm(nn.Module):
+    """``forward`` applies the norm only if it is there, and it always is."""
+
+    def __init__(self, cin, cout, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (BatchNorm2d from the default of norm_layer in GuardedNorm())"
+        self.norm = None if norm_layer is None else norm_layer(cout)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.norm is not None:
+            x = self.norm(x)
+        return x
+
+
+class AlwaysNorm(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        self.norm = nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.norm is not None:
+            x = self.norm(x)
+        return x
+
+
+class SometimesNorm(nn.Module):
+    """A call turns the norm off, and ``forward`` then returns the conv's output: silent."""
+
+    def __init__(self, cin, cout, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3)
+        self.norm = norm_layer(cout) if norm_layer is not None else None
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.norm is not None:
+            x = self.norm(x)
+        return x
+
+
+class ResidualNorm(nn.Module):
+    """The conv's output is also added back after the norm: the bias reaches the output, silent."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1)
+        self.norm = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.norm is not None:
+            x = self.norm(x) + x
+        return x
+
+
+def build():
+    return SometimesNorm(3, 8, norm_layer=None)
