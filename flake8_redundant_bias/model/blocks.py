@@ -111,9 +111,9 @@ class Blocks:
         imported from the project and passed a bias switch (``bias=True``).  Most calls name no block: they are
         told apart here, each contained alone."""
         if self._within is not None:  # a block inside a block being read: this module's own blocks only
-            local, switching, slotting = self._local or {}, [], []
+            local, switching = self._local or {}, []
         else:
-            handed, switching, slotting = self._switches_passed()
+            handed, switching = self._switches_passed()
             local = self.local_blocks(handed)
         # A block given its switch by the block around it is read at that block's calls, not here.
         nested = self._within is not None
@@ -124,13 +124,10 @@ class Blocks:
             (call, scope) for call, scope in self._calls_of(local)
             if (self._handed(call, scope, local) if nested else scope.node not in outer or not self._handed(call, scope, local))
         ]
-        if (switching or slotting) and self.flow.follows_imports():
-            imports = self.index.imports
-            candidates += [(call, scope) for call, scope in switching + slotting if not (
-                _local_callee(call, scope) in local or imports.resolve(call.func) is not None and (
-                    type(call.func) is not ast.Name or imports.imported(call.func.id) is None  # type: ignore[attr-defined]
-                    or self.layers.row(call.func)[1] is not None  # (a framework's own module: its rows first)
-                ))]
+        if switching and self.flow.follows_imports():
+            resolve = self.index.imports.resolve
+            candidates += [(call, scope) for call, scope in switching if not (
+                _local_callee(call, scope) in local or resolve(call.func) is not None)]
         names_layer = self._names_layer
         for call, scope in candidates:
             func = call.func
@@ -142,9 +139,6 @@ class Blocks:
                         continue
                 else:
                     block = self._imported(func)
-                    # A parameter handed on (``norm_layer=norm_layer``) is worth the reading: it decides what the
-                    # block's slot builds.
-                    names_layer = _handed_or(self._names_layer)
                 if block is None or not block.read_at(call, names_layer, self._spread(call, scope)):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
@@ -190,17 +184,12 @@ class Blocks:
             return True
         return type(given) in (ast.Name, ast.Attribute) and self.layers.row(given)[1] is not None  # type: ignore[arg-type]
 
-    def _switches_passed(
-        self,
-    ) -> tuple[dict[ast.AST, dict[str, set[str]]], list[tuple[ast.Call, Scope]], list[tuple[ast.Call, Scope]]]:
+    def _switches_passed(self) -> tuple[dict[ast.AST, dict[str, set[str]]], list[tuple[ast.Call, Scope]]]:
         """One pass over the module's calls: the names each function hands on as a bias switch (``bias=bias``),
-        with the callees it hands each to; the calls passing a switch that is not a literal False or None; and
-        the other calls of a name imported from the project that pass a layer class (``norm_layer=nn.BatchNorm2d``)
-        or hand on a name (``norm_layer=norm_layer``)."""
+        with the callees it hands each to, and the calls passing a switch that is not a literal False or None."""
         keywords_of = self._bias_keywords
         handed: dict[ast.AST, dict[str, set[str]]] = {}
-        switching, slotting = [], []
-        imported = self.index.imports.imported
+        switching = []
         for call, scope in self.index.keyword_calls:
             for keyword in call.keywords:
                 if keyword.arg in keywords_of:
@@ -211,14 +200,7 @@ class Blocks:
                     if not (type(value) is ast.Constant and value.value in (False, None)):
                         switching.append((call, scope))
                     break
-            else:
-                func = call.func
-                if type(func) is ast.Name and imported(func.id) is not None and any(
-                    type(keyword.value) is not ast.Call and self._names_layer(_default_if_handed(self.index, keyword, scope))
-                    for keyword in call.keywords
-                ):
-                    slotting.append((call, scope))
-        return handed, switching, slotting
+        return handed, switching
 
     def _handed(self, call: ast.Call, scope: Scope, local: dict[str, Block]) -> bool:
         """The call passes a parameter of the function it is in as a bias switch: by keyword (``bias=bias``),
@@ -264,7 +246,7 @@ class Blocks:
                 candidates[node.name] = (block, callees)
         found = {
             name: block for name, (block, _) in candidates.items()
-            if block.slots or _names_a_norm(self._homes, self._words, block.node, index.module.node)
+            if block.slots or self._names_a_norm(block.node, index.module.node)
         }
         for _ in range(NESTING):  # a block that hands its switch to a block is one
             more = {name: block for name, (block, callees) in candidates.items() if name not in found and callees & found.keys()}
@@ -312,33 +294,21 @@ class Blocks:
     def _foreign_block(self, func: ast.expr) -> Block | None:
         if self._words is None:
             return None
-        # Only a definition that hands a bias switch on by keyword (``bias=bias``), or builds a layer a caller may
-        # give it the norm of, is worth a parse.
-        found = self.flow.definition(func, self._switch_words) or self.flow.definition(func, self._words.layers)
-        if found is None:
+        # Only a definition that hands a bias switch on by keyword (``bias=bias``) is worth a parse.
+        found = self.flow.definition(func, self._switch_words)
+        if found is None or not self._names_a_norm(*found):
             return None
         node, tree = found
         home = self._homes.model_of(tree)
         function = _bound_function(node)
         if function is None:
             return None
-        index = home.flow.index  # type: ignore[attr-defined]
-        calls = index.calls_inside(function)
+        calls = home.flow.index.calls_inside(function)  # type: ignore[attr-defined]
         switches = _parameters(function, {
             keyword.value.id for call, _ in calls for keyword in call.keywords
             if keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name)
         })
-        if switches and not _names_a_norm(self._homes, self._words, node, tree):
-            switches = ()
-        # A slot the block fills with a layer only when its caller names one (its default names none): no reading of
-        # the block's own module can report what the slot's layer cancels.
-        scope = index.scope_of.get(function)
-        defaults = parameter_defaults(function.args)
-        slots = _parameters(function, {
-            param.arg for param in _named(function)[function is not node:]
-            if scope is not None and index.called(param.arg, scope) and _names_no_layer(defaults.get(param.arg))
-        })
-        return Block(node, function, switches, home, slots) if switches or slots else None
+        return Block(node, function, switches, home) if switches else None
 
     def _shadowed(self, name: str, scope: Scope) -> bool:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""
@@ -353,7 +323,7 @@ class Blocks:
         init = function if function is not node else None
         for unit in home.bound_chains(function, env).units(node):
             for producer, after in unit():
-                if not self._decided_here(producer, block):
+                if not self._decided_here(producer, function, home):
                     continue
                 layer = self.layers.built_through(producer, call, node, home.layers, init)
                 layer.inside, layer.built_at = True, producer.call
@@ -366,14 +336,30 @@ class Blocks:
                     layer.alternatives = inner.alternatives
                     layer.inside, layer.built_at, layer.site = True, inner.built_at, self.index.module.node
                     layer.built_by, layer.built_in = function, home.flow.index.module.node  # type: ignore[attr-defined]
-                    layer.origin = inner.origin or _origin(self._homes, inner)
+                    layer.origin = inner.origin or self._origin(inner)
                     yield layer, after
 
-    def _decided_here(self, producer: Layer, block: Block) -> bool:
+    def _origin(self, inner: Layer) -> str:
+        """Where a layer of a block inside the block is built: ``line 94`` here, ``blocks.py:94`` elsewhere."""
+        if inner.built_at is None or inner.built_in is None:
+            return ""
+        shown = self._homes.model_of(inner.built_in).flow.shown
+        return f"{shown}:{inner.built_at.lineno}" if shown else f"line {inner.built_at.lineno}"
+
+    def _names_a_norm(self, node: ast.AST, tree: ast.AST) -> bool:
+        """A block names the norm it builds (``nn.BatchNorm2d``, a ``norm_layer=nn.BatchNorm2d`` default), or calls
+        a function or class of its module that names one (``norm_of(cout)``, returning ``nn.BatchNorm2d(c)``)."""
+        words = self._words.norms if self._words is not None else ()
+        if not words:
+            return False
+        index = self._homes.model_of(tree).flow.index  # type: ignore[attr-defined]
+        return index.spells(node, words) or any(
+            index.spells(helper, words) for helper in _module_callees(index, node) if helper is not node
+        )
+
+    def _decided_here(self, producer: Layer, function: ast.FunctionDef, home: Home) -> bool:
         """Built where the call's binding reaches.  A block of another module whose bias is on for every call
-        there is reported there, at the block, once (in this module the rule skips what it reported inside),
-        unless its norm is a slot only its callers fill."""
-        function, home = block.function, block.home
+        there is reported there, at the block, once (in this module the rule skips what it reported inside)."""
         if producer.helper or producer.call is None:
             return False
         index = home.flow.index  # type: ignore[attr-defined]
@@ -382,7 +368,7 @@ class Blocks:
         if home.flow.index is self.index:  # type: ignore[attr-defined]
             return True
         free = home.layers.construction(producer.call)
-        return free is None or home.layers.bias_state(free) is not True or bool(block.slots)
+        return free is None or home.layers.bias_state(free) is not True
 
 
 def _layer_slots(index: Index) -> dict[ast.AST, set[str]]:
@@ -458,47 +444,6 @@ def _handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict
             if slots:
                 handing[node.name] = Block(node, function, (), home, slots)
     return handing
-
-
-def _names_a_norm(homes: Homes, words: Words | None, node: ast.AST, tree: ast.AST) -> bool:
-    """A block names the norm it builds (``nn.BatchNorm2d``, a ``norm_layer=nn.BatchNorm2d`` default), or calls
-    a function or class of its module that names one (``norm_of(cout)``, returning ``nn.BatchNorm2d(c)``)."""
-    norms = words.norms if words is not None else ()
-    if not norms:
-        return False
-    index = homes.model_of(tree).flow.index  # type: ignore[attr-defined]
-    return index.spells(node, norms) or any(
-        index.spells(helper, norms) for helper in _module_callees(index, node) if helper is not node
-    )
-
-
-def _origin(homes: Homes, inner: Layer) -> str:
-    """Where a layer of a block inside the block is built: ``line 94`` here, ``blocks.py:94`` elsewhere."""
-    if inner.built_at is None or inner.built_in is None:
-        return ""
-    shown = homes.model_of(inner.built_in).flow.shown
-    return f"{shown}:{inner.built_at.lineno}" if shown else f"line {inner.built_at.lineno}"
-
-
-def _default_if_handed(index: Index, keyword: ast.keyword, scope: Scope) -> ast.expr:
-    """A keyword's value, or, for a parameter of the function the call is in handed on as it is
-    (``norm_layer=norm_layer``), that parameter's default (``nn.BatchNorm2d``)."""
-    value, function = keyword.value, scope.node
-    if type(value) is ast.Name and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        default = parameter_defaults(function.args).get(value.id)
-        if default is not None and index.single_binding(scope, value.id) is not None:
-            return default
-    return value
-
-
-def _handed_or(names_layer: Callable[[ast.expr], bool]) -> Callable[[ast.expr], bool]:
-    """A slot's value worth reading a block of another module for: a layer class, or a name handed on."""
-    return lambda given: type(given) is ast.Name or names_layer(given)  # type: ignore[arg-type]
-
-
-def _names_no_layer(default: ast.expr | None) -> bool:
-    """A parameter's default that builds no layer: none, or ``None``."""
-    return default is None or isinstance(default, ast.Constant) and default.value is None
 
 
 def _defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | ast.ClassDef | None:
