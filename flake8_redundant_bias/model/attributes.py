@@ -163,8 +163,8 @@ class ModuleAttributes:
                 continue  # self.conv.weight: a read of the module's state, not a use of its output
             if self._counted(load, parent, scope):
                 continue  # len(self.convs): how many, not a use of any
-            if self._initialized(load, parent) or _tested_for_none(load, parent):
-                continue  # (if self.norm is not None: asks whether it is there, not a use of it)
+            if self._initialized(load, parent):
+                continue
             key = (owner, load.attr)
             uses[key] = uses.get(key, 0) + 1
         self._count_getattr(uses)
@@ -226,12 +226,3 @@ class ModuleAttributes:
                 return None
             found.append(call.args[0])
         return found
-
-
-def _tested_for_none(load: ast.AST, parent: ast.AST | None) -> bool:
-    """``self.norm is not None`` (or ``is None``)."""
-    return (
-        isinstance(parent, ast.Compare) and parent.left is load and len(parent.ops) == 1
-        and isinstance(parent.ops[0], (ast.Is, ast.IsNot)) and isinstance(parent.comparators[0], ast.Constant)
-        and parent.comparators[0].value is None
-    )

@@ -25,7 +25,6 @@ from .steps import Steps
 from .values import CallArgs
 
 STEPS_LIMIT = 8  # steps in one flow chain
-GUARDS = (ast.Is, ast.IsNot)
 ADDITION = Transparent(functional=True)
 
 
@@ -96,7 +95,7 @@ class Chains:
         return self._consumers[node]
 
     def _find_consumer(self, node: ast.AST) -> ast.AST | None:
-        read = self.flow.sole_read(node) or self._guarded_read(node)
+        read = self.flow.sole_read(node)
         if read is None:
             return None
         index = self.index
@@ -115,38 +114,3 @@ class Chains:
             joined = index.parents.get(parent)  # torch.cat([a, b], dim=1)
             return joined if isinstance(joined, ast.Call) and joined.args and joined.args[0] is parent else None
         return None
-
-    def _guarded_read(self, node: ast.AST) -> ast.AST | None:
-        """``x = self.conv(x)`` then ``if self.norm is not None: x = self.norm(x)``, where ``self.norm`` is never
-        None: the read that re-binds ``x`` first thing in the ``if`` is the value's one use, the reads after the
-        ``if`` seeing only what the ``if`` bound."""
-        reads = self.flow.reads(node)
-        if not reads or len(reads) < 2 or reads[0] is node:
-            return None
-        first, parents = reads[0], self.index.parents
-        statement = parents.get(first)
-        while statement is not None and not isinstance(statement, ast.stmt):
-            statement = parents.get(statement)
-        guard = parents.get(statement) if statement is not None else None
-        target = parents.get(node)
-        if not (
-            isinstance(guard, ast.If) and not guard.orelse and guard.body[0] is statement
-            and isinstance(statement, ast.Assign) and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name) and isinstance(target, ast.Assign)
-            and statement.targets[0].id == target.targets[0].id  # type: ignore[attr-defined]
-            and not any(_inside(parents, read, guard) for read in reads[1:])
-        ):
-            return None
-        test = guard.test
-        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot)
-                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
-            return None
-        return first if self.flow.is_none(test.left, self.index.scope_at(guard)) is False else None
-
-
-def _inside(parents: dict, node: ast.AST, ancestor: ast.AST) -> bool:
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = parents.get(node)
-    return False

@@ -204,31 +204,14 @@ class Names:
         return truths.pop() is not negated
 
     def is_none(self, flow: Questions, expr: ast.expr, scope: Scope, env: Env | None, depth: int) -> bool | None:
-        """Whether an expression is None on every path (True), on none (False), or unknown (None).  An instance a
-        framework class builds is never None (``self.norm`` holding ``nn.BatchNorm2d(c)``)."""
+        """Whether an expression is None on every path (True), on none (False), or unknown (None)."""
         origins = flow.origins_at(expr, scope, env, depth, "")
         if not origins:
             return None
-        values = [_known_value(flow, o) if type(o.expr) is not ast.Call else self._instance(flow, o, depth) for o in origins]
+        values = [_known_value(flow, o) for o in origins]
         if all(value is None for value in values):
             return True
         return False if all(value is not None and value is not UNKNOWN for value in values) else None
-
-    def _instance(self, flow: Questions, origin: Origin, depth: int) -> object:
-        """A call building an instance of a framework class (a class the imports name, capitalized, or a
-        parameter holding one): ``INSTANCE``; ``UNKNOWN`` otherwise."""
-        classes = flow.origins_at(origin.expr.func, origin.scope, origin.env, depth + 1, "")  # type: ignore[attr-defined]
-        if not classes:
-            return UNKNOWN
-        for found in classes:
-            target = found.expr
-            presets = flow.partial_of(found)
-            if presets is not None:
-                target = presets.args[0]
-            name = flow.flow_of(found.scope).imports.resolve(target)
-            if name is None or not name.rpartition(".")[2][:1].isupper():
-                return UNKNOWN
-        return INSTANCE
 
     def _attribute(self, flow: Questions, expr: ast.Attribute, scope: Scope, env: Env | None, depth: int) -> list[Origin] | None:
         """``self.x``, ``module.X`` of another module of the project, then what the providers read."""
@@ -243,21 +226,18 @@ class Names:
         return flow.provided_attribute(expr, scope, env, depth)
 
 
-INSTANCE = object()  # a module a framework class builds: not None (its truth is its class's business)
-
-
 def _tests_parameter(expr: ast.IfExp, scope: Scope) -> bool:
-    """``norm(c) if norm is not None else nn.Identity()``, ``None if norm is None else norm(c)``, ``norm(c) if norm
-    else None``: a parameter of the function it is read in, called only when it holds something, which its callers
-    (or its default) decide without a call being read.  (A flag choosing between two classes, ``nn.BatchNorm2d if
-    batch else nn.Identity``, is a choice its callers elsewhere may make either way: both stay.)"""
-    test = expr.test
+    """``norm(c) if norm is not None else nn.Identity()``, ``norm(c) if norm else None``: a parameter of the
+    function it is read in called only when it holds something, which its callers (or its default) decide without
+    a call being read.  (A flag choosing between two classes, ``nn.BatchNorm2d if batch else nn.Identity``, is a
+    choice its callers elsewhere may make either way: both stay.)"""
+    test, body = expr.test, expr.body
     guard = none_test(test)
-    name, built = (guard[0], expr.orelse if guard[1] else expr.body) if guard is not None else (test, expr.body)
+    name = guard[0] if guard is not None and not guard[1] else test
     function = scope.node
     return (
-        isinstance(name, ast.Name) and isinstance(built, ast.Call) and isinstance(built.func, ast.Name)
-        and built.func.id == name.id and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        isinstance(name, ast.Name) and isinstance(body, ast.Call) and isinstance(body.func, ast.Name)
+        and body.func.id == name.id and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         and any(param.arg == name.id for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs)
     )
 
