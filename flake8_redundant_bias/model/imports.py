@@ -68,8 +68,8 @@ class ImportMap:
     def _framework_name(self, level: int, module: str | None, name: str) -> str | None:
         """A relative import's qualified name inside a framework's own package, when a row or fact names it
         (another of its modules stays the project's, read from disk)."""
-        if self._package is None:
-            return None
+        if self._package is None or name not in _last_names(self._knowledge):
+            return None  # (most relative imports name no row's or fact's class: told apart without a string built)
         parts = self._package.split(".")
         if level - 1 >= len(parts):
             return None
@@ -130,6 +130,18 @@ class ImportMap:
             return None
         parts.append(base)
         return canonical(".".join(reversed(parts)))
+
+
+_LAST_NAMES: dict[int, tuple[Knowledge, frozenset[str]]] = {}
+
+
+def _last_names(knowledge: Knowledge) -> frozenset[str]:
+    """The last part of every name the rows and facts know (``build_model_with_cfg``), per knowledge."""
+    kept = _LAST_NAMES.get(id(knowledge))
+    if kept is None or kept[0] is not knowledge:
+        names = frozenset(name.rpartition(".")[2] for name in (*knowledge.rows, *knowledge.facts))
+        kept = _LAST_NAMES[id(knowledge)] = (knowledge, names)
+    return kept[1]
 
 
 @functools.lru_cache(maxsize=8192)

@@ -385,7 +385,12 @@ def _package_home(folder: str) -> tuple[str, str | None]:
 
 def package_of(path: str) -> str | None:
     """The dotted name of the package a module's file is in (``timm.models``), None outside a package."""
-    folder = os.path.dirname(os.path.abspath(path))
+    return _package_name(os.path.dirname(path))
+
+
+@functools.lru_cache(maxsize=1024)
+def _package_name(folder: str) -> str | None:
+    folder = os.path.abspath(folder)
     above, top = _package_home(folder)
     if top is None:
         return None
