@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ...knowledge.schema import Arg, BuildsClass
 from ..index import Index, Scope, parameter_defaults
 from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Keywords, Origin
-from .spreads import CallsOf, keyword_sets
+from .spreads import keyword_sets
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
@@ -28,13 +28,14 @@ STATEMENT_LISTS = ("body", "orelse", "finalbody")
 
 
 class Calls:
-    __slots__ = ("index", "_callers", "_returns", "_plans", "_built", "_sites")
+    __slots__ = ("index", "_callers", "_returns", "_plans", "_built", "_sites", "_spreads")
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self._callers: dict[str, list[tuple[ast.Call, Scope]] | None] = {}
         self._built: dict[ast.Call, BuildsClass] = {}  # a builder's call (timm's build_model_with_cfg) -> its row
         self._sites: dict[ast.Call, list[CallArgs]] = {}  # each parameter of a callee asks again of the same calls
+        self._spreads: dict[ast.expr, list[dict] | None] = {}  # a call's ``**`` spread -> the keyword sets it may pass
         self._returns: dict[ast.AST, ast.expr | None] = {}
         self._plans: dict[tuple[ast.AST, int], tuple] = {}  # (function, skip) -> what binding a call to it reads
 
@@ -152,7 +153,7 @@ class Calls:
         spreads = [k.value for k in keywords if k.arg is None]
         sets: list[dict] | None = [{}]
         for spread in spreads:
-            inner = keyword_sets(flow, self._calls_of_function(flow), spread, scope)
+            inner = self._spread_sets(flow, spread, scope)
             sets = None if inner is None or sets is None else [{**a, **b} for a in sets for b in inner]
         named = {k.arg: Bound(k.value, None, scope) for k in keywords if k.arg is not None}
         if built is None:
@@ -168,9 +169,12 @@ class Calls:
             for each in sets
         ]
 
-    def _calls_of_function(self, flow: Questions) -> CallsOf:
-        """Who calls a function, as the spreads of its ``**kwargs`` ask."""
-        return partial(self._calls_of, flow)
+    def _spread_sets(self, flow: Questions, spread: ast.expr, scope: Scope) -> list[dict] | None:
+        """The keyword sets a call's ``**`` spread may pass, None when unknown (asked once: by ``callers``, whether
+        the call is one to follow, and by ``site_args``, what it passes)."""
+        if spread not in self._spreads:
+            self._spreads[spread] = keyword_sets(flow, partial(self._calls_of, flow), spread, scope)
+        return self._spreads[spread]
 
     def _calls_of(self, flow: Questions, function: ast.AST, scope: Scope) -> tuple[list[tuple[ast.Call, Scope]] | None, int]:
         """Every call of a module-level function, or of a module-level class for its ``__init__``."""
@@ -240,7 +244,8 @@ class Calls:
                 continue  # Model.add_model_specific_args(parser): no instance is built
             called = self.index.called_by(event.node) or self._builder_of(flow, event.node)
             if called is None or any(isinstance(a, ast.Starred) for a in called.args) or any(
-                k.arg is None and not flow.spreads_values(k.value) and self._unknown_spread(flow, k.value, called)
+                k.arg is None and not flow.spreads_values(k.value)
+                and self._spread_sets(flow, k.value, self.index.scope_at(called)) is None
                 for k in called.keywords
             ):
                 found = None
@@ -264,9 +269,6 @@ class Calls:
             return None
         self._built[call] = fact
         return call
-
-    def _unknown_spread(self, flow: Questions, spread: ast.expr, call: ast.Call) -> bool:
-        return keyword_sets(flow, self._calls_of_function(flow), spread, self.index.scope_at(call)) is None
 
     def _static_methods(self, name: str) -> set[str]:
         owner = self.index.classes.get(name)

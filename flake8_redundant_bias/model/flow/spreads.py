@@ -33,9 +33,9 @@ def keyword_sets(flow: Questions, calls_of: CallsOf, expr: ast.expr, scope: Scop
     if depth > DEPTH:
         return None
     if isinstance(expr, ast.Name):
-        function = _kwargs_owner(flow, expr, scope)
-        if function is not None:
-            return _passed_to(flow, calls_of, function, scope, depth)
+        owner = _kwargs_owner(flow, expr, scope)
+        if owner is not None:
+            return _passed_to(flow, calls_of, *owner, scope, depth)
         origin = flow.dict_origin(expr, scope, None, passed=True)
         if origin is None or origin.env is not None or isinstance(origin.expr, ast.Name):
             return None
@@ -73,57 +73,54 @@ def _merged(
     return sets
 
 
-def _kwargs_owner(flow: Questions, name: ast.Name, scope: Scope) -> ast.FunctionDef | None:
-    """The function whose ``**kwargs`` the name is, read in its own body, where it is only spread or read."""
+def _kwargs_owner(flow: Questions, name: ast.Name, scope: Scope) -> tuple[ast.FunctionDef, set[str]] | None:
+    """The function whose ``**kwargs`` the name is, read in its own body, where it is only spread or read; and the
+    keys ``kwargs.pop("key", ...)`` takes out (before the spread or after it: either way, unknown)."""
     function = scope.node
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     kwarg = function.args.kwarg
     if kwarg is None or kwarg.arg != name.id or name.id in scope.escaped:
         return None
+    popped: set[str] = set()
     for event in scope.events.get(name.id, ()):
         if event.store:
             if event.node is not kwarg:
                 return None  # bound again
-        elif event.opaque or not _spread_or_read(flow, event.node):
+            continue
+        read = None if event.opaque else _spread_or_read(flow, event.node)
+        if read is None:
             return None
-    return function
+        if read is not True:
+            popped.add(read)
+    return function, popped  # type: ignore[return-value]
 
 
-def _spread_or_read(flow: Questions, node: ast.AST) -> bool:
+def _spread_or_read(flow: Questions, node: ast.AST) -> str | bool | None:
+    """How a read of the dict leaves its keys: True for a spread or a ``get``, the key a ``pop`` of a literal key
+    takes out; None for anything else (also a ``pop`` of a key not written out)."""
     parents = flow.index.parents
     parent = parents.get(node)
     if isinstance(parent, ast.keyword):
-        return parent.arg is None
+        return True if parent.arg is None else None
     if isinstance(parent, ast.Attribute) and parent.attr in READS:
         call = parents.get(parent)
-        return isinstance(call, ast.Call) and call.func is parent
-    return False
-
-
-def _popped(flow: Questions, function: ast.FunctionDef, name: str, scope: Scope) -> set[str] | None:
-    """The keys ``kwargs.pop("key", ...)`` takes out (before the spread or after it: either way, unknown)."""
-    found = set()
-    parents = flow.index.parents
-    for event in scope.events.get(name, ()):
-        parent = parents.get(event.node)
-        if isinstance(parent, ast.Attribute) and parent.attr == "pop":
-            call = parents.get(parent)
-            key = call.args[0] if isinstance(call, ast.Call) and call.args else None
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                return None
-            found.add(key.value)
-    return found
+        if not (isinstance(call, ast.Call) and call.func is parent):
+            return None
+        if parent.attr != "pop":
+            return True
+        key = call.args[0] if call.args else None
+        return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+    return None
 
 
 def _passed_to(
-    flow: Questions, calls_of: CallsOf, function: ast.FunctionDef, scope: Scope, depth: int,
+    flow: Questions, calls_of: CallsOf, function: ast.FunctionDef, popped: set[str], scope: Scope, depth: int,
 ) -> list[KeywordSet] | None:
-    """What the calls of a function pass into its ``**kwargs``: nothing when nothing in the file calls it."""
-    kwarg = function.args.kwarg
-    popped = _popped(flow, function, kwarg.arg, scope)  # type: ignore[union-attr]
+    """What the calls of a function pass into its ``**kwargs`` (``popped``: keys it may take out): nothing when
+    nothing in the file calls it."""
     outer = scope.parent
-    if popped is None or outer is None:
+    if outer is None:
         return None
     calls, skip = calls_of(function, outer)
     if calls is None:
