@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 from .config import Config
 from .containment import contained
 from .knowledge.schema import BuildsClass, Norm, NormBuilder, Optimizer, Producer, Spec
-from .model.gates import Spelled, Trigger, Words, framework_roots, shortest, skippable
+from .model.gates import Spelled, Trigger, Words, framework_roots, norm_lookups, shortest, skippable
 from .text import Text
 
 if TYPE_CHECKING:  # imported where they are first needed (see above)
@@ -157,7 +157,10 @@ class Gates:
         # or for a base class that sets a decay its subclass reads (``self.weight_decay = 0.05``).
         foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(layers), Trigger(("decay",)))
         keep = tuple(word for provider in knowledge.providers for word in provider.keeps)
-        norms = shortest({n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))})
+        norms = shortest({
+            *(n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))),
+            *norm_lookups(rows, knowledge.facts),
+        })
         switches = {spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional}
         handing = shortest({*switches, *layers, "decay"})
         # (Whatever the roots: inside its own package a framework names its builder by a relative import.)

@@ -49,17 +49,21 @@ MODELS = (
 
 # Sites out of reach, each with the reason: a site is out of reach when one of its frames runs the function
 # named here (file, qualified name).
-FACTORY = "the conv or its norm comes out of timm's factories (create_conv2d, create_norm_layer, get_norm_act_layer)"
+FACTORY = (
+    "the conv comes out of timm's create_conv2d and the norm is decided where the analysis does not read it: "
+    "a dataclass config (maxxvit's Stem), or efficientformer_v2's ConvNorm below"
+)
 MODEL_ARGUMENT = (
     "the norm is an argument of the model class, given by the variant's keyword arguments to build_model_with_cfg "
     "(a registry call the analysis does not follow) and handed down the blocks"
 )
 OUT_OF_REACH = {
     ("layers/create_conv2d.py", "create_conv2d"): FACTORY,
-    ("models/efficientformer_v2.py", "ConvNorm.__init__"): FACTORY,
+    ("models/efficientformer_v2.py", "ConvNorm.__init__"): (
+        "Downsample gives ConvNorm 'norm_layer or nn.Identity()': an 'or' is not read"
+    ),
     ("models/cpubone.py", "CPUBone.__init__"): MODEL_ARGUMENT,
     ("models/lowformer.py", "LowFormer.__init__"): MODEL_ARGUMENT,
-    ("models/visformer.py", "Visformer.__init__"): MODEL_ARGUMENT,
     ("models/resnest.py", "ResNestBottleneck.__init__"): (
         "timm.layers' SplitAttn takes its norm from the block's caller and builds it as "
         "'norm_layer(c) if norm_layer else nn.Identity()' in another module"
@@ -120,6 +124,14 @@ def truth() -> dict[str, object]:
                 parts.append((name, timm.create_model(name, pretrained=False)))
         with torch.device("meta"):  # a layer of timm no registered model uses, which the linter reports
             parts.append(("NonLocalAttn", timm.layers.NonLocalAttn(16)))
+            # Visformer's two other stems, with visformer_tiny's arguments (the linter reports them with the
+            # variants' embed_norm); create_model drops a None, so init_channels=None is passed to the class
+            tiny = dict(
+                embed_dim=192, depth=(7, 4, 4), num_heads=3, group=8, attn_stage="011", spatial_conv="100",
+                norm_layer=nn.BatchNorm2d, embed_norm=nn.BatchNorm2d,
+            )
+            for stem in ({"vit_stem": True, "init_channels": 16}, {"init_channels": None}):
+                parts.append((f"visformer {stem}", timm.models.visformer.Visformer(**tiny, **stem)))
     for name, part in parts:
         pairs: list = []
         _pairs(part, pairs)
@@ -142,7 +154,9 @@ def reported() -> set[tuple[str, int]]:
 def test_the_oracle_sees_cancelled_and_kept_biases(truth: dict) -> None:
     # Every family picked for a cancelled bias shows one, the others none; LayerNorm pairs keep their
     # bias (kept > 0), and BatchNorm pairs cancelled in training keep it in eval mode.
-    assert truth["families"] == {*MODELS[:13], "NonLocalAttn"}
+    assert truth["families"] == {
+        *MODELS[:13], "NonLocalAttn", "visformer {'vit_stem': True, 'init_channels': 16}", "visformer {'init_channels': None}",
+    }
     assert truth["kept"] > 0 and truth["controls"] > 0
 
 
@@ -166,3 +180,49 @@ def test_no_documented_reason_is_stale(truth: dict, reported: set) -> None:
         for f, _, q in stack if (f, q) in OUT_OF_REACH
     }
     assert used == set(OUT_OF_REACH)
+
+
+# The rows for timm's layers, measured on timm itself: what each lookup returns for every name its row maps, and
+# whether ConvNormAct's norm cancels its conv's bias for the arguments its row reads.
+def _qualified(cls: object) -> str:
+    cls = getattr(cls, "func", cls)  # a lookup binds the activation with a partial
+    return f"timm.layers.{cls.__name__}" if cls.__module__.startswith("timm.") else f"torch.nn.{cls.__name__}"
+
+
+@pytest.mark.parametrize("lookup", ["get_norm_layer", "get_norm_act_layer"])
+def test_the_lookup_rows_map_names_as_timm_does(lookup: str) -> None:
+    from flake8_redundant_bias.knowledge import torch_thirdparty
+
+    row = torch_thirdparty.FACTS[f"timm.layers.{lookup}"]
+    function = getattr(timm.layers, lookup)
+    for name, qualified in row.names:
+        if name != "batchnormact2d":  # a class's own name, matched when the class is given (below)
+            assert _qualified(function(name)) == qualified, name
+    given = _qualified(function(nn.BatchNorm2d))
+    assert given == (dict(row.names)["batchnorm2d"] if row.by_name else "torch.nn.BatchNorm2d")
+    if row.by_name:  # a class is mapped by its name: a LayerNorm to a LayerNormAct, which the row leaves unknown
+        assert _qualified(function(nn.LayerNorm)) not in dict(row.names).values()
+
+
+@pytest.mark.parametrize("kwargs, cancelled", [
+    ({}, True), ({"norm_layer": "batch_norm"}, True), ({"apply_norm": False}, False),
+    ({"norm_layer": "layernorm2d"}, False), ({"norm_layer": "groupnorm"}, False),
+])
+def test_conv_norm_act_cancels_its_bias_only_through_a_batch_norm(kwargs: dict, cancelled: bool) -> None:
+    block = timm.layers.ConvNormAct(4, 64, 3, bias=True, apply_act=False, **kwargs)  # 32 groups of 2 for GroupNorm
+    assert cancels(block.conv, block.bn) is cancelled
+
+
+@pytest.mark.parametrize("kwargs, cancelled", [
+    ({"norm_layer": nn.BatchNorm2d, "flatten": False}, True), ({"norm_layer": nn.BatchNorm2d, "output_fmt": "NCHW"}, True),
+    ({"norm_layer": nn.LayerNorm}, False), ({"norm_layer": nn.LayerNorm, "output_fmt": "NHWC"}, False),
+])
+def test_patch_embed_cancels_its_bias_only_into_a_batch_norm_over_its_channels(kwargs: dict, cancelled: bool) -> None:
+    # Measured through PatchEmbed's own forward, which flattens or moves the channels before the norm.
+    block = timm.layers.PatchEmbed(32, 4, 3, 16, **kwargs).double().train()
+    x = torch.randn(4, 3, 32, 32, dtype=torch.float64)
+    with torch.no_grad():
+        before = block(x)
+        block.proj.bias += torch.randn_like(block.proj.bias)
+        moved = (block(x) - before).abs().max().item()
+    assert (moved <= 1e-9 * max(1.0, before.abs().max().item())) is cancelled

@@ -149,15 +149,16 @@ class NormBuilder(Row):
     take first (``GroupNorm(num_groups, num_channels)``).
     """
 
-    __slots__ = ("cfg", "features", "types", "item", "groups", "grouped", "named")
+    __slots__ = ("cfg", "features", "types", "item", "groups", "grouped", "held")
 
     def __init__(
         self, cfg: Arg, features: Arg, types: tuple[tuple[str, str], ...], item: int | None = None,
-        groups: str = "num_groups", grouped: frozenset = frozenset(), named: bool = False,
+        groups: str = "num_groups", grouped: frozenset = frozenset(), held: ClassLookup | None = None,
     ) -> None:
-        # ``named``: the config is the norm's name (``create_norm_layer("batch_norm2d", c)``), matched lowercased
-        # without underscores, not a dict's ``type``.
-        self.named = named
+        # ``held``: the config is a norm class or its name, which the builder looks up as this lookup does (timm's
+        # ``create_norm_layer("batchnorm2d", c)``, ``ConvNormAct(norm_layer=nn.BatchNorm2d)``), not a dict; the
+        # default of ``cfg`` is then the qualified name of the class.
+        self.held = held
         self.cfg = cfg
         self.features = features
         self.types = types
@@ -167,17 +168,20 @@ class NormBuilder(Row):
 
 
 class NormSlot(Row):
-    """A producer's own norm, built from a config argument, applied right after it when ``order`` says so."""
+    """A producer's own norm, built from a config argument, applied right after it when ``order`` says so
+    (None: always right after it) and when ``when`` holds."""
 
-    __slots__ = ("cfg", "order", "builder", "adjacent")
+    __slots__ = ("cfg", "order", "builder", "adjacent", "when")
 
     def __init__(
-        self, cfg: Arg, order: Arg, builder: NormBuilder, adjacent: tuple[str, str] = ("conv", "norm"),
+        self, cfg: Arg, order: Arg | None, builder: NormBuilder, adjacent: tuple[str, str] = ("conv", "norm"),
+        when: Condition | None = None,
     ) -> None:
         self.cfg = cfg
         self.order = order
         self.builder = builder
         self.adjacent = adjacent
+        self.when = when
 
 
 class Norm(Row):
@@ -367,6 +371,21 @@ class Partial(Fact):
     attribute (``.func``) is ``f``."""
 
     wrapped = "func"
+
+
+class ClassLookup(Fact):
+    """Returns the class its argument is, or the one its name maps to (timm's ``get_norm_layer("batchnorm2d")``).
+
+    ``names``: (name, qualified class) pairs, a name matched lowercased without underscores.  ``by_name``: a class
+    is mapped by its own name the same way (``get_norm_act_layer(nn.BatchNorm2d)`` is ``BatchNormAct2d``); a class
+    the names do not map is then unknown."""
+
+    __slots__ = ("arg", "names", "by_name")
+
+    def __init__(self, arg: Arg, names: tuple[tuple[str, str], ...], by_name: bool = False) -> None:
+        self.arg = arg
+        self.names = names
+        self.by_name = by_name
 
 
 class BuildsClass(Fact):

@@ -3,7 +3,10 @@ builders of bias-free modules (LoRA adapters over a frozen base)."""
 
 from __future__ import annotations
 
-from .schema import Arg, ArgIn, BuildsClass, Framework, NoBias, NormBuilder, Optimizer, Producer, Spec, prefixed
+from .schema import (
+    AllOf, Arg, ArgIn, BuildsClass, ClassLookup, Framework, NoBias, Norm, NormBuilder, NormSlot, Optimizer, Producer, Spec,
+    prefixed,
+)
 from .torch import TORCH_OPTIM
 
 
@@ -48,18 +51,53 @@ THIRD_PARTY_OPTIMIZERS: dict[str, Spec] = {
 
 # timm 1.0.31, timm/layers/create_conv2d.py, conv2d_same.py and create_norm.py: create_conv2d(in, out, kernel,
 # **kwargs) builds a Conv2d (or a padded, mixed or conditional one) whose bias defaults to False; a conditional
-# conv's bias mixes per sample, which no norm over the batch removes.  create_norm_layer(name, num_features)
-# builds the norm its name gives (timm's own GroupNorm and LayerNorm, and FrozenBatchNorm2d, cancel no bias).
+# conv's bias mixes per sample, which no norm over the batch removes.  create_norm_layer(layer, num_features)
+# builds get_norm_layer(layer)(num_features) (timm's own GroupNorm and LayerNorm, and FrozenBatchNorm2d, cancel
+# no bias).
+_TIMM_NORMS = (
+    ("batchnorm", "torch.nn.BatchNorm2d"), ("batchnorm2d", "torch.nn.BatchNorm2d"), ("batchnorm1d", "torch.nn.BatchNorm1d"),
+)
+# timm/layers/create_norm.py and create_norm_act.py: get_norm_layer(x) is x's class, or the class its name maps to;
+# get_norm_act_layer(x, act) is the norm-and-activation class of x's name, a class by its own lowercased name
+# (nn.BatchNorm2d: BatchNormAct2d, a BatchNorm2d that applies an activation after it normalizes).
+TIMM_GET_NORM = ClassLookup(Arg("norm_layer", 0), _TIMM_NORMS)
+TIMM_GET_NORM_ACT = ClassLookup(Arg("norm_layer", 0), (
+    ("batchnorm", "timm.layers.BatchNormAct2d"), ("batchnorm2d", "timm.layers.BatchNormAct2d"),
+    ("batchnormact2d", "timm.layers.BatchNormAct2d"),
+), by_name=True)
+# timm/layers/conv_bn_act.py: ConvNormAct(in, out, kernel_size, stride, padding, dilation, groups, bias=False,
+# apply_norm=True, apply_act=True, norm_layer=nn.BatchNorm2d, ...) applies create_conv2d(..., bias=bias), then
+# get_norm_act_layer(norm_layer, act_layer)(out).  timm 0.9 has no apply_norm (apply_act at 8, norm_layer at 9):
+# a call passing a tenth positional argument is not read.
+_TIMM_CONV_NORM_ACT = Producer(
+    bias=Arg("bias", 7, False), size=Arg("out_channels", 1),
+    norm=NormSlot(
+        Arg("norm_layer", None, "torch.nn.BatchNorm2d"), None,
+        NormBuilder(Arg("norm_layer", 0), Arg("num_features", 1), (), held=TIMM_GET_NORM_ACT),
+        when=AllOf((ArgIn(Arg("apply_norm", 8, True), frozenset({True})), ArgIn(Arg("(position 9)", 9, None), frozenset({None})))),
+    ),
+)
+# timm/layers/patch_embed.py: PatchEmbed(img_size, patch_size, in_chans, embed_dim=768, norm_layer=None, flatten=True,
+# output_fmt=None, bias=True, ...) applies its conv, then norm_layer(embed_dim) if one is given; flattened to
+# (N, L, C) or moved to another layout, the channels leave the axis a norm of channels averages over.
+_TIMM_PATCH_EMBED = Producer(
+    bias=Arg("bias", 7, True), size=Arg("embed_dim", 3, 768),
+    norm=NormSlot(
+        Arg("norm_layer", 4, None), None, NormBuilder(Arg("norm_layer", 0), Arg("embed_dim", 1), (), held=ClassLookup(Arg("norm_layer", 0), ())),
+        when=AllOf((ArgIn(Arg("flatten", 5, True), frozenset({False})), ArgIn(Arg("output_fmt", 6, None), frozenset({None, "NCHW"})))),
+    ),
+)
 TIMM_LAYERS: dict[str, Spec] = {
     **{f"{module}.create_conv2d": Producer(
         bias=Arg("bias", None, False), size=Arg("out_channels", 1),
         when=ArgIn(Arg("num_experts", None, 0), frozenset({0, None})),
     ) for module in ("timm.layers", "timm.layers.create_conv2d")},
-    **{f"{module}.create_norm_layer": NormBuilder(
-        Arg("layer_name", 0), Arg("num_features", 1), named=True,
-        types=(("batchnorm", "torch.nn.BatchNorm2d"), ("batchnorm2d", "torch.nn.BatchNorm2d"),
-               ("batchnorm1d", "torch.nn.BatchNorm1d")),
-    ) for module in ("timm.layers", "timm.layers.create_norm")},
+    **{f"{module}.create_norm_layer": NormBuilder(Arg("layer_name", 0), Arg("num_features", 1), (), held=TIMM_GET_NORM)
+       for module in ("timm.layers", "timm.layers.create_norm")},
+    **{f"{module}.BatchNormAct2d": Norm() for module in ("timm.layers", "timm.layers.norm_act")},
+    **{f"{module}.{name}": _TIMM_CONV_NORM_ACT
+       for module in ("timm.layers", "timm.layers.conv_bn_act") for name in ("ConvNormAct", "ConvBnAct", "ConvNormActAa")},
+    **{f"{module}.PatchEmbed": _TIMM_PATCH_EMBED for module in ("timm.layers", "timm.layers.patch_embed")},
 }
 
 
@@ -82,6 +120,8 @@ TIMM_BUILDER = BuildsClass(
 )
 FACTS = {
     **{name: NoBias() for name in NO_BIAS},
+    **{f"{module}.get_norm_layer": TIMM_GET_NORM for module in ("timm.layers", "timm.layers.create_norm")},
+    **{f"{module}.get_norm_act_layer": TIMM_GET_NORM_ACT for module in ("timm.layers", "timm.layers.create_norm_act")},
     **{f"{module}.build_model_with_cfg": TIMM_BUILDER for module in ("timm.models", "timm.models._builder", "timm.models.helpers")},
 }
 FRAMEWORK = Framework("torch-packages", ROWS, facts=FACTS)

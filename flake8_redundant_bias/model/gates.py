@@ -23,8 +23,9 @@ import collections
 import functools
 import re
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Protocol
 
+from ..knowledge.schema import ClassLookup
 from ..text import Text
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it
@@ -274,6 +275,15 @@ def import_lines(text: str) -> str:
 
 
 _IMPORTS: list = [None, ""]  # the last text asked about, and its import lines
+
+
+def norm_lookups(rows: Mapping[str, object], facts: Mapping[str, object]) -> set[str]:
+    """The names of the class lookups of the rows' frameworks (timm's ``get_norm_layer``): calling one names a norm."""
+    roots = {name.partition(".")[0] for name in rows}
+    return {
+        name.rpartition(".")[2] for name, fact in facts.items()
+        if isinstance(fact, ClassLookup) and name.partition(".")[0] in roots
+    }
 
 
 def shortest(words: Iterable[str]) -> tuple[str, ...]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
-from ..knowledge.schema import Container, Norm, NormBuilder, Producer, Spec, Wrapper
+from ..knowledge.schema import ClassLookup, Container, Norm, NormBuilder, Producer, Spec, Wrapper
 from .flow.arguments import forwarded, preset
 from .flow.calls import DEFAULT_NOTE
+from .flow.lookups import looked_up
 from .flow.service import Flow
 from .gates import Words
 from .index import Index, Scope, method_named
@@ -225,7 +226,7 @@ class Layers:
             presets = self.flow.partial_of(origin)
             if presets is not None:
                 target = presets.args[0]
-            name = self.flow.resolved(target, origin.scope)
+            name = self.flow.class_name(target, origin.scope, origin.env)
             spec = self.rows.get(name) if name else None
             if spec is None or getattr(spec, "functional", False) or isinstance(spec, (Wrapper, Container)):
                 return None
@@ -394,18 +395,18 @@ def _built_norm(layers: Layers, spec: NormBuilder, call: ast.Call, env: Env | No
 def configured_norm(
     layers: Layers, spec: NormBuilder, cfg: object, features: object, call: ast.Call, scope: Scope,
 ) -> Layer | None:
-    """The norm a builder builds from its config (a dict's ``type``, or a name: ``create_norm_layer("batchnorm2d",
-    c)``), as a layer with the arguments the builder passes it."""
+    """The norm a builder builds from its config (a dict's ``type``, or a class or its name: ``create_norm_layer(
+    "batchnorm2d", c)``), as a layer with the arguments the builder passes it."""
+    if spec.held is not None:
+        return _held_norm(layers, spec.held, cfg, features, call)
     if not isinstance(cfg, Bound) or not isinstance(features, Bound):
         return None
     flow = layers.flow
-    entries = None if spec.named else flow.config(cfg.expr, cfg.scope or scope, cfg.env)
-    kind = cfg if spec.named else entries.get("type") if entries else None
+    entries = flow.config(cfg.expr, cfg.scope or scope, cfg.env)
+    kind = entries.get("type") if entries else None
     if kind is None:
         return None
-    value = flow.constant(kind.expr, kind.scope or scope, kind.env)  # type: ignore[union-attr]
-    if spec.named and isinstance(value, str):
-        value = value.replace("_", "").lower()  # as the builder reads a name
+    value = flow.constant(kind.expr, kind.scope or scope, kind.env)
     built = dict(spec.types).get(value)  # type: ignore[arg-type]
     target = layers.rows.get(built) if built else None
     if target is None:
@@ -415,6 +416,29 @@ def configured_norm(
     positional = [groups, features] if built in spec.grouped and groups is not None else [features]
     layer = layers._layer(built, target, call, CallArgs(positional, {}, None, False), False)  # type: ignore[arg-type]
     layer.chosen = _default_note(flow.origins(cfg.expr, cfg.scope or scope, cfg.env))
+    return layer
+
+
+def _held_norm(layers: Layers, lookup: ClassLookup, cfg: object, features: object, call: ast.Call) -> Layer | None:
+    """The norm a block builds from the class it is given (``cfg``: its argument, or the qualified name of its
+    default), looked up as the block looks it up.  A ``partial``'s presets are not read: through one, only a norm
+    that cancels whatever it is given is."""
+    if not isinstance(features, Bound):
+        return None
+    flow = layers.flow
+    if isinstance(cfg, Bound):
+        scope = cfg.scope or layers.index.scope_at(call)
+        origins = layers._returned(flow.origins(cfg.expr, scope, cfg.env)) or []
+        names = {looked_up(flow, lookup, origin) for origin in origins}
+        built = names.pop() if len(names) == 1 else None
+    else:
+        origins = []
+        built = dict(lookup.names).get(str(cfg).rpartition(".")[2].lower()) if lookup.by_name else cfg  # type: ignore[assignment]
+    target = layers.rows.get(built) if isinstance(built, str) else None
+    if target is None or not _unconditional(target) and any(flow.partial_of(origin) for origin in origins):
+        return None
+    layer = layers._layer(built, target, call, CallArgs([features], {}, None, False), False)  # type: ignore[arg-type]
+    layer.chosen = _default_note(origins)
     return layer
 
 

@@ -21,6 +21,7 @@ from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer, Layers, configured_norm
 from .steps import Steps
+from .values import ABSENT
 
 Chain = tuple[Layer, Iterator["Layer | None"]]
 BARRIER = None
@@ -94,12 +95,18 @@ class Sequences:
         if layer is None:
             return
         slot = layer.spec.norm  # type: ignore[union-attr]
-        order = self.flow.value(layer.args, slot.order)
-        if not isinstance(order, tuple) or not _adjacent(order, slot.adjacent):
+        if slot.order is not None:
+            order = self.flow.value(layer.args, slot.order)
+            if not isinstance(order, tuple) or not _adjacent(order, slot.adjacent):
+                return
+        if self.flow.holds(slot.when, layer.args) is not True:
             return
         size = layer.args.get(layer.spec.size) if layer.spec.size else None  # type: ignore[union-attr]
         scope = self.index.scope_at(layer.call)
-        norm = configured_norm(self.layers, slot.builder, layer.args.get(slot.cfg), size, layer.call, scope)
+        cfg = layer.args.get(slot.cfg)
+        if cfg is ABSENT and slot.builder.held is not None:
+            cfg = slot.cfg.default  # the class the block builds when given none
+        norm = configured_norm(self.layers, slot.builder, cfg, size, layer.call, scope)
         if norm is not None:
             yield layer, iter([norm])
 

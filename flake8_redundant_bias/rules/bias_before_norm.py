@@ -143,6 +143,15 @@ class Block(nn.Module):
     fix=UNSAFE,
 )
 
+def _names_its_norm(spec: Producer) -> bool:
+    """A block with a norm of its own that may build one though the module names none: from a config
+    (``ConvModule(..., norm_cfg=dict(type="BN"))``).  Not a block given a norm class (timm's ``PatchEmbed``,
+    ``ConvNormAct``): most modules calling one switch no bias on, and its name alone would have them all read;
+    a module that names no norm and leaves ``ConvNormAct``'s default one standing is not read."""
+    slot = spec.norm
+    return slot is not None and slot.builder.held is None
+
+
 # The code a producer's finding carries: by how it is written (functional) and by its framework's record.
 FUNCTIONAL = RB102
 BY_FRAMEWORK = {"keras": RB103, "flax": RB104}
@@ -157,7 +166,7 @@ class BiasBeforeNorm(Rule):
         imported (``from .norms import get_norm``: its module names the norm)."""
         words = {
             name.rpartition(".")[2] for name, spec in rows.items()
-            if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and spec.norm is not None
+            if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and _names_its_norm(spec)
         }
         return (Trigger(shortest(words), imported_as=True), Trigger(("norm",), from_project=True))
 

@@ -15,7 +15,7 @@ from ...knowledge.schema import Fact
 from ..imports import ImportMap, ImportTarget
 from ..index import Event, Index, Scope
 from ..project import Source
-from ..values import Bound, Env, Origin
+from ..values import Bound, CallArgs, Env, Origin
 
 Definition = tuple["ast.FunctionDef | ast.ClassDef", ast.AST]  # a definition, and the tree of its module
 
@@ -72,6 +72,12 @@ class Questions(Protocol):
     def callers(self, name: str) -> list[tuple[ast.Call, Scope]] | None: ...
 
     def fact(self, expr: ast.expr, scope: Scope) -> Fact | None: ...
+
+    def resolved(self, expr: ast.expr, scope: Scope) -> str | None: ...
+
+    def partial_of(self, origin: Origin) -> ast.Call | None: ...
+
+    def call_args(self, call: ast.Call, scope: Scope, env: Env | None = None) -> CallArgs: ...
 
     def parameter(self, param: ast.arg, depth: int, note: str) -> list[Origin] | None: ...
 

@@ -24,7 +24,7 @@ from ...knowledge.schema import Arg, Condition, Fact, Partial
 from ..imports import ImportMap
 from ..index import Index, Scope
 from ..values import PASS, Bound, CallArgs, Env, Number, Origin
-from . import arguments
+from . import arguments, lookups
 from .arguments import Arguments
 from .branches import Branches
 from .calls import Calls
@@ -180,6 +180,10 @@ class Flow:
         if not isinstance(expr, (ast.Name, ast.Attribute)):
             return None
         return self.flow_of(scope).imports.resolve(expr)
+
+    def class_name(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> str | None:
+        """The framework class an expression means: its name, or what a class lookup returns (``get_norm_layer``)."""
+        return lookups.class_name(self, expr, scope, env)
 
     def fact(self, expr: ast.expr, scope: Scope) -> Fact | None:
         """What the framework name an expression means is, for parameters and values."""
