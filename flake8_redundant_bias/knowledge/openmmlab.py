@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .schema import Arg, Container, Fact, Framework, Initializer, ModuleList, NormBuilder, NormSlot, Producer, Spec
+from .schema import (
+    AllOf, Arg, ArgIn, Container, Fact, Framework, Initializer, ModuleList, NormBuilder, NormSlot, Producer, Spec,
+)
+from .torch import POINTWISE
 
 # ---------------------------------------------------------------- OpenMMLab
 # mmcv 1.3-2.2, mmcv/cnn/bricks/norm.py:11-21 and conv_module.py:126-142 (read from
@@ -22,6 +25,8 @@ _MMCV_BUILD_NORM = NormBuilder(
 _MMCV_CONV_MODULE = Producer(
     bias=Arg("bias", 7, "auto"), size=Arg("out_channels", 1),
     norm=NormSlot(Arg("norm_cfg", 9, None), Arg("order", 14, ("conv", "norm", "act")), _MMCV_BUILD_NORM), off="'auto'",
+    # a plain Conv2d (conv_cfg=None) 1x1 without padding passes a bias before it to its norm as a constant
+    pointwise=AllOf((*POINTWISE.conditions, ArgIn(Arg("conv_cfg", 8, None), frozenset({None})))),
 )
 OPENMMLAB: dict[str, Spec] = {
     **{f"{module}.build_norm_layer": _MMCV_BUILD_NORM for module in ("mmcv.cnn", "mmcv.cnn.bricks", "mmcv.cnn.bricks.norm")},

@@ -385,6 +385,26 @@ class Layers:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
 
 
+def own_norm(layers: Layers, layer: Layer) -> Layer | None:
+    """The norm a block applies right after its own producer (mmcv's ``ConvModule(..., norm_cfg=dict(type="BN"))``,
+    timm's ``ConvNormAct``), if the block's arguments build one there."""
+    slot = getattr(layer.spec, "norm", None)
+    if slot is None:
+        return None
+    flow = layers.flow
+    if slot.order is not None:
+        order = flow.value(layer.args, slot.order)
+        if not isinstance(order, tuple) or not any(order[i:i + 2] == slot.adjacent for i in range(len(order) - 1)):
+            return None
+    if flow.holds(slot.when, layer.args) is not True:
+        return None
+    size = layer.args.get(layer.spec.size) if layer.spec.size else None  # type: ignore[union-attr]
+    cfg = layer.args.get(slot.cfg)
+    if cfg is ABSENT and slot.builder.held is not None:
+        cfg = slot.cfg.default  # the class the block builds when given none
+    return configured_norm(layers, slot.builder, cfg, size, layer.call, layers.index.scope_at(layer.call))
+
+
 def _built_norm(layers: Layers, spec: NormBuilder, call: ast.Call, env: Env | None) -> Layer | None:
     """The norm a builder's call builds, from the config and channel count it passes."""
     scope = layers.index.scope_at(call)

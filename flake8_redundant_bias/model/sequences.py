@@ -19,9 +19,8 @@ from ..knowledge.schema import Container, Producer
 from .contents import Contents
 from .flow.service import Flow
 from .index import Index, Scope
-from .layers import Layer, Layers, configured_norm
+from .layers import Layer, Layers, own_norm
 from .steps import Steps
-from .values import ABSENT
 
 Chain = tuple[Layer, Iterator["Layer | None"]]
 BARRIER = None
@@ -92,23 +91,9 @@ class Sequences:
     def _block_chain(self, call: ast.Call) -> Iterator[Chain]:
         """A block that applies its own configured norm right after its producer (mmcv's ConvModule)."""
         layer = self.layers.construction(call)
-        if layer is None:
-            return
-        slot = layer.spec.norm  # type: ignore[union-attr]
-        if slot.order is not None:
-            order = self.flow.value(layer.args, slot.order)
-            if not isinstance(order, tuple) or not _adjacent(order, slot.adjacent):
-                return
-        if self.flow.holds(slot.when, layer.args) is not True:
-            return
-        size = layer.args.get(layer.spec.size) if layer.spec.size else None  # type: ignore[union-attr]
-        scope = self.index.scope_at(layer.call)
-        cfg = layer.args.get(slot.cfg)
-        if cfg is ABSENT and slot.builder.held is not None:
-            cfg = slot.cfg.default  # the class the block builds when given none
-        norm = configured_norm(self.layers, slot.builder, cfg, size, layer.call, scope)
+        norm = own_norm(self.layers, layer) if layer is not None else None
         if norm is not None:
-            yield layer, iter([norm])
+            yield layer, iter([norm])  # type: ignore[misc]
 
     def _container_chains(self, call: ast.Call, scope: Scope, spec: Container) -> Iterator[Chain]:
         if self.contents.element_handed_out(call):
@@ -163,10 +148,6 @@ class Sequences:
             return False
         owner = scope.parent.node
         return isinstance(owner, ast.ClassDef) and self.layers.is_container_class(owner)
-
-
-def _adjacent(order: tuple, pair: tuple[str, str]) -> bool:
-    return any(order[i:i + 2] == pair for i in range(len(order) - 1))
 
 
 def _function_named(func: ast.expr, scope: Scope, index: Index) -> ast.FunctionDef | None:

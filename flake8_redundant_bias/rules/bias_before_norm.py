@@ -15,7 +15,7 @@ from ..model.bias_switch import ClassSwitch, class_switch
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
 from ..model.gates import Trigger, shortest
-from ..model.layers import Layer
+from ..model.layers import Layer, Layers, own_norm
 from ..model.sequences import Chain
 from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs
 from .base import Code, Rule, cost
@@ -195,14 +195,17 @@ class BiasBeforeNorm(Rule):
             if any(flow.holds(p.spec.when, p.args) is not True for p in producers):  # type: ignore[union-attr]
                 continue
             through: list[Layer] = []
-            norm = _next_norm(flow, producer, after, through) if switch is None else _switched_norm(model, producer, switch)
+            norm = _next_norm(flow, producer, after, through, model.layers) if switch is None else _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
                 reported.add(producer.call)
                 yield _diagnostic(model, producer, norm, through, switch is not None)
 
 
-def _next_norm(flow: Flow, producer: Layer, after: Iterator[Layer | None], through: list[Layer]) -> Layer | None:
-    """The first step past the transparent ones, if it is a norm; ``through`` gathers the 1x1 convolutions passed.
+def _next_norm(
+    flow: Flow, producer: Layer, after: Iterator[Layer | None], through: list[Layer], layers: Layers | None = None,
+) -> Layer | None:
+    """The first step past the transparent ones, if it is a norm; ``through`` gathers the 1x1 convolutions passed,
+    the last of which may be a block's, whose own norm then follows (``layers``: the service that reads it).
 
     A last-axis bias may be moved once onto axis 1 (``linear(x).transpose(1, 2)``);
     any other move takes a channel axis away from where the norm reads it.
@@ -215,6 +218,8 @@ def _next_norm(flow: Flow, producer: Layer, after: Iterator[Layer | None], throu
             continue
         if _passes_constants(flow, producer, step):
             through.append(step)
+            if getattr(step.spec, "norm", None) is not None:  # a 1x1 ConvModule: its own norm follows, or nothing
+                return own_norm(layers, step) if layers is not None else None
             continue
         if isinstance(step.spec, AxisMove):
             if moved or not getattr(producer.spec, "last_axis", False) or _arguments(flow, step) not in step.spec.arguments:

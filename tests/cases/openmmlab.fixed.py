@@ -1,4 +1,5 @@
 """OpenMMLab builders: build_norm_layer(cfg, C)[1], ConvModule, mmengine's Sequential."""
+import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule, build_norm_layer
 from mmengine.model import Sequential
@@ -183,3 +184,29 @@ class SwitchedByName(nn.Module):
 
     def forward(self, x):
         return self.bn(self.conv(x))
+
+
+class BiFusion(nn.Module):
+    """mmyolo's YOLOv6 neck: an upsampling conv concatenated into a 1x1 ConvModule, whose own norm then follows."""
+
+    def __init__(self, c, norm_cfg=dict(type="BN", momentum=0.03, eps=0.001)):
+        super().__init__()
+        self.conv1 = ConvModule(c, c, kernel_size=1, stride=1, padding=0, bias=False, norm_cfg=norm_cfg)
+        self.conv3 = ConvModule(c * 2, c, kernel_size=1, stride=1, padding=0, bias=False, norm_cfg=norm_cfg)
+        self.upsample = nn.ConvTranspose2d(c, c, kernel_size=2, stride=2, bias=False)  # expect: RB101:25 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (through the 1x1 ConvModule after it; BatchNorm2d from the default of norm_cfg in BiFusion())"
+        # a 3x3 ConvModule with padding: the border positions get part of the bias
+        self.padded = ConvModule(c * 2, c, kernel_size=3, padding=1, norm_cfg=norm_cfg)
+        self.up_padded = nn.ConvTranspose2d(c, c, kernel_size=2, stride=2)
+        self.unnormed = ConvModule(c * 2, c, kernel_size=1, norm_cfg=None)
+        self.up_unnormed = nn.ConvTranspose2d(c, c, kernel_size=2, stride=2)
+        self.deformable = ConvModule(c * 2, c, kernel_size=1, conv_cfg=dict(type="DCNv2"), norm_cfg=norm_cfg)
+        self.up_deformable = nn.ConvTranspose2d(c, c, kernel_size=2, stride=2)
+        self.act_first = ConvModule(c * 2, c, kernel_size=1, norm_cfg=norm_cfg, order=("conv", "act", "norm"))
+        self.up_act_first = nn.ConvTranspose2d(c, c, kernel_size=2, stride=2)
+
+    def forward(self, x0, x1):
+        fused = self.conv3(torch.cat((self.upsample(x0), self.conv1(x1)), dim=1))
+        padded = self.padded(torch.cat((self.up_padded(x0), x1), dim=1))
+        unnormed = self.unnormed(torch.cat((self.up_unnormed(x0), x1), dim=1))
+        deformable = self.deformable(torch.cat((self.up_deformable(x0), x1), dim=1))
+        return fused, padded, unnormed, deformable, self.act_first(torch.cat((self.up_act_first(x0), x1), dim=1))
