@@ -186,7 +186,11 @@ class Layers:
         if not isinstance(func, (ast.Name, ast.Attribute, ast.Call)):
             return None
         scope = self.index.scope_at(call)
-        if not isinstance(func, ast.Attribute) or self.flow.method_owner(func.value, scope):
+        owner = self.flow.method_owner(func.value, scope) if isinstance(func, ast.Attribute) else None
+        method = _own_method(self.flow, owner, func.attr) if owner is not None else None  # type: ignore[union-attr]
+        if method is not None:  # self.build_up(): a method of the class returning one layer
+            return self._through_helper(call, method[0], env, depth, self, method[1])
+        if not isinstance(func, ast.Attribute) or owner is not None:
             return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c), make_norm()(c)
         return None
 
@@ -275,13 +279,15 @@ class Layers:
         layer.alternatives = tuple((name, self.rows[name]) for name in names[1:])
         return layer
 
-    def _through_helper(self, call: ast.Call, helper: ast.FunctionDef, env: Env | None, depth: int, home: Layers) -> Layer | None:
-        """A function (``home``: the service of its module) that returns one producer, also one return of several
-        that the call's arguments pick (``get_norm("bn", c)`` returning ``nn.BatchNorm2d(c)`` under ``if kind ==
-        "bn":``)."""
+    def _through_helper(
+        self, call: ast.Call, helper: ast.FunctionDef, env: Env | None, depth: int, home: Layers, skip: int = 0,
+    ) -> Layer | None:
+        """A function (``home``: the service of its module; ``skip``: the parameters a method's call does not pass)
+        that returns one producer, also one return of several that the call's arguments pick (``get_norm("bn", c)``
+        returning ``nn.BatchNorm2d(c)`` under ``if kind == "bn":``)."""
         returned = home.flow.sole_return(helper)
         site = self.flow.call_args(call, self.index.scope_at(call), env)
-        helper_env = home.flow.bind(helper, site)
+        helper_env = home.flow.bind(helper, site, skip)
         if helper_env is None:
             return None
         if returned is None:
@@ -383,6 +389,18 @@ class Layers:
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def _own_method(flow: Flow, owner: ast.ClassDef, name: str) -> tuple[ast.FunctionDef, int] | None:
+    """A method the class defines and no class of the file deriving from it redefines, and how many leading
+    parameters a call through the instance does not pass (``self``; none for a static method)."""
+    method = method_named(owner, name)
+    if method is None or any(method_named(sub, name) for sub in flow.descendants(owner)[1:]):
+        return None
+    decorators = {d.id if isinstance(d, ast.Name) else "" for d in method.decorator_list}
+    if not decorators <= {"staticmethod", "classmethod"}:
+        return None  # a property, a cached or wrapped method: not a plain call of its body
+    return method, 0 if "staticmethod" in decorators else 1
 
 
 def own_norm(layers: Layers, layer: Layer) -> Layer | None:

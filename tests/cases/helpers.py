@@ -127,3 +127,56 @@ class Factories(nn.Module):
         # either partial may be returned: both cancel whatever they are given
         self.chosen = nn.Sequential(nn.Conv2d(c, c, 3), get_norm_layer(kind)(c))  # expect: RB101:37 "Conv2d bias is cancelled by the BatchNorm2d or InstanceNorm2d that follows"
         self.looped = nn.Sequential(nn.Conv2d(c, c, 3), norm_in_loop("bn", c))
+
+
+class MethodHelpers(nn.Module):
+    """Layers built by the class's own methods (mmyolo's build_upsample_layer), read with the call's arguments."""
+
+    def __init__(self, c, kind):
+        super().__init__()
+        self.up = self.build_upsample_layer(c)  # expect: RB101:19 "ConvTranspose2d (built by build_upsample_layer()) bias is cancelled by the BatchNorm2d that follows: give build_upsample_layer() a bias parameter and pass bias=False here"
+        self.up_bn = nn.BatchNorm2d(c)
+        self.down = self.build_conv(c, bias=True)  # expect: RB101:21 "Conv2d (built by build_conv()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to build_conv()"
+        self.down_bn = self.make_norm(c, "bn")
+        self.off = self.build_conv(c)
+        self.off_bn = nn.BatchNorm2d(c)
+        self.other = self.make_norm(c, kind)
+        self.other_conv = self.build_conv(c, bias=True)
+        self.cached = self.cached_conv(c)
+        self.cached_bn = nn.BatchNorm2d(c)
+        self.head = self.build_head(c)  # a subclass of the file builds its own head
+        self.head_bn = nn.BatchNorm2d(c)
+
+    def build_upsample_layer(self, c):
+        return nn.ConvTranspose2d(c, c, kernel_size=2, stride=2)
+
+    def build_conv(self, c, bias=False):
+        return nn.Conv2d(c, c, 3, padding=1, bias=bias)
+
+    @staticmethod
+    def make_norm(c, kind):
+        if kind == "bn":
+            return nn.BatchNorm2d(c)
+        return nn.GroupNorm(4, c)
+
+    def build_head(self, c):
+        return nn.Conv2d(c, c, 1)
+
+    @property
+    def cached_conv(self):
+        return partial(nn.Conv2d, kernel_size=3)
+
+    def forward(self, x):
+        x = self.up_bn(self.up(x))
+        x = self.down_bn(self.down(x))
+        x = self.off_bn(self.off(x))
+        x = self.other(self.other_conv(x))
+        x = self.head_bn(self.head(x))
+        return self.cached_bn(self.cached(x))
+
+
+class RedefinedBuilder(MethodHelpers):
+    """A subclass of the file builds another layer: the base's method is not the only one its calls run."""
+
+    def build_head(self, c):
+        return nn.Sequential(nn.Conv2d(c, c, 1), nn.ReLU())
