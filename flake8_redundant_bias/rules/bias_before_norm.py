@@ -143,6 +143,7 @@ class Block(nn.Module):
     fix=UNSAFE,
 )
 
+
 def _names_its_norm(spec: Producer) -> bool:
     """A block with a norm of its own that may build one though the module names none: from a config
     (``ConvModule(..., norm_cfg=dict(type="BN"))``).  Not a block given a norm class (timm's ``PatchEmbed``,
@@ -195,7 +196,10 @@ class BiasBeforeNorm(Rule):
             if any(flow.holds(p.spec.when, p.args) is not True for p in producers):  # type: ignore[union-attr]
                 continue
             through: list[Layer] = []
-            norm = _next_norm(flow, producer, after, through, model.layers) if switch is None else _switched_norm(model, producer, switch)
+            if switch is None:
+                norm = _next_norm(flow, producer, after, through, model.layers)
+            else:
+                norm = _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
                 reported.add(producer.call)
                 yield _diagnostic(model, producer, norm, through, switch is not None)

@@ -48,3 +48,38 @@ class Net(nn.Module):
         self.b = FlagNorm(8, 8, with_norm=True)
         self.c = MaybeNorm(8, 8)  # expect: RB101:18 "Conv2d (inside MaybeNorm()) bias is cancelled by the BatchNorm2d that follows: give MaybeNorm() a bias parameter and pass bias=False here"
         self.d = MaybeNorm(8, 8, norm_layer=None)
+
+
+class OrDefault(nn.Module):
+    """``norm_layer or nn.BatchNorm2d``: the caller's class, or BatchNorm2d where it passes None (or nothing)."""
+
+    def __init__(self, cin, cout, norm_layer=None):
+        super().__init__()
+        norm_layer = norm_layer or nn.BatchNorm2d
+        self.conv = nn.Conv2d(cin, cout, 3, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d or InstanceNorm2d that follows: pass bias=False"
+        self.norm = norm_layer(cout)
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class OrIdentity(nn.Module):
+    """``norm_layer or nn.Identity()``: where a caller passes None, no norm follows."""
+
+    def __init__(self, cin, cout, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        norm = norm_layer(cout) if norm_layer else None
+        self.conv = nn.Conv2d(cin, cout, 3)
+        self.norm = norm or nn.Identity()
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class OrElse(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = OrDefault(3, 8)
+        self.b = OrDefault(8, 8, nn.InstanceNorm2d)
+        self.c = OrIdentity(8, 8)
+        self.d = OrIdentity(8, 8, norm_layer=None)

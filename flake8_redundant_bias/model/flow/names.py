@@ -49,6 +49,8 @@ class Names:
             return body + orelse if body is not None and orelse is not None else None
         if isinstance(expr, ast.NamedExpr):
             return flow.origins_at(expr.value, scope, env, depth + 1, note)
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+            return _either(flow, expr.values, scope, env, depth, note)
         if isinstance(expr, ast.Attribute):
             found = self._attribute(flow, expr, scope, env, depth)
             return found if found is not None else [Origin(expr, scope, env, note)]
@@ -278,3 +280,29 @@ def _loop_of(block: Block | None) -> Block | None:
     while block is not None and not block.loop:
         block = block.parent
     return block
+
+
+def _either(flow: Questions, values: list[ast.expr], scope: Scope, env: Env | None, depth: int, note: str) -> list[Origin] | None:
+    """``a or b``: each origin of ``a`` that may be true, and those of ``b`` unless every one of ``a`` is true
+    (``norm_layer or nn.BatchNorm2d`` is the caller's class, or BatchNorm2d where the caller passes None)."""
+    found: list[Origin] = []
+    for value in values:
+        origins = flow.origins_at(value, scope, env, depth + 1, note)
+        if origins is None:
+            return None
+        truths = [_truth(flow, origin) for origin in origins]
+        found += [origin for origin, truth in zip(origins, truths) if truth is not False]
+        if all(truths):
+            return found
+    return found
+
+
+def _truth(flow: Questions, origin: Origin) -> bool | None:
+    """Whether a value is true: a literal as Python judges it, a framework's name (a class, a function) and a
+    ``partial`` always; None for anything else (an empty ``nn.Sequential()`` is false)."""
+    expr = origin.expr
+    if type(expr) is ast.Constant:
+        return bool(expr.value)
+    if isinstance(expr, (ast.Name, ast.Attribute)) and flow.flow_of(origin.scope).imports.resolve(expr) is not None:
+        return True
+    return True if flow.partial_of(origin) is not None else None
