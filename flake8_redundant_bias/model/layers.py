@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 from ..knowledge.schema import ClassLookup, Container, Norm, NormBuilder, Producer, Spec, Wrapper
 from .flow.arguments import forwarded, preset
 from .flow.calls import DEFAULT_NOTE
-from .flow.lookups import looked_up
+from .flow.lookups import given_class, one_class
 from .flow.service import Flow
 from .gates import Words
 from .index import Index, Scope, method_named
@@ -467,11 +467,10 @@ def _held_norm(layers: Layers, lookup: ClassLookup, cfg: object, features: objec
     if isinstance(cfg, Bound):
         scope = cfg.scope or layers.index.scope_at(call)
         origins = layers._returned(flow.origins(cfg.expr, scope, cfg.env)) or []
-        names = {looked_up(flow, lookup, origin) for origin in origins}
-        built = names.pop() if len(names) == 1 else None
+        built = one_class(flow, lookup, origins)
     else:
         origins = []
-        built = dict(lookup.names).get(str(cfg).rpartition(".")[2].lower()) if lookup.by_name else cfg  # type: ignore[assignment]
+        built = given_class(lookup, cfg) if isinstance(cfg, str) else None
     target = layers.rows.get(built) if isinstance(built, str) else None
     if target is None or not _unconditional(target) and any(flow.partial_of(origin) for origin in origins):
         return None

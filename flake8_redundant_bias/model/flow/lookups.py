@@ -32,12 +32,16 @@ def class_name(flow: Questions, expr: ast.expr, scope: Scope, env: Env | None, d
     given = flow.call_args(expr, scope, env).get(lookup.arg)
     if not isinstance(given, Bound):
         return None
-    origins = flow.origins(given.expr, given.scope or scope, given.env)
-    names = {looked_up(flow, lookup, origin, depth) for origin in origins or ()}
+    return one_class(flow, lookup, flow.origins(given.expr, given.scope or scope, given.env) or [], depth)
+
+
+def one_class(flow: Questions, lookup: ClassLookup, origins: list[Origin], depth: int = 0) -> str | None:
+    """The class a lookup returns for every value its argument may hold, when it is the same one."""
+    names = {_looked_up(flow, lookup, origin, depth) for origin in origins}
     return names.pop() if len(names) == 1 else None
 
 
-def looked_up(flow: Questions, lookup: ClassLookup, origin: Origin, depth: int = 0) -> str | None:
+def _looked_up(flow: Questions, lookup: ClassLookup, origin: Origin, depth: int = 0) -> str | None:
     """The class a lookup returns for one value of its argument: a name matched as the lookup matches it, the
     class of a ``partial`` (the lookup unbinds it), or a class, kept or mapped by its own name."""
     table = dict(lookup.names)
@@ -51,9 +55,15 @@ def looked_up(flow: Questions, lookup: ClassLookup, origin: Origin, depth: int =
     if name is None:
         return None
     if lookup.by_name:
-        return table.get(_key(name.rpartition(".")[2]))
+        return given_class(lookup, name)
     # A partial's keywords stay bound to the class it holds: read only for a class the table names.
     return name if presets is None or name in table.values() else None
+
+
+def given_class(lookup: ClassLookup, name: str) -> str | None:
+    """The class a lookup returns for a class it is given (its qualified name): the class itself, or, for a lookup
+    by name, the class its own name maps to."""
+    return dict(lookup.names).get(_key(name.rpartition(".")[2])) if lookup.by_name else name
 
 
 def _key(name: str) -> str:

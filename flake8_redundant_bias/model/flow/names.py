@@ -300,9 +300,7 @@ def _either(flow: Questions, values: list[ast.expr], scope: Scope, env: Env | No
 def _truth(flow: Questions, origin: Origin) -> bool | None:
     """Whether a value is true: a literal as Python judges it, a framework's name (a class, a function) and a
     ``partial`` always; None for anything else (an empty ``nn.Sequential()`` is false)."""
-    expr = origin.expr
-    if type(expr) is ast.Constant:
-        return bool(expr.value)
-    if isinstance(expr, (ast.Name, ast.Attribute)) and flow.flow_of(origin.scope).imports.resolve(expr) is not None:
-        return True
+    value = _known_value(flow, origin)
+    if value is not UNKNOWN:
+        return bool(value)
     return True if flow.partial_of(origin) is not None else None
