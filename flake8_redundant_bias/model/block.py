@@ -55,8 +55,8 @@ class Block:
         self.flags = flags  # the parameters whose truth decides a branch of its body (``if with_bn:``)
         self.home = home
         self.skip = 1 if function is not node else 0  # leading parameters a call does not pass: a class's ``self``
-        # Its slots only handed on to blocks inside it (``Encoder(norm_layer=encoder_norm)``): what it builds
-        # itself is the same for every call, and read where it is.
+        # Its slots only handed on to blocks inside it (``ConvNorm(c, c, norm_layer=norm_layer)``): what it
+        # builds itself is the same for every call, and read where it is.
         self.hands_only = hands_only
 
     def read_at(
