@@ -596,3 +596,44 @@ def test_a_framework_builder_imported_relatively_inside_the_framework(tmp_path: 
     ]
     own_net = tmp_path / "mypkg" / "site" / "mypkg" / "models" / "net.py"
     assert findings(flake8("--select", "RB", str(own_net)), f"{own_net}:") == []
+
+
+OWN_NORMS = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/norms.py": """\
+        from torch import nn
+
+
+        class IBNorm(nn.BatchNorm2d):
+            \"\"\"The project's norm: BatchNorm2d under its own name.\"\"\"
+
+
+        class FrozenNorm(nn.BatchNorm2d):
+            def train(self, mode=True):
+                return super().train(False)
+        """,
+    # The model spells no framework norm: the class it imports from the project is one.
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .norms import FrozenNorm, IBNorm
+
+
+        class Net(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.own = nn.Sequential(nn.Conv2d(c, c, 3), IBNorm(c))
+                self.frozen = nn.Sequential(nn.Conv2d(c, c, 3), FrozenNorm(c))
+        """,
+}
+
+
+def test_a_norm_class_of_another_module_deriving_from_a_framework_norm(tmp_path: Path) -> None:
+    write(tmp_path, OWN_NORMS)
+    model = tmp_path / "pkg" / "model.py"
+    expected = ["9:34: RB101 Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"]
+    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
+    source = textwrap.dedent(OWN_NORMS["pkg/model.py"])
+    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
+    assert findings(stdin, f"{model}:") == expected

@@ -48,9 +48,10 @@ class Trigger:
         self.near = near  # also spelled in the same part (``parameters(``): the words are looked for only there
         self.roots = roots  # the words count only in a module importing one of these frameworks
         self.imported_as = imported_as  # also the local names an import gives such a word (``BatchNorm2d as BN``)
-        # The words count only as a part of a function's name (``get_norm``, ``build_norm_layer``: snake case)
-        # that a module imports from its own project (``from .norms import get_norm``): then the trigger stands for
-        # the local names so imported.  (A class, ``Conv2dNormActivation``, names its norm where it is defined.)
+        # The words count only as a part of a function's name (``get_norm``, ``build_norm_layer``: snake case),
+        # or as the last word of a class's (``IBNorm``, ``SyncBatchNorm2d``), that a module imports from its own
+        # project (``from .norms import get_norm``): then the trigger stands for the local names so imported.  (A
+        # class naming it inside, ``Conv2dNormActivation``, names its norm where it is defined.)
         self.from_project = from_project
 
     def with_aliases(self, tree: ast.Module, frameworks: frozenset[str] = frozenset()) -> Trigger:
@@ -59,7 +60,7 @@ class Trigger:
         if self.from_project:
             names = tuple(dict.fromkeys(
                 alias.asname or alias.name for alias in _project_imports(tree, frameworks)
-                if any(word in alias.name.split("_") for word in self.words)
+                if any(word in alias.name.split("_") or word == _last_word(alias.name) for word in self.words)
             ))
             return Trigger(names, self.near, self.roots)  # no names: a trigger that never fires
         if not self.imported_as:
@@ -148,7 +149,8 @@ class Spelled:
             text = self.text
             found = self.fired[trigger] = (
                 (trigger.near is None or trigger.near in text) and _spells(text, trigger.words)
-                and (not trigger.from_project or _names_part(self._imported(), trigger.words))
+                and (not trigger.from_project or _names_part(self._imported(), trigger.words)
+                     or _ends_a_name(self._imported(), trigger.words))
             )
         return found
 
@@ -189,6 +191,12 @@ def _names_part(text: str, words: tuple[str, ...]) -> bool:
     """Whether the text spells one of the words as a part of a snake-case name (``get_norm_layer``, not
     ``normalize`` or ``LayerNorm``)."""
     return any(_alone(text, word, str.isalnum) for word in words)
+
+
+def _ends_a_name(text: str, words: tuple[str, ...]) -> bool:
+    """Whether the text spells one of the words as the last of a class's name (``IBNorm``, ``SyncBatchNorm2d``, not
+    ``Normalize``)."""
+    return any(re.search(rf"{word.capitalize()}\d?d?(?!\w)", text) for word in words)
 
 
 def _alone(text: str, word: str, joins: Callable[[str], bool]) -> bool:
@@ -297,6 +305,15 @@ def shortest(words: Iterable[str]) -> tuple[str, ...]:
 def _module_imports(tree: ast.Module) -> list[ast.alias]:
     """Aliases of the imports at module level, also under if/try, not inside definitions."""
     return [alias for node in _import_statements(tree) for alias in node.names]
+
+
+def _last_word(name: str) -> str:
+    """The last word of a class's name, lower case and without a dimension (``IBNorm``, ``BatchNorm2d``: norm)."""
+    found = _LAST_WORD.search(name)
+    return found.group(1).lower() if found else ""
+
+
+_LAST_WORD = re.compile(r"([A-Z][a-z]+)\d?d?$")
 
 
 def _project_imports(tree: ast.Module, frameworks: frozenset[str]) -> list[ast.alias]:

@@ -302,7 +302,11 @@ class Layers:
         return self.built_through(inner, call, helper, home)
 
     def _through_class(self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int, home: Layers) -> Layer | None:
-        """A module class (``home``: the service of its module) whose output is one producer's output."""
+        """A module class (``home``: the service of its module) whose output is one producer's output, or a norm
+        class of the framework that it derives from."""
+        subclassed = _subclassed_norm(home, owner)
+        if subclassed is not None:  # ``class MyBN(nn.BatchNorm2d)``: the call's arguments are the base's
+            return self._layer(*subclassed, call, self.flow.call_args(call, self.index.scope_at(call), env), env is None)
         attr = home._producer_attribute(owner)
         if attr is None:
             return None
@@ -485,6 +489,25 @@ def _held_norm(layers: Layers, lookup: ClassLookup, cfg: object, features: objec
     layer = layers._layer(built, target, call, CallArgs([features], {}, None, False), False)  # type: ignore[arg-type]
     layer.chosen = _default_note(origins)
     return layer
+
+
+# What a subclass of a norm may define and still normalize as its base does: how it is set up, checked, described.
+_UNCHANGED = frozenset({"__init__", "_check_input_dim", "extra_repr", "reset_parameters", "reset_running_stats"})
+
+
+def _subclassed_norm(layers: Layers, owner: ast.ClassDef) -> tuple[str, Norm] | None:
+    """The framework norm a class of the project derives from, when the class changes nothing it computes (no
+    ``forward``, no ``train``); with an ``__init__`` of its own, only a norm that cancels whatever its arguments,
+    as the class's parameters need not be the base's."""
+    if len(owner.bases) != 1 or owner.keywords or owner.decorator_list:
+        return None
+    name, spec = layers.row(owner.bases[0])
+    if not isinstance(spec, Norm) or spec.functional:
+        return None
+    methods = {node.name for node in owner.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not methods <= _UNCHANGED or "__init__" in methods and not _unconditional(spec):
+        return None
+    return name, spec  # type: ignore[return-value]
 
 
 def _unconditional(spec: Spec) -> bool:

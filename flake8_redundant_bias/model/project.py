@@ -197,7 +197,11 @@ def _parsed(statements: str) -> list[ast.stmt] | None:
 def _may_answer(block: str, words: tuple[str, ...], layer: bool) -> bool:
     if words and not any(word in block for word in words):
         return False
-    return not (layer and block.startswith("class") and "def forward" not in block)
+    if not (layer and block.startswith("class")) or "def forward" in block:
+        return True
+    # Without a forward, only a class deriving from a layer itself (``class SyncBN(nn.BatchNorm2d)``).
+    bases = block.partition(":")[0].partition("(")[2].rpartition(")")[0]
+    return any(base.strip().rpartition(".")[2] in words for base in bases.split(","))
 
 
 @functools.lru_cache(maxsize=None)
