@@ -637,3 +637,46 @@ def test_a_norm_class_of_another_module_deriving_from_a_framework_norm(tmp_path:
     source = textwrap.dedent(OWN_NORMS["pkg/model.py"])
     stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
     assert findings(stdin, f"{model}:") == expected
+
+
+LITERAL_SWITCHES = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/blocks.py": """\
+        from torch import nn
+
+
+        class ConvBN(nn.Module):
+            def __init__(self, cin, cout, conv_bias=False, inplace=False):
+                super().__init__()
+                self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=conv_bias)
+                self.bn = nn.BatchNorm2d(cout)
+                self.act = nn.ReLU(inplace=inplace)
+
+            def forward(self, x):
+                return self.act(self.bn(self.conv(x)))
+        """,
+    # The switch is not passed by keyword: the block's definition says which it is.
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .blocks import ConvBN
+
+        by_place = ConvBN(3, 8, True)
+        by_name = ConvBN(3, 8, conv_bias=True)  # a keyword no row spells: not read (left: the cost of qkv_bias=True)
+        other_flag = ConvBN(3, 8, False, True)
+        act_only = ConvBN(3, 8, inplace=True)
+        norm = nn.BatchNorm2d(8)
+        """,
+}
+
+
+def test_a_block_of_another_module_switched_on_by_place(tmp_path: Path) -> None:
+    write(tmp_path, LITERAL_SWITCHES)
+    model = tmp_path / "pkg" / "model.py"
+    found = "RB101 Conv2d (inside ConvBN() in pkg/blocks.py) bias is cancelled by the BatchNorm2d that follows: "
+    expected = [f"5:12: {found}pass conv_bias=False to ConvBN() (8 wasted parameters)"]
+    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
+    source = textwrap.dedent(LITERAL_SWITCHES["pkg/model.py"])
+    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
+    assert findings(stdin, f"{model}:") == expected

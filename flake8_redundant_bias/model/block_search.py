@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ..knowledge.schema import Spec
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
-from .index import Index, called_name
+from .index import Index, Scope, called_name
 from .layers import Layers
 from .values import Bound, CallArgs
 
@@ -133,25 +133,50 @@ def defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | ast
 def handing_in_place(
     index: Index, home: Home, bias_keywords: frozenset[str], found: dict[str, Block], more: dict[str, Block],
 ) -> dict[str, Block]:
-    """Classes and functions that hand one of their parameters named as a switch (``bias``) to a block in
-    the place of its switch (``super().__init__(in_channels, ..., bias, nn.Conv2d)``)."""
-    handing = {}
+    """Classes and functions that hand one of their parameters to a block in the place of its switch: one named
+    as a switch (``super().__init__(in_channels, ..., bias, nn.Conv2d)``), or any, to a block they call by name
+    (``ConvBN(cin, cout, conv_bias)``)."""
+    passed: dict[ast.FunctionDef, set[str]] = {}
+    for name, block in found.items():
+        for call in index.calls_named(name):
+            if any(type(arg) is ast.Name and switch_at(block, position) for position, arg in enumerate(call.args)):
+                function = index.scope_at(call).node
+                if type(function) is ast.FunctionDef:
+                    _hand_in_place(passed, block, call, function, {param.arg for param in named_parameters(function)})
     for node in (*index.functions.values(), *index.classes.values()):
-        if node.name in found or node.name in more:
-            continue
         function = bound_function(node)
-        if function is None:
-            continue
-        named = {param.arg for param in named_parameters(function) if param.arg in bias_keywords}
-        if not named:
-            continue
-        scope = index.scope_of.get(function)
-        passed = {
-            arg.id for call, call_scope in index.calls_inside(function) if call_scope is scope
-            for block in [found.get(local_callee(call, call_scope))] if block is not None
-            for position, arg in enumerate(call.args)
-            if isinstance(arg, ast.Name) and arg.id in named and switch_at(block, position)
-        }
-        if passed:
-            handing[node.name] = Block(node, function, parameters_of(function, passed), home)
+        named = {param.arg for param in named_parameters(function) if param.arg in bias_keywords} if function else ()
+        for call, call_scope in index.calls_inside(function) if named else ():
+            block = found.get(local_callee(call, call_scope))
+            if block is not None and call_scope.node is function:
+                _hand_in_place(passed, block, call, function, named)  # type: ignore[arg-type]
+    handing = {}
+    for function, names in passed.items():
+        node = defined_as(index, function)
+        if node is not None and node.name not in found and node.name not in more:
+            handing[node.name] = Block(node, function, parameters_of(function, names), home)
     return handing
+
+
+def _hand_in_place(
+    passed: dict[ast.FunctionDef, set[str]], block: Block, call: ast.Call, function: ast.FunctionDef, named: set[str],
+) -> None:
+    """Record the parameters of ``function`` among ``named`` that ``call`` passes in the place of a switch of
+    ``block``."""
+    for position, arg in enumerate(call.args):
+        if type(arg) is ast.Name and arg.id in named and switch_at(block, position):
+            passed.setdefault(function, set()).add(arg.id)
+
+
+def literal_switches(index: Index, known: list[tuple[ast.Call, Scope]]) -> list[tuple[ast.Call, Scope]]:
+    """The calls of a name imported from outside the framework (``from .blocks import ConvBN``) passing a literal
+    True by position (``ConvBN(3, 8, True)``), not among ``known``: whether that is the block's bias switch, its
+    definition says.  (A keyword not spelled as a row's, ``conv_bias=True``, is not read: most such calls hand a
+    switch with no norm after it, ``qkv_bias=True``, and each costs a read of the definition's module.)"""
+    seen = {call for call, _ in known}
+    found = []
+    for name in index.imports.project_names():
+        for call in index.calls_named(name):
+            if call not in seen and any(type(arg) is ast.Constant and arg.value is True for arg in call.args):
+                found.append((call, index.scope_at(call)))
+    return found

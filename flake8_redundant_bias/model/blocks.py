@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 from ..containment import Unit, record
 from ..knowledge.schema import Producer, Spec
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
-from .block_search import branch_flags, defined_as, handing_in_place, handing_slots, layer_slots
+from .block_search import branch_flags, defined_as, handing_in_place, handing_slots, layer_slots, literal_switches
 from .flow.service import Flow
 from .gates import Words, shortest
 from .index import Index, Scope
@@ -72,8 +72,11 @@ class Blocks:
             (call, scope) for call, scope in self._calls_of(local)
             if (self._handed(call, scope, local) if nested else scope.node not in outer or not self._handed(call, scope, local))
         ]
-        if switching and self.flow.follows_imports():
+        literal: list[tuple[ast.Call, Scope]] = []
+        if not nested and self.flow.follows_imports():
             resolve = self.index.imports.resolve
+            literal = literal_switches(self.index, switching)
+            switching += literal
             candidates += [(call, scope) for call, scope in switching if not (
                 local_callee(call, scope) in local or resolve(call.func) is not None)]
         names_layer = self._names_layer
@@ -85,8 +88,8 @@ class Blocks:
                     block = local[name]
                     if isinstance(func, ast.Name) and self._shadowed(name, scope):
                         continue
-                else:
-                    block = self._imported(func)
+                else:  # a literal True is worth a parse only where the definition names a norm itself
+                    block = self._imported(func, (call, scope) in literal)
                 if block is None or not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
@@ -238,20 +241,21 @@ class Blocks:
             found.update(more)
         return found
 
-    def _imported(self, func: ast.expr) -> Block | None:
-        """The block of another module a name (``ConvBN``, ``blocks.ConvBN``) stands for, kept per name."""
-        key = func.id if isinstance(func, ast.Name) else _attribute_key(func)
-        if key is None:
+    def _imported(self, func: ast.expr, named: bool = False) -> Block | None:
+        """The block of another module a name (``ConvBN``, ``blocks.ConvBN``) stands for, kept per name; ``named``:
+        only one whose definition spells a norm."""
+        key = (func.id if isinstance(func, ast.Name) else _attribute_key(func), named)
+        if key[0] is None:
             return None
         if key not in self._blocks:
-            self._blocks[key] = self._foreign_block(func)
+            self._blocks[key] = self._foreign_block(func, named)
         return self._blocks[key]
 
-    def _foreign_block(self, func: ast.expr) -> Block | None:
+    def _foreign_block(self, func: ast.expr, named: bool) -> Block | None:
         if self._words is None:
             return None
         # Only a definition that hands a bias switch on by keyword (``bias=bias``) is worth a parse.
-        found = self.flow.definition(func, self._switch_words)
+        found = self.flow.definition(func, self._switch_words, also=self._words.norms if named else ())
         if found is None or not self._names_a_norm(*found):
             return None
         node, tree = found

@@ -140,6 +140,8 @@ class Contents:
         last: Block | None = block
         for use in uses:
             event = use[0]
+            if event.block is not block and self._never_runs(event):
+                continue  # in a branch the call being read decides against (``if dropout is not None:``, None)
             kind, added = self._kind(use, growing)
             if kind == KEEPS:
                 continue
@@ -181,6 +183,13 @@ class Contents:
         if node not in (branch.orelse if holds_when_none else branch.body):
             return False
         return self.flow.is_none(name, scope, env) is False
+
+    def _never_runs(self, event: Event) -> bool:
+        """The event sits in a branch that the call a block is read for decides against (``if dropout_op is not
+        None:`` for a call passing None).  Read for no call, a function's own calls in the file are not all of
+        its calls: a branch they never take may run for another."""
+        env = self.layers.environment(event.node)
+        return env is not None and self.flow.runs(event.node, env.scope, env) is False  # type: ignore[arg-type]
 
     def _kind(self, use: Use, growing: frozenset[str] | None = None) -> tuple[str, object]:
         """What one event of a name (or of ``name.attr``) is: a binding and its value, a growth and the items it
@@ -242,6 +251,8 @@ class Contents:
         attrs: set[str] = set()
         last: Block | None = None
         for event in self._self_events(scope, receiver):
+            if self._never_runs(event):
+                continue  # ``if with_dropout: self.add_module(...)`` for a call passing False
             added = self._self_added(event, attrs)
             if added is False:
                 return None

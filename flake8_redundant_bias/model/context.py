@@ -171,12 +171,14 @@ class Workspace:
         model = self.module(source)
         return model.flow if model is not None else None
 
-    def definition(self, source: Source, name: str, words: tuple[str, ...], layer: bool) -> Definition | None:
+    def definition(
+        self, source: Source, name: str, words: tuple[str, ...], layer: bool, also: tuple[str, ...] = (),
+    ) -> Definition | None:
         """The top-level function or class ``name`` of a module (or of one it re-exports it from), and its tree."""
         answers = self._definitions.setdefault(source, {})
-        key = (name, words, layer)
+        key = (name, words, layer, also)
         if key not in answers:
-            found = source.definable(name, words, layer)
+            found = source.definable(name, words, layer, also)
             model = self.module(found[0]) if found is not None else None
             node = model.defined(found[1]) if model is not None and found is not None else None
             answers[key] = (node, model.tree) if node is not None and model is not None else None

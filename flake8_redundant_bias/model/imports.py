@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import sys
 
 from typing import NamedTuple
 
@@ -98,6 +99,14 @@ class ImportMap:
         if local in self._rebound:
             return None
         return self._others.get(local)
+
+    def project_names(self) -> list[str]:
+        """The local names one import alone binds to something of neither a framework nor the standard library:
+        the project's, or another library's."""
+        return [
+            local for local, target in self._others.items() if target is not None and local not in self._rebound
+            and (target.level or target.module.partition(".")[0] not in sys.stdlib_module_names)
+        ]
 
     def imports_root(self, root: str) -> bool:
         """Whether some import binds a name to that framework (``keras``, also as ``tensorflow.keras``)."""

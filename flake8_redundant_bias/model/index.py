@@ -343,6 +343,10 @@ class Index:
         read of a name a scope does not bind is also recorded in the scopes around it, up to the module."""
         return [(call, self.scope_at(call)) for call in self._called(name, self.module)]
 
+    def calls_named(self, name: str) -> Iterator[ast.Call]:
+        """The calls of a module-level name, without their scopes (``calls_of``, for a filter that keeps few)."""
+        return self._called(name, self.module)
+
     def called(self, name: str, scope: Scope | None = None) -> bool:
         """Whether a name of the scope (the module's by default) is called in it or in a scope inside it."""
         return next(self._called(name, scope or self.module), None) is not None

@@ -154,20 +154,23 @@ class Source:
         """
         return self._span(self._names()[0].get(name))
 
-    def definable(self, name: str, words: tuple[str, ...], layer: bool = False) -> tuple[Source, str] | None:
+    def definable(
+        self, name: str, words: tuple[str, ...], layer: bool = False, also: tuple[str, ...] = (),
+    ) -> tuple[Source, str] | None:
         """The module (this one, or one it re-exports from) whose top-level ``def``/``class`` ``name`` may be the answer.
 
         ``words``: a definition whose text spells none of them cannot be the answer, and is not parsed;
         with ``layer``, neither can a class without a ``forward`` (a class the analysis reads as a
-        layer returns one producer's output from its own ``forward``).  Answers are kept with the
-        text, so every linted file that asks again gets them for free.
+        layer returns one producer's output from its own ``forward``); with ``also``, neither can one
+        that spells none of those too.  Answers are kept with the text, so every linted file that asks
+        again gets them for free.
         """
-        key = (name, words, layer)
+        key = (name, words, layer, also)
         if key not in self._definable:
             bound = self.binding(name)
             block = bound[0].block(bound[1]) if bound is not None else None
             # Not defined in the project, or spelling no producer: it builds none.
-            self._definable[key] = bound if block is not None and _may_answer(block, words, layer) else None
+            self._definable[key] = bound if block is not None and _may_answer(block, words, layer, also) else None
         return self._definable[key]
 
     def parsed(self) -> tuple[ast.Module, Text] | None:
@@ -194,8 +197,8 @@ def _parsed(statements: str) -> list[ast.stmt] | None:
         return None
 
 
-def _may_answer(block: str, words: tuple[str, ...], layer: bool) -> bool:
-    if words and not any(word in block for word in words):
+def _may_answer(block: str, words: tuple[str, ...], layer: bool, also: tuple[str, ...] = ()) -> bool:
+    if words and not any(word in block for word in words) or also and not any(word in block for word in also):
         return False
     if not (layer and block.startswith("class")) or "def forward" in block:
         return True

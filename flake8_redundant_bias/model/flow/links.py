@@ -77,10 +77,13 @@ class Links:
             return note
         return f"{note} in {self.shown}"
 
-    def definition(self, func: ast.expr, words: tuple[str, ...] = (), layer: bool = False) -> Definition | None:
+    def definition(
+        self, func: ast.expr, words: tuple[str, ...] = (), layer: bool = False, also: tuple[str, ...] = (),
+    ) -> Definition | None:
         """The function or class an imported name (``conv_bn``) or module attribute (``layers.conv_bn``) is.
 
-        ``words``, ``layer``: what the definition's text must spell to be worth a parse (``Source.definition``).
+        ``words``, ``layer``, ``also``: what the definition's text must spell to be worth a parse
+        (``Source.definable``).
         """
         if isinstance(func, ast.Name):
             found = self.foreign(func.id)
@@ -91,7 +94,7 @@ class Links:
             return None
         if found is None or found[1] is None or self.modules is None:
             return None
-        return self.modules.definition(found[0], found[1], words, layer)
+        return self.modules.definition(found[0], found[1], words, layer, also)
 
     def imported_value_spells(self, local: str, words: tuple[str, ...]) -> bool:
         """False when ``local`` is imported from a project module whose assignment of it spells none of the words.
