@@ -60,7 +60,7 @@ class Trigger:
         if self.from_project:
             names = tuple(dict.fromkeys(
                 alias.asname or alias.name for alias in _project_imports(tree, frameworks)
-                if any(word in alias.name.split("_") or word == _last_word(alias.name) for word in self.words)
+                if any(word in alias.name.split("_") for word in self.words) or _ends_a_name(alias.name, self.words)
             ))
             return Trigger(names, self.near, self.roots)  # no names: a trigger that never fires
         if not self.imported_as:
@@ -305,15 +305,6 @@ def shortest(words: Iterable[str]) -> tuple[str, ...]:
 def _module_imports(tree: ast.Module) -> list[ast.alias]:
     """Aliases of the imports at module level, also under if/try, not inside definitions."""
     return [alias for node in _import_statements(tree) for alias in node.names]
-
-
-def _last_word(name: str) -> str:
-    """The last word of a class's name, lower case and without a dimension (``IBNorm``, ``BatchNorm2d``: norm)."""
-    found = _LAST_WORD.search(name)
-    return found.group(1).lower() if found else ""
-
-
-_LAST_WORD = re.compile(r"([A-Z][a-z]+)\d?d?$")
 
 
 def _project_imports(tree: ast.Module, frameworks: frozenset[str]) -> list[ast.alias]:

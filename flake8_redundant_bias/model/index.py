@@ -341,7 +341,7 @@ class Index:
     def calls_of(self, name: str) -> list[tuple[ast.Call, Scope]]:
         """The calls of a module-level name (``ConvBN(...)``) anywhere in the module, off the name's reads: every
         read of a name a scope does not bind is also recorded in the scopes around it, up to the module."""
-        return [(call, self.scope_at(call)) for call in self._called(name, self.module)]
+        return [(call, self.scope_at(call)) for call in self.calls_named(name)]
 
     def calls_named(self, name: str) -> Iterator[ast.Call]:
         """The calls of a module-level name, without their scopes (``calls_of``, for a filter that keeps few)."""
