@@ -17,7 +17,7 @@ import ast
 import os
 import weakref
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, ContextManager, Iterator
+from typing import TYPE_CHECKING, Container, ContextManager, Iterator
 
 from ..config import Config
 from ..text import Text
@@ -48,7 +48,7 @@ class ModuleModel:
 
     def __init__(
         self, workspace: Workspace, tree: ast.Module, text: Text, path: str, shown: str, words: Words,
-        skip: set[ast.AST], unknown: set[str],
+        skip: set[ast.AST], unknown: Container[str],
     ) -> None:
         config = workspace.config
         knowledge = config.knowledge
@@ -131,7 +131,7 @@ class Workspace:
 
     @contextmanager
     def linted(
-        self, tree: ast.Module, text: Text, filename: str | None, skip: set[ast.AST], unknown: set[str], words: Words,
+        self, tree: ast.Module, text: Text, filename: str | None, skip: set[ast.AST], unknown: Container[str], words: Words,
     ) -> Iterator[ModuleModel]:
         """The model of the linted file, known to the other modules' services while the block runs."""
         path = os.path.abspath(filename) if filename and self.project is not None else ""

@@ -23,15 +23,12 @@ import collections
 import functools
 import re
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator, Mapping, Protocol
 
 from ..knowledge.schema import ClassLookup
 from ..text import Text
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it
-IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
-# Every ASCII character that cannot be part of a name, to a space: what is left, split, holds every name.
-_NOT_NAME = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
@@ -199,12 +196,14 @@ def _ends_a_name(text: str, words: tuple[str, ...]) -> bool:
     return any(re.search(rf"{word.capitalize()}\d?d?(?!\w)", text) for word in words)
 
 
-def _alone(text: str, word: str, joins: Callable[[str], bool]) -> bool:
-    """Whether the text spells the word with no character on either side that ``joins`` it to the word."""
+def _alone(text: str, word: str, joins: Callable[[str], bool], joins_after: Callable[[str], bool] | None = None) -> bool:
+    """Whether the text spells the word with no character on either side that ``joins`` it to the word (after it:
+    ``joins_after``, when given)."""
+    after = joins_after or joins
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if not (joins(text[at - 1:at]) or joins(text[end:end + 1])):
+        if not (joins(text[at - 1:at]) or after(text[end:end + 1])):
             return True
         at = text.find(word, end)
     return False
@@ -221,13 +220,23 @@ def _offsets(text: str, words: tuple[str, ...]) -> list[int]:
 
 def _starts(text: str, words: tuple[str, ...]) -> Iterator[int]:
     """Where each word starts in the text, anchor by anchor."""
+    if _FIRSTS[0] is not text:
+        _FIRSTS[:] = [text, {}]
+    firsts: dict[str, int] = _FIRSTS[1]
     for anchor, holders in _anchors(words):
-        at = text.find(anchor)
+        at = firsts.get(anchor)
+        if at is None:
+            at = firsts[anchor] = text.find(anchor)
         while at >= 0:
             for word, offset in holders:
                 if text.startswith(word, at - offset):
                     yield at - offset
             at = text.find(anchor, at + 1)
+
+
+# The last text searched, and where each anchor first occurs in it (-1: nowhere): the triggers of several rules,
+# the gate of each definition and a second reading with a file's aliases search the same text for the same anchors.
+_FIRSTS: list = [None, {}]
 
 
 @functools.lru_cache(maxsize=64)
@@ -330,7 +339,7 @@ def _import_statements(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
 
 def skippable(
     tree: ast.Module, source: Text, spelled: Spelled, keep_data: bool = False, handing: tuple[str, ...] | None = None,
-) -> tuple[set[ast.AST], set[str]]:
+) -> tuple[set[ast.AST], Container[str]]:
     """Top-level definitions that cannot matter, and the identifiers they spell.
 
     ``keep_data``: also keep classes that hold only data (a config class's field defaults).  ``handing``: what a
@@ -365,16 +374,30 @@ def skippable(
         candidates = {node: part for node, part in candidates.items() if node not in newly}
         context = "".join(definitions[node] for node in newly)
         names = [node.name for node in newly]  # type: ignore[attr-defined]
-    return set(candidates), _identifiers("\n".join(candidates.values()))
+    return set(candidates), SkippedNames("\n".join(candidates.values()))
 
 
-def _identifiers(text: str) -> set[str]:
-    """Every identifier the text spells (and a few words no name is: ``3x``), as ``IDENTIFIER`` finds them but
-    by one translation of the text: the regular expression costs twice as much on a module's text."""
-    words = set(text.translate(_NOT_NAME).split())
-    for word in [word for word in words if not word.isascii() or word[0].isdigit()]:
-        words.update(IDENTIFIER.findall(word))  # a name after a digit (``1e5x``) or next to non-ASCII punctuation
-    return words
+class SkippedNames:
+    """The identifiers that skipped definitions spell (``in``), each looked up when first asked: a module asks about
+    a handful of names, or none, and a set of every identifier in them costs a pass over all their text."""
+
+    __slots__ = ("_text", "_known")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, name: object) -> bool:
+        found = self._known.get(name)  # type: ignore[arg-type]
+        if found is None:
+            # A name after a digit (``1e5x``) or a non-ASCII letter counts too: "spelled" errs towards silence.
+            found = isinstance(name, str) and _alone(self._text, name, _ascii_name_char, _identifier_char)
+            self._known[name] = found  # type: ignore[index]
+        return found
+
+
+def _ascii_name_char(char: str) -> bool:
+    return char == "_" or char.isascii() and char.isalpha()
 
 
 def _names(text: str, name: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import functools
 from bisect import bisect_left, bisect_right
-from typing import Callable, Iterable, Iterator, NamedTuple, TypeVar
+from typing import Callable, Container, Iterable, Iterator, NamedTuple, TypeVar
 
 from .imports import ImportMap
 from ..text import Text
@@ -82,11 +82,24 @@ class Scope:
         return self.outer
 
 
+class _Escaped(set):
+    """A module's names that code it does not walk may read or re-bind: those a ``global`` names, and ``also``."""
+
+    __slots__ = ("also",)
+
+    def __init__(self, also: Container[str]) -> None:
+        super().__init__()
+        self.also = also
+
+    def __contains__(self, name: object) -> bool:
+        return set.__contains__(self, name) or name in self.also
+
+
 class Index:
     """Everything the analysis looks up, gathered in one walk of the tree."""
 
     def __init__(
-        self, tree: ast.Module, imports: ImportMap, skip: frozenset | set = frozenset(), unknown: Iterable[str] = (),
+        self, tree: ast.Module, imports: ImportMap, skip: frozenset | set = frozenset(), unknown: Container[str] = (),
         source: Text | None = None,
     ) -> None:
         """``skip``: top-level definitions not to walk; ``unknown``: names they may read or re-bind."""
@@ -110,7 +123,8 @@ class Index:
         self._stats: dict[tuple[Scope, str], tuple[list[Event], int]] = {}
         self._derived: dict[str, object] = {}
         self.module = Scope(tree, None)
-        self.module.escaped.update(unknown)
+        if unknown:
+            self.module.escaped = _Escaped(unknown)
         self.scope_of[tree] = self.module
         self._walk(tree)
 
