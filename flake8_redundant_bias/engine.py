@@ -154,14 +154,16 @@ class Gates:
         layers = _layer_words(rows)
         # A question from the linted file may ask another module for a helper or a class that
         # builds a layer (``conv3x3``, ``make_norm``): such a definition names a producer or a norm;
-        # or for a base class that sets a decay its subclass reads (``self.weight_decay = 0.05``).
-        foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(layers), Trigger(("decay",)))
+        # or for a base class that sets a decay its subclass reads (``self.weight_decay = 0.05``); or for a block
+        # that hands its bias switch on to a layer class its caller gives it (``conv_op(c, c, 3, bias=bias)``).
+        switches = {spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional}
+        handed = Trigger(shortest(f"{switch}=" for switch in switches))
+        foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(layers), Trigger(("decay",)), handed)
         keep = tuple(word for provider in knowledge.providers for word in provider.keeps)
         norms = shortest({
             *(n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))),
             *norm_lookups(rows, knowledge.facts),
         })
-        switches = {spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional}
         handing = shortest({*switches, *layers, "decay"})
         # (Whatever the roots: inside its own package a framework names its builder by a relative import.)
         builders = tuple(sorted({

@@ -680,3 +680,48 @@ def test_a_block_of_another_module_switched_on_by_place(tmp_path: Path) -> None:
     source = textwrap.dedent(LITERAL_SWITCHES["pkg/model.py"])
     stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
     assert findings(stdin, f"{model}:") == expected
+
+
+LAYER_CLASSES_HANDED = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    # dynamic-network-architectures' shape: the block names no layer; its caller hands it the classes.
+    "pkg/blocks.py": """\
+        from torch import nn
+
+
+        class ConvNorm(nn.Module):
+            def __init__(self, conv_op, cin, cout, bias=False, norm_op=None):
+                super().__init__()
+                self.conv = conv_op(cin, cout, 3, padding=1, bias=bias)
+                self.norm = norm_op(cout)
+
+            def forward(self, x):
+                return self.norm(self.conv(x))
+        """,
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .blocks import ConvNorm
+
+        cancelled = ConvNorm(nn.Conv2d, 3, 8, bias=True, norm_op=nn.BatchNorm2d)
+        by_place = ConvNorm(nn.Conv2d, 3, 8, True, nn.InstanceNorm2d)
+        kept = ConvNorm(nn.Conv2d, 3, 8, bias=False, norm_op=nn.BatchNorm2d)
+        no_norm = ConvNorm(nn.Conv2d, 3, 8, bias=True, norm_op=nn.Identity)
+        layer_norm = ConvNorm(nn.Linear, 3, 8, bias=True, norm_op=nn.LayerNorm)
+        """,
+}
+
+
+def test_layer_classes_handed_to_a_block_of_another_module(tmp_path: Path) -> None:
+    write(tmp_path, LAYER_CLASSES_HANDED)
+    model = tmp_path / "pkg" / "model.py"
+    found = "RB101 Conv2d (inside ConvNorm() in pkg/blocks.py) bias is cancelled by the {} that follows: "
+    expected = [
+        f"5:13: {found.format('BatchNorm2d')}pass bias=False to ConvNorm() (8 wasted parameters)",
+        f"6:12: {found.format('InstanceNorm2d')}pass bias=False to ConvNorm() (8 wasted parameters)",
+    ]
+    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
+    source = textwrap.dedent(LAYER_CLASSES_HANDED["pkg/model.py"])
+    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
+    assert findings(stdin, f"{model}:") == expected

@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..containment import Unit, record
-from ..knowledge.schema import Producer, Spec
+from ..knowledge.schema import Norm, Producer, Spec
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import branch_flags, defined_as, handing_in_place, handing_slots, layer_slots, literal_switches
 from .flow.service import Flow
@@ -89,7 +89,7 @@ class Blocks:
                     if isinstance(func, ast.Name) and self._shadowed(name, scope):
                         continue
                 else:  # a literal True is worth a parse only where the definition names a norm itself
-                    block = self._imported(func, (call, scope) in literal)
+                    block = self._imported(func, (call, scope) in literal, self._hands_a_norm(call))
                 if block is None or not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
@@ -134,6 +134,14 @@ class Blocks:
             return None
         args = self.flow.call_args(call, scope, self.layers.environment(call))
         return None if args.open_keywords else args.keywords
+
+    def _hands_a_norm(self, call: ast.Call) -> bool:
+        """The call passes a norm class of the rows, by place or keyword (``norm_op=nn.BatchNorm2d``)."""
+        row = self.layers.row
+        return any(
+            type(arg) in (ast.Name, ast.Attribute) and isinstance(row(arg)[1], Norm)  # type: ignore[arg-type]
+            for arg in (*call.args, *(keyword.value for keyword in call.keywords))
+        )
 
     def _names_layer(self, given: ast.expr | None, scope: Scope | None = None) -> bool:
         """A layer slot's value worth reading the block for: a framework class (``nn.BatchNorm2d``) or a
@@ -241,22 +249,23 @@ class Blocks:
             found.update(more)
         return found
 
-    def _imported(self, func: ast.expr, named: bool = False) -> Block | None:
+    def _imported(self, func: ast.expr, named: bool = False, norm_given: bool = False) -> Block | None:
         """The block of another module a name (``ConvBN``, ``blocks.ConvBN``) stands for, kept per name; ``named``:
-        only one whose definition spells a norm."""
-        key = (func.id if isinstance(func, ast.Name) else _attribute_key(func), named)
+        only one whose definition spells a norm; ``norm_given``: the call hands it a norm class, so that its
+        definition need not name one (``ConvNorm(nn.Conv2d, c, c, bias=True, norm_op=nn.BatchNorm2d)``)."""
+        key = (func.id if isinstance(func, ast.Name) else _attribute_key(func), named, norm_given)
         if key[0] is None:
             return None
         if key not in self._blocks:
-            self._blocks[key] = self._foreign_block(func, named)
+            self._blocks[key] = self._foreign_block(func, named, norm_given)
         return self._blocks[key]
 
-    def _foreign_block(self, func: ast.expr, named: bool) -> Block | None:
+    def _foreign_block(self, func: ast.expr, named: bool, norm_given: bool) -> Block | None:
         if self._words is None:
             return None
         # Only a definition that hands a bias switch on by keyword (``bias=bias``) is worth a parse.
-        found = self.flow.definition(func, self._switch_words, also=self._words.norms if named else ())
-        if found is None or not self._names_a_norm(*found):
+        found = self.flow.definition(func, self._switch_words, also=self._words.norms if named and not norm_given else ())
+        if found is None or not (norm_given or self._names_a_norm(*found)):
             return None
         node, tree = found
         home = self._homes.model_of(tree)
