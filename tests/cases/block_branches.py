@@ -73,11 +73,28 @@ class SelfBuilt(nn.Sequential):
         self.add_module("bn", nn.BatchNorm2d(cout))
 
 
+
+class ConvNormActGuarded(nn.Module):
+    # The swap guarded by the flag and by the layers being there (dynamic-network-architectures).
+    def __init__(self, cin, cout, conv_bias=False, nonlin=None, nonlin_first=False):
+        super().__init__()
+        ops = [nn.Conv2d(cin, cout, 3, padding=1, bias=conv_bias), nn.BatchNorm2d(cout)]
+        if nonlin is not None:
+            ops.append(nonlin())
+        if nonlin_first and (nonlin is not None):
+            ops[-1], ops[-2] = ops[-2], ops[-1]
+        self.all_modules = nn.Sequential(*ops)
+
+    def forward(self, x):
+        return self.all_modules(x)
+
 plain = ConvDropNorm(nn.Conv2d, 3, 24, True, nn.BatchNorm2d, None)  # expect: RB101:9 "Conv2d (inside ConvDropNorm()) bias is cancelled by the BatchNorm2d that follows"
 by_keyword = ConvDropNorm(nn.Conv2d, 3, 24, conv_bias=True, norm_op=nn.BatchNorm2d)  # expect: RB101:14 "Conv2d (inside ConvDropNorm()) bias is cancelled by the BatchNorm2d that follows"
 norm_then_act = ConvNormAct(3, 24, True)  # expect: RB101:17 "Conv2d (inside ConvNormAct()) bias is cancelled by the BatchNorm2d that follows"
 stem = Basic(1, 8, True)  # expect: RB101:8 "Conv2d (inside Basic(), built at line 41) bias is cancelled by the BatchNorm2d that follows"
 container = SelfBuilt(8, 8)  # expect: RB101:13 "Conv2d (inside SelfBuilt()) bias is cancelled by the BatchNorm2d that follows"
+guarded = ConvNormActGuarded(3, 24, True, nn.ReLU)  # expect: RB101:11 "Conv2d (inside ConvNormActGuarded()) bias is cancelled by the BatchNorm2d that follows"
+guarded_no_act = ConvNormActGuarded(3, 24, True, None, True)  # expect: RB101:18 "Conv2d (inside ConvNormActGuarded()) bias is cancelled by the BatchNorm2d that follows"
 
 # ---- negatives
 dropped = ConvDropNorm(nn.Conv2d, 3, 24, True, nn.BatchNorm2d, nn.Dropout2d)  # a dropout between: the bias stays
@@ -85,4 +102,5 @@ unknown_dropout = ConvDropNorm(nn.Conv2d, 3, 24, True, nn.BatchNorm2d, nn.Dropou
 act_then_norm = ConvNormAct(3, 24, True, nonlin_first=True)  # the LeakyReLU comes first
 off = Basic(1, 8, False)
 container_dropped = SelfBuilt(8, 8, with_dropout=True)
-
+guarded_swapped = ConvNormActGuarded(3, 24, True, nn.ReLU, True)  # the ReLU comes first
+guarded_unknown = ConvNormActGuarded(3, 24, True, nn.ReLU, len([]) > 0)  # the flag is not known: both orders may run

@@ -34,7 +34,13 @@ class Branches:
 
     def holds(self, flow: Questions, test: ast.expr, scope: Scope, env: Env) -> bool | None:
         """Whether a test holds for the call ``env`` binds: ``p is None``, ``p == "bn"``, ``p != "bn"``,
-        ``p in ("bn", "batch")``, ``p not in ...``, ``p``, ``not p``; None when the call does not decide it."""
+        ``p in ("bn", "batch")``, ``p not in ...``, ``p``, ``not p``, and ``and``/``or`` of them; None when the call
+        does not decide it."""
+        if isinstance(test, ast.BoolOp):
+            # ``nonlin_first and norm is not None``: one operand decides it, or all of them do.
+            decisive = isinstance(test.op, ast.Or)
+            found = [self.holds(flow, value, scope, env) for value in test.values]
+            return decisive if decisive in found else (not decisive if None not in found else None)
         guard = none_test(test)
         if guard is not None:
             none = flow.is_none(guard[0], scope, env)
