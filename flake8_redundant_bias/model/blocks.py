@@ -89,7 +89,7 @@ class Blocks:
                     if isinstance(func, ast.Name) and self._shadowed(name, scope):
                         continue
                 else:  # a literal True is worth a parse only where the definition names a norm itself
-                    block = self._imported(func, (call, scope) in literal, self._hands_a_norm(call))
+                    block = self._imported(func, (call, scope) in literal, _hands_a_norm(self.layers, call))
                 if block is None or not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
@@ -134,14 +134,6 @@ class Blocks:
             return None
         args = self.flow.call_args(call, scope, self.layers.environment(call))
         return None if args.open_keywords else args.keywords
-
-    def _hands_a_norm(self, call: ast.Call) -> bool:
-        """The call passes a norm class of the rows, by place or keyword (``norm_op=nn.BatchNorm2d``)."""
-        row = self.layers.row
-        return any(
-            type(arg) in (ast.Name, ast.Attribute) and isinstance(row(arg)[1], Norm)  # type: ignore[arg-type]
-            for arg in (*call.args, *(keyword.value for keyword in call.keywords))
-        )
 
     def _names_layer(self, given: ast.expr | None, scope: Scope | None = None) -> bool:
         """A layer slot's value worth reading the block for: a framework class (``nn.BatchNorm2d``) or a
@@ -352,6 +344,14 @@ def _switches_of(rows: Mapping[str, Spec]) -> tuple[frozenset[str], tuple[str, .
         )
         kept = _SWITCHES[id(rows)] = (rows, keywords, shortest(f"{keyword}=" for keyword in keywords))
     return kept[1], kept[2]
+
+
+def _hands_a_norm(layers: Layers, call: ast.Call) -> bool:
+    """The call passes a norm class of the rows, by place or keyword (``norm_op=nn.BatchNorm2d``)."""
+    return any(
+        type(arg) in (ast.Name, ast.Attribute) and isinstance(layers.row(arg)[1], Norm)  # type: ignore[arg-type]
+        for arg in (*call.args, *(keyword.value for keyword in call.keywords))
+    )
 
 
 def _attribute_key(func: ast.expr) -> tuple[str, str] | None:

@@ -20,6 +20,7 @@ from .flow.calls import DEFAULT_NOTE
 from .flow.lookups import given_class, one_class
 from .flow.service import Flow
 from .gates import Words
+from .class_input import input_attributes
 from .index import Index, Scope, method_named
 from .values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Origin
 
@@ -29,7 +30,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 class Layer:
     __slots__ = (
         "name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in", "inside",
-        "built_at", "origin", "alternatives", "chosen",
+        "built_at", "origin", "alternatives", "chosen", "leading",
     )
 
     def __init__(
@@ -56,12 +57,13 @@ class Layer:
         # three_d else (nn.Conv2d, nn.BatchNorm2d)``): of one kind, each read with the same arguments.
         self.alternatives: tuple[tuple[str, Spec], ...] = ()
         self.chosen = ""  # how the class was picked, when by a parameter's default ("the default of norm_layer in X()")
+        self.leading: tuple[Layer, ...] = ()  # a norm class's steps before its norm: a 1x1 convolution in yolov7's Conv
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""
         step = Layer(self.name, self.spec, self.call, self.args, self.helper, self.where, self.direct)
         step.built_by, step.site, step.built_in = self.built_by, self.site, self.built_in
-        step.applied, step.alternatives, step.chosen = (call, scope), self.alternatives, self.chosen
+        step.applied, step.alternatives, step.chosen, step.leading = (call, scope), self.alternatives, self.chosen, self.leading
         return step
 
     def every(self) -> Iterator[Layer]:
@@ -70,7 +72,7 @@ class Layer:
         for name, spec in self.alternatives:
             other = Layer(name, spec, self.call, self.args, self.helper, self.where, self.direct)
             other.built_by, other.site, other.built_in, other.applied = self.built_by, self.site, self.built_in, self.applied
-            other.inside, other.built_at, other.origin = self.inside, self.built_at, self.origin
+            other.inside, other.built_at, other.origin, other.leading = self.inside, self.built_at, self.origin, self.leading
             yield other
 
     @property
@@ -302,8 +304,9 @@ class Layers:
         return self.built_through(inner, call, helper, home)
 
     def _through_class(self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int, home: Layers) -> Layer | None:
-        """A module class (``home``: the service of its module) whose output is one producer's output, or a norm
-        class of the framework that it derives from."""
+        """A module class (``home``: the service of its module) whose output is one producer's output; one whose
+        input meets a norm first, or a bias-free 1x1 convolution and then a norm (``class_input``), read as that
+        norm; or a norm class of the framework that it derives from."""
         subclassed = _subclassed_norm(home, owner)
         if subclassed is not None:  # ``class MyBN(nn.BatchNorm2d)``: the call's arguments are the base's
             return self._layer(*subclassed, call, self.flow.call_args(call, self.index.scope_at(call), env), env is None)
@@ -311,32 +314,33 @@ class Layers:
         if attr is None:
             return None
         init, name = attr
-        stores = home.flow.attribute_values(owner, name)
-        if len(stores) != 1 or not isinstance(stores[0][0], ast.Call) or stores[0][1].node is not init:
-            return None
-        if home.flow.overridden(owner, name):
-            return None
-        site = self.flow.call_args(call, self.index.scope_at(call), env)
-        init_env = home.flow.bind(init, site, skip=1)
+        init_env = home.flow.bind(init, self.flow.call_args(call, self.index.scope_at(call), env), skip=1)
         if init_env is None:
             return None
-        inner = home.construction(stores[0][0], init_env, depth + 1)
-        if inner is None or not isinstance(inner.spec, (Producer, Norm)):
-            return None
-        if isinstance(inner.spec, Norm) and not home._normalizes_input(owner):
-            return None  # ``return self.bn(self.conv(x))``: what comes in meets the conv first, not the norm
-        return self.built_through(inner, call, owner, home, init)
+        inner = home._held(owner, init, name, init_env, depth)
+        if inner is not None and isinstance(inner.spec, Producer):
+            return self.built_through(inner, call, owner, home, init)
+        first, second = [*(home._held(owner, init, step, init_env, depth) for step in input_attributes(
+            home.flow, home.index, owner)[:2]), None, None][:2]
+        if first is not None and isinstance(first.spec, Norm):
+            return self.built_through(first, call, owner, home, init)
+        if first is not None and isinstance(first.spec, Producer) and second is not None and isinstance(second.spec, Norm):
+            # A 1x1 convolution on the way: the rule asks whether it passes the incoming bias on as a constant.
+            norm = self.built_through(second, call, owner, home, init)
+            norm.leading = (first,)
+            return norm
+        return None
 
-    def _normalizes_input(self, owner: ast.ClassDef) -> bool:
-        """The class's ``forward`` returns its norm applied to its input itself (``return self.bn(x)``)."""
-        forward = method_named(owner, "forward")
-        returned = self.flow.sole_return(forward) if forward is not None else None
-        scope = self.index.scope_of.get(forward) if forward is not None else None
-        params = forward.args.posonlyargs + forward.args.args if forward is not None else []
-        if not isinstance(returned, ast.Call) or scope is None or len(params) < 2 or not returned.args:
-            return False
-        given = returned.args[0]
-        return isinstance(given, ast.Name) and given.id == params[1].arg and len(self.index.bindings(scope, given.id)[0]) == 1
+    def _held(self, owner: ast.ClassDef, init: ast.FunctionDef, name: str, init_env: Env, depth: int) -> Layer | None:
+        """The layer ``__init__`` stores in ``self.<name>`` for one call (``init_env``), when it stores one there
+        once and no subclass of the file stores another."""
+        stores = self.flow.attribute_values(owner, name)
+        if len(stores) != 1 or not isinstance(stores[0][0], ast.Call) or stores[0][1].node is not init:
+            return None
+        if self.flow.overridden(owner, name):
+            return None
+        inner = self.construction(stores[0][0], init_env, depth + 1)
+        return inner if inner is not None and isinstance(inner.spec, (Producer, Norm)) else None
 
     def built_through(
         self, inner: Layer, call: ast.Call, through: ast.FunctionDef | ast.ClassDef, home: Layers,

@@ -233,7 +233,12 @@ def _next_norm(
                 return None
             moved = True
             continue
-        return step if isinstance(step.spec, Norm) else None
+        if not isinstance(step.spec, Norm):
+            return None
+        if not all(_passes_constants(flow, producer, lead) for lead in step.leading):
+            return None  # a class whose norm comes after a convolution that is no 1x1 one (yolov7's Conv(c, c, 3))
+        through += step.leading
+        return step
     return None
 
 

@@ -1,0 +1,115 @@
+"""A module class of the file whose input meets a norm first (``return self.act(self.bn(x))``), or a bias-free 1x1
+convolution and then a norm (yolov7's ``Conv(c, c, 1)``), cancels the bias of the layer it is applied to."""
+import torch
+from torch import nn
+
+
+class BNAct(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+        self.act = nn.SiLU()
+
+    def forward(self, x):
+        return self.act(self.bn(x))
+
+
+class Conv(nn.Module):
+    # yolov7's Conv: conv, norm, activation, composed in forward.
+    def __init__(self, c1, c2, k=1, s=1):
+        super().__init__()
+        self.conv = nn.Conv2d(c1, c2, k, s, k // 2, bias=False)
+        self.bn = nn.BatchNorm2d(c2)
+        self.act = nn.SiLU()
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)))
+
+
+class Shaped(nn.Module):
+    # Reads its input's shape, and applies the norm through variables bound once.
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+        self.act = nn.ReLU()
+
+    def forward(self, x):
+        assert x.dim() == 4, x.shape
+        y = self.bn(x)
+        return self.act(y)
+
+
+class Residual(nn.Module):
+    # The input also reaches the output past the norm: its bias is not cancelled.
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(x) + x
+
+
+class Mix(nn.Module):
+    def forward(self, a, b):
+        return a + b
+
+
+class TwoInputs(nn.Module):
+    # The step after the norm is given the input again.
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+        self.mix = Mix()
+
+    def forward(self, x):
+        return self.mix(self.bn(x), x)
+
+
+class ActFirst(nn.Module):
+    # A nonlinearity between the 1x1 convolution and the norm.
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 1, bias=False)
+        self.act = nn.ReLU()
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.act(self.conv(x)))
+
+
+class Net(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.a = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.post_a = BNAct(c)
+        self.b = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.post_b = Conv(c, c, 1)
+        self.c = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.post_c = Shaped(c)
+        self.seq = nn.Sequential(nn.Conv2d(c, c, 3, padding=1, bias=False), Conv(c, c))  # expect: RB101:34 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        # ---- negatives
+        self.d = nn.Conv2d(c, c, 3, padding=1)
+        self.post_d = Conv(c, c, 3)  # a 3x3 convolution with padding: the bias is not constant at the border
+        self.e = nn.Conv2d(c, c, 3, padding=1)
+        self.post_e = Residual(c)
+        self.f = nn.Conv2d(c, c, 3, padding=1)
+        self.post_f = TwoInputs(c)
+        self.g = nn.Conv2d(c, c, 3, padding=1)
+        self.post_g = ActFirst(c)
+        self.h = nn.Linear(c, c)  # a bias along the last axis: a 1x1 convolution mixes it across channels
+        self.post_h = Conv(c, c, 1)
+
+    def forward(self, x):
+        x = self.post_a(self.a(x))
+        x = self.post_b(self.b(x))
+        x = self.post_c(self.c(x))
+        x = self.seq(x)
+        x = self.post_d(self.d(x))
+        x = self.post_e(self.e(x))
+        x = self.post_f(self.f(x))
+        x = self.post_g(self.g(x))
+        return self.post_h(self.h(x))
+
+
+net = Net(8)
+y = net(torch.randn(2, 8, 8, 8))  # the Linear acts on the last axis (width 8)
