@@ -14,13 +14,13 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
-from ..knowledge.schema import ClassLookup, Container, Norm, NormBuilder, Producer, Spec, Wrapper
+from ..knowledge.schema import ClassLookup, Container, Norm, NormBuilder, Producer, Spec, Transparent, Wrapper
 from .flow.arguments import forwarded, preset
 from .flow.calls import DEFAULT_NOTE
 from .flow.lookups import given_class, one_class
 from .flow.service import Flow
 from .gates import Words
-from .class_input import input_attributes
+from .class_input import class_steps
 from .index import Index, Scope, method_named
 from .values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Origin
 
@@ -112,8 +112,8 @@ class Layers:
         self._words = words
         self._models = models
         self._built: dict[ast.Call, Layer | None] = {}  # construction(call) without an environment
-        # A class -> (its __init__, the attribute its forward returns applied), or None.
-        self._producer_attrs: dict[ast.ClassDef, tuple[ast.FunctionDef, str] | None] = {}
+        # A class -> (its __init__, the attributes its forward applies from its output in and from its input out).
+        self._class_attrs: dict[ast.ClassDef, tuple[ast.FunctionDef, list[str], list[str]] | None] = {}
 
     def row(self, expr: ast.expr) -> tuple[str | None, Spec | None]:
         """The qualified name an expression means here, and its row."""
@@ -304,24 +304,28 @@ class Layers:
         return self.built_through(inner, call, helper, home)
 
     def _through_class(self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int, home: Layers) -> Layer | None:
-        """A module class (``home``: the service of its module) whose output is one producer's output; one whose
-        input meets a norm first, or a bias-free 1x1 convolution and then a norm (``class_input``), read as that
-        norm; or a norm class of the framework that it derives from."""
+        """A module class (``home``: the service of its module) whose output is one producer's output, maybe past
+        steps that keep its bias (``return self.drop(self.fc2(x))``, ``Dropout(0)``); one whose input meets a norm
+        first, or a bias-free 1x1 convolution and then a norm, read as that norm (``class_input``); or a norm
+        class of the framework that it derives from."""
         subclassed = _subclassed_norm(home, owner)
         if subclassed is not None:  # ``class MyBN(nn.BatchNorm2d)``: the call's arguments are the base's
             return self._layer(*subclassed, call, self.flow.call_args(call, self.index.scope_at(call), env), env is None)
-        attr = home._producer_attribute(owner)
-        if attr is None:
+        steps = home._class_steps(owner)
+        if steps is None:
             return None
-        init, name = attr
+        init, outputs, inputs = steps
         init_env = home.flow.bind(init, self.flow.call_args(call, self.index.scope_at(call), env), skip=1)
         if init_env is None:
             return None
-        inner = home._held(owner, init, name, init_env, depth)
-        if inner is not None and isinstance(inner.spec, Producer):
-            return self.built_through(inner, call, owner, home, init)
-        first, second = [*(home._held(owner, init, step, init_env, depth) for step in input_attributes(
-            home.flow, home.index, owner)[:2]), None, None][:2]
+        for name in outputs:
+            inner = home._held(owner, init, name, init_env, depth)
+            if inner is not None and isinstance(inner.spec, Producer):
+                return self.built_through(inner, call, owner, home, init)
+            keeps = inner is not None and isinstance(inner.spec, Transparent)
+            if not keeps or home.flow.holds(inner.spec.when, inner.args) is not True:  # type: ignore[union-attr]
+                break
+        first, second = [*(home._held(owner, init, name, init_env, depth) for name in inputs[:2]), None, None][:2]
         if first is not None and isinstance(first.spec, Norm):
             return self.built_through(first, call, owner, home, init)
         if first is not None and isinstance(first.spec, Producer) and second is not None and isinstance(second.spec, Norm):
@@ -339,8 +343,16 @@ class Layers:
             return None
         if self.flow.overridden(owner, name):
             return None
-        inner = self.construction(stores[0][0], init_env, depth + 1)
-        return inner if inner is not None and isinstance(inner.spec, (Producer, Norm)) else None
+        return self.construction(stores[0][0], init_env, depth + 1)
+
+    def _class_steps(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, list[str], list[str]] | None:
+        """The class's ``__init__`` and the attributes its ``forward`` applies: from its output in, and from its
+        input out (``class_input``); None for a class with neither, or without a base (no module)."""
+        if owner not in self._class_attrs:
+            init = method_named(owner, "__init__")
+            found = class_steps(self.flow, self.index, owner) if init and owner.bases else None
+            self._class_attrs[owner] = (init, *found) if init and found and any(found) else None  # type: ignore[assignment]
+        return self._class_attrs[owner]
 
     def built_through(
         self, inner: Layer, call: ast.Call, through: ast.FunctionDef | ast.ClassDef, home: Layers,
@@ -357,30 +369,6 @@ class Layers:
             layer.built_in = home.tree
         layer.site = self.tree  # a fix edits the call, in this module's text
         return layer
-
-    def _producer_attribute(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, str] | None:
-        """The class's ``__init__`` and the attribute its ``forward`` returns applied (``pad, then conv``)."""
-        if owner not in self._producer_attrs:
-            init, forward = method_named(owner, "__init__"), method_named(owner, "forward")
-            found = self._returned_attribute(forward) if init and forward and owner.bases else None
-            self._producer_attrs[owner] = (init, found) if init and found else None
-        return self._producer_attrs[owner]
-
-    def _returned_attribute(self, forward: ast.FunctionDef) -> str | None:
-        """``return self.conv(...)``, directly or through one variable: the attribute's name."""
-        returned = self.flow.sole_return(forward)
-        scope = self.index.scope_of.get(forward)
-        if returned is None or scope is None:
-            return None
-        if isinstance(returned, ast.Name):
-            origin = self.flow.sole_origin(returned, scope)
-            if origin is None:
-                return None
-            returned = origin.expr
-        if isinstance(returned, ast.Call) and isinstance(returned.func, ast.Attribute):
-            if self.flow.method_owner(returned.func.value, scope) is not None:
-                return returned.func.attr
-        return None
 
     # ------------------------------------------------------------ built from a config
 

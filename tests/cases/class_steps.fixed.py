@@ -1,5 +1,6 @@
 """A module class of the file whose input meets a norm first (``return self.act(self.bn(x))``), or a bias-free 1x1
-convolution and then a norm (yolov7's ``Conv(c, c, 1)``), cancels the bias of the layer it is applied to."""
+convolution and then a norm (yolov7's ``Conv(c, c, 1)``), cancels the bias of the layer it is applied to; one whose
+output is a producer's past a step that keeps its bias (a ``Dropout(0)``) wastes that bias before a norm."""
 import torch
 from torch import nn
 
@@ -77,16 +78,43 @@ class ActFirst(nn.Module):
         return self.bn(self.act(self.conv(x)))
 
 
+
+class Mlp(nn.Module):
+    # yolov7's Mlp: its output is fc2's, past a dropout that drops nothing by default.
+    def __init__(self, c, hidden, drop=0.0):
+        super().__init__()
+        self.fc1 = nn.Linear(c, hidden)
+        self.act = nn.SiLU()
+        self.fc2 = nn.Linear(hidden, c)
+        self.drop = nn.Dropout(drop)
+
+    def forward(self, x):
+        x = self.drop(self.act(self.fc1(x)))
+        return self.drop(self.fc2(x))
+
+
+class Tokens(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.mlp = Mlp(c, 4 * c)  # expect: RB101:20 "Linear (built by Mlp()) bias is cancelled by the BatchNorm1d that follows"
+        self.bn = nn.BatchNorm1d(c)
+        self.mlp_drop = Mlp(c, 4 * c, drop=0.1)  # a dropout that drops: a random mask per element
+        self.bn_drop = nn.BatchNorm1d(c)
+
+    def forward(self, x):  # x: (B, L, C)
+        x = self.bn(self.mlp(x).permute(0, 2, 1)).permute(0, 2, 1)
+        return self.bn_drop(self.mlp_drop(x).permute(0, 2, 1))
+
 class Net(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.a = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.a = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.post_a = BNAct(c)
-        self.b = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.b = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.post_b = Conv(c, c, 1)
-        self.c = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.c = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.post_c = Shaped(c)
-        self.seq = nn.Sequential(nn.Conv2d(c, c, 3, padding=1), Conv(c, c))  # expect: RB101:34 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.seq = nn.Sequential(nn.Conv2d(c, c, 3, padding=1, bias=False), Conv(c, c))  # expect: RB101:34 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         # ---- negatives
         self.d = nn.Conv2d(c, c, 3, padding=1)
         self.post_d = Conv(c, c, 3)  # a 3x3 convolution with padding: the bias is not constant at the border
@@ -113,3 +141,5 @@ class Net(nn.Module):
 
 net = Net(8)
 y = net(torch.randn(2, 8, 8, 8))  # the Linear acts on the last axis (width 8)
+tokens = Tokens(8)
+z = tokens(torch.randn(2, 5, 8))
