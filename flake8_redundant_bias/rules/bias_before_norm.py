@@ -223,7 +223,7 @@ def _next_norm(
             return None
         if isinstance(step.spec, Transparent) and flow.holds(step.spec.when, step.args) is True:
             continue
-        if _passes_constants(flow, producer, step):
+        if _passes_constants(flow, producer, step, moved):
             through.append(step)
             if getattr(step.spec, "norm", None) is not None:  # a 1x1 ConvModule: its own norm follows, or nothing
                 return own_norm(layers, step) if layers is not None else None
@@ -235,7 +235,7 @@ def _next_norm(
             continue
         if not isinstance(step.spec, Norm):
             return None
-        if not all(_passes_constants(flow, producer, lead) for lead in step.leading):
+        if not all(_passes_constants(flow, producer, lead, moved) for lead in step.leading):
             return None  # a class whose norm comes after a convolution that is no 1x1 one (yolov7's Conv(c, c, 3))
         through += step.leading
         return step
@@ -281,13 +281,13 @@ def _switched_readings(model: ModuleModel, switch: ClassSwitch) -> list[dict[ast
     return kept[key]
 
 
-def _passes_constants(flow: Flow, producer: Layer, step: Layer) -> bool:
-    """A 1x1 convolution after a convolution: the bias it is given reaches the norm as a constant per channel."""
+def _passes_constants(flow: Flow, producer: Layer, step: Layer, moved: bool = False) -> bool:
+    """A 1x1 convolution after a convolution, or after a last-axis bias moved onto axis 1 (``moved``: a Linear's
+    output transposed): the bias it is given reaches the norm as a constant per channel."""
     spec = step.spec
-    return (
-        isinstance(spec, Producer) and spec.pointwise is not None and flow.holds(spec.pointwise, step.args) is True
-        and not getattr(producer.spec, "last_axis", False) and getattr(producer.spec, "axis", None) is None
-    )
+    on_channels = moved or not getattr(producer.spec, "last_axis", False) and getattr(producer.spec, "axis", None) is None
+    pointwise = isinstance(spec, Producer) and spec.pointwise is not None and flow.holds(spec.pointwise, step.args) is True
+    return pointwise and on_channels
 
 
 def _arguments(flow: Flow, step: Layer) -> tuple | None:

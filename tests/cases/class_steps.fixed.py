@@ -100,9 +100,18 @@ class Tokens(nn.Module):
         self.bn = nn.BatchNorm1d(c)
         self.mlp_drop = Mlp(c, 4 * c, drop=0.1)  # a dropout that drops: a random mask per element
         self.bn_drop = nn.BatchNorm1d(c)
+        # A 1x1 convolution after a Linear whose bias a permute moved onto the channels.
+        self.fc = nn.Linear(c, c, bias=False)  # expect: RB101:19 "Linear bias is cancelled by the BatchNorm1d that follows"
+        self.pw = nn.Conv1d(c, c, 1, bias=False)
+        self.bn_pw = nn.BatchNorm1d(c)
+        self.fc3 = nn.Linear(c, c)  # a 3-wide convolution with padding after it: not constant at the ends
+        self.conv3 = nn.Conv1d(c, c, 3, padding=1, bias=False)
+        self.bn3 = nn.BatchNorm1d(c)
 
     def forward(self, x):  # x: (B, L, C)
         x = self.bn(self.mlp(x).permute(0, 2, 1)).permute(0, 2, 1)
+        x = self.bn_pw(self.pw(self.fc(x).permute(0, 2, 1))).permute(0, 2, 1)
+        x = self.bn3(self.conv3(self.fc3(x).permute(0, 2, 1))).permute(0, 2, 1)
         return self.bn_drop(self.mlp_drop(x).permute(0, 2, 1))
 
 class Net(nn.Module):
