@@ -112,8 +112,6 @@ class Layers:
         self._words = words
         self._models = models
         self._built: dict[ast.Call, Layer | None] = {}  # construction(call) without an environment
-        # A class -> (its __init__, the attributes its forward applies from its output in and from its input out).
-        self._class_attrs: dict[ast.ClassDef, tuple[ast.FunctionDef, list[str], list[str]] | None] = {}
 
     def row(self, expr: ast.expr) -> tuple[str | None, Spec | None]:
         """The qualified name an expression means here, and its row."""
@@ -348,11 +346,12 @@ class Layers:
     def _class_steps(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, list[str], list[str]] | None:
         """The class's ``__init__`` and the attributes its ``forward`` applies: from its output in, and from its
         input out (``class_input``); None for a class with neither, or without a base (no module)."""
-        if owner not in self._class_attrs:
+        kept = self.index.derived("class steps", dict)  # the same in every read of a block for one call
+        if owner not in kept:
             init = method_named(owner, "__init__")
             found = class_steps(self.flow, self.index, owner) if init and owner.bases else None
-            self._class_attrs[owner] = (init, *found) if init and found and any(found) else None  # type: ignore[assignment]
-        return self._class_attrs[owner]
+            kept[owner] = (init, *found) if init and found and any(found) else None
+        return kept[owner]
 
     def built_through(
         self, inner: Layer, call: ast.Call, through: ast.FunctionDef | ast.ClassDef, home: Layers,

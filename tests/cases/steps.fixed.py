@@ -1,4 +1,5 @@
 """Steps between the biased layer and the norm: transparent ones keep the chain."""
+import torch
 import torch.nn as nn
 
 chains = [
@@ -54,3 +55,25 @@ class Separable(nn.Module):
 padded_pointwise = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Conv2d(8, 8, 1, padding=1, bias=False), nn.BatchNorm2d(8))
 wide_pointwise = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Conv2d(8, 8, (1, 3), bias=False), nn.BatchNorm2d(8))
 pointwise_after_linear = nn.Sequential(nn.Linear(8, 8), nn.Conv1d(8, 8, 1, bias=False), nn.BatchNorm1d(8))
+
+
+class Scaled(nn.Module):
+    """Inception-ResNet's residual scale: a number times the conv's output keeps its bias a constant per channel."""
+
+    def __init__(self, c, scale=0.2):
+        super().__init__()
+        self.scale = scale
+        self.conv = nn.Conv2d(c, c, 1, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bn = nn.BatchNorm2d(c)
+        self.halved = nn.Conv2d(c, c, 1, bias=False)  # expect: RB101:23 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bn_half = nn.BatchNorm2d(c)
+        self.gated = nn.Conv2d(c, c, 1)  # times a tensor, which varies across positions
+        self.bn_gated = nn.BatchNorm2d(c)
+        self.inverted = nn.Conv2d(c, c, 1)  # a number divided by it
+        self.bn_inverted = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        y = self.bn(self.conv(x) * self.scale + x)
+        y = self.bn_half(0.5 * self.halved(y) / 2)
+        y = self.bn_gated(self.gated(y) * torch.sigmoid(y))
+        return self.bn_inverted(1.0 / self.inverted(y))
