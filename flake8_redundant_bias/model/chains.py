@@ -78,8 +78,6 @@ class Chains:
             if consumer is None:
                 return
             if isinstance(consumer, ast.BinOp):
-                if isinstance(consumer.op, (ast.Mult, ast.Div)) and not self._scales(node, consumer, scope):
-                    return
                 yield Layer("addition", ADDITION, consumer, CallArgs([], {}))  # type: ignore[arg-type]
             else:
                 step = self.steps.application(consumer, scope)
@@ -90,14 +88,15 @@ class Chains:
                     return
             node = consumer
 
-    def _scales(self, node: ast.AST, binop: ast.BinOp, scope: Scope) -> bool:
+    def _scales(self, read: ast.AST, binop: ast.BinOp) -> bool:
         """``y * self.scale``, ``0.2 * y``, ``y / 2``: a number on every path turns a constant per channel into
         another (a tensor may vary across positions)."""
-        read = self.flow.sole_read(node)
         if isinstance(binop.op, ast.Div) and binop.left is not read:
             return False
         other = binop.right if binop.left is read else binop.left
-        return bool(self.flow.numbers(other, scope))
+        if isinstance(other, (ast.Call, ast.Subscript, ast.BinOp)):
+            return False  # most often a tensor: not worth a search
+        return bool(self.flow.numbers(other, self.index.scope_at(binop)))
 
     def _consumer(self, node: ast.AST) -> ast.AST | None:
         """The call or addition that takes this value as its input, if it is the value's one use."""
@@ -116,8 +115,10 @@ class Chains:
         if isinstance(parent, ast.keyword) and parent.arg == "input":
             call = index.parents.get(parent)
             return call if isinstance(call, ast.Call) else None
-        if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-            return parent  # a product is a step only by a number (``_scales``)
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Sub)):
+            return parent
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Mult, ast.Div)):
+            return parent if self._scales(read, parent) else None
         if isinstance(parent, ast.Attribute) and parent.value is read:
             method = index.parents.get(parent)  # x.transpose(1, 2)
             return method if isinstance(method, ast.Call) and method.func is parent else None
