@@ -22,3 +22,13 @@ def head():
 
 def plain():
     return tnn.Sequential(C(8, 8, 1), tnn.ReLU(), BN(8))
+
+
+# A chained assignment binds each name to the value (HRNet's bn_helper: BatchNorm2d_class = BatchNorm2d = ...).
+NormClass = Norm = tnn.SyncBatchNorm
+chained = tnn.Sequential(C(3, 8, 3), Norm(8))  # expect: RB101:26 "Conv2d bias is cancelled by the SyncBatchNorm that follows"
+# Two names of one list alias it: what one adds, the other holds.
+layers = extra = [C(3, 8, 3)]
+extra.append(tnn.ReLU())
+layers.append(BN(8))
+aliased = tnn.Sequential(*layers)

@@ -126,7 +126,9 @@ class Names:
         if isinstance(node, ast.arg):
             return flow.parameter(node, depth, note)
         parent = self.index.parents.get(node)
-        if isinstance(parent, ast.Assign) and parent.targets == [node]:
+        if isinstance(parent, ast.Assign) and (parent.targets == [node] or node in parent.targets and not _mutable(parent.value)):
+            # ``BatchNorm2d_class = BatchNorm2d = nn.SyncBatchNorm`` (HRNet): each name holds the value; two names of
+            # one list would alias it, and what one adds the other holds.
             return flow.origins_at(parent.value, scope, env, depth, note)
         if isinstance(parent, (ast.AnnAssign, ast.NamedExpr)) and parent.target is node and parent.value is not None:
             return flow.origins_at(parent.value, scope, env, depth, note)
@@ -226,6 +228,10 @@ class Names:
             if found is not None:
                 return found
         return flow.provided_attribute(expr, scope, env, depth)
+
+
+def _mutable(value: ast.expr) -> bool:
+    return isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.Call))
 
 
 def _tests_parameter(expr: ast.IfExp, scope: Scope) -> bool:
