@@ -401,9 +401,18 @@ def _ascii_name_char(char: str) -> bool:
 
 
 def _names(text: str, name: str) -> bool:
-    """Whether the text spells the name as a whole identifier: ``DenseNet121_Weights`` or a weight file's
-    ``densenet121-a639ec97.pth`` does not name ``DenseNet`` or ``densenet``."""
-    return _alone(text, name, _identifier_char)
+    """Whether the code spells the name as a whole identifier: ``DenseNet121_Weights`` or a weight file's
+    ``densenet121-a639ec97.pth`` does not name ``DenseNet`` or ``densenet``, and neither does a comment (what the
+    gates keep must not depend on one; a ``#`` inside a string before the name on its line counts as a comment
+    too: the definition then stays unread, and what it spells unknown)."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if not (_identifier_char(text[at - 1:at]) or _identifier_char(text[end:end + 1])):
+            if "#" not in text[text.rfind("\n", 0, at) + 1:at]:
+                return True
+        at = text.find(name, end)
+    return False
 
 
 def _identifier_char(char: str) -> bool:
