@@ -725,3 +725,53 @@ def test_layer_classes_handed_to_a_block_of_another_module(tmp_path: Path) -> No
     source = textwrap.dedent(LAYER_CLASSES_HANDED["pkg/model.py"])
     stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
     assert findings(stdin, f"{model}:") == expected
+
+
+BRANCH_BOUND_NORMS = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    # HRNet's bn_helper shapes: a chain of names, and one name per arm of a module-level if/else.
+    "pkg/norms.py": """\
+        import torch
+        from torch import nn
+
+        NormClass = Norm = nn.SyncBatchNorm
+
+        if torch.cuda.is_available():
+            Either = nn.SyncBatchNorm
+        else:
+            Either = nn.BatchNorm2d
+
+        if torch.cuda.is_available():
+            Mixed = nn.BatchNorm2d
+        else:
+            Mixed = nn.Identity
+
+        Twice = nn.BatchNorm2d
+        Twice = nn.Identity
+        """,
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .norms import Either, Mixed, Norm, Twice
+
+        chained = nn.Sequential(nn.Conv2d(3, 8, 3), Norm(8))
+        either = nn.Sequential(nn.Conv2d(3, 8, 3), Either(8))
+        mixed = nn.Sequential(nn.Conv2d(3, 8, 3), Mixed(8))
+        twice = nn.Sequential(nn.Conv2d(3, 8, 3), Twice(8))
+        """,
+}
+
+
+def test_norm_names_bound_in_a_chain_or_in_branches_of_another_module(tmp_path: Path) -> None:
+    write(tmp_path, BRANCH_BOUND_NORMS)
+    model = tmp_path / "pkg" / "model.py"
+    expected = [
+        "5:25: RB101 Conv2d bias is cancelled by the SyncBatchNorm that follows: pass bias=False (8 wasted parameters)",
+        "6:24: RB101 Conv2d bias is cancelled by the BatchNorm2d or SyncBatchNorm that follows: pass bias=False "
+        "(8 wasted parameters)",
+    ]
+    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
+    source = textwrap.dedent(BRANCH_BOUND_NORMS["pkg/model.py"])
+    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
+    assert findings(stdin, f"{model}:") == expected

@@ -69,6 +69,7 @@ class Source:
         self._imports: ImportMap | None = None  # the module's import statements alone, parsed on demand
         self._statements: list[str] = []
         self._definable: dict[tuple, tuple[Source, str] | None] = {}
+        self._branches: dict[str, str] | None = None  # names assigned in a top-level if/else chain: its text
 
     def mentions(self, name: str) -> bool:
         return name in self.text  # a gate: spelled anywhere, even inside a longer word
@@ -78,7 +79,7 @@ class Source:
         if name not in self.text:
             return False
         defined, assigned, _ = self._names()
-        return name in defined or name in assigned
+        return name in defined or name in assigned or name in self._branch_assigned()
 
     def imports(self, name: str) -> bool:
         return name in self.text and name in self._names()[2]
@@ -96,11 +97,27 @@ class Source:
                     defined.setdefault(match["defined"], match.start())
                 elif match["assigned"]:
                     assigned.setdefault(match["assigned"], match.start())
+                    # ``BatchNorm2d_class = BatchNorm2d = ...``: each name of the chain (the match counts from the "\n")
+                    chained = _chained().match(self.text, match.end() - 1)
+                    while chained is not None:
+                        assigned.setdefault(chained["name"], match.start())
+                        chained = _chained().match(self.text, chained.end())
                 else:
                     imported.append(match["imported"])
                     self._statements.append(match["statement"].strip())
             self._found = (defined, assigned, set(words.findall(" ".join(imported))))
         return self._found
+
+    def _branch_assigned(self) -> dict[str, str]:
+        """Names assigned inside a top-level ``if``/``elif``/``else`` chain, to the chain's text (``if
+        torch.__version__.startswith("0"): BatchNorm2d = ...`` / ``else: BatchNorm2d = ...``); scanned when a name
+        is asked about that no line assigns at top level."""
+        if self._branches is None:
+            self._branches = {}
+            for chain in _chains().finditer("\n" + self.text):
+                for target in _indented_assignment().finditer(chain.group()):
+                    self._branches.setdefault(target["name"], chain.group())
+        return self._branches
 
     def reexported(self, name: str) -> ImportTarget | None:
         """The import that binds ``name`` here, read from the import statements alone (no parse of the module)."""
@@ -136,6 +153,8 @@ class Source:
         """
         bound = self.binding(name)
         text = bound[0]._span(bound[0]._names()[1].get(bound[1])) if bound is not None else None
+        if bound is not None and text is None:
+            text = bound[0]._branch_assigned().get(bound[1])
         return (bound[0], bound[1], text) if text is not None else None
 
     def _span(self, start: int | None) -> str | None:
@@ -219,6 +238,22 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     words = re.compile(r"[A-Za-z_]\w*")
     top_level = re.compile(r"(?m)^(?![ \t\n#)\]}])")  # a line that starts a new top-level statement
     return line_starts, words, top_level
+
+
+@functools.lru_cache(maxsize=1)
+def _chains() -> re.Pattern[str]:
+    """A top-level ``if`` statement with its ``elif``/``else`` arms: the lines up to the next top-level line."""
+    return re.compile(r"\nif\b[^\n]*(?:\n(?:[ \t]+[^\n]*|[ \t]*|(?:elif|else)\b[^\n]*)(?=\n|$))*")
+
+
+@functools.lru_cache(maxsize=1)
+def _chained() -> re.Pattern[str]:
+    return re.compile(r"[ \t]*(?P<name>[A-Za-z_]\w*)[ \t]*=(?!=)")
+
+
+@functools.lru_cache(maxsize=1)
+def _indented_assignment() -> re.Pattern[str]:
+    return re.compile(r"\n[ \t]+(?P<name>[A-Za-z_]\w*)[ \t]*=(?!=)")
 
 
 # path and the configuration's rows -> (modification time and size, the source or None when unreadable)

@@ -133,9 +133,31 @@ def exported(flow: Questions, modules: Modules, name: str, depth: int) -> list[O
             return None
         module = flow.index.module
         stores, _ = flow.index.bindings(module, name)
-        if name in module.escaped or len(stores) != 1:
+        if name in module.escaped or not (len(stores) == 1 or _exclusive(flow.index, [store.node for store in stores])):
             return None  # re-exports are followed before the parse (Source.binding)
-        origins = flow.binding(stores[0].node, module, depth + 1, name)
+        origins: list[Origin] | None = []
+        for store in stores:  # one, or one per branch of a module-level ``if``/``else``, of which one runs
+            found = flow.binding(store.node, module, depth + 1, name)
+            origins = origins + found if origins is not None and found is not None else None
     if origins is None:
         return None
     return [o._replace(note=flow.located(o.note or name)) for o in origins]
+
+
+def _exclusive(index: Index, targets: list[ast.AST]) -> bool:
+    """Each target is assigned directly in its own branch of one module-level ``if``/``elif``/``else`` chain
+    (HRNet's ``bn_helper``: ``if torch.__version__...: BatchNorm2d = ...`` / ``else: BatchNorm2d = ...``)."""
+    branches, tops = set(), set()
+    for target in targets:
+        assign = index.parents.get(target)
+        holder = index.parents.get(assign) if isinstance(assign, ast.Assign) else None
+        if not isinstance(holder, ast.If):
+            return False
+        branches.add((holder, assign in holder.body))
+        outer = index.parents.get(holder)
+        while isinstance(outer, ast.If) and holder in outer.orelse:  # an ``elif``: up to the chain's first ``if``
+            holder, outer = outer, index.parents.get(outer)
+        if holder not in index.module.node.body:  # type: ignore[attr-defined]
+            return False
+        tops.add(holder)
+    return len(tops) == 1 and len(branches) == len(targets)
