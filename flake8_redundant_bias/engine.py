@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 from .config import Config
 from .containment import contained
 from .knowledge.schema import BuildsClass, Norm, NormBuilder, Optimizer, Producer, Spec
-from .model.gates import Spelled, Trigger, Words, framework_roots, norm_lookups, shortest, skippable
+from .model.gates import Spelled, Trigger, Words, framework_roots, norm_lookups, shortest, skippable, switches_of
 from .text import Text
 
 if TYPE_CHECKING:  # imported where they are first needed (see above)
@@ -156,9 +156,8 @@ class Gates:
         # builds a layer (``conv3x3``, ``make_norm``): such a definition names a producer or a norm;
         # or for a base class that sets a decay its subclass reads (``self.weight_decay = 0.05``); or for a block
         # that hands its bias switch on to a layer class its caller gives it (``conv_op(c, c, 3, bias=bias)``).
-        switches = {spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional}
-        handed = Trigger(shortest(f"{switch}=" for switch in switches))
-        foreign = tuple(trigger for group in groups for trigger in group) + (Trigger(layers), Trigger(("decay",)), handed)
+        switches, handed = switches_of(rows)
+        foreign = (*(trigger for group in groups for trigger in group), Trigger(layers), Trigger(("decay",)), Trigger(handed))
         keep = tuple(word for provider in knowledge.providers for word in provider.keeps)
         norms = shortest({
             *(n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))),

@@ -17,11 +17,11 @@ from functools import partial
 from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..containment import Unit, record
-from ..knowledge.schema import Norm, Producer, Spec
+from ..knowledge.schema import Norm, Producer
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import branch_flags, defined_as, handing_in_place, handing_slots, layer_slots, literal_switches
 from .flow.service import Flow
-from .gates import Words, shortest
+from .gates import Words, switches_of
 from .index import Index, Scope
 from .layers import Layer, Layers
 from .sequences import Chain
@@ -52,7 +52,7 @@ class Blocks:
         self._within = within
         self._local: dict[str, Block] | None = within[2] if within is not None else None
         self._blocks: dict[object, Block | None] = {}  # a name as called here -> the block it names
-        self._bias_keywords, self._switch_words = _switches_of(layers.rows)
+        self._bias_keywords, self._switch_words = switches_of(layers.rows)
 
     def units(self) -> Iterator[Unit[Chain]]:
         """One unit per call of a block that may switch a bias on: a class or function of this module, or one
@@ -333,19 +333,6 @@ class Blocks:
 
 
 # The rows (a configuration's, the same for every module) -> their bias keywords, and what handing one on spells.
-_SWITCHES: dict[int, tuple[Mapping[str, Spec], frozenset[str], tuple[str, ...]]] = {}
-
-
-def _switches_of(rows: Mapping[str, Spec]) -> tuple[frozenset[str], tuple[str, ...]]:
-    kept = _SWITCHES.get(id(rows))
-    if kept is None or kept[0] is not rows:
-        keywords = frozenset(
-            spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional
-        )
-        kept = _SWITCHES[id(rows)] = (rows, keywords, shortest(f"{keyword}=" for keyword in keywords))
-    return kept[1], kept[2]
-
-
 def _hands_a_norm(layers: Layers, call: ast.Call) -> bool:
     """The call passes a norm class of the rows, by place or keyword (``norm_op=nn.BatchNorm2d``)."""
     return any(

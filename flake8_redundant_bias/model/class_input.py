@@ -24,65 +24,58 @@ def class_steps(flow: Flow, index: Index, owner: ast.ClassDef) -> tuple[list[str
     self.drop(self.fc2(x))``: drop, fc2), and those it applies to its input, from the input out."""
     forward = method_named(owner, "forward")
     scope = index.scope_of.get(forward) if forward is not None else None
+    params = forward.args.posonlyargs + forward.args.args if forward is not None else []
     if forward is None or scope is None:
         return [], []
-    return _output_attributes(flow, forward, scope), input_attributes(flow, index, owner)
+    given = params[1].arg if len(params) > 1 else None
+    if given is not None and sum(event.store for event in scope.events.get(given, [])) != 1:
+        given = None  # re-bound (``x = self.conv(x)``): a read of it is followed to its binding, not the input
+    calls, read = _returned_applications(flow, forward, scope, given)
+    outputs = [call.func.attr for call in calls]  # type: ignore[attr-defined]
+    return outputs, _input_attributes(flow, index, owner, scope, read, calls) if read is not None else []
 
 
-def _output_attributes(flow: Flow, forward: ast.FunctionDef, scope: Scope) -> list[str]:
-    """``return self.conv(...)``, directly or through variables each bound once, and the applications inside it
-    while each is given one value alone: the attributes, outermost first."""
+def _returned_applications(
+    flow: Flow, forward: ast.FunctionDef, scope: Scope, given: str | None,
+) -> tuple[list[ast.Call], ast.Name | None]:
+    """``return self.act(self.bn(x))``, directly or through variables each bound once: the applications of the
+    class's attributes, outermost first, followed while each is given one value alone; and the read of the input
+    ``given`` they end at, if they do."""
     expr = flow.sole_return(forward)
-    found: list[str] = []
+    found: list[ast.Call] = []
     for _ in range(DEPTH):
         if isinstance(expr, ast.Name):
+            if expr.id == given:
+                return found, expr
             origin = flow.sole_origin(expr, scope)
             if origin is None:
                 break
             expr = origin.expr
         elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and flow.method_owner(expr.func.value, scope):
-            found.append(expr.func.attr)
+            found.append(expr)
             if len(expr.args) != 1 or isinstance(expr.args[0], ast.Starred):
                 break
             expr = expr.args[0]
         else:
             break
-    return found
+    return found, None
 
 
-def input_attributes(flow: Flow, index: Index, owner: ast.ClassDef) -> list[str]:
-    """The attributes of ``self`` that ``forward`` applies to its input, first to last, when it returns their
-    nested applications (directly, or through variables each bound once) to its input, each given that alone,
-    and reads its input nowhere else but for its shape; else []."""
-    forward = method_named(owner, "forward")
-    scope = index.scope_of.get(forward) if forward is not None else None
-    params = forward.args.posonlyargs + forward.args.args if forward is not None else []
-    if scope is None or len(params) < 2:
-        return []
-    given = params[1].arg
-    events = scope.events.get(given, [])
-    if sum(event.store for event in events) != 1:
-        return []  # re-bound: what reaches the output is not the input itself
-    expr = flow.sole_return(forward)  # type: ignore[arg-type]
-    found: list[str] = []
-    for _ in range(DEPTH):
-        if isinstance(expr, ast.Name):
-            if expr.id == given:
-                return found[::-1] if all(_shape_only(index, event, expr) for event in events) else []
-            origin = flow.sole_origin(expr, scope)
-            if origin is None:
-                return []
-            expr = origin.expr
-        elif (
-            isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and len(expr.args) == 1
-            and all(isinstance(keyword.value, ast.Constant) for keyword in expr.keywords)
-            and flow.method_owner(expr.func.value, scope) is owner
-        ):
-            found.append(expr.func.attr)
-            expr = expr.args[0]
-        else:
+def _input_attributes(
+    flow: Flow, index: Index, owner: ast.ClassDef, scope: Scope, read: ast.Name, calls: list[ast.Call],
+) -> list[str]:
+    """The attributes of ``self`` the returned applications apply to the input, first to last, when each is of
+    this class, given the input's value alone (any keyword a constant), and the input (bound once) is read
+    nowhere else but for its shape; else []."""
+    events = scope.events.get(read.id, [])
+    for call in calls:
+        if not all(isinstance(keyword.value, ast.Constant) for keyword in call.keywords):
             return []
-    return []
+        if flow.method_owner(call.func.value, scope) is not owner:  # type: ignore[attr-defined]
+            return []
+    if not calls or not all(_shape_only(index, event, read) for event in events):
+        return []
+    return [call.func.attr for call in reversed(calls)]  # type: ignore[attr-defined]
 
 
 def _shape_only(index: Index, event: Event, read: ast.Name) -> bool:

@@ -25,7 +25,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator, Mapping, Protocol
 
-from ..knowledge.schema import ClassLookup
+from ..knowledge.schema import ClassLookup, Producer
 from ..text import Text
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it
@@ -196,15 +196,19 @@ def _ends_a_name(text: str, words: tuple[str, ...]) -> bool:
     return any(re.search(rf"{word.capitalize()}\d?d?(?!\w)", text) for word in words)
 
 
-def _alone(text: str, word: str, joins: Callable[[str], bool], joins_after: Callable[[str], bool] | None = None) -> bool:
+def _alone(
+    text: str, word: str, joins: Callable[[str], bool], joins_after: Callable[[str], bool] | None = None,
+    code_only: bool = False,
+) -> bool:
     """Whether the text spells the word with no character on either side that ``joins`` it to the word (after it:
-    ``joins_after``, when given)."""
+    ``joins_after``, when given); ``code_only``: not after a ``#`` on its line."""
     after = joins_after or joins
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
         if not (joins(text[at - 1:at]) or after(text[end:end + 1])):
-            return True
+            if not code_only or "#" not in text[text.rfind("\n", 0, at) + 1:at]:
+                return True
         at = text.find(word, end)
     return False
 
@@ -303,6 +307,21 @@ def norm_lookups(rows: Mapping[str, object], facts: Mapping[str, object]) -> set
         name.rpartition(".")[2] for name, fact in facts.items()
         if isinstance(fact, ClassLookup) and name.partition(".")[0] in roots
     }
+
+
+def switches_of(rows: Mapping[str, object]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The keywords that switch a layer row's bias (``bias``, ``use_bias``), and how a call spells handing one on
+    (``bias=``), kept per table."""
+    kept = _SWITCHES.get(id(rows))
+    if kept is None or kept[0] is not rows:
+        keywords = frozenset(
+            spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional
+        )
+        kept = _SWITCHES[id(rows)] = (rows, keywords, shortest(f"{keyword}=" for keyword in keywords))
+    return kept[1], kept[2]
+
+
+_SWITCHES: dict[int, tuple[Mapping[str, object], frozenset[str], tuple[str, ...]]] = {}
 
 
 def shortest(words: Iterable[str]) -> tuple[str, ...]:
@@ -405,14 +424,7 @@ def _names(text: str, name: str) -> bool:
     ``densenet121-a639ec97.pth`` does not name ``DenseNet`` or ``densenet``, and neither does a comment (what the
     gates keep must not depend on one; a ``#`` inside a string before the name on its line counts as a comment
     too: the definition then stays unread, and what it spells unknown)."""
-    at = text.find(name)
-    while at >= 0:
-        end = at + len(name)
-        if not (_identifier_char(text[at - 1:at]) or _identifier_char(text[end:end + 1])):
-            if "#" not in text[text.rfind("\n", 0, at) + 1:at]:
-                return True
-        at = text.find(name, end)
-    return False
+    return _alone(text, name, _identifier_char, code_only=True)
 
 
 def _identifier_char(char: str) -> bool:

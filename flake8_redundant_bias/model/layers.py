@@ -323,10 +323,12 @@ class Layers:
             keeps = inner is not None and isinstance(inner.spec, Transparent)
             if not keeps or home.flow.holds(inner.spec.when, inner.args) is not True:  # type: ignore[union-attr]
                 break
-        first, second = [*(home._held(owner, init, name, init_env, depth) for name in inputs[:2]), None, None][:2]
+        first = home._held(owner, init, inputs[0], init_env, depth) if inputs else None
         if first is not None and isinstance(first.spec, Norm):
             return self.built_through(first, call, owner, home, init)
-        if first is not None and isinstance(first.spec, Producer) and second is not None and isinstance(second.spec, Norm):
+        pointwise = first is not None and isinstance(first.spec, Producer) and len(inputs) > 1
+        second = home._held(owner, init, inputs[1], init_env, depth) if pointwise else None
+        if second is not None and isinstance(second.spec, Norm):
             # A 1x1 convolution on the way: the rule asks whether it passes the incoming bias on as a constant.
             norm = self.built_through(second, call, owner, home, init)
             norm.leading = (first,)

@@ -2,6 +2,7 @@
 convolution and then a norm (yolov7's ``Conv(c, c, 1)``), cancels the bias of the layer it is applied to; one whose
 output is a producer's past a step that keeps its bias (a ``Dropout(0)``) wastes that bias before a norm."""
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -114,6 +115,18 @@ class Tokens(nn.Module):
         x = self.bn3(self.conv3(self.fc3(x).permute(0, 2, 1))).permute(0, 2, 1)
         return self.bn_drop(self.mlp_drop(x).permute(0, 2, 1))
 
+
+class PaddedConv(nn.Module):
+    # Emu3's Conv3d: its input's name re-bound on the way (padded, then convolved); its output is the conv's.
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+
+    def forward(self, x):
+        x = F.pad(x, (1, 1, 1, 1), mode="replicate")
+        x = self.conv(x)
+        return x
+
 class Net(nn.Module):
     def __init__(self, c):
         super().__init__()
@@ -124,6 +137,8 @@ class Net(nn.Module):
         self.c = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.post_c = Shaped(c)
         self.seq = nn.Sequential(nn.Conv2d(c, c, 3, padding=1), Conv(c, c))  # expect: RB101:34 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.padded = PaddedConv(c)  # expect: RB101:23 "Conv2d (built by PaddedConv()) bias is cancelled by the BatchNorm2d that follows"
+        self.bn_padded = nn.BatchNorm2d(c)
         # ---- negatives
         self.d = nn.Conv2d(c, c, 3, padding=1)
         self.post_d = Conv(c, c, 3)  # a 3x3 convolution with padding: the bias is not constant at the border
@@ -141,6 +156,7 @@ class Net(nn.Module):
         x = self.post_b(self.b(x))
         x = self.post_c(self.c(x))
         x = self.seq(x)
+        x = self.bn_padded(self.padded(x))
         x = self.post_d(self.d(x))
         x = self.post_e(self.e(x))
         x = self.post_f(self.f(x))

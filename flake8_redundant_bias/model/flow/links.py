@@ -135,12 +135,12 @@ def exported(flow: Questions, modules: Modules, name: str, depth: int) -> list[O
         stores, _ = flow.index.bindings(module, name)
         if name in module.escaped or not (len(stores) == 1 or _exclusive(flow.index, [store.node for store in stores])):
             return None  # re-exports are followed before the parse (Source.binding)
-        origins: list[Origin] | None = []
+        origins: list[Origin] = []
         for store in stores:  # one, or one per branch of a module-level ``if``/``else``, of which one runs
             found = flow.binding(store.node, module, depth + 1, name)
-            origins = origins + found if origins is not None and found is not None else None
-    if origins is None:
-        return None
+            if found is None:
+                return None
+            origins += found
     return [o._replace(note=flow.located(o.note or name)) for o in origins]
 
 
