@@ -121,6 +121,17 @@ def findings(result, prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
     return [line[len(prefix):] for line in result.stdout.splitlines() if line.startswith(prefix)]
 
 
+def model_findings(root: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
+    """``pkg/model.py``'s findings, linted as a path and from stdin with that display name (the other modules
+    are read from disk beside it)."""
+    write(root, files)
+    model = root / "pkg" / "model.py"
+    by_path = flake8("--select", "RB", str(model))
+    source = textwrap.dedent(files["pkg/model.py"])
+    by_stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
+    return findings(by_path, f"{model}:"), findings(by_stdin, f"{model}:")
+
+
 def test_package_with_config_layers_and_model(tmp_path: Path) -> None:
     write(tmp_path, PACKAGE)
     model = tmp_path / "pkg" / "model.py"
@@ -543,14 +554,9 @@ FACTORIES = {
 
 
 def test_a_conv_of_one_module_and_a_norm_from_a_factory_of_another(tmp_path: Path) -> None:
-    write(tmp_path, FACTORIES)
-    model = tmp_path / "pkg" / "model.py"
     conv = "RB101 Conv2d (built by conv3x3() in pkg/convs.py) bias is cancelled by the BatchNorm2d that follows: pass "
     expected = [f"{at}: {conv}bias=False to conv3x3()" for at in ("11:39", "12:39", "13:38")]
-    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
-    source = textwrap.dedent(FACTORIES["pkg/model.py"])
-    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
-    assert findings(stdin, f"{model}:") == expected
+    assert model_findings(tmp_path, FACTORIES) == (expected, expected)
 
 
 # timm's own model files name its builder relatively ('from ._builder import build_model_with_cfg'); a project's
@@ -630,13 +636,8 @@ OWN_NORMS = {
 
 
 def test_a_norm_class_of_another_module_deriving_from_a_framework_norm(tmp_path: Path) -> None:
-    write(tmp_path, OWN_NORMS)
-    model = tmp_path / "pkg" / "model.py"
     expected = ["9:34: RB101 Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"]
-    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
-    source = textwrap.dedent(OWN_NORMS["pkg/model.py"])
-    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
-    assert findings(stdin, f"{model}:") == expected
+    assert model_findings(tmp_path, OWN_NORMS) == (expected, expected)
 
 
 LITERAL_SWITCHES = {
@@ -672,14 +673,9 @@ LITERAL_SWITCHES = {
 
 
 def test_a_block_of_another_module_switched_on_by_place(tmp_path: Path) -> None:
-    write(tmp_path, LITERAL_SWITCHES)
-    model = tmp_path / "pkg" / "model.py"
     found = "RB101 Conv2d (inside ConvBN() in pkg/blocks.py) bias is cancelled by the BatchNorm2d that follows: "
     expected = [f"5:12: {found}pass conv_bias=False to ConvBN() (8 wasted parameters)"]
-    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
-    source = textwrap.dedent(LITERAL_SWITCHES["pkg/model.py"])
-    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
-    assert findings(stdin, f"{model}:") == expected
+    assert model_findings(tmp_path, LITERAL_SWITCHES) == (expected, expected)
 
 
 LAYER_CLASSES_HANDED = {
@@ -714,17 +710,12 @@ LAYER_CLASSES_HANDED = {
 
 
 def test_layer_classes_handed_to_a_block_of_another_module(tmp_path: Path) -> None:
-    write(tmp_path, LAYER_CLASSES_HANDED)
-    model = tmp_path / "pkg" / "model.py"
     found = "RB101 Conv2d (inside ConvNorm() in pkg/blocks.py) bias is cancelled by the {} that follows: "
     expected = [
         f"5:13: {found.format('BatchNorm2d')}pass bias=False to ConvNorm() (8 wasted parameters)",
         f"6:12: {found.format('InstanceNorm2d')}pass bias=False to ConvNorm() (8 wasted parameters)",
     ]
-    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
-    source = textwrap.dedent(LAYER_CLASSES_HANDED["pkg/model.py"])
-    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
-    assert findings(stdin, f"{model}:") == expected
+    assert model_findings(tmp_path, LAYER_CLASSES_HANDED) == (expected, expected)
 
 
 BRANCH_BOUND_NORMS = {
@@ -764,14 +755,9 @@ BRANCH_BOUND_NORMS = {
 
 
 def test_norm_names_bound_in_a_chain_or_in_branches_of_another_module(tmp_path: Path) -> None:
-    write(tmp_path, BRANCH_BOUND_NORMS)
-    model = tmp_path / "pkg" / "model.py"
     expected = [
         "5:25: RB101 Conv2d bias is cancelled by the SyncBatchNorm that follows: pass bias=False (8 wasted parameters)",
         "6:24: RB101 Conv2d bias is cancelled by the BatchNorm2d or SyncBatchNorm that follows: pass bias=False "
         "(8 wasted parameters)",
     ]
-    assert findings(flake8("--select", "RB", str(model)), f"{model}:") == expected
-    source = textwrap.dedent(BRANCH_BOUND_NORMS["pkg/model.py"])
-    stdin = flake8("--select", "RB", "--stdin-display-name", str(model), "-", stdin=source)
-    assert findings(stdin, f"{model}:") == expected
+    assert model_findings(tmp_path, BRANCH_BOUND_NORMS) == (expected, expected)
