@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ..knowledge.schema import Spec
+from ..knowledge.schema import Norm, Producer, Spec
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .index import Index, Scope, called_name
 from .layers import Layers
@@ -180,3 +180,48 @@ def literal_switches(index: Index, known: list[tuple[ast.Call, Scope]]) -> list[
             if call not in seen and any(type(arg) is ast.Constant and arg.value is True for arg in call.args):
                 found.append((call, index.scope_at(call)))
     return found
+
+
+def switches_passed(
+    index: Index, layers: Layers, keywords_of: frozenset[str],
+) -> tuple[dict[ast.AST, dict[str, set[str]]], list[tuple[ast.Call, Scope]]]:
+    """One pass over the module's calls: the names each function hands on as a bias switch (``bias=bias``),
+    with the callees it hands each to, and the calls passing a switch that is not a literal False or None."""
+    handed: dict[ast.AST, dict[str, set[str]]] = {}
+    switching = []
+    for call, scope in index.keyword_calls:
+        for keyword in call.keywords:
+            if keyword.arg is None and _spreads_own_keywords(layers, call, scope, keyword.value):
+                handed.setdefault(scope.node, {}).setdefault(keyword.value.id, set()).add("")  # type: ignore[attr-defined]
+            if keyword.arg in keywords_of:
+                value = keyword.value
+                if type(value) is ast.Name:
+                    callee = local_callee(call, scope)
+                    handed.setdefault(scope.node, {}).setdefault(value.id, set()).add(callee)
+                if not (type(value) is ast.Constant and value.value in (False, None)):
+                    switching.append((call, scope))
+                break
+    return handed, switching
+
+
+def _spreads_own_keywords(layers: Layers, call: ast.Call, scope: Scope, value: ast.expr) -> bool:
+    """``nn.Conv2d(cin, cout, **kwargs)`` in a function taking ``**kwargs``: its bias is the caller's to pass."""
+    function = scope.node
+    if type(value) is not ast.Name or type(function) is not ast.FunctionDef:
+        return False
+    kwarg = function.args.kwarg
+    if kwarg is None or value.id != kwarg.arg:  # type: ignore[attr-defined]
+        return False
+    spec = layers.row(call.func)[1]
+    if not isinstance(spec, Producer) or spec.functional:
+        return False
+    # ``bias=False, **kwargs``: the call decides the bias itself (a second one in the spread would raise)
+    return not any(keyword.arg == spec.bias.keyword for keyword in call.keywords)
+
+
+def hands_a_norm(layers: Layers, call: ast.Call) -> bool:
+    """The call passes a norm class of the rows, by place or keyword (``norm_op=nn.BatchNorm2d``)."""
+    return any(
+        type(arg) in (ast.Name, ast.Attribute) and isinstance(layers.row(arg)[1], Norm)  # type: ignore[arg-type]
+        for arg in (*call.args, *(keyword.value for keyword in call.keywords))
+    )

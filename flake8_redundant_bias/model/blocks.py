@@ -17,9 +17,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..containment import Unit, record
-from ..knowledge.schema import Norm, Producer
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
-from .block_search import branch_flags, defined_as, handing_in_place, handing_slots, layer_slots, literal_switches
+from .block_search import (
+    branch_flags, defined_as, hands_a_norm, handing_in_place, handing_slots, layer_slots, literal_switches, switches_passed,
+)
 from .flow.service import Flow
 from .gates import Words, switches_of
 from .index import Index, Scope
@@ -61,7 +62,7 @@ class Blocks:
         if self._within is not None:  # a block inside a block being read: this module's own blocks only
             local, switching = self._local or {}, []
         else:
-            handed, switching = self._switches_passed()
+            handed, switching = switches_passed(self.index, self.layers, self._bias_keywords)
             local = self.local_blocks(handed)
         # A block given its switch by the block around it is read at that block's calls, not here.
         nested = self._within is not None
@@ -89,7 +90,7 @@ class Blocks:
                     if isinstance(func, ast.Name) and self._shadowed(name, scope):
                         continue
                 else:  # a literal True is worth a parse only where the definition names a norm itself
-                    block = self._imported(func, (call, scope) in literal, _hands_a_norm(self.layers, call))
+                    block = self._imported(func, (call, scope) in literal, hands_a_norm(self.layers, call))
                 if block is None or not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
@@ -152,40 +153,6 @@ class Blocks:
         origins = self.flow.origins(name, scope, self.layers.environment(name))
         return bool(origins) and all(type(o.expr) is ast.Constant and o.expr.value is None for o in origins)
 
-    def _switches_passed(self) -> tuple[dict[ast.AST, dict[str, set[str]]], list[tuple[ast.Call, Scope]]]:
-        """One pass over the module's calls: the names each function hands on as a bias switch (``bias=bias``),
-        with the callees it hands each to, and the calls passing a switch that is not a literal False or None."""
-        keywords_of = self._bias_keywords
-        handed: dict[ast.AST, dict[str, set[str]]] = {}
-        switching = []
-        for call, scope in self.index.keyword_calls:
-            for keyword in call.keywords:
-                if keyword.arg is None and self._spreads_own_keywords(call, scope, keyword.value):
-                    handed.setdefault(scope.node, {}).setdefault(keyword.value.id, set()).add("")  # type: ignore[attr-defined]
-                if keyword.arg in keywords_of:
-                    value = keyword.value
-                    if type(value) is ast.Name:
-                        callee = local_callee(call, scope)
-                        handed.setdefault(scope.node, {}).setdefault(value.id, set()).add(callee)
-                    if not (type(value) is ast.Constant and value.value in (False, None)):
-                        switching.append((call, scope))
-                    break
-        return handed, switching
-
-    def _spreads_own_keywords(self, call: ast.Call, scope: Scope, value: ast.expr) -> bool:
-        """``nn.Conv2d(cin, cout, **kwargs)`` in a function taking ``**kwargs``: its bias is the caller's to pass."""
-        function = scope.node
-        if type(value) is not ast.Name or type(function) is not ast.FunctionDef:
-            return False
-        kwarg = function.args.kwarg
-        if kwarg is None or value.id != kwarg.arg:  # type: ignore[attr-defined]
-            return False
-        spec = self.layers.row(call.func)[1]
-        if not isinstance(spec, Producer) or spec.functional:
-            return False
-        # ``bias=False, **kwargs``: the call decides the bias itself (a second one in the spread would raise)
-        return not any(keyword.arg == spec.bias.keyword for keyword in call.keywords)
-
     def _handed(self, call: ast.Call, scope: Scope, local: dict[str, Block]) -> bool:
         """The call passes a parameter of the function it is in as a bias switch: by keyword (``bias=bias``),
         or in the place of one of the called block's switches (``super().__init__(cin, cout, bias)``)."""
@@ -209,7 +176,8 @@ class Blocks:
         """This module's blocks, by name: a top-level function or class (through its ``__init__``) that hands one
         of its parameters on as a bias switch, and names a norm or hands it to another block (kept)."""
         if self._local is None:
-            self._local = self._local_blocks(handed if handed is not None else self._switches_passed()[0])
+            self._local = self._local_blocks(
+                handed if handed is not None else switches_passed(self.index, self.layers, self._bias_keywords)[0])
         return self._local
 
     def _local_blocks(self, handed: dict[ast.AST, dict[str, set[str]]]) -> dict[str, Block]:
@@ -333,14 +301,6 @@ class Blocks:
 
 
 # The rows (a configuration's, the same for every module) -> their bias keywords, and what handing one on spells.
-def _hands_a_norm(layers: Layers, call: ast.Call) -> bool:
-    """The call passes a norm class of the rows, by place or keyword (``norm_op=nn.BatchNorm2d``)."""
-    return any(
-        type(arg) in (ast.Name, ast.Attribute) and isinstance(layers.row(arg)[1], Norm)  # type: ignore[arg-type]
-        for arg in (*call.args, *(keyword.value for keyword in call.keywords))
-    )
-
-
 def _attribute_key(func: ast.expr) -> tuple[str, str] | None:
     """``blocks.ConvBN``: the module's local name and the attribute."""
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
