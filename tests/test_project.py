@@ -718,6 +718,62 @@ def test_layer_classes_handed_to_a_block_of_another_module(tmp_path: Path) -> No
     assert model_findings(tmp_path, LAYER_CLASSES_HANDED) == (expected, expected)
 
 
+NORM_HANDED = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    # timm's SEModule: its bias on by default, no norm unless the caller hands one (rexnet hands it through a
+    # partial); its own module never sees a norm after the conv, so the call that hands one is where it is reported.
+    "pkg/se.py": """\
+        from torch import nn
+
+
+        class SE(nn.Module):
+            def __init__(self, channels, rd_channels, bias=True, norm_layer=None, gate=True):
+                super().__init__()
+                self.fc1 = nn.Conv2d(channels, rd_channels, kernel_size=1, bias=bias)
+                self.bn = norm_layer(rd_channels) if norm_layer else nn.Identity()
+                self.act = nn.ReLU()
+
+            def forward(self, x):
+                return self.act(self.bn(self.fc1(x)))
+
+
+        class Normed(nn.Module):
+            def __init__(self, channels, bias=True, norm_layer=nn.BatchNorm2d):
+                super().__init__()
+                self.fc = nn.Conv2d(channels, channels, kernel_size=1, bias=bias)
+                self.bn = norm_layer(channels)
+
+            def forward(self, x):
+                return self.bn(self.fc(x))
+        """,
+    "pkg/model.py": """\
+        from functools import partial
+
+        from torch import nn
+
+        from .se import SE, Normed
+
+        SEWithNorm = partial(SE, norm_layer=nn.BatchNorm2d)
+        handed = SE(64, 16, norm_layer=nn.BatchNorm2d)
+        preset = SEWithNorm(64, 16)
+        switched_off = SEWithNorm(64, 16, bias=False)
+        no_norm = SE(64, 16, gate=nn.Sigmoid)
+        normed = Normed(64, norm_layer=nn.BatchNorm2d)
+        """,
+}
+
+
+def test_norm_handed_to_a_block_of_another_module(tmp_path: Path) -> None:
+    # Normed's own default is the waste: reported in pkg/se.py, at the block, not again at each call.
+    found = "RB101 Conv2d (inside SE() in pkg/se.py) bias is cancelled by the BatchNorm2d that follows: "
+    expected = [
+        f"8:10: {found}pass bias=False to SE() (16 wasted parameters)",
+        f"9:10: {found}pass bias=False to SE() (16 wasted parameters)",
+    ]
+    assert model_findings(tmp_path, NORM_HANDED) == (expected, expected)
+
+
 BRANCH_BOUND_NORMS = {
     "pyproject.toml": "",
     "pkg/__init__.py": "",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ..knowledge.schema import Norm, Producer, Spec
+from ..knowledge.schema import Norm, Partial, Producer, Spec
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .index import Index, Scope, called_name
 from .layers import Layers
@@ -14,6 +14,7 @@ from .values import Bound, CallArgs
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from .block import Home
+    from .flow.service import Flow
 
 
 def layer_slots(index: Index, layers: Layers) -> dict[ast.AST, set[str]]:
@@ -168,17 +169,52 @@ def _hand_in_place(
             passed.setdefault(function, set()).add(arg.id)
 
 
-def literal_switches(index: Index, known: list[tuple[ast.Call, Scope]]) -> list[tuple[ast.Call, Scope]]:
-    """The calls of a name imported from outside the framework (``from .blocks import ConvBN``) passing a literal
-    True by position (``ConvBN(3, 8, True)``), not among ``known``: whether that is the block's bias switch, its
-    definition says.  (A keyword not spelled as a row's, ``conv_bias=True``, is not read: most such calls hand a
-    switch with no norm after it, ``qkv_bias=True``, and each costs a read of the definition's module.)"""
+def project_calls(
+    index: Index, layers: Layers, known: list[tuple[ast.Call, Scope]],
+) -> tuple[list[tuple[ast.Call, Scope]], list[tuple[ast.Call, Scope]]]:
+    """The calls of a name imported from outside the framework (``from .blocks import ConvBN``), not among
+    ``known``: those passing a literal True by position (``ConvBN(3, 8, True)``; whether that is the block's bias
+    switch, its definition says), and those handing it a norm class (``SE(c, r, norm_layer=nn.BatchNorm2d)``: its
+    bias may be on by default).  (A keyword not spelled as a row's, ``conv_bias=True``, is not read: most such
+    calls hand a switch with no norm after it, ``qkv_bias=True``, and each costs a read of the definition's
+    module.)"""
     seen = {call for call, _ in known}
-    found = []
+    literal, norms = [], []
     for name in index.imports.project_names():
         for call in index.calls_named(name):
-            if call not in seen and any(type(arg) is ast.Constant and arg.value is True for arg in call.args):
-                found.append((call, index.scope_at(call)))
+            if call in seen:
+                continue
+            if any(type(arg) is ast.Constant and arg.value is True for arg in call.args):
+                literal.append((call, index.scope_at(call)))
+            elif hands_a_norm(layers, call):
+                norms.append((call, index.scope_at(call)))
+    return literal, norms
+
+
+def partial_calls(
+    index: Index, flow: Flow, layers: Layers, keywords_of: frozenset[str],
+) -> list[tuple[ast.Call, Scope, ast.Call]]:
+    """The calls of a module-level name bound to a ``partial`` of a class or function that hands it a norm class
+    or a bias switch (``SEWithNorm = partial(SEModule, norm_layer=nn.BatchNorm2d)``, then ``SEWithNorm(c)``), each
+    with that partial: the block reads the partial's presets and the call's arguments."""
+    found = []
+    for presets in index.calls_named("partial"):
+        assigned = index.parents.get(presets)
+        if not presets.args or type(assigned) is not ast.Assign or len(assigned.targets) != 1:  # type: ignore[arg-type]
+            continue
+        name, block = assigned.targets[0], presets.args[0]  # type: ignore[union-attr]
+        if type(name) is not ast.Name or type(block) not in (ast.Name, ast.Attribute) or layers.row(block)[1] is not None:
+            continue
+        if not (hands_a_norm(layers, presets) or any(
+            keyword.arg in keywords_of and not (type(keyword.value) is ast.Constant and keyword.value.value in (False, None))
+            for keyword in presets.keywords
+        )) or not isinstance(flow.fact(presets.func, index.module), Partial):
+            continue
+        for call in index.calls_named(name.id):
+            scope = index.scope_at(call)
+            origins = flow.origins(call.func, scope)
+            if origins and all(origin.expr is presets for origin in origins):
+                found.append((call, scope, presets))
     return found
 
 

@@ -17,16 +17,19 @@ from functools import partial
 from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..containment import Unit, record
+from ..knowledge.schema import Norm
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import (
-    branch_flags, defined_as, hands_a_norm, handing_in_place, handing_slots, layer_slots, literal_switches, switches_passed,
+    branch_flags, defined_as, hands_a_norm, handing_in_place, handing_slots, layer_slots, partial_calls, project_calls,
+    switches_passed,
 )
+from .flow.arguments import preset
 from .flow.service import Flow
 from .gates import Words, switches_of
-from .index import Index, Scope
+from .index import Index, Scope, parameter_defaults
 from .layers import Layer, Layers
 from .sequences import Chain
-from .values import Bound
+from .values import Bound, Env
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from .block import Home
@@ -76,11 +79,13 @@ class Blocks:
         literal: list[tuple[ast.Call, Scope]] = []
         if not nested and self.flow.follows_imports():
             resolve = self.index.imports.resolve
-            literal = literal_switches(self.index, switching)
-            switching += literal
+            literal, norm_given = project_calls(self.index, self.layers, switching)
+            switching += literal + norm_given
             candidates += [(call, scope) for call, scope in switching if not (
                 local_callee(call, scope) in local or resolve(call.func) is not None)]
         names_layer = self._names_layer
+        if not nested:
+            yield from self._partial_units(local)
         for call, scope in candidates:
             func = call.func
             try:
@@ -97,6 +102,23 @@ class Blocks:
                 record(error)
                 continue
             yield partial(self._chains_at, call, scope, block)
+
+    def _partial_units(self, local: dict[str, Block]) -> Iterator[Unit[Chain]]:
+        """The calls of a ``partial`` of a block that hands it a norm or a switch (``SEWithNorm(c)``), read with
+        the partial's presets before the call's arguments."""
+        for call, scope, presets in partial_calls(self.index, self.flow, self.layers, self._bias_keywords):
+            target = presets.args[0]
+            try:
+                name = target.id if type(target) is ast.Name else None
+                block = local[name] if name in local else self._imported(target, False, hands_a_norm(self.layers, presets))
+                # what the block sees, for the question whether it is worth reading: the call's keywords first
+                both = ast.Call(target, [*presets.args[1:], *call.args], [*call.keywords, *presets.keywords])
+                if block is None or not block.read_at(both, partial(self._names_layer, scope=scope)):
+                    continue
+            except Exception as error:  # noqa: BLE001 - one call's error loses that call only
+                record(error)
+                continue
+            yield partial(self._chains_at, call, scope, block, presets)
 
     def _calls_of(self, local: dict[str, Block]) -> list[tuple[ast.Call, Scope]]:
         """The calls of this module's blocks (``ConvBN(...)``, a subclass's ``super().__init__(...)``), inside the
@@ -243,16 +265,20 @@ class Blocks:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""
         return self.index.bound(name, scope)
 
-    def _chains_at(self, call: ast.Call, scope: Scope, block: Block) -> Iterator[Chain]:
+    def _chains_at(self, call: ast.Call, scope: Scope, block: Block, presets: ast.Call | None = None) -> Iterator[Chain]:
+        """``presets``: the ``partial`` of the block the call calls, whose arguments come first."""
         node, function, skip, home = block.node, block.function, block.skip, block.home
         args = self.flow.call_args(call, scope, self.layers.environment(call))
+        if presets is not None:
+            args = preset(self.flow.call_args(presets, self.index.module), args)
         env = home.flow.bind(function, args, skip=skip)
         if env is None:
             return
         init = function if function is not node else None
+        handed_norm = home.flow.index is not self.index and self._fills_a_norm(function, env)  # type: ignore[attr-defined]
         for unit in home.bound_chains(function, env).units(node) if not block.hands_only else ():
             for producer, after in unit():
-                if not self._decided_here(producer, function, home):
+                if not self._decided_here(producer, function, home, handed_norm):
                     continue
                 layer = self.layers.built_through(producer, call, node, home.layers, init)
                 layer.inside, layer.built_at = True, producer.call
@@ -286,9 +312,21 @@ class Blocks:
             index.spells(helper, words) for helper in _module_callees(index, node) if helper is not node
         )
 
-    def _decided_here(self, producer: Layer, function: ast.FunctionDef, home: Home) -> bool:
+    def _fills_a_norm(self, function: ast.FunctionDef, env: Env) -> bool:
+        """The call hands the block a norm class for a parameter without a default or with None
+        (``SE(c, r, norm_layer=nn.BatchNorm2d)``): a norm its own module need not see."""
+        defaults = parameter_defaults(function.args)
+        return any(
+            isinstance(bound, Bound) and type(bound.expr) in (ast.Name, ast.Attribute)
+            and (name not in defaults or type(defaults[name]) is ast.Constant and defaults[name].value is None)  # type: ignore
+            and isinstance(self.layers.row(bound.expr)[1], Norm)  # type: ignore[arg-type]
+            for name, bound in env.values.items()
+        )
+
+    def _decided_here(self, producer: Layer, function: ast.FunctionDef, home: Home, handed_norm: bool) -> bool:
         """Built where the call's binding reaches.  A block of another module whose bias is on for every call
-        there is reported there, at the block, once (in this module the rule skips what it reported inside)."""
+        there is reported there, at the block, once (in this module the rule skips what it reported inside),
+        unless this call hands it the norm (``handed_norm``)."""
         if producer.helper or producer.call is None:
             return False
         index = home.flow.index  # type: ignore[attr-defined]
@@ -297,7 +335,7 @@ class Blocks:
         if home.flow.index is self.index:  # type: ignore[attr-defined]
             return True
         free = home.layers.construction(producer.call)
-        return free is None or home.layers.bias_state(free) is not True
+        return handed_norm or free is None or home.layers.bias_state(free) is not True
 
 
 # The rows (a configuration's, the same for every module) -> their bias keywords, and what handing one on spells.
