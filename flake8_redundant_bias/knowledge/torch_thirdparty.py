@@ -87,6 +87,20 @@ _TIMM_PATCH_EMBED = Producer(
         when=AllOf((ArgIn(Arg("flatten", 5, True), frozenset({False})), ArgIn(Arg("output_fmt", 6, None), frozenset({None, "NCHW"})))),
     ),
 )
+# torchvision 0.28.0, torchvision/ops/misc.py: Conv2dNormActivation(in, out, kernel_size=3, stride=1, padding=None,
+# groups=1, norm_layer=nn.BatchNorm2d, activation_layer=nn.ReLU, dilation=1, inplace=True, bias=None) is a Sequential
+# of conv_layer(..., bias=bias) and norm_layer(out_channels) unless norm_layer is None; bias=None is on only without a
+# norm.  Conv3dNormActivation is the same with nn.Conv3d and nn.BatchNorm3d.
+TORCHVISION_LAYERS: dict[str, Spec] = {
+    f"{module}.Conv{dims}dNormActivation": Producer(
+        bias=Arg("bias", 10, None), size=Arg("out_channels", 1), off="False",
+        norm=NormSlot(
+            Arg("norm_layer", 6, f"torch.nn.BatchNorm{dims}d"), None,
+            NormBuilder(Arg("norm_layer", 0), Arg("num_features", 1), (), held=ClassLookup(Arg("norm_layer", 0), ())),
+        ),
+    )
+    for module in ("torchvision.ops", "torchvision.ops.misc") for dims in (2, 3)
+}
 TIMM_LAYERS: dict[str, Spec] = {
     **{f"{module}.create_conv2d": Producer(
         bias=Arg("bias", None, False), size=Arg("out_channels", 1),
@@ -101,7 +115,7 @@ TIMM_LAYERS: dict[str, Spec] = {
 }
 
 
-ROWS = {**THIRD_PARTY_OPTIMIZERS, **TIMM_LAYERS}
+ROWS = {**THIRD_PARTY_OPTIMIZERS, **TIMM_LAYERS, **TORCHVISION_LAYERS}
 # Calls whose result trains only added parameters without biases or norms.
 NO_BIAS = ("peft.get_peft_model", "peft.PeftModel.from_pretrained", "peft.prepare_model_for_kbit_training",
            "diffusers.loaders.AttnProcsLayers")

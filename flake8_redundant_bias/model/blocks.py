@@ -14,79 +14,28 @@ from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..containment import Unit, record
 from ..knowledge.schema import Producer, Spec
+from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
+from .block_search import branch_flags, defined_as, handing_in_place, handing_slots, layer_slots
 from .flow.service import Flow
 from .gates import Words, shortest
-from .index import Index, Scope, called_name, method_named, parameter_defaults
+from .held_blocks import held_calls
+from .index import Index, Scope
 from .layers import Layer, Layers
 from .sequences import Chain
-from .values import Bound, Env
+from .values import Bound
 
 if TYPE_CHECKING:  # interfaces, for the types only
-    from .chains import Chains
-
-    class Home(Protocol):
-        """The model of the module a block is defined in."""
-
-        flow: Flow
-        layers: Layers
-        blocks: Blocks
-
-        def bound_chains(self, function: ast.FunctionDef, env: Env) -> Chains: ...
-
-        def bound_blocks(
-            self, function: ast.FunctionDef, env: Env, within: tuple[ast.AST, int, dict[str, Block]],
-        ) -> Blocks: ...
+    from .block import Home
 
     class Homes(Protocol):
         def model_of(self, tree: ast.AST) -> Home: ...
 
 
-NESTING = 3  # blocks inside blocks, read this deep
-
-
-class Block:
-    """A class or function whose layers' bias or norm its caller chooses: it hands a parameter to a layer as its
-    bias switch and builds a norm, or builds a layer out of a parameter (``norm_layer(out_channels)``).  (A plain
-    class: a NamedTuple costs a fraction of a millisecond to define, paid by every flake8 process.)"""
-
-    __slots__ = ("node", "function", "switches", "slots", "flags", "home")
-
-    def __init__(
-        self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, switches: tuple[ast.arg, ...], home: Home,
-        slots: tuple[ast.arg, ...] = (), flags: tuple[ast.arg, ...] = (),
-    ) -> None:
-        self.node = node
-        self.function = function  # what a call binds: the function, or the class's ``__init__``
-        self.switches = switches  # the parameters handed on as a bias switch (``bias=bias``)
-        self.slots = slots  # the parameters it calls to build a layer (``norm_layer``)
-        self.flags = flags  # the parameters whose truth decides a branch of its body (``if with_bn:``)
-        self.home = home
-
-    def read_at(
-        self, call: ast.Call, names_layer: Callable[[ast.expr], bool], spread: Mapping[str, Bound] | None = None,
-    ) -> bool:
-        """Whether the call may build a cancelled bias in it: a switch it may turn on, or, in a block whose
-        switch (if any) may be on, a layer slot it fills (or leaves to a default) with a class ``names_layer``.
-        ``spread``: the keys and values of the ``**dd`` the call spreads, when they are known."""
-        if self.switches and not any(_may_be_on(call, self, switch, spread) for switch in self.switches):
-            return False
-        return bool(self.switches) or any(names_layer(_given(call, self, slot, spread)) for slot in self.slots) or any(
-            _may_be_on(call, self, flag, spread) for flag in self.flags
-        )
-
-    @property
-    def skip(self) -> int:
-        """Leading parameters a call does not pass: a class's ``self``."""
-        return 1 if self.function is not self.node else 0
-
-    @property
-    def positional(self) -> list[ast.arg]:
-        """The parameters a call's positional arguments fill, in order."""
-        return (self.function.args.posonlyargs + self.function.args.args)[self.skip:]
+NESTING = 5  # blocks inside blocks, read this deep
 
 
 class Blocks:
@@ -127,12 +76,16 @@ class Blocks:
         if switching and self.flow.follows_imports():
             resolve = self.index.imports.resolve
             candidates += [(call, scope) for call, scope in switching if not (
-                _local_callee(call, scope) in local or resolve(call.func) is not None)]
+                local_callee(call, scope) in local or resolve(call.func) is not None)]
         names_layer = self._names_layer
+        if nested:  # a block held in a value, or a method of the class, handed a parameter of this one
+            within = self._within[0]  # type: ignore[index]
+            for call, scope, block in held_calls(self.index, self.flow, self.layers, within, local, self._home()):
+                yield partial(self._chains_at, call, scope, block)
         for call, scope in candidates:
             func = call.func
             try:
-                name = _local_callee(call, scope)
+                name = local_callee(call, scope)
                 if name in local:
                     block = local[name]
                     if isinstance(func, ast.Name) and self._shadowed(name, scope):
@@ -158,7 +111,7 @@ class Blocks:
             call = index.parents.get(init) if isinstance(init, ast.Attribute) and init.attr == "__init__" else None
             if isinstance(call, ast.Call) and call.func is init:
                 scope = index.scope_at(call)
-                if _local_callee(call, scope) in local:
+                if local_callee(call, scope) in local:
                     calls.append((call, scope))
         if self._within is not None:
             calls = [(call, scope) for call, scope in calls if index.under(scope, self._within[0])]
@@ -195,7 +148,7 @@ class Blocks:
                 if keyword.arg in keywords_of:
                     value = keyword.value
                     if type(value) is ast.Name:
-                        callee = _local_callee(call, scope)
+                        callee = local_callee(call, scope)
                         handed.setdefault(scope.node, {}).setdefault(value.id, set()).add(callee)
                     if not (type(value) is ast.Constant and value.value in (False, None)):
                         switching.append((call, scope))
@@ -208,13 +161,13 @@ class Blocks:
         function = scope.node
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
-        params = {param.arg for param in _named(function)}
+        params = {param.arg for param in named_parameters(function)}
         if any(keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name) and keyword.value.id in params
                for keyword in call.keywords):
             return True
-        block = local.get(_local_callee(call, scope))
+        block = local.get(local_callee(call, scope))
         return block is not None and (any(
-            isinstance(arg, ast.Name) and arg.id in params and _switch_at(block, position)
+            isinstance(arg, ast.Name) and arg.id in params and switch_at(block, position)
             for position, arg in enumerate(call.args)
         ) or any(
             isinstance(keyword.value, ast.Name) and keyword.value.id in params and keyword.arg == slot.arg
@@ -230,17 +183,17 @@ class Blocks:
 
     def _local_blocks(self, handed: dict[ast.AST, dict[str, set[str]]]) -> dict[str, Block]:
         index, home = self.index, self._homes.model_of(self.index.module.node)
-        slots, flags = _layer_slots(index), _branch_flags(index, self._words.norms if self._words is not None else ())
+        slots, flags = layer_slots(index, self.layers), branch_flags(index, self._words.norms if self._words is not None else ())
         candidates = {}
         for function in {**handed, **slots, **flags}:
             if not isinstance(function, ast.FunctionDef):
                 continue
-            node = _defined_as(index, function)
+            node = defined_as(index, function)
             if node is None:
                 continue
             names = handed.get(function, {})
-            switches, own_slots = _parameters(function, set(names)), _parameters(function, slots.get(function, set()))
-            block = Block(node, function, switches, home, own_slots, _parameters(function, flags.get(function, set())))
+            switches, own_slots = parameters_of(function, set(names)), parameters_of(function, slots.get(function, set()))
+            block = Block(node, function, switches, home, own_slots, parameters_of(function, flags.get(function, set())))
             if block.switches or block.slots or block.flags:
                 callees = {callee for name in names for callee in names[name]}
                 candidates[node.name] = (block, callees)
@@ -250,37 +203,12 @@ class Blocks:
         }
         for _ in range(NESTING):  # a block that hands its switch to a block is one
             more = {name: block for name, (block, callees) in candidates.items() if name not in found and callees & found.keys()}
-            more.update(self._handing_in_place(found, more))
-            more.update(_handing_slots(index, home, found, more))
+            more.update(handing_in_place(index, home, self._bias_keywords, found, more))
+            more.update(handing_slots(index, home, found, more))
             if not more:
                 break
             found.update(more)
         return found
-
-    def _handing_in_place(self, found: dict[str, Block], more: dict[str, Block]) -> dict[str, Block]:
-        """Classes and functions that hand one of their parameters named as a switch (``bias``) to a block in
-        the place of its switch (``super().__init__(in_channels, ..., bias, nn.Conv2d)``)."""
-        index, home = self.index, self._homes.model_of(self.index.module.node)
-        handing = {}
-        for node in (*index.functions.values(), *index.classes.values()):
-            if node.name in found or node.name in more:
-                continue
-            function = _bound_function(node)
-            if function is None:
-                continue
-            named = {param.arg for param in _named(function) if param.arg in self._bias_keywords}
-            if not named:
-                continue
-            scope = index.scope_of.get(function)
-            passed = {
-                arg.id for call, call_scope in index.calls_inside(function) if call_scope is scope
-                for block in [found.get(_local_callee(call, call_scope))] if block is not None
-                for position, arg in enumerate(call.args)
-                if isinstance(arg, ast.Name) and arg.id in named and _switch_at(block, position)
-            }
-            if passed:
-                handing[node.name] = Block(node, function, _parameters(function, passed), home)
-        return handing
 
     def _imported(self, func: ast.expr) -> Block | None:
         """The block of another module a name (``ConvBN``, ``blocks.ConvBN``) stands for, kept per name."""
@@ -300,15 +228,18 @@ class Blocks:
             return None
         node, tree = found
         home = self._homes.model_of(tree)
-        function = _bound_function(node)
+        function = bound_function(node)
         if function is None:
             return None
         calls = home.flow.index.calls_inside(function)  # type: ignore[attr-defined]
-        switches = _parameters(function, {
+        switches = parameters_of(function, {
             keyword.value.id for call, _ in calls for keyword in call.keywords
             if keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name)
         })
         return Block(node, function, switches, home) if switches else None
+
+    def _home(self) -> Home:
+        return self._homes.model_of(self.index.module.node)
 
     def _shadowed(self, name: str, scope: Scope) -> bool:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""
@@ -371,116 +302,6 @@ class Blocks:
         return free is None or home.layers.bias_state(free) is not True
 
 
-def _layer_slots(index: Index) -> dict[ast.AST, set[str]]:
-    """The parameters each function or class called in this module calls itself (``norm_layer(out_channels)``):
-    a layer its caller picks.  Read off the parameters' own reads, not off every call of the module."""
-    slots: dict[ast.AST, set[str]] = {}
-    for node, function in _called_definitions(index):
-        scope = index.scope_of.get(function)
-        if scope is None:
-            continue
-        params = _named(function)[function is not node:]  # not a class's self
-        called = {param.arg for param in params if index.called(param.arg, scope)}
-        if called:
-            slots[function] = called  # type: ignore[index]
-    return slots
-
-
-def _branch_flags(index: Index, norms: tuple[str, ...]) -> dict[ast.AST, set[str]]:
-    """The parameters of each function or class called in this module that a statement of its body tests as a
-    flag to build a norm (``if with_bn: self.add_module("bn", nn.BatchNorm2d(c))``): each call may build it."""
-    flags: dict[ast.AST, set[str]] = {}
-    for _, function in _called_definitions(index) if norms else ():
-        params = {param.arg for param in _named(function)}
-        tested = {
-            stmt.test.id for stmt in function.body
-            if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Name) and stmt.test.id in params
-            and index.spells(stmt, norms) and _builds_norm(stmt, norms)
-        }
-        if tested:
-            flags[function] = tested
-    return flags
-
-
-def _called_definitions(index: Index) -> Iterator[tuple[ast.FunctionDef | ast.ClassDef, ast.FunctionDef]]:
-    """Each function or class of the module that the module calls, with the function a call binds."""
-    functions, classes = index.functions, index.classes
-    for name in (*functions, *classes):
-        if not index.called(name):
-            continue
-        node = functions.get(name) or classes[name]
-        function = _bound_function(node)
-        if function is not None:
-            yield node, function
-
-
-def _builds_norm(branch: ast.If, norms: tuple[str, ...]) -> bool:
-    """The branch calls a norm class by name (``nn.BatchNorm2d(c)``; not ``isinstance(m, nn.BatchNorm2d)``)."""
-    return any(
-        isinstance(node, ast.Call) and any(word in called_name(node) for word in norms) for node in ast.walk(branch)
-    )
-
-
-def _handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[str, Block]) -> dict[str, Block]:
-    """Classes and functions that hand a parameter of theirs, by keyword, to a block's layer slot of the same
-    name (``ConvNorm(cin, cout, norm_layer=norm_layer)``): their callers pick that layer."""
-    slot_names = {slot.arg for block in found.values() for slot in block.slots}
-    if not slot_names:
-        return {}
-    passed: dict[ast.FunctionDef, set[str]] = {}
-    for call, scope in index.keyword_calls:  # one pass: the calls handing ``norm_layer=norm_layer``
-        names = {
-            keyword.arg for keyword in call.keywords
-            if keyword.arg in slot_names and type(keyword.value) is ast.Name and keyword.value.id == keyword.arg
-        }
-        block = found.get(_local_callee(call, scope)) if names else None
-        if block is not None and type(scope.node) is ast.FunctionDef:
-            passed.setdefault(scope.node, set()).update(names & {slot.arg for slot in block.slots})
-    handing = {}
-    for function, names in passed.items():
-        node = _defined_as(index, function)
-        if node is not None and node.name not in found and node.name not in more:
-            slots = _parameters(function, names)
-            if slots:
-                handing[node.name] = Block(node, function, (), home, slots)
-    return handing
-
-
-def _defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | ast.ClassDef | None:
-    """The module's top-level function, or class through its ``__init__``, that a call of it binds."""
-    owner = index.parents.get(function)
-    if isinstance(owner, ast.ClassDef) and function.name == "__init__" and index.classes.get(owner.name) is owner:
-        return owner
-    return function if index.functions.get(function.name) is function else None
-
-
-def _may_be_on(call: ast.Call, block: Block, param: ast.arg, spread: Mapping[str, Bound] | None = None) -> bool:
-    """Whether the call may switch the parameter on: anything but a literal False or None, passed or by default."""
-    given = _given(call, block, param, spread)
-    return given is _ANYTHING or not (isinstance(given, ast.Constant) and given.value in (False, None))
-
-
-_ANYTHING = ast.Starred()  # what a ``*args`` or ``**kwargs`` covering the parameter may pass
-
-
-def _given(call: ast.Call, block: Block, param: ast.arg, spread: Mapping[str, Bound] | None = None) -> ast.expr | None:
-    """What the call passes for the parameter, or its default; ``_ANYTHING`` where a starred argument may.
-    ``spread``: the call's keywords with its ``**dd`` spread in, when every spread dict is known."""
-    positional = block.positional
-    given: ast.expr | None = next((k.value for k in call.keywords if k.arg == param.arg), None)
-    if given is None and spread is not None and param.arg in spread:
-        given = spread[param.arg].expr
-    if given is None and param in positional and positional.index(param) < len(call.args):
-        given = call.args[positional.index(param)]
-        if any(isinstance(arg, ast.Starred) for arg in call.args[: positional.index(param) + 1]):
-            return _ANYTHING
-    if given is None:
-        if spread is None and any(k.arg is None for k in call.keywords) or any(isinstance(arg, ast.Starred) for arg in call.args):
-            return _ANYTHING
-        given = parameter_defaults(block.function.args).get(param.arg)
-    return given
-
-
 # The rows (a configuration's, the same for every module) -> their bias keywords, and what handing one on spells.
 _SWITCHES: dict[int, tuple[Mapping[str, Spec], frozenset[str], tuple[str, ...]]] = {}
 
@@ -493,42 +314,6 @@ def _switches_of(rows: Mapping[str, Spec]) -> tuple[frozenset[str], tuple[str, .
         )
         kept = _SWITCHES[id(rows)] = (rows, keywords, shortest(f"{keyword}=" for keyword in keywords))
     return kept[1], kept[2]
-
-
-def _switch_at(block: Block, position: int) -> bool:
-    """Whether a call's positional argument at ``position`` is one of the block's switches."""
-    positional = block.positional
-    return position < len(positional) and positional[position] in block.switches
-
-
-def _local_callee(call: ast.Call, scope: Scope) -> str:
-    """The name a call calls a class or function by (``ConvBN(...)``), or, for ``super().__init__(...)`` in a
-    class with one base named plainly, that base's name; "" otherwise."""
-    func = call.func
-    if type(func) is ast.Name:
-        return func.id
-    if (type(func) is ast.Attribute and func.attr == "__init__" and type(func.value) is ast.Call
-            and type(func.value.func) is ast.Name and func.value.func.id == "super" and not func.value.args):
-        owner = scope.parent.node if scope.parent is not None else None
-        if isinstance(owner, ast.ClassDef) and len(owner.bases) == 1 and type(owner.bases[0]) is ast.Name:
-            return owner.bases[0].id
-    return ""
-
-
-def _parameters(function: ast.FunctionDef, names: set[str]) -> tuple[ast.arg, ...]:
-    """The function's parameters of those names, in name order."""
-    params = {param.arg: param for param in _named(function)}
-    return tuple(params[name] for name in sorted(names) if name in params)
-
-
-def _named(function: ast.FunctionDef) -> list[ast.arg]:
-    """The parameters a call can pass one by one (not ``*args`` or ``**kwargs``)."""
-    return function.args.posonlyargs + function.args.args + function.args.kwonlyargs
-
-
-def _bound_function(node: ast.FunctionDef | ast.ClassDef) -> ast.FunctionDef | None:
-    """What a call of a block binds its arguments to: the function, or the class's ``__init__``."""
-    return method_named(node, "__init__") if isinstance(node, ast.ClassDef) else node
 
 
 def _attribute_key(func: ast.expr) -> tuple[str, str] | None:

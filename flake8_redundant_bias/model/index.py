@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from bisect import bisect_left, bisect_right
 from typing import Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from .imports import ImportMap
@@ -97,6 +98,7 @@ class Index:
         self.calls: list[tuple[ast.Call, Scope]] = []
         self.keyword_calls: list[tuple[ast.Call, Scope]] = []  # those passing a keyword argument
         self._calls_inside: dict[ast.AST, list[tuple[ast.Call, Scope]]] = {}
+        self._call_lines: tuple[list[int], list[int]] | None = None
         self.stores: dict[ast.AST, tuple[Scope, int]] = {}  # binding node -> its event
         self.attribute_stores: list[tuple[ast.Attribute, ast.AST, Scope]] = []
         self.attribute_loads: list[tuple[ast.Attribute, Scope]] = []
@@ -109,6 +111,8 @@ class Index:
         self._derived: dict[str, object] = {}
         self.module = Scope(tree, None)
         self.module.escaped.update(unknown)
+        self.unknown = frozenset(unknown)
+        self.declared: set[str] = set()  # the names a walked ``global`` or ``nonlocal`` statement declares
         self.scope_of[tree] = self.module
         self._walk(tree)
 
@@ -212,6 +216,7 @@ class Index:
             self.imports.add_import(node)
             return
         if isinstance(node, (ast.Global, ast.Nonlocal)):
+            self.declared.update(node.names)
             for name in node.names:
                 scope.escaped.add(name)
                 for outer in scope.enclosing():
@@ -326,10 +331,13 @@ class Index:
         """The calls in a class or function, in the order of ``calls``; kept per node."""
         found = self._calls_inside.get(node)
         if found is None:
-            first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
-            found = self._calls_inside[node] = [
-                (call, scope) for call, scope in self.calls if first <= call.lineno <= last and self.under(scope, node)
-            ]
+            calls = self.calls
+            if self._call_lines is None:  # the calls' positions by line, once: a node's calls are a slice of them
+                order = sorted(range(len(calls)), key=lambda i: calls[i][0].lineno)
+                self._call_lines = ([calls[i][0].lineno for i in order], order)
+            lines, order = self._call_lines
+            inside = order[bisect_left(lines, node.lineno):bisect_right(lines, node.end_lineno)]  # type: ignore[attr-defined]
+            found = self._calls_inside[node] = [calls[i] for i in sorted(inside) if self.under(calls[i][1], node)]
         return found
 
     def calls_of(self, name: str) -> list[tuple[ast.Call, Scope]]:

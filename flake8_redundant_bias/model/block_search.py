@@ -1,0 +1,178 @@
+"""Which classes and functions of a module are blocks: what each hands its caller's choice to (a bias switch, a layer
+slot, a flag), read off the module's own calls."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Iterator, Mapping
+
+from ..knowledge.schema import Arg, Spec
+from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
+from .index import Index, called_name
+from .layers import Layers
+
+if TYPE_CHECKING:  # interfaces, for the types only
+    from .block import Home
+
+
+def layer_slots(index: Index, layers: Layers) -> dict[ast.AST, set[str]]:
+    """The parameters each function or class called in this module calls itself (``norm_layer(out_channels)``),
+    or hands to the norm of a layer that builds its own (``Conv2dNormActivation(c, c, norm_layer=norm_layer)``):
+    a layer its caller picks.  Read off the parameters' own reads, not off every call of the module."""
+    slots: dict[ast.AST, set[str]] = {}
+    norm_rows = _norm_rows(layers.rows)
+    for node, function in _called_definitions(index):
+        scope = index.scope_of.get(function)
+        if scope is None:
+            continue
+        params = named_parameters(function)[function is not node:]  # not a class's self
+        called = {param.arg for param in params if index.called(param.arg, scope)}
+        called |= _handed_to_norms(index, layers, function, {param.arg for param in params}, norm_rows)
+        if called:
+            slots[function] = called  # type: ignore[index]
+    return slots
+
+
+def _handed_to_norms(
+    index: Index, layers: Layers, function: ast.FunctionDef, params: set[str], norm_rows: frozenset[str],
+) -> set[str]:
+    """The parameters a function passes as the norm of a layer that builds its own (a row with a ``NormSlot``)."""
+    handed = set()
+    for call, _ in index.calls_inside(function) if norm_rows else ():
+        if called_name(call) not in norm_rows:
+            continue
+        spec = layers.row(call.func)[1]
+        slot = getattr(spec, "norm", None)
+        given = _passed(call, slot.cfg) if slot is not None else None
+        if type(given) is ast.Name and given.id in params:
+            handed.add(given.id)
+    return handed
+
+
+def _passed(call: ast.Call, arg: Arg) -> ast.expr | None:
+    """What a call passes for a row's argument, by keyword or at its position."""
+    found = next((keyword.value for keyword in call.keywords if keyword.arg == arg.keyword), None)
+    if found is None and arg.position is not None and arg.position < len(call.args):
+        found = call.args[arg.position]
+    return found
+
+
+def _norm_rows(rows: Mapping[str, Spec]) -> frozenset[str]:
+    """The last parts of the names of the rows that build their own norm (``ConvModule``), kept per table."""
+    kept = _NORM_ROWS.get(id(rows))
+    if kept is None or kept[0] is not rows:
+        names = frozenset(name.rpartition(".")[2] for name, spec in rows.items() if getattr(spec, "norm", None) is not None)
+        kept = _NORM_ROWS[id(rows)] = (rows, names)
+    return kept[1]
+
+
+_NORM_ROWS: dict[int, tuple[Mapping[str, Spec], frozenset[str]]] = {}
+
+
+def branch_flags(index: Index, norms: tuple[str, ...]) -> dict[ast.AST, set[str]]:
+    """The parameters of each function or class called in this module that a statement of its body tests as a
+    flag to build a norm (``if with_bn: self.add_module("bn", nn.BatchNorm2d(c))``): each call may build it."""
+    flags: dict[ast.AST, set[str]] = {}
+    for _, function in _called_definitions(index) if norms else ():
+        params = {param.arg for param in named_parameters(function)}
+        tested = {
+            stmt.test.id for stmt in function.body
+            if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Name) and stmt.test.id in params
+            and index.spells(stmt, norms) and _builds_norm(stmt, norms)
+        }
+        if tested:
+            flags[function] = tested
+    return flags
+
+
+def _called_definitions(index: Index) -> Iterator[tuple[ast.FunctionDef | ast.ClassDef, ast.FunctionDef]]:
+    """Each function or class of the module that the module calls, with the function a call binds."""
+    functions, classes = index.functions, index.classes
+    for name in (*functions, *classes):
+        if not index.called(name):
+            continue
+        node = functions.get(name) or classes[name]
+        function = bound_function(node)
+        if function is not None:
+            yield node, function
+
+
+def _builds_norm(branch: ast.If, norms: tuple[str, ...]) -> bool:
+    """The branch calls a norm class by name (``nn.BatchNorm2d(c)``; not ``isinstance(m, nn.BatchNorm2d)``)."""
+    return any(
+        isinstance(node, ast.Call) and any(word in called_name(node) for word in norms) for node in ast.walk(branch)
+    )
+
+
+def handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[str, Block]) -> dict[str, Block]:
+    """Classes and functions that hand a parameter of theirs, by keyword, to a block's layer slot
+    (``ConvNorm(cin, cout, norm_layer=norm_layer)``, ``Encoder(norm_layer=encoder_norm)``): their callers pick
+    that layer.  A method of the class or a block class the caller picks (``self._make_layer(block, c,
+    norm_layer=norm_layer)``, ``block(c, c, norm_layer=norm_layer)``) may be handed any slot a block has."""
+    slot_names = {slot.arg for block in found.values() for slot in block.slots}
+    if not slot_names:
+        return {}
+    passed: dict[ast.FunctionDef, set[str]] = {}
+    for call, scope in index.keyword_calls:  # one pass: the calls handing ``norm_layer=...`` a name
+        handed = {
+            keyword.arg: keyword.value.id for keyword in call.keywords
+            if keyword.arg in slot_names and type(keyword.value) is ast.Name
+        }
+        if not handed or type(scope.node) is not ast.FunctionDef:
+            continue
+        block = found.get(local_callee(call, scope))
+        if block is not None:
+            passed.setdefault(scope.node, set()).update(handed[slot.arg] for slot in block.slots if slot.arg in handed)
+        elif _picked_callee(call, scope.node):
+            passed.setdefault(scope.node, set()).update(handed.values())
+    handing = {}
+    for function, names in passed.items():
+        node = defined_as(index, function)
+        if node is not None and node.name not in found and node.name not in more:
+            slots = parameters_of(function, names)
+            if slots:
+                handing[node.name] = Block(node, function, (), home, slots)
+    return handing
+
+
+def _picked_callee(call: ast.Call, function: ast.FunctionDef) -> bool:
+    """The call is of a method of ``self`` or of a parameter of the function (a class its caller picks)."""
+    func = call.func
+    if type(func) is ast.Attribute:
+        return type(func.value) is ast.Name and func.value.id == "self"
+    return type(func) is ast.Name and any(param.arg == func.id for param in named_parameters(function))
+
+
+def defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | ast.ClassDef | None:
+    """The module's top-level function, or class through its ``__init__``, that a call of it binds."""
+    owner = index.parents.get(function)
+    if isinstance(owner, ast.ClassDef) and function.name == "__init__" and index.classes.get(owner.name) is owner:
+        return owner
+    return function if index.functions.get(function.name) is function else None
+
+
+def handing_in_place(
+    index: Index, home: Home, bias_keywords: frozenset[str], found: dict[str, Block], more: dict[str, Block],
+) -> dict[str, Block]:
+    """Classes and functions that hand one of their parameters named as a switch (``bias``) to a block in
+    the place of its switch (``super().__init__(in_channels, ..., bias, nn.Conv2d)``)."""
+    handing = {}
+    for node in (*index.functions.values(), *index.classes.values()):
+        if node.name in found or node.name in more:
+            continue
+        function = bound_function(node)
+        if function is None:
+            continue
+        named = {param.arg for param in named_parameters(function) if param.arg in bias_keywords}
+        if not named:
+            continue
+        scope = index.scope_of.get(function)
+        passed = {
+            arg.id for call, call_scope in index.calls_inside(function) if call_scope is scope
+            for block in [found.get(local_callee(call, call_scope))] if block is not None
+            for position, arg in enumerate(call.args)
+            if isinstance(arg, ast.Name) and arg.id in named and switch_at(block, position)
+        }
+        if passed:
+            handing[node.name] = Block(node, function, parameters_of(function, passed), home)
+    return handing
