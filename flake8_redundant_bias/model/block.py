@@ -125,6 +125,8 @@ def local_callee(call: ast.Call, scope: Scope) -> str:
 def parameters_of(function: ast.FunctionDef, names: set[str]) -> tuple[ast.arg, ...]:
     """The function's parameters of those names, in name order."""
     params = {param.arg: param for param in named_parameters(function)}
+    if function.args.kwarg is not None:  # a ``**kwargs`` the function spreads into a layer
+        params[function.args.kwarg.arg] = function.args.kwarg
     return tuple(params[name] for name in sorted(names) if name in params)
 
 

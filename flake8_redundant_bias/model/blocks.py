@@ -92,7 +92,7 @@ class Blocks:
                         continue
                 else:
                     block = self._imported(func)
-                if block is None or not block.read_at(call, names_layer, self._spread(call, scope)):
+                if block is None or not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
@@ -105,6 +105,17 @@ class Blocks:
         if not local:
             return []
         index = self.index
+        calls = index.derived("block calls", partial(self._module_calls_of, local))  # the same for every read
+        if self._within is not None:
+            inside = index.derived("block calls inside", dict)
+            within = self._within[0]
+            if within not in inside:
+                inside[within] = [(call, scope) for call, scope in calls if index.under(scope, within)]
+            return inside[within]
+        return calls
+
+    def _module_calls_of(self, local: dict[str, Block]) -> list[tuple[ast.Call, Scope]]:
+        index = self.index
         calls = [found for name in local for found in index.calls_of(name)]
         for named, _ in index.calls_of("super"):
             init = index.parents.get(named)
@@ -113,8 +124,6 @@ class Blocks:
                 scope = index.scope_at(call)
                 if local_callee(call, scope) in local:
                     calls.append((call, scope))
-        if self._within is not None:
-            calls = [(call, scope) for call, scope in calls if index.under(scope, self._within[0])]
         return sorted(calls, key=lambda found: (found[0].lineno, found[0].col_offset))
 
     def _read_at_calls(self, name: str) -> bool:
@@ -128,14 +137,22 @@ class Blocks:
         args = self.flow.call_args(call, scope, self.layers.environment(call))
         return None if args.open_keywords else args.keywords
 
-    def _names_layer(self, given: ast.expr | None) -> bool:
+    def _names_layer(self, given: ast.expr | None, scope: Scope | None = None) -> bool:
         """A layer slot's value worth reading the block for: a framework class (``nn.BatchNorm2d``) or a
-        ``partial`` of one; inside a block read for a call, also the parameter it hands on (``norm_layer``)."""
+        ``partial`` of one; inside a block read for a call, also the parameter it hands on (``norm_layer``), unless
+        the call's arguments make it None (``scope``: where the call is)."""
         if type(given) is ast.Call:
             return True
         if type(given) is ast.Name and self._within is not None:
-            return True
+            return scope is None or not self._none(given, scope)
         return type(given) in (ast.Name, ast.Attribute) and self.layers.row(given)[1] is not None  # type: ignore[arg-type]
+
+    def _none(self, name: ast.Name, scope: Scope) -> bool:
+        """A name the call passes that holds None on every path (RAFT's ``context_encoder_norm_layer=None``)."""
+        if self.index.scope_at(name) is not scope:
+            return False  # a default of the block's, read where it is defined
+        origins = self.flow.origins(name, scope, self.layers.environment(name))
+        return bool(origins) and all(type(o.expr) is ast.Constant and o.expr.value is None for o in origins)
 
     def _switches_passed(self) -> tuple[dict[ast.AST, dict[str, set[str]]], list[tuple[ast.Call, Scope]]]:
         """One pass over the module's calls: the names each function hands on as a bias switch (``bias=bias``),
@@ -145,6 +162,8 @@ class Blocks:
         switching = []
         for call, scope in self.index.keyword_calls:
             for keyword in call.keywords:
+                if keyword.arg is None and self._spreads_own_keywords(call, scope, keyword.value):
+                    handed.setdefault(scope.node, {}).setdefault(keyword.value.id, set()).add("")  # type: ignore[attr-defined]
                 if keyword.arg in keywords_of:
                     value = keyword.value
                     if type(value) is ast.Name:
@@ -154,6 +173,18 @@ class Blocks:
                         switching.append((call, scope))
                     break
         return handed, switching
+
+    def _spreads_own_keywords(self, call: ast.Call, scope: Scope, value: ast.expr) -> bool:
+        """``nn.Conv2d(cin, cout, **kwargs)`` in a function taking ``**kwargs``: its bias is the caller's to pass."""
+        function = scope.node
+        kwarg = function.args.kwarg if isinstance(function, ast.FunctionDef) else None
+        if kwarg is None or type(value) is not ast.Name or value.id != kwarg.arg:  # type: ignore[attr-defined]
+            return False
+        spec = self.layers.row(call.func)[1]
+        if not isinstance(spec, Producer) or spec.functional:
+            return False
+        # ``bias=False, **kwargs``: the call decides the bias itself (a second one in the spread would raise)
+        return not any(keyword.arg == spec.bias.keyword for keyword in call.keywords)
 
     def _handed(self, call: ast.Call, scope: Scope, local: dict[str, Block]) -> bool:
         """The call passes a parameter of the function it is in as a bias switch: by keyword (``bias=bias``),

@@ -403,6 +403,14 @@ def own_method(flow: Flow, owner: ast.ClassDef, name: str) -> tuple[ast.Function
     return method, 0 if "staticmethod" in decorators else 1
 
 
+def bias_off_by_default(layer: Layer) -> bool:
+    """A block left to its default bias that is on only without a norm (``bias=None`` of torchvision's
+    ``Conv2dNormActivation``, ``bias="auto"`` of mmcv's ``ConvModule``): its own norm never meets a bias."""
+    spec = layer.spec
+    bias = spec.bias if isinstance(spec, Producer) else None
+    return bias is not None and not isinstance(bias.default, bool) and layer.args.get(bias) is ABSENT
+
+
 def own_norm(layers: Layers, layer: Layer) -> Layer | None:
     """The norm a block applies right after its own producer (mmcv's ``ConvModule(..., norm_cfg=dict(type="BN"))``,
     timm's ``ConvNormAct``), if the block's arguments build one there."""

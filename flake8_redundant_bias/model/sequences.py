@@ -19,7 +19,7 @@ from ..knowledge.schema import Container, Producer
 from .contents import Contents
 from .flow.service import Flow
 from .index import Index, Scope
-from .layers import Layer, Layers, own_norm
+from .layers import Layer, Layers, bias_off_by_default, own_norm
 from .steps import Steps
 
 Chain = tuple[Layer, Iterator["Layer | None"]]
@@ -91,7 +91,7 @@ class Sequences:
     def _block_chain(self, call: ast.Call) -> Iterator[Chain]:
         """A block that applies its own configured norm right after its producer (mmcv's ConvModule)."""
         layer = self.layers.construction(call)
-        norm = own_norm(self.layers, layer) if layer is not None else None
+        norm = own_norm(self.layers, layer) if layer is not None and not bias_off_by_default(layer) else None
         if norm is not None:
             yield layer, iter([norm])  # type: ignore[misc]
 

@@ -76,6 +76,8 @@ class Steps:
         ``conv`` twice, in branches of which one runs: each run uses it once.
         """
         stores, reads = self.index.bindings(scope, name.id)
+        if reads != 1 and stores:
+            reads = len(self._module_reads(scope, name.id))
         if not stores or reads != 1 and (reads > 4 or not self._exclusive_reads(scope, name.id)):
             return None  # used elsewhere too, or bound outside this scope (an import, a global)
         origin = self.flow.sole_origin(name, scope)
@@ -83,12 +85,30 @@ class Steps:
             return None
         return self.layers.built(origin.expr)
 
+    def _module_reads(self, scope: Scope, name: str) -> list[ast.AST]:
+        """The reads of a name that use the module it holds: not a read of its state (``nn.init.ones_(bn.weight)``,
+        ``bn.bias``), which neither runs it nor changes what it does with its input.  A method call (``bn.eval()``)
+        and an opaque read (in a nested function) are uses."""
+        parents = self.index.parents
+        found = []
+        for event in scope.events.get(name, ()):
+            if event.store:
+                continue
+            attribute = parents.get(event.node)
+            state = type(attribute) is ast.Attribute and type(attribute.ctx) is ast.Load  # type: ignore[union-attr]
+            if state and not event.opaque:
+                call = parents.get(attribute)
+                if not (type(call) is ast.Call and call.func is attribute):  # type: ignore[union-attr]
+                    continue
+            found.append(event.node)
+        return found
+
     def _exclusive_reads(self, scope: Scope, name: str) -> bool:
         """Every two reads of the name lie in different branches of one ``if``/``else``."""
         events = scope.events.get(name, ())
         if any(event.opaque for event in events):
             return False
-        reads = [event.node for event in events if not event.store]
+        reads = self._module_reads(scope, name)
         paths = [self._branches(node, scope.node) for node in reads]
         return all(
             any(first.get(test) not in (None, second.get(test)) for test in first if test in second)

@@ -181,6 +181,7 @@ class BiasBeforeNorm(Rule):
 
     def _chains(self, model: ModuleModel, chains: Iterator[Chain], reported: set[ast.Call]) -> Iterator[Diagnostic]:
         flow = model.flow
+        found: set[tuple[ast.AST | None, ast.AST | None, str]] = set()  # a block read again for one call finds it again
         for producer, after in chains:
             # A call that builds one class or another by path (``conv_nd(...)``): each must waste its bias.
             producers = list(producer.every())
@@ -202,7 +203,9 @@ class BiasBeforeNorm(Rule):
                 norm = _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
                 reported.add(producer.call)
-                yield _diagnostic(model, producer, norm, through, switch is not None)
+                if (producer.call, producer.built_at, norm.name) not in found:
+                    found.add((producer.call, producer.built_at, norm.name))
+                    yield _diagnostic(model, producer, norm, through, switch is not None)
 
 
 def _next_norm(

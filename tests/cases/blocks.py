@@ -323,3 +323,23 @@ class Flagged(nn.Module):
         self.e = FlaggedConvBN(c, c, 3, with_bn=flag)
         self.f = FlaggedSetDefault(c, c)
         self.g = nn.ModuleList([FlaggedConvBN(c, c, 1, **dd) for _ in range(2)])  # expect: RB101:33 "Conv2d (inside FlaggedConvBN()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to FlaggedConvBN()"
+
+
+class KeywordsConvNorm(nn.Module):
+    """facexlib's shape: the conv takes whatever keywords the call passes beyond the channels."""
+
+    def __init__(self, in_channels, out_channels, **kwargs):
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, out_channels, **kwargs)
+        self.bn = nn.BatchNorm2d(out_channels)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+def keyword_blocks(options):
+    return nn.Sequential(
+        KeywordsConvNorm(3, 64, kernel_size=3, padding=1),  # expect: RB101:9 "Conv2d (inside KeywordsConvNorm()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to KeywordsConvNorm()"
+        KeywordsConvNorm(64, 64, kernel_size=3, bias=False),
+        KeywordsConvNorm(64, 64, **options),
+    )

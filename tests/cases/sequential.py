@@ -89,3 +89,24 @@ def element_only_read():
     model = nn.Sequential(nn.Conv2d(3, 10, 1), nn.BatchNorm2d(10))  # expect: RB101:27 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     print(model[1].num_features)
     return model
+
+
+class InitializedNorm(nn.Sequential):
+    """doctr's StarNet ConvBN: the norm set up through its state before it is added; not run, not frozen."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.add_module("conv", nn.Conv2d(cin, cout, 3, 1, 1))  # expect: RB101:33 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        bn = nn.BatchNorm2d(cout)
+        nn.init.constant_(bn.weight, 1)
+        nn.init.constant_(bn.bias, 0)
+        self.add_module("bn", bn)
+
+
+class FrozenLocalNorm(nn.Sequential):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.add_module("conv", nn.Conv2d(cin, cout, 3, 1, 1))
+        bn = nn.BatchNorm2d(cout)
+        bn.eval()
+        self.add_module("bn", bn)
