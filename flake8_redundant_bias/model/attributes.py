@@ -135,18 +135,27 @@ class ModuleAttributes:
         """``self.x`` assigned one value, applied once, and not re-assigned by a subclass.  The value may be set by
         a base class of the file (``Sub.forward`` applying the ``self.conv`` that ``Base.__init__`` built): then
         it is applied once in all the classes deriving from that base, since each of them builds it there."""
-        if self._uses is None:  # the same in every read of a block for one call: counted once per module
-            self._uses = self.index.derived("attribute uses", self._count)
         owner = self.flow.method_owner(expr.value, scope)
-        if owner is None or self._uses.get((owner, expr.attr), 0) != 1:
+        if owner is None:
             return None
-        holder = self.flow.holder(owner, expr.attr)
+        kept = self.index.derived("single stores", dict)  # the same in every read of a block for one call
+        key = (owner, expr.attr)
+        if key not in kept:
+            kept[key] = self._single_store_of(owner, expr.attr)
+        return kept[key]
+
+    def _single_store_of(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
+        if self._uses is None:  # counted once per module
+            self._uses = self.index.derived("attribute uses", self._count)
+        if self._uses.get((owner, attr), 0) != 1:
+            return None
+        holder = self.flow.holder(owner, attr)
         if holder is None:
             return None
-        if holder is not owner and sum(self._uses.get((cls, expr.attr), 0) for cls in self.flow.descendants(holder)) != 1:
+        if holder is not owner and sum(self._uses.get((cls, attr), 0) for cls in self.flow.descendants(holder)) != 1:
             return None
-        stores = self.flow.attribute_values(holder, expr.attr)
-        if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, expr.attr):
+        stores = self.flow.attribute_values(holder, attr)
+        if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, attr):
             return None
         value, store_scope = stores[0]
         return holder, value, store_scope  # type: ignore[return-value]
