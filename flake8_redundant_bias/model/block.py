@@ -42,11 +42,12 @@ class Block:
     bias switch and builds a norm, or builds a layer out of a parameter (``norm_layer(out_channels)``).  (A plain
     class: a NamedTuple costs a fraction of a millisecond to define, paid by every flake8 process.)"""
 
-    __slots__ = ("node", "function", "switches", "slots", "flags", "home", "skip")
+    __slots__ = ("node", "function", "switches", "slots", "flags", "home", "skip", "hands_only")
 
     def __init__(
         self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, switches: tuple[ast.arg, ...], home: Home,
         slots: tuple[ast.arg, ...] = (), flags: tuple[ast.arg, ...] = (), skip: int | None = None,
+        hands_only: bool = False,
     ) -> None:
         self.node = node
         self.function = function  # what a call binds: the function, or the class's ``__init__``
@@ -56,6 +57,9 @@ class Block:
         self.home = home
         # Leading parameters a call does not pass: a class's or a method's ``self``.
         self.skip = (1 if function is not node else 0) if skip is None else skip
+        # Its slots only handed on to blocks inside it (``Encoder(norm_layer=encoder_norm)``): what it builds
+        # itself is the same for every call, and read where it is.
+        self.hands_only = hands_only
 
     def read_at(
         self, call: ast.Call, names_layer: Callable[[ast.expr], bool], spread: Mapping[str, Bound] | None = None,

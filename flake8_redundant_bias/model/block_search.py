@@ -27,14 +27,14 @@ def layer_slots(index: Index, layers: Layers) -> dict[ast.AST, set[str]]:
             continue
         params = named_parameters(function)[function is not node:]  # not a class's self
         called = {param.arg for param in params if index.called(param.arg, scope)}
-        called |= _handed_to_norms(index, layers, function, {param.arg for param in params}, norm_rows)
+        called |= _handed_to_norms(index, layers, function, params, norm_rows)
         if called:
             slots[function] = called  # type: ignore[index]
     return slots
 
 
 def _handed_to_norms(
-    index: Index, layers: Layers, function: ast.FunctionDef, params: set[str], norm_rows: frozenset[str],
+    index: Index, layers: Layers, function: ast.FunctionDef, params: list[ast.arg], norm_rows: frozenset[str],
 ) -> set[str]:
     """The parameters a function passes as the norm of a layer that builds its own (a row with a ``NormSlot``)."""
     handed = set()
@@ -44,7 +44,7 @@ def _handed_to_norms(
         spec = layers.row(call.func)[1]
         slot = getattr(spec, "norm", None)
         given = _passed(call, slot.cfg) if slot is not None else None
-        if type(given) is ast.Name and given.id in params:
+        if type(given) is ast.Name and any(param.arg == given.id for param in params):
             handed.add(given.id)
     return handed
 
@@ -131,7 +131,7 @@ def handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[
         if node is not None and node.name not in found and node.name not in more:
             slots = parameters_of(function, names)
             if slots:
-                handing[node.name] = Block(node, function, (), home, slots)
+                handing[node.name] = Block(node, function, (), home, slots, hands_only=True)
     return handing
 
 

@@ -177,8 +177,10 @@ class Blocks:
     def _spreads_own_keywords(self, call: ast.Call, scope: Scope, value: ast.expr) -> bool:
         """``nn.Conv2d(cin, cout, **kwargs)`` in a function taking ``**kwargs``: its bias is the caller's to pass."""
         function = scope.node
-        kwarg = function.args.kwarg if isinstance(function, ast.FunctionDef) else None
-        if kwarg is None or type(value) is not ast.Name or value.id != kwarg.arg:  # type: ignore[attr-defined]
+        if type(value) is not ast.Name or type(function) is not ast.FunctionDef:
+            return False
+        kwarg = function.args.kwarg
+        if kwarg is None or value.id != kwarg.arg:  # type: ignore[attr-defined]
             return False
         spec = self.layers.row(call.func)[1]
         if not isinstance(spec, Producer) or spec.functional:
@@ -283,7 +285,7 @@ class Blocks:
         if env is None:
             return
         init = function if function is not node else None
-        for unit in home.bound_chains(function, env).units(node):
+        for unit in home.bound_chains(function, env).units(node) if not block.hands_only else ():
             for producer, after in unit():
                 if not self._decided_here(producer, function, home):
                     continue

@@ -333,8 +333,9 @@ class Index:
         if found is None:
             calls = self.calls
             if self._call_lines is None:  # the calls' positions by line, once: a node's calls are a slice of them
-                order = sorted(range(len(calls)), key=lambda i: calls[i][0].lineno)
-                self._call_lines = ([calls[i][0].lineno for i in order], order)
+                lines = [call.lineno for call, _ in calls]
+                order = sorted(range(len(calls)), key=lines.__getitem__)
+                self._call_lines = ([lines[i] for i in order], order)
             lines, order = self._call_lines
             inside = order[bisect_left(lines, node.lineno):bisect_right(lines, node.end_lineno)]  # type: ignore[attr-defined]
             found = self._calls_inside[node] = [calls[i] for i in sorted(inside) if self.under(calls[i][1], node)]
