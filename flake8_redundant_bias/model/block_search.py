@@ -6,10 +6,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ..knowledge.schema import Arg, Spec
+from ..knowledge.schema import Spec
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .index import Index, called_name
 from .layers import Layers
+from .values import Bound, CallArgs
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from .block import Home
@@ -43,18 +44,10 @@ def _handed_to_norms(
             continue
         spec = layers.row(call.func)[1]
         slot = getattr(spec, "norm", None)
-        given = _passed(call, slot.cfg) if slot is not None else None
-        if type(given) is ast.Name and any(param.arg == given.id for param in params):
-            handed.add(given.id)
+        given = CallArgs.of(call).get(slot.cfg) if slot is not None else None
+        if isinstance(given, Bound) and type(given.expr) is ast.Name and any(p.arg == given.expr.id for p in params):
+            handed.add(given.expr.id)
     return handed
-
-
-def _passed(call: ast.Call, arg: Arg) -> ast.expr | None:
-    """What a call passes for a row's argument, by keyword or at its position."""
-    found = next((keyword.value for keyword in call.keywords if keyword.arg == arg.keyword), None)
-    if found is None and arg.position is not None and arg.position < len(call.args):
-        found = call.args[arg.position]
-    return found
 
 
 def _norm_rows(rows: Mapping[str, Spec]) -> frozenset[str]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterator
 from .block import Block, bound_function, local_callee, named_parameters
 from .flow.service import Flow
 from .index import Index, Scope
-from .layers import Layers, own_method
+from .layers import Layers
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from .block import Home
@@ -29,7 +29,7 @@ def held_calls(
             continue
         if type(func) is ast.Attribute:
             owner = flow.method_owner(func.value, scope)
-            method = own_method(flow, owner, func.attr) if owner is not None else None
+            method = flow.own_method(owner, func.attr) if owner is not None else None
             if method is not None:
                 yield call, scope, Block(method[0], method[0], (), home, skip=method[1])
         elif type(func) is ast.Name and index.bound(func.id, scope):
