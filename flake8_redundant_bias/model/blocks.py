@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # interfaces, for the types only
         def model_of(self, tree: ast.AST) -> Home: ...
 
 
-NESTING = 5  # blocks inside blocks, read this deep
+NESTING = 4  # blocks inside blocks, read this deep
 
 
 class Blocks:
