@@ -22,6 +22,7 @@ from .block import Block, bound_function, local_callee, named_parameters, parame
 from .block_search import branch_flags, defined_as, handing_in_place, handing_slots, layer_slots, literal_switches
 from .flow.service import Flow
 from .gates import Words, switches_of
+from .held_blocks import held_calls
 from .index import Index, Scope
 from .layers import Layer, Layers
 from .sequences import Chain
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # interfaces, for the types only
         def model_of(self, tree: ast.AST) -> Home: ...
 
 
-NESTING = 3  # blocks inside blocks, read this deep
+NESTING = 4  # blocks inside blocks, read this deep
 
 
 class Blocks:
@@ -80,6 +81,10 @@ class Blocks:
             candidates += [(call, scope) for call, scope in switching if not (
                 local_callee(call, scope) in local or resolve(call.func) is not None)]
         names_layer = self._names_layer
+        if nested:  # a block held in a value, or a method of the class, handed a parameter of this one
+            within = self._within[0]  # type: ignore[index]
+            for call, scope, block in held_calls(self.index, self.flow, self.layers, within, local, self._home()):
+                yield partial(self._chains_at, call, scope, block)
         for call, scope in candidates:
             func = call.func
             try:
@@ -270,6 +275,9 @@ class Blocks:
             if keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name)
         })
         return Block(node, function, switches, home) if switches else None
+
+    def _home(self) -> Home:
+        return self._homes.model_of(self.index.module.node)
 
     def _shadowed(self, name: str, scope: Scope) -> bool:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""
