@@ -11,6 +11,7 @@ from .values import Bound, Env
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from ..containment import Unit
+    from .block_reads import Reads
     from .chains import Chains
     from .flow.service import Flow
     from .layers import Layers
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # interfaces, for the types only
         def bound_chains(self, function: ast.FunctionDef, env: Env) -> Chains: ...
 
         def bound_blocks(
-            self, function: ast.FunctionDef, env: Env, within: tuple[ast.AST, int, dict[str, Block]],
+            self, function: ast.FunctionDef, env: Env, within: tuple[ast.AST, int, dict[str, Block], Reads],
         ) -> Readings: ...
 
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ..knowledge.schema import Norm, Partial, Producer, Spec
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
-from .index import Index, Scope, called_name
+from .index import Index, Scope, called_name, parameter_defaults
 from .layers import Layers
-from .values import Bound, CallArgs
+from .values import Bound, CallArgs, Env
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from .block import Home
@@ -274,4 +274,16 @@ def hands_a_norm(layers: Layers, call: ast.Call) -> bool:
     return any(
         type(arg) in (ast.Name, ast.Attribute) and isinstance(layers.row(arg)[1], Norm)  # type: ignore[arg-type]
         for arg in (*call.args, *(keyword.value for keyword in call.keywords))
+    )
+
+
+def fills_a_norm(layers: Layers, function: ast.FunctionDef, env: Env) -> bool:
+    """The call hands the block a norm class for a parameter without a default or with None
+    (``SE(c, r, norm_layer=nn.BatchNorm2d)``): a norm its own module need not see."""
+    defaults = parameter_defaults(function.args)
+    return any(
+        isinstance(bound, Bound) and type(bound.expr) in (ast.Name, ast.Attribute)
+        and (name not in defaults or type(defaults[name]) is ast.Constant and defaults[name].value is None)  # type: ignore
+        and isinstance(layers.row(bound.expr)[1], Norm)  # type: ignore[arg-type]
+        for name, bound in ((name, env.lookup(name)) for name in list(env.values))  # each looked up: each decides
     )

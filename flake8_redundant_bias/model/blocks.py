@@ -17,20 +17,20 @@ from functools import partial
 from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..containment import Unit, record
-from ..knowledge.schema import Norm
+from .block_reads import Reads
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import (
-    branch_flags, defined_as, hands_a_norm, handing_in_place, handing_slots, layer_slots, partial_calls, project_calls,
-    switches_passed,
+    branch_flags, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots, layer_slots, partial_calls,
+    project_calls, switches_passed,
 )
 from .flow.arguments import preset
 from .flow.service import Flow
 from .gates import Words, switches_of
 from .held_blocks import held_calls
-from .index import Index, Scope, parameter_defaults
+from .index import Index, Scope
 from .layers import Layer, Layers
 from .sequences import Chain
-from .values import Bound, Env
+from .values import Bound
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from .block import Home
@@ -45,7 +45,7 @@ NESTING = 4  # blocks inside blocks, read this deep
 class Blocks:
     def __init__(
         self, index: Index, flow: Flow, layers: Layers, words: Words | None, homes: Homes,
-        within: tuple[ast.AST, int, dict[str, Block]] | None = None,
+        within: tuple[ast.AST, int, dict[str, Block], Reads] | None = None,
     ) -> None:
         """``within``: read inside one block for one call of it (``layers`` see its arguments): the block, how
         many blocks deep, and its module's blocks."""
@@ -282,8 +282,13 @@ class Blocks:
         env = home.flow.bind(function, args, skip=skip)
         if env is None:
             return
+        within = self._within
+        reads = within[3] if within is not None else Reads()  # the reads made inside one outer call's read
+        depth = within[1] if within is not None else 0
+        if within is not None and reads.again(self.flow, function, depth, env):
+            return  # what this read would find, an earlier one inside the same outer read has found
         init = function if function is not node else None
-        handed_norm = home.flow.index is not self.index and self._fills_a_norm(function, env)  # type: ignore[attr-defined]
+        handed_norm = home.flow.index is not self.index and fills_a_norm(self.layers, function, env)  # type: ignore[attr-defined]
         for unit in home.bound_chains(function, env).units(node) if not block.hands_only else ():
             for producer, after in unit():
                 if not self._decided_here(producer, function, home, handed_norm):
@@ -291,9 +296,8 @@ class Blocks:
                 layer = self.layers.built_through(producer, call, node, home.layers, init)
                 layer.inside, layer.built_at = True, producer.call
                 yield layer, after
-        depth = self._within[1] if self._within is not None else 0
         if depth + 1 < NESTING:
-            for unit in home.bound_blocks(function, env, (node, depth + 1, home.blocks.local_blocks())).units():
+            for unit in home.bound_blocks(function, env, (node, depth + 1, home.blocks.local_blocks(), reads)).units():
                 for inner, after in unit():  # a block inside this one, given its switch by this call
                     layer = Layer(inner.name, inner.spec, call, inner.args, node.name, home.flow.shown)
                     layer.alternatives = inner.alternatives
@@ -318,17 +322,6 @@ class Blocks:
         index = self._homes.model_of(tree).flow.index  # type: ignore[attr-defined]
         return index.spells(node, words) or any(
             index.spells(helper, words) for helper in _module_callees(index, node) if helper is not node
-        )
-
-    def _fills_a_norm(self, function: ast.FunctionDef, env: Env) -> bool:
-        """The call hands the block a norm class for a parameter without a default or with None
-        (``SE(c, r, norm_layer=nn.BatchNorm2d)``): a norm its own module need not see."""
-        defaults = parameter_defaults(function.args)
-        return any(
-            isinstance(bound, Bound) and type(bound.expr) in (ast.Name, ast.Attribute)
-            and (name not in defaults or type(defaults[name]) is ast.Constant and defaults[name].value is None)  # type: ignore
-            and isinstance(self.layers.row(bound.expr)[1], Norm)  # type: ignore[arg-type]
-            for name, bound in env.values.items()
         )
 
     def _decided_here(self, producer: Layer, function: ast.FunctionDef, home: Home, handed_norm: bool) -> bool:

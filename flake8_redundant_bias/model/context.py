@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Container, ContextManager, Iterator
 from ..config import Config
 from ..text import Text
 from .attributes import ModuleAttributes
+from .block_reads import Reads
 from .blocks import Block, Blocks
 from .chains import Chains
 from .contents import Contents
@@ -90,7 +91,9 @@ class ModuleModel:
         call's arguments."""
         return self._chains(self._bound_layers(function, env))[1]
 
-    def bound_blocks(self, function: ast.FunctionDef, env: Env, within: tuple[ast.AST, int, dict[str, Block]]) -> Blocks:
+    def bound_blocks(
+        self, function: ast.FunctionDef, env: Env, within: tuple[ast.AST, int, dict[str, Block], Reads],
+    ) -> Blocks:
         """The blocks one call of a block (``within``) builds inside it, their calls' arguments read under its own."""
         return Blocks(self.index, self.flow, self._bound_layers(function, env), self.words, self._workspace, within)
 

@@ -22,7 +22,7 @@ from .flow.service import Flow
 from .gates import Words
 from .class_input import class_steps
 from .index import Index, Scope, method_named
-from .values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Origin
+from .values import ABSENT, UNKNOWN, UNRECORDED, Bound, CallArgs, Env, Origin
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
@@ -138,7 +138,11 @@ class Layers:
         spec = layer.spec
         if not isinstance(spec, Producer) or spec.size is None:
             return None
-        found = self.flow.value(layer.args, spec.size)
+        UNRECORDED.append(True)  # a count for the message: what is found does not depend on it
+        try:
+            found = self.flow.value(layer.args, spec.size)
+        finally:
+            UNRECORDED.pop()
         return found if isinstance(found, int) and not isinstance(found, bool) and found > 0 else None
 
     # ------------------------------------------------------------ building

@@ -19,6 +19,7 @@ from .index import Scope
 UNKNOWN = object()
 ABSENT = object()
 PASS = object()  # a value provider's answer to a question that is not its own: ask the next one
+UNRECORDED: list[bool] = []  # lookups for what a finding says, not for what is found: not recorded (block_reads.py)
 
 
 class Bound(NamedTuple):
@@ -37,14 +38,18 @@ class Env:
     whose value at a read is decided by the bindings that reach it.
     """
 
-    __slots__ = ("values", "scope", "rebound")
+    __slots__ = ("values", "scope", "rebound", "looked")
 
     def __init__(self, values: dict[str, Bound | object], scope: object = None, rebound: frozenset[str] = frozenset()) -> None:
         self.values = values
         self.scope = scope
         self.rebound = rebound
+        self.looked: set[str] | None = None  # the names looked up, when a read records them (block_reads.py)
 
     def lookup(self, name: str) -> Bound | object | None:
+        looked = self.looked
+        if looked is not None and not UNRECORDED:
+            looked.add(name)
         return self.values.get(name)
 
 

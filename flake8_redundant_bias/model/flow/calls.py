@@ -28,7 +28,7 @@ STATEMENT_LISTS = ("body", "orelse", "finalbody")
 
 
 class Calls:
-    __slots__ = ("index", "_callers", "_returns", "_plans", "_built", "_sites", "_spreads")
+    __slots__ = ("index", "_callers", "_returns", "_plans", "_built", "_sites", "_spreads", "_parameters")
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -38,6 +38,9 @@ class Calls:
         self._spreads: dict[ast.expr, list[dict] | None] = {}  # a call's ``**`` spread -> the keyword sets it may pass
         self._returns: dict[ast.AST, ast.expr | None] = {}
         self._plans: dict[tuple[ast.AST, int], tuple] = {}  # (function, skip) -> what binding a call to it reads
+        # A parameter's values over its function's calls, read without a binding: the same each time it is asked
+        # (blocks read for several calls each ask of the helpers they call).
+        self._parameters: dict[tuple[ast.arg, int, str], list[Origin] | None] = {}
 
     # ------------------------------------------------------------ binding
 
@@ -93,6 +96,13 @@ class Calls:
 
     def parameter(self, flow: Questions, param: ast.arg, depth: int, note: str) -> list[Origin] | None:
         """A parameter's values over every visible call of its function (at least one)."""
+        key = (param, depth, note)
+        if key not in self._parameters:
+            self._parameters[key] = self._parameter(flow, param, depth, note)
+        found = self._parameters[key]
+        return None if found is None else list(found)
+
+    def _parameter(self, flow: Questions, param: ast.arg, depth: int, note: str) -> list[Origin] | None:
         function = self.index.parents.get(param)
         if not isinstance(function, FUNCTIONS):
             return None
