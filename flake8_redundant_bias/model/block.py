@@ -47,8 +47,7 @@ class Block:
 
     def __init__(
         self, node: ast.FunctionDef | ast.ClassDef, function: ast.FunctionDef, switches: tuple[ast.arg, ...], home: Home,
-        slots: tuple[ast.arg, ...] = (), flags: tuple[ast.arg, ...] = (), skip: int | None = None,
-        hands_only: bool = False,
+        slots: tuple[ast.arg, ...] = (), flags: tuple[ast.arg, ...] = (), hands_only: bool = False,
     ) -> None:
         self.node = node
         self.function = function  # what a call binds: the function, or the class's ``__init__``
@@ -56,10 +55,9 @@ class Block:
         self.slots = slots  # the parameters it calls to build a layer (``norm_layer``)
         self.flags = flags  # the parameters whose truth decides a branch of its body (``if with_bn:``)
         self.home = home
-        # Leading parameters a call does not pass: a class's or a method's ``self``.
-        self.skip = (1 if function is not node else 0) if skip is None else skip
-        # Its slots only handed on to blocks inside it (``Encoder(norm_layer=encoder_norm)``): what it builds
-        # itself is the same for every call, and read where it is.
+        self.skip = 1 if function is not node else 0  # leading parameters a call does not pass: a class's ``self``
+        # Its slots only handed on to blocks inside it (``ConvNorm(c, c, norm_layer=norm_layer)``): what it
+        # builds itself is the same for every call, and read where it is.
         self.hands_only = hands_only
 
     def read_at(

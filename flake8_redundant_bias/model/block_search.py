@@ -99,26 +99,20 @@ def _builds_norm(branch: ast.If, norms: tuple[str, ...]) -> bool:
 
 
 def handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[str, Block]) -> dict[str, Block]:
-    """Classes and functions that hand a parameter of theirs, by keyword, to a block's layer slot
-    (``ConvNorm(cin, cout, norm_layer=norm_layer)``, ``Encoder(norm_layer=encoder_norm)``): their callers pick
-    that layer.  A method of the class or a block class the caller picks (``self._make_layer(block, c,
-    norm_layer=norm_layer)``, ``block(c, c, norm_layer=norm_layer)``) may be handed any slot a block has."""
+    """Classes and functions that hand a parameter of theirs, by keyword, to a block's layer slot of the same
+    name (``ConvNorm(cin, cout, norm_layer=norm_layer)``): their callers pick that layer."""
     slot_names = {slot.arg for block in found.values() for slot in block.slots}
     if not slot_names:
         return {}
     passed: dict[ast.FunctionDef, set[str]] = {}
-    for call, scope in index.keyword_calls:  # one pass: the calls handing ``norm_layer=...`` a name
-        handed = {
-            keyword.arg: keyword.value.id for keyword in call.keywords
-            if keyword.arg in slot_names and type(keyword.value) is ast.Name
+    for call, scope in index.keyword_calls:  # one pass: the calls handing ``norm_layer=norm_layer``
+        names = {
+            keyword.arg for keyword in call.keywords
+            if keyword.arg in slot_names and type(keyword.value) is ast.Name and keyword.value.id == keyword.arg
         }
-        if not handed or type(scope.node) is not ast.FunctionDef:
-            continue
-        block = found.get(local_callee(call, scope))
-        if block is not None:
-            passed.setdefault(scope.node, set()).update(handed[slot.arg] for slot in block.slots if slot.arg in handed)
-        elif _picked_callee(call, scope.node):
-            passed.setdefault(scope.node, set()).update(handed.values())
+        block = found.get(local_callee(call, scope)) if names else None
+        if block is not None and type(scope.node) is ast.FunctionDef:
+            passed.setdefault(scope.node, set()).update(names & {slot.arg for slot in block.slots})
     handing = {}
     for function, names in passed.items():
         node = defined_as(index, function)
@@ -127,14 +121,6 @@ def handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[
             if slots:
                 handing[node.name] = Block(node, function, (), home, slots, hands_only=True)
     return handing
-
-
-def _picked_callee(call: ast.Call, function: ast.FunctionDef) -> bool:
-    """The call is of a method of ``self`` or of a parameter of the function (a class its caller picks)."""
-    func = call.func
-    if type(func) is ast.Attribute:
-        return type(func.value) is ast.Name and func.value.id == "self"
-    return type(func) is ast.Name and any(param.arg == func.id for param in named_parameters(function))
 
 
 def defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | ast.ClassDef | None:

@@ -26,7 +26,6 @@ from .block_search import (
 from .flow.arguments import preset
 from .flow.service import Flow
 from .gates import Words, switches_of
-from .held_blocks import held_calls
 from .index import Index, Scope
 from .layers import Layer, Layers
 from .sequences import Chain
@@ -39,7 +38,7 @@ if TYPE_CHECKING:  # interfaces, for the types only
         def model_of(self, tree: ast.AST) -> Home: ...
 
 
-NESTING = 4  # blocks inside blocks, read this deep
+NESTING = 3  # blocks inside blocks, read this deep
 
 
 class Blocks:
@@ -87,10 +86,6 @@ class Blocks:
         names_layer = self._names_layer
         if not nested:
             yield from self._partial_units(local)
-        else:  # a block held in a value, or a method of the class, handed a parameter of this one
-            within = self._within[0]  # type: ignore[index]
-            for call, scope, block in held_calls(self.index, self.flow, self.layers, within, local, self._home()):
-                yield partial(self._chains_at, call, scope, block)
         for call, scope in candidates:
             func = call.func
             try:
@@ -265,9 +260,6 @@ class Blocks:
             if keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name)
         })
         return Block(node, function, switches, home) if switches else None
-
-    def _home(self) -> Home:
-        return self._homes.model_of(self.index.module.node)
 
     def _shadowed(self, name: str, scope: Scope) -> bool:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""

@@ -191,7 +191,7 @@ class Layers:
             return None
         scope = self.index.scope_at(call)
         owner = self.flow.method_owner(func.value, scope) if isinstance(func, ast.Attribute) else None
-        method = self.flow.own_method(owner, func.attr) if owner is not None else None  # type: ignore[union-attr]
+        method = _own_method(self.flow, owner, func.attr) if owner is not None else None  # type: ignore[union-attr]
         if method is not None:  # self.build_up(): a method of the class returning one layer
             return self._through_helper(call, method[0], env, depth, self, method[1])
         if not isinstance(func, ast.Attribute) or owner is not None:
@@ -390,6 +390,18 @@ class Layers:
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def _own_method(flow: Flow, owner: ast.ClassDef, name: str) -> tuple[ast.FunctionDef, int] | None:
+    """A method the class defines and no class of the file deriving from it redefines, and how many leading
+    parameters a call through the instance does not pass (``self``; none for a static method)."""
+    method = method_named(owner, name)
+    if method is None or any(method_named(sub, name) for sub in flow.descendants(owner)[1:]):
+        return None
+    decorators = {d.id if isinstance(d, ast.Name) else "" for d in method.decorator_list}
+    if not decorators <= {"staticmethod", "classmethod"}:
+        return None  # a property, a cached or wrapped method: not a plain call of its body
+    return method, 0 if "staticmethod" in decorators else 1
 
 
 def bias_off_by_default(layer: Layer) -> bool:

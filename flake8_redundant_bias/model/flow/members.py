@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ...knowledge.schema import Fact, ModuleBase, StoresModule
 from ..imports import ImportMap
-from ..index import Index, Scope, called_name, method_named
+from ..index import Index, Scope, called_name
 from ..values import Bound, CallArgs, Origin
 
 if TYPE_CHECKING:  # the service's interface, for the types only
@@ -169,18 +169,6 @@ class Members:
     def _sets(self, cls: ast.ClassDef, attr: str) -> bool:
         """The class sets the attribute: in a method, or at class level."""
         return bool(self.attribute_values(cls, attr) or self.index.bindings(self.index.scope_of[cls], attr)[0])
-
-    def own_method(self, owner: ast.ClassDef, name: str) -> tuple[ast.FunctionDef, int] | None:
-        """The method a call through an instance of the class binds, when the class defines it and no class of
-        the file deriving from it redefines it, and how many leading parameters such a call does not pass
-        (``self``; none for a static method)."""
-        method = method_named(owner, name)
-        if method is None or any(method_named(sub, name) for sub in self.descendants(owner)[1:]):
-            return None
-        decorators = {d.id if isinstance(d, ast.Name) else "" for d in method.decorator_list}
-        if not decorators <= {"staticmethod", "classmethod"}:
-            return None  # a property, a cached or wrapped method: not a plain call of its body
-        return method, 0 if "staticmethod" in decorators else 1
 
     def descendants(self, owner: ast.ClassDef) -> list[ast.ClassDef]:
         """The class and every class of the file deriving from it, at any depth."""

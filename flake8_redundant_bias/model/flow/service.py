@@ -75,7 +75,6 @@ class Flow:
         self.attributes_of = self._members.attributes_of
         self.overridden = self._members.overridden  # a subclass sets the attribute
         self.holder = self._members.holder  # the class, or its base in the file, whose methods set self.x
-        self.own_method = self._members.own_method  # the method a call through an instance binds
         self.descendants = self._members.descendants  # a class and the classes of the file deriving from it
         self.subclasses = self._members.subclasses  # the classes of the file deriving from a class
         self.stored_elsewhere = self._members.stored_elsewhere  # obj.x = ... on some other object
