@@ -89,3 +89,14 @@ def test_muon_refuses_anything_but_matrices() -> None:
     bias.grad = torch.ones(3)
     with pytest.raises(ValueError):
         torch.optim.Muon([bias]).step()
+
+
+@pytest.mark.parametrize("prefix, expected", [
+    ("0", False), ("0.", False), ("0.4", False), ("0.4.1", False),
+    ("1", None), ("1.", None), ("10", None), ("2.1", None), ("", None), ("v0", None), ("0a", None),
+])
+def test_torch_version_row_rules_out_only_releases_that_no_longer_install(prefix: str, expected: bool | None) -> None:
+    row = knowledge.torch.FACTS["torch.__version__"]
+    assert isinstance(row, schema.Version)
+    assert row.starts_with(prefix) is expected
+    assert not torch.__version__.startswith(prefix) or expected is None  # the row never contradicts the installed one

@@ -779,6 +779,8 @@ BRANCH_BOUND_NORMS = {
     "pkg/__init__.py": "",
     # HRNet's bn_helper shapes: a chain of names, and one name per arm of a module-level if/else.
     "pkg/norms.py": """\
+        import functools
+
         import torch
         from torch import nn
 
@@ -796,16 +798,30 @@ BRANCH_BOUND_NORMS = {
 
         Twice = nn.BatchNorm2d
         Twice = nn.Identity
+
+        # HRNet's test: no torch 0.x installs today, so only the other arm runs.
+        if torch.__version__.startswith("0"):
+            from .inplace_abn import InPlaceABNSync
+            Versioned = functools.partial(InPlaceABNSync, activation="none")
+        else:
+            Versioned = nn.SyncBatchNorm
+
+        if torch.__version__.startswith("2"):
+            Undecided = nn.Identity
+        else:
+            Undecided = nn.BatchNorm2d
         """,
     "pkg/model.py": """\
         from torch import nn
 
-        from .norms import Either, Mixed, Norm, Twice
+        from .norms import Either, Mixed, Norm, Twice, Undecided, Versioned
 
         chained = nn.Sequential(nn.Conv2d(3, 8, 3), Norm(8))
         either = nn.Sequential(nn.Conv2d(3, 8, 3), Either(8))
         mixed = nn.Sequential(nn.Conv2d(3, 8, 3), Mixed(8))
         twice = nn.Sequential(nn.Conv2d(3, 8, 3), Twice(8))
+        versioned = nn.Sequential(nn.Conv2d(3, 8, 3), Versioned(8))
+        undecided = nn.Sequential(nn.Conv2d(3, 8, 3), Undecided(8))
         """,
 }
 
@@ -815,5 +831,6 @@ def test_norm_names_bound_in_a_chain_or_in_branches_of_another_module(tmp_path: 
         "5:25: RB101 Conv2d bias is cancelled by the SyncBatchNorm that follows: pass bias=False (8 wasted parameters)",
         "6:24: RB101 Conv2d bias is cancelled by the BatchNorm2d or SyncBatchNorm that follows: pass bias=False "
         "(8 wasted parameters)",
+        "9:27: RB101 Conv2d bias is cancelled by the SyncBatchNorm that follows: pass bias=False (8 wasted parameters)",
     ]
     assert model_findings(tmp_path, BRANCH_BOUND_NORMS) == (expected, expected)

@@ -8,6 +8,8 @@ reports what, and under which code, is the rules' business.
 
 from __future__ import annotations
 
+import re
+
 from typing import Mapping, Union
 
 REQUIRED = object()  # an argument with no default
@@ -364,6 +366,20 @@ class ModuleList(Fact):
 
 class OrderedMapping(Fact):
     """Builds an ordered mapping of its pairs (``OrderedDict``): a container's layers, by name."""
+
+
+class Version(Fact):
+    """A library's version string.  ``oldest``: the oldest major version that still installs on the Pythons the
+    linter runs on (torch 0.x does not), so a test that the string starts with an older one is False
+    (HRNet's ``if torch.__version__.startswith("0"):``)."""
+
+    def __init__(self, oldest: int) -> None:
+        self.oldest = oldest
+
+    def starts_with(self, prefix: str) -> bool | None:
+        """Whether the version starts with ``prefix``: False for a major older than ``oldest``, else unknown."""
+        major = re.match(r"(\d+)(\.|$)", prefix)
+        return False if major is not None and int(major.group(1)) < self.oldest else None
 
 
 class Partial(Fact):

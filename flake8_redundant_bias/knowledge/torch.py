@@ -10,7 +10,7 @@ from __future__ import annotations
 from .schema import (
     AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Fact, Framework, Freezes, Initializer, ModuleBase, ModuleList, ModuleTable,
     NoBias, NoBiasAccessor, Norm, Optimizer, ParameterClass, PenaltyFunction, PenaltyMethod, Producer, ReturnsReceiver,
-    SameArgs, Spec, StoresModule, TensorFactory, Transparent, Wrapper, YieldsParameters, prefixed,
+    SameArgs, Spec, StoresModule, TensorFactory, Transparent, Version, Wrapper, YieldsParameters, prefixed,
 )
 
 ZERO = frozenset({0, (0,), (0, 0), (0, 0, 0)})
@@ -178,6 +178,8 @@ FACTS: dict[str, Fact] = {
     # functions that set a layer's parameters up and never run it
     "torch.nn.init": Initializer(),
     "torch.nn.ModuleList": ModuleList(),
+    # torch 1.0 came out in 2018; no 0.x release installs on a Python this linter runs on
+    "torch.__version__": Version(1),
 }
 
 # (N, L, F) -> (N, F, L) moves, and what the rules know of module and tensor methods, by name.

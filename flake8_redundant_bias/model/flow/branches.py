@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from ...knowledge.schema import Version
 from ..index import Index, Scope
 from ..values import Env, same_literal
 from .names import none_test
@@ -49,6 +50,8 @@ class Branches:
             return self._compared(flow, test, scope, env)
         if isinstance(test, ast.Name) or isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return flow.truth(test, scope, env)
+        if isinstance(test, ast.Call):
+            return _version_test(flow, test, scope)
         return None
 
     def _compared(self, flow: Questions, test: ast.Compare, scope: Scope, env: Env) -> bool | None:
@@ -139,3 +142,15 @@ def _returns_inside(stmt: ast.stmt) -> bool:
         if not isinstance(node, (*FUNCTIONS, ast.ClassDef, ast.Lambda)) or node is stmt:
             pending.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt))
     return False
+
+
+def _version_test(flow: Questions, test: ast.Call, scope: Scope) -> bool | None:
+    """``torch.__version__.startswith("0")``, as the library's version row answers it."""
+    func = test.func
+    if type(func) is not ast.Attribute or func.attr != "startswith" or test.keywords or len(test.args) != 1:
+        return None
+    prefix = test.args[0]
+    if type(prefix) is not ast.Constant or not isinstance(prefix.value, str):
+        return None
+    version = flow.fact(func.value, scope)
+    return version.starts_with(prefix.value) if isinstance(version, Version) else None

@@ -133,6 +133,8 @@ def exported(flow: Questions, modules: Modules, name: str, depth: int) -> list[O
             return None
         module = flow.index.module
         stores, _ = flow.index.bindings(module, name)
+        if len(stores) > 1:  # an arm of a module-level ``if`` decided against never runs (``torch.__version__``)
+            stores = [store for store in stores if flow.runs(store.node, module, None) is not False]  # type: ignore[arg-type]
         if name in module.escaped or not (len(stores) == 1 or _exclusive(flow.index, [store.node for store in stores])):
             return None  # re-exports are followed before the parse (Source.binding)
         origins: list[Origin] = []
