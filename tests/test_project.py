@@ -774,6 +774,75 @@ def test_norm_handed_to_a_block_of_another_module(tmp_path: Path) -> None:
     assert model_findings(tmp_path, NORM_HANDED) == (expected, expected)
 
 
+SYNCHRONIZED = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    # vacancy's Synchronized-BatchNorm-PyTorch as semantic-segmentation-pytorch vendors it: re-exported by a
+    # star import, a _BatchNorm whose forward is F.batch_norm unless it trains on several devices.
+    "pkg/nn/__init__.py": "from .modules import *\n",
+    "pkg/nn/modules/__init__.py": "from .batchnorm import SynchronizedBatchNorm2d, OddBatchNorm2d\n",
+    "pkg/nn/hidden.py": "__all__ = ['Other']\nfrom .modules.batchnorm import SynchronizedBatchNorm2d\n",
+    "pkg/nn/limited.py": "from .hidden import *\n",  # __all__ keeps the class out: limited has no such name
+    "pkg/nn/modules/batchnorm.py": """\
+        import torch.nn.functional as F
+        from torch.nn.modules.batchnorm import _BatchNorm
+
+
+        class _SynchronizedBatchNorm(_BatchNorm):
+            def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True):
+                super().__init__(num_features, eps=eps, momentum=momentum, affine=affine)
+                self._is_parallel = False
+
+            def forward(self, input):
+                if not (self._is_parallel and self.training):
+                    return F.batch_norm(
+                        input, self.running_mean, self.running_var, self.weight, self.bias,
+                        self.training, self.momentum, self.eps)
+                mean, inv_std = self._sync_master.run_master(input)
+                return (input - mean) * inv_std
+
+            def __data_parallel_replicate__(self, ctx, copy_id):
+                self._is_parallel = True
+
+            def _data_parallel_master(self, intermediates):
+                return intermediates
+
+
+        class SynchronizedBatchNorm2d(_SynchronizedBatchNorm):
+            def _check_input_dim(self, input):
+                if input.dim() != 4:
+                    raise ValueError("expected 4D input")
+
+
+        class _Odd(_BatchNorm):
+            def forward(self, input):
+                return input
+
+
+        class OddBatchNorm2d(_Odd):
+            def _check_input_dim(self, input):
+                pass
+        """,
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .nn import OddBatchNorm2d, SynchronizedBatchNorm2d
+        from .nn import hidden, limited
+
+        synchronized = nn.Sequential(nn.Conv2d(3, 8, 3), SynchronizedBatchNorm2d(8))
+        odd = nn.Sequential(nn.Conv2d(3, 8, 3), OddBatchNorm2d(8))
+        attribute = nn.Sequential(nn.Conv2d(3, 8, 3), hidden.SynchronizedBatchNorm2d(8))
+        behind_all = nn.Sequential(nn.Conv2d(3, 8, 3), limited.SynchronizedBatchNorm2d(8))
+        """,
+}
+
+
+def test_a_vendored_synchronized_batch_norm_re_exported_by_a_star_import(tmp_path: Path) -> None:
+    found = "RB101 Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (8 wasted parameters)"
+    expected = [f"6:30: {found}", f"8:27: {found}"]
+    assert model_findings(tmp_path, SYNCHRONIZED) == (expected, expected)
+
+
 BRANCH_BOUND_NORMS = {
     "pyproject.toml": "",
     "pkg/__init__.py": "",

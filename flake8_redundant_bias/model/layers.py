@@ -495,16 +495,54 @@ _UNCHANGED = frozenset({"__init__", "_check_input_dim", "extra_repr", "reset_par
 def _subclassed_norm(layers: Layers, owner: ast.ClassDef) -> tuple[str, Norm] | None:
     """The framework norm a class of the project derives from, when the class changes nothing it computes (no
     ``forward``, no ``train``); with an ``__init__`` of its own, only a norm that cancels whatever its arguments,
-    as the class's parameters need not be the base's."""
+    as the class's parameters need not be the base's.  A vendored synchronized batch norm, or a class of its
+    module deriving from one, is a batch norm too."""
     if len(owner.bases) != 1 or owner.keywords or owner.decorator_list:
         return None
-    name, spec = layers.row(owner.bases[0])
+    base = owner.bases[0]
+    name, spec = layers.row(base)
+    if spec is None:
+        own = _synchronized(layers, owner)
+        if own is not None:
+            return own  # the vendored class itself, known by its own ``forward``
+        parent = layers.index.classes.get(base.id) if type(base) is ast.Name else None
+        inherited = _synchronized(layers, parent) if parent is not None else None
+        if inherited is None:
+            return None
+        name, spec = inherited
     if not isinstance(spec, Norm) or spec.functional:
         return None
     methods = {node.name for node in owner.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if not methods <= _UNCHANGED or "__init__" in methods and not _unconditional(spec):
         return None
     return name, spec  # type: ignore[return-value]
+
+
+# vacancy/Synchronized-BatchNorm-PyTorch's ``_SynchronizedBatchNorm``, copied into many projects (semantic-segmentation-
+# pytorch, pytorch-deeplab-xception): a ``_BatchNorm`` whose ``forward`` is ``F.batch_norm`` unless it trains on
+# several devices, where it subtracts the mean over all of them; its DataParallel hooks name it.
+_SYNCHRONIZED = frozenset({"forward", "__data_parallel_replicate__", "_data_parallel_master"})
+_BATCH_NORM = "torch.nn.BatchNorm2d"  # its rows for every dimension alike: a channel norm over axis 1
+
+
+def _synchronized(layers: Layers, owner: ast.ClassDef) -> tuple[str, Norm] | None:
+    """The batch norm a vendored synchronized batch norm class is, when ``owner`` is one."""
+    if len(owner.bases) != 1 or owner.keywords or owner.decorator_list:
+        return None
+    if layers.index.imports.resolve(owner.bases[0]) != "torch.nn._BatchNorm":  # torch.nn.modules.batchnorm
+        return None
+    methods = {node.name: node for node in owner.body if isinstance(node, ast.FunctionDef)}
+    if not _SYNCHRONIZED <= methods.keys():
+        return None
+    body = methods["forward"].body
+    first = body[0] if body else None
+    fallback = first.body[0] if isinstance(first, ast.If) and len(first.body) == 1 else None
+    if not isinstance(fallback, ast.Return) or not isinstance(fallback.value, ast.Call):
+        return None  # not ``if not (self._is_parallel and self.training): return F.batch_norm(...)``
+    if layers.index.imports.resolve(fallback.value.func) != "torch.nn.functional.batch_norm":
+        return None
+    spec = layers.rows.get(_BATCH_NORM)
+    return (_BATCH_NORM, spec) if isinstance(spec, Norm) else None
 
 
 def _unconditional(spec: Spec) -> bool:

@@ -140,11 +140,28 @@ class Source:
             if source.binds_itself(name):
                 return source, name
             target = source.reexported(name)
-            found = self._project.find(source.path, target) if target is not None else None
+            found = self._project.find(source.path, target) if target is not None else source.starred(name)
             if found is None or found[1] is None:
                 return None
             source, name = found[0], found[1]
         return None
+
+    def starred(self, name: str) -> tuple[Source, str] | None:
+        """The one module a top-level ``from .modules import *`` takes ``name`` from, when it defines, assigns or
+        imports it by name and its ``__all__``, if any, spells it (semantic-segmentation-pytorch's ``lib/nn``)."""
+        self._names()
+        found = []
+        for statement in self._statements:
+            star = _star().match(statement)
+            module = self._project.find(self.path, ImportTarget(len(star[1]), star[2], None)) if star else None
+            if module is None or module[1] is not None:
+                continue
+            other = module[0]
+            exported = other._span(other._names()[1].get("__all__"))
+            if (other.binds_itself(name) or other.reexported(name) is not None) and (
+                    exported is None or f"'{name}'" in exported or f'"{name}"' in exported):
+                found.append((other, name))
+        return found[0] if len(found) == 1 else None
 
     def assigned(self, name: str) -> tuple[Source, str, str] | None:
         """Where ``name`` is assigned at top level, following re-exports, with the text of the assignment.
@@ -189,8 +206,19 @@ class Source:
             bound = self.binding(name)
             block = bound[0].block(bound[1]) if bound is not None else None
             # Not defined in the project, or spelling no producer: it builds none.
-            self._definable[key] = bound if block is not None and _may_answer(block, words, layer, also) else None
+            answers = block is not None and (_may_answer(block, words, layer, also) or layer and bound is not None and (
+                bound[0]._forward_in_base(block)))
+            self._definable[key] = bound if answers else None
         return self._definable[key]
+
+    def _forward_in_base(self, block: str) -> bool:
+        """A class without a ``forward`` whose one base, a class of the same module, has one (a vendored
+        ``SynchronizedBatchNorm2d(_SynchronizedBatchNorm)``)."""
+        if not block.startswith("class") or "def forward" in block:
+            return False
+        bases = block.partition(":")[0].partition("(")[2].rpartition(")")[0].strip()
+        base = self.block(bases) if bases.isidentifier() else None
+        return base is not None and base.startswith("class") and "def forward" in base
 
     def parsed(self) -> tuple[ast.Module, Text] | None:
         """The module's tree and text, parsed once; None if it does not parse."""
@@ -238,6 +266,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     words = re.compile(r"[A-Za-z_]\w*")
     top_level = re.compile(r"(?m)^(?![ \t\n#)\]}])")  # a line that starts a new top-level statement
     return line_starts, words, top_level
+
+
+@functools.lru_cache(maxsize=1)
+def _star() -> re.Pattern[str]:
+    """``from .modules import *``: its dots and module."""
+    return re.compile(r"from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\*")
 
 
 @functools.lru_cache(maxsize=1)
@@ -303,7 +337,7 @@ class Project:
             if module is not None:
                 return module, None  # from pkg import config: the submodule, also when __init__ imports it
             if holder is not None:
-                return (holder, name) if holder.mentions(name) else None
+                return (holder, name) if holder.mentions(name) or holder.starred(name) else None
         return None
 
     def _bases(self, importer: str, target: ImportTarget) -> list[str]:
