@@ -833,13 +833,17 @@ SYNCHRONIZED = {
         odd = nn.Sequential(nn.Conv2d(3, 8, 3), OddBatchNorm2d(8))
         attribute = nn.Sequential(nn.Conv2d(3, 8, 3), hidden.SynchronizedBatchNorm2d(8))
         behind_all = nn.Sequential(nn.Conv2d(3, 8, 3), limited.SynchronizedBatchNorm2d(8))
+        BatchNorm2d = SynchronizedBatchNorm2d  # semseg's every model file
+        Odd = OddBatchNorm2d
+        aliased = nn.Sequential(nn.Conv2d(3, 8, 3), BatchNorm2d(8))
+        odd_alias = nn.Sequential(nn.Conv2d(3, 8, 3), Odd(8))
         """,
 }
 
 
-def test_a_vendored_synchronized_batch_norm_re_exported_by_a_star_import(tmp_path: Path) -> None:
+def test_a_vendored_synchronized_batch_norm_re_exported_by_a_star_import_and_aliased(tmp_path: Path) -> None:
     found = "RB101 Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (8 wasted parameters)"
-    expected = [f"6:30: {found}", f"8:27: {found}"]
+    expected = [f"6:30: {found}", f"8:27: {found}", f"12:25: {found}"]
     assert model_findings(tmp_path, SYNCHRONIZED) == (expected, expected)
 
 

@@ -195,7 +195,7 @@ class Layers:
         if method is not None:  # self.build_up(): a method of the class returning one layer
             return self._through_helper(call, method[0], env, depth, self, method[1])
         if not isinstance(func, ast.Attribute) or owner is not None:
-            return self._through_value(call, scope, env)  # norm_layer(c), self.norm_layer(c), make_norm()(c)
+            return self._through_value(call, scope, env, depth)  # norm_layer(c), self.norm_layer(c), make_norm()(c)
         return None
 
     def environment(self, node: ast.AST) -> Env | None:
@@ -221,12 +221,16 @@ class Layers:
             return None
         return found[0], self._models.layers_of(found[1])
 
-    def _through_value(self, call: ast.Call, scope: Scope, env: Env | None) -> Layer | None:
+    def _through_value(self, call: ast.Call, scope: Scope, env: Env | None, depth: int) -> Layer | None:
         """A class held in a variable, attribute or parameter (``norm_layer(c)``), or a ``partial`` of one; also one
-        a function of the module returns (``norm = make_norm(); norm(c)``)."""
-        origins = self._returned(self.flow.origins(call.func, scope, env))
+        a function of the module returns (``norm = make_norm(); norm(c)``), and a class of the project a name of
+        this module holds on every path (``BatchNorm2d = SynchronizedBatchNorm2d``)."""
+        origins = self._returned(self.flow.origins(call.func, scope, env)) or _alias(self, call.func, scope)
         if not origins:
             return None
+        held = _held_class(self, origins)
+        if held is not None:
+            return self._through_class(call, held[0], env, depth, held[1])
         found: set[tuple[str, ast.AST | None]] = set()
         origins = [o for o in origins if not (isinstance(o.expr, ast.Constant) and o.expr.value is None)]
         for origin in origins:  # (a None is norm_layer=None replaced before the call: calling None would raise)
@@ -486,6 +490,33 @@ def _held_norm(layers: Layers, lookup: ClassLookup, cfg: object, features: objec
     layer = layers._layer(built, target, call, CallArgs([features], {}, None, False), False)  # type: ignore[arg-type]
     layer.chosen = _default_note(origins)
     return layer
+
+
+def _alias(layers: Layers, func: ast.expr, scope: Scope) -> list[Origin] | None:
+    """``BatchNorm2d = SynchronizedBatchNorm2d`` at module level, read where the module does not bind it again:
+    the name it holds, whose value (a class of another module) the value flow does not follow."""
+    module = layers.index.module
+    if type(func) is not ast.Name or layers.index.home(func.id, scope) is not module:
+        return None
+    stores, _ = layers.index.bindings(module, func.id)
+    assign = layers.index.parents.get(stores[0].node) if len(stores) == 1 else None
+    if not isinstance(assign, ast.Assign) or len(assign.targets) != 1 or type(assign.value) is not ast.Name:
+        return None
+    return [Origin(assign.value, module)]
+
+
+def _held_class(layers: Layers, origins: list[Origin]) -> tuple[ast.ClassDef, Layers] | None:
+    """The class of the project that the one origin names, in this module or imported from another."""
+    if len(origins) != 1 or origins[0].scope.tree is not layers.tree or type(origins[0].expr) is not ast.Name:
+        return None
+    name = origins[0].expr
+    if layers.row(name)[0] is not None or layers.index.bound(name.id, origins[0].scope):
+        return None  # a framework's class (read as its row), or a variable of the function
+    owner = layers.index.classes.get(name.id)
+    if owner is not None:
+        return owner, layers
+    defined = layers._defined(name)
+    return defined if defined is not None and isinstance(defined[0], ast.ClassDef) else None  # type: ignore[return-value]
 
 
 # What a subclass of a norm may define and still normalize as its base does: how it is set up, checked, described.

@@ -18,6 +18,9 @@ class ProjectGN(nn.GroupNorm):
     pass
 
 
+Renamed = ChannelNorm  # a module-level alias of the project's class
+
+
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
@@ -25,6 +28,7 @@ class Net(nn.Module):
         self.norm = SyncBN(8)
         self.body = nn.Sequential(nn.Conv2d(8, 8, 3, bias=False), ChannelNorm(8))  # expect: RB101:35 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.group = nn.Sequential(nn.Conv2d(8, 8, 3, bias=False), ProjectGN(8, 8))  # expect: RB101:36 "Conv2d bias is cancelled by the GroupNorm that follows"
+        self.aliased = nn.Sequential(nn.Conv2d(8, 8, 3, bias=False), Renamed(8))  # expect: RB101:38 "Conv2d bias is cancelled by the BatchNorm2d that follows"
 
     def forward(self, x):
         return self.group(self.body(self.norm(self.conv(x))))
