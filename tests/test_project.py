@@ -738,6 +738,18 @@ NORM_HANDED = {
                 return self.act(self.bn(self.fc1(x)))
 
 
+        class Shared(nn.Module):
+            # timm's own SEModule: one switch for fc1, whose bias the norm cancels, and fc2, whose bias it keeps.
+            def __init__(self, channels, rd_channels, bias=True, norm_layer=None):
+                super().__init__()
+                self.fc1 = nn.Conv2d(channels, rd_channels, kernel_size=1, bias=bias)
+                self.bn = norm_layer(rd_channels) if norm_layer else nn.Identity()
+                self.fc2 = nn.Conv2d(rd_channels, channels, kernel_size=1, bias=bias)
+
+            def forward(self, x):
+                return x * self.fc2(self.bn(self.fc1(x))).sigmoid()
+
+
         class Normed(nn.Module):
             def __init__(self, channels, bias=True, norm_layer=nn.BatchNorm2d):
                 super().__init__()
@@ -752,7 +764,7 @@ NORM_HANDED = {
 
         from torch import nn
 
-        from .se import SE, Normed
+        from .se import SE, Normed, Shared
 
         SEWithNorm = partial(SE, norm_layer=nn.BatchNorm2d)
         handed = SE(64, 16, norm_layer=nn.BatchNorm2d)
@@ -760,6 +772,7 @@ NORM_HANDED = {
         switched_off = SEWithNorm(64, 16, bias=False)
         no_norm = SE(64, 16, gate=nn.Sigmoid)
         normed = Normed(64, norm_layer=nn.BatchNorm2d)
+        shared = Shared(64, 16, norm_layer=nn.BatchNorm2d)
         """,
 }
 
@@ -770,6 +783,8 @@ def test_norm_handed_to_a_block_of_another_module(tmp_path: Path) -> None:
     expected = [
         f"8:10: {found}pass bias=False to SE() (16 wasted parameters)",
         f"9:10: {found}pass bias=False to SE() (16 wasted parameters)",
+        "13:10: RB101 Conv2d (inside Shared() in pkg/se.py) bias is cancelled by the BatchNorm2d that follows: "
+        "Shared()'s bias parameter also switches its other layers: give this one a switch of its own (16 wasted parameters)",
     ]
     assert model_findings(tmp_path, NORM_HANDED) == (expected, expected)
 

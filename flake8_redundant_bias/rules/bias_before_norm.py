@@ -387,7 +387,7 @@ def _diagnostic(model: ModuleModel, producer: Layer, norm: Layer, through: list[
     fix = bias_fix(model, producer, spec, off, switched)
     passed = f"through the 1x1 {through[0].short} after it" if through else ""
     text = code.message(
-        producer=producer.display, norm=norm.short, fix=advice(producer, spec, off, fix),
+        producer=producer.display, norm=norm.short, fix=advice(model, producer, spec, off, fix),
         cost=cost(
             wasted, _read_elsewhere(model.flow, producer), passed,
             f"{norm.short} from {norm.chosen}" if norm.chosen else "",

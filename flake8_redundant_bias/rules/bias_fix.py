@@ -53,7 +53,7 @@ def bias_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str, swit
     return Fix(title, tuple(edits), UNSAFE)  # type: ignore[arg-type]
 
 
-def advice(producer: Layer, spec: Producer, off: str, fix: Fix | None) -> str:
+def advice(model: ModuleModel, producer: Layer, spec: Producer, off: str, fix: Fix | None) -> str:
     """What the message asks for: the fix's own words, or, where a helper decides the bias inside itself, that."""
     if fix is not None:
         return fix.title
@@ -62,8 +62,23 @@ def advice(producer: Layer, spec: Producer, off: str, fix: Fix | None) -> str:
         # Not "pass it inside the helper": that changes every caller, some of which may need the bias.
         return f"give {producer.helper}() a {keyword} parameter and pass {keyword}={off} here"
     if producer.inside:  # a block's layer: its call decides the switch
+        if _shared_switch(model, producer, spec):
+            return f"{producer.helper}()'s {keyword} parameter also switches its other layers: give this one a switch of its own"
         return f"pass {keyword}={off} to {producer.helper}()"
     return f"pass {keyword}={off}"
+
+
+def _shared_switch(model: ModuleModel, producer: Layer, spec: Producer) -> bool:
+    """The block's parameter that reaches the layer's bias is read elsewhere in the block too (timm's
+    ``SEModule``: ``bias=bias`` for ``fc1`` and ``fc2``): switching it off changes more than this layer."""
+    bound = producer.args.get(spec.bias)
+    if producer.built_in is None or not isinstance(bound, Bound) or not isinstance(bound.expr, ast.Name):
+        return False
+    if bound.env is None or bound.scope is None:
+        return False
+    home = model.flow.flow_of_tree(producer.built_in).index  # type: ignore[arg-type]
+    stores, reads = home.bindings(bound.scope, bound.expr.id)
+    return len(stores) == 1 and isinstance(stores[0].node, ast.arg) and reads > 1
 
 
 def _decided_inside(bound: object, call: ast.Call, function: ast.FunctionDef) -> bool:
