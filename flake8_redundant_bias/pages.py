@@ -23,7 +23,9 @@ FIX_SAFETY = (
     "the layer's `bias` key and, before a BatchNorm, subtract that bias from the norm's `running_mean`: the fixed "
     "model then computes exactly what the old one did, in training and in eval mode. A bias switched on by a "
     "config value, a module constant or a helper that takes no bias argument is reported without a fix; the "
-    "message says where the bias lives."
+    "message says where the bias lives. So is a layer of a block whose bias parameter also switches layers no "
+    "norm follows (a squeeze-excite block handing `bias` to both of its convolutions): the message asks for a "
+    "switch for this layer alone, as turning the shared one off would also remove a bias that is not wasted."
 )
 NO_FIX = (
     "No automatic fix: which parameters to exempt is a decision about the model. "
