@@ -81,7 +81,12 @@ class Block:
 def _may_be_on(call: ast.Call, block: Block, param: ast.arg, spread: Mapping[str, Bound] | None = None) -> bool:
     """Whether the call may switch the parameter on: anything but a literal False or None, passed or by default."""
     given = _given(call, block, param, spread)
-    return given is _ANYTHING or not (isinstance(given, ast.Constant) and given.value in (False, None))
+    return given is _ANYTHING or not switched_off(given)
+
+
+def switched_off(value: ast.expr | None) -> bool:
+    """A switch written as a literal False or None."""
+    return isinstance(value, ast.Constant) and value.value in (False, None)
 
 
 _ANYTHING = ast.Starred()  # what a ``*args`` or ``**kwargs`` covering the parameter may pass

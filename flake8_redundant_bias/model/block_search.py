@@ -7,7 +7,7 @@ import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ..knowledge.schema import Norm, Partial, Producer, Spec
-from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
+from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at, switched_off
 from .index import Index, Scope, called_name, parameter_defaults
 from .layers import Layers
 from .values import Bound, CallArgs, Env
@@ -206,8 +206,7 @@ def partial_calls(
         if type(name) is not ast.Name or type(block) not in (ast.Name, ast.Attribute) or layers.row(block)[1] is not None:
             continue
         if not (hands_a_norm(layers, presets) or any(
-            keyword.arg in keywords_of and not (type(keyword.value) is ast.Constant and keyword.value.value in (False, None))
-            for keyword in presets.keywords
+            keyword.arg in keywords_of and not switched_off(keyword.value) for keyword in presets.keywords
         )) or not isinstance(flow.fact(presets.func, index.module), Partial):
             continue
         for call in index.calls_named(name.id):
@@ -234,7 +233,7 @@ def switches_passed(
                 if type(value) is ast.Name:
                     callee = local_callee(call, scope)
                     handed.setdefault(scope.node, {}).setdefault(value.id, set()).add(callee)
-                if not (type(value) is ast.Constant and value.value in (False, None)):
+                if not switched_off(value):
                     switching.append((call, scope))
                 break
     return handed, switching
@@ -257,19 +256,22 @@ def _spreads_own_keywords(layers: Layers, call: ast.Call, scope: Scope, value: a
 
 def hands_a_norm(layers: Layers, call: ast.Call) -> bool:
     """The call passes a norm class of the rows, by place or keyword (``norm_op=nn.BatchNorm2d``)."""
-    return any(
-        type(arg) in (ast.Name, ast.Attribute) and isinstance(layers.row(arg)[1], Norm)  # type: ignore[arg-type]
-        for arg in (*call.args, *(keyword.value for keyword in call.keywords))
-    )
+    return any(_norm_class(layers, arg) for arg in (*call.args, *(keyword.value for keyword in call.keywords)))
 
 
 def fills_a_norm(layers: Layers, function: ast.FunctionDef, env: Env) -> bool:
     """The call hands the block a norm class for a parameter without a default or with None
     (``SE(c, r, norm_layer=nn.BatchNorm2d)``): a norm its own module need not see."""
     defaults = parameter_defaults(function.args)
-    return any(
-        isinstance(bound, Bound) and type(bound.expr) in (ast.Name, ast.Attribute)
-        and (name not in defaults or type(defaults[name]) is ast.Constant and defaults[name].value is None)  # type: ignore
-        and isinstance(layers.row(bound.expr)[1], Norm)  # type: ignore[arg-type]
-        for name, bound in ((name, env.lookup(name)) for name in list(env.values))  # each looked up: each decides
-    )
+    for name in env.values:
+        bound = env.lookup(name)  # looked up, each: each decides (block_reads.py)
+        default = defaults.get(name)
+        none = default is None or type(default) is ast.Constant and default.value is None
+        if isinstance(bound, Bound) and none and _norm_class(layers, bound.expr):
+            return True
+    return False
+
+
+def _norm_class(layers: Layers, expr: ast.expr) -> bool:
+    """A name of a norm class of the rows (``nn.BatchNorm2d``)."""
+    return type(expr) in (ast.Name, ast.Attribute) and isinstance(layers.row(expr)[1], Norm)

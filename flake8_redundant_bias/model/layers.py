@@ -498,8 +498,8 @@ def _alias(layers: Layers, func: ast.expr, scope: Scope) -> list[Origin] | None:
     module = layers.index.module
     if type(func) is not ast.Name or layers.index.home(func.id, scope) is not module:
         return None
-    stores, _ = layers.index.bindings(module, func.id)
-    assign = layers.index.parents.get(stores[0].node) if len(stores) == 1 else None
+    store = layers.index.single_binding(module, func.id)
+    assign = layers.index.parents.get(store) if store is not None else None
     if not isinstance(assign, ast.Assign) or len(assign.targets) != 1 or type(assign.value) is not ast.Name:
         return None
     return [Origin(assign.value, module)]

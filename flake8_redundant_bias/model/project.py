@@ -216,7 +216,7 @@ class Source:
         ``SynchronizedBatchNorm2d(_SynchronizedBatchNorm)``)."""
         if not block.startswith("class") or "def forward" in block:
             return False
-        bases = block.partition(":")[0].partition("(")[2].rpartition(")")[0].strip()
+        bases = _bases(block).strip()
         base = self.block(bases) if bases.isidentifier() else None
         return base is not None and base.startswith("class") and "def forward" in base
 
@@ -250,8 +250,12 @@ def _may_answer(block: str, words: tuple[str, ...], layer: bool, also: tuple[str
     if not (layer and block.startswith("class")) or "def forward" in block:
         return True
     # Without a forward, only a class deriving from a layer itself (``class SyncBN(nn.BatchNorm2d)``).
-    bases = block.partition(":")[0].partition("(")[2].rpartition(")")[0]
-    return any(base.strip().rpartition(".")[2] in words for base in bases.split(","))
+    return any(base.strip().rpartition(".")[2] in words for base in _bases(block).split(","))
+
+
+def _bases(block: str) -> str:
+    """What a class's text lists between the parentheses of its first line (``nn.BatchNorm2d``)."""
+    return block.partition(":")[0].partition("(")[2].rpartition(")")[0]
 
 
 @functools.lru_cache(maxsize=None)

@@ -77,8 +77,7 @@ def _shared_switch(model: ModuleModel, producer: Layer, spec: Producer) -> bool:
     if bound.env is None or bound.scope is None:
         return False
     home = model.flow.flow_of_tree(producer.built_in).index  # type: ignore[arg-type]
-    stores, reads = home.bindings(bound.scope, bound.expr.id)
-    return len(stores) == 1 and isinstance(stores[0].node, ast.arg) and reads > 1
+    return (_parameter_reads(home, bound.scope, bound.expr.id) or 0) > 1
 
 
 def _decided_inside(bound: object, call: ast.Call, function: ast.FunctionDef) -> bool:
@@ -174,10 +173,15 @@ def _keyword(call: ast.Call, keyword: str, off: str, source: Text) -> list[Edit 
 def _read_once(index: Index, scope: Scope | None, name: str) -> bool:
     """A function's parameter, never re-bound and read in one place (not from a nested function):
     changing the value it takes changes that one use."""
+    return _parameter_reads(index, scope, name) == 1
+
+
+def _parameter_reads(index: Index, scope: Scope | None, name: str) -> int | None:
+    """How many times the function reads its parameter, if it never binds it again; None for anything else."""
     if scope is None or name in scope.escaped:
-        return False
+        return None
     stores, reads = index.bindings(scope, name)
-    return len(stores) == 1 and isinstance(stores[0].node, ast.arg) and reads == 1
+    return reads if len(stores) == 1 and isinstance(stores[0].node, ast.arg) else None
 
 
 def _hands_on_kwargs(function: ast.FunctionDef) -> bool:
