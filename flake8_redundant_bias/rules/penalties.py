@@ -55,21 +55,21 @@ class Penalties(Rule):
         """A penalty's spelling with ``parameters(`` in the same part; a regularizer argument in its framework's files."""
         spelled = {f"{name}(" for name, fact in knowledge.methods.items() if isinstance(fact, PenaltyMethod)}
         spelled |= {f"{name.rpartition('.')[2]}(" for name, fact in knowledge.facts.items() if isinstance(fact, PenaltyFunction)}
-        arguments: set[str] = set()
-        roots: set[str] = set()
-        for name, spec in rows.items():
-            if isinstance(spec, (Producer, Norm)) and spec.penalties:
-                arguments.update(arg.keyword for arg, _ in spec.penalties)
-                roots.add(name.partition(".")[0])
-        roots |= {other.partition(".")[0] for other, own in knowledge.aliases if own.partition(".")[0] in roots}
+        arguments = {
+            arg.keyword for spec in rows.values() if isinstance(spec, (Producer, Norm)) for arg, _ in spec.penalties
+        }
         triggers = [Trigger(shortest(spelled | set(SQUARES)), near="parameters(")]
         if arguments:
-            triggers.append(Trigger(shortest(arguments), roots=frozenset(roots)))
+            triggers.append(Trigger(shortest(arguments), roots=_regularized_roots(rows, knowledge)))
         return tuple(triggers)
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
-        for call, scope in model.index.calls:
-            yield from contained(partial(_regularizers, model, call, scope))
+        imports = model.index.imports
+        # A call resolves only to a name of a framework the module imports: in a module importing none whose layers
+        # take a regularizer (a PyTorch model file, read here for its hand-written penalties) no call is resolved.
+        if any(imports.imports_root(root) for root in _regularized_roots(model.config.specs, model.config.knowledge)):
+            for call, scope in model.index.calls:
+                yield from contained(partial(_regularizers, model, call, scope))
         for comp, scope in model.index.comprehensions:
             yield from contained(partial(_penalty_comprehension, model, comp, scope))
         for loop, scope in model.index.loops:
@@ -77,6 +77,20 @@ class Penalties(Rule):
 
 
 # ---------------------------------------------------------------- regularizer arguments
+
+def _regularized_roots(rows: Mapping[str, Spec], knowledge: Knowledge) -> frozenset[str]:
+    """The frameworks with a layer or norm that takes a regularizer (``keras``), also as another package
+    spells them (``tensorflow``, for ``tf.keras``), per table."""
+    kept = _ROOTS.get(id(rows))
+    if kept is None or kept[0] is not rows:
+        roots = {name.partition(".")[0] for name, spec in rows.items() if isinstance(spec, (Producer, Norm)) and spec.penalties}
+        roots |= {other.partition(".")[0] for other, own in knowledge.aliases if own.partition(".")[0] in roots}
+        kept = _ROOTS[id(rows)] = (rows, frozenset(roots))
+    return kept[1]
+
+
+_ROOTS: dict[int, tuple[Mapping[str, Spec], frozenset[str]]] = {}
+
 
 def _regularizers(model: ModuleModel, call: ast.Call, scope: Scope) -> Iterator[Diagnostic]:
     name = model.index.imports.resolve(call.func)
