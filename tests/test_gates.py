@@ -138,3 +138,37 @@ def test_a_comment_naming_a_builder_walks_nothing_more() -> None:
     commented = commented.replace("super().__init__()\n", "super().__init__()  # resnet50, Weights50\n", 1)
     assert commented != ZOO
     assert skipped_names(commented) == skipped_names(ZOO) == {"resnet50", "resnet_wide", "Weights50"}
+
+
+PENALIZED = """\
+    import torch
+    import torch.nn as nn
+
+
+    class Block(nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.norm = nn.LayerNorm(c)
+            self.k_norm = nn.LayerNorm(c)
+
+        def forward(self, x):
+            return self.k_norm(self.norm(x))
+
+        def frozen(self):
+            return [p for p in self.parameters() if not p.requires_grad]
+
+
+    def l2_penalty(model):
+        return sum(p.norm(2) for p in model.parameters())
+
+
+    def grad_norms(model):
+        return [torch.norm(p.grad) for p in model.parameters()]
+    """
+
+
+def test_a_call_of_the_model_s_own_norm_spells_no_penalty() -> None:
+    # A penalty is on a parameter (p.norm(2), torch.norm(p)); self.norm(x) and self.k_norm(x) call the model's own
+    # modules, and with self.parameters() in the same class they made every model class with a norm walked (21%
+    # of what was walked of timm's models/ and layers/).
+    assert skipped_names(PENALIZED) == {"Block"}

@@ -35,14 +35,18 @@ DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 class Trigger:
     """Words, exactly as code spells them, of which a part able to yield a rule's finding contains one."""
 
-    __slots__ = ("words", "near", "roots", "imported_as", "from_project")
+    __slots__ = ("words", "near", "roots", "imported_as", "from_project", "whole_names")
 
     def __init__(
         self, words: tuple[str, ...], near: str | None = None, roots: frozenset[str] | None = None,
-        imported_as: bool = False, from_project: bool = False,
+        imported_as: bool = False, from_project: bool = False, whole_names: bool = False,
     ) -> None:
         self.words = words
         self.near = near  # also spelled in the same part (``parameters(``): the words are looked for only there
+        # The words that begin with a name count only where spelled as a whole name that is not an attribute of
+        # ``self``: ``p.norm(2)`` and ``torch.norm(p)`` may be penalties on a parameter, ``self.norm(x)`` calls the
+        # model's own module and ``F.layer_norm(x)`` is another function.
+        self.whole_names = whole_names
         self.roots = roots  # the words count only in a module importing one of these frameworks
         self.imported_as = imported_as  # also the local names an import gives such a word (``BatchNorm2d as BN``)
         # The words count only as a part of a function's name (``get_norm``, ``build_norm_layer``: snake case),
@@ -59,7 +63,7 @@ class Trigger:
                 alias.asname or alias.name for alias in _project_imports(tree, frameworks)
                 if any(word in alias.name.split("_") for word in self.words) or _ends_a_name(alias.name, self.words)
             ))
-            return Trigger(names, self.near, self.roots)  # no names: a trigger that never fires
+            return Trigger(names, self.near, self.roots, whole_names=self.whole_names)  # no names: a trigger that never fires
         if not self.imported_as:
             return self
         shorts = set(self.words)
@@ -67,7 +71,9 @@ class Trigger:
             alias.asname for alias in _module_imports(tree)
             if alias.asname and any(word in alias.name.rpartition(".")[2] for word in shorts)
         )
-        return Trigger(self.words + aliases, self.near, self.roots, self.imported_as) if aliases else self
+        if not aliases:
+            return self
+        return Trigger(self.words + aliases, self.near, self.roots, self.imported_as, whole_names=self.whole_names)
 
 
 class Words:
@@ -145,7 +151,8 @@ class Spelled:
         if found is None:
             text = self.text
             found = self.fired[trigger] = (
-                (trigger.near is None or trigger.near in text) and _spells(text, trigger.words)
+                (trigger.near is None or trigger.near in text)
+                and (_as_names(text, trigger.words, 0, len(text)) if trigger.whole_names else _spells(text, trigger.words))
                 and (not trigger.from_project or _names_part(self._imported(), trigger.words)
                      or _ends_a_name(self._imported(), trigger.words))
             )
@@ -162,21 +169,45 @@ class Spelled:
         if self._spelled_at is None:  # (a trigger still of names imported from the project stands for none)
             words = [
                 *self._keep,
-                *(word for group in self._groups for t in group if t.near is None and not t.from_project for word in t.words),
+                *(word for group in self._groups for t in group if _anywhere(t) for word in t.words),
             ]
             self._spelled_at = _offsets(self.text, tuple(dict.fromkeys(words)))
         return _within(self._spelled_at, start, end) or any(
-            self._near_spelled(trigger, start, end) for group in self._groups for trigger in group if trigger.near is not None
+            self._spelled_within(trigger, start, end) for group in self._groups for trigger in group
+            if not _anywhere(trigger) and not trigger.from_project
         )
 
-    def _near_spelled(self, trigger: Trigger, start: int, end: int) -> bool:
-        """A trigger with a near word looks for its own words only in parts that spell the near word."""
-        near = self._near.get(trigger.near)  # type: ignore[arg-type]
-        if near is None:
-            near = self._near[trigger.near] = _offsets(self.text, (trigger.near,))  # type: ignore[index]
-        if not _within(near, start, end):
-            return False
+    def _spelled_within(self, trigger: Trigger, start: int, end: int) -> bool:
+        """A trigger with a near word looks for its own words only in parts that spell the near word; one whose
+        words count as whole names only looks at each place they are spelled."""
+        if trigger.near is not None:
+            near = self._near.get(trigger.near)
+            if near is None:
+                near = self._near[trigger.near] = _offsets(self.text, (trigger.near,))
+            if not _within(near, start, end):
+                return False
+        if trigger.whole_names:
+            return _as_names(self.text, trigger.words, start, end)
         return any(self.text.find(word, start, end) >= 0 for word in trigger.words)
+
+
+def _anywhere(trigger: Trigger) -> bool:
+    """The trigger's words count wherever they are spelled: where each starts is searched once, for all of them."""
+    return trigger.near is None and not trigger.from_project and not trigger.whole_names
+
+
+def _as_names(text: str, words: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether the text from ``start`` to ``end`` spells one of the words as a whole name that is not an attribute of
+    ``self`` (``norm(``: not in ``self.norm(x)`` or ``F.layer_norm(x)``); a word that begins with no name (``**2``)
+    wherever it is spelled."""
+    for word in words:
+        named = _identifier_char(word[:1])
+        at = text.find(word, start, end)
+        while at >= 0:
+            if not named or not _identifier_char(text[at - 1:at]) and text[max(at - 5, 0):at] != "self.":
+                return True
+            at = text.find(word, at + 1, end)
+    return False
 
 
 def _spells(text: str, words: tuple[str, ...]) -> bool:

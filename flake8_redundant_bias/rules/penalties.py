@@ -58,7 +58,8 @@ class Penalties(Rule):
         arguments = {
             arg.keyword for spec in rows.values() if isinstance(spec, (Producer, Norm)) for arg, _ in spec.penalties
         }
-        triggers = [Trigger(shortest(spelled | set(SQUARES)), near="parameters(")]
+        # Whole names: ``norm(`` stands for itself, ``vector_norm(`` for itself, not for ``layer_norm(``.
+        triggers = [Trigger((*sorted(spelled), *SQUARES), near="parameters(", whole_names=True)]
         if arguments:
             triggers.append(Trigger(shortest(arguments), roots=_regularized_roots(rows, knowledge)))
         return tuple(triggers)

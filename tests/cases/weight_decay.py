@@ -323,6 +323,22 @@ def penalties(model, criterion, x, y, lam):
     return loss
 
 
+class SelfRegularized(nn.Module):
+    """Its own modules' calls (self.norm(x), self.q_norm(q)) spell no penalty; its p.norm(2) does."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.norm = nn.LayerNorm(4)
+        self.q_norm = nn.LayerNorm(4)
+
+    def forward(self, x):
+        return self.q_norm(self.norm(self.fc(x)))
+
+    def loss(self, criterion, x, y):
+        return criterion(self(x), y) + 1e-4 * sum(p.norm(2) for p in self.parameters())  # expect: RB205:50 "penalty over every parameter of self shrinks its biases and normalization weights"
+
+
 def not_penalties(model, criterion, x, y):
     grad_norm = sum(p.grad.norm() ** 2 for p in model.parameters()) ** 0.5  # gradient norm, logged
     weight_norm = sum(p.norm() ** 2 for p in model.parameters()) ** 0.5  # weight norm, logged
