@@ -13,10 +13,10 @@ from __future__ import annotations
 import ast
 
 from .flow.service import Flow
+from .flow.uses import asks_shape
 from .index import Event, Index, Scope, method_named
 
 DEPTH = 8  # nested applications followed from the return
-SHAPE = frozenset({"shape", "size", "dim", "ndim", "dtype", "device"})  # what a read of the input may ask
 
 
 def class_steps(flow: Flow, index: Index, owner: ast.ClassDef) -> tuple[list[str], list[str]]:
@@ -83,5 +83,4 @@ def _shape_only(index: Index, event: Event, read: ast.Name) -> bool:
     of its shape (``B, C, H, W = x.shape``)."""
     if event.store or event.node is read:
         return True
-    parent = index.parents.get(event.node)
-    return isinstance(parent, ast.Attribute) and parent.attr in SHAPE and not event.opaque
+    return not event.opaque and asks_shape(index, event.node)

@@ -77,3 +77,32 @@ class Scaled(nn.Module):
         y = self.bn_half(0.5 * self.halved(y) / 2)
         y = self.bn_gated(self.gated(y) * torch.sigmoid(y))
         return self.bn_inverted(1.0 / self.inverted(y))
+
+
+class ShapeRead(nn.Module):
+    """A read of the conv's output that asks only its shape takes none of its values."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.proj = nn.Conv2d(3, c, 4, 4, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bn = nn.BatchNorm2d(c)
+        self.sized = nn.Conv2d(c, c, 1, bias=False)  # expect: RB101:22 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bn_sized = nn.BatchNorm2d(c)
+        self.kept = nn.Conv2d(c, c, 1)  # also stored: a copy keeps the bias
+        self.bn_kept = nn.BatchNorm2d(c)
+        self.summed = nn.Conv2d(c, c, 1)  # its mean is logged: the bias moves it
+        self.bn_summed = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.proj(x)
+        B, C, H, W = x.shape
+        x = self.bn(x)
+        y = self.sized(x)
+        print(y.size(1), y.dtype)
+        y = self.bn_sized(y)
+        z = self.kept(y)
+        self.features = z
+        z = self.bn_kept(z)
+        w = self.summed(z)
+        print(w.mean())
+        return self.bn_summed(w).view(B, C, H, W)

@@ -18,6 +18,7 @@ from ..index import Event, Index, event_name
 # past that the analysis gives up (stays silent) instead of going quadratic.
 SCAN_LIMIT = 64
 VALUE_DEPTH = 8  # single-use variables followed, one into the next
+SHAPE = frozenset({"shape", "size", "dim", "ndim", "dtype", "device"})  # what a read may ask of a tensor, not its values
 
 
 class Uses:
@@ -92,10 +93,13 @@ class Uses:
         return [event.node for event in events]
 
     def sole_read(self, node: ast.AST) -> ast.AST | None:
-        """The one place the value computed at ``node`` is read, following single-use variables."""
+        """The one place the value computed at ``node`` is read, following single-use variables; a read that only
+        asks its shape (``B, C, H, W = x.shape``, ``print(x.size())``) takes none of its values and is not one."""
         found = node
         for _ in range(VALUE_DEPTH):
             reads = self.reads(found)
+            if reads is not None and reads != [found]:
+                reads = [read for read in reads if not asks_shape(self.index, read)]
             if reads is None or len(reads) != 1:
                 return None
             if reads[0] is found:
@@ -125,6 +129,12 @@ class Uses:
             if event.opaque or isinstance(call, ast.Call) and call.func is attribute:
                 return True
         return False
+
+
+def asks_shape(index: Index, read: ast.AST) -> bool:
+    """The read asks its value's shape, type or device (``x.shape``, ``x.size(1)``), nothing that depends on it."""
+    parent = index.parents.get(read)
+    return type(parent) is ast.Attribute and parent.value is read and parent.attr in SHAPE
 
 
 def _single_name_target(parent: ast.AST | None, node: ast.AST) -> ast.Name | None:
