@@ -79,7 +79,7 @@ def _gated(tree: ast.Module, text: Text, config: Config, filename: str | None, r
     # .norms import get_norm``) is spelled as its local name; an import line naming "norm" that imports none
     # (``Normalize`` from torchvision) fires nothing then.
     groups = [
-        tuple(trigger if trigger.from_project and not spelled.spells(trigger) else trigger.with_aliases(tree, roots)
+        tuple(trigger if trigger.names_imports and not spelled.spells(trigger) else trigger.with_aliases(tree, roots)
               for trigger in group)
         for group in words.rules
     ]

@@ -131,6 +131,17 @@ def test_a_norm_factory_imported_from_the_project_fires_the_bias_rule() -> None:
     assert not bias_rule_fires(model.format("from .blocks import ConvNormAct as make"))
 
 
+def test_a_block_of_the_project_switched_on_fires_the_bias_rule() -> None:
+    model = "import torch.nn as nn\nfrom . import blocks\nfrom .blocks import ConvBN, Attention\n\n{}\n"
+    assert bias_rule_fires(model.format("layer = ConvBN(3, 8, bias=True)"))
+    assert bias_rule_fires(model.format("layer = blocks.ConvBN(3, 8, bias=True)"))
+    assert bias_rule_fires(model.format("layer = nn.Sequential(\n    ConvBN(\n        3, 8,\n        bias=True,\n    ))"))
+    # Switched on for a layer of the framework, another keyword (qkv_bias), or left at its default: nothing to read.
+    assert not bias_rule_fires(model.format("layer = ConvBN(3, nn.Linear(3, 8, bias=True))"))
+    assert not bias_rule_fires(model.format("layer = Attention(8, qkv_bias=True)"))
+    assert not bias_rule_fires(model.format("layer = ConvBN(3, 8)  # bias=True"))
+
+
 def test_a_comment_naming_a_builder_walks_nothing_more() -> None:
     # What is skipped, and so unknown, must not depend on a comment (round 37: a comment naming _hrnet() made the
     # builders walked, and a finding appear); a comment in the code of a walked class names nothing either.

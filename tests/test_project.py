@@ -230,6 +230,53 @@ def test_training_script_beside_a_utils_package(tmp_path: Path) -> None:
     ]
 
 
+SCRIPT_FOLDER = {
+    ".git/HEAD": "ref: refs/heads/main\n",
+    "layers.py": """\
+        import torch.nn as nn
+
+
+        class ConvNorm(nn.Module):
+            def __init__(self, cin, cout, bias=False):
+                super().__init__()
+                self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=bias)
+                self.bn = nn.BatchNorm2d(cout)
+
+            def forward(self, x):
+                return self.bn(self.conv(x))
+        """,
+    "train.py": """\
+        import torch.nn as nn
+
+        import layers
+        from layers import ConvNorm
+
+        model = nn.Sequential(
+            ConvNorm(3, 8, bias=True),
+            layers.ConvNorm(8, 8, bias=True),
+            ConvNorm(8, 8),
+            nn.Linear(8, 8, bias=True),
+        )
+        """,
+}
+
+
+def test_a_block_of_the_script_folder_switched_on_in_a_file_that_names_no_norm(tmp_path: Path) -> None:
+    # ``from layers import ConvNorm`` as Python runs a script: layers.py beside it.  The file names no norm; its
+    # calls switching the block's bias on are what makes it worth reading (round 19's "imports written for a
+    # script's folder"), as a path and from stdin.
+    write(tmp_path, SCRIPT_FOLDER)
+    train = tmp_path / "train.py"
+    message = (
+        "RB101 Conv2d (inside ConvNorm() in layers.py) bias is cancelled by the BatchNorm2d that follows: "
+        "pass bias=False to ConvNorm() (8 wasted parameters)"
+    )
+    by_path = findings(flake8("--select", "RB", str(train)), f"{train}:")
+    source = textwrap.dedent(SCRIPT_FOLDER["train.py"])
+    by_stdin = findings(flake8("--select", "RB", "--stdin-display-name", str(train), "-", stdin=source), f"{train}:")
+    assert by_path == by_stdin == [f"7:5: {message}", f"8:5: {message}"]
+
+
 def test_absolute_imports_stop_at_the_project_root(tmp_path: Path) -> None:
     # The package lies above the nearest project marker: it is not this project's code.
     write(tmp_path, {"utils/__init__.py": "", "utils/args.py": SCRIPT["utils/args.py"]})

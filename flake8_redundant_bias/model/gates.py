@@ -29,17 +29,19 @@ from ..knowledge.schema import ClassLookup, Producer
 from ..text import Text
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it
+CALL_REACH = 2000  # characters looked back from an argument for the call holding it
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 class Trigger:
     """Words, exactly as code spells them, of which a part able to yield a rule's finding contains one."""
 
-    __slots__ = ("words", "near", "roots", "imported_as", "from_project", "whole_names")
+    __slots__ = ("words", "near", "roots", "imported_as", "from_project", "whole_names", "project_calls", "callee_of")
 
     def __init__(
         self, words: tuple[str, ...], near: str | None = None, roots: frozenset[str] | None = None,
-        imported_as: bool = False, from_project: bool = False, whole_names: bool = False,
+        imported_as: bool = False, from_project: bool = False, whole_names: bool = False, project_calls: bool = False,
+        callee_of: str | None = None,
     ) -> None:
         self.words = words
         self.near = near  # also spelled in the same part (``parameters(``): the words are looked for only there
@@ -54,10 +56,24 @@ class Trigger:
         # project (``from .norms import get_norm``): then the trigger stands for the local names so imported.  (A
         # class naming it inside, ``Conv2dNormActivation``, names its norm where it is defined.)
         self.from_project = from_project
+        # The words are what a call spells to switch a bias on (``bias=True``), and the trigger stands for every name
+        # the module imports from its project, in a part that spells one: a block of the project, which may build a
+        # norm inside it, switched on (``ConvNorm(3, 8, bias=True)`` in a file that names no norm).
+        self.project_calls = project_calls
+        self.callee_of = callee_of  # the words count only as the callee of a call whose arguments spell this
+
+    @property
+    def names_imports(self) -> bool:
+        """The trigger stands for names the module imports (``with_aliases``): its words alone make no part worth
+        reading."""
+        return self.from_project or self.project_calls
 
     def with_aliases(self, tree: ast.Module, frameworks: frozenset[str] = frozenset()) -> Trigger:
         """The trigger with the local names the module's imports give its words; ``frameworks``: the roots whose
         imports are not the project's."""
+        if self.project_calls:
+            names = tuple(dict.fromkeys(alias.asname or alias.name for alias in _project_imports(tree, frameworks)))
+            return Trigger(names, roots=self.roots, callee_of=self.words[0])  # no names: a trigger that never fires
         if self.from_project:
             names = tuple(dict.fromkeys(
                 alias.asname or alias.name for alias in _project_imports(tree, frameworks)
@@ -151,8 +167,7 @@ class Spelled:
         if found is None:
             text = self.text
             found = self.fired[trigger] = (
-                (trigger.near is None or trigger.near in text)
-                and (_as_names(text, trigger.words, 0, len(text)) if trigger.whole_names else _spells(text, trigger.words))
+                (trigger.near is None or trigger.near in text) and self._spelled_within(trigger, 0, len(text), near=False)
                 and (not trigger.from_project or _names_part(self._imported(), trigger.words)
                      or _ends_a_name(self._imported(), trigger.words))
             )
@@ -174,13 +189,14 @@ class Spelled:
             self._spelled_at = _offsets(self.text, tuple(dict.fromkeys(words)))
         return _within(self._spelled_at, start, end) or any(
             self._spelled_within(trigger, start, end) for group in self._groups for trigger in group
-            if not _anywhere(trigger) and not trigger.from_project
+            if not _anywhere(trigger) and not trigger.names_imports
         )
 
-    def _spelled_within(self, trigger: Trigger, start: int, end: int) -> bool:
-        """A trigger with a near word looks for its own words only in parts that spell the near word; one whose
-        words count as whole names only looks at each place they are spelled."""
-        if trigger.near is not None:
+    def _spelled_within(self, trigger: Trigger, start: int, end: int, near: bool = True) -> bool:
+        """A trigger with a near word looks for its own words only in parts that spell the near word (``near``:
+        whether to look for it); one whose words count as whole names, or as callees, looks at each place they
+        are spelled."""
+        if near and trigger.near is not None:
             near = self._near.get(trigger.near)
             if near is None:
                 near = self._near[trigger.near] = _offsets(self.text, (trigger.near,))
@@ -188,12 +204,47 @@ class Spelled:
                 return False
         if trigger.whole_names:
             return _as_names(self.text, trigger.words, start, end)
+        if trigger.callee_of is not None:
+            return _called_with(self.text, trigger.words, trigger.callee_of, start, end)
+        if not near:
+            return _spells(self.text, trigger.words)
         return any(self.text.find(word, start, end) >= 0 for word in trigger.words)
 
 
 def _anywhere(trigger: Trigger) -> bool:
     """The trigger's words count wherever they are spelled: where each starts is searched once, for all of them."""
-    return trigger.near is None and not trigger.from_project and not trigger.whole_names
+    return trigger.near is None and not trigger.names_imports and not trigger.whole_names and trigger.callee_of is None
+
+
+def _called_with(text: str, names: tuple[str, ...], argument: str, start: int, end: int) -> bool:
+    """Whether the text from ``start`` to ``end`` calls one of the names (``ConvNorm(``, ``layers.ConvNorm(``) with
+    ``argument`` among its arguments, as a keyword of its own (``bias=True``, not ``qkv_bias=True``)."""
+    at = text.find(argument, start, end)
+    while at >= 0:
+        if not _identifier_char(text[at - 1:at]) and set(_callee(text, at).split(".")) & set(names):
+            return True
+        at = text.find(argument, at + 1, end)
+    return False
+
+
+def _callee(text: str, at: int) -> str:
+    """The dotted name called by the call whose parentheses hold ``at`` ("" if none is found close by)."""
+    depth = 0
+    for i in range(at - 1, max(at - CALL_REACH, 0) - 1, -1):
+        char = text[i]
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth:
+                depth -= 1
+                continue
+            if char != "(":
+                return ""
+            first = i
+            while first > 0 and (_identifier_char(text[first - 1]) or text[first - 1] == "."):
+                first -= 1
+            return text[first:i]
+    return ""
 
 
 def _as_names(text: str, words: tuple[str, ...], start: int, end: int) -> bool:

@@ -14,7 +14,7 @@ from ..knowledge.schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer
 from ..model.bias_switch import ClassSwitch, class_switch
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
-from ..model.gates import Trigger, shortest
+from ..model.gates import Trigger, shortest, switches_of
 from ..model.layers import Layer, Layers, own_norm
 from ..model.sequences import Chain
 from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs
@@ -163,13 +163,17 @@ class BiasBeforeNorm(Rule):
 
     def triggers(self, rows: Mapping[str, Spec], knowledge: Knowledge) -> tuple[Trigger, ...]:
         """A finding needs a norm named where the chain is built: named, not only called
-        (``norm_layer=nn.BatchNorm2d`` is applied through a parameter), or a norm factory of the project
-        imported (``from .norms import get_norm``: its module names the norm)."""
+        (``norm_layer=nn.BatchNorm2d`` is applied through a parameter), a norm factory of the project
+        imported (``from .norms import get_norm``: its module names the norm), or a block of the project whose bias
+        a call switches on (``ConvNorm(3, 8, bias=True)``: its module names the norm)."""
         words = {
             name.rpartition(".")[2] for name, spec in rows.items()
             if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and _names_its_norm(spec)
         }
-        return (Trigger(shortest(words), imported_as=True), Trigger(("norm",), from_project=True))
+        return (
+            Trigger(shortest(words), imported_as=True), Trigger(("norm",), from_project=True),
+            Trigger(tuple(f"{switch}True" for switch in switches_of(rows)[1]), project_calls=True),
+        )
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
         reported: set[ast.Call] = set()  # producers reported where they are built: not again at a block's call
