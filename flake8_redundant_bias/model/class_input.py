@@ -1,7 +1,8 @@
 """What a module class does to its input first, and what makes its output: the attributes its ``forward`` applies.
 
 ``return self.act(self.bn(x))`` applies ``bn`` and then ``act`` to ``x``; yolov7's ``Conv`` (``return
-self.act(self.bn(self.conv(x)))``) applies ``conv``, ``bn``, ``act``.  A class whose input meets a norm first
+self.act(self.bn(self.conv(x)))``) applies ``conv``, ``bn``, ``act``, and so does Inception's ``BasicConv2d``
+written as statements (``x = self.conv(x); x = self.bn(x); x = self.relu(x); return x``).  A class whose input meets a norm first
 cancels any bias per channel that comes in, and so does one whose input meets a bias-free 1x1 convolution and
 then a norm: what comes in is the class's to the rule, a norm (with the convolution it passes on the way).
 From the output in, ``return self.drop(self.fc2(x))`` applies ``fc2`` and then ``drop``: a class whose output is
@@ -27,25 +28,28 @@ def class_steps(flow: Flow, index: Index, owner: ast.ClassDef) -> tuple[list[str
     params = forward.args.posonlyargs + forward.args.args if forward is not None else []
     if forward is None or scope is None:
         return [], []
-    given = params[1].arg if len(params) > 1 else None
-    if given is not None and sum(event.store for event in scope.events.get(given, [])) != 1:
-        given = None  # re-bound (``x = self.conv(x)``): a read of it is followed to its binding, not the input
+    given = params[1] if len(params) > 1 else None
     calls, read = _returned_applications(flow, forward, scope, given)
     outputs = [call.func.attr for call in calls]  # type: ignore[attr-defined]
-    return outputs, _input_attributes(flow, index, owner, scope, read, calls) if read is not None else []
+    if read is None or given is None:
+        return outputs, []
+    # The input's other reads: its name's, or, where the name is bound again (``x = self.conv(x); x = self.bn(x)``),
+    # those the parameter's own binding reaches.
+    events = flow.uses(given) if _bound_again(scope, given) else scope.events.get(given.arg, [])
+    return outputs, _input_attributes(flow, index, owner, scope, read, calls, events or [])
 
 
 def _returned_applications(
-    flow: Flow, forward: ast.FunctionDef, scope: Scope, given: str | None,
+    flow: Flow, forward: ast.FunctionDef, scope: Scope, given: ast.arg | None,
 ) -> tuple[list[ast.Call], ast.Name | None]:
-    """``return self.act(self.bn(x))``, directly or through variables each bound once: the applications of the
-    class's attributes, outermost first, followed while each is given one value alone; and the read of the input
-    ``given`` they end at, if they do."""
+    """``return self.act(self.bn(x))``, directly or through variables (``x = self.bn(x); return x``): the
+    applications of the class's attributes, outermost first, followed while each is given one value alone; and the
+    read of the input ``given`` they end at, if they do."""
     expr = flow.sole_return(forward)
     found: list[ast.Call] = []
     for _ in range(DEPTH):
         if isinstance(expr, ast.Name):
-            if expr.id == given:
+            if given is not None and expr.id == given.arg and _reads_input(flow, expr, scope, given):
                 return found, expr
             origin = flow.sole_origin(expr, scope)
             if origin is None:
@@ -61,13 +65,25 @@ def _returned_applications(
     return found, None
 
 
+def _bound_again(scope: Scope, given: ast.arg) -> bool:
+    return sum(event.store for event in scope.events.get(given.arg, [])) != 1
+
+
+def _reads_input(flow: Flow, name: ast.Name, scope: Scope, given: ast.arg) -> bool:
+    """The read can only see the parameter's own value: the name is bound once, or only that binding reaches it."""
+    if not _bound_again(scope, given):
+        return True
+    found = flow.reaching(name, scope)
+    return found is not None and found[0] is scope and [event.node for event in found[1]] == [given]
+
+
 def _input_attributes(
     flow: Flow, index: Index, owner: ast.ClassDef, scope: Scope, read: ast.Name, calls: list[ast.Call],
+    events: list[Event],
 ) -> list[str]:
     """The attributes of ``self`` the returned applications apply to the input, first to last, when each is of
-    this class, given the input's value alone (any keyword a constant), and the input (bound once) is read
-    nowhere else but for its shape; else []."""
-    events = scope.events.get(read.id, [])
+    this class, given the input's value alone (any keyword a constant), and the input's ``events`` are its
+    binding, ``read`` and reads of its shape; else []."""
     for call in calls:
         if not all(isinstance(keyword.value, ast.Constant) for keyword in call.keywords):
             return []

@@ -127,6 +127,35 @@ class PaddedConv(nn.Module):
         x = self.conv(x)
         return x
 
+class BasicConv(nn.Module):
+    # Inception's BasicConv2d: the same steps written as statements re-binding the input's name.
+    def __init__(self, c1, c2):
+        super().__init__()
+        self.conv = nn.Conv2d(c1, c2, kernel_size=1, bias=False)
+        self.bn = nn.BatchNorm2d(c2)
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        x = self.conv(x)
+        x = self.bn(x)
+        x = self.relu(x)
+        return x
+
+
+class KeptInput(nn.Module):
+    # As statements, but the input is also kept aside: something else may read it.
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, kernel_size=1, bias=False)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        self.kept = x
+        x = self.conv(x)
+        x = self.bn(x)
+        return x
+
+
 class Net(nn.Module):
     def __init__(self, c):
         super().__init__()
@@ -139,6 +168,8 @@ class Net(nn.Module):
         self.seq = nn.Sequential(nn.Conv2d(c, c, 3, padding=1, bias=False), Conv(c, c))  # expect: RB101:34 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.padded = PaddedConv(c)  # expect: RB101:23 "Conv2d (built by PaddedConv()) bias is cancelled by the BatchNorm2d that follows"
         self.bn_padded = nn.BatchNorm2d(c)
+        self.i = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.post_i = BasicConv(c, c)
         # ---- negatives
         self.d = nn.Conv2d(c, c, 3, padding=1)
         self.post_d = Conv(c, c, 3)  # a 3x3 convolution with padding: the bias is not constant at the border
@@ -150,6 +181,8 @@ class Net(nn.Module):
         self.post_g = ActFirst(c)
         self.h = nn.Linear(c, c)  # a bias along the last axis: a 1x1 convolution mixes it across channels
         self.post_h = Conv(c, c, 1)
+        self.j = nn.Conv2d(c, c, 3, padding=1)
+        self.post_j = KeptInput(c)
 
     def forward(self, x):
         x = self.post_a(self.a(x))
@@ -157,6 +190,8 @@ class Net(nn.Module):
         x = self.post_c(self.c(x))
         x = self.seq(x)
         x = self.bn_padded(self.padded(x))
+        x = self.post_i(self.i(x))
+        x = self.post_j(self.j(x))
         x = self.post_d(self.d(x))
         x = self.post_e(self.e(x))
         x = self.post_f(self.f(x))
