@@ -2,9 +2,10 @@
 
 ``return self.act(self.bn(x))`` applies ``bn`` and then ``act`` to ``x``; yolov7's ``Conv`` (``return
 self.act(self.bn(self.conv(x)))``) applies ``conv``, ``bn``, ``act``, and so does Inception's ``BasicConv2d``
-written as statements (``x = self.conv(x); x = self.bn(x); x = self.relu(x); return x``).  A class whose input meets a norm first
-cancels any bias per channel that comes in, and so does one whose input meets a bias-free 1x1 convolution and
-then a norm: what comes in is the class's to the rule, a norm (with the convolution it passes on the way).
+written as statements (``x = self.conv(x); x = self.bn(x); x = self.relu(x); return x``).  A class whose input
+meets a norm first cancels any bias per channel that comes in, and so does one whose input meets a bias-free 1x1
+convolution and then a norm: what comes in is the class's to the rule, a norm (with the convolution it passes on
+the way).
 From the output in, ``return self.drop(self.fc2(x))`` applies ``fc2`` and then ``drop``: a class whose output is
 one producer's, past steps that keep its bias, is that producer to what follows it.
 """

@@ -41,7 +41,7 @@ class Trigger:
     def __init__(
         self, words: tuple[str, ...], near: str | None = None, roots: frozenset[str] | None = None,
         imported_as: bool = False, from_project: bool = False, whole_names: bool = False, project_calls: bool = False,
-        callee_of: str | None = None,
+        callee_of: tuple[str, ...] = (),
     ) -> None:
         self.words = words
         self.near = near  # also spelled in the same part (``parameters(``): the words are looked for only there
@@ -60,7 +60,7 @@ class Trigger:
         # the module imports from its project, in a part that spells one: a block of the project, which may build a
         # norm inside it, switched on (``ConvNorm(3, 8, bias=True)`` in a file that names no norm).
         self.project_calls = project_calls
-        self.callee_of = callee_of  # the words count only as the callee of a call whose arguments spell this
+        self.callee_of = callee_of  # the words count only as the callee of a call whose arguments spell one of these
 
     @property
     def names_imports(self) -> bool:
@@ -73,7 +73,7 @@ class Trigger:
         imports are not the project's."""
         if self.project_calls:
             names = tuple(dict.fromkeys(alias.asname or alias.name for alias in _project_imports(tree, frameworks)))
-            return Trigger(names, roots=self.roots, callee_of=self.words[0])  # no names: a trigger that never fires
+            return Trigger(names, roots=self.roots, callee_of=self.words)  # no names: a trigger that never fires
         if self.from_project:
             names = tuple(dict.fromkeys(
                 alias.asname or alias.name for alias in _project_imports(tree, frameworks)
@@ -167,7 +167,7 @@ class Spelled:
         if found is None:
             text = self.text
             found = self.fired[trigger] = (
-                (trigger.near is None or trigger.near in text) and self._spelled_within(trigger, 0, len(text), near=False)
+                (trigger.near is None or trigger.near in text) and self._spelled_within(trigger, 0, len(text), look_near=False)
                 and (not trigger.from_project or _names_part(self._imported(), trigger.words)
                      or _ends_a_name(self._imported(), trigger.words))
             )
@@ -192,38 +192,39 @@ class Spelled:
             if not _anywhere(trigger) and not trigger.names_imports
         )
 
-    def _spelled_within(self, trigger: Trigger, start: int, end: int, near: bool = True) -> bool:
-        """A trigger with a near word looks for its own words only in parts that spell the near word (``near``:
-        whether to look for it); one whose words count as whole names, or as callees, looks at each place they
-        are spelled."""
-        if near and trigger.near is not None:
-            near = self._near.get(trigger.near)
-            if near is None:
-                near = self._near[trigger.near] = _offsets(self.text, (trigger.near,))
-            if not _within(near, start, end):
+    def _spelled_within(self, trigger: Trigger, start: int, end: int, look_near: bool = True) -> bool:
+        """A trigger with a near word looks for its own words only in parts that spell the near word (``look_near``:
+        whether to look for it here); one whose words count as whole names, or as callees, looks at each place
+        they are spelled."""
+        if look_near and trigger.near is not None:
+            offsets = self._near.get(trigger.near)
+            if offsets is None:
+                offsets = self._near[trigger.near] = _offsets(self.text, (trigger.near,))
+            if not _within(offsets, start, end):
                 return False
         if trigger.whole_names:
             return _as_names(self.text, trigger.words, start, end)
-        if trigger.callee_of is not None:
+        if trigger.callee_of:
             return _called_with(self.text, trigger.words, trigger.callee_of, start, end)
-        if not near:
+        if not look_near:
             return _spells(self.text, trigger.words)
         return any(self.text.find(word, start, end) >= 0 for word in trigger.words)
 
 
 def _anywhere(trigger: Trigger) -> bool:
     """The trigger's words count wherever they are spelled: where each starts is searched once, for all of them."""
-    return trigger.near is None and not trigger.names_imports and not trigger.whole_names and trigger.callee_of is None
+    return trigger.near is None and not trigger.names_imports and not trigger.whole_names and not trigger.callee_of
 
 
-def _called_with(text: str, names: tuple[str, ...], argument: str, start: int, end: int) -> bool:
+def _called_with(text: str, names: tuple[str, ...], arguments: tuple[str, ...], start: int, end: int) -> bool:
     """Whether the text from ``start`` to ``end`` calls one of the names (``ConvNorm(``, ``layers.ConvNorm(``) with
-    ``argument`` among its arguments, as a keyword of its own (``bias=True``, not ``qkv_bias=True``)."""
-    at = text.find(argument, start, end)
-    while at >= 0:
-        if not _identifier_char(text[at - 1:at]) and set(_callee(text, at).split(".")) & set(names):
-            return True
-        at = text.find(argument, at + 1, end)
+    one of the ``arguments`` among its own, as a keyword of its own (``bias=True``, not ``qkv_bias=True``)."""
+    for argument in arguments:
+        at = text.find(argument, start, end)
+        while at >= 0:
+            if not _identifier_char(text[at - 1:at]) and set(_callee(text, at).split(".")) & set(names):
+                return True
+            at = text.find(argument, at + 1, end)
     return False
 
 
