@@ -53,7 +53,7 @@ def _returned_applications(
             if given is not None and expr.id == given.arg and _reads_input(flow, expr, scope, given):
                 return found, expr
             origin = flow.sole_origin(expr, scope)
-            if origin is None:
+            if origin is None or not _read_once(flow, expr, scope):
                 break
             expr = origin.expr
         elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and flow.method_owner(expr.func.value, scope):
@@ -64,6 +64,16 @@ def _returned_applications(
         else:
             break
     return found, None
+
+
+def _read_once(flow: Flow, name: ast.Name, scope: Scope) -> bool:
+    """The one binding that reaches the read reaches no other read: the value goes on nowhere else (a copy kept
+    aside, ``self.cache = x``, keeps what the next step takes away)."""
+    found = flow.reaching(name, scope)
+    if found is None or len(found[1]) != 1:
+        return False
+    reads = flow.uses(found[1][0].node)
+    return reads is not None and [event.node for event in reads] == [name]
 
 
 def _bound_again(scope: Scope, given: ast.arg) -> bool:
