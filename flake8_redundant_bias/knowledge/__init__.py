@@ -10,7 +10,7 @@ framework means adding a module here and its record to ``FRAMEWORKS``.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from . import flax, keras, lightning, openmmlab, optax, python, torch, torch_thirdparty
 from .schema import Fact, Framework, NamedBy, Provider, Spec
@@ -56,6 +56,11 @@ class Knowledge:
         self.providers = providers
         self.roots = roots
         self.support_roots = support_roots
+
+    def spelled_as(self, roots: Iterable[str]) -> frozenset[str]:
+        """The frameworks ``roots``, also under the other names their modules go by (``tensorflow`` for ``keras``)."""
+        named = frozenset(roots)
+        return named | {other.partition(".")[0] for other, own in self.aliases if own.partition(".")[0] in named}
 
     def with_rows(self, rows: Mapping[str, Spec], framework_of: Mapping[str, str], roots: frozenset[str]) -> Knowledge:
         """The same knowledge with other rows (the built-in ones and a project's own)."""

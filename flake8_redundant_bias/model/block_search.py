@@ -7,6 +7,7 @@ import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ..knowledge.schema import Norm, Partial, Producer, Spec
+from ..knowledge.tables import per_table
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at, switched_off
 from .index import Index, Scope, called_name, parameter_defaults
 from .layers import Layers
@@ -53,11 +54,9 @@ def _handed_to_norms(
 
 def _norm_rows(rows: Mapping[str, Spec]) -> frozenset[str]:
     """The last parts of the names of the rows that build their own norm (``ConvModule``), kept per table."""
-    kept = _NORM_ROWS.get(id(rows))
-    if kept is None or kept[0] is not rows:
-        names = frozenset(name.rpartition(".")[2] for name, spec in rows.items() if getattr(spec, "norm", None) is not None)
-        kept = _NORM_ROWS[id(rows)] = (rows, names)
-    return kept[1]
+    return per_table(_NORM_ROWS, rows, lambda table: frozenset(
+        name.rpartition(".")[2] for name, spec in table.items() if getattr(spec, "norm", None) is not None
+    ))
 
 
 _NORM_ROWS: dict[int, tuple[Mapping[str, Spec], frozenset[str]]] = {}

@@ -26,6 +26,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator, Mapping, Protocol
 
 from ..knowledge.schema import ClassLookup, Producer
+from ..knowledge.tables import per_table
 from ..text import Text
 
 ANCHOR = 4  # characters in a piece that stands for the words holding it
@@ -219,10 +220,11 @@ def _anywhere(trigger: Trigger) -> bool:
 def _called_with(text: str, names: tuple[str, ...], arguments: tuple[str, ...], start: int, end: int) -> bool:
     """Whether the text from ``start`` to ``end`` calls one of the names (``ConvNorm(``, ``layers.ConvNorm(``) with
     one of the ``arguments`` among its own, as a keyword of its own (``bias=True``, not ``qkv_bias=True``)."""
+    wanted = set(names)
     for argument in arguments:
         at = text.find(argument, start, end)
         while at >= 0:
-            if not _identifier_char(text[at - 1:at]) and set(_callee(text, at).split(".")) & set(names):
+            if not _identifier_char(text[at - 1:at]) and not wanted.isdisjoint(_callee(text, at).split(".")):
                 return True
             at = text.find(argument, at + 1, end)
     return False
@@ -395,16 +397,15 @@ def norm_lookups(rows: Mapping[str, object], facts: Mapping[str, object]) -> set
 def switches_of(rows: Mapping[str, object]) -> tuple[frozenset[str], tuple[str, ...]]:
     """The keywords that switch a layer row's bias (``bias``, ``use_bias``), and how a call spells handing one on
     (``bias=``), kept per table."""
-    kept = _SWITCHES.get(id(rows))
-    if kept is None or kept[0] is not rows:
-        keywords = frozenset(
-            spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional
-        )
-        kept = _SWITCHES[id(rows)] = (rows, keywords, shortest(f"{keyword}=" for keyword in keywords))
-    return kept[1], kept[2]
+    return per_table(_SWITCHES, rows, _switches)
 
 
-_SWITCHES: dict[int, tuple[Mapping[str, object], frozenset[str], tuple[str, ...]]] = {}
+def _switches(rows: Mapping[str, object]) -> tuple[frozenset[str], tuple[str, ...]]:
+    keywords = frozenset(spec.bias.keyword for spec in rows.values() if isinstance(spec, Producer) and not spec.functional)
+    return keywords, shortest(f"{keyword}=" for keyword in keywords)
+
+
+_SWITCHES: dict[int, tuple[Mapping[str, object], tuple[frozenset[str], tuple[str, ...]]]] = {}
 
 
 def shortest(words: Iterable[str]) -> tuple[str, ...]:

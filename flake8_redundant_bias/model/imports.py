@@ -17,6 +17,7 @@ import sys
 from typing import NamedTuple
 
 from ..knowledge import KNOWLEDGE, Knowledge
+from ..knowledge.tables import per_table
 
 
 class ImportTarget(NamedTuple):
@@ -146,11 +147,9 @@ _LAST_NAMES: dict[int, tuple[Knowledge, frozenset[str]]] = {}
 
 def _last_names(knowledge: Knowledge) -> frozenset[str]:
     """The last part of every name the rows and facts know (``build_model_with_cfg``), per knowledge."""
-    kept = _LAST_NAMES.get(id(knowledge))
-    if kept is None or kept[0] is not knowledge:
-        names = frozenset(name.rpartition(".")[2] for name in (*knowledge.rows, *knowledge.facts))
-        kept = _LAST_NAMES[id(knowledge)] = (knowledge, names)
-    return kept[1]
+    return per_table(_LAST_NAMES, knowledge, lambda known: frozenset(
+        name.rpartition(".")[2] for name in (*known.rows, *known.facts)
+    ))
 
 
 @functools.lru_cache(maxsize=8192)

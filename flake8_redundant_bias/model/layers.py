@@ -528,7 +528,7 @@ def _subclassed_norm(layers: Layers, owner: ast.ClassDef) -> tuple[str, Norm] | 
     ``forward``, no ``train``); with an ``__init__`` of its own, only a norm that cancels whatever its arguments,
     as the class's parameters need not be the base's.  A vendored synchronized batch norm, or a class of its
     module deriving from one, is a batch norm too."""
-    if len(owner.bases) != 1 or owner.keywords or owner.decorator_list:
+    if not _one_plain_base(owner):
         return None
     base = owner.bases[0]
     name, spec = layers.row(base)
@@ -558,7 +558,7 @@ _BATCH_NORM = "torch.nn.BatchNorm2d"  # its rows for every dimension alike: a ch
 
 def _synchronized(layers: Layers, owner: ast.ClassDef) -> tuple[str, Norm] | None:
     """The batch norm a vendored synchronized batch norm class is, when ``owner`` is one."""
-    if len(owner.bases) != 1 or owner.keywords or owner.decorator_list:
+    if not _one_plain_base(owner):
         return None
     if layers.index.imports.resolve(owner.bases[0]) != "torch.nn._BatchNorm":  # torch.nn.modules.batchnorm
         return None
@@ -574,6 +574,11 @@ def _synchronized(layers: Layers, owner: ast.ClassDef) -> tuple[str, Norm] | Non
         return None
     spec = layers.rows.get(_BATCH_NORM)
     return (_BATCH_NORM, spec) if isinstance(spec, Norm) else None
+
+
+def _one_plain_base(owner: ast.ClassDef) -> bool:
+    """One base, no metaclass or keyword, no decorator: what the class computes is its base's and its own body's."""
+    return len(owner.bases) == 1 and not owner.keywords and not owner.decorator_list
 
 
 def _unconditional(spec: Spec) -> bool:

@@ -11,6 +11,7 @@ from ..containment import contained
 from ..diagnostics import Diagnostic
 from ..knowledge import Knowledge
 from ..knowledge.schema import Norm, PenaltyFunction, PenaltyMethod, Producer, Spec
+from ..knowledge.tables import per_table
 from ..model.context import ModuleModel
 from ..model.gates import Trigger, shortest
 from ..model.index import Index, Scope
@@ -82,12 +83,9 @@ class Penalties(Rule):
 def _regularized_roots(rows: Mapping[str, Spec], knowledge: Knowledge) -> frozenset[str]:
     """The frameworks with a layer or norm that takes a regularizer (``keras``), also as another package
     spells them (``tensorflow``, for ``tf.keras``), per table."""
-    kept = _ROOTS.get(id(rows))
-    if kept is None or kept[0] is not rows:
-        roots = {name.partition(".")[0] for name, spec in rows.items() if isinstance(spec, (Producer, Norm)) and spec.penalties}
-        roots |= {other.partition(".")[0] for other, own in knowledge.aliases if own.partition(".")[0] in roots}
-        kept = _ROOTS[id(rows)] = (rows, frozenset(roots))
-    return kept[1]
+    return per_table(_ROOTS, rows, lambda table: knowledge.spelled_as(
+        name.partition(".")[0] for name, spec in table.items() if isinstance(spec, (Producer, Norm)) and spec.penalties
+    ))
 
 
 _ROOTS: dict[int, tuple[Mapping[str, Spec], frozenset[str]]] = {}

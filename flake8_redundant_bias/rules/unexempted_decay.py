@@ -95,17 +95,12 @@ class UnexemptedDecay(Rule):
             else:
                 continue
             roots.add(name.partition(".")[0])
-        return (Trigger(shortest(words), roots=_with_aliases(roots, knowledge)),)
+        return (Trigger(shortest(words), roots=knowledge.spelled_as(roots)),)
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
         check = Check(model)
         for call, scope in model.index.calls:
             yield from contained(partial(check.call, call, scope))
-
-
-def _with_aliases(roots: set[str], knowledge: Knowledge) -> frozenset[str]:
-    """The frameworks, also under the other names their modules go by (``tensorflow`` for ``keras``)."""
-    return frozenset(roots | {other.partition(".")[0] for other, own in knowledge.aliases if own.partition(".")[0] in roots})
 
 
 class Check:
