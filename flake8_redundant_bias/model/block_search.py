@@ -79,10 +79,12 @@ def branch_flags(index: Index, norms: tuple[str, ...]) -> dict[ast.AST, set[str]
 
 
 def _called_definitions(index: Index) -> Iterator[tuple[ast.FunctionDef | ast.ClassDef, ast.FunctionDef]]:
-    """Each function or class of the module that the module calls, with the function a call binds."""
+    """Each function or class of the module that the module calls, or binds in a ``partial`` (``SEWithNorm =
+    partial(SEModule, norm_layer=nn.BatchNorm2d)``), with the function a call binds."""
     functions, classes = index.functions, index.classes
+    partials = {call.args[0].id for call in index.calls_named("partial") if call.args and type(call.args[0]) is ast.Name}
     for name in (*functions, *classes):
-        if not index.called(name):
+        if not index.called(name) and name not in partials:
             continue
         node = functions.get(name) or classes[name]
         function = bound_function(node)

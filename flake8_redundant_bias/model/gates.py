@@ -462,7 +462,9 @@ def skippable(
     # Each round looks only in what the round before added: a part not named so far, and naming none of the
     # relevant ones so far, can only be named by, or name, the new ones.
     context = _outside(text, [*spans.values(), *exports]) + "".join(definitions[node] for node in relevant)
-    names = [node.name for node in relevant]  # type: ignore[attr-defined]
+    # A module-level name bound to what may matter (``SEWithNorm = partial(SEModule, norm_layer=nn.BatchNorm2d)``)
+    # stands for it: a definition calling it is read as one calling a relevant definition.
+    names = names_of(relevant) + _bound_to_relevant(tree, source, spelled, names_of(relevant))
     hands: dict[ast.AST, bool] = {}  # asked again on each round: answered once
     for _ in range(4):
         # A part the relevant ones name, or one naming them that may hand them something.
@@ -478,6 +480,35 @@ def skippable(
         context = "".join(definitions[node] for node in newly)
         names = [node.name for node in newly]  # type: ignore[attr-defined]
     return set(candidates), SkippedNames("\n".join(candidates.values()))
+
+
+ALIASES = (ast.Name, ast.Attribute, ast.Call)
+
+
+def _calls_partial(call: ast.Call) -> bool:
+    """``partial(...)``, ``functools.partial(...)`` (the gates import none of the analysis: spelled here)."""
+    func = call.func
+    return (func.id if type(func) is ast.Name else getattr(func, "attr", "")) == "partial"
+
+
+def names_of(definitions: Iterable[ast.AST]) -> list[str]:
+    return [node.name for node in definitions]  # type: ignore[attr-defined]
+
+
+def _bound_to_relevant(tree: ast.Module, source: Text, spelled: Spelled, relevant: list[str]) -> list[str]:
+    """The names module-level assignments bind to an alias or a ``partial`` that spells a trigger word or names a
+    relevant definition."""
+    found = []
+    for node in tree.body:
+        if type(node) is not ast.Assign or not all(type(target) is ast.Name for target in node.targets):
+            continue
+        value = node.value
+        if type(value) not in ALIASES or type(value) is ast.Call and not _calls_partial(value):
+            continue
+        span = source.span(node.lineno, node.end_lineno or node.lineno)
+        if spelled.match(*span) or any(_names(source.text[span[0]:span[1]], name) for name in relevant):
+            found += [target.id for target in node.targets]  # type: ignore[attr-defined]
+    return found
 
 
 class SkippedNames:
