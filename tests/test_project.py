@@ -651,6 +651,64 @@ def test_a_framework_builder_imported_relatively_inside_the_framework(tmp_path: 
     assert findings(flake8("--select", "RB", str(own_net)), f"{own_net}:") == []
 
 
+OWN_ABSOLUTE = {
+    "site/{package}/__init__.py": "",
+    "site/{package}/layers/__init__.py": "from .split import Split\n",
+    # timm's SplitAttn: its conv switched by the caller (off by default), its attention conv always biased, each
+    # followed by the norm its caller picks, if any
+    "site/{package}/layers/split.py": """\
+        from torch import nn
+
+
+        class Split(nn.Module):
+            def __init__(self, cin, cout, bias=False, norm_layer=None):
+                super().__init__()
+                self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=bias)
+                self.bn0 = norm_layer(cout) if norm_layer else nn.Identity()
+                self.fc1 = nn.Conv2d(cout, 8, 1)
+                self.bn1 = norm_layer(8) if norm_layer else nn.Identity()
+
+            def forward(self, x):
+                x = self.bn0(self.conv(x))
+                return x * self.bn1(self.fc1(x.mean((2, 3), keepdim=True))).sum()
+        """,
+    "site/{package}/models/__init__.py": "",
+    # inside timm, timm's own modules imported by their absolute names
+    "site/{package}/models/net.py": """\
+        from torch import nn
+
+        from {package}.layers import Split
+
+
+        class Net(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.normed = Split(c, c, norm_layer=nn.BatchNorm2d)
+                self.layer_normed = Split(c, c, norm_layer=nn.LayerNorm)
+                self.plain = Split(c, c)
+
+            def forward(self, x):
+                return self.plain(self.layer_normed(self.normed(x)))
+        """,
+}
+
+
+def test_a_block_of_the_package_imported_by_its_absolute_name_inside_a_framework(tmp_path: Path) -> None:
+    # The call hands the norm: the attention conv's bias, on whatever the call passes, is cancelled.
+    expected = [
+        "9:23: RB101 Conv2d (inside Split() in {package}/layers/split.py) bias is cancelled by the BatchNorm2d "
+        "that follows: give Split() a bias parameter and pass bias=False here (8 wasted parameters)",
+    ]
+    for package in ("timm", "mypkg"):
+        write(tmp_path / package, {
+            name.format(package=package): text.replace("{package}", package) for name, text in OWN_ABSOLUTE.items()
+        })
+        net = tmp_path / package / "site" / package / "models" / "net.py"
+        assert findings(flake8("--select", "RB", str(net)), f"{net}:") == [
+            line.format(package=package) for line in expected
+        ]
+
+
 OWN_NORMS = {
     "pyproject.toml": "",
     "pkg/__init__.py": "",

@@ -59,12 +59,8 @@ OUT_OF_REACH = {
     ("models/cpubone.py", "CPUBone.__init__"): MODEL_ARGUMENT,
     ("models/lowformer.py", "LowFormer.__init__"): MODEL_ARGUMENT,
     ("models/resnest.py", "ResNestBottleneck.__init__"): (
-        "timm.layers' SplitAttn takes its norm from the block's caller and builds it as "
-        "'norm_layer(c) if norm_layer else nn.Identity()' in another module"
-    ),
-    ("models/rexnet.py", "LinearBottleneck.__init__"): (
-        "the squeeze-excite block is 'partial(SEModule, norm_layer=nn.BatchNorm2d)', a block of another module "
-        "given its norm through a partial"
+        "timm.layers' SplitAttn is handed the block's own norm_layer, whose value ResNet passes: the block class is "
+        "given to build_model_with_cfg (a registry call the analysis does not follow)"
     ),
     ("models/hrnet.py", "HighResolutionNet.__init__"): "the conv's bias is a config value",
 }

@@ -67,10 +67,15 @@ class Block:
         switch (if any) may be on, a layer slot it fills (or leaves to a default) with a class ``names_layer``.
         ``spread``: the keys and values of the ``**dd`` the call spreads, when they are known."""
         if self.switches and not any(_may_be_on(call, self, switch, spread) for switch in self.switches):
-            return False
-        return bool(self.switches) or any(names_layer(_given(call, self, slot, spread)) for slot in self.slots) or any(
+            return self._fills_a_slot(call, names_layer, spread)  # a layer with a bias of its own may meet that norm
+        return bool(self.switches) or self._fills_a_slot(call, names_layer, spread) or any(
             _may_be_on(call, self, flag, spread) for flag in self.flags
         )
+
+    def _fills_a_slot(
+        self, call: ast.Call, names_layer: Callable[[ast.expr], bool], spread: Mapping[str, Bound] | None,
+    ) -> bool:
+        return any(names_layer(_given(call, self, slot, spread)) for slot in self.slots)
 
     @property
     def positional(self) -> list[ast.arg]:

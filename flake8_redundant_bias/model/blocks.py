@@ -254,12 +254,17 @@ class Blocks:
         function = bound_function(node)
         if function is None:
             return None
-        calls = home.flow.index.calls_inside(function)  # type: ignore[attr-defined]
+        index = home.flow.index  # type: ignore[attr-defined]
         switches = parameters_of(function, {
-            keyword.value.id for call, _ in calls for keyword in call.keywords
+            keyword.value.id for call, _ in index.calls_inside(function) for keyword in call.keywords
             if keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name)
         })
-        return Block(node, function, switches, home) if switches else None
+        scope = index.scope_of.get(function)
+        # the parameters it calls to build a layer (``norm_layer(c) if norm_layer else nn.Identity()``)
+        slots = parameters_of(function, {
+            param.arg for param in named_parameters(function) if scope is not None and index.called(param.arg, scope)
+        }) if norm_given else ()
+        return Block(node, function, switches, home, slots) if switches else None
 
     def _shadowed(self, name: str, scope: Scope) -> bool:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""

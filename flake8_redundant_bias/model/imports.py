@@ -64,6 +64,8 @@ class ImportMap:
                         self._bind(local, known, target)
                     else:
                         self._other(local, target)
+                elif node.module and self._own_unknown(node.module, alias.name):
+                    self._other(local, target)  # inside timm, ``from timm.layers import SEModule``: timm's own code
                 elif node.module:
                     self._bind(local, f"{node.module}.{alias.name}", target)
 
@@ -79,6 +81,14 @@ class ImportMap:
         qualified = ".".join([*base, *([module] if module else []), name])
         knowledge = self._knowledge
         return qualified if qualified in knowledge.rows or qualified in knowledge.facts else None
+
+    def _own_unknown(self, module: str, name: str) -> bool:
+        """An absolute import, from a framework's own package, of a name no row or fact knows: a module of the
+        project being linted, read from disk as a relative import of it would be."""
+        package = self._package
+        if package is None or package.partition(".")[0] != module.partition(".")[0] or name in _last_names(self._knowledge):
+            return False
+        return module.partition(".")[0] in self._roots
 
     def _bind(self, local: str, qualified: str, target: ImportTarget) -> None:
         root = qualified.partition(".")[0]
