@@ -766,6 +766,7 @@ LITERAL_SWITCHES = {
     "pkg/model.py": """\
         from torch import nn
 
+        from . import blocks
         from .blocks import ConvBN
 
         by_place = ConvBN(3, 8, True)
@@ -773,13 +774,18 @@ LITERAL_SWITCHES = {
         other_flag = ConvBN(3, 8, False, True)
         act_only = ConvBN(3, 8, inplace=True)
         norm = nn.BatchNorm2d(8)
+        through_module = blocks.ConvBN(3, 8, True)
+        off_through_module = blocks.ConvBN(3, 8, False, True)
         """,
 }
 
 
 def test_a_block_of_another_module_switched_on_by_place(tmp_path: Path) -> None:
     found = "RB101 Conv2d (inside ConvBN() in pkg/blocks.py) bias is cancelled by the BatchNorm2d that follows: "
-    expected = [f"5:12: {found}pass conv_bias=False to ConvBN() (8 wasted parameters)"]
+    expected = [
+        f"6:12: {found}pass conv_bias=False to ConvBN() (8 wasted parameters)",
+        f"11:18: {found}pass conv_bias=False to ConvBN() (8 wasted parameters)",
+    ]
     assert model_findings(tmp_path, LITERAL_SWITCHES) == (expected, expected)
 
 

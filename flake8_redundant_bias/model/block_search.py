@@ -182,7 +182,7 @@ def project_calls(
     seen = {call for call, _ in known}
     literal, norms = [], []
     for name in index.imports.project_names():
-        for call in index.calls_named(name):
+        for call in (*index.calls_named(name), *_member_calls(index, name)):
             if call in seen:
                 continue
             if any(type(arg) is ast.Constant and arg.value is True for arg in call.args):
@@ -190,6 +190,15 @@ def project_calls(
             elif hands_a_norm(layers, call):
                 norms.append((call, index.scope_at(call)))
     return literal, norms
+
+
+def _member_calls(index: Index, name: str) -> Iterator[ast.Call]:
+    """The calls of a function of a module imported under ``name`` (``blocks.conv_bn(c, c, True)``)."""
+    for event in index.module.events.get(name, ()):
+        member = index.parents.get(event.node)
+        call = index.called_by(member) if type(member) is ast.Attribute and not event.store else None
+        if call is not None:
+            yield call
 
 
 def partial_calls(
