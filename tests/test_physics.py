@@ -333,3 +333,37 @@ def test_steps_written_in_forward(parts: dict, shape: tuple, cancelled: bool) ->
     assert (difference < CANCELLED) is cancelled and (difference > CHANGED) is not cancelled, difference
     reported = {f.line for f in analyse_source(source) if (f.code == "RB101")}
     assert (8 in reported) is cancelled, reported
+
+
+class _ActivatedBatchNorm(nn.Module):
+    """What inplace_abn 1.1.0's ABN computes (inplace_abn/abn.py; InPlaceABN and InPlaceABNSync compute the same in
+    place): the batch norm over the channels, then its activation (leaky_relu by default).  The package builds a
+    C++ extension, so its own class is not installed here: its forward is written out."""
+
+    def __init__(self, num_features: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.rand(num_features) + 0.5)
+        self.bias = nn.Parameter(torch.randn(num_features))
+        self.register_buffer("running_mean", torch.zeros(num_features))
+        self.register_buffer("running_var", torch.ones(num_features))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, self.training, 0.1, 1e-5)
+        return F.leaky_relu(x, negative_slope=0.01)
+
+
+@pytest.mark.parametrize("name", ["ABN", "InPlaceABN", "InPlaceABNSync"])
+@pytest.mark.parametrize("producer, shape", [
+    ("nn.Conv2d({c}, {c}, 3, padding=1)", (8, C, 6, 6)), ("nn.Linear({c}, {c})", (8, C)),
+])
+def test_inplace_abn_cancels_what_its_rows_say(name: str, producer: str, shape: tuple) -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(eval(producer.format(c=C), {"nn": nn}), _ActivatedBatchNorm(C)).double().train()
+    x = torch.randn(shape, dtype=torch.float64)
+    first = model(x)
+    with torch.no_grad():
+        model[0].bias.add_(torch.randn_like(model[0].bias) * 3)
+    assert (first - model(x)).abs().max().item() < CANCELLED
+    built = producer.format(c=C)
+    source = f"import torch.nn as nn\nfrom inplace_abn import {name}\nmodel = nn.Sequential({built}, {name}({C}))\n"
+    assert [f.code for f in analyse_source(source)] == ["RB101"]

@@ -114,8 +114,17 @@ TIMM_LAYERS: dict[str, Spec] = {
     **{f"{module}.PatchEmbed": _TIMM_PATCH_EMBED for module in ("timm.layers", "timm.layers.patch_embed")},
 }
 
+# inplace_abn 1.1.0 (mapillary/inplace_abn), inplace_abn/abn.py: ABN(num_features, eps=1e-5, momentum=0.1, affine=True,
+# track_running_stats=True, activation="leaky_relu", activation_param=0.01) is F.batch_norm over the channels of an
+# (N, C, ...) input, then the activation; InPlaceABN and InPlaceABNSync compute the same in place (the latter over
+# every replica's batch).  A batch norm, as nn.BatchNorm1d is: also per feature of a Linear's (N, F) output.
+INPLACE_ABN: dict[str, Spec] = {
+    f"{module}.{name}": Norm(features=Arg("num_features", 0))
+    for module in ("inplace_abn", "inplace_abn.abn") for name in ("ABN", "InPlaceABN", "InPlaceABNSync")
+}
 
-ROWS = {**THIRD_PARTY_OPTIMIZERS, **TIMM_LAYERS, **TORCHVISION_LAYERS}
+
+ROWS = {**THIRD_PARTY_OPTIMIZERS, **TIMM_LAYERS, **TORCHVISION_LAYERS, **INPLACE_ABN}
 # Calls whose result trains only added parameters without biases or norms.
 NO_BIAS = ("peft.get_peft_model", "peft.PeftModel.from_pretrained", "peft.prepare_model_for_kbit_training",
            "diffusers.loaders.AttnProcsLayers")
