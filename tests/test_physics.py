@@ -367,3 +367,46 @@ def test_inplace_abn_cancels_what_its_rows_say(name: str, producer: str, shape: 
     built = producer.format(c=C)
     source = f"import torch.nn as nn\nfrom inplace_abn import {name}\nmodel = nn.Sequential({built}, {name}({C}))\n"
     assert [f.code for f in analyse_source(source)] == ["RB101"]
+
+
+# Norms a project writes by hand: (the class's forward body, for an input x; cancelled).
+HAND_WRITTEN = [
+    # insightface's jmlr (SimSwap's AdaIN blocks): centered over the spatial axes, then scaled by its own spread
+    ("x = x - torch.mean(x, (2, 3), True)\n        return x * torch.rsqrt(torch.mean(x * x, (2, 3), True) + 1e-8)", True),
+    ("return (x - x.mean(dim=(2, 3), keepdim=True)) / (x.std(dim=[2, 3], keepdim=True) + 1e-5)", True),
+    ("return (x - x.mean(3, keepdim=True)) / torch.sqrt(torch.var(x, 3, keepdim=True) + 1e-5)", True),
+    ("return x - x.mean((2, 3), keepdim=True) + x", False),  # the input kept
+    ("return x - x.mean((1, 2, 3), keepdim=True)", False),  # over the channels too
+    ("return x - x.mean((2, 3), keepdim=True) + x.mean((2, 3), keepdim=True)", False),  # the mean added back
+    ("return x * torch.rsqrt(x.var((2, 3), keepdim=True) + 1e-5)", False),  # scaled, not centered
+]
+HAND_TEMPLATE = """\
+import torch
+import torch.nn as nn
+
+
+class Norm(nn.Module):
+    def forward(self, x):
+        {body}
+
+
+model = nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), Norm())
+head = nn.Sequential(nn.Conv2d(4, 4, 1, bias=False), nn.BatchNorm2d(4))  # a file naming no norm is not read
+"""
+
+
+@pytest.mark.parametrize("body, cancelled", HAND_WRITTEN)
+def test_hand_written_norms(body: str, cancelled: bool) -> None:
+    source = HAND_TEMPLATE.format(body=body)
+    namespace: dict = {}
+    exec(compile(source, "<recipe>", "exec"), namespace)  # the recipe text, written in this file
+    torch.manual_seed(0)
+    model = namespace["model"].double().train()
+    x = torch.randn((8, C, 6, 6), dtype=torch.float64)
+    first = model(x)
+    with torch.no_grad():
+        model[0].bias.add_(torch.randn_like(model[0].bias) * 3)
+    difference = (first - model(x)).abs().max().item()
+    assert (difference < CANCELLED) is cancelled and (difference > CHANGED) is not cancelled, difference
+    line = next(number for number, text in enumerate(source.splitlines(), 1) if text.startswith("model = "))
+    assert [f.line for f in analyse_source(source) if f.code == "RB101"] == ([line] if cancelled else [])

@@ -20,6 +20,7 @@ from .flow.calls import DEFAULT_NOTE
 from .flow.lookups import given_class, one_class
 from .flow.service import Flow
 from .gates import Words
+from .centering import centering_norm
 from .class_input import class_steps
 from .index import Index, Scope, method_named
 from .values import ABSENT, UNKNOWN, UNRECORDED, Bound, CallArgs, Env, Origin
@@ -314,7 +315,7 @@ class Layers:
         steps that keep its bias (``return self.drop(self.fc2(x))``, ``Dropout(0)``); one whose input meets a norm
         first, or a bias-free 1x1 convolution and then a norm, read as that norm (``class_input``); or a norm
         class of the framework that it derives from."""
-        subclassed = _subclassed_norm(home, owner)
+        subclassed = _subclassed_norm(home, owner) or centering_norm(home.index, home.flow, home.rows, owner)
         if subclassed is not None:  # ``class MyBN(nn.BatchNorm2d)``: the call's arguments are the base's
             return self._layer(*subclassed, call, self.flow.call_args(call, self.index.scope_at(call), env), env is None)
         steps = home._class_steps(owner)
