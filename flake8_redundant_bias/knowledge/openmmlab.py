@@ -28,8 +28,14 @@ _MMCV_CONV_MODULE = Producer(
     # a plain Conv2d (conv_cfg=None) 1x1 without padding passes a bias before it to its norm as a constant
     pointwise=AllOf((*POINTWISE.conditions, ArgIn(Arg("conv_cfg", 8, None), frozenset({None})))),
 )
+# mmcv/cnn/bricks/conv.py: build_conv_layer(cfg, *args, **kwargs) is nn.Conv2d(*args, **kwargs) when cfg is None; a
+# config's type picks another registered class (a deformable conv, a conv with weight standardization): not read.
+_MMCV_BUILD_CONV = Producer(
+    bias=Arg("bias", 8, True), size=Arg("out_channels", 2), when=ArgIn(Arg("cfg", 0, None), frozenset({None})),
+)
 OPENMMLAB: dict[str, Spec] = {
     **{f"{module}.build_norm_layer": _MMCV_BUILD_NORM for module in ("mmcv.cnn", "mmcv.cnn.bricks", "mmcv.cnn.bricks.norm")},
+    **{f"{module}.build_conv_layer": _MMCV_BUILD_CONV for module in ("mmcv.cnn", "mmcv.cnn.bricks", "mmcv.cnn.bricks.conv")},
     **{f"{module}.ConvModule": _MMCV_CONV_MODULE for module in ("mmcv.cnn", "mmcv.cnn.bricks", "mmcv.cnn.bricks.conv_module")},
     "mmengine.model.Sequential": Container(),
 }

@@ -1,7 +1,7 @@
 """OpenMMLab builders: build_norm_layer(cfg, C)[1], ConvModule, mmengine's Sequential."""
 import torch
 import torch.nn as nn
-from mmcv.cnn import ConvModule, build_norm_layer
+from mmcv.cnn import ConvModule, build_conv_layer, build_norm_layer
 from mmengine.model import Sequential
 
 bn_block = nn.Sequential(nn.Conv2d(3, 64, 3, bias=False), build_norm_layer(dict(type="BN"), 64)[1])  # expect: RB101:26 "Conv2d bias is cancelled by the BatchNorm2d that follows"
@@ -210,3 +210,21 @@ class BiFusion(nn.Module):
         unnormed = self.unnormed(torch.cat((self.up_unnormed(x0), x1), dim=1))
         deformable = self.deformable(torch.cat((self.up_deformable(x0), x1), dim=1))
         return fused, padded, unnormed, deformable, self.act_first(torch.cat((self.up_act_first(x0), x1), dim=1))
+
+
+class SplitAttention(nn.Module):
+    # mmdet's ResNeSt: its attention conv from build_conv_layer with no config (an nn.Conv2d), then a norm
+    def __init__(self, c, inter, conv_cfg=None, dcn=None):
+        super().__init__()
+        self.fc1 = build_conv_layer(None, c, inter, 1, bias=False)  # expect: RB101:20 "build_conv_layer bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        self.bn1 = nn.BatchNorm2d(inter)
+        self.fc2 = build_conv_layer(None, inter, c, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(c)
+        self.deform = build_conv_layer(dict(type="DCNv2"), c, c, 3, padding=1)  # another registered class: not read
+        self.bn3 = nn.BatchNorm2d(c)
+        self.by_default = build_conv_layer(conv_cfg, c, c, 3, padding=1, bias=False)  # expect: RB101:27 "build_conv_layer bias is cancelled by the BatchNorm2d that follows"
+        self.bn4 = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.bn2(self.fc2(self.bn1(self.fc1(x))))
+        return self.bn4(self.by_default(self.bn3(self.deform(x))))
