@@ -72,7 +72,7 @@ ORIGINS = [
     ("x += y is x as it was, plus y", "x = 1\nx += 2\nprint(x)\n", ("x", 3), ["x + 2"]),
     ("a loop target: unknown", "for x in r:\n    print(x)\n", ("x", 2), None),
     ("global: unknown", "def f():\n    global x\n    x = 1\n    print(x)\n", ("x", 4), None),
-    ("unpacking a call: unknown", "a, b = f()\nprint(a)\n", ("a", 2), None),
+    ("unpacking a call: the call's item in its place", "a, b = f()\nprint(b)\n", ("b", 2), ["f()[1]"]),
     ("unpacking a literal tuple: the item in its place", "a, b = 1, 2\nprint(b)\n", ("b", 2), ["2"]),
     ("unpacking either tuple", "a, b = (1, 2) if c else (3, 4)\nprint(b)\n", ("b", 2), ["2", "4"]),
     ("unpacking a starred target or a tuple of another length: unknown",

@@ -16,7 +16,7 @@ from typing import Mapping
 from ..knowledge.schema import Fact, Initializer, ModuleList, ModuleTable
 from .flow.members import overlap
 from .flow.service import Flow
-from .index import Index, Scope
+from .index import Index, Scope, method_named
 from .layers import Layer, Layers
 
 
@@ -39,8 +39,24 @@ class ModuleAttributes:
             return None
         key = (owner, expr.attr)
         if key not in self._held:  # the same for every read of self.x in the class
-            self._held[key] = self._held_module(expr, scope)
+            self._held[key] = None  # properties returning each other: none
+            self._held[key] = self._held_module(expr, scope) or self._through_property(owner, expr.attr)
         return self._held[key]
+
+    def _through_property(self, owner: ast.ClassDef, attr: str) -> Layer | None:
+        """``self.norm1`` applied once, a property of the class that returns another module the class holds
+        (``return self._bn``), when no subclass of the file redefines it."""
+        if self._uses is None:
+            self._uses = self.index.derived("attribute uses", self._count)
+        method = method_named(owner, attr)
+        if method is None or self._uses.get((owner, attr), 0) != 1 or not _plain_property(method):
+            return None
+        if any(method_named(sub, attr) for sub in self.flow.descendants(owner)[1:]):
+            return None
+        returned, scope = method.body[-1].value, self.index.scope_of.get(method)  # type: ignore[attr-defined]
+        if scope is None or type(returned) is not ast.Attribute or returned.attr == attr:
+            return None
+        return self.attribute(returned, scope)
 
     def _held_module(self, expr: ast.Attribute, scope: Scope) -> Layer | None:
         found = self._single_store(expr, scope)
@@ -235,3 +251,11 @@ class ModuleAttributes:
                 return None
             found.append(call.args[0])
         return found
+
+
+def _plain_property(method: ast.FunctionDef) -> bool:
+    """``@property`` over a body that returns one expression (a docstring aside)."""
+    body = [stmt for stmt in method.body if not (type(stmt) is ast.Expr and type(stmt.value) is ast.Constant)]
+    decorators = method.decorator_list
+    return (len(decorators) == 1 and type(decorators[0]) is ast.Name and decorators[0].id == "property"
+            and len(body) == 1 and type(body[0]) is ast.Return and body[0].value is not None)

@@ -430,3 +430,55 @@ class SetattrLoopedTwice(nn.Module):
         for i in range(self.n):
             x = getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x))
         return x, getattr(self, "conv0")(x)  # one of the family read again by its name
+
+
+class NormProperty(nn.Module):
+    """The norm read through a property of the class."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self._bn = nn.BatchNorm2d(c)
+
+    @property
+    def norm1(self):
+        """The norm."""
+        return self._bn
+
+    def forward(self, x):
+        return self.norm1(self.conv(x))
+
+
+class BaseWithProperty(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self._bn = nn.BatchNorm2d(c)
+
+    @property
+    def norm1(self):
+        return self._bn
+
+    def forward(self, x):
+        return self.norm1(self.conv(x))
+
+
+class Redefined(BaseWithProperty):
+    @property
+    def norm1(self):  # a subclass applies another module: the base's conv meets no norm there
+        return nn.Identity()
+
+
+class CachedProperty(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self._bn = nn.BatchNorm2d(c)
+
+    @property
+    def norm1(self):
+        self.calls = getattr(self, "calls", 0) + 1
+        return self._bn
+
+    def forward(self, x):
+        return self.norm1(self.conv(x))

@@ -228,3 +228,17 @@ class SplitAttention(nn.Module):
     def forward(self, x):
         x = self.bn2(self.fc2(self.bn1(self.fc1(x))))
         return self.bn4(self.by_default(self.bn3(self.deform(x))))
+
+
+class Unpacked(nn.Module):
+    # the builder's tuple unpacked: (name, layer)
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        _, norm = build_norm_layer(norm_cfg, c)
+        self.norm = norm
+        self.lconv = nn.Conv2d(c, c, 3)
+        name, self.lnorm = build_norm_layer(dict(type="LN"), c)
+
+    def forward(self, x):
+        return self.lnorm(self.lconv(self.norm(self.conv(x))))

@@ -145,13 +145,18 @@ class Names:
         env: Env | None,
     ) -> list[Origin] | None:
         """``conv, bn = nn.Conv2d, nn.BatchNorm2d``, or a conditional expression of such tuples: the item in the
-        name's place, on each side.  A starred target or value, or a value that is no literal tuple, is unknown."""
+        name's place, on each side; ``name, norm = build_norm_layer(cfg, c)``: the call's item in that place, as
+        ``build_norm_layer(cfg, c)[1]`` (what each call returns, a builder's row says).  A starred target or value,
+        or any other value, is unknown."""
         assign = self.index.parents.get(target)
         if not isinstance(assign, ast.Assign) or assign.targets != [target]:
             return None
         if any(isinstance(item, ast.Starred) for item in target.elts):
             return None
         place = target.elts.index(node)  # type: ignore[arg-type]
+        if type(assign.value) is ast.Call:
+            item = ast.Subscript(assign.value, ast.Constant(place), ast.Load())
+            return [Origin(ast.copy_location(item, assign.value), scope, env, note)]
         found: list[Origin] = []
         for value in _sides(assign.value):
             if not isinstance(value, (ast.Tuple, ast.List)) or len(value.elts) != len(target.elts):
