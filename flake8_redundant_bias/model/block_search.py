@@ -201,6 +201,21 @@ def _member_calls(index: Index, name: str) -> Iterator[ast.Call]:
             yield call
 
 
+def held_block(index: Index, flow: Flow, layers: Layers, func: ast.expr, scope: Scope, local: dict[str, Block]) -> Block | None:
+    """The block of this module a variable or parameter holds on every path (``block(c, c, bias=True)`` in
+    ``_make_layer(self, block, ...)``, every caller passing ``ConvNormAct``)."""
+    if type(func) is not ast.Name or not index.bound(func.id, scope):
+        return None
+    origins = flow.origins(func, scope, layers.environment(func))
+    names = {origin.expr.id for origin in origins or () if type(origin.expr) is ast.Name}  # type: ignore[attr-defined]
+    if not origins or len(names) != 1 or len(origins) != sum(type(origin.expr) is ast.Name for origin in origins):
+        return None
+    name = names.pop()
+    if any(origin.scope.tree is not index.module.node or index.bound(name, origin.scope) for origin in origins):
+        return None
+    return local.get(name)
+
+
 def partial_calls(
     index: Index, flow: Flow, layers: Layers, keywords_of: frozenset[str],
 ) -> list[tuple[ast.Call, Scope, ast.Call]]:

@@ -20,8 +20,8 @@ from ..containment import Unit, record
 from .block_reads import Reads
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import (
-    branch_flags, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots, layer_slots, partial_calls,
-    project_calls, switches_passed,
+    branch_flags, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots, held_block, layer_slots,
+    partial_calls, project_calls, switches_passed,
 )
 from .flow.arguments import preset
 from .flow.service import Flow
@@ -95,7 +95,8 @@ class Blocks:
                     if isinstance(func, ast.Name) and self._shadowed(name, scope):
                         continue
                 else:  # a literal True is worth a parse only where the definition names a norm itself
-                    block = self._imported(func, (call, scope) in literal, hands_a_norm(self.layers, call))
+                    block = held_block(self.index, self.flow, self.layers, func, scope, local) or self._imported(
+                        func, (call, scope) in literal, hands_a_norm(self.layers, call))
                 if block is None or not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only

@@ -125,6 +125,8 @@ class Index:
         self.module = Scope(tree, None)
         if unknown:
             self.module.escaped = _Escaped(unknown)
+        self.unknown = unknown  # the names the definitions not walked spell
+        self.declared: set[str] = set()  # the names a walked ``global`` or ``nonlocal`` statement declares
         self.scope_of[tree] = self.module
         self._walk(tree)
 
@@ -228,6 +230,7 @@ class Index:
             self.imports.add_import(node)
             return
         if isinstance(node, (ast.Global, ast.Nonlocal)):
+            self.declared.update(node.names)
             for name in node.names:
                 scope.escaped.add(name)
                 for outer in scope.enclosing():

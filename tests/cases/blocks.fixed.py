@@ -343,3 +343,36 @@ def keyword_blocks(options):
         KeywordsConvNorm(64, 64, kernel_size=3, bias=False),
         KeywordsConvNorm(64, 64, **options),
     )
+
+
+class Stages(nn.Module):
+    """A block class handed to a helper method that builds it: the parameter holds ConvBNReLU on every path."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer1 = self._make_layer(ConvBNReLU, 32, 2)
+        self.layer2 = self._make_plain(ConvBNReLU, 32)
+
+    def _make_layer(self, block, c, n):
+        return nn.Sequential(*[block(c, c, bias=False) for _ in range(n)])  # expect: RB101:32 "Conv2d (inside ConvBNReLU()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to ConvBNReLU() (32 wasted parameters)"
+
+    def _make_plain(self, block, c):
+        return block(c, c, bias=False)
+
+    def forward(self, x):
+        return self.layer2(self.layer1(x))
+
+
+class Either(nn.Module):
+    """Called with two different classes: the parameter holds neither on every path."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = self._stage(ConvBNReLU, 8)
+        self.b = self._stage(KeywordsConvNorm, 8)
+
+    def _stage(self, block, c):
+        return block(c, c, bias=True)
+
+    def forward(self, x):
+        return self.b(self.a(x))

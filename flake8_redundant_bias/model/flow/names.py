@@ -69,6 +69,8 @@ class Names:
                 return flow.origins_at(bound.expr, bound.scope or scope, bound.env, depth + 1, note)
         reaching = self.reaching(name, scope)
         if reaching is None:
+            if self._defined(name, scope):
+                return [Origin(name, scope, env, note)]  # a class or function of the module: itself
             if not flow.follows_imports() or flow.imports.imported(name.id) is None:
                 return None
             return flow.imported(name.id, depth) if flow.unbound(name.id, scope) else None
@@ -96,6 +98,15 @@ class Names:
             return found
         finally:
             self._visiting.discard(key)
+
+    def _defined(self, name: ast.Name, scope: Scope) -> bool:
+        """The name is of a class or function the module defines at its top level, bound no other way.  A
+        definition left unread cannot re-bind it but with a ``global`` statement (spelled, it is among the words
+        it spells)."""
+        index = self.index
+        if name.id not in index.classes and name.id not in index.functions or index.bound(name.id, scope):
+            return False
+        return name.id not in index.module.escaped or name.id not in index.declared and "global" not in index.unknown
 
     def reaching(self, name: ast.Name, scope: Scope) -> tuple[Scope, list[Event]] | None:
         """The scope that binds ``name`` and the bindings that can reach this read of it."""
