@@ -46,10 +46,8 @@ class ModuleAttributes:
     def _through_property(self, owner: ast.ClassDef, attr: str) -> Layer | None:
         """``self.norm1`` applied once, a property of the class that returns another module the class holds
         (``return self._bn``), when no subclass of the file redefines it."""
-        if self._uses is None:
-            self._uses = self.index.derived("attribute uses", self._count)
         method = method_named(owner, attr)
-        if method is None or self._uses.get((owner, attr), 0) != 1 or not _plain_property(method):
+        if method is None or self._use_counts().get((owner, attr), 0) != 1 or not _plain_property(method):
             return None
         if any(method_named(sub, attr) for sub in self.flow.descendants(owner)[1:]):
             return None
@@ -161,20 +159,24 @@ class ModuleAttributes:
         return kept[key]
 
     def _single_store_of(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
-        if self._uses is None:  # counted once per module
-            self._uses = self.index.derived("attribute uses", self._count)
-        if self._uses.get((owner, attr), 0) != 1:
+        uses = self._use_counts()
+        if uses.get((owner, attr), 0) != 1:
             return None
         holder = self.flow.holder(owner, attr)
         if holder is None:
             return None
-        if holder is not owner and sum(self._uses.get((cls, attr), 0) for cls in self.flow.descendants(holder)) != 1:
+        if holder is not owner and sum(uses.get((cls, attr), 0) for cls in self.flow.descendants(holder)) != 1:
             return None
         stores = self.flow.attribute_values(holder, attr)
         if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, attr):
             return None
         value, store_scope = stores[0]
         return holder, value, store_scope  # type: ignore[return-value]
+
+    def _use_counts(self) -> dict[tuple[ast.ClassDef, str], int]:
+        if self._uses is None:  # counted once per module
+            self._uses = self.index.derived("attribute uses", self._count)
+        return self._uses
 
     def _count(self) -> dict[tuple[ast.ClassDef, str], int]:
         """How often each ``self.x`` is used as a module: a read of its state or an initializer's is not a use."""

@@ -29,11 +29,15 @@ def layer_slots(index: Index, layers: Layers) -> dict[ast.AST, set[str]]:
         if scope is None:
             continue
         params = named_parameters(function)[function is not node:]  # not a class's self
-        called = {param.arg for param in params if index.called(param.arg, scope)}
-        called |= _handed_to_norms(index, layers, function, params, norm_rows)
+        called = called_parameters(index, scope, params) | _handed_to_norms(index, layers, function, params, norm_rows)
         if called:
             slots[function] = called  # type: ignore[index]
     return slots
+
+
+def called_parameters(index: Index, scope: Scope, params: list[ast.arg]) -> set[str]:
+    """The parameters the function of ``scope`` calls (``norm_layer(out_channels)``): layers its caller picks."""
+    return {param.arg for param in params if index.called(param.arg, scope)}
 
 
 def _handed_to_norms(

@@ -20,8 +20,8 @@ from ..containment import Unit, record
 from .block_reads import Reads
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import (
-    branch_flags, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots, held_block, layer_slots,
-    partial_calls, project_calls, switches_passed,
+    branch_flags, called_parameters, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots, held_block,
+    layer_slots, partial_calls, project_calls, switches_passed,
 )
 from .flow.arguments import preset
 from .flow.service import Flow
@@ -262,9 +262,8 @@ class Blocks:
         })
         scope = index.scope_of.get(function)
         # the parameters it calls to build a layer (``norm_layer(c) if norm_layer else nn.Identity()``)
-        slots = parameters_of(function, {
-            param.arg for param in named_parameters(function) if scope is not None and index.called(param.arg, scope)
-        }) if norm_given else ()
+        slots = parameters_of(function, called_parameters(index, scope, named_parameters(function))) if (
+            norm_given and scope is not None) else ()
         return Block(node, function, switches, home, slots) if switches else None
 
     def _shadowed(self, name: str, scope: Scope) -> bool:

@@ -464,7 +464,8 @@ def skippable(
     context = _outside(text, [*spans.values(), *exports]) + "".join(definitions[node] for node in relevant)
     # A module-level name bound to what may matter (``SEWithNorm = partial(SEModule, norm_layer=nn.BatchNorm2d)``)
     # stands for it: a definition calling it is read as one calling a relevant definition.
-    names = names_of(relevant) + _bound_to_relevant(tree, source, spelled, names_of(relevant))
+    names = _names_of(relevant)
+    names += _bound_to_relevant(tree, source, spelled, names)
     hands: dict[ast.AST, bool] = {}  # asked again on each round: answered once
     for _ in range(4):
         # A part the relevant ones name, or one naming them that may hand them something.
@@ -478,7 +479,7 @@ def skippable(
         relevant |= newly
         candidates = {node: part for node, part in candidates.items() if node not in newly}
         context = "".join(definitions[node] for node in newly)
-        names = [node.name for node in newly]  # type: ignore[attr-defined]
+        names = _names_of(newly)
     return set(candidates), SkippedNames("\n".join(candidates.values()))
 
 
@@ -491,7 +492,7 @@ def _calls_partial(call: ast.Call) -> bool:
     return (func.id if type(func) is ast.Name else getattr(func, "attr", "")) == "partial"
 
 
-def names_of(definitions: Iterable[ast.AST]) -> list[str]:
+def _names_of(definitions: Iterable[ast.AST]) -> list[str]:
     return [node.name for node in definitions]  # type: ignore[attr-defined]
 
 
