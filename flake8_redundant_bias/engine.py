@@ -155,9 +155,14 @@ class Gates:
         # A question from the linted file may ask another module for a helper or a class that
         # builds a layer (``conv3x3``, ``make_norm``): such a definition names a producer or a norm;
         # or for a base class that sets a decay its subclass reads (``self.weight_decay = 0.05``); or for a block
-        # that hands its bias switch on to a layer class its caller gives it (``conv_op(c, c, 3, bias=bias)``).
+        # that hands its bias switch on to a layer class its caller gives it (``conv_op(c, c, 3, bias=bias)``); or
+        # for a helper that builds an optimizer over the parameters its caller passes (``AdamW(params)``).
         switches, handed = switches_of(rows)
-        foreign = (*(trigger for group in groups for trigger in group), Trigger(layers), Trigger(("decay",)), Trigger(handed))
+        optimizers = _optimizer_words(rows)
+        foreign = (
+            *(trigger for group in groups for trigger in group), Trigger(layers), Trigger(("decay",)), Trigger(handed),
+            Trigger(optimizers),
+        )
         keep = tuple(word for provider in knowledge.providers for word in provider.keeps)
         norms = shortest({
             *(n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))),
@@ -168,7 +173,7 @@ class Gates:
         builders = tuple(sorted({
             name.rpartition(".")[2] for name, fact in knowledge.facts.items() if isinstance(fact, BuildsClass)
         }))
-        return Words(groups, foreign, layers, norms, _optimizer_words(rows), keep, handing, builders)
+        return Words(groups, foreign, layers, norms, optimizers, keep, handing, builders)
 
 
 _GATES: dict[tuple, Gates] = {}

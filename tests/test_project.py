@@ -1033,3 +1033,112 @@ def test_norm_names_bound_in_a_chain_or_in_branches_of_another_module(tmp_path: 
         "9:27: RB101 Conv2d bias is cancelled by the SyncBatchNorm that follows: pass bias=False (8 wasted parameters)",
     ]
     assert model_findings(tmp_path, BRANCH_BOUND_NORMS) == (expected, expected)
+
+
+HELPERS = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/train_util.py": """\
+        import torch
+
+
+        def get_optimizer(args, params):
+            if args.optimizer_type == "":
+                return torch.optim.AdamW(params, lr=args.lr)
+            return torch.optim.SGD(params, lr=args.lr, momentum=0.9)
+
+
+        def make_optimizer(params, weight_decay=5e-4):
+            if not params:
+                raise ValueError("no parameters")
+            optimizer = torch.optim.SGD(params, lr=0.1, weight_decay=weight_decay)
+            return optimizer
+
+
+        def build_optimizer(model, weight_decay=5e-4):
+            return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=weight_decay)
+
+
+        def sgd_optimizer(model, cfg):
+            return torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=cfg.weight_decay)
+
+
+        def choose_optimizer(params, name):
+            if name == "sgd":
+                return torch.optim.SGD(params, lr=0.1, momentum=0.9)
+            return torch.optim.AdamW(params, lr=1e-3)
+
+
+        def lazy_optimizer(params):
+            return lambda: torch.optim.AdamW(params)
+        """,
+    "pkg/config.py": """\
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class TrainConfig:
+            weight_decay: float = 0.05
+        """,
+    "pkg/model.py": """\
+        import argparse
+
+        import torch.nn as nn
+
+        from .config import TrainConfig
+        from .train_util import build_optimizer, choose_optimizer, get_optimizer, lazy_optimizer, make_optimizer
+        from .train_util import sgd_optimizer
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--optimizer-type", default="")
+        parser.add_argument("--lr", type=float, default=1e-3)
+        args = parser.parse_args()
+        model = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8))
+        lean = nn.Linear(8, 8, bias=False)
+        cfg = TrainConfig()
+
+        opt1 = get_optimizer(args, model.parameters())
+        opt2 = make_optimizer(model.parameters())
+        opt3 = make_optimizer(list(model.parameters()), weight_decay=1e-4)
+        opt4 = sgd_optimizer(model, cfg)
+        opt5 = choose_optimizer(model.parameters(), "adamw")
+        # The helper's module decides these itself (build_optimizer) or the call leaves them undecided: not here.
+        opt6 = build_optimizer(model)
+        opt7 = choose_optimizer(model.parameters(), args.lr)
+        # Nothing they decay holds a bias or a norm, or no decay, or not built by the call.
+        opt8 = make_optimizer(lean.parameters())
+        opt9 = make_optimizer(model.parameters(), weight_decay=0.0)
+        opt10 = choose_optimizer(model.parameters(), "sgd")
+        opt11 = lazy_optimizer(model.parameters())
+        opt12 = make_optimizer([p for p in model.parameters() if p.ndim > 1])
+        """,
+}
+
+
+def built_by(optimizer: str, helper: str, line: int, decay: str) -> str:
+    return (
+        f"RB201 {optimizer} built by {helper}() (pkg/train_util.py:{line}) applies weight_decay={decay} to the biases "
+        "and normalization weights of model: put them in a parameter group with weight_decay=0.0"
+    )
+
+
+def test_an_optimizer_built_by_a_helper_of_another_module_is_reported_at_the_call(tmp_path: Path) -> None:
+    by_path, by_stdin = model_findings(tmp_path, HELPERS)
+    expected = [
+        "17:8: " + built_by("AdamW", "get_optimizer", 6, "0.01 (its default)"),
+        "18:8: " + built_by("SGD", "make_optimizer", 13, "0.0005 (weight_decay)"),
+        "19:8: " + built_by("SGD", "make_optimizer", 13, "0.0001 (weight_decay)"),
+        "20:8: " + built_by("SGD", "sgd_optimizer", 22, "0.05 (the default of TrainConfig.weight_decay in pkg/config.py)"),
+        "21:8: " + built_by("AdamW", "choose_optimizer", 28, "0.01 (its default)"),
+    ]
+    assert by_path == expected
+    assert by_stdin == expected
+    # The helper's own module reports what it decides alone, and nothing that depends on its callers.
+    helpers = tmp_path / "pkg" / "train_util.py"
+    assert findings(flake8("--select", "RB", str(helpers)), f"{helpers}:") == [
+        "18:12: RB201 SGD applies weight_decay=0.0005 (the default of weight_decay in build_optimizer()) to the biases "
+        "and normalization weights of model: put them in a parameter group with weight_decay=0.0",
+    ]
+    # Another option default decides the helper's test against AdamW: SGD without decay is built.
+    other = dict(HELPERS, **{"pkg/model.py": HELPERS["pkg/model.py"].replace('default=""', 'default="sgd"')})
+    assert model_findings(tmp_path, other)[0] == expected[1:]

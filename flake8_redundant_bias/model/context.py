@@ -28,6 +28,7 @@ from .chains import Chains
 from .contents import Contents
 from .flow.service import Flow
 from .gates import Spelled, Words, framework_roots, skippable
+from .helper_builds import HelperBuilds
 from .imports import ImportMap, ImportTarget
 from .index import Index, Scope
 from .values import Env
@@ -71,6 +72,7 @@ class ModuleModel:
         self.blocks = Blocks(self.index, self.flow, self.layers, words, workspace)
         self.parameters = Parameters(self.index, self.layers, self.flow, knowledge.facts, knowledge.methods, modules)
         self.optimizers = Optimizers(self.index, config.specs, self.flow, words)
+        self.helper_builds = HelperBuilds(self.flow, self.parameters, words, modules)
 
     def release(self) -> None:
         """Drop the services once the rules are done.  A block they read points back at its module's model
@@ -162,6 +164,9 @@ class Workspace:
 
     def parameters_of(self, tree: ast.AST) -> Parameters:
         return self._by_tree[tree].parameters
+
+    def optimizers_of(self, tree: ast.AST) -> Optimizers:
+        return self._by_tree[tree].optimizers
 
     def find(self, importer: str, target: ImportTarget) -> tuple[Source, str | None] | None:
         return self.project.find(importer, target) if self.project is not None else None

@@ -76,7 +76,7 @@ class Optimizers:
             return [Number(default, "its default")]
         if not isinstance(bound, Bound):
             return None
-        return self.flow.numbers(bound.expr, bound.scope or scope)
+        return self.flow.numbers(bound.expr, bound.scope or scope, bound.env)
 
 
 def agreed(numbers: list[Number]) -> Number | None:

@@ -89,11 +89,12 @@ class WeightDecay(Rule):
     codes = (RB201, RB202)
 
     def triggers(self, rows: Mapping[str, Spec], knowledge: Knowledge) -> tuple[Trigger, ...]:
-        """The names of the optimizers taking parameters, with ``parameters(`` in the same part."""
+        """The names of the optimizers taking parameters, with ``parameters(`` in the same part; or a helper the
+        module imports from its project that names an optimizer (``from .train_util import get_optimizer``)."""
         names = {
             name.rpartition(".")[2] for name, spec in rows.items() if isinstance(spec, Optimizer) and spec.params is not None
         }
-        return (Trigger(shortest(names), near="parameters("),)
+        return (Trigger(shortest(names), near="parameters("), Trigger(("optimizer", "optim"), from_project=True))
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
         check = Check(model)
@@ -107,13 +108,17 @@ class Check:
     def __init__(self, model: ModuleModel) -> None:
         self.flow = model.flow
         self.optimizers = model.optimizers
+        self.helper_builds = model.helper_builds
         self.parameters = model.parameters
         self.text = model.text
         self.exemption_words = model.config.knowledge.exemption_words
 
     def optimizer(self, call: ast.Call, scope: Scope) -> Iterator[Diagnostic]:
         classes = self.optimizers.built_by(call, scope)
-        if not classes or any(c.spec.matrices_only or c.spec.params is None for c in classes):
+        if classes is None:
+            yield from self._helper(call, scope)
+            return
+        if any(c.spec.matrices_only or c.spec.params is None for c in classes):
             return  # a matrix-only optimizer never holds a bias; a parameter-less one is RB203/RB204's
         args = self.flow.call_args(call, scope)
         params = {_dump(args.get(c.spec.params)) for c in classes}
@@ -130,6 +135,16 @@ class Check:
         for whole in self._reportable(bound.expr, call, scope):
             names = " or ".join(dict.fromkeys(c.short for c in classes))
             text = RB201.message(optimizer=names, decay=decay.describe(), module=whole.display)
+            yield Diagnostic.at(call, RB201.code, text, self.text)
+            return
+
+    def _helper(self, call: ast.Call, scope: Scope) -> Iterator[Diagnostic]:
+        """A helper of another module that builds the optimizer with what this call passes: reported here, the
+        call that decides it (one finding per call, on the first optimizer it builds that decays)."""
+        for build in self.helper_builds.of(call, scope):
+            names = " or ".join(dict.fromkeys(c.short for c in build.classes))
+            helper = f"{names} built by {_called(call)}() ({build.where})"
+            text = RB201.message(optimizer=helper, decay=build.decay.describe(), module=build.wholes[0].display)
             yield Diagnostic.at(call, RB201.code, text, self.text)
             return
 
@@ -256,6 +271,11 @@ def _name_test(test: ast.expr, name: str) -> tuple[str, str, bool] | None:
             if isinstance(text, ast.Constant) and isinstance(text.value, str):
                 return test.func.attr, text.value, positive
     return None
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "the helper"
 
 
 def _dump(found: object) -> str:

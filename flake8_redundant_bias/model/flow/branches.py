@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ...knowledge.schema import Version
 from ..index import Index, Scope
 from ..values import Env, same_literal
+from .calls import STATEMENT_LISTS
 from .names import none_test
 
 if TYPE_CHECKING:  # the service's interface, for the types only
@@ -116,11 +117,16 @@ class Branches:
 
     def runs(self, flow: Questions, node: ast.AST, scope: Scope, env: Env) -> bool | None:
         """Whether a statement of the function (a binding's) runs for the call: False when a test on the way
-        is decided against it, True when every test is decided for it and no loop, ``try`` or ``with`` holds
-        it; None otherwise."""
+        is decided against it, or a ``return`` before it is decided for; True when every test is decided for it,
+        no ``return`` before it may run, and no loop, ``try`` or ``with`` holds it; None otherwise."""
         parents, certain = self.index.parents, True
         child, parent = node, self.index.parents.get(node)
-        while parent is not None and not isinstance(parent, FUNCTIONS):
+        while parent is not None and not isinstance(parent, (*FUNCTIONS, ast.Module)):
+            if isinstance(child, ast.stmt):
+                before = self._returns_before(flow, parent, child, scope, env)
+                if before:
+                    return False
+                certain = certain and before is not None
             if isinstance(parent, ast.If) and child is not parent.test:
                 holds = self.holds(flow, parent.test, scope, env)
                 if holds is not None and holds is not (child in parent.body):
@@ -129,7 +135,46 @@ class Branches:
             elif isinstance(parent, ast.stmt) and hasattr(parent, "body"):
                 certain = False  # a loop, try or with: it may run the statement no times, or end before it
             child, parent = parent, parents.get(parent)
+        if isinstance(child, ast.stmt) and parent is not None:
+            before = self._returns_before(flow, parent, child, scope, env)
+            if before:
+                return False
+            certain = certain and before is not None
         return True if certain and parent is scope.node else None
+
+    def _returns_before(self, flow: Questions, parent: ast.AST, stmt: ast.stmt, scope: Scope, env: Env) -> bool | None:
+        """Whether a statement before ``stmt``, in the same list, returns for the call (True), cannot (False), or
+        may (None).  (A ``raise`` before it chooses no other value: the statement runs, or nothing does.)"""
+        for field in STATEMENT_LISTS:
+            body = getattr(parent, field, None)
+            if type(body) is list and any(item is stmt for item in body):
+                verdicts = [self._ends(flow, earlier, scope, env) for earlier in body[:_place(body, stmt)]]
+                return True if True in verdicts else None if None in verdicts else False
+        return False
+
+    def _ends(self, flow: Questions, stmt: ast.stmt, scope: Scope, env: Env) -> bool | None:
+        if isinstance(stmt, ast.Return):
+            return True
+        if isinstance(stmt, ast.If):
+            holds = self.holds(flow, stmt.test, scope, env)
+            verdicts = [
+                self._ends_all(flow, branch, scope, env)
+                for branch, runs in ((stmt.body, True), (stmt.orelse, False)) if holds in (None, runs)
+            ]
+            return True if all(verdicts) else False if not any(v is not False for v in verdicts) else None
+        return None if _returns_inside(stmt) else False
+
+    def _ends_all(self, flow: Questions, body: list[ast.stmt], scope: Scope, env: Env) -> bool | None:
+        """Whether the statements return for the call on every path (True), on none (False), or may (None)."""
+        for stmt in body:
+            ends = self._ends(flow, stmt, scope, env)
+            if ends is not False:
+                return ends
+        return False
+
+
+def _place(body: list[ast.stmt], stmt: ast.stmt) -> int:
+    return next(i for i, item in enumerate(body) if item is stmt)
 
 
 def _returns_inside(stmt: ast.stmt) -> bool:

@@ -24,11 +24,14 @@ DEPTH = 12  # names followed through names, this deep
 
 
 class Names:
-    __slots__ = ("index", "_visiting")
+    __slots__ = ("index", "_visiting", "_members")
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self._visiting: set[tuple[int, int]] = set()
+        # ``args.lr`` read in a helper, as the caller's ``args.lr``: one node per (caller's name, attribute), kept
+        # so that what is learned of it is learned once.
+        self._members: dict[tuple[ast.Name, str], ast.Attribute] = {}
 
     def origins(
         self, flow: Questions, expr: ast.expr, scope: Scope, env: Env | None, depth: int, note: str,
@@ -239,11 +242,24 @@ class Names:
         owner = flow.method_owner(base, scope)
         if owner is not None:
             return flow.self_attribute(owner, expr.attr, depth)
+        if isinstance(base, ast.Name) and env is not None and base.id not in env.rebound:
+            # A parameter of the function read for one call: the attribute of what the caller passed, read there.
+            bound = env.lookup(base.id)
+            if isinstance(bound, Bound) and isinstance(bound.expr, ast.Name) and bound.scope is not None:
+                return flow.origins_at(self._member(bound.expr, expr.attr), bound.scope, bound.env, depth + 1, "")
         if isinstance(base, ast.Name):
             found = flow.module_attribute(base, expr.attr, scope, depth)
             if found is not None:
                 return found
         return flow.provided_attribute(expr, scope, env, depth)
+
+    def _member(self, name: ast.Name, attr: str) -> ast.Attribute:
+        key = (name, attr)
+        found = self._members.get(key)
+        if found is None:
+            found = self._members[key] = ast.copy_location(ast.Attribute(name, attr, ast.Load()), name)
+            found.end_lineno, found.end_col_offset = name.end_lineno, name.end_col_offset
+        return found
 
 
 def _mutable(value: ast.expr) -> bool:

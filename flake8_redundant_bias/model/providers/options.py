@@ -143,6 +143,8 @@ def _default(call: ast.Call) -> object:
         return value
     # argparse converts a string default with the option's type: default="1e-2", type=float
     kind = keywords.get("type")
+    if isinstance(value, str) and (kind is None or isinstance(kind, ast.Name) and kind.id == "str"):
+        return value  # a helper's choice by name (``if args.optimizer_type == "":``)
     if isinstance(kind, ast.Name) and kind.id in CONVERTERS and isinstance(value, str):
         try:
             return CONVERTERS[kind.id](value)
