@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 from .config import Config
 from .containment import contained
 from .knowledge.schema import BuildsClass, Norm, NormBuilder, Optimizer, Producer, Spec
-from .model.gates import Spelled, Trigger, Words, framework_roots, norm_lookups, shortest, skippable, switches_of
+from .model.gates import (
+    Spelled, Trigger, Words, config_roots, framework_roots, norm_lookups, shortest, skippable, switches_of,
+)
 from .text import Text
 
 if TYPE_CHECKING:  # imported where they are first needed (see above)
@@ -28,7 +30,7 @@ if TYPE_CHECKING:  # imported where they are first needed (see above)
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, filename: str | None = None) -> list[Diagnostic]:
     """Diagnostics of a module; ``filename`` (a path, or stdin's display name) places it in its project."""
     text = Text(lines)
-    roots = framework_roots(text.text, config.roots) if isinstance(tree, ast.Module) else frozenset()
+    roots = _roots(text.text, config) if isinstance(tree, ast.Module) else frozenset()
     return _analyse_module(tree, text, config, filename, roots) if roots else []  # type: ignore[arg-type]
 
 
@@ -46,12 +48,17 @@ def analyse_source(source: str, config: Config | None = None, filename: str | No
     rejects raises ``SyntaxError`` (or ``ValueError`` for a null byte) to the caller.
     """
     config = config or Config()
-    roots = framework_roots(source, config.roots)
+    roots = _roots(source, config)
     if not roots:
         return []
     tree = ast.parse(source)
     lines = io.StringIO(source).readlines()  # as flake8 reads them
     return _analyse_module(tree, Text(lines), config, filename, roots)
+
+
+def _roots(text: str, config: Config) -> frozenset[str]:
+    """The frameworks a module imports; for one importing none, those whose training config it may be."""
+    return framework_roots(text, config.roots) or config_roots(text, config.knowledge.configs, config.roots)
 
 
 def _analyse_module(
@@ -99,8 +106,8 @@ def _run(
 
     skip, unknown = skippable(tree, text, spelled, handing=words.handing_in(text.text))
     with Workspace.of(filename, config, gates).linted(tree, text, filename, skip, unknown, words) as model:
-        if not model.imports.framework_imported:
-            return []
+        if not model.imports.framework_imported and not config_roots(text.text, config.knowledge.configs, config.roots):
+            return []  # the import lines only seemed to name a framework (a comment, a string)
         return [diagnostic for rule in rules for diagnostic in contained(partial(rule.check, model))]
 
 

@@ -34,7 +34,7 @@ ADAMW = (
     "RB201 AdamW applies weight_decay=0.01 (its default) to the biases and normalization weights of block: "
     "put them in a parameter group with weight_decay=0.0"
 )
-ALL_CODES = ("RB101", "RB102", "RB103", "RB104", "RB201", "RB202", "RB203", "RB204", "RB205")
+ALL_CODES = ("RB101", "RB102", "RB103", "RB104", "RB201", "RB202", "RB203", "RB204", "RB205", "RB206")
 CLEAN = "import torch.nn as nn\n\nblock = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8))\n"
 
 
@@ -559,7 +559,7 @@ def test_rule_all_and_unknown_codes(tmp_path: Path) -> None:
     every = run("rule", "--all", "--output-format", "json", cwd=tmp_path)
     pages = json.loads(every.stdout)
     assert [page["code"] for page in pages] == list(ALL_CODES)
-    assert [page["fix"] for page in pages] == ["unsafe"] * 4 + [None] * 5
+    assert [page["fix"] for page in pages] == ["unsafe"] * 4 + [None] * 6
     text = run("rule", "--all", cwd=tmp_path).stdout
     assert [line[:5] for line in text.splitlines() if re.match(r"RB\d{3}: ", line)] == [page["code"] for page in pages]
     unknown = run("explain", "RB999", cwd=tmp_path)

@@ -65,7 +65,7 @@ def test_show_settings_says_which_configuration_applies_and_why(tmp_path: Path) 
     assert result.stdout == (
         "vision/net.py\n"
         "  configuration: vision/setup.cfg, vision/pyproject.toml\n"
-        "  codes reported here: RB202, RB204, RB205\n"
+        "  codes reported here: RB202, RB204, RB205, RB206\n"
         "  producers = (none)  # default\n"
         "  norms = (none)  # default\n"
         "  transparent = mylib.Shift  # vision/pyproject.toml: [tool.redundant-bias] transparent\n"

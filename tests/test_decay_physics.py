@@ -8,8 +8,10 @@ exactly when the analyser stays silent on the same source text.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
+from mm_configs import CONFIGS, write_configs
 
 from flake8_redundant_bias.engine import analyse_source
 
@@ -78,3 +80,26 @@ def test_one_step_at_zero_gradient(body: str, code: str | None) -> None:
     assert reported == ({code} if code else set()), reported
     if code:
         assert all((p.detach().abs() < 1.0).all() for p in exempt.values()), "decay shrinks towards zero"
+
+
+@pytest.mark.parametrize("name", [name for name, (_, _, decays) in CONFIGS.items() if decays is not None])
+def test_openmmlab_configs_built_by_mmengine(tmp_path: Path, name: str) -> None:
+    """mmengine merges each config with its bases and builds its optimizer for a model with a bias and a norm: a
+    config RB206 reports decays a bias or a norm weight there, and each one's measured verdict is the expected one."""
+    mmengine_config = pytest.importorskip("mmengine.config")
+    optim = pytest.importorskip("mmengine.optim")
+    write_configs(tmp_path)
+    config = mmengine_config.Config.fromfile(str(tmp_path / name))
+    if "optim_wrapper" in config:
+        settings = config.optim_wrapper.to_dict()
+    else:  # mmcv 1.x: paramwise_cfg inside the optimizer's dict
+        optimizer = config.optimizer.to_dict()
+        settings = {"optimizer": optimizer, "paramwise_cfg": optimizer.pop("paramwise_cfg", None)}
+    built = optim.build_optim_wrapper(_model(), settings).optimizer
+    decays = any(group["weight_decay"] > 0 and any(p.dim() == 1 for p in group["params"]) for group in built.param_groups)
+    _, finding, expected = CONFIGS[name]
+    assert decays is expected
+    path = tmp_path / name
+    reported = [d for d in analyse_source(path.read_text(), filename=str(path)) if d.code == "RB206"]
+    assert bool(reported) is (finding is not None)
+    assert not reported or decays

@@ -6,7 +6,8 @@ import os
 import textwrap
 from pathlib import Path
 
-from flake8_run import flake8
+from flake8_run import flake8, redundant_bias
+from mm_configs import CONFIGS, expected_findings, write_configs
 
 from flake8_redundant_bias.model import project
 from flake8_redundant_bias.engine import analyse_source
@@ -1142,3 +1143,20 @@ def test_an_optimizer_built_by_a_helper_of_another_module_is_reported_at_the_cal
     # Another option default decides the helper's test against AdamW: SGD without decay is built.
     other = dict(HELPERS, **{"pkg/model.py": HELPERS["pkg/model.py"].replace('default=""', 'default="sgd"')})
     assert model_findings(tmp_path, other)[0] == expected[1:]
+
+
+def test_openmmlab_configs_merged_with_their_bases(tmp_path: Path) -> None:
+    write_configs(tmp_path)
+    result = flake8("--select", "RB", str(tmp_path / "configs"))
+    assert sorted(result.stdout.splitlines()) == sorted(expected_findings(tmp_path))
+    assert result.returncode == 1
+    # The same from stdin, beside its display name (its bases read from disk), and through the command.
+    adamw = tmp_path / "configs" / "det" / "adamw.py"
+    by_stdin = flake8("--select", "RB", "--stdin-display-name", str(adamw), "-", stdin=adamw.read_text())
+    assert findings(by_stdin, f"{adamw}:") == [CONFIGS["configs/det/adamw.py"][1]]
+    command = redundant_bias("check", "--no-cache", "configs", cwd=tmp_path)
+    assert command.stdout.splitlines()[:-1] == [
+        line[len(str(tmp_path)) + 1:] for line in sorted(expected_findings(tmp_path))
+    ]
+    # A config whose bases cannot be read stays silent from stdin without a path.
+    assert flake8("--select", "RB", "-", stdin=adamw.read_text()).stdout == ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from . import flax, keras, lightning, openmmlab, optax, python, torch, torch_thirdparty
-from .schema import Fact, Framework, NamedBy, Provider, Spec
+from .schema import Fact, Framework, NamedBy, Provider, Spec, TrainingConfig
 
 FRAMEWORKS: tuple[Framework, ...] = (
     torch.FRAMEWORK, torch_thirdparty.FRAMEWORK, openmmlab.FRAMEWORK, keras.FRAMEWORK, flax.FRAMEWORK, optax.FRAMEWORK,
@@ -26,7 +26,7 @@ class Knowledge:
 
     __slots__ = (
         "rows", "framework_of", "facts", "methods", "aliases", "internal", "named_optimizers", "named_by",
-        "exemption_words", "providers", "roots", "support_roots",
+        "exemption_words", "providers", "roots", "support_roots", "configs",
     )
 
     def __init__(
@@ -43,6 +43,7 @@ class Knowledge:
         providers: tuple[Provider, ...],
         roots: frozenset[str],  # packages whose import marks a file as worth analysing
         support_roots: frozenset[str],  # other packages whose names the tables use, which alone do not
+        configs: tuple[TrainingConfig, ...] = (),  # training config files, marked by what they assign, not by imports
     ) -> None:
         self.rows = rows
         self.framework_of = framework_of
@@ -56,6 +57,7 @@ class Knowledge:
         self.providers = providers
         self.roots = roots
         self.support_roots = support_roots
+        self.configs = configs
 
     def spelled_as(self, roots: Iterable[str]) -> frozenset[str]:
         """The frameworks ``roots``, also under the other names their modules go by (``tensorflow`` for ``keras``)."""
@@ -66,7 +68,7 @@ class Knowledge:
         """The same knowledge with other rows (the built-in ones and a project's own)."""
         return Knowledge(
             rows, framework_of, self.facts, self.methods, self.aliases, self.internal, self.named_optimizers,
-            self.named_by, self.exemption_words, self.providers, roots, self.support_roots,
+            self.named_by, self.exemption_words, self.providers, roots, self.support_roots, self.configs,
         )
 
 
@@ -91,7 +93,7 @@ def gather(frameworks: tuple[Framework, ...]) -> Knowledge:
         {name: qualified for framework in frameworks for name, qualified in framework.named_optimizers.items()},
         named_by[0] if named_by else None,
         tuple(word for framework in frameworks for word in framework.exemption_words),
-        providers, roots, support,
+        providers, roots, support, tuple(config for framework in frameworks for config in framework.configs),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .schema import (
     AllOf, Arg, ArgIn, Container, Fact, Framework, Initializer, ModuleList, NormBuilder, NormSlot, Producer, Spec,
+    TrainingConfig,
 )
 from .torch import POINTWISE
 
@@ -51,4 +52,14 @@ INITIALIZERS = (
     "mmengine.model.caffe2_xavier_init",
 )
 FACTS: dict[str, Fact] = {**{name: Initializer() for name in INITIALIZERS}, "mmengine.model.ModuleList": ModuleList()}
-FRAMEWORK = Framework("openmmlab", ROWS, FACTS)
+# mmengine 0.10 (mmengine/optim/optimizer/builder.py, default_constructor.py; config/config.py): ``optim_wrapper``'s
+# ``optimizer`` dict names a class of torch.optim by ``type``; with no ``paramwise_cfg`` every parameter gets its
+# ``weight_decay``; ``norm_decay_mult``, ``bias_decay_mult``, ``flat_decay_mult``, ``dwconv_decay_mult`` and
+# ``custom_keys``' ``decay_mult`` scale it per parameter. mmcv 1.x reads the same from a top-level
+# ``optimizer`` dict holding its own ``paramwise_cfg`` and ``constructor``. A config merges the files ``_base_``
+# names, dict into dict, unless ``_delete_=True``.
+MMENGINE_CONFIG = TrainingConfig(
+    "mmengine", (("optim_wrapper", "optimizer"), ("optimizer", "")), "torch.optim",
+    advice="norm_decay_mult=0.0, bias_decay_mult=0.0",
+)
+FRAMEWORK = Framework("openmmlab", ROWS, FACTS, configs=(MMENGINE_CONFIG,))

@@ -552,12 +552,50 @@ class ClassFields:
 Provider = Union[OptionParser, SavedArguments, ClassFields]
 
 
+class TrainingConfig(Row):
+    """A framework's training config files: module-level dicts that configure an optimizer the framework builds
+    over every parameter of the model (OpenMMLab: ``optim_wrapper = dict(optimizer=dict(type="SGD",
+    weight_decay=1e-4))``), and how a config inherits from others.
+
+    ``holders``: the module-level names that may hold it, each with the key its optimizer's dict sits under ("":
+    the name holds the optimizer's dict itself, as mmcv 1.x's ``optimizer = dict(type=...)``), the first found
+    wins; ``registry``: the module whose classes the ``type`` string names; ``bases``/``delete``: the name
+    listing the files a config merges (relative paths, merged dict into dict) and the key that replaces what it
+    inherits instead; ``constructor``: a key choosing another builder (which may exempt anything);
+    ``paramwise``: the key of the per-parameter settings (in the holder's dict or the optimizer's), where a key
+    ending in ``multiplier`` that is zero exempts parameters; ``advice``: the per-parameter settings that exempt
+    biases and norms; ``reader``: what a config calls to import its bases instead (not read).
+    """
+
+    __slots__ = (
+        "root", "holders", "type_key", "registry", "bases", "delete", "constructor", "paramwise", "multiplier", "advice",
+        "reader",
+    )
+
+    def __init__(
+        self, root: str, holders: tuple[tuple[str, str], ...], registry: str, type_key: str = "type",
+        bases: str = "_base_", delete: str = "_delete_", constructor: str = "constructor", paramwise: str = "paramwise_cfg",
+        multiplier: str = "decay_mult", advice: str = "", reader: str = "read_base",
+    ) -> None:
+        self.root = root
+        self.holders = holders
+        self.registry = registry
+        self.type_key = type_key
+        self.bases = bases
+        self.delete = delete
+        self.constructor = constructor
+        self.paramwise = paramwise
+        self.multiplier = multiplier
+        self.advice = advice
+        self.reader = reader
+
+
 class Framework:
     """Everything the analysis knows of one framework (or library), exported by its module of ``knowledge/``."""
 
     __slots__ = (
         "name", "rows", "facts", "methods", "aliases", "internal", "named_optimizers", "named_by", "exemption_words",
-        "providers",
+        "providers", "configs",
     )
 
     def __init__(
@@ -572,6 +610,7 @@ class Framework:
         named_by: NamedBy | None = None,  # where such a string is given
         exemption_words: tuple[str, ...] = (),  # words of a parameter-name test that exempt biases and norms
         providers: tuple[Provider, ...] = (),
+        configs: tuple[TrainingConfig, ...] = (),  # the training config files of a framework that builds the optimizer
     ) -> None:
         self.name = name
         self.rows = rows
@@ -583,6 +622,7 @@ class Framework:
         self.named_by = named_by
         self.exemption_words = exemption_words
         self.providers = providers
+        self.configs = configs
 
 
 def prefixed(prefix: str, rows: Mapping[str, Spec]) -> dict[str, Spec]:

@@ -39,6 +39,7 @@ from .project import Project, Source, package_of
 from .providers import providers_for
 from .sequences import Sequences
 from .steps import Steps
+from .training_configs import TrainingConfigs
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .flow.questions import Definition, Questions
@@ -73,6 +74,7 @@ class ModuleModel:
         self.parameters = Parameters(self.index, self.layers, self.flow, knowledge.facts, knowledge.methods, modules)
         self.optimizers = Optimizers(self.index, config.specs, self.flow, words)
         self.helper_builds = HelperBuilds(self.flow, self.parameters, words, modules)
+        self.training_configs = TrainingConfigs(self.index, self.flow, config.specs, knowledge.configs, modules)
 
     def release(self) -> None:
         """Drop the services once the rules are done.  A block they read points back at its module's model
@@ -167,6 +169,12 @@ class Workspace:
 
     def optimizers_of(self, tree: ast.AST) -> Optimizers:
         return self._by_tree[tree].optimizers
+
+    def config_at(self, path: str) -> TrainingConfigs | None:
+        """The training config file at ``path`` (a base another config names), read as a module of the project."""
+        source = self.project.load(path) if self.project is not None else None
+        model = self.module(source) if source is not None else None
+        return model.training_configs if model is not None else None
 
     def find(self, importer: str, target: ImportTarget) -> tuple[Source, str | None] | None:
         return self.project.find(importer, target) if self.project is not None else None

@@ -25,7 +25,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator, Mapping, Protocol
 
-from ..knowledge.schema import ClassLookup, Producer
+from ..knowledge.schema import ClassLookup, Producer, TrainingConfig
 from ..knowledge.tables import per_table
 from ..text import Text
 
@@ -365,6 +365,24 @@ def framework_roots(text: str, roots: frozenset[str]) -> frozenset[str]:
     """The fast path: the frameworks a file's import lines spell; a file that spells none imports none."""
     imports = import_lines(text)
     return frozenset(root for root in roots if root in imports)
+
+
+def config_roots(text: str, configs: Iterable[TrainingConfig], roots: frozenset[str]) -> frozenset[str]:
+    """The frameworks whose training config a file that imports none may be: it assigns one of the names holding
+    an optimizer's settings at module level (``optim_wrapper = dict(...)``)."""
+    found = set()
+    for config in configs:
+        if config.root in roots and any(name in text for name, _ in config.holders):
+            pattern = _HOLDERS.get(config)
+            if pattern is None:
+                names = "|".join(re.escape(name) for name, _ in config.holders)
+                pattern = _HOLDERS[config] = re.compile(rf"^(?:{names})\s*=", re.MULTILINE)
+            if pattern.search(text):
+                found.add(config.root)
+    return frozenset(found)
+
+
+_HOLDERS: dict[TrainingConfig, re.Pattern] = {}
 
 
 def import_lines(text: str) -> str:

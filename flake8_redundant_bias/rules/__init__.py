@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from .base import Code, Rule
 from .bias_before_norm import BiasBeforeNorm
+from .config_decay import ConfigDecay
 from .penalties import Penalties
 from .unexempted_decay import UnexemptedDecay
 from .weight_decay import WeightDecay
 
-RULES: tuple[Rule, ...] = (BiasBeforeNorm(), WeightDecay(), UnexemptedDecay(), Penalties())
+RULES: tuple[Rule, ...] = (BiasBeforeNorm(), WeightDecay(), UnexemptedDecay(), Penalties(), ConfigDecay())
 CODES: dict[str, Code] = {code.code: code for rule in RULES for code in rule.codes}
