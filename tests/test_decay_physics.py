@@ -44,6 +44,25 @@ RECIPES: list[tuple[str, str | None]] = [
         """,
         None,
     ),
+    (
+        """
+        groups = []
+        groups.append({"params": model.conv.parameters()})
+        groups.append({"params": model.norm.parameters()})
+        groups.append(dict(params=model.fc.parameters(), lr=0.01))
+        return torch.optim.SGD(groups, lr=0.1, weight_decay=0.1)
+        """,
+        "RB202",
+    ),
+    (
+        """
+        groups = []
+        groups.append({"params": [p for p in model.parameters() if p.dim() >= 2]})
+        groups.append({"params": [p for p in model.parameters() if p.dim() < 2], "weight_decay": 0.0})
+        return torch.optim.SGD(groups, lr=0.1, weight_decay=0.1)
+        """,
+        None,
+    ),
 ]
 
 

@@ -155,15 +155,26 @@ class Check:
         return [w for w in wholes if self.parameters.may_hold_bias(w, at, scope)]
 
     def _groups(self, expr: ast.expr, scope: Scope) -> list[ast.expr] | None:
-        """The elements of a literal list of parameter groups (directly or through a variable)."""
+        """The elements of a literal list of parameter groups (directly or through a variable), with the groups
+        appended to it before the optimizer takes it."""
+        elements = list(expr.elts) if isinstance(expr, (ast.List, ast.Tuple)) else None
         if isinstance(expr, ast.Name):
             origin = self.flow.sole_origin(expr, scope)
             bound = origin.expr if origin is not None else None
             if isinstance(bound, (ast.List, ast.Tuple)) and self._unchanged(expr, scope):
-                expr = bound
-        if isinstance(expr, (ast.List, ast.Tuple)) and any(isinstance(e, ast.Dict) for e in expr.elts):
-            return list(expr.elts)
+                elements = list(bound.elts)
+            elif isinstance(bound, ast.List):
+                appended = self._appended(expr, scope)
+                elements = [*bound.elts, *appended] if appended is not None else None
+        if elements and any(_group_keys(e) is not None for e in elements):
+            return elements
         return None
+
+    def _appended(self, name: ast.Name, scope: Scope) -> list[ast.expr] | None:
+        reaching = self.flow.reaching(name, scope)
+        if reaching is None or len(reaching[1]) != 1:
+            return None
+        return self.flow.appended(reaching[1][0].node, name)
 
     def _unchanged(self, name: ast.Name, scope: Scope) -> bool:
         """A list variable bound once that no method is called on where its value goes (no append or extend)."""
@@ -177,14 +188,15 @@ class Check:
         # parameters (a no_decay list), exempts them.  A group that is zero only
         # by the optimizer's default and takes every parameter of another module
         # exempts nothing of the decayed one.
-        read: list[tuple[ast.Dict, ast.expr, Number]] = []
+        read: list[tuple[ast.expr, ast.expr, Number]] = []
+        builtin_dict = self.flow.builtin("dict", scope)
         for group in groups:
-            if not isinstance(group, ast.Dict) or any(key is None for key in group.keys):
+            keys = _group_keys(group, builtin_dict)
+            if keys is None:
                 return  # a group built elsewhere, or **base: it may be the exempt one
-            keys = {key.value: value for key, value in zip(group.keys, group.values) if isinstance(key, ast.Constant)}
             params, own = keys.get("params"), keys.get("weight_decay")
             decay = agreed(self.flow.numbers(own, scope) or []) if own is not None else default
-            if len(keys) != len(group.keys) or params is None or decay is None:
+            if params is None or decay is None:
                 return  # a group the analysis cannot read may be the exempt one
             exempt = decay.value == 0 and (own is not None or self.parameters.every(params, scope) is None)
             if exempt:
@@ -271,6 +283,23 @@ def _name_test(test: ast.expr, name: str) -> tuple[str, str, bool] | None:
             if isinstance(text, ast.Constant) and isinstance(text.value, str):
                 return test.func.attr, text.value, positive
     return None
+
+
+def _group_keys(group: ast.expr, builtin_dict: bool = True) -> dict[str, ast.expr] | None:
+    """A parameter group written out: ``{"params": ..., "lr": ...}`` or ``dict(params=..., lr=...)`` (when
+    ``dict`` is the builtin), each key a string stated once (None for any other expression)."""
+    if isinstance(group, ast.Dict):
+        if not all(isinstance(key, ast.Constant) and isinstance(key.value, str) for key in group.keys):
+            return None
+        keys = {key.value: value for key, value in zip(group.keys, group.values)}  # type: ignore[union-attr]
+    elif builtin_dict and isinstance(group, ast.Call) and isinstance(group.func, ast.Name) and group.func.id == "dict" \
+            and not group.args:
+        if any(keyword.arg is None for keyword in group.keywords):
+            return None
+        keys = {keyword.arg: keyword.value for keyword in group.keywords}  # type: ignore[misc]
+    else:
+        return None
+    return keys if len(keys) == (len(group.keys) if isinstance(group, ast.Dict) else len(group.keywords)) else None
 
 
 def _called(call: ast.Call) -> str:

@@ -326,3 +326,62 @@ class ZeroedTuned(TunedRunner):
     def __init__(self):
         super().__init__()
         self.weight_decay = 0.0
+
+
+# ---------------------------------------------------------------- groups appended to a list before it is taken
+
+def appended_groups(model, lr):
+    params_list = [{"params": model.backbone.parameters(), "lr": lr}]  # expect: RB202:20 "parameter group with weight_decay=0.0001 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
+    params_list.append({"params": model.head.parameters(), "lr": lr * 10})
+    return torch.optim.SGD(params_list, lr=lr, momentum=0.9, weight_decay=1e-4)
+
+
+def appended_dict_calls(model, lr):
+    params = []
+    params.append(dict(params=model.backbone.parameters(), lr=lr))  # expect: RB202:19 "parameter group with weight_decay=0.0001 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
+    params.append(dict(params=model.head.parameters(), lr=lr * 10))
+    return torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
+
+
+def appended_exempt_group(model, lr):
+    params = []
+    params.append({"params": [p for p in model.parameters() if p.ndim > 1]})
+    params.append({"params": [p for p in model.parameters() if p.ndim <= 1], "weight_decay": 0.0})
+    return torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
+
+
+def appended_after_the_optimizer(model, lr):
+    params = []
+    params.append({"params": model.backbone.parameters()})  # expect: RB202:19 "parameter group with weight_decay=0.0001 takes every parameter of model.backbone, biases and normalization weights included"
+    optimizer = torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
+    params.append({"params": model.head.parameters()})
+    return optimizer
+
+
+def appended_group_built_elsewhere(model, lr, extra):
+    params = [{"params": model.backbone.parameters()}]
+    params.append(extra)
+    return torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
+
+
+def extended_groups(model, lr, extra):
+    params = [{"params": model.backbone.parameters()}]
+    params.extend(extra)
+    return torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
+
+
+def appended_in_a_loop(model, lr):
+    params = []
+    for part in (model.backbone, model.head):
+        params.append({"params": part.parameters()})  # expect: RB202:23 "parameter group with weight_decay=0.0001 takes every parameter of part, biases and normalization weights included"
+    return torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
+
+
+def appended_in_a_nested_function(model, lr):
+    params = []
+
+    def add(part):
+        params.append({"params": part.parameters()})
+
+    add(model.backbone)
+    return torch.optim.SGD(params, lr=lr, weight_decay=1e-4)

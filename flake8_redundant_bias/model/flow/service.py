@@ -90,6 +90,7 @@ class Flow:
         self.sole_read = self._uses.sole_read  # its one read, through single-use variables
         self.reads_after_block = self._uses.reads_after_block  # the reads past the loop that binds it
         self.receives_calls = self._uses.receives_calls  # a method is called on the value somewhere it goes
+        self.appended = self._uses.appended  # what ``x.append(...)`` adds to a list before a read takes it
         # Other modules:
         self.imported = self._links.imported
         self.unbound = self._links.unbound

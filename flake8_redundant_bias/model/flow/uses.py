@@ -118,6 +118,34 @@ class Uses:
         block = scope.events[event_name(binding)][position].block
         return [event.node for event in events if not event.opaque and not event.block.within(block)]
 
+    def appended(self, binding: ast.AST, read: ast.Name) -> list[ast.expr] | None:
+        """What is appended to the list a binding holds before ``read`` takes it: every read the binding reaches
+        before ``read`` is a statement ``x.append(value)`` (None otherwise, or when one cannot be placed in time).
+        (``params_list = []`` then ``params_list.append({"params": ..., "lr": lr})`` per part, then
+        ``SGD(params_list, ...)``: what happens to the list after it is read is not what was read.)"""
+        events = self.of_binding(binding)
+        found = self.index.stores.get(binding)
+        if events is None or found is None or not any(event.node is read for event in events):
+            return None
+        scope, position = found
+        start = scope.events[event_name(binding)][position].order
+        taken = next(event.order for event in events if event.node is read)
+        values = []
+        for event in events:
+            if event.opaque:
+                return None
+            if event.node is read or event.order > taken:
+                continue
+            if event.order < start:
+                return None  # a read earlier in a loop: it may append on a later turn
+            attribute = self.index.parents.get(event.node)
+            call = self.index.parents.get(attribute) if isinstance(attribute, ast.Attribute) else None
+            statement = self.index.parents.get(call) if isinstance(call, ast.Call) else None
+            if not isinstance(statement, ast.Expr) or not _appends(call, attribute):  # type: ignore[arg-type]
+                return None
+            values.append(call.args[0])  # type: ignore[union-attr]
+        return values
+
     def receives_calls(self, binding: ast.AST) -> bool | None:
         """Some read of the binding calls a method on its value (``groups.append(...)``); None when unknown."""
         events = self.of_binding(binding)
@@ -129,6 +157,11 @@ class Uses:
             if event.opaque or isinstance(call, ast.Call) and call.func is attribute:
                 return True
         return False
+
+
+def _appends(call: ast.Call, attribute: ast.Attribute) -> bool:
+    """``x.append(value)``: one value, nothing else."""
+    return call.func is attribute and attribute.attr == "append" and len(call.args) == 1 and not call.keywords
 
 
 def asks_shape(index: Index, read: ast.AST) -> bool:
