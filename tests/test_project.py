@@ -1072,6 +1072,12 @@ HELPERS = {
 
         def lazy_optimizer(params):
             return lambda: torch.optim.AdamW(params)
+
+
+        class Trainer:
+            def __init__(self, model, weight_decay=0.0):
+                self.model = model
+                self.optimizer = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=weight_decay)
         """,
     "pkg/config.py": """\
         from dataclasses import dataclass
@@ -1088,7 +1094,7 @@ HELPERS = {
 
         from .config import TrainConfig
         from .train_util import build_optimizer, choose_optimizer, get_optimizer, lazy_optimizer, make_optimizer
-        from .train_util import sgd_optimizer
+        from .train_util import Trainer, sgd_optimizer
 
         parser = argparse.ArgumentParser()
         parser.add_argument("--optimizer-type", default="")
@@ -1112,6 +1118,8 @@ HELPERS = {
         opt10 = choose_optimizer(model.parameters(), "sgd")
         opt11 = lazy_optimizer(model.parameters())
         opt12 = make_optimizer([p for p in model.parameters() if p.ndim > 1])
+        trainer = Trainer(model, weight_decay=1e-4)
+        quiet = Trainer(model)
         """,
 }
 
@@ -1131,6 +1139,7 @@ def test_an_optimizer_built_by_a_helper_of_another_module_is_reported_at_the_cal
         "19:8: " + built_by("SGD", "make_optimizer", 13, "0.0001 (weight_decay)"),
         "20:8: " + built_by("SGD", "sgd_optimizer", 22, "0.05 (the default of TrainConfig.weight_decay in pkg/config.py)"),
         "21:8: " + built_by("AdamW", "choose_optimizer", 28, "0.01 (its default)"),
+        "31:11: " + built_by("SGD", "Trainer", 38, "0.0001 (weight_decay)"),
     ]
     assert by_path == expected
     assert by_stdin == expected

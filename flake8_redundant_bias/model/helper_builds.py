@@ -10,6 +10,8 @@ and the modules whose every parameter it decays.  A construction under a test
 the call does not decide, or after a ``return`` it may take, is not read: the
 helper decides there on a value the caller leaves unknown.  Nor is one whose
 answer does not depend on the call at all: the helper's own module reports it.
+A class is read the same way through its own ``__init__`` (``Trainer(model,
+args)`` building ``self.optimizer = AdamW(model.parameters(), ...)``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ class Models(Protocol):
     def parameters_of(self, tree: ast.AST) -> Parameters: ...
 
 
+def _built_in(definition: ast.AST) -> tuple[ast.FunctionDef | None, int]:
+    """Where a definition builds what a call of it builds: a function's body, or a class's own ``__init__`` (its
+    ``self`` not passed by the call)."""
+    if isinstance(definition, FUNCTIONS):
+        return definition, 0  # type: ignore[return-value]
+    if isinstance(definition, ast.ClassDef):
+        init = next((s for s in definition.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+        return init, 1
+    return None, 0
+
+
 class HelperBuild(NamedTuple):
     """One optimizer a helper builds for a call: its classes, its decay, what it decays, where it is built."""
 
@@ -59,11 +72,12 @@ class HelperBuilds:
         if self._models is None or self._words is None or not self.flow.follows_imports():
             return []
         found = self.flow.definition(call.func, self._words.optimizers)
-        if found is None or not isinstance(found[0], FUNCTIONS):
+        function, skip = _built_in(found[0]) if found is not None else (None, 0)
+        if function is None:
             return []
-        function, tree = found
+        tree = found[1]  # type: ignore[index]
         home = self.flow.flow_of_tree(tree)
-        env = home.bind(function, self.flow.call_args(call, scope))  # type: ignore[arg-type]
+        env = home.bind(function, self.flow.call_args(call, scope), skip)  # type: ignore[arg-type]
         if env is None:
             return []
         optimizers = self._models.optimizers_of(tree)
