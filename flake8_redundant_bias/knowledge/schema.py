@@ -531,14 +531,18 @@ class SavedArguments:
 
 class ClassFields:
     """Classes whose fields have defaults: a decorator making them positional constructor arguments,
-    and a field factory whose ``default`` keyword is the default."""
+    and a field factory whose ``default`` keyword is the default, or whose ``factory`` keyword is called
+    for it (``field(default_factory=OptimConfig)``: a new ``OptimConfig()``)."""
 
-    __slots__ = ("decorators", "factories", "default")
+    __slots__ = ("decorators", "factories", "default", "factory")
 
-    def __init__(self, decorators: frozenset, factories: frozenset, default: str = "default") -> None:
+    def __init__(
+        self, decorators: frozenset, factories: frozenset, default: str = "default", factory: str = "default_factory",
+    ) -> None:
         self.decorators = decorators
         self.factories = factories
         self.default = default
+        self.factory = factory
 
     @property
     def names(self) -> frozenset[str]:

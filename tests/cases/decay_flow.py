@@ -190,6 +190,20 @@ def with_dataclass_parameter(model, cfg: TrainConfig):
     return torch.optim.SGD(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 
+@dataclass
+class NestedConfig:
+    optim: TrainConfig = field(default_factory=TrainConfig)
+    quiet: TrainConfig = field(default_factory=lambda: TrainConfig(weight_decay=0.0))
+
+
+def with_nested_dataclass(model):
+    cfg = NestedConfig()
+    torch.optim.SGD(model.parameters(), lr=cfg.optim.lr, weight_decay=cfg.optim.weight_decay)  # expect: RB201:5 "SGD applies weight_decay=0.05 (the default of TrainConfig.weight_decay) to the biases and normalization weights of model"
+    torch.optim.SGD(model.parameters(), lr=cfg.quiet.lr, weight_decay=cfg.quiet.weight_decay)
+    given = NestedConfig(optim=TrainConfig(weight_decay=0.0))
+    torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=given.optim.weight_decay)
+
+
 def with_class_attribute(model):
     torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=Hyper.weight_decay)  # expect: RB201:5 "SGD applies weight_decay=0.0001 (the default of Hyper.weight_decay) to the biases and normalization weights of model"
     torch.optim.AdamW(model.parameters(), weight_decay=Hyper.no_decay)

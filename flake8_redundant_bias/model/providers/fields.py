@@ -3,7 +3,10 @@
 A plain class's class attribute, or a dataclass field (also ``field(default=...)``,
 and passed by position in the order the fields are declared): the default is what
 ``cfg.lr`` holds unless some code assigns ``obj.lr = ...``, the class's methods or
-a subclass set it, or (for a plain class) a base class may.
+a subclass set it, or (for a plain class) a base class may.  A field whose default
+is built by a factory (``optim: OptimConfig = field(default_factory=OptimConfig)``)
+holds a new instance of it, whose own fields are read the same way
+(``cfg.optim.weight_decay``).
 """
 
 from __future__ import annotations
@@ -28,20 +31,21 @@ class Fields(Provider):
         self.row = row
         self.index = index
         self.imports = imports
+        self._built: dict[ast.expr, ast.Call] = {}  # a field's factory -> the call of it its default stands for
 
     def attribute(self, flow: Questions, expr: ast.Attribute, scope: Scope, env: Env | None, depth: int) -> object:
         base = expr.value
-        if not isinstance(base, ast.Name):
+        if not isinstance(base, (ast.Name, ast.Attribute)):
             return PASS
         found = self._field(flow, base, expr.attr, scope, env, depth)
         return PASS if found is None else found
 
     def _field(
-        self, flow: Questions, base: ast.Name, attr: str, scope: Scope, env: Env | None, depth: int,
+        self, flow: Questions, base: ast.Name | ast.Attribute, attr: str, scope: Scope, env: Env | None, depth: int,
     ) -> list[Origin] | None:
         if flow.stored_elsewhere(attr):
             return None  # some code assigns obj.x = ...: a default may not be what it holds
-        named = flow.class_named(base.id, scope)
+        named = flow.class_named(base.id, scope) if isinstance(base, ast.Name) else None
         if named is not None:
             return _located(named[1], named[1].class_default(named[0], attr, depth))
         origins = flow.origins_at(base, scope, env, depth + 1, "")
@@ -75,10 +79,22 @@ class Fields(Provider):
             return None
         if isinstance(value, ast.Call) and self.imports.resolve(value.func) in self.row.factories:
             default = next((k.value for k in value.keywords if k.arg == self.row.default), None)
+            factory = next((k.value for k in value.keywords if k.arg == self.row.factory), None)
+            if default is None and isinstance(factory, ast.Name):
+                default = self._instance(factory)
             if default is None:
                 return None
             value = default
         return flow.origins_at(value, scope, None, depth + 1, f"the default of {owner.name}.{attr}")
+
+    def _instance(self, factory: ast.Name) -> ast.Call:
+        """``OptimConfig()``, as the field's factory builds it: one node per factory, kept so that what is learned
+        of it is learned once."""
+        found = self._built.get(factory)
+        if found is None:
+            found = self._built[factory] = ast.copy_location(ast.Call(factory, [], []), factory)
+            found.end_lineno, found.end_col_offset = factory.end_lineno, factory.end_col_offset
+        return found
 
     def _dataclass(self, owner: ast.ClassDef) -> bool:
         for decorator in owner.decorator_list:
