@@ -107,6 +107,14 @@ class Parameters:
             if call.args or any(k.arg != "recurse" or literal_true(k.value) is not True for k in call.keywords):
                 return None
             return [Whole(func.value, named=method.named)]  # type: ignore[attr-defined]
+        if isinstance(func, ast.Attribute) and func.attr == "values" and not call.args and not call.keywords:
+            # dict(m.named_parameters()).values(): the parameters, by name, then without their names
+            holder = func.value
+            if isinstance(holder, ast.Call) and isinstance(holder.func, ast.Name) and holder.func.id == "dict" \
+                    and len(holder.args) == 1 and not holder.keywords and self.flow.builtin("dict", scope):
+                inner = self.every(holder.args[0], scope, depth + 1)
+                return [Whole(w.receiver) for w in inner] if inner and all(w.named for w in inner) else None
+            return None
         if isinstance(func, ast.Name) and self.flow.builtin(func.id, scope):
             if func.id in COPIES and len(call.args) == 1 and not call.keywords:
                 return self.every(call.args[0], scope, depth + 1)

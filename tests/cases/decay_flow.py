@@ -342,6 +342,14 @@ class ZeroedTuned(TunedRunner):
         self.weight_decay = 0.0
 
 
+# ---------------------------------------------------------------- parameters by name, then without their names
+
+def named_values(model):
+    torch.optim.SGD(list(dict(model.named_parameters()).values()), lr=0.1, weight_decay=1e-4)  # expect: RB201:5 "SGD applies weight_decay=0.0001 to the biases and normalization weights of model"
+    torch.optim.SGD(dict(model.named_parameters(), extra=None).values(), lr=0.1, weight_decay=1e-4)
+    torch.optim.SGD(dict(model.parameters()).values(), lr=0.1, weight_decay=1e-4)
+
+
 # ---------------------------------------------------------------- groups appended to a list before it is taken
 
 def appended_groups(model, lr):
