@@ -19,6 +19,8 @@ torch = pytest.importorskip("torch")
 
 RECIPES: list[tuple[str, str | None]] = [
     ("return torch.optim.AdamW(model.parameters(), lr=0.1)", "RB201"),
+    ('return getattr(torch.optim, "AdamW")(model.parameters(), lr=0.1)', "RB201"),
+    ('return getattr(torch.optim, "Adam")(model.parameters(), lr=0.1)', None),
     ("return torch.optim.AdamW(model.parameters(), lr=0.1, weight_decay=0.0)", None),
     ("return torch.optim.Adam(model.parameters(), lr=0.1)", None),
     ("return torch.optim.Adam(model.parameters(), lr=0.1, weight_decay=0.01)", "RB201"),

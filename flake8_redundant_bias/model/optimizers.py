@@ -38,7 +38,7 @@ class Optimizers:
     def built_by(self, call: ast.Call, scope: Scope) -> list[OptimizerClass] | None:
         """Every optimizer class the called expression may be; None if any is not a known optimizer."""
         name = self.index.imports.resolve(call.func)
-        if name is None and not isinstance(call.func, (ast.Name, ast.IfExp)):
+        if name is None and not isinstance(call.func, (ast.Name, ast.IfExp, ast.Call)):
             return None
         words = self._words
         if words is not None and self.flow.follows_imports() and isinstance(call.func, ast.Name):
@@ -49,11 +49,11 @@ class Optimizers:
         ]
         found: list[OptimizerClass] = []
         for expr, where in origins:
-            qualified = self.flow.resolved(expr, where)
-            spec = self.specs.get(qualified) if qualified else None
-            if not isinstance(spec, Optimizer):
-                return None
-            found.append(OptimizerClass(qualified, spec))  # type: ignore[arg-type]
+            for qualified in self.flow.named(expr, where) or [""]:
+                spec = self.specs.get(qualified)
+                if not isinstance(spec, Optimizer):
+                    return None
+                found.append(OptimizerClass(qualified, spec))
         return found or None
 
     def decay(self, classes: list[OptimizerClass], args: CallArgs, scope: Scope) -> Number | None:

@@ -89,13 +89,16 @@ class WeightDecay(Rule):
     codes = (RB201, RB202)
 
     def triggers(self, rows: Mapping[str, Spec], knowledge: Knowledge) -> tuple[Trigger, ...]:
-        """The names of the optimizers taking parameters, with ``parameters(`` in the same part; or a helper the
-        module imports from its project that names an optimizer or a trainer (``from .train_util import
-        get_optimizer``, ``from .engine import Trainer``)."""
+        """The names of the optimizers taking parameters (or a ``getattr`` of their module), with ``parameters(`` in
+        the same part; or a helper the module imports from its project that names an optimizer or a trainer
+        (``from .train_util import get_optimizer``, ``from .engine import Trainer``)."""
         names = {
             name.rpartition(".")[2] for name, spec in rows.items() if isinstance(spec, Optimizer) and spec.params is not None
         }
-        return (Trigger(shortest(names), near="parameters("), Trigger(("optimizer", "optim", "trainer"), from_project=True))
+        return (
+            Trigger((*shortest(names), "getattr("), near="parameters("),
+            Trigger(("optimizer", "optim", "trainer"), from_project=True),
+        )
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
         check = Check(model)

@@ -35,6 +35,21 @@ def class_name(flow: Questions, expr: ast.expr, scope: Scope, env: Env | None, d
     return one_class(flow, lookup, flow.origins(given.expr, given.scope or scope, given.env) or [], depth)
 
 
+def attribute_names(flow: Questions, expr: ast.expr, scope: Scope) -> list[str] | None:
+    """The framework names a ``getattr(module, name)`` of a framework module may give: one for each string the name
+    may hold (``getattr(torch.optim, args.optimizer)`` with the option's default ``"AdamW"``); None otherwise."""
+    if type(expr) is not ast.Call or len(expr.args) != 2 or expr.keywords:
+        return None
+    func, (module, attribute) = expr.func, expr.args
+    if type(func) is not ast.Name or func.id != "getattr" or not flow.builtin("getattr", scope):
+        return None
+    prefix = flow.resolved(module, scope)
+    found = flow.constants(attribute, scope) if prefix is not None else None
+    if not found or not all(isinstance(value, str) and value.isidentifier() for value, _ in found):
+        return None
+    return [f"{prefix}.{value}" for value, _ in found]
+
+
 def one_class(flow: Questions, lookup: ClassLookup, origins: list[Origin], depth: int = 0) -> str | None:
     """The class a lookup returns for every value its argument may hold, when it is the same one."""
     names = {_looked_up(flow, lookup, origin, depth) for origin in origins}

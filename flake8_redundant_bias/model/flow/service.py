@@ -182,6 +182,11 @@ class Flow:
             return None
         return self.flow_of(scope).imports.resolve(expr)
 
+    def named(self, expr: ast.expr, scope: Scope) -> list[str] | None:
+        """Every framework name an expression may mean: its import's, or a ``getattr`` of a framework module's."""
+        resolved = self.resolved(expr, scope)
+        return [resolved] if resolved is not None else lookups.attribute_names(self.flow_of(scope), expr, scope)
+
     def class_name(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> str | None:
         """The framework class an expression means: its name, or what a class lookup returns (``get_norm_layer``)."""
         return lookups.class_name(self, expr, scope, env)
