@@ -96,7 +96,7 @@ class WeightDecay(Rule):
             name.rpartition(".")[2] for name, spec in rows.items() if isinstance(spec, Optimizer) and spec.params is not None
         }
         return (
-            Trigger((*shortest(names), "getattr("), near="parameters("),
+            Trigger((*shortest(names), "getattr(torch.optim", "getattr(optim"), near="parameters("),
             Trigger(("optimizer", "optim", "trainer"), from_project=True),
         )
 
