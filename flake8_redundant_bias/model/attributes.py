@@ -43,6 +43,26 @@ class ModuleAttributes:
             self._held[key] = self._held_module(expr, scope) or self._through_property(owner, expr.attr)
         return self._held[key]
 
+    def unchanged(self, expr: ast.Attribute, scope: Scope) -> bool:
+        """No code of the class (or of a class of the file deriving from it) reaches into ``self.x``
+        (``self.head.add_module(...)``, ``self.head.append(...)``, ``self.head[1] = ...``): a container it holds
+        keeps the layers it was built with (growth in the scope that builds it is read there)."""
+        owner = self.flow.method_owner(expr.value, scope)
+        if owner is None:
+            return False
+        reached = self.index.derived("attributes reached into", self._reached_into)
+        return all((cls, expr.attr) not in reached for cls in self.flow.descendants(owner))
+
+    def _reached_into(self) -> set[tuple[ast.ClassDef, str]]:
+        found = set()
+        for load, scope in self.index.attribute_loads:
+            parent = self.index.parents.get(load)
+            if isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is load:
+                owner = self.flow.method_owner(load.value, scope)
+                if owner is not None:
+                    found.add((owner, load.attr))
+        return found
+
     def _through_property(self, owner: ast.ClassDef, attr: str) -> Layer | None:
         """``self.norm1`` applied once, a property of the class that returns another module the class holds
         (``return self._bn``), when no subclass of the file redefines it."""

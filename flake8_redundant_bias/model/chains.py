@@ -16,7 +16,7 @@ from functools import partial
 from typing import Iterator
 
 from ..containment import Unit, record
-from ..knowledge.schema import Producer, Transparent
+from ..knowledge.schema import Container, Producer, Transparent
 from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer
@@ -50,6 +50,8 @@ class Chains:
                 if self._applies_held_module(call, scope) and not self._feeds_a_step(call):
                     continue
                 layer = application(call, scope)
+                if layer is not None and isinstance(layer.spec, Container):
+                    layer = self._last(layer, call, scope)  # a container applied: its output is its last layer's
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
                 continue
@@ -81,12 +83,27 @@ class Chains:
                 yield Layer("addition", ADDITION, consumer, CallArgs([], {}))  # type: ignore[arg-type]
             else:
                 step = self.steps.application(consumer, scope)
+                if step is not None and isinstance(step.spec, Container):
+                    run = self._run(step, consumer, scope)  # a container applied to the value: the layers it runs
+                    yield from run if run is not None else [None]
+                    return
                 if step is not None and step.call is not consumer and getattr(step.spec, "mode", None) is not None:
                     step = step.applied_by(consumer, scope)  # a norm built elsewhere, whose call may set its mode
                 yield step
                 if step is None:
                     return
             node = consumer
+
+    def _last(self, container: Layer, call: ast.Call, scope: Scope) -> Layer | None:
+        run = self._run(container, call, scope)
+        return run[-1] if run else None
+
+    def _run(self, container: Layer, call: ast.AST, scope: Scope) -> list[Layer | None] | None:
+        """The layers a container applied by ``call`` runs, when nothing changes them after it is built."""
+        func = call.func if isinstance(call, ast.Call) else None
+        if isinstance(func, ast.Attribute) and not self.steps.attributes.unchanged(func, scope):
+            return None
+        return self.sequences.run(container)
 
     def _scales(self, read: ast.AST, binop: ast.BinOp) -> bool:
         """``y * self.scale``, ``0.2 * y``, ``y / 2``: a number on every path turns a constant per channel into

@@ -100,6 +100,19 @@ class Sequences:
             return iter(())
         return self._chains_of(self.steps.ordered_elements(call, spec), scope)
 
+    def run(self, container: Layer) -> list[Layer | None] | None:
+        """The layers a container applied as a step runs, in order (``self.head = nn.Sequential(..., nn.Conv2d(c, k,
+        1))`` then ``self.bn(self.head(x))``): its first is the step a value meets, its last the producer of its
+        output.  None for a container whose elements are not its positional arguments, or are handed out."""
+        spec, call = container.spec, container.call
+        if not isinstance(spec, Container) or spec.layers is not None or self.contents.element_handed_out(call):
+            return None
+        scope = self.index.scope_at(call)
+        target = _single_target(self.index.parents.get(call), call)
+        # Grown after it is built (``self.head.add_module("act", nn.ReLU())``): what it holds then.
+        items = self.contents.built(target, scope) if target is not None else self.steps.ordered_elements(call, spec)
+        return list(self._expand(items, scope, 0)) or None if items is not None else None
+
     def _chains_of(self, exprs: list, scope: Scope) -> Iterator[Chain]:
         layers = [layer for layer in self._expand(exprs, scope, 0)]
         for position, layer in enumerate(layers):
