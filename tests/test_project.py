@@ -1169,3 +1169,53 @@ def test_openmmlab_configs_merged_with_their_bases(tmp_path: Path) -> None:
     ]
     # A config whose bases cannot be read stays silent from stdin without a path.
     assert flake8("--select", "RB", "-", stdin=adamw.read_text()).stdout == ""
+
+
+LIGHTNING_BASE = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/base.py": """\
+        import pytorch_lightning as pl
+
+
+        class BaseModule(pl.LightningModule):
+            def __init__(self, lr=1e-3, weight_decay=0.05):
+                super().__init__()
+                self.save_hyperparameters()
+        """,
+    "pkg/model.py": """\
+        import torch
+        import torch.nn as nn
+
+        from .base import BaseModule
+
+
+        class Net(BaseModule):
+            def __init__(self):
+                super().__init__(lr=1e-4)
+                self.body = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8))
+
+            def configure_optimizers(self):
+                return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)
+
+
+        class Quiet(BaseModule):
+            def __init__(self):
+                super().__init__(weight_decay=0.0)
+                self.body = nn.Conv2d(3, 8, 3)
+
+            def configure_optimizers(self):
+                return torch.optim.AdamW(self.parameters(), weight_decay=self.hparams.weight_decay)
+        """,
+}
+
+
+def test_lightning_hparams_kept_by_a_base_class_of_another_module(tmp_path: Path) -> None:
+    # Lightning 2.6.6 keeps the arguments of every __init__ on the way: Net().hparams.weight_decay is 0.05.
+    by_path, by_stdin = model_findings(tmp_path, LIGHTNING_BASE)
+    expected = [
+        "13:16: RB201 AdamW applies weight_decay=0.05 (the default of hparams.weight_decay in pkg/base.py) to the "
+        "biases and normalization weights of self: put them in a parameter group with weight_decay=0.0",
+    ]
+    assert by_path == expected
+    assert by_stdin == expected

@@ -157,6 +157,54 @@ class LitBuiltHere(pl.LightningModule):
 lit = LitBuiltHere(weight_decay=0)
 
 
+class LitBase(pl.LightningModule):
+    def __init__(self, lr=1e-3, weight_decay=0.05):
+        super().__init__()
+        self.save_hyperparameters()
+
+
+class LitChild(LitBase):
+    def __init__(self):
+        super().__init__(lr=1e-4)
+        self.net = nn.Linear(4, 4)
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)  # expect: RB201:16 "AdamW applies weight_decay=0.05 (the default of hparams.weight_decay) to the biases and normalization weights of self"
+
+
+class LitChildPassing(LitBase):
+    def __init__(self):
+        super().__init__(weight_decay=0.0)
+        self.net = nn.Linear(4, 4)
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), weight_decay=self.hparams.weight_decay)
+
+
+class LitChildOwn(LitBase):
+    def __init__(self, weight_decay=0.1):
+        super().__init__(weight_decay=weight_decay)
+        self.net = nn.Linear(4, 4)
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), weight_decay=self.hparams.weight_decay)
+
+
+class LitMiddle(LitBase):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Linear(4, 4)
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), weight_decay=self.hparams.weight_decay)
+
+
+class LitLeaf(LitMiddle):
+    def __init__(self, weight_decay=0.0):
+        super().__init__()
+        self.save_hyperparameters()
+
+
 # ---------------------------------------------------------------- config objects
 
 @dataclass

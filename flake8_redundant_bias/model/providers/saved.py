@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ...knowledge.schema import SavedArguments
 from ..imports import ImportMap
 from ..index import Index, Scope, method_named, parameter_defaults
-from ..values import Env, Origin
+from ..values import Bound, Env, Origin
 from .base import PASS, Provider
 
 if TYPE_CHECKING:  # the service's interface, for the types only
@@ -45,9 +45,11 @@ class Saved(Provider):
         return PASS
 
     def _argument(self, flow: Questions, owner: ast.ClassDef, name: str, depth: int) -> list[Origin] | None:
-        """The ``__init__`` parameter ``name``, when ``__init__`` keeps it."""
+        """The ``__init__`` parameter ``name``, when ``__init__`` keeps it, or the one its base class keeps."""
         init = method_named(owner, "__init__")
-        if init is None or not self._keeps(init, name):
+        if init is not None and not self._keeps(init, name):
+            return self._from_base(flow, owner, init, name, depth)
+        if init is None:
             return None
         param = next((a for a in init.args.args + init.args.kwonlyargs if a.arg == name), None)
         if param is None:
@@ -69,6 +71,35 @@ class Saved(Provider):
         note = f"the default of {self.row.holder}.{name}"
         return flow.origins_at(default, scope.parent, None, depth + 1, note)  # type: ignore[arg-type]
 
+    def _from_base(
+        self, flow: Questions, owner: ast.ClassDef, init: ast.FunctionDef, name: str, depth: int,
+    ) -> list[Origin] | None:
+        """``name`` kept by the ``__init__`` of the one base class of the project (in this module or another) that
+        ``super().__init__(...)`` calls, once, from an ``__init__`` without a parameter of that name: what that call
+        passes for it, or the base's default.  (Lightning keeps the arguments of every ``__init__`` on the way;
+        a subclass's own parameter of the name would win, and a subclass of the file may pass another value.)"""
+        scope = self.index.scope_of.get(init)
+        if scope is None or len(owner.bases) != 1 or not isinstance(owner.bases[0], ast.Name) or owner.keywords:
+            return None
+        if any(a.arg == name for a in init.args.args + init.args.kwonlyargs) or flow.descendants(owner)[1:]:
+            return None
+        calls = [call for call, _ in self.index.calls_inside(init) if _super_init(call)]
+        if len(calls) != 1 or not isinstance(self.index.parents.get(calls[0]), ast.Expr):
+            return None
+        base = flow.class_named(owner.bases[0].id, scope.parent or scope)
+        base_init = method_named(base[0], "__init__") if base is not None else None
+        if base is None or base_init is None or not self._keeps(base_init, name):
+            return None
+        home = base[1]
+        if not any(a.arg == name for a in base_init.args.args + base_init.args.kwonlyargs):
+            return None
+        env = home.bind(base_init, flow.call_args(calls[0], scope), skip=1)  # type: ignore[attr-defined]
+        bound = env.lookup(name) if env is not None else None
+        if not isinstance(bound, Bound):
+            return None
+        note = home.located(f"the default of {self.row.holder}.{name}") if bound.scope is None else f"{self.row.holder}.{name}"
+        return home.origins_at(bound.expr, bound.scope or home.index.scope_of[base[0]], bound.env, depth + 1, note)
+
     def _keeps(self, init: ast.FunctionDef, name: str) -> bool:
         """``self.save_hyperparameters()`` (or with ``ignore=`` naming other parameters) keeps ``name``."""
         for node in ast.walk(init):
@@ -80,6 +111,13 @@ class Saved(Provider):
             if all(isinstance(i, (str, list, tuple)) and name != i and name not in i for i in ignored):
                 return True
         return False
+
+
+def _super_init(call: ast.Call) -> bool:
+    """``super().__init__(...)``."""
+    func = call.func
+    return (isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name) and func.value.func.id == "super")
 
 
 def _literal_strings(expr: ast.expr) -> bool:
