@@ -1219,3 +1219,35 @@ def test_lightning_hparams_kept_by_a_base_class_of_another_module(tmp_path: Path
     ]
     assert by_path == expected
     assert by_stdin == expected
+
+
+def test_a_helper_called_through_its_module_from_a_script(tmp_path: Path) -> None:
+    """The issue's own shape: ``train_util.get_optimizer(args, trainable_params)``, the script beside the helper's
+    module, in a file that names no optimizer."""
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "train_util.py": HELPERS["pkg/train_util.py"],
+        "train.py": """\
+            import argparse
+
+            import torch.nn as nn
+
+            import train_util
+
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--optimizer_type", default="")
+            parser.add_argument("--lr", type=float, default=1e-3)
+            args = parser.parse_args()
+            model = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8))
+            trainable_params = model.parameters()
+            optimizer = train_util.get_optimizer(args, trainable_params)
+            """,
+    })
+    script = tmp_path / "train.py"
+    expected = [
+        "13:13: RB201 AdamW built by get_optimizer() (train_util.py:6) applies weight_decay=0.01 (its default) to the "
+        "biases and normalization weights of model: put them in a parameter group with weight_decay=0.0",
+    ]
+    assert findings(flake8("--select", "RB", str(script)), f"{script}:") == expected
+    by_stdin = flake8("--select", "RB", "--stdin-display-name", str(script), "-", stdin=script.read_text())
+    assert findings(by_stdin, f"{script}:") == expected

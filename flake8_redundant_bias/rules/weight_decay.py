@@ -98,6 +98,7 @@ class WeightDecay(Rule):
         return (
             Trigger((*shortest(names), "getattr(torch.optim", "getattr(optim"), near="parameters("),
             Trigger(("optimizer", "optim", "trainer"), from_project=True),
+            Trigger(("optimizer(",)),  # train_util.get_optimizer(args, params): a helper called through its module
         )
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
