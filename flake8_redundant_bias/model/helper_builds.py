@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .flow.service import Flow
 from .gates import Words
-from .index import Scope
+from .index import Scope, method_named
 from .optimizers import OptimizerClass, Optimizers
 from .parameters import Parameters, Whole
 from .values import Bound, Env, Number
@@ -46,8 +46,7 @@ def _built_in(definition: ast.AST) -> tuple[ast.FunctionDef | None, int]:
     if isinstance(definition, FUNCTIONS):
         return definition, 0  # type: ignore[return-value]
     if isinstance(definition, ast.ClassDef):
-        init = next((s for s in definition.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
-        return init, 1
+        return method_named(definition, "__init__"), 1
     return None, 0
 
 

@@ -49,7 +49,10 @@ class Optimizers:
         ]
         found: list[OptimizerClass] = []
         for expr, where in origins:
-            for qualified in self.flow.named(expr, where) or [""]:
+            names = self.flow.named(expr, where)
+            if not names:
+                return None
+            for qualified in names:
                 spec = self.specs.get(qualified)
                 if not isinstance(spec, Optimizer):
                     return None

@@ -111,7 +111,9 @@ class Sequences:
         target = _single_target(self.index.parents.get(call), call)
         # Grown after it is built (``self.head.add_module("act", nn.ReLU())``): what it holds then.
         items = self.contents.built(target, scope) if target is not None else self.steps.ordered_elements(call, spec)
-        return list(self._expand(items, scope, 0)) or None if items is not None else None
+        if items is None:
+            return None
+        return list(self._expand(items, scope, 0)) or None
 
     def _chains_of(self, exprs: list, scope: Scope) -> Iterator[Chain]:
         layers = [layer for layer in self._expand(exprs, scope, 0)]

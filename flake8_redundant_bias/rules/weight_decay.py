@@ -176,17 +176,18 @@ class Check:
         return None
 
     def _appended(self, name: ast.Name, scope: Scope) -> list[ast.expr] | None:
-        reaching = self.flow.reaching(name, scope)
-        if reaching is None or len(reaching[1]) != 1:
-            return None
-        return self.flow.appended(reaching[1][0].node, name)
+        binding = self._sole_binding(name, scope)
+        return self.flow.appended(binding, name) if binding is not None else None
 
     def _unchanged(self, name: ast.Name, scope: Scope) -> bool:
         """A list variable bound once that no method is called on where its value goes (no append or extend)."""
+        binding = self._sole_binding(name, scope)
+        return binding is not None and self.flow.receives_calls(binding) is False
+
+    def _sole_binding(self, name: ast.Name, scope: Scope) -> ast.AST | None:
+        """The one binding that reaches this read of the name."""
         reaching = self.flow.reaching(name, scope)
-        if reaching is None or len(reaching[1]) != 1:
-            return False
-        return self.flow.receives_calls(reaching[1][0].node) is False
+        return reaching[1][0].node if reaching is not None and len(reaching[1]) == 1 else None
 
     def _group_findings(self, groups: list[ast.expr], default: Number | None, scope: Scope) -> Iterator[Diagnostic]:
         # A group with weight_decay=0 written out, or a zero-decay group of chosen
@@ -296,15 +297,16 @@ def _group_keys(group: ast.expr, builtin_dict: bool = True) -> dict[str, ast.exp
     if isinstance(group, ast.Dict):
         if not all(isinstance(key, ast.Constant) and isinstance(key.value, str) for key in group.keys):
             return None
-        keys = {key.value: value for key, value in zip(group.keys, group.values)}  # type: ignore[union-attr]
+        pairs = [(key.value, value) for key, value in zip(group.keys, group.values)]  # type: ignore[union-attr]
     elif builtin_dict and isinstance(group, ast.Call) and isinstance(group.func, ast.Name) and group.func.id == "dict" \
             and not group.args:
         if any(keyword.arg is None for keyword in group.keywords):
             return None
-        keys = {keyword.arg: keyword.value for keyword in group.keywords}  # type: ignore[misc]
+        pairs = [(keyword.arg, keyword.value) for keyword in group.keywords]
     else:
         return None
-    return keys if len(keys) == (len(group.keys) if isinstance(group, ast.Dict) else len(group.keywords)) else None
+    keys = dict(pairs)
+    return keys if len(keys) == len(pairs) else None
 
 
 def _called(call: ast.Call) -> str:

@@ -258,7 +258,6 @@ class Names:
         found = self._members.get(key)
         if found is None:
             found = self._members[key] = ast.copy_location(ast.Attribute(name, attr, ast.Load()), name)
-            found.end_lineno, found.end_col_offset = name.end_lineno, name.end_col_offset
         return found
 
 

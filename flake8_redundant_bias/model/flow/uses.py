@@ -138,12 +138,10 @@ class Uses:
                 continue
             if event.order < start:
                 return None  # a read earlier in a loop: it may append on a later turn
-            attribute = self.index.parents.get(event.node)
-            call = self.index.parents.get(attribute) if isinstance(attribute, ast.Attribute) else None
-            statement = self.index.parents.get(call) if isinstance(call, ast.Call) else None
-            if not isinstance(statement, ast.Expr) or not _appends(call, attribute):  # type: ignore[arg-type]
+            call = self._method_call(event.node)
+            if call is None or not isinstance(self.index.parents.get(call), ast.Expr) or not _appends(call):
                 return None
-            values.append(call.args[0])  # type: ignore[union-attr]
+            values.append(call.args[0])
         return values
 
     def receives_calls(self, binding: ast.AST) -> bool | None:
@@ -151,17 +149,18 @@ class Uses:
         events = self.of_binding(binding)
         if events is None:
             return None
-        for event in events:
-            attribute = self.index.parents.get(event.node)
-            call = self.index.parents.get(attribute) if isinstance(attribute, ast.Attribute) else None
-            if event.opaque or isinstance(call, ast.Call) and call.func is attribute:
-                return True
-        return False
+        return any(event.opaque or self._method_call(event.node) is not None for event in events)
+
+    def _method_call(self, read: ast.AST) -> ast.Call | None:
+        """The call of a method of the value read (``groups.append(...)`` for ``groups``)."""
+        attribute = self.index.parents.get(read)
+        call = self.index.parents.get(attribute) if isinstance(attribute, ast.Attribute) else None
+        return call if isinstance(call, ast.Call) and call.func is attribute else None
 
 
-def _appends(call: ast.Call, attribute: ast.Attribute) -> bool:
+def _appends(call: ast.Call) -> bool:
     """``x.append(value)``: one value, nothing else."""
-    return call.func is attribute and attribute.attr == "append" and len(call.args) == 1 and not call.keywords
+    return call.func.attr == "append" and len(call.args) == 1 and not call.keywords  # type: ignore[attr-defined]
 
 
 def asks_shape(index: Index, read: ast.AST) -> bool:

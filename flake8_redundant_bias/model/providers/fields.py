@@ -93,7 +93,6 @@ class Fields(Provider):
         found = self._built.get(factory)
         if found is None:
             found = self._built[factory] = ast.copy_location(ast.Call(factory, [], []), factory)
-            found.end_lineno, found.end_col_offset = factory.end_lineno, factory.end_col_offset
         return found
 
     def _dataclass(self, owner: ast.ClassDef) -> bool:

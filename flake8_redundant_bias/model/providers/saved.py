@@ -47,11 +47,11 @@ class Saved(Provider):
     def _argument(self, flow: Questions, owner: ast.ClassDef, name: str, depth: int) -> list[Origin] | None:
         """The ``__init__`` parameter ``name``, when ``__init__`` keeps it, or the one its base class keeps."""
         init = method_named(owner, "__init__")
-        if init is not None and not self._keeps(init, name):
-            return self._from_base(flow, owner, init, name, depth)
         if init is None:
             return None
-        param = next((a for a in init.args.args + init.args.kwonlyargs if a.arg == name), None)
+        if not self._keeps(init, name):
+            return self._from_base(flow, owner, init, name, depth)
+        param = _parameter(init, name)
         if param is None:
             return None
         scope = self.index.scope_of.get(init)
@@ -81,18 +81,16 @@ class Saved(Provider):
         scope = self.index.scope_of.get(init)
         if scope is None or len(owner.bases) != 1 or not isinstance(owner.bases[0], ast.Name) or owner.keywords:
             return None
-        if any(a.arg == name for a in init.args.args + init.args.kwonlyargs) or flow.descendants(owner)[1:]:
+        if _parameter(init, name) is not None or flow.descendants(owner)[1:]:
             return None
         calls = [call for call, _ in self.index.calls_inside(init) if _super_init(call)]
         if len(calls) != 1 or not isinstance(self.index.parents.get(calls[0]), ast.Expr):
             return None
         base = flow.class_named(owner.bases[0].id, scope.parent or scope)
         base_init = method_named(base[0], "__init__") if base is not None else None
-        if base is None or base_init is None or not self._keeps(base_init, name):
+        if base is None or base_init is None or not self._keeps(base_init, name) or _parameter(base_init, name) is None:
             return None
         home = base[1]
-        if not any(a.arg == name for a in base_init.args.args + base_init.args.kwonlyargs):
-            return None
         env = home.bind(base_init, flow.call_args(calls[0], scope), skip=1)  # type: ignore[attr-defined]
         bound = env.lookup(name) if env is not None else None
         if not isinstance(bound, Bound):
@@ -111,6 +109,11 @@ class Saved(Provider):
             if all(isinstance(i, (str, list, tuple)) and name != i and name not in i for i in ignored):
                 return True
         return False
+
+
+def _parameter(function: ast.FunctionDef, name: str) -> ast.arg | None:
+    """The parameter of that name a call may pass by keyword."""
+    return next((a for a in function.args.args + function.args.kwonlyargs if a.arg == name), None)
 
 
 def _super_init(call: ast.Call) -> bool:
