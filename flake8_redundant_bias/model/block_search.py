@@ -83,17 +83,27 @@ def branch_flags(index: Index, norms: tuple[str, ...]) -> dict[ast.AST, set[str]
 
 
 def _called_definitions(index: Index) -> Iterator[tuple[ast.FunctionDef | ast.ClassDef, ast.FunctionDef]]:
-    """Each function or class of the module that the module calls, or binds in a ``partial`` (``SEWithNorm =
-    partial(SEModule, norm_layer=nn.BatchNorm2d)``), with the function a call binds."""
+    """Each function or class of the module that the module calls, binds in a ``partial`` (``SEWithNorm =
+    partial(SEModule, norm_layer=nn.BatchNorm2d)``) or hands to a call (``FeatureEncoder(block=ResidualBlock)``,
+    a default ``block=ResidualBlock``), with the function a call binds."""
     functions, classes = index.functions, index.classes
     partials = {call.args[0].id for call in index.calls_named("partial") if call.args and type(call.args[0]) is ast.Name}
     for name in (*functions, *classes):
-        if not index.called(name) and name not in partials:
+        if not index.called(name) and name not in partials and not _handed_on(index, name):
             continue
         node = functions.get(name) or classes[name]
         function = bound_function(node)
         if function is not None:
             yield node, function
+
+
+def _handed_on(index: Index, name: str) -> bool:
+    """A module-level name read as a call's argument or a parameter's default: a callee picks it."""
+    parents = index.parents
+    return any(
+        not event.store and type(parents.get(event.node)) in (ast.keyword, ast.Call, ast.arguments)
+        for event in index.module.events.get(name, ())
+    )
 
 
 def _builds_norm(branch: ast.If, norms: tuple[str, ...]) -> bool:
@@ -111,13 +121,15 @@ def handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[
         return {}
     passed: dict[ast.FunctionDef, set[str]] = {}
     for call, scope in index.keyword_calls:  # one pass: the calls handing ``norm_layer=norm_layer``
-        names = {
-            keyword.arg for keyword in call.keywords
-            if keyword.arg in slot_names and type(keyword.value) is ast.Name and keyword.value.id == keyword.arg
+        handed = {
+            keyword.arg: keyword.value.id for keyword in call.keywords  # type: ignore[attr-defined]
+            if keyword.arg in slot_names and type(keyword.value) is ast.Name
         }
-        block = found.get(local_callee(call, scope)) if names else None
+        block = found.get(local_callee(call, scope)) if handed else None
         if block is not None and type(scope.node) is ast.FunctionDef:
-            passed.setdefault(scope.node, set()).update(names & {slot.arg for slot in block.slots})
+            # a parameter of the caller's, under its own name (``norm_layer=enc_norm``)
+            names = {handed[slot.arg] for slot in block.slots if slot.arg in handed}
+            passed.setdefault(scope.node, set()).update(names & {param.arg for param in named_parameters(scope.node)})
     handing = {}
     for function, names in passed.items():
         node = defined_as(index, function)
@@ -126,6 +138,24 @@ def handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[
             if slots:
                 handing[node.name] = Block(node, function, (), home, slots, hands_only=True)
     return handing
+
+
+def calls_by_value(
+    index: Index, flow: Flow, layers: Layers, within: ast.AST, local: Mapping[str, Block],
+) -> dict[ast.Call, str]:
+    """The calls, inside a block read for one call, of a name that call's arguments make one of the module's
+    blocks (``block(cin, cout, norm_layer=norm_layer)`` in ``_make_layer(self, block, ...)``, handed
+    ``block=ResidualBlock``), each with that block's name."""
+    found = {}
+    for call, scope in index.calls_inside(within):
+        func = call.func
+        if type(func) is not ast.Name or func.id in local or not index.bound(func.id, scope):
+            continue  # a block called by its own name, or a name of the module
+        origins = flow.origins(func, scope, layers.environment(call))
+        names = {getattr(origin.expr, "id", "") for origin in origins or ()}
+        if len(names) == 1 and next(iter(names)) in local:
+            found[call] = names.pop()
+    return found
 
 
 def defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | ast.ClassDef | None:

@@ -20,8 +20,8 @@ from ..containment import Unit, record
 from .block_reads import Reads
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import (
-    branch_flags, called_parameters, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots, held_block,
-    layer_slots, partial_calls, project_calls, switches_passed,
+    branch_flags, called_parameters, calls_by_value, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots,
+    held_block, layer_slots, partial_calls, project_calls, switches_passed,
 )
 from .flow.arguments import preset
 from .flow.service import Flow
@@ -56,6 +56,7 @@ class Blocks:
         self._within = within
         self._local: dict[str, Block] | None = within[2] if within is not None else None
         self._blocks: dict[object, Block | None] = {}  # a name as called here -> the block it names
+        self._valued: dict[ast.Call, str] = {}  # a call of a name the outer call makes a block -> the block's name
         self._bias_keywords, self._switch_words = switches_of(layers.rows)
 
     def units(self) -> Iterator[Unit[Chain]]:
@@ -89,10 +90,10 @@ class Blocks:
         for call, scope in candidates:
             func = call.func
             try:
-                name = local_callee(call, scope)
+                name = self._valued.get(call) or local_callee(call, scope)
                 if name in local:
                     block = local[name]
-                    if isinstance(func, ast.Name) and self._shadowed(name, scope):
+                    if isinstance(func, ast.Name) and call not in self._valued and self._shadowed(name, scope):
                         continue
                 else:  # a literal True is worth a parse only where the definition names a norm itself
                     block = held_block(self.index, self.flow, self.layers, func, scope, local) or self._imported(
@@ -133,7 +134,8 @@ class Blocks:
             within = self._within[0]
             if within not in inside:
                 inside[within] = [(call, scope) for call, scope in calls if index.under(scope, within)]
-            return inside[within]
+            self._valued = calls_by_value(index, self.flow, self.layers, within, local)
+            return inside[within] + [(call, index.scope_at(call)) for call in self._valued]
         return calls
 
     def _module_calls_of(self, local: dict[str, Block]) -> list[tuple[ast.Call, Scope]]:
@@ -186,7 +188,7 @@ class Blocks:
         if any(keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name) and keyword.value.id in params
                for keyword in call.keywords):
             return True
-        block = local.get(local_callee(call, scope))
+        block = local.get(self._valued.get(call) or local_callee(call, scope))
         return block is not None and (any(
             isinstance(arg, ast.Name) and arg.id in params and switch_at(block, position)
             for position, arg in enumerate(call.args)

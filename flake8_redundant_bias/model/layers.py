@@ -206,7 +206,8 @@ class Layers:
     def _in_ambient(self, node: ast.AST) -> Env | None:
         """The bound call's environment, for a construction inside the function it binds."""
         function, env = self._ambient  # type: ignore[misc]
-        return env if self.index.under(self.index.scope_at(node), function.node) else None
+        scope = self.index.scope_at(node)
+        return env if self.index.under(scope, function.node) else self.flow.delegated(scope, env)
 
     def _layer(self, name: str, spec: Spec, call: ast.Call, args: CallArgs, direct: bool) -> Layer:
         layer = Layer(name, spec, call, args, direct=direct)

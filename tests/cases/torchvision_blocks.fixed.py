@@ -33,3 +33,75 @@ def residual(channels, norm_layer):
 
 handed_on = residual(8, nn.BatchNorm2d)  # expect: RB101:13 "Conv2dNormActivation (inside residual(), built at line 20) bias is cancelled by the BatchNorm2d"
 handed_none = residual(8, None)
+
+
+def renamed(channels, norm):
+    return Residual(channels, channels, norm_layer=norm)  # a parameter of another name, handed to the block's slot
+
+
+renamed_on = renamed(8, nn.InstanceNorm2d)  # expect: RB101:14 "Conv2dNormActivation (inside renamed(), built at line 20) bias is cancelled by the InstanceNorm2d"
+renamed_none = renamed(8, None)
+
+
+class Encoder(nn.Module):
+    """RAFT's FeatureEncoder: the block class is a value its caller picks, built by a private method."""
+
+    def __init__(self, *, block=Residual, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.stem = Conv2dNormActivation(3, 8, norm_layer=norm_layer, bias=True)
+        self.layer1 = self._make_2_blocks(block, 8, 8, norm_layer=norm_layer)
+
+    def _make_2_blocks(self, block, cin, cout, norm_layer):
+        first = block(cin, cout, norm_layer=norm_layer)
+        second = block(cout, cout, norm_layer=norm_layer, stride=1)
+        return nn.Sequential(first, second)
+
+    def forward(self, x):
+        return self.layer1(self.stem(x))
+
+
+class Plain(nn.Module):
+    """Another block the encoder may be given: its conv keeps its bias off."""
+
+    def __init__(self, cin, cout, *, norm_layer, stride=1):
+        super().__init__()
+        self.convnormrelu = Conv2dNormActivation(cin, cout, norm_layer=norm_layer, stride=stride, bias=False)
+
+    def forward(self, x):
+        return self.convnormrelu(x)
+
+
+def _encoders(block, norm, **kwargs):
+    return Encoder(block=block, norm_layer=norm)
+
+
+def large(**kwargs):
+    return _encoders(Residual, nn.InstanceNorm2d, **kwargs)  # expect: RB101:12 "Conv2dNormActivation (inside _encoders(), built at line 51) bias is cancelled by the InstanceNorm2d" RB101:12 "Conv2dNormActivation (inside _encoders(), built at line 20) bias is cancelled by the InstanceNorm2d"
+
+
+def small(**kwargs):
+    return _encoders(Plain, nn.InstanceNorm2d, **kwargs)  # expect: RB101:12 "Conv2dNormActivation (inside _encoders(), built at line 51) bias is cancelled by the InstanceNorm2d"
+
+
+def without_norms(**kwargs):
+    return _encoders(Residual, None, **kwargs)
+
+
+class Shared(nn.Module):
+    """A private method called from another method too: what it is handed is not the constructor's alone."""
+
+    def __init__(self, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.layer = self._make(Residual, norm_layer)
+
+    def _make(self, block, norm_layer):
+        return block(8, 8, norm_layer=norm_layer)
+
+    def grow(self):
+        return self._make(Residual, None)
+
+    def forward(self, x):
+        return self.layer(x)
+
+
+shared = Shared(norm_layer=nn.BatchNorm2d)

@@ -28,7 +28,7 @@ STATEMENT_LISTS = ("body", "orelse", "finalbody")
 
 
 class Calls:
-    __slots__ = ("index", "_callers", "_returns", "_plans", "_built", "_sites", "_spreads", "_parameters")
+    __slots__ = ("index", "_callers", "_returns", "_plans", "_built", "_sites", "_spreads", "_parameters", "_delegated")
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -41,6 +41,7 @@ class Calls:
         # A parameter's values over its function's calls, read without a binding: the same each time it is asked
         # (blocks read for several calls each ask of the helpers they call).
         self._parameters: dict[tuple[ast.arg, int, str], list[Origin] | None] = {}
+        self._delegated: dict[tuple[ast.AST, Env], Env | None] = {}  # (method, the bound call's env) -> its own env
 
     # ------------------------------------------------------------ binding
 
@@ -69,6 +70,29 @@ class Calls:
             named = {place.keyword for _, place, _ in places if place is not None}
             values[kwarg.arg] = Keywords({key: bound for key, bound in site.keywords.items() if key not in named})
         return Env(values, scope, rebound)
+
+    def delegated(self, flow: Questions, scope: Scope, env: Env) -> Env | None:
+        """The arguments a private method runs with when the function ``env`` binds is the one that calls it
+        (``self._make_layer(block, norm_layer)`` in an ``__init__`` read for one call of its class): each
+        parameter that every call of it passes alike, read under ``env``; None when another method calls it."""
+        method = _method_scope(scope)
+        bound = getattr(env.scope, "node", None)
+        if method is None or method.node is bound or method.parent is None:
+            return None
+        owner, function = method.parent.node, method.node
+        name = function.name  # type: ignore[attr-defined]
+        if bound not in owner.body or not name.startswith("_") or name.endswith("__"):  # type: ignore[attr-defined]
+            return None
+        key = (function, env)  # the env kept alive with its answer: an id could be reused
+        if key not in self._delegated:
+            calls = self._method_calls(flow, owner, name) or []  # type: ignore[arg-type]
+            inside = bool(calls) and all(call_scope is env.scope for _, call_scope in calls)
+            envs = [
+                self.bind(function, flow.call_args(call, env.scope, env), skip=1)  # type: ignore[arg-type]
+                for call, _ in calls
+            ] if inside else []
+            self._delegated[key] = _agreed(flow, envs) if envs and None not in envs else None  # type: ignore[arg-type]
+        return self._delegated[key]
 
     def _plan(self, function: ast.FunctionDef, skip: int) -> tuple[Scope | None, list[Place], frozenset[str]]:
         """What binding a call to the function reads, the same for every call: each parameter's name, its place
@@ -301,6 +325,26 @@ class Calls:
             # Only a function whose text spells "yield" can be a generator: the others' expressions are not walked.
             self._returns[function] = _sole_return(function, self.index.spells(function, ("yield",)))
         return self._returns[function]
+
+
+def _method_scope(scope: Scope) -> Scope | None:
+    """The scope of the method a scope is in (itself, or the method around a comprehension or lambda in it)."""
+    found: Scope | None = scope
+    while found is not None and found.parent is not None:
+        if isinstance(found.node, FUNCTIONS) and isinstance(found.parent.node, ast.ClassDef):
+            return found
+        found = found.parent
+    return None
+
+
+def _agreed(flow: Questions, envs: list[Env]) -> Env:
+    """One environment for several calls: a parameter they all pass alike keeps its value, any other is unknown."""
+    first = envs[0]
+    values = {
+        name: value if all(flow.same_value(value, other.values.get(name)) for other in envs[1:]) else UNKNOWN
+        for name, value in first.values.items()
+    }
+    return Env(values, first.scope, first.rebound)
 
 
 def parameter_arg(function: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.arg, skip: int = 0) -> Arg | None:

@@ -269,6 +269,9 @@ class Flow:
     def parameter(self, param: ast.arg, depth: int, note: str) -> list[Origin] | None:
         return self._calls.parameter(self, param, depth, note)
 
+    def delegated(self, scope: Scope, env: Env) -> Env | None:
+        return self._calls.delegated(self, scope, env)
+
     # ------------------------------------------------------------ value providers
 
     def provided_attribute(self, expr: ast.Attribute, scope: Scope, env: Env | None, depth: int) -> list[Origin] | None:
