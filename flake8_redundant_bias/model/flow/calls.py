@@ -341,10 +341,21 @@ def _agreed(flow: Questions, envs: list[Env]) -> Env:
     """One environment for several calls: a parameter they all pass alike keeps its value, any other is unknown."""
     first = envs[0]
     values = {
-        name: value if all(flow.same_value(value, other.values.get(name)) for other in envs[1:]) else UNKNOWN
+        name: value if all(_alike(flow, value, other.values.get(name)) for other in envs[1:]) else UNKNOWN
         for name, value in first.values.items()
     }
     return Env(values, first.scope, first.rebound)
+
+
+def _alike(flow: Questions, value: Bound | object, other: Bound | object) -> bool:
+    """The same expression read the same way (``norm_layer=norm_layer`` in each call), or values the flow finds
+    equal (``stride=1`` and ``stride=one``)."""
+    if value is other:
+        return True
+    if isinstance(value, Bound) and isinstance(other, Bound) and value.env is other.env and value.scope is other.scope:
+        if ast.dump(value.expr) == ast.dump(other.expr) and type(value.expr) in (ast.Name, ast.Constant, ast.Attribute):
+            return True
+    return bool(flow.same_value(value, other))
 
 
 def parameter_arg(function: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.arg, skip: int = 0) -> Arg | None:
