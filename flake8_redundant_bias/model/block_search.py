@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 from ..knowledge.schema import Norm, Partial, Producer, Spec
 from ..knowledge.tables import per_table
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at, switched_off
+from .flow.calls import parameter_arg
 from .index import Index, Scope, called_name, parameter_defaults
 from .layers import Layers
 from .values import Bound, CallArgs, Env
@@ -114,8 +115,9 @@ def _builds_norm(branch: ast.If, norms: tuple[str, ...]) -> bool:
 
 
 def handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[str, Block]) -> dict[str, Block]:
-    """Classes and functions that hand a parameter of theirs, by keyword, to a block's layer slot of the same
-    name (``ConvNorm(cin, cout, norm_layer=norm_layer)``): their callers pick that layer."""
+    """Classes and functions that hand a parameter of theirs, by keyword, to a block's layer slot
+    (``ConvNorm(cin, cout, norm_layer=norm_layer)``, ``norm_layer=enc_norm``), also through a private method
+    their ``__init__`` calls (``self._make_layer(cout, norm_layer)``): their callers pick that layer."""
     slot_names = {slot.arg for block in found.values() for slot in block.slots}
     if not slot_names:
         return {}
@@ -129,7 +131,10 @@ def handing_slots(index: Index, home: Home, found: dict[str, Block], more: dict[
         if block is not None and type(scope.node) is ast.FunctionDef:
             # a parameter of the caller's, under its own name (``norm_layer=enc_norm``)
             names = {handed[slot.arg] for slot in block.slots if slot.arg in handed}
-            passed.setdefault(scope.node, set()).update(names & {param.arg for param in named_parameters(scope.node)})
+            names &= {param.arg for param in named_parameters(scope.node)}
+            function, names = _through_init(index, scope.node, names)
+            if function is not None and names:
+                passed.setdefault(function, set()).update(names)
     handing = {}
     for function, names in passed.items():
         node = defined_as(index, function)
@@ -156,6 +161,36 @@ def calls_by_value(
         if len(names) == 1 and next(iter(names)) in local:
             found[call] = names.pop()
     return found
+
+
+def _through_init(index: Index, function: ast.FunctionDef, names: set[str]) -> tuple[ast.FunctionDef | None, set[str]]:
+    """For a private method, the class's ``__init__`` and the parameters of its own it hands the method in their
+    places (``self._make_layer(cout, norm_layer)``); any other function is itself."""
+    owner = index.parents.get(function)
+    if not isinstance(owner, ast.ClassDef) or function.name == "__init__":
+        return function, names
+    init = next((s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    if init is None or not function.name.startswith("_") or function.name.endswith("__"):
+        return None, set()
+    params = {param.arg: param for param in named_parameters(function)}
+    own = {param.arg for param in named_parameters(init)}
+    lifted = set()
+    for call, _ in index.calls_inside(init):
+        func = call.func
+        if type(func) is not ast.Attribute or func.attr != function.name or not _on_self(func.value, init):
+            continue
+        args = CallArgs.of(call)
+        for name in names:
+            given = args.get(parameter_arg(function, params[name], 1)) if name in params else None
+            if isinstance(given, Bound) and type(given.expr) is ast.Name and given.expr.id in own:
+                lifted.add(given.expr.id)
+    return init, lifted
+
+
+def _on_self(value: ast.expr, init: ast.FunctionDef) -> bool:
+    """``self`` of ``self._make_layer``: the name of the method's first parameter."""
+    first = (init.args.posonlyargs + init.args.args)[:1]
+    return type(value) is ast.Name and bool(first) and value.id == first[0].arg
 
 
 def defined_as(index: Index, function: ast.FunctionDef) -> ast.FunctionDef | ast.ClassDef | None:

@@ -105,3 +105,21 @@ class Shared(nn.Module):
 
 
 shared = Shared(norm_layer=nn.BatchNorm2d)
+
+
+class Stage(nn.Module):
+    """Its norm reaches the block through a private method its constructor calls."""
+
+    def __init__(self, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.blocks = self._make_layer(8, norm_layer)
+
+    def _make_layer(self, channels, norm):
+        return nn.Sequential(Residual(channels, channels, norm_layer=norm))
+
+    def forward(self, x):
+        return self.blocks(x)
+
+
+stage = Stage()  # expect: RB101:9 "Conv2dNormActivation (inside Stage(), built at line 20) bias is cancelled by the BatchNorm2d"
+stage_without_norm = Stage(norm_layer=None)

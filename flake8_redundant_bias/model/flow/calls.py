@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 
 from ...knowledge.schema import Arg, BuildsClass
@@ -274,17 +274,22 @@ class Calls:
             call = self.index.parents.get(event.node)
             if _names_class_for_super(call, event.node):
                 continue  # super(Block, self).__init__(): the class's own initialisation
-            if isinstance(call, ast.Attribute) and call.attr in self._static_methods(name):
+            if isinstance(call, ast.Attribute) and call.attr in _static_methods(self.index, name):
                 continue  # Model.add_model_specific_args(parser): no instance is built
-            called = self.index.called_by(event.node) or self._builder_of(flow, event.node)
-            if called is None or any(isinstance(a, ast.Starred) for a in called.args) or any(
-                k.arg is None and not flow.spreads_values(k.value)
-                and self._spread_sets(flow, k.value, self.index.scope_at(called)) is None
-                for k in called.keywords
+            if isinstance(call, ast.ClassDef) and event.node in call.bases:  # a subclass: its calls are this one's
+                calls = _inherited_calls(self.index, call, event.node, partial(self.callers, flow))
+            else:
+                called = self.index.called_by(event.node) or self._builder_of(flow, event.node)
+                calls = None if called is None else [(called, self.index.scope_at(called))]
+            if calls is None or any(
+                any(isinstance(a, ast.Starred) for a in called.args) or any(
+                    k.arg is None and not flow.spreads_values(k.value)
+                    and self._spread_sets(flow, k.value, scope) is None for k in called.keywords)
+                for called, scope in calls
             ):
                 found = None
                 break
-            found.append((called, self.index.scope_at(called)))
+            found += calls
         self._callers[name] = found
         return found
 
@@ -303,15 +308,6 @@ class Calls:
             return None
         self._built[call] = fact
         return call
-
-    def _static_methods(self, name: str) -> set[str]:
-        owner = self.index.classes.get(name)
-        if owner is None:
-            return set()
-        return {
-            s.name for s in owner.body if isinstance(s, ast.FunctionDef)
-            and any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in s.decorator_list)
-        }
 
     # ------------------------------------------------------------ returning
 
@@ -404,6 +400,48 @@ def _sole_return(function: ast.AST, may_yield: bool) -> ast.expr | None:
             handlers = getattr(node, "handlers", ()) or getattr(node, "cases", ())
             pending.extend(child for handler in handlers for child in handler.body)
     return last.value
+
+
+def _static_methods(index: Index, name: str) -> set[str]:
+    owner = index.classes.get(name)
+    if owner is None:
+        return set()
+    return {
+        s.name for s in owner.body if isinstance(s, ast.FunctionDef)
+        and any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in s.decorator_list)
+    }
+
+
+def _inherited_calls(
+    index: Index, subclass: ast.ClassDef, base: ast.AST, callers: Callable[[str], list[tuple[ast.Call, Scope]] | None],
+) -> list[tuple[ast.Call, Scope]] | None:
+    """The calls of a base class's ``__init__`` that a subclass of the module makes: its own calls, when it has no
+    ``__init__`` (``class Single(OutputMixin, Multiscale): pass``, mixins of the module without one of their own
+    before the base), else its ``super().__init__(...)``; None when unknown (another base first, or a call of the
+    base's ``__init__`` written another way)."""
+    before = subclass.bases[:subclass.bases.index(base)]  # type: ignore[arg-type]
+    if index.classes.get(subclass.name) is not subclass or subclass.keywords or not all(_plain_mixin(index, b) for b in before):
+        return None
+    init = next((s for s in subclass.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    if init is None:
+        return callers(subclass.name)
+    found = []
+    for call, scope in index.calls_inside(init):
+        func = call.func
+        if type(func) is ast.Attribute and func.attr == "__init__":
+            owner = func.value
+            if not (type(owner) is ast.Call and type(owner.func) is ast.Name and owner.func.id == "super"
+                    and not owner.args and scope.node is init):
+                return None  # Base.__init__(self, ...), super(Other, self), or from a nested function
+            found.append((call, scope))
+    return found
+
+
+def _plain_mixin(index: Index, base: ast.expr) -> bool:
+    """A class of the module with no base and no ``__init__``: the next class's ``__init__`` takes its calls."""
+    mixin = index.classes.get(base.id) if type(base) is ast.Name else None
+    return mixin is not None and not mixin.bases and not any(
+        isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in mixin.body)
 
 
 def _names_class_for_super(call: ast.AST | None, node: ast.AST) -> bool:
