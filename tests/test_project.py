@@ -607,6 +607,65 @@ def test_a_conv_of_one_module_and_a_norm_from_a_factory_of_another(tmp_path: Pat
     assert model_findings(tmp_path, FACTORIES) == (expected, expected)
 
 
+# LaMa's generators: the conv class and the norm class each come out of a factory of another module, picked by a
+# string the model's own defaults give, with a class handed over as it is (the ``isinstance`` guard).
+CLASS_FACTORIES = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/base.py": """\
+        from torch import nn
+
+
+        def get_conv_block_ctor(kind="default"):
+            if not isinstance(kind, str):
+                return kind
+            if kind == "default":
+                return nn.Conv2d
+            raise ValueError(kind)
+
+
+        def get_norm_layer(kind="bn"):
+            if not isinstance(kind, str):
+                return kind
+            if kind == "bn":
+                return nn.BatchNorm2d
+            if kind == "none":
+                return nn.Identity
+            raise ValueError(kind)
+        """,
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .base import get_conv_block_ctor, get_norm_layer
+
+
+        class Generator(nn.Module):
+            def __init__(self, c=8, norm_layer="bn", conv_kind="default"):
+                super().__init__()
+                conv_layer = get_conv_block_ctor(conv_kind)
+                norm_layer = get_norm_layer(norm_layer)
+                self.model = nn.Sequential(conv_layer(c, c, 3), norm_layer(c), nn.ReLU())
+
+            def forward(self, x):
+                return self.model(x)
+
+
+        class Plain(nn.Module):
+            def __init__(self, c=8):
+                super().__init__()
+                self.model = nn.Sequential(get_conv_block_ctor()(c, c, 3), get_norm_layer("none")(c))
+
+            def forward(self, x):
+                return self.model(x)
+        """,
+}
+
+
+def test_a_conv_class_and_a_norm_class_from_factories_of_another_module(tmp_path: Path) -> None:
+    expected = ["11:36: RB101 Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (8 wasted parameters)"]
+    assert model_findings(tmp_path, CLASS_FACTORIES) == (expected, expected)
+
+
 # timm's own model files name its builder relatively ('from ._builder import build_model_with_cfg'); a project's
 # own '_builder' module of the same name is the project's function, not timm's.
 RELATIVE_BUILDER = {

@@ -236,15 +236,12 @@ class Layers:
         found: set[tuple[str, ast.AST | None]] = set()
         origins = [o for o in origins if not (isinstance(o.expr, ast.Constant) and o.expr.value is None)]
         for origin in origins:  # (a None is norm_layer=None replaced before the call: calling None would raise)
-            target = origin.expr
             presets = self.flow.partial_of(origin)
-            if presets is not None:
-                target = presets.args[0]
-            name = self.flow.class_name(target, origin.scope, origin.env)
-            spec = self.rows.get(name) if name else None
-            if spec is None or getattr(spec, "functional", False) or isinstance(spec, (Wrapper, Container)):
-                return None
-            found.add((name, presets))  # type: ignore[arg-type]
+            for name in _class_names(self, origin, presets) or [None]:
+                spec = self.rows.get(name) if name else None
+                if spec is None or getattr(spec, "functional", False) or isinstance(spec, (Wrapper, Container)):
+                    return None
+                found.add((name, presets))  # type: ignore[arg-type]
         if len(found) != 1:
             return self._alternatives(found, call, scope, env)
         ((name, presets),) = found
@@ -261,7 +258,7 @@ class Layers:
         if not origins or not any(type(origin.expr) is ast.Call for origin in origins):
             return origins
         found: list[Origin] = []
-        words = self._words.norms if self._words is not None else ()  # a factory of another module names a norm
+        words = self._words.layers if self._words is not None else ()  # a factory of another module names a layer
         for origin in origins:
             returned = None
             if type(origin.expr) is ast.Call and self.flow.partial_of(origin) is None:
@@ -277,8 +274,8 @@ class Layers:
         them, so they are read only where no argument matters: every class a norm that cancels whatever it is given
         (``partial(nn.BatchNorm2d, affine=True)`` or ``partial(nn.InstanceNorm2d, affine=False)``, as a string
         factory returns for a name it is not told)."""
-        names = sorted(name for name, _ in found)
-        if any(presets is not None for _, presets in found) and not all(_unconditional(self.rows[n]) for n in names):
+        names = sorted({name for name, _ in found})
+        if any(not _harmless(presets) for _, presets in found) and not all(_unconditional(self.rows[n]) for n in names):
             return None
         kinds = {type(self.rows[name]) for name in names}
         if len(kinds) != 1 or not issubclass(kinds.pop(), (Producer, Norm)):
@@ -581,6 +578,28 @@ def _synchronized(layers: Layers, owner: ast.ClassDef) -> tuple[str, Norm] | Non
 def _one_plain_base(owner: ast.ClassDef) -> bool:
     """One base, no metaclass or keyword, no decorator: what the class computes is its base's and its own body's."""
     return len(owner.bases) == 1 and not owner.keywords and not owner.decorator_list
+
+
+def _class_names(layers: Layers, origin: Origin, presets: ast.Call | None) -> list[str] | None:
+    """The framework classes an origin means; of a ``partial``, those its first argument may hold
+    (``norm_layer = partial(norm_layer, affine=affine)``, over what ``norm_layer`` held before)."""
+    target = presets.args[0] if presets is not None else origin.expr
+    name = layers.flow.class_name(target, origin.scope, origin.env)
+    if name is not None or presets is None or type(target) is not ast.Name:
+        return [name] if name is not None else None
+    held = layers._returned(layers.flow.origins(target, origin.scope, origin.env)) or []
+    names = [layers.flow.class_name(o.expr, o.scope, o.env) for o in held if layers.flow.partial_of(o) is None]
+    return names if held and len(names) == len(held) and None not in names else None  # type: ignore[return-value]
+
+
+def _harmless(presets: ast.AST | None) -> bool:
+    """No ``partial``, or one presetting only what never decides whether a norm cancels a bias (``partial(norm,
+    affine=affine)``: a learned scale and shift come after the mean is taken away)."""
+    return presets is None or isinstance(presets, ast.Call) and len(presets.args) == 1 and all(
+        keyword.arg in HARMLESS_PRESETS for keyword in presets.keywords)
+
+
+HARMLESS_PRESETS = frozenset({"affine", "eps", "momentum"})
 
 
 def _unconditional(spec: Spec) -> bool:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the service's interface, for the types only
 
 LITERALS = (str, int, bool, type(None))  # the values a test on a parameter compares (floats are rarely equal)
 COMPARISONS = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
+BUILTIN_TYPES = {"str": str, "int": int, "bool": bool}  # what ``isinstance`` of a literal argument is decided for
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -49,11 +50,26 @@ class Branches:
             return None if none is None else none is guard[1]
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], COMPARISONS):
             return self._compared(flow, test, scope, env)
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call):
+            held = self.holds(flow, test.operand, scope, env)
+            return None if held is None else not held
         if isinstance(test, ast.Name) or isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return flow.truth(test, scope, env)
         if isinstance(test, ast.Call):
-            return _version_test(flow, test, scope)
+            return self._instance_test(flow, test, scope, env) if _names(test.func, "isinstance") else _version_test(
+                flow, test, scope)
         return None
+
+    def _instance_test(self, flow: Questions, test: ast.Call, scope: Scope, env: Env) -> bool | None:
+        """``isinstance(kind, str)``, of a literal the call passes (a factory given a name or a class)."""
+        if len(test.args) != 2 or test.keywords or type(test.args[1]) is not ast.Name:
+            return None
+        kind = BUILTIN_TYPES.get(test.args[1].id)
+        if kind is None or self.index.bound(test.args[1].id, scope) or self.index.bound("isinstance", scope):
+            return None
+        values = self._literals(flow, test.args[0], scope, env)
+        held = {isinstance(value, kind) for value in values or ()}
+        return held.pop() if len(held) == 1 else None
 
     def _compared(self, flow: Questions, test: ast.Compare, scope: Scope, env: Env) -> bool | None:
         op, right = test.ops[0], test.comparators[0]
@@ -187,6 +203,10 @@ def _returns_inside(stmt: ast.stmt) -> bool:
         if not isinstance(node, (*FUNCTIONS, ast.ClassDef, ast.Lambda)) or node is stmt:
             pending.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt))
     return False
+
+
+def _names(func: ast.expr, name: str) -> bool:
+    return type(func) is ast.Name and func.id == name
 
 
 def _version_test(flow: Questions, test: ast.Call, scope: Scope) -> bool | None:
