@@ -175,7 +175,8 @@ class Gates:
             *(n.rpartition(".")[2] for n, s in rows.items() if isinstance(s, (Norm, NormBuilder))),
             *norm_lookups(rows, knowledge.facts),
         })
-        handing = shortest({*switches, *layers, "decay"})
+        # (``norm``: a norm class a factory made, handed on by a variable, ``GlobalGenerator(c, norm_layer)``)
+        handing = shortest({*switches, *layers, "decay", "norm"})
         # (Whatever the roots: inside its own package a framework names its builder by a relative import.)
         builders = tuple(sorted({
             name.rpartition(".")[2] for name, fact in knowledge.facts.items() if isinstance(fact, BuildsClass)

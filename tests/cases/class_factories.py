@@ -83,3 +83,30 @@ class Swapped(nn.Module):
 
     def forward(self, x):
         return self.body(x)
+
+
+def get_norm_layer(norm_type="instance"):
+    """pix2pixHD's factory: a ``partial`` of a norm class for each name."""
+    if norm_type == "batch":
+        norm_layer = partial(nn.BatchNorm2d, affine=True)
+    elif norm_type == "instance":
+        norm_layer = partial(nn.InstanceNorm2d, affine=False)
+    else:
+        raise NotImplementedError(norm_type)
+    return norm_layer
+
+
+class Generator(nn.Module):
+    def __init__(self, input_nc, ngf=64, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        model = [nn.ReflectionPad2d(3), nn.Conv2d(input_nc, ngf, kernel_size=7, padding=0), norm_layer(ngf), nn.ReLU(True)]  # expect: RB101:41 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
+        self.model = nn.Sequential(*model)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+def define_generator(input_nc, norm="instance"):
+    """Names no norm class: the factory's class reaches the model through a variable."""
+    norm_layer = get_norm_layer(norm_type=norm)
+    return Generator(input_nc, 64, norm_layer)

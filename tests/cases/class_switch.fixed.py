@@ -26,7 +26,7 @@ class Generator(nn.Module):
             use_bias = norm_layer == nn.InstanceNorm2d
         model = [
             nn.ReflectionPad2d(3),
-            nn.Conv2d(input_nc, ngf, kernel_size=7, padding=0, bias=False),  # expect: RB101:13 "Conv2d bias is cancelled by the InstanceNorm2d that follows: pass bias=False (InstanceNorm2d from norm_layer, the only class that turns use_bias on)"
+            nn.Conv2d(input_nc, ngf, kernel_size=7, padding=0, bias=False),  # expect: RB101:13 "Conv2d bias is cancelled by the InstanceNorm2d that follows: pass bias=False (64 wasted parameters; InstanceNorm2d from norm_layer, the only class that turns use_bias on)"
             norm_layer(ngf),
             nn.ReLU(True),
         ]
