@@ -13,10 +13,11 @@ MESSAGE = (
 )
 
 
-def message(optimizer: str, decay: str, holder: str = "optim_wrapper", paramwise: bool = False) -> str:
-    """RB206's message; ``paramwise``: the config has per-parameter settings already (that exempt nothing)."""
+def message(optimizer: str, decay: str, holder: str = "optim_wrapper", paramwise: str = "") -> str:
+    """RB206's message; ``paramwise``: the key of the per-parameter settings the config has already (that exempt
+    nothing)."""
     advice = (
-        "norm_decay_mult=0.0, bias_decay_mult=0.0 to its paramwise_cfg" if paramwise
+        f"norm_decay_mult=0.0, bias_decay_mult=0.0 to its {paramwise}" if paramwise
         else f"paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0) to {holder}"
     )
     return MESSAGE.format(optimizer=optimizer, holder=holder, decay=decay, advice=advice)
@@ -119,7 +120,7 @@ CONFIGS: dict[str, tuple[str, str | None, bool | None]] = {
             optimizer=dict(type="AdamW", lr=0.001, weight_decay=0.05),
             paramwise_cfg=dict(custom_keys={"0": dict(lr_mult=0.1)}))
         """,
-        "2:15: " + message("AdamW", "0.05", paramwise=True),
+        "2:15: " + message("AdamW", "0.05", paramwise="paramwise_cfg"),
         True,
     ),
     "configs/det/keys_elsewhere.py": (
@@ -226,6 +227,24 @@ CONFIGS: dict[str, tuple[str, str | None, bool | None]] = {
         """,
         None,
         False,
+    ),
+    # mmdetection 1.x: its build_optimizer pops the multipliers from paramwise_options (mmengine cannot build these).
+    "configs/legacy/mmdet1_exempt.py": (
+        """\
+        optimizer = dict(
+            type="SGD", lr=0.01, momentum=0.9, weight_decay=0.0001,
+            paramwise_options=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))
+        """,
+        None,
+        None,
+    ),
+    "configs/legacy/mmdet1_bias_lr.py": (
+        """\
+        optimizer = dict(
+            type="SGD", lr=0.01, momentum=0.9, weight_decay=0.0001, paramwise_options=dict(bias_lr_mult=2.0))
+        """,
+        "1:13: " + message("SGD", "0.0001", holder="optimizer", paramwise="paramwise_options"),
+        None,
     ),
 }
 

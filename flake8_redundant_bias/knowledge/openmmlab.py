@@ -56,10 +56,11 @@ FACTS: dict[str, Fact] = {**{name: Initializer() for name in INITIALIZERS}, "mme
 # ``optimizer`` dict names a class of torch.optim by ``type``; with no ``paramwise_cfg`` every parameter gets its
 # ``weight_decay``; ``norm_decay_mult``, ``bias_decay_mult``, ``flat_decay_mult``, ``dwconv_decay_mult`` and
 # ``custom_keys``' ``decay_mult`` scale it per parameter. mmcv 1.x reads the same from a top-level
-# ``optimizer`` dict holding its own ``paramwise_cfg`` and ``constructor``. A config merges the files ``_base_``
-# names, dict into dict, unless ``_delete_=True``.
+# ``optimizer`` dict holding its own ``paramwise_cfg`` and ``constructor``; mmdetection 1.x's build_optimizer pops
+# the same multipliers from the optimizer dict's ``paramwise_options``. A config merges the files ``_base_`` names,
+# dict into dict, unless ``_delete_=True``.
 MMENGINE_CONFIG = TrainingConfig(
     "mmengine", (("optim_wrapper", "optimizer"), ("optimizer", "")), "torch.optim",
-    advice="norm_decay_mult=0.0, bias_decay_mult=0.0",
+    paramwise=("paramwise_cfg", "paramwise_options"), advice="norm_decay_mult=0.0, bias_decay_mult=0.0",
 )
 FRAMEWORK = Framework("openmmlab", ROWS, FACTS, configs=(MMENGINE_CONFIG,))

@@ -566,8 +566,8 @@ class TrainingConfig(Row):
     wins; ``registry``: the module whose classes the ``type`` string names; ``bases``/``delete``: the name
     listing the files a config merges (relative paths, merged dict into dict) and the key that replaces what it
     inherits instead; ``constructor``: a key choosing another builder (which may exempt anything);
-    ``paramwise``: the key of the per-parameter settings (in the holder's dict or the optimizer's), where a key
-    ending in ``multiplier`` that is zero exempts parameters; ``advice``: the per-parameter settings that exempt
+    ``paramwise``: the keys of the per-parameter settings (in the holder's dict or the optimizer's), today's first,
+    where a key ending in ``multiplier`` that is zero exempts parameters; ``advice``: the per-parameter settings that exempt
     biases and norms; ``reader``: what a config calls to import its bases instead (not read).
     """
 
@@ -578,7 +578,8 @@ class TrainingConfig(Row):
 
     def __init__(
         self, root: str, holders: tuple[tuple[str, str], ...], registry: str, type_key: str = "type",
-        bases: str = "_base_", delete: str = "_delete_", constructor: str = "constructor", paramwise: str = "paramwise_cfg",
+        bases: str = "_base_", delete: str = "_delete_", constructor: str = "constructor",
+        paramwise: tuple[str, ...] = ("paramwise_cfg",),
         multiplier: str = "decay_mult", advice: str = "", reader: str = "read_base",
     ) -> None:
         self.root = root

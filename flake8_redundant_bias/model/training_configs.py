@@ -47,7 +47,7 @@ class ConfigOptimizer(NamedTuple):
     name: str  # the optimizer's class: "SGD"
     decay: Number
     row: TrainingConfig
-    paramwise: bool  # the merged config has per-parameter settings (that exempt nothing)
+    paramwise: str  # the key of the merged config's per-parameter settings (that exempt nothing); "" if none
 
 
 class TrainingConfigs:
@@ -90,7 +90,7 @@ class TrainingConfigs:
         decay = self._decay(spec, settings.get("weight_decay"))
         if decay is None or decay.value == 0:
             return None
-        paramwise = row.paramwise in merged or row.paramwise in settings  # type: ignore[operator]
+        paramwise = next((key for key in row.paramwise if key in merged or key in settings), "")  # type: ignore[operator]
         return ConfigOptimizer(written.at, holder, name, decay, row, paramwise)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ the merged config
@@ -205,9 +205,10 @@ class TrainingConfigs:
         for settings in (holder, optimizer):
             if row.constructor in settings:
                 return True
-            paramwise = settings.get(row.paramwise)
-            if paramwise is not None and (not isinstance(paramwise, Settings) or self._scales_to_zero(row, paramwise)):
-                return True
+            for key in row.paramwise:
+                paramwise = settings.get(key)
+                if paramwise is not None and (not isinstance(paramwise, Settings) or self._scales_to_zero(row, paramwise)):
+                    return True
         return False
 
     def _scales_to_zero(self, row: TrainingConfig, settings: Settings) -> bool:

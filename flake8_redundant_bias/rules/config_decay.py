@@ -35,7 +35,9 @@ optim_wrapper = dict(
         "each with the config's weight_decay, unless paramwise_cfg scales some decays down: the biases and "
         "normalization weights then decay as in RB201. Measured with mmengine 0.10.7 and torch 2.13: the "
         "optimizer built from such a config gives every bias and BatchNorm weight the config's decay, and with "
-        "paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0) a decay of 0."
+        "paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0) a decay of 0. mmdetection 1.x reads the "
+        "same multipliers from the optimizer dict's paramwise_options, and a config that has that key is told to "
+        "add them there."
     ),
 )
 
@@ -53,8 +55,8 @@ class ConfigDecay(Rule):
         for found in model.training_configs.optimizers():
             row = found.row
             advice = (
-                f"{row.advice} to its {row.paramwise}" if found.paramwise
-                else f"{row.paramwise}=dict({row.advice}) to {found.holder}"
+                f"{row.advice} to its {found.paramwise}" if found.paramwise
+                else f"{row.paramwise[0]}=dict({row.advice}) to {found.holder}"
             )
             text = RB206.message(optimizer=found.name, holder=found.holder, decay=found.decay.describe(), advice=advice)
             yield Diagnostic.at(found.at, RB206.code, text, model.text)
