@@ -222,7 +222,7 @@ class Contents:
             return KEEPS, None  # layers[0].weight: a read of one item's state
         if isinstance(parent, ast.Attribute) and parent.value is node:
             call = self.index.parents.get(parent)
-            if isinstance(call, ast.Call) and call.func is parent and isinstance(self.index.parents.get(call), ast.Expr):
+            if isinstance(call, ast.Call) and call.func is parent and _statement(self.index, call):
                 added = _grown(call, parent.attr, growing)
                 return (GROWS, added) if added is not None else (OTHER, None)
         return OTHER, None
@@ -294,7 +294,7 @@ class Contents:
         call = index.parents.get(attribute)
         if not (isinstance(call, ast.Call) and call.func is attribute):
             return []  # self.conv: a read of an attribute
-        grown = _grown(call, attribute.attr, frozenset()) if isinstance(index.parents.get(call), ast.Expr) else None
+        grown = _grown(call, attribute.attr, frozenset()) if _statement(index, call) else None
         return grown if grown is not None else [BARRIER]
 
     # ------------------------------------------------------------ a container's elements
@@ -393,3 +393,12 @@ def _super_init(index: Index, node: ast.AST) -> ast.Call | None:
     ):
         return call
     return None
+
+
+def _statement(index: Index, call: ast.Call) -> bool:
+    """The call is a statement of its own: an expression statement, also one a trailing comma makes a tuple of it
+    (``self.add_module("conv1", nn.Conv2d(...)),``, as torchvision's old DenseNet and its copies write it)."""
+    parent = index.parents.get(call)
+    if type(parent) is ast.Tuple and len(parent.elts) == 1:  # type: ignore[union-attr]
+        parent = index.parents.get(parent)
+    return type(parent) is ast.Expr

@@ -482,3 +482,15 @@ class CachedProperty(nn.Module):
 
     def forward(self, x):
         return self.norm1(self.conv(x))
+
+
+class TrailingCommas(nn.Sequential):
+    """torchvision's old DenseNet layer, as its copies write it: a comma after each add_module makes each statement a
+    tuple of the call, which stores the module all the same."""
+
+    def __init__(self, c, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.add_module("conv1", nn.Conv2d(c, c, 1, bias=False)),  # expect: RB101:34 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.add_module("norm1", norm_layer(c)),
+        self.add_module("relu1", nn.ReLU(True)),
+
