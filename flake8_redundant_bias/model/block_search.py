@@ -99,12 +99,19 @@ def _called_definitions(index: Index) -> Iterator[tuple[ast.FunctionDef | ast.Cl
 
 
 def _handed_on(index: Index, name: str) -> bool:
-    """A module-level name read as a call's argument or a parameter's default: a callee picks it."""
+    """A module-level name read as a parameter's default, or as an argument of a call of a function or class of
+    the module (``FeatureEncoder(block=ResidualBlock)``): a callee of the module picks it.  (Handed to a builder of
+    a framework, ``build_model_with_cfg(ResNet, ...)``, it is read at the builder's call.)"""
     parents = index.parents
-    return any(
-        not event.store and type(parents.get(event.node)) in (ast.keyword, ast.Call, ast.arguments)
-        for event in index.module.events.get(name, ())
-    )
+    for event in index.module.events.get(name, ()):
+        parent = parents.get(event.node)
+        if event.store or type(parent) is ast.arguments:
+            return not event.store
+        call = parents.get(parent) if type(parent) is ast.keyword else parent
+        func = getattr(call, "func", None) if type(call) is ast.Call else None
+        if type(func) is ast.Name and func is not event.node and (func.id in index.functions or func.id in index.classes):
+            return True
+    return False
 
 
 def _builds_norm(branch: ast.If, norms: tuple[str, ...]) -> bool:
