@@ -666,6 +666,79 @@ def test_a_conv_class_and_a_norm_class_from_factories_of_another_module(tmp_path
     assert model_findings(tmp_path, CLASS_FACTORIES) == (expected, expected)
 
 
+# A subclass applying the layers its base class builds in another module of the package.
+BASE_ELSEWHERE = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/base.py": """\
+        from torch import nn
+
+
+        class Base(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.conv = nn.Conv2d(c, c, 3)
+                self.bn = nn.BatchNorm2d(c)
+
+
+        class Applied(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.conv = nn.Conv2d(c, c, 3)
+                self.bn = nn.BatchNorm2d(c)
+
+            def forward(self, x):
+                return self.conv(x)
+
+
+        class Off(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.conv = nn.Conv2d(c, c, 3, bias=False)
+                self.bn = nn.BatchNorm2d(c)
+        """,
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .base import Applied, Base, Off
+
+
+        class Child(Base):
+            def __init__(self, c):
+                super().__init__(c)
+                self.head = nn.Sequential(nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c))
+
+            def forward(self, x):
+                return self.head(self.bn(self.conv(x)))
+
+
+        class Bare(Base):
+            def forward(self, x):
+                return self.bn(self.conv(x))
+
+
+        class AppliedTwice(Applied):
+            def forward(self, x):
+                return self.bn(self.conv(x))
+
+
+        class Plain(Off):
+            def forward(self, x):
+                return self.bn(self.conv(x))
+        """,
+}
+
+
+def test_a_subclass_applying_what_its_base_of_another_module_builds(tmp_path: Path) -> None:
+    # Reported where the subclass applies it, naming where it is built; no edit in this file. A base that applies
+    # the conv itself too (its own forward) is two uses of one construction: silent.
+    expected = [
+        f"{at}: RB101 Conv2d (built by Base(), built at pkg/base.py:7) bias is cancelled by the BatchNorm2d that "
+        "follows: pass bias=False" for at in ("12:34", "17:24")
+    ]
+    assert model_findings(tmp_path, BASE_ELSEWHERE) == (expected, expected)
+
+
 # timm's own model files name its builder relatively ('from ._builder import build_model_with_cfg'); a project's
 # own '_builder' module of the same name is the project's function, not timm's.
 RELATIVE_BUILDER = {

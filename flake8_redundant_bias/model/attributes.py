@@ -18,6 +18,7 @@ from .flow.members import overlap
 from .flow.service import Flow
 from .index import Index, Scope, method_named
 from .layers import Layer, Layers
+from .values import Origin
 
 
 class ModuleAttributes:
@@ -80,10 +81,14 @@ class ModuleAttributes:
         found = self._single_store(expr, scope)
         if found is None:
             return None
-        _, value, store_scope = found
+        holder, value, store_scope = found
         origin = self.flow.sole_origin(value, store_scope, self.layers.environment(value))
-        if origin is None or origin.scope.tree is not self.index.module.node:
-            return None  # unknown, or a module built in another file: no position here to report
+        if origin is None:
+            return None
+        if origin.scope.tree is not self.index.module.node:
+            # built by a base class of another module: reported where this module applies it; else unknown here
+            foreign = self.index.classes.get(holder.name) is not holder
+            return _built_by_base(self.layers, origin, expr, holder) if foreign else None
         if isinstance(value, ast.Name):
             _, reads = self.index.bindings(store_scope, value.id)
             if reads != 1:
@@ -184,7 +189,11 @@ class ModuleAttributes:
             return None
         holder = self.flow.holder(owner, attr)
         if holder is None:
-            return None
+            foreign = self.flow.foreign_holder(owner, attr)
+            if foreign is None:
+                return None
+            ((value, store_scope),) = foreign[1].attribute_values(foreign[0], attr)
+            return (foreign[0], value, store_scope) if value is not None else None
         if holder is not owner and sum(uses.get((cls, attr), 0) for cls in self.flow.descendants(holder)) != 1:
             return None
         stores = self.flow.attribute_values(holder, attr)
@@ -281,3 +290,16 @@ def _plain_property(method: ast.FunctionDef) -> bool:
     decorators = method.decorator_list
     return (len(decorators) == 1 and type(decorators[0]) is ast.Name and decorators[0].id == "property"
             and len(body) == 1 and type(body[0]) is ast.Return and body[0].value is not None)
+
+
+def _built_by_base(layers: Layers, origin: Origin, read: ast.Attribute, holder: ast.ClassDef) -> Layer | None:
+    """The module a base class of another module builds (``Base.__init__`` in ``base.py``), as applied here: reported
+    at the read that applies it (``self.conv`` in ``Sub.forward``), naming where it is built, with no edit here."""
+    home = layers.of_module(origin.scope.tree)
+    inner = home.built(origin.expr) if home is not None else None
+    if inner is None or inner.helper or inner.call is None:
+        return None
+    layer = Layer(inner.name, inner.spec, read, inner.args, holder.name)  # type: ignore[arg-type]
+    layer.alternatives, layer.direct, layer.site = inner.alternatives, False, origin.scope.tree
+    layer.origin = f"{home.flow.shown}:{inner.call.lineno}" if home.flow.shown else f"line {inner.call.lineno}"
+    return layer

@@ -445,6 +445,21 @@ def _project_imports(tree: ast.Module, frameworks: frozenset[str]) -> list[ast.a
     ]
 
 
+INHERITED_NORMS = ("self.bn", "self.norm", "self.batch_norm")  # how a subclass applies a norm its base holds
+
+
+def _inherits(node: ast.AST, names: set[str]) -> bool:
+    return isinstance(node, ast.ClassDef) and any(getattr(base, "id", "") in names for base in node.bases)
+
+
+def _relative_names(tree: ast.Module) -> set[str]:
+    """The names a module imports relatively (``from .base import Base``): its package's own."""
+    return {
+        alias.asname or alias.name for node in _import_statements(tree)
+        if isinstance(node, ast.ImportFrom) and node.level for alias in node.names
+    }
+
+
 def _import_statements(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
     found: list[ast.Import | ast.ImportFrom] = []
     pending = list(tree.body)
@@ -467,7 +482,13 @@ def skippable(
     definition that calls a relevant one must spell to matter (None: anything it passes may).
     """
     spans = {node: source.span(*_lines(node)) for node in tree.body if isinstance(node, DEFINITIONS)}
-    relevant = {node for node, span in spans.items() if spelled.match(*span) or keep_data and _data_only(node)}
+    # A class deriving from one its package defines (``class Sub(Base)`` with ``from .base import Base``) may apply
+    # a norm that base builds (``self.bn1(self.conv1(x))``) without naming its class.
+    inherited = _relative_names(tree)
+    relevant = {
+        node for node, span in spans.items() if spelled.match(*span) or keep_data and _data_only(node)
+        or inherited and _inherits(node, inherited) and any(source.text.find(w, *span) >= 0 for w in INHERITED_NORMS)
+    }
     if len(relevant) == len(spans):
         return set(), set()
     text = source.text

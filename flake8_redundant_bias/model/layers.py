@@ -199,6 +199,10 @@ class Layers:
             return self._through_value(call, scope, env, depth)  # norm_layer(c), self.norm_layer(c), make_norm()(c)
         return None
 
+    def of_module(self, tree: ast.AST) -> Layers | None:
+        """The service of another module of the project."""
+        return self._models.layers_of(tree) if self._models is not None else None
+
     def environment(self, node: ast.AST) -> Env | None:
         """The arguments of the call a function is read for, where ``node`` is inside that function; else None."""
         return self._in_ambient(node) if self._ambient is not None else None

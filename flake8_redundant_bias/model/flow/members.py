@@ -197,6 +197,25 @@ class Members:
                     pending.append(local)
         return found
 
+    def foreign_holder(self, flow: Questions, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, Questions] | None:
+        """The base class of another module of the project whose methods set ``self.attr`` for an instance of
+        ``owner`` (``Sub(Base)`` applying the ``self.conv`` that ``Base.__init__`` in ``base.py`` built): when it
+        alone on the way sets it, in one place, and neither it nor a class of its module deriving from it applies
+        it, nor does code outside the class store it."""
+        if self.overridden(owner, attr) or self.stored_elsewhere(attr):
+            return None
+        setters = [(cls, home) for cls, home in self._lineage(flow, owner) if home.attribute_values(cls, attr)]
+        if len(setters) != 1 or setters[0][1] is flow:
+            return None
+        cls, home = setters[0]
+        if len(home.attribute_values(cls, attr)) != 1 or home.stored_elsewhere(attr):
+            return None
+        family = home.descendants(cls)
+        if any(load.attr == attr and home.method_owner(load.value, scope) in family
+               for load, scope in home.index.attribute_loads):  # type: ignore[attr-defined]
+            return None  # applied in its own module too: two ways of using one construction
+        return cls, home
+
     def overridden(self, owner: ast.ClassDef, attr: str) -> bool:
         """A subclass in the file that sets the attribute."""
         return any(self._sets(other, attr) for other in self.subclasses(owner.name))

@@ -196,6 +196,10 @@ class Flow:
         name = self.resolved(expr, scope)
         return self._facts.get(name) if name else None
 
+    def foreign_holder(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, Questions] | None:
+        """The base class of another module whose methods set ``self.attr`` for ``owner`` (see ``Members``)."""
+        return self._members.foreign_holder(self, owner, attr)
+
     def partial_of(self, origin: Origin) -> ast.Call | None:
         """``functools.partial(f, ...)``: the call that builds it."""
         expr = origin.expr
