@@ -201,8 +201,10 @@ class Contents:
         if isinstance(parent, ast.AugAssign) and parent.target is node:
             if event.store:
                 return KEEPS, None  # x += [...]: its read event grows the list
-            grows = _literal_list(parent.value) and isinstance(parent.op, ast.Add)
-            return (GROWS, list(parent.value.elts)) if grows else (OTHER, None)  # type: ignore[attr-defined]
+            if not isinstance(parent.op, ast.Add):
+                return OTHER, None
+            # x += helper(...): items no one knows, at the end, which no finding crosses
+            return GROWS, list(parent.value.elts) if _literal_list(parent.value) else [BARRIER]  # type: ignore[attr-defined]
         if event.store or isinstance(getattr(node, "ctx", None), ast.Store):
             if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, node):
                 if _extends(parent.value, node):
@@ -212,7 +214,7 @@ class Contents:
         if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add) and parent.left is node:
             assign = self.index.parents.get(parent)
             if isinstance(assign, ast.Assign) and _single_target(assign, assign.targets[0]) and _same(assign.targets[0], node):
-                return (GROWS, list(parent.right.elts)) if _literal_list(parent.right) else (OTHER, None)
+                return GROWS, list(parent.right.elts) if _literal_list(parent.right) else [BARRIER]
             return OTHER, None
         if isinstance(parent, ast.Starred) or isinstance(parent, ast.Return) and parent.value is node:
             return KEEPS, None  # unpacked or returned whole: its order is kept

@@ -229,3 +229,39 @@ def flagged_either_way(c, norm):
 every_call_normed = [flagged_norm(8, True), flagged_norm(16, use_bn=True)]
 # the calls disagree, so the conv keeps its bias=True; the call that adds the norm wastes it
 calls_disagree = [flagged_either_way(8, True), flagged_either_way(8, False)]  # expect: RB101:19 "Conv2d (inside flagged_either_way()) bias is cancelled by the BatchNorm2d that follows: give flagged_either_way() a bias parameter"
+
+
+def extra_blocks(n):
+    blocks = []
+    for _ in range(n):
+        blocks.append(nn.ReLU())
+    return blocks
+
+
+class GrownByHelper(nn.Module):
+    """Items a helper returns, added with ``+=``: unknown where they go, a barrier, the rest of the list still read."""
+
+    def __init__(self, c, n=2):
+        super().__init__()
+        model = [nn.Conv2d(c, c, 3, bias=False), nn.BatchNorm2d(c)]  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        model += extra_blocks(n)
+        model = model + extra_blocks(n)
+        model += [nn.Conv2d(c, c, 3), nn.ReLU()]
+        self.model = nn.Sequential(*model)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class SplitByHelper(nn.Module):
+    """A helper's items between a conv and a norm: what they do to the bias is not known."""
+
+    def __init__(self, c, n=2):
+        super().__init__()
+        model = [nn.Conv2d(c, c, 3)]
+        model += extra_blocks(n)
+        model += [nn.BatchNorm2d(c)]
+        self.model = nn.Sequential(*model)
+
+    def forward(self, x):
+        return self.model(x)
