@@ -10,7 +10,7 @@ from ..knowledge.schema import Norm, Partial, Producer, Spec
 from ..knowledge.tables import per_table
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at, switched_off
 from .flow.calls import parameter_arg
-from .index import Index, Scope, called_name, parameter_defaults
+from .index import Index, Scope, called_name, method_named, parameter_defaults
 from .layers import Layers
 from .values import Bound, CallArgs, Env
 
@@ -176,7 +176,7 @@ def _through_init(index: Index, function: ast.FunctionDef, names: set[str]) -> t
     owner = index.parents.get(function)
     if not isinstance(owner, ast.ClassDef) or function.name == "__init__":
         return function, names
-    init = next((s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    init = method_named(owner, "__init__")
     if init is None or not function.name.startswith("_") or function.name.endswith("__"):
         return None, set()
     params = {param.arg: param for param in named_parameters(function)}

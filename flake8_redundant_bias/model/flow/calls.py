@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 
 from ...knowledge.schema import Arg, BuildsClass
-from ..index import Index, Scope, parameter_defaults
+from ..index import Index, Scope, method_named, parameter_defaults
 from ..values import ABSENT, UNKNOWN, Bound, CallArgs, Env, Keywords, Origin
 from .spreads import keyword_sets
 
@@ -337,21 +337,10 @@ def _agreed(flow: Questions, envs: list[Env]) -> Env:
     """One environment for several calls: a parameter they all pass alike keeps its value, any other is unknown."""
     first = envs[0]
     values = {
-        name: value if all(_alike(flow, value, other.values.get(name)) for other in envs[1:]) else UNKNOWN
+        name: value if all(flow.same_value(value, other.values.get(name)) for other in envs[1:]) else UNKNOWN
         for name, value in first.values.items()
     }
     return Env(values, first.scope, first.rebound)
-
-
-def _alike(flow: Questions, value: Bound | object, other: Bound | object) -> bool:
-    """The same expression read the same way (``norm_layer=norm_layer`` in each call), or values the flow finds
-    equal (``stride=1`` and ``stride=one``)."""
-    if value is other:
-        return True
-    if isinstance(value, Bound) and isinstance(other, Bound) and value.env is other.env and value.scope is other.scope:
-        if ast.dump(value.expr) == ast.dump(other.expr) and type(value.expr) in (ast.Name, ast.Constant, ast.Attribute):
-            return True
-    return bool(flow.same_value(value, other))
 
 
 def parameter_arg(function: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.arg, skip: int = 0) -> Arg | None:
@@ -422,9 +411,9 @@ def _inherited_calls(
     before = subclass.bases[:subclass.bases.index(base)]  # type: ignore[arg-type]
     if index.classes.get(subclass.name) is not subclass or subclass.keywords or not all(_plain_mixin(index, b) for b in before):
         return None
-    init = next((s for s in subclass.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    init = method_named(subclass, "__init__")
     if init is None:
-        return callers(subclass.name)
+        return None if _defines_init(subclass) else callers(subclass.name)
     found = []
     for call, scope in index.calls_inside(init):
         func = call.func
@@ -440,8 +429,12 @@ def _inherited_calls(
 def _plain_mixin(index: Index, base: ast.expr) -> bool:
     """A class of the module with no base and no ``__init__``: the next class's ``__init__`` takes its calls."""
     mixin = index.classes.get(base.id) if type(base) is ast.Name else None
-    return mixin is not None and not mixin.bases and not any(
-        isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in mixin.body)
+    return mixin is not None and not mixin.bases and not _defines_init(mixin)
+
+
+def _defines_init(cls: ast.ClassDef) -> bool:
+    """The class body defines ``__init__`` (once or more: ``method_named`` answers only for once)."""
+    return any(isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in cls.body)
 
 
 def _names_class_for_super(call: ast.AST | None, node: ast.AST) -> bool:
