@@ -83,7 +83,11 @@ class Steps:
         origin = self.flow.sole_origin(name, scope)
         if origin is None or origin.scope.tree is not self.index.module.node:
             return None
-        return self.layers.built(origin.expr)
+        expr = origin.expr
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Attribute) and origin.scope is scope:
+            # ``bn = self.bns[i]`` then ``bn(conv(x))``: as ``self.bns[i](conv(x))`` (PointNet++'s loops)
+            return self.attributes.list_element(expr.value, scope)
+        return self.layers.built(expr)
 
     def _module_reads(self, scope: Scope, name: str) -> list[ast.AST]:
         """The reads of a name that use the module it holds: not a read of its state (``nn.init.ones_(bn.weight)``,

@@ -273,6 +273,51 @@ class Indexed(nn.Module):
         return x
 
 
+class AliasedInLoop(nn.Module):  # PointNet++'s set abstraction: the norm read into a local first
+    def __init__(self, c, widths):
+        super().__init__()
+        self.convs = nn.ModuleList()
+        self.norms = nn.ModuleList()
+        for width in widths:
+            self.convs.append(nn.Conv2d(c, width, 1, bias=False))  # expect: RB101:31 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+            self.norms.append(nn.BatchNorm2d(width))
+            c = width
+
+    def forward(self, x):
+        for i, conv in enumerate(self.convs):
+            norm = self.norms[i]
+            x = torch.relu(norm(conv(x)))
+        return x
+
+
+class AliasedRebound(nn.Module):  # the last conv meets no norm: its bias counts
+    def __init__(self, c, n):
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(c, c, 1) for _ in range(n)])
+        self.norms = nn.ModuleList([nn.BatchNorm2d(c) for _ in range(n)])
+
+    def forward(self, x):
+        for i, conv in enumerate(self.convs):
+            norm = self.norms[i]
+            if i == len(self.convs) - 1:
+                norm = torch.tanh
+            x = norm(conv(x))
+        return x
+
+
+class AliasedMixed(nn.Module):  # the elements are not all one norm
+    def __init__(self, c, n):
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(c, c, 1) for _ in range(n)])
+        self.norms = nn.ModuleList([nn.BatchNorm2d(c), nn.LayerNorm([c, 8, 8])])
+
+    def forward(self, x):
+        for i, conv in enumerate(self.convs):
+            norm = self.norms[i]
+            x = norm(conv(x))
+        return x
+
+
 class StackedLayerNorm(nn.Module):
     def __init__(self, c, n):
         super().__init__()
