@@ -217,8 +217,8 @@ class ModuleAttributes:
             parent = self.index.parents.get(load)
             if isinstance(parent, ast.Attribute) and parent.value is load:
                 continue  # self.conv.weight: a read of the module's state, not a use of its output
-            if self._counted(load, parent, scope):
-                continue  # len(self.convs): how many, not a use of any
+            if self._counted(load, parent, scope) or _compared_with_none(load, parent):
+                continue  # len(self.convs): how many, not a use of any; ``if self.bn is not None:``
             if self._initialized(load, parent):
                 continue
             key = (owner, load.attr)
@@ -303,3 +303,10 @@ def _built_by_base(layers: Layers, origin: Origin, read: ast.Attribute, holder: 
     layer.alternatives, layer.direct, layer.site = inner.alternatives, False, origin.scope.tree
     layer.origin = f"{home.flow.shown}:{inner.call.lineno}" if home.flow.shown else f"line {inner.call.lineno}"
     return layer
+
+
+def _compared_with_none(load: ast.Attribute, parent: ast.AST | None) -> bool:
+    """``self.bn is None``, ``self.bn is not None``: whether the class holds a module, not a use of it."""
+    return (isinstance(parent, ast.Compare) and parent.left is load and len(parent.ops) == 1
+            and isinstance(parent.ops[0], (ast.Is, ast.IsNot)) and isinstance(parent.comparators[0], ast.Constant)
+            and parent.comparators[0].value is None)

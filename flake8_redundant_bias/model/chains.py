@@ -16,7 +16,7 @@ from functools import partial
 from typing import Iterator
 
 from ..containment import Unit, record
-from ..knowledge.schema import Container, Producer, Transparent
+from ..knowledge.schema import Container, Norm, Producer, Transparent
 from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer
@@ -87,8 +87,10 @@ class Chains:
                     run = self._run(step, consumer, scope)  # a container applied to the value: the layers it runs
                     yield from run if run is not None else [None]
                     return
-                if step is not None and step.call is not consumer and getattr(step.spec, "mode", None) is not None:
-                    step = step.applied_by(consumer, scope)  # a norm built elsewhere, whose call may set its mode
+                if step is not None and step.call is not consumer and isinstance(step.spec, Norm):
+                    # A norm built elsewhere: its call may set its mode, or stand under a flag (``if self.use_bn:``).
+                    step = step.applied_by(consumer, scope)
+                    step.reached_from = start
                 yield step
                 if step is None:
                     return

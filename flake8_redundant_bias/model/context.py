@@ -25,6 +25,7 @@ from .attributes import ModuleAttributes
 from .block_reads import Reads
 from .blocks import Block, Blocks
 from .chains import Chains
+from .conditions import Conditions
 from .contents import Contents
 from .flow.service import Flow
 from .gates import Spelled, Words, framework_roots, skippable
@@ -69,6 +70,7 @@ class ModuleModel:
         self.flow = Flow(self.index, self.imports, modules, knowledge.facts, providers, path, shown, knowledge.methods)
         self.layers = Layers(self.index, config.specs, self.flow, words, modules)
         self.steps, self.chains = self._chains(self.layers)
+        self.conditions = Conditions(self.index, self.flow, self.layers)
         self._workspace = workspace
         self.blocks = Blocks(self.index, self.flow, self.layers, words, workspace)
         self.parameters = Parameters(self.index, self.layers, self.flow, knowledge.facts, knowledge.methods, modules)

@@ -31,7 +31,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 class Layer:
     __slots__ = (
         "name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in", "inside",
-        "built_at", "origin", "alternatives", "chosen", "leading",
+        "built_at", "origin", "alternatives", "chosen", "leading", "reached_from",
     )
 
     def __init__(
@@ -45,6 +45,7 @@ class Layer:
         self.helper = helper  # the project's function or class it was built through
         self.where = where  # the module that helper is in, when not the linted file
         self.applied: tuple[ast.Call, Scope] | None = None  # the call applying a module, in a flow chain
+        self.reached_from: ast.AST | None = None  # with ``applied``: the call whose output the chain brought here
         self.direct = direct  # ``call``'s own arguments are the row's (over a partial's presets): a fix edits them
         # The function (or class __init__) that ``call`` names and that built the row itself, one level deep:
         # a fix may pass that function a keyword.  None for a row named directly, or built two helpers down.

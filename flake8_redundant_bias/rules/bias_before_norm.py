@@ -12,6 +12,7 @@ from ..diagnostics import UNSAFE, Diagnostic
 from ..knowledge import Knowledge
 from ..knowledge.schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
 from ..model.bias_switch import ClassSwitch, class_switch
+from ..model.conditions import Guard
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
 from ..model.gates import Trigger, shortest, switches_of
@@ -19,7 +20,7 @@ from ..model.layers import Layer, Layers, own_norm
 from ..model.sequences import Chain
 from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs
 from .base import Code, Rule, cost
-from .bias_fix import advice, bias_fix
+from .bias_fix import advice, bias_fix, guarded_fix
 
 CANCELLED = (
     "A normalization that subtracts a per-channel mean, taken over every axis but the channel axis, removes any "
@@ -31,7 +32,7 @@ CANCELLED = (
 RB101 = Code(
     "RB101",
     "a PyTorch convolution/linear layer whose bias the normalization after it cancels",
-    "{producer} bias is cancelled by the {norm} that follows: {fix}{cost}",
+    "{producer} bias is cancelled by the {norm} that follows{when}: {fix}{cost}",
     wrong="""\
 import torch.nn as nn
 
@@ -61,7 +62,7 @@ block = nn.Sequential(
 RB102 = Code(
     "RB102",
     "a functional convolution/linear bias cancelled by a functional normalization",
-    "{producer} bias is cancelled by the {norm} that follows: {fix}{cost}",
+    "{producer} bias is cancelled by the {norm} that follows{when}: {fix}{cost}",
     wrong="""\
 import torch.nn.functional as F
 
@@ -85,7 +86,7 @@ def block(x, w, mean, var):
 RB103 = Code(
     "RB103",
     "a Keras convolution/dense layer whose bias the normalization after it cancels",
-    "{producer} bias is cancelled by the {norm} that follows: {fix}{cost}",
+    "{producer} bias is cancelled by the {norm} that follows{when}: {fix}{cost}",
     wrong="""\
 from keras import layers
 
@@ -113,7 +114,7 @@ def block(x):
 RB104 = Code(
     "RB104",
     "a Flax convolution/dense layer whose bias the normalization after it cancels",
-    "{producer} bias is cancelled by the {norm} that follows: {fix}{cost}",
+    "{producer} bias is cancelled by the {norm} that follows{when}: {fix}{cost}",
     wrong="""\
 import flax.linen as nn
 
@@ -206,10 +207,14 @@ class BiasBeforeNorm(Rule):
             else:
                 norm = _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
+                # A norm built or applied under a flag its callers or default decide: wasted on that path alone.
+                guard = None if switch is not None or producer.inside or through else model.conditions.guard(producer, norm)
+                if guard is not None and _switched_by(producer, guard):
+                    continue  # ``bias=not batch_norm`` beside ``if batch_norm: layers += [conv, nn.BatchNorm2d(c)]``
                 reported.add(producer.call)
                 if (producer.call, producer.built_at, norm.name) not in found:
                     found.add((producer.call, producer.built_at, norm.name))
-                    yield _diagnostic(model, producer, norm, through, switch is not None)
+                    yield _diagnostic(model, producer, norm, through, switch is not None, guard)
 
 
 def _next_norm(
@@ -382,16 +387,30 @@ def code_of(model: ModuleModel, producer: Layer) -> Code:
     return BY_FRAMEWORK.get(model.config.knowledge.framework_of.get(producer.name, ""), RB101)
 
 
-def _diagnostic(model: ModuleModel, producer: Layer, norm: Layer, through: list[Layer], switched: bool = False) -> Diagnostic:
+def _switched_by(producer: Layer, guard: Guard) -> bool:
+    """The producer's own call already passes the bias the guard asks for (``bias=not use_bn``)."""
+    bound = producer.args.get(producer.spec.bias)  # type: ignore[union-attr]
+    return guard.off is not None and isinstance(bound, Bound) and ast.unparse(bound.expr) == guard.off
+
+
+def _diagnostic(
+    model: ModuleModel, producer: Layer, norm: Layer, through: list[Layer], switched: bool = False,
+    guard: Guard | None = None,
+) -> Diagnostic:
     spec = producer.spec
     assert isinstance(spec, Producer)
     code = code_of(model, producer)
     off = "None" if spec.functional else str(spec.off)
     wasted = model.layers.bias_size(producer)
-    fix = bias_fix(model, producer, spec, off, switched)
+    if guard is None:
+        fix = bias_fix(model, producer, spec, off, switched)
+        shown = advice(model, producer, spec, off, fix)
+    else:
+        fix = guarded_fix(model, producer, spec, guard.off) if guard.off is not None else None
+        shown = fix.title if fix is not None else f"turn the {spec.bias.keyword} off on that path"
     passed = f"through the 1x1 {through[0].short} after it" if through else ""
     text = code.message(
-        producer=producer.display, norm=norm.short, fix=advice(model, producer, spec, off, fix),
+        producer=producer.display, norm=norm.short, when=guard.when if guard is not None else "", fix=shown,
         cost=cost(
             wasted, _read_elsewhere(model.flow, producer), passed,
             f"{norm.short} from {norm.chosen}" if norm.chosen else "",

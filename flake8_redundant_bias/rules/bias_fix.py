@@ -53,6 +53,22 @@ def bias_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str, swit
     return Fix(title, tuple(edits), UNSAFE)  # type: ignore[arg-type]
 
 
+def guarded_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> Fix | None:
+    """``bias=not use_bn`` at the producer's own call, for a norm that follows only where ``use_bn`` holds: the
+    call leaves the bias to its default or passes a literal True.  (Nowhere else: ``off`` is spelled for the
+    producer's function.)"""
+    if producer.site is not model.tree or producer.built_by is not None or not producer.direct:
+        return None
+    call, bound, keyword = producer.call, producer.args.get(spec.bias), spec.bias.keyword
+    if bound is ABSENT:
+        edits = _keyword(call, keyword, off, model.text)
+    elif isinstance(bound, Bound) and bound.env is None and _argument_of(bound.expr, call) and _is_true(bound.expr):
+        edits = [replace(bound.expr, off, model.text)]
+    else:
+        return None
+    return Fix(f"pass {keyword}={off}", tuple(edits), UNSAFE) if None not in edits else None  # type: ignore[arg-type]
+
+
 def advice(model: ModuleModel, producer: Layer, spec: Producer, off: str, fix: Fix | None) -> str:
     """What the message asks for: the fix's own words, or, where a helper decides the bias inside itself, that."""
     if fix is not None:

@@ -39,11 +39,14 @@ class EitherNorm(nn.Module):
         return self.norm(self.conv(x))
 
 
-class NormOrLayerNorm(nn.Module):
+EITHER = [EitherNorm(8), EitherNorm(8, sync=True)]  # the flag both ways: each class it may be
+
+
+class NormOrLayerNorm(nn.Module):  # a flag its default decides: the bias is wasted where it holds
     def __init__(self, c, batch=True):
         super().__init__()
         norm_layer = nn.BatchNorm2d if batch else nn.LayerNorm
-        self.conv = nn.Conv2d(c, c, 3)
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when batch is true: pass bias=not batch"
         self.norm = norm_layer(c)
 
     def forward(self, x):
@@ -53,12 +56,37 @@ class NormOrLayerNorm(nn.Module):
 class NormOrIdentity(nn.Module):
     def __init__(self, c, batch=True):
         super().__init__()
+        norm_layer = nn.Identity if not batch else nn.BatchNorm2d
+        self.conv = nn.Conv2d(c, c, 3, bias=True)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when batch is true: pass bias=not batch"
+        self.norm = norm_layer(c)
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class NormOrIdentitySwitched(nn.Module):  # the bias already off where the norm is built
+    def __init__(self, c, batch=True):
+        super().__init__()
+        norm_layer = nn.BatchNorm2d if batch else nn.Identity
+        self.conv = nn.Conv2d(c, c, 3, bias=not batch)
+        self.norm = norm_layer(c)
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+class NormOrIdentityBothWays(nn.Module):  # the module's calls pass the flag both ways: undecided, silent
+    def __init__(self, c, batch=True):
+        super().__init__()
         norm_layer = nn.BatchNorm2d if batch else nn.Identity
         self.conv = nn.Conv2d(c, c, 3)
         self.norm = norm_layer(c)
 
     def forward(self, x):
         return self.norm(self.conv(x))
+
+
+BOTH_WAYS = [NormOrIdentityBothWays(8), NormOrIdentityBothWays(8, batch=False)]
 
 
 class ConvOrLinear(nn.Module):

@@ -112,7 +112,7 @@ def vgg_make_layers(cfg, batch_norm=False):
         if v == "M":
             layers += [nn.MaxPool2d(kernel_size=2, stride=2)]
         else:
-            conv2d = nn.Conv2d(in_channels, v, kernel_size=3, padding=1, bias=False)  # expect: RB101:22 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+            conv2d = nn.Conv2d(in_channels, v, kernel_size=3, padding=1, bias=not batch_norm)  # expect: RB101:22 "Conv2d bias is cancelled by the BatchNorm2d that follows"
             if batch_norm:
                 layers += [conv2d, nn.BatchNorm2d(v), nn.ReLU(inplace=True)]
             else:
@@ -213,7 +213,7 @@ def joined_then_item_replaced(c):
 
 
 def flagged_norm(c, use_bn):
-    layers = [nn.Conv2d(c, c, 3, bias=False)]  # expect: RB101:15 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+    layers = [nn.Conv2d(c, c, 3, bias=not use_bn)]  # expect: RB101:15 "Conv2d bias is cancelled by the BatchNorm2d that follows"
     if use_bn:
         layers.append(nn.BatchNorm2d(c))
     return nn.Sequential(*layers)

@@ -43,7 +43,7 @@ class Plain(nn.Module):
         layers = []
         cin = 3
         for width in widths:
-            conv = nn.Conv2d(cin, width, 3, padding=1)  # expect: RB101:20 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+            conv = nn.Conv2d(cin, width, 3, padding=1)  # expect: RB101:20 "Conv2d bias is cancelled by the BatchNorm2d that follows when norm_layer is not None: pass bias=norm_layer is None"
             if norm_layer is not None:
                 layers += [conv, norm_layer(width), nn.ReLU()]
             else:

@@ -9,7 +9,7 @@ class ConvNorm(nn.Module):
 
     def __init__(self, cin, cout, norm_layer=nn.BatchNorm2d):
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (BatchNorm2d from the default of norm_layer in ConvNorm())"
+        self.conv = nn.Conv2d(cin, cout, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when norm_layer is not None: pass bias=norm_layer is None (BatchNorm2d from the default of norm_layer in ConvNorm())"
         self.norm = norm_layer(cout) if norm_layer is not None else None
 
     def forward(self, x):
@@ -17,12 +17,12 @@ class ConvNorm(nn.Module):
 
 
 class FlagNorm(nn.Module):
-    """A flag choosing the norm or none is a choice a caller elsewhere may make either way: silent, even where every
-    call here keeps it on (a parameter called only when it holds a class is another matter: ConvNorm)."""
+    """A flag choosing the norm or none, which every call here keeps on: the bias is wasted where it holds, and a
+    caller elsewhere may turn it off, so the bias the fix passes follows the flag."""
 
     def __init__(self, cin, cout, with_norm=True):
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, 1)
+        self.conv = nn.Conv2d(cin, cout, 1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when with_norm is true: pass bias=not with_norm (8 wasted parameters)"
         self.norm = nn.BatchNorm2d(cout) if with_norm else nn.Identity()
 
     def forward(self, x):

@@ -53,7 +53,7 @@ class Branches:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call):
             held = self.holds(flow, test.operand, scope, env)
             return None if held is None else not held
-        if isinstance(test, ast.Name) or isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        if isinstance(test, (ast.Name, ast.Attribute)) or isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return flow.truth(test, scope, env)
         if isinstance(test, ast.Call):
             return self._instance_test(flow, test, scope, env) if _names(test.func, "isinstance") else _version_test(
@@ -158,6 +158,26 @@ class Branches:
             certain = certain and before is not None
         return True if certain and parent is scope.node else None
 
+    def follows(self, flow: Questions, node: ast.AST, binding: ast.AST) -> bool:
+        """Whether the statement holding ``node`` runs whenever the one holding ``binding`` does, after it: a later
+        statement of the same list, or inside ``if`` branches one opens, each test decided for it on every path
+        (``x = self.conv(x)``, then ``if self.use_bn: x = self.bn(x)`` where ``use_bn`` always holds)."""
+        parents = self.index.parents
+        first, child = _statement(binding, parents), _statement(node, parents)
+        owner = parents.get(first) if first is not None else None
+        scope = self.index.scope_at(node)
+        while child is not None and owner is not None:
+            parent = parents.get(child)
+            if parent is owner:
+                return any(first in body and child in body for body in _statement_lists(owner))
+            if not isinstance(parent, ast.If) or child is parent.test:
+                return False  # a loop, ``try`` or ``with`` may run it no times, or end before it
+            holds = self.holds(flow, parent.test, scope, None)  # type: ignore[arg-type]
+            if holds is None or holds is not any(child is stmt for stmt in parent.body):
+                return False
+            child = parent
+        return False
+
     def _returns_before(self, flow: Questions, parent: ast.AST, stmt: ast.stmt, scope: Scope, env: Env) -> bool | None:
         """Whether a statement before ``stmt``, in the same list, returns for the call (True), cannot (False), or
         may (None).  (A ``raise`` before it chooses no other value: the statement runs, or nothing does.)"""
@@ -187,6 +207,18 @@ class Branches:
             if ends is not False:
                 return ends
         return False
+
+
+def _statement(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.stmt | None:
+    """The statement holding a node (the node itself, when one)."""
+    found: ast.AST | None = node
+    while found is not None and not isinstance(found, ast.stmt):
+        found = parents.get(found)
+    return found
+
+
+def _statement_lists(owner: ast.AST) -> list[list[ast.stmt]]:
+    return [body for field in STATEMENT_LISTS for body in [getattr(owner, field, None)] if type(body) is list]
 
 
 def _place(body: list[ast.stmt], stmt: ast.stmt) -> int:

@@ -215,7 +215,7 @@ class Names:
         always a literal of one truth."""
         negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
         name = test.operand if negated else test  # type: ignore[attr-defined]
-        if not isinstance(name, ast.Name):
+        if not isinstance(name, (ast.Name, ast.Attribute)):  # ``use_bn``, ``self.use_bn``
             return None
         origins = flow.origins_at(name, scope, env, depth + 1, "")
         if not origins:
@@ -234,7 +234,8 @@ class Names:
         values = [_known_value(flow, o) for o in origins]
         if all(value is None for value in values):
             return True
-        return False if all(value is not None and value is not UNKNOWN for value in values) else None
+        return False if all(value is not None and value is not UNKNOWN or _instance(flow, o) for value, o in zip(
+            values, origins)) else None
 
     def _attribute(self, flow: Questions, expr: ast.Attribute, scope: Scope, env: Env | None, depth: int) -> list[Origin] | None:
         """``self.x``, ``module.X`` of another module of the project, then what the providers read."""
@@ -266,17 +267,16 @@ def _mutable(value: ast.expr) -> bool:
 
 
 def _tests_parameter(expr: ast.IfExp, scope: Scope) -> bool:
-    """``norm(c) if norm is not None else nn.Identity()``, ``norm(c) if norm else None``: a parameter of the
-    function it is read in called only when it holds something, which its callers (or its default) decide without
-    a call being read.  (A flag choosing between two classes, ``nn.BatchNorm2d if batch else nn.Identity``, is a
-    choice its callers elsewhere may make either way: both stay.)"""
-    test, body = expr.test, expr.body
+    """``norm(c) if norm is not None else nn.Identity()``, ``nn.BatchNorm2d(c) if bn else None``, ``... if not
+    bn ...``: a test of a parameter of the function it is read in, which its callers (or its default) decide
+    without a call being read.  (A choice the callers elsewhere may make the other way: a finding it leads to says
+    under which test, ``rules/conditions.py``.)"""
+    test = expr.test.operand if isinstance(expr.test, ast.UnaryOp) and isinstance(expr.test.op, ast.Not) else expr.test
     guard = none_test(test)
-    name = guard[0] if guard is not None and not guard[1] else test
+    name = guard[0] if guard is not None else test
     function = scope.node
     return (
-        isinstance(name, ast.Name) and isinstance(body, ast.Call) and isinstance(body.func, ast.Name)
-        and body.func.id == name.id and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        isinstance(name, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         and any(param.arg == name.id for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs)
     )
 
@@ -290,6 +290,19 @@ def _known_value(flow: Questions, origin: Origin) -> object:
     return resolved if resolved is not None else UNKNOWN
 
 
+def _instance(flow: Questions, origin: Origin) -> bool:
+    """A call that builds an object, never None: of a framework's class (``nn.BatchNorm2d(c)``: classes are named
+    with a capital, functions are not), or of a class the module defines."""
+    call = origin.expr
+    if type(call) is not ast.Call:
+        return False
+    name = flow.resolved(call.func, origin.scope)
+    if name is not None:
+        return name.rpartition(".")[2][:1].isupper()
+    index = flow.flow_of(origin.scope).index
+    return type(call.func) is ast.Name and call.func.id in index.classes and not index.bound(call.func.id, origin.scope)
+
+
 def _sides(value: ast.expr) -> list[ast.expr]:
     """The values an expression may be written as: each side of a conditional expression, nested."""
     if isinstance(value, ast.IfExp):
@@ -297,10 +310,10 @@ def _sides(value: ast.expr) -> list[ast.expr]:
     return [value]
 
 
-def none_test(test: ast.expr) -> tuple[ast.Name, bool] | None:
-    """``x is None`` or ``x is not None``: the name, and whether the test holds when it is None."""
+def none_test(test: ast.expr) -> tuple[ast.Name | ast.Attribute, bool] | None:
+    """``x is None`` or ``x is not None`` (or ``self.x``): the name, and whether the test holds when it is None."""
     if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
-            and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
+            and isinstance(test.left, (ast.Name, ast.Attribute)) and isinstance(test.comparators[0], ast.Constant)
             and test.comparators[0].value is None):
         return test.left, isinstance(test.ops[0], ast.Is)
     return None

@@ -87,7 +87,6 @@ class Flow:
         # Where a value goes:
         self.uses = self._uses.of_binding  # the reads a binding reaches
         self.reads = self._uses.reads  # where a value computed at a node is read
-        self.sole_read = self._uses.sole_read  # its one read, through single-use variables
         self.reads_after_block = self._uses.reads_after_block  # the reads past the loop that binds it
         self.receives_calls = self._uses.receives_calls  # a method is called on the value somewhere it goes
         self.appended = self._uses.appended  # what ``x.append(...)`` adds to a list before a read takes it
@@ -156,6 +155,14 @@ class Flow:
         """The one expression ``expr`` holds on every path, if there is exactly one."""
         origins = self.origins(expr, scope, env)
         return origins[0] if origins and len(origins) == 1 else None
+
+    def sole_read(self, node: ast.AST) -> ast.AST | None:
+        """The one place the value computed at ``node`` is read, through single-use variables, on the paths the
+        tests between decide (``if self.use_bn: x = self.bn(x)`` where ``use_bn`` always holds)."""
+        return self._uses.sole_read(node, self._follows)
+
+    def _follows(self, node: ast.AST, binding: ast.AST) -> bool:
+        return self._branches.follows(self, node, binding)
 
     def is_none(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> bool | None:
         """Whether an expression is None on every path (True), on none (False), or unknown (None)."""

@@ -11,6 +11,7 @@ whose time cannot be known.
 from __future__ import annotations
 
 import ast
+from typing import Callable
 
 from ..index import Event, Index, event_name
 
@@ -21,6 +22,9 @@ VALUE_DEPTH = 8  # single-use variables followed, one into the next
 SHAPE = frozenset({"shape", "size", "dim", "ndim", "dtype", "device"})  # what a read may ask of a tensor, not its values
 
 
+Follows = Callable[[ast.AST, ast.AST], bool]
+
+
 class Uses:
     __slots__ = ("index", "_leaves")
 
@@ -28,8 +32,12 @@ class Uses:
         self.index = index
         self._leaves: dict[ast.AST, bool] = {}  # loop -> whether a continue or break may leave a turn early
 
-    def of_binding(self, binding: ast.AST) -> list[Event] | None:
-        """The reads a binding can reach, or None when that cannot be known (``global``, too many events)."""
+    def of_binding(self, binding: ast.AST, follows: Follows | None = None) -> list[Event] | None:
+        """The reads a binding can reach, or None when that cannot be known (``global``, too many events).
+        ``follows(node, binding)``: whether the statement holding ``node`` runs whenever the one holding ``binding``
+        does, after it (the flow service decides the tests between them); a binding again there (``if
+        self.use_bn: x = self.bn(x)`` where ``use_bn`` always holds) hides it from the reads after, as one outside
+        any ``if`` does."""
         found = self.index.stores.get(binding)
         if found is None:
             return None
@@ -42,7 +50,9 @@ class Uses:
         uses: list[Event] = []
         for later in events[position + 1: position + 1 + SCAN_LIMIT]:
             if later.store:
-                if event.block.within(later.block):
+                if event.block.within(later.block) or (
+                    follows is not None and later.block.within(event.block) and follows(later.node, binding)
+                ):
                     # Bound again later in the same turn of the loop, it cannot reach the turn after.
                     return uses if self._bound_again_in_turn(binding, later.node) else uses + self._loop_reads(events, position)
                 continue
@@ -81,23 +91,23 @@ class Uses:
         start = block.start or 0
         return [e for e in events[max(0, position - SCAN_LIMIT):position] if not e.store and e.order >= start]
 
-    def reads(self, node: ast.AST) -> list[ast.AST] | None:
+    def reads(self, node: ast.AST, follows: Follows | None = None) -> list[ast.AST] | None:
         """Where the value computed at ``node`` is read: ``node`` itself, or, when it is assigned to a
         plain name, the reads that binding reaches (None when one of them cannot be placed in time)."""
         target = _single_name_target(self.index.parents.get(node), node)
         if target is None:
             return [node]
-        events = self.of_binding(target)
+        events = self.of_binding(target, follows)
         if events is None or any(event.opaque for event in events):
             return None
         return [event.node for event in events]
 
-    def sole_read(self, node: ast.AST) -> ast.AST | None:
+    def sole_read(self, node: ast.AST, follows: Follows | None = None) -> ast.AST | None:
         """The one place the value computed at ``node`` is read, following single-use variables; a read that only
         asks its shape (``B, C, H, W = x.shape``, ``print(x.size())``) takes none of its values and is not one."""
         found = node
         for _ in range(VALUE_DEPTH):
-            reads = self.reads(found)
+            reads = self.reads(found, follows)
             if reads is not None and reads != [found]:
                 reads = [read for read in reads if not asks_shape(self.index, read)]
             if reads is None or len(reads) != 1:

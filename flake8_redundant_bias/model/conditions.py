@@ -1,0 +1,192 @@
+"""Under which test a norm follows a producer: the flag a finding holds for, and the bias that says so.
+
+A block often builds its norm under a flag (``if use_bn: layers.append(nn.BatchNorm2d(c))``,
+``self.bn = nn.BatchNorm2d(c) if bn else None``, ``norm_layer = nn.BatchNorm2d if batch else
+nn.Identity``) or applies it under one (``if self.use_bn: x = self.bn(x)``).  The flow service
+decides such a test from the flag's callers or its default; the norm then follows on that path
+only, and the bias is wasted only there.  The tests are read back here, each as the producer's
+function would spell it (``self.use_bn`` set from ``use_bn``), so that a finding can say when it
+holds, and a fix can pass ``bias=not use_bn`` rather than a ``bias=False`` that the other path
+needs.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..knowledge.schema import Norm
+from .flow.names import none_test
+from .flow.service import Flow
+from .index import Index, Scope
+from .layers import Layer, Layers
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+Test = tuple[ast.expr, bool, Scope, "ast.expr | None"]  # a test, the branch taken, where it is read, the other side
+
+
+class Guard:
+    """A test a norm follows under, as written (``shown``), and the bias that is off exactly when it holds, as
+    the producer's function spells it (``off``; None when it cannot, the test read from its class's state)."""
+
+    __slots__ = ("shown", "off")
+
+    def __init__(self, shown: str, off: str | None) -> None:
+        self.shown = shown
+        self.off = off
+
+    @property
+    def when(self) -> str:
+        """`` when use_bn is true``, `` when norm is not None``: the clause a message adds."""
+        return f" when {self.shown}"
+
+
+class Conditions:
+    def __init__(self, index: Index, flow: Flow, layers: Layers) -> None:
+        self.index = index
+        self.flow = flow
+        self.layers = layers
+
+    def guard(self, producer: Layer, norm: Layer) -> Guard | None:
+        """The test under which ``norm`` follows ``producer`` and on no other path, when there is one (several
+        tests together read as one, with no bias to pass); None when the norm follows whatever the flags say."""
+        if producer.call not in self.index.parents:
+            return None  # built in another module: the flags there are its own
+        producer_tests = {test[0] for test in self._tests_around(producer.call)}
+        found = [test for test in self._tests_around(norm.call) if test[0] not in producer_tests]
+        found += self._class_choice(norm)
+        if norm.applied is not None and norm.reached_from is not None:
+            around_producer = {test[0] for test in self._tests_around(norm.reached_from)}
+            found += [test for test in self._tests_around(norm.applied[0]) if test[0] not in around_producer]
+        home = self.index.scope_at(producer.call)
+        guards: dict[str, Guard] = {}
+        for test, holds, scope, other in found:
+            if other is not None and self._cancels_too(other, scope):
+                continue  # ``nn.SyncBatchNorm if sync else nn.BatchNorm2d``: a norm on either path
+            guard = self._spelled(test, holds, scope, home)
+            if guard is not None:
+                guards.setdefault(guard.shown, guard)
+        if not guards:
+            return None
+        if len(guards) == 1:
+            return next(iter(guards.values()))
+        return Guard(" and ".join(guards), None)
+
+    def _tests_around(self, node: ast.AST) -> list[Test]:
+        """The ``if`` and conditional-expression tests around a node in its function, each with the branch the node
+        is in (True: the body), the scope it is read in, and a conditional expression's other side."""
+        found = []
+        parents = self.index.parents
+        child, parent = node, parents.get(node)
+        while parent is not None and not isinstance(parent, FUNCTIONS):
+            if isinstance(parent, ast.If) and child is not parent.test:
+                found.append((parent.test, any(child is item for item in parent.body), self.index.scope_at(parent), None))
+            elif isinstance(parent, ast.IfExp) and child is not parent.test:
+                other = parent.orelse if child is parent.body else parent.body
+                found.append((parent.test, child is parent.body, self.index.scope_at(parent), other))
+            child, parent = parent, parents.get(parent)
+        return found
+
+    def _cancels_too(self, other: ast.expr, scope: Scope) -> bool:
+        """The other side builds or names a norm that cancels whatever it is given (a batch or instance norm)."""
+        if isinstance(other, ast.Call):
+            layer = self.layers.built(other)
+            spec = layer.spec if layer is not None else None
+        else:
+            name = self.flow.resolved(other, scope)
+            spec = self.layers.rows.get(name) if name is not None else None
+        return isinstance(spec, Norm) and spec.when is None
+
+    def _class_choice(self, norm: Layer) -> list[Test]:
+        """``norm_layer = nn.BatchNorm2d if batch else nn.Identity`` then ``norm_layer(c)``: the test that chose the
+        class, when the name is bound once, so, in the same function."""
+        call = norm.call
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or call not in self.index.parents:
+            return []  # (a module built by a base class of another module: its own module's business)
+        func = call.func
+        scope = self.index.scope_at(call)
+        stores, _ = self.index.bindings(scope, func.id)
+        if len(stores) != 1:
+            return []
+        assign = self.index.parents.get(stores[0].node)
+        if not isinstance(assign, ast.Assign) or assign.targets != [stores[0].node] or not isinstance(assign.value, ast.IfExp):
+            return []
+        choice = assign.value
+        sides = [self.flow.resolved(side, scope) == norm.name for side in (choice.body, choice.orelse)]
+        if sides.count(True) != 1:
+            return []
+        return [(choice.test, sides[0], scope, choice.orelse if sides[0] else choice.body)]
+
+    def _spelled(self, test: ast.expr, holds: bool, scope: Scope, home: Scope) -> Guard | None:
+        """The guard a test stands for, as the producer's function (``home``) reads it; None for a test that holds
+        on every path (``self.bn is not None`` where the class always builds one)."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._spelled(test.operand, not holds, scope, home)
+        if scope is not home:
+            test = self._from_state(test, scope, home)  # type: ignore[assignment]
+            if test is None:
+                return None
+            if isinstance(test, Guard):
+                return test
+        return Guard(_shown(test, holds), _negated(test, holds) if _reads_only_parameters(test, home, self.index) else None)
+
+    def _from_state(self, test: ast.expr, scope: Scope, home: Scope) -> ast.expr | Guard | None:
+        """A test of the class's state in another method (``self.use_bn``, ``self.bn is not None``) as the
+        producer's ``__init__`` sets it (``use_bn``, the test the norm is built under): the test as written there
+        (a ``Guard`` with no bias to pass) when it is set otherwise; None when it always holds."""
+        guard = none_test(test)
+        attribute = guard[0] if guard is not None else test
+        owner = self.flow.method_owner(attribute.value, scope) if isinstance(attribute, ast.Attribute) else None
+        stores = self.flow.attribute_values(owner, attribute.attr) if owner is not None else []  # type: ignore[union-attr]
+        if len(stores) != 1 or stores[0][0] is None or stores[0][1] is not home:
+            return Guard(_shown(test, True), None)
+        value = stores[0][0]
+        if guard is None:
+            return value
+        if isinstance(value, ast.IfExp) and _is_none(value.orelse) and not guard[1]:
+            return value.test  # ``self.bn = nn.BatchNorm2d(c) if bn else None``: not None when bn holds
+        if isinstance(value, ast.IfExp) and _is_none(value.body) and not guard[1]:
+            return ast.UnaryOp(ast.Not(), value.test)
+        return None if not guard[1] and not _is_none(value) and self.flow.is_none(value, home) is False else Guard(
+            _shown(test, True), None)
+
+
+def _is_none(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def _shown(test: ast.expr, holds: bool) -> str:
+    """``use_bn is true``, ``use_bn is false``, ``norm is not None``, ``not (a and b)``."""
+    text = ast.unparse(test)
+    if isinstance(test, (ast.Name, ast.Attribute)):
+        return f"{text} is {'true' if holds else 'false'}"
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _shown(test.operand, not holds)
+    return text if holds else f"not ({text})"
+
+
+def _negated(test: ast.expr, holds: bool) -> str:
+    """The expression that is true exactly when the norm is absent: ``not use_bn``, ``norm is None``."""
+    text = ast.unparse(test)
+    if not holds:
+        return text
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return ast.unparse(test.operand)
+    guard = none_test(test)
+    if guard is not None:
+        return f"{ast.unparse(guard[0])} is {'not ' if guard[1] else ''}None"
+    if isinstance(test, (ast.Name, ast.Attribute, ast.Call)):
+        return f"not {text}"
+    return f"not ({text})"
+
+
+def _reads_only_parameters(test: ast.expr, home: Scope, index: Index) -> bool:
+    """Every name the test reads is a parameter of the producer's function that it never binds again: the value
+    it has where the producer is built."""
+    function = home.node
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    params = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
+    names = [node for node in ast.walk(test) if isinstance(node, ast.Name)]
+    return bool(names) and all(
+        name.id in params and len(index.bindings(home, name.id)[0]) == 1 for name in names
+    ) and not any(isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)) for node in ast.walk(test))

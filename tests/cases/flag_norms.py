@@ -1,0 +1,154 @@
+"""A norm built or applied under a flag (``if self.use_bn: x = self.bn(x)``): reported for the path the flag's
+callers or its default take, with a bias that follows the flag; silent where the flag is undecided."""
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class AppliedUnderFlag(nn.Module):
+    def __init__(self, cin, cout, use_bn=True):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when use_bn is true: pass bias=not use_bn"
+        self.use_bn = use_bn
+        if use_bn:
+            self.bn = nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.use_bn:
+            x = self.bn(x)
+        return F.relu(x)
+
+
+class BasicConv(nn.Module):  # CBAM's: the norm built or None, applied when there is one
+    def __init__(self, cin, cout, kernel_size, relu=True, bn=True, bias=True):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, kernel_size, bias=bias)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when bn is true: turn the bias off on that path"
+        self.bn = nn.BatchNorm2d(cout, eps=1e-5, momentum=0.01, affine=True) if bn else None
+        self.relu = nn.ReLU() if relu else None
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.bn is not None:
+            x = self.bn(x)
+        if self.relu is not None:
+            x = self.relu(x)
+        return x
+
+
+class AlwaysBuilt(nn.Module):  # the test always holds: no flag to follow
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv1d(c, c, 1)  # expect: RB101:21 "Conv1d bias is cancelled by the BatchNorm1d that follows: pass bias=False"
+        self.bn = nn.BatchNorm1d(c)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.bn is not None:
+            x = self.bn(x)
+        return x
+
+
+NORMED = True
+
+
+class FlagFromState(nn.Module):  # the flag is a module constant: no parameter to pass the bias by
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when NORMED is true: turn the bias off on that path"
+        self.normed = NORMED
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.normed:
+            x = self.bn(x)
+        return x
+
+
+class FlagUndecided(nn.Module):  # the flag is a comparison the analysis does not decide: silent
+    def __init__(self, c, mode="bn"):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 1)
+        self.normed = mode == "bn"
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.normed:
+            x = self.bn(x)
+        return x
+
+
+class SwitchedWithTheFlag(nn.Module):
+    def __init__(self, c, use_bn=True):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, bias=not use_bn)
+        self.use_bn = use_bn
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.use_bn:
+            x = self.bn(x)
+        return x
+
+
+class FlagBothWays(nn.Module):  # the file's calls pass the flag both ways: undecided, silent
+    def __init__(self, c, use_bn=True):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.use_bn = use_bn
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.use_bn:
+            x = self.bn(x)
+        return x
+
+
+PAIR = [FlagBothWays(8), FlagBothWays(8, use_bn=False)]
+
+
+class FlagOffByDefault(nn.Module):  # the norm only where a caller elsewhere asks: the default keeps the bias
+    def __init__(self, c, use_bn=False):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.use_bn = use_bn
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.use_bn:
+            x = self.bn(x)
+        return x
+
+
+class TrainingOnly(nn.Module):  # the norm only in training: at evaluation the bias is all there is
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.training:
+            x = self.bn(x)
+        return x
+
+
+class ReadInTheBranch(nn.Module):  # the conv's output is also read where the flag holds
+    def __init__(self, c, use_bn=True):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.use_bn = use_bn
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        x = self.conv(x)
+        skip = x
+        if self.use_bn:
+            x = self.bn(x)
+        return torch.cat([x, skip], 1)
