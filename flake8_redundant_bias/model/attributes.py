@@ -107,6 +107,19 @@ class ModuleAttributes:
             return None
         return self.layers.built((sites + grown)[0])
 
+    def nested_element(self, expr: ast.Attribute, scope: Scope) -> Layer | None:
+        """``self.conv_blocks[i][j]``: the one layer every element of every list ``self.x`` holds is built as, each
+        list a local one grown by ``append`` (PointNet++'s multi-scale grouping)."""
+        found = self._single_store(expr, scope)
+        if found is None:
+            return None
+        owner, value, store_scope = found
+        sites, grown = self._list_sites(value), self._appended(owner, expr.attr)
+        if sites is None or grown is None or len(sites + grown) != 1 or not isinstance((sites + grown)[0], ast.Name):
+            return None
+        inner = _local_list_sites(self.flow, (sites + grown)[0], self.index.scope_at((sites + grown)[0]))
+        return self.layers.built(inner[0]) if inner is not None and len(inner) == 1 else None
+
     def family_element(self, expr: ast.Subscript | ast.Call, scope: Scope) -> Layer | None:
         """``self._modules["conv" + str(i)]`` or ``getattr(self, f"conv{i}")``: the one construction every module
         stored under a name so begun is, when the class reads such a name in one place only."""
@@ -239,7 +252,9 @@ class ModuleAttributes:
                 uses[(owner, name.value)] = uses.get((owner, name.value), 0) + 1
 
     def _counted(self, load: ast.Attribute, parent: ast.AST | None, scope: Scope) -> bool:
-        """``len(self.convs)``, with Python's builtin ``len``."""
+        """``len(self.convs)`` (or ``len(self.conv_blocks[i])``), with Python's builtin ``len``."""
+        if isinstance(parent, ast.Subscript) and parent.value is load:
+            load, parent = parent, self.index.parents.get(parent)  # type: ignore[assignment]
         return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len"
                 and parent.args == [load] and not parent.keywords and self.flow.builtin("len", scope))
 
@@ -282,6 +297,31 @@ class ModuleAttributes:
                 return None
             found.append(call.args[0])
         return found
+
+
+def _local_list_sites(flow: Flow, read: ast.Name, scope: Scope) -> list[ast.expr] | None:
+    """What a local list read once more (``self.conv_blocks.append(convs)``) was given: bound once to an empty
+    ``nn.ModuleList()`` or ``[]``, then every other read of it an ``append`` of one value."""
+    reaching = flow.reaching(read, scope)
+    if reaching is None or len(reaching[1]) != 1:
+        return None
+    binding = reaching[1][0].node
+    assign = flow.index.parents.get(binding)
+    if not isinstance(assign, ast.Assign) or assign.targets != [binding] or not _empty_list(flow, assign.value, scope):
+        return None
+    reads = flow.uses(binding)
+    if reads is None or any(event.opaque for event in reads):
+        return None
+    appended = flow.appended(binding, read)
+    others = [event for event in reads if event.node is not read]
+    return appended if appended is not None and len(appended) == len(others) else None
+
+
+def _empty_list(flow: Flow, value: ast.expr, scope: Scope) -> bool:
+    if isinstance(value, ast.List):
+        return not value.elts
+    return isinstance(value, ast.Call) and not value.args and not value.keywords and isinstance(
+        flow.fact(value.func, scope), ModuleList)
 
 
 def _plain_property(method: ast.FunctionDef) -> bool:

@@ -49,9 +49,17 @@ class Steps:
             if isinstance(method, AxisMove) and call.args:
                 return self._step(func.attr, method, call, scope, direct=False)
             return self.attributes.attribute(func, scope)
-        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute):
-            # self.norms[i](x), self._modules["conv" + str(i)](x)
-            return self.attributes.list_element(func.value, scope) or self.attributes.family_element(func, scope)
+        if isinstance(func, ast.Subscript):
+            return self._subscripted(func, scope)
+        return None
+
+    def _subscripted(self, item: ast.Subscript, scope: Scope) -> Layer | None:
+        """``self.norms[i]``, ``self._modules["conv" + str(i)]``, ``self.bn_blocks[i][j]``: the module an item of
+        a list the class holds is."""
+        if isinstance(item.value, ast.Attribute):
+            return self.attributes.list_element(item.value, scope) or self.attributes.family_element(item, scope)
+        if isinstance(item.value, ast.Subscript) and isinstance(item.value.value, ast.Attribute):
+            return self.attributes.nested_element(item.value.value, scope)
         return None
 
     def _step(self, name: str, spec: object, call: ast.Call, scope: Scope, direct: bool = True) -> Layer:
@@ -84,9 +92,9 @@ class Steps:
         if origin is None or origin.scope.tree is not self.index.module.node:
             return None
         expr = origin.expr
-        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Attribute) and origin.scope is scope:
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, (ast.Attribute, ast.Subscript)) and origin.scope is scope:
             # ``bn = self.bns[i]`` then ``bn(conv(x))``: as ``self.bns[i](conv(x))`` (PointNet++'s loops)
-            return self.attributes.list_element(expr.value, scope)
+            return self._subscripted(expr, scope)
         return self.layers.built(expr)
 
     def _module_reads(self, scope: Scope, name: str) -> list[ast.AST]:
@@ -159,6 +167,8 @@ class Steps:
                 return None
             else:
                 source = source.args[position]  # type: ignore[attr-defined]
+        if isinstance(source, ast.Subscript) and isinstance(source.value, ast.Attribute):
+            return self.attributes.nested_element(source.value, scope)  # zip(self.conv_blocks[i], self.bn_blocks[i])
         if not isinstance(source, ast.Attribute):
             return None
         return self.attributes.list_element(source, scope)

@@ -318,6 +318,56 @@ class AliasedMixed(nn.Module):  # the elements are not all one norm
         return x
 
 
+class ListsOfLists(nn.Module):  # PointNet++'s multi-scale grouping: a ModuleList of local ModuleLists per scale
+    def __init__(self, c, widths_per_scale):
+        super().__init__()
+        self.conv_blocks = nn.ModuleList()
+        self.bn_blocks = nn.ModuleList()
+        for widths in widths_per_scale:
+            convs = nn.ModuleList()
+            bns = nn.ModuleList()
+            last = c
+            for width in widths:
+                convs.append(nn.Conv2d(last, width, 1, bias=False))  # expect: RB101:30 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+                bns.append(nn.BatchNorm2d(width))
+                last = width
+            self.conv_blocks.append(convs)
+            self.bn_blocks.append(bns)
+
+    def forward(self, x):
+        out = []
+        for i in range(len(self.conv_blocks)):
+            y = x
+            for j in range(len(self.conv_blocks[i])):
+                conv = self.conv_blocks[i][j]
+                norm = self.bn_blocks[i][j]
+                y = torch.relu(norm(conv(y)))
+            out.append(y)
+        return out
+
+
+class ListsOfMixedLists(nn.Module):  # an inner list holds a norm and a ReLU: no one kind of element
+    def __init__(self, c, scales):
+        super().__init__()
+        self.conv_blocks = nn.ModuleList()
+        self.bn_blocks = nn.ModuleList()
+        for _ in range(scales):
+            convs = nn.ModuleList()
+            bns = nn.ModuleList()
+            convs.append(nn.Conv2d(c, c, 1))
+            bns.append(nn.BatchNorm2d(c))
+            convs.append(nn.Conv2d(c, c, 1))
+            bns.append(nn.ReLU())
+            self.conv_blocks.append(convs)
+            self.bn_blocks.append(bns)
+
+    def forward(self, x):
+        for i in range(len(self.conv_blocks)):
+            for conv, norm in zip(self.conv_blocks[i], self.bn_blocks[i]):
+                x = norm(conv(x))
+        return x
+
+
 class StackedLayerNorm(nn.Module):
     def __init__(self, c, n):
         super().__init__()
