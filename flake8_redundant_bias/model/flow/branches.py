@@ -30,10 +30,11 @@ FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 class Branches:
-    __slots__ = ("index",)
+    __slots__ = ("index", "_exits")
 
     def __init__(self, index: Index) -> None:
         self.index = index
+        self._exits: dict[tuple[ast.AST, str], int] = {}  # a statement list -> where the first that may return is
 
     def holds(self, flow: Questions, test: ast.expr, scope: Scope, env: Env) -> bool | None:
         """Whether a test holds for the call ``env`` binds: ``p is None``, ``p == "bn"``, ``p != "bn"``,
@@ -184,9 +185,22 @@ class Branches:
         for field in STATEMENT_LISTS:
             body = getattr(parent, field, None)
             if type(body) is list and any(item is stmt for item in body):
-                verdicts = [self._ends(flow, earlier, scope, env) for earlier in body[:_place(body, stmt)]]
+                place = _place(body, stmt)
+                if self._first_exit(parent, field, body) >= place:
+                    return False  # (most statements hold no return: decided without reading a test)
+                verdicts = [self._ends(flow, earlier, scope, env) for earlier in body[:place]]
                 return True if True in verdicts else None if None in verdicts else False
         return False
+
+    def _first_exit(self, parent: ast.AST, field: str, body: list[ast.stmt]) -> int:
+        """Where the first statement of a list that may return is (its length when none may)."""
+        key = (parent, field)
+        found = self._exits.get(key)
+        if found is None:
+            found = self._exits[key] = next(
+                (i for i, item in enumerate(body) if isinstance(item, ast.Return) or _returns_inside(item)), len(body),
+            )
+        return found
 
     def _ends(self, flow: Questions, stmt: ast.stmt, scope: Scope, env: Env) -> bool | None:
         if isinstance(stmt, ast.Return):
