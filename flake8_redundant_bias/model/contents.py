@@ -146,9 +146,9 @@ class Contents:
             if kind == KEEPS:
                 continue
             if kind == GROWS:
-                if event.block is not last and last is not None and self._runs(event, last):
+                if event.block is not last and last is not None and (self._runs(event, last) or self._may_run(event, last)):
                     items += added  # type: ignore[operator]
-                    continue  # an ``if`` the call being read decides: as if written in the block around it
+                    continue  # an ``if`` the call being read decides, or a flag's: as if written in the block around it
                 if items and event.block is not last:
                     items.append(BARRIER)
                 items += added  # type: ignore[operator]
@@ -165,15 +165,10 @@ class Contents:
         None:`` (the ``else`` of ``if x is None:``) where ``x`` is never None, or of ``if use_bn:`` where
         ``use_bn`` always holds (the ``else`` where it never does), on every path or for the call a block is
         read for."""
-        if event.block.parent is not block:
+        found = _branch(self.index, event, block)
+        if found is None:
             return False
-        node: ast.AST | None = event.node
-        parents = self.index.parents
-        while node is not None and not isinstance(node, ast.stmt):
-            node = parents.get(node)
-        branch = parents.get(node) if node is not None else None
-        if not isinstance(branch, ast.If):
-            return False
+        branch, node = found
         scope, env = self.index.scope_at(branch), self.layers.environment(branch)
         test = none_test(branch.test)
         if test is None:
@@ -183,6 +178,22 @@ class Contents:
         if node not in (branch.orelse if holds_when_none else branch.body):
             return False
         return self.flow.is_none(name, scope, env) is False
+
+    def _may_run(self, event: Event, block: Block) -> bool:
+        """The event sits in an ``if use_bn:`` (or ``if not plain:``) right in ``block``, with no ``else``, on a
+        parameter its callers pass both ways, and its default or one of them takes that branch: what it adds is
+        read on that path, and a finding it leads to says so (``conditions.py``)."""
+        found = _branch(self.index, event, block)
+        if found is None or found[0].orelse:
+            return False
+        test = found[0].test
+        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        flag = test.operand if negated else test  # type: ignore[attr-defined]
+        scope = self.index.scope_at(found[0])
+        if not isinstance(flag, ast.Name) or not _parameter(scope, flag.id):
+            return False
+        values = self.flow.constants(flag, scope, self.layers.environment(found[0]))
+        return bool(values) and any(bool(value) is not negated for value, _ in values)
 
     def _never_runs(self, event: Event) -> bool:
         """The event sits in a branch that the call a block is read for decides against (``if dropout_op is not
@@ -404,3 +415,22 @@ def _statement(index: Index, call: ast.Call) -> bool:
     if type(parent) is ast.Tuple and len(parent.elts) == 1:  # type: ignore[union-attr]
         parent = index.parents.get(parent)
     return type(parent) is ast.Expr
+
+
+def _parameter(scope: Scope, name: str) -> bool:
+    """A parameter of the function the scope is (not ``*args`` or ``**kwargs``)."""
+    function = scope.node
+    return isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        param.arg == name for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+    )
+
+
+def _branch(index: Index, event: Event, block: Block) -> tuple[ast.If, ast.stmt] | None:
+    """The ``if`` right in ``block`` one of whose branches holds the event, and the event's statement."""
+    if event.block.parent is not block:
+        return None
+    node: ast.AST | None = event.node
+    while node is not None and not isinstance(node, ast.stmt):
+        node = index.parents.get(node)
+    branch = index.parents.get(node) if node is not None else None
+    return (branch, node) if isinstance(branch, ast.If) else None  # type: ignore[return-value]

@@ -152,3 +152,50 @@ class ReadInTheBranch(nn.Module):  # the conv's output is also read where the fl
         if self.use_bn:
             x = self.bn(x)
         return torch.cat([x, skip], 1)
+
+
+class Generator(nn.Module):  # PyTorch-GAN's: a helper inside __init__, its norm under a flag most calls leave on
+    def __init__(self, latent_dim, out_dim):
+        super().__init__()
+
+        def block(in_feat, out_feat, normalize=True):
+            layers = [nn.Linear(in_feat, out_feat)]  # expect: RB101:23 "Linear bias is cancelled by the BatchNorm1d that follows when normalize is true: pass bias=not normalize"
+            if normalize:
+                layers.append(nn.BatchNorm1d(out_feat, 0.8))
+            layers.append(nn.LeakyReLU(0.2, inplace=True))
+            return layers
+
+        self.model = nn.Sequential(
+            *block(latent_dim, 128, normalize=False),
+            *block(128, 256),
+            nn.Linear(256, out_dim),
+            nn.Tanh(),
+        )
+
+
+class NeverNormalized(nn.Module):  # every call turns the flag off: the bias is used on every path
+    def __init__(self, latent_dim, out_dim):
+        super().__init__()
+
+        def block(in_feat, out_feat, normalize=True):
+            layers = [nn.Linear(in_feat, out_feat)]
+            if normalize:
+                layers.append(nn.BatchNorm1d(out_feat))
+            layers.append(nn.LeakyReLU(0.2))
+            return layers
+
+        self.model = nn.Sequential(*block(latent_dim, 128, normalize=False), *block(128, out_dim, False))
+
+
+class HelperHandedOut(nn.Module):  # the helper escapes: calls elsewhere may pass anything
+    def __init__(self, latent_dim, out_dim, make=None):
+        super().__init__()
+
+        def block(in_feat, out_feat, normalize):
+            layers = [nn.Linear(in_feat, out_feat)]
+            if normalize:
+                layers.append(nn.BatchNorm1d(out_feat))
+            return layers
+
+        self.make = make or block
+        self.model = nn.Sequential(*block(latent_dim, out_dim, False))

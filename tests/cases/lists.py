@@ -220,15 +220,15 @@ def flagged_norm(c, use_bn):
 
 
 def flagged_either_way(c, norm):
-    layers = [nn.Conv2d(c, c, 3)]
+    layers = [nn.Conv2d(c, c, 3)]  # expect: RB101:15 "Conv2d bias is cancelled by the BatchNorm2d that follows when norm is true: pass bias=not norm"
     if norm:
         layers.append(nn.BatchNorm2d(c))
     return nn.Sequential(*layers)
 
 
 every_call_normed = [flagged_norm(8, True), flagged_norm(16, use_bn=True)]
-# the calls disagree, so the conv keeps its bias=True; the call that adds the norm wastes it
-calls_disagree = [flagged_either_way(8, True), flagged_either_way(8, False)]  # expect: RB101:19 "Conv2d (inside flagged_either_way()) bias is cancelled by the BatchNorm2d that follows: give flagged_either_way() a bias parameter"
+# the calls disagree: the call that adds the norm wastes the bias, which the fix turns off with the flag
+calls_disagree = [flagged_either_way(8, True), flagged_either_way(8, False)]
 
 
 def extra_blocks(n):

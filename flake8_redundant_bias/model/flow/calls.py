@@ -224,6 +224,8 @@ class Calls:
         private = name.startswith("_") and not name.endswith("__") and not getattr(function, "decorator_list", None)
         if private and isinstance(owner, ast.ClassDef) and function in owner.body:
             return self._method_calls(flow, owner, name) or None, 1
+        if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) and function in owner.body:
+            return _local_calls(self.index, scope, name), 0  # ``def block(...)`` inside ``__init__``, called there
         return None, 0
 
     def _method_calls(self, flow: Questions, owner: ast.ClassDef, name: str) -> list[tuple[ast.Call, Scope]] | None:
@@ -442,3 +444,17 @@ def _names_class_for_super(call: ast.AST | None, node: ast.AST) -> bool:
         isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "super"
         and len(call.args) == 2 and call.args[0] is node
     )
+
+
+def _local_calls(index: Index, scope: Scope, name: str) -> list[tuple[ast.Call, Scope]] | None:
+    """The calls of a function defined in another one's body (PyTorch-GAN's ``def block(in_feat, out_feat,
+    normalize=True)`` in ``__init__``), when it is defined there once and every read of its name there calls it."""
+    if sum(1 for stmt in scope.node.body if isinstance(stmt, FUNCTIONS) and stmt.name == name) != 1:  # type: ignore[attr-defined]
+        return None
+    calls = []
+    for event in scope.events.get(name, ()):
+        call = index.parents.get(event.node)
+        if event.store or event.opaque or type(call) is not ast.Call or call.func is not event.node:  # type: ignore[union-attr]
+            return None
+        calls.append((call, scope))
+    return calls or None
