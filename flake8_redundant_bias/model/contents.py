@@ -180,9 +180,9 @@ class Contents:
         return self.flow.is_none(name, scope, env) is False
 
     def _may_run(self, event: Event, block: Block) -> bool:
-        """The event sits in an ``if use_bn:`` (or ``if not plain:``) right in ``block``, with no ``else``, on a
-        parameter its callers pass both ways, and its default or one of them takes that branch: what it adds is
-        read on that path, and a finding it leads to says so (``conditions.py``)."""
+        """The event sits in an ``if use_bn:`` (or ``if not first_block:``) right in ``block``, with no ``else``, on a
+        parameter its default or a caller sets so (or to a value computed at run time, ``first_block=(i == 0)``):
+        what it adds is read on that path, and a finding it leads to says so (``conditions.py``)."""
         found = _branch(self.index, event, block)
         if found is None or found[0].orelse:
             return False
@@ -192,8 +192,10 @@ class Contents:
         scope = self.index.scope_at(found[0])
         if not isinstance(flag, ast.Name) or not _parameter(scope, flag.id):
             return False
-        values = self.flow.constants(flag, scope, self.layers.environment(found[0]))
-        return bool(values) and any(bool(value) is not negated for value, _ in values)
+        origins = self.flow.origins(flag, scope, self.layers.environment(found[0]))
+        return bool(origins) and any(
+            not isinstance(o.expr, ast.Constant) or bool(o.expr.value) is not negated for o in origins  # type: ignore
+        )
 
     def _never_runs(self, event: Event) -> bool:
         """The event sits in a branch that the call a block is read for decides against (``if dropout_op is not
@@ -214,8 +216,8 @@ class Contents:
                 return KEEPS, None  # x += [...]: its read event grows the list
             if not isinstance(parent.op, ast.Add):
                 return OTHER, None
-            # x += helper(...): items no one knows, at the end, which no finding crosses
-            return GROWS, list(parent.value.elts) if _literal_list(parent.value) else [BARRIER]  # type: ignore[attr-defined]
+            # x += helper(...): the list the helper returns, where the module defines it (else a barrier)
+            return GROWS, _items(parent.value)
         if event.store or isinstance(getattr(node, "ctx", None), ast.Store):
             if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, node):
                 if _extends(parent.value, node):
@@ -225,7 +227,7 @@ class Contents:
         if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add) and parent.left is node:
             assign = self.index.parents.get(parent)
             if isinstance(assign, ast.Assign) and _single_target(assign, assign.targets[0]) and _same(assign.targets[0], node):
-                return GROWS, list(parent.right.elts) if _literal_list(parent.right) else [BARRIER]
+                return GROWS, _items(parent.right)
             return OTHER, None
         if isinstance(parent, ast.Starred) or isinstance(parent, ast.Return) and parent.value is node:
             return KEEPS, None  # unpacked or returned whole: its order is kept
@@ -343,7 +345,7 @@ def _grown(call: ast.Call, method: str, growing: frozenset[str] | None) -> list 
     if method == "append" and one:
         return list(call.args)
     if method == "extend" and one:
-        return list(call.args[0].elts) if _literal_list(call.args[0]) else None  # type: ignore[attr-defined]
+        return _items(call.args[0]) if isinstance(call.args[0], (ast.List, ast.Tuple, ast.Call, ast.Name)) else None
     if method == "add_module" and growing is not None:
         module = call.args[1] if len(call.args) == 2 else next((k.value for k in call.keywords if k.arg == "module"), None)
         return [module] if module is not None else None
@@ -361,6 +363,17 @@ def _joined(value: ast.expr, named: Callable[[ast.Name], list | None]) -> list:
         return list(value.elts)  # type: ignore[attr-defined]
     items = named(value) if isinstance(value, ast.Name) else None
     return items if items is not None else [BARRIER]
+
+
+def _items(value: ast.expr) -> list:
+    """What joining a value onto a list adds: a literal's items, or the value unpacked (``layers.extend(block(c))``
+    as ``*block(c)``: the list a helper of the module returns, or a list a name holds), which a container's reading
+    expands; anything else a barrier."""
+    if _literal_list(value):
+        return list(value.elts)  # type: ignore[attr-defined]
+    if isinstance(value, (ast.Call, ast.Name)):
+        return [ast.Starred(value, ast.Load())]
+    return [BARRIER]
 
 
 def _literal_list(expr: ast.expr) -> bool:

@@ -512,6 +512,7 @@ def skippable(
             node for node, part in candidates.items()
             if _names(context, node.name)  # type: ignore[attr-defined]
             or _hands(node, part, handing, hands) and any(_names(part, name) for name in names)
+            or any(_joins(part, name) for name in names)
         }
         if not newly:
             break
@@ -595,6 +596,12 @@ def _hands(node: ast.AST, part: str, handing: tuple[str, ...] | None, known: dic
     if found is None:
         found = known[node] = handing is None or isinstance(node, ast.ClassDef) or any(word in part for word in handing)
     return found
+
+
+def _joins(part: str, name: str) -> bool:
+    """Whether the code puts the list a relevant helper returns in order with others (``*conv_block(...)``,
+    ``layers.extend(conv_block(...))``, ``layers += conv_block(...)``): the chain it holds is read there."""
+    return any(f"{joint}{name}(" in part for joint in ("*", "extend(", "+= "))
 
 
 def _exports(node: ast.stmt) -> bool:

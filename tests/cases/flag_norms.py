@@ -199,3 +199,44 @@ class HelperHandedOut(nn.Module):  # the helper escapes: calls elsewhere may pas
 
         self.make = make or block
         self.model = nn.Sequential(*block(latent_dim, out_dim, False))
+
+
+class Discriminator(nn.Module):  # SRGAN's: a helper's list joined by extend, in a loop, its flag computed per turn
+    def __init__(self, in_channels):
+        super().__init__()
+
+        def discriminator_block(in_filters, out_filters, first_block=False):
+            layers = []
+            layers.append(nn.Conv2d(in_filters, out_filters, 3, padding=1))  # expect: RB101:27 "Conv2d bias is cancelled by the BatchNorm2d that follows when first_block is false: pass bias=first_block"
+            if not first_block:
+                layers.append(nn.BatchNorm2d(out_filters))
+            layers.append(nn.LeakyReLU(0.2, inplace=True))
+            layers.append(nn.Conv2d(out_filters, out_filters, 3, stride=2, padding=1))  # expect: RB101:27 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+            layers.append(nn.BatchNorm2d(out_filters))
+            layers.append(nn.LeakyReLU(0.2, inplace=True))
+            return layers
+
+        layers = []
+        in_filters = in_channels
+        for i, out_filters in enumerate([64, 128, 256]):
+            layers.extend(discriminator_block(in_filters, out_filters, first_block=(i == 0)))
+            in_filters = out_filters
+        layers.append(nn.Conv2d(in_filters, 1, 3, padding=1))
+        self.model = nn.Sequential(*layers)
+
+
+def conv_block(cin, cout):
+    return [nn.Conv1d(cin, cout, 1), nn.BatchNorm1d(cout), nn.ReLU()]  # expect: RB101:13 "Conv1d bias is cancelled by the BatchNorm1d that follows: pass bias=False"
+
+
+def joined_by_plus(widths):
+    layers = []
+    for cin, cout in zip(widths, widths[1:]):
+        layers += conv_block(cin, cout)
+    return nn.Sequential(*layers)
+
+
+def joined_opaque(widths, make):
+    layers = [nn.Conv1d(widths[0], widths[1], 1)]
+    layers += make(widths[1])  # a helper the module does not define: what it adds is unknown
+    return nn.Sequential(*layers)
