@@ -506,13 +506,14 @@ def skippable(
     names = _names_of(relevant)
     names += _bound_to_relevant(tree, source, spelled, names)
     hands: dict[ast.AST, bool] = {}  # asked again on each round: answered once
+    joins: dict[ast.AST, set[str]] = {}  # the same
     for _ in range(4):
         # A part the relevant ones name, or one naming them that may hand them something.
         newly = {
             node for node, part in candidates.items()
             if _names(context, node.name)  # type: ignore[attr-defined]
             or _hands(node, part, handing, hands) and any(_names(part, name) for name in names)
-            or any(_joins(part, name) for name in names)
+            or not _joined(node, part, joins).isdisjoint(names)
         }
         if not newly:
             break
@@ -598,10 +599,26 @@ def _hands(node: ast.AST, part: str, handing: tuple[str, ...] | None, known: dic
     return found
 
 
-def _joins(part: str, name: str) -> bool:
-    """Whether the code puts the list a relevant helper returns in order with others (``*conv_block(...)``,
-    ``layers.extend(conv_block(...))``, ``layers += conv_block(...)``): the chain it holds is read there."""
-    return any(f"{joint}{name}(" in part for joint in ("*", "extend(", "+= "))
+def _joined(node: ast.AST, part: str, known: dict[ast.AST, set[str]]) -> set[str]:
+    """The functions whose returned list the code puts in order with others (``*conv_block(...)``,
+    ``layers.extend(conv_block(...))``, ``layers += conv_block(...)``): a relevant one's chain is read there.
+    ``known``: the answers so far."""
+    found = known.get(node)
+    if found is None:
+        found = known[node] = set()
+        for joint in JOINTS:
+            at = part.find(joint)
+            while at >= 0:
+                start = end = at + len(joint)
+                while end < len(part) and _identifier_char(part[end]):
+                    end += 1
+                if end > start and part.startswith("(", end) and not part.startswith("**", at - 1):
+                    found.add(part[start:end])
+                at = part.find(joint, end)
+    return found
+
+
+JOINTS = ("*", "extend(", "+= ")
 
 
 def _exports(node: ast.stmt) -> bool:
