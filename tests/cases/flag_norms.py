@@ -240,3 +240,38 @@ def joined_opaque(widths, make):
     layers = [nn.Conv1d(widths[0], widths[1], 1)]
     layers += make(widths[1])  # a helper the module does not define: what it adds is unknown
     return nn.Sequential(*layers)
+
+
+class LoopedFlags(nn.Module):  # the context encoder's: each turn's flag from a literal list of tuples
+    def __init__(self, channels):
+        super().__init__()
+
+        def block(in_filters, out_filters, stride, normalize):
+            layers = [nn.Conv2d(in_filters, out_filters, 3, stride, 1)]  # expect: RB101:23 "Conv2d bias is cancelled by the InstanceNorm2d that follows when normalize is true: pass bias=not normalize"
+            if normalize:
+                layers.append(nn.InstanceNorm2d(out_filters))
+            layers.append(nn.LeakyReLU(0.2, inplace=True))
+            return layers
+
+        layers = []
+        for out_filters, stride, normalize in [(64, 2, False), (128, 2, True)]:
+            layers.extend(block(channels, out_filters, stride, normalize))
+            channels = out_filters
+        self.model = nn.Sequential(*layers)
+
+
+class LoopedFlagsOff(nn.Module):  # every turn's flag is off
+    def __init__(self, channels):
+        super().__init__()
+
+        def block(in_filters, out_filters, normalize):
+            layers = [nn.Conv2d(in_filters, out_filters, 3)]
+            if normalize:
+                layers.append(nn.InstanceNorm2d(out_filters))
+            return layers
+
+        layers = []
+        for out_filters, normalize in [(64, False), (128, False)]:
+            layers += block(channels, out_filters, normalize)
+            channels = out_filters
+        self.model = nn.Sequential(*layers)

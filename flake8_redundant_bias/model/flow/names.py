@@ -150,9 +150,36 @@ class Names:
             # x += y is x = <x as it was> + y; the target node also stands for that read.
             combined = ast.BinOp(left=node, op=parent.op, right=parent.value)
             return [Origin(ast.copy_location(combined, parent), scope, env, note)]
+        if isinstance(parent, ast.For) and parent.target is node:
+            return self._looped(flow, parent.iter, None, scope, depth, note, env)
         if isinstance(parent, (ast.Tuple, ast.List)):
+            loop = self.index.parents.get(parent)
+            if isinstance(loop, ast.For) and loop.target is parent:
+                return self._looped(flow, loop.iter, (parent.elts.index(node), len(parent.elts)), scope, depth, note, env)
             return self._unpacked(flow, node, parent, scope, depth, note, env)
-        return None  # a loop target, with ... as, an import: not followed
+        return None  # a loop target over anything else, with ... as, an import: not followed
+
+    def _looped(
+        self, flow: Questions, items: ast.expr, place: tuple[int, int] | None, scope: Scope, depth: int, note: str,
+        env: Env | None,
+    ) -> list[Origin] | None:
+        """A loop's target over a literal list (``for out_filters, stride, normalize in [(64, 2, False), (128, 2,
+        True)]``): each item, or the item in the name's place of each tuple (``place``: where, of how many)."""
+        if not isinstance(items, (ast.List, ast.Tuple)) or not items.elts:
+            return None
+        found: list[Origin] = []
+        for item in items.elts:
+            if place is not None:
+                if not isinstance(item, (ast.Tuple, ast.List)) or len(item.elts) != place[1]:
+                    return None
+                item = item.elts[place[0]]
+            if isinstance(item, ast.Starred):
+                return None
+            origins = flow.origins_at(item, scope, env, depth + 1, note)
+            if origins is None:
+                return None
+            found += origins
+        return found
 
     def _unpacked(
         self, flow: Questions, node: ast.AST, target: ast.Tuple | ast.List, scope: Scope, depth: int, note: str,
