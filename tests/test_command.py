@@ -202,6 +202,17 @@ def test_statistics_count_codes_and_wasted_parameters(project: Path) -> None:
     )
 
 
+def test_statistics_say_one_wasted_parameter(tmp_path: Path) -> None:
+    (tmp_path / "gate.py").write_text(
+        "import torch.nn as nn\n\ngate = nn.Sequential(nn.Conv2d(8, 1, 1), nn.BatchNorm2d(1), nn.Sigmoid())\n",
+    )
+    result = run("check", "--statistics", "--isolated", cwd=tmp_path)
+    assert result.stdout == (
+        "    1  RB101  a PyTorch convolution/linear layer whose bias the normalization after it cancels (1 wasted parameter)\n"
+        "    1  total; 1 wasted parameter where the size is known\n"
+    )
+
+
 def test_show_fixes_prints_each_fix_and_the_parameter_groups_to_write(project: Path) -> None:
     result = run("check", "--show-fixes", cwd=project)
     findings, fix, groups = result.stdout.split("\n\n", 2)

@@ -200,7 +200,7 @@ def statistics(shown: Sequence[Shown], format: str = "text") -> str:
         return json.dumps(rows, indent=2) + "\n"
     lines = [
         f"{counts[code]:>5}  {code}  {CODES[code].summary}"
-        + (f" ({wasted[code]} wasted parameters)" if wasted[code] else "")
+        + (f" ({wasted[code]} wasted parameter{'s' if wasted[code] != 1 else ''})" if wasted[code] else "")
         for code in sorted(counts)
     ]
     total = sum(wasted.values())
