@@ -21,14 +21,21 @@ FIX_SAFETY = (
     "of a project helper that hands the bias on. The fix is unsafe: a checkpoint saved with the bias has a key the "
     "fixed model no longer has, and `load_state_dict(strict=True)` refuses it. To keep a trained checkpoint, drop "
     "the layer's `bias` key and, before a BatchNorm, subtract that bias from the norm's `running_mean`: the fixed "
-    "model then computes exactly what the old one did, in training and in eval mode. A norm built or applied only "
-    "where a flag holds (`if use_bn:`, `nn.BatchNorm2d(c) if bn else None`), the path the flag's default or every "
-    "call takes, is reported for that path, and the fix passes a bias that follows the flag (`bias=not use_bn`, "
-    "`bias=norm_layer is None`), which the other path keeps. A bias switched on by a "
+    "model then computes exactly what the old one did, in training and in eval mode. {flagged} A bias switched on "
+    "by a "
     "config value, a module constant or a helper that takes no bias argument is reported without a fix; the "
     "message says where the bias lives. So is a layer of a block whose bias parameter also switches layers no "
     "norm follows (a squeeze-excite block handing `bias` to both of its convolutions): the message asks for a "
     "switch for this layer alone, as turning the shared one off would also remove a bias that is not wasted."
+)
+FLAGGED = (
+    "A norm built or applied only where a flag holds (`if use_bn:`, `nn.BatchNorm2d(c) if bn else None`) is "
+    "reported for the path the flag's default or a call takes, and the fix passes a switch that follows the flag "
+    "(`{switch}=not use_bn`, `{switch}=norm_layer is None`), which the other path keeps."
+)
+FLAGGED_FUNCTIONAL = (
+    "A norm applied only where a flag holds is reported for the path the flag's default or a call takes, without "
+    "a fix: the bias is a tensor, to pass as None on that path."
 )
 NO_FIX = (
     "No automatic fix: which parameters to exempt is a decision about the model. "
@@ -44,7 +51,10 @@ KEYWORDS = {"RB101": "`bias=False`", "RB102": "`bias=None`", "RB103": "`use_bias
 
 def sections(code: Code) -> list[tuple[str, str]]:
     """The page's parts, (heading, body); a body in backticks is code."""
-    fix = FIX_SAFETY.format(keyword=KEYWORDS.get(code.code, "")) if code.fix is not None else NO_FIX
+    keyword = KEYWORDS.get(code.code, "")
+    switch = keyword.strip("`").partition("=")[0]
+    flagged = FLAGGED_FUNCTIONAL if code.code == "RB102" else FLAGGED.format(switch=switch)
+    fix = FIX_SAFETY.format(keyword=keyword, flagged=flagged) if code.fix is not None else NO_FIX
     return [
         ("What it reports", code.summary[0].upper() + code.summary[1:] + "."),
         ("Why", code.why),

@@ -406,7 +406,8 @@ def _diagnostic(
         fix = bias_fix(model, producer, spec, off, switched)
         shown = advice(model, producer, spec, off, fix)
     else:
-        fix = guarded_fix(model, producer, spec, guard.off) if guard.off is not None else None
+        # (A functional call's bias is a tensor or None: no expression of the flag passes it.)
+        fix = guarded_fix(model, producer, spec, guard.off) if guard.off is not None and not spec.functional else None
         shown = fix.title if fix is not None else f"turn the {spec.bias.keyword} off on that path"
     passed = f"through the 1x1 {through[0].short} after it" if through else ""
     text = code.message(

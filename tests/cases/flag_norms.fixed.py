@@ -275,3 +275,10 @@ class LoopedFlagsOff(nn.Module):  # every turn's flag is off
             layers += block(channels, out_filters, normalize)
             channels = out_filters
         self.model = nn.Sequential(*layers)
+
+
+def functional_under_flag(x, weight, bias, use_bn=True):  # a functional bias is a tensor: no flag passes it
+    y = F.conv2d(x, weight, bias)  # expect: RB102:9 "conv2d bias is cancelled by the batch_norm that follows when use_bn is true: turn the bias off on that path"
+    if use_bn:
+        y = F.batch_norm(y, None, None, training=True)
+    return y
