@@ -210,6 +210,8 @@ class ModuleAttributes:
         if holder is not owner and sum(uses.get((cls, attr), 0) for cls in self.flow.descendants(holder)) != 1:
             return None
         stores = self.flow.attribute_values(holder, attr)
+        if len(stores) > 1:  # ``if use_bn: self.bn = nn.BatchNorm2d(c)`` ``else: self.bn = nn.Identity()``
+            stores = [store for store in stores if store[0] is None or self.flow.runs(store[0], store[1], None) is not False]
         if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, attr):
             return None
         value, store_scope = stores[0]
@@ -346,7 +348,10 @@ def _built_by_base(layers: Layers, origin: Origin, read: ast.Attribute, holder: 
 
 
 def _compared_with_none(load: ast.Attribute, parent: ast.AST | None) -> bool:
-    """``self.bn is None``, ``self.bn is not None``: whether the class holds a module, not a use of it."""
+    """``self.bn is None``, ``self.bn is not None``, ``if self.bn:``: whether the class holds a module, not a use
+    of it."""
+    if isinstance(parent, (ast.If, ast.IfExp)) and parent.test is load:
+        return True
     return (isinstance(parent, ast.Compare) and parent.left is load and len(parent.ops) == 1
             and isinstance(parent.ops[0], (ast.Is, ast.IsNot)) and isinstance(parent.comparators[0], ast.Constant)
             and parent.comparators[0].value is None)

@@ -56,7 +56,12 @@ class Conditions:
         found += self._class_choice(norm)
         if norm.applied is not None and norm.reached_from is not None:
             around_producer = {test[0] for test in self._tests_around(norm.reached_from)}
-            found += [test for test in self._tests_around(norm.applied[0]) if test[0] not in around_producer]
+            applied = norm.applied[0].func
+            found += [
+                test for test in self._tests_around(norm.applied[0])
+                if test[0] not in around_producer and not _tests_holding(test[0], applied)
+            ]
+            found += self._replacements(norm.call, applied, norm.applied[1])
         home = self.index.scope_at(producer.call)
         guards: dict[str, Guard] = {}
         for test, holds, scope, other in found:
@@ -84,6 +89,26 @@ class Conditions:
                 other = parent.orelse if child is parent.body else parent.body
                 found.append((parent.test, child is parent.body, self.index.scope_at(parent), other))
             child, parent = parent, parents.get(parent)
+        return found
+
+    def _replacements(self, built: ast.AST, applied: ast.expr, scope: Scope) -> list[Test]:
+        """The class's other values for the attribute holding the norm, set where a flag decides they never are
+        (``if not use_bn: setattr(self, "bn", nn.Identity())``): the norm stays while each one's test keeps it
+        out (its innermost test), unless it is on the other side of an ``if`` the norm is built under."""
+        owner = self.flow.method_owner(applied.value, scope) if isinstance(applied, ast.Attribute) else None
+        holder = self.flow.holder(owner, applied.attr) if owner is not None else None  # type: ignore[union-attr]
+        if holder is None:
+            return []
+        sides = _sides(built, self.index.parents)
+        found = []
+        for value, store_scope in self.flow.attribute_values(holder, applied.attr):  # type: ignore[union-attr]
+            if value is None or value is built or self.flow.runs(value, store_scope, None) is not False:
+                continue
+            tests = self._tests_around(value)
+            exclusive = any(sides.get(branch) not in (None, side) for branch, side in _sides(value, self.index.parents).items())
+            if tests and not exclusive:
+                test, holds, test_scope, _ = tests[0]
+                found.append((test, not holds, test_scope, None))
         return found
 
     def _cancels_too(self, other: ast.expr, scope: Scope) -> bool:
@@ -150,6 +175,29 @@ class Conditions:
             _shown(test, True), None)
 
 
+def _sides(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[ast.AST, bool]:
+    """Each ``if`` around a node in its function, and whether the node is in its body."""
+    found = {}
+    child, parent = node, parents.get(node)
+    while parent is not None and not isinstance(parent, FUNCTIONS):
+        if isinstance(parent, ast.If) and child is not parent.test:
+            found[parent] = any(child is item for item in parent.body)
+        child, parent = parent, parents.get(parent)
+    return found
+
+
+def _tests_holding(test: ast.expr, applied: ast.expr) -> bool:
+    """``if self.norm:`` (``is not None``) around ``self.norm(x)``: whether the class holds the norm it applies,
+    which the tests it is built under already say."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return False
+    guard = none_test(test)
+    if guard is not None and guard[1]:
+        return False  # ``if self.norm is None:`` around applying it: not the norm's path
+    held = guard[0] if guard is not None else test
+    return isinstance(held, ast.Attribute) and isinstance(applied, ast.Attribute) and ast.dump(held) == ast.dump(applied)
+
+
 def _is_none(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is None
 
@@ -176,7 +224,12 @@ def _negated(test: ast.expr, holds: bool) -> str:
         return f"{ast.unparse(guard[0])} is {'not ' if guard[1] else ''}None"
     if isinstance(test, (ast.Name, ast.Attribute, ast.Call)):
         return f"not {text}"
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in OPPOSITES:
+        return ast.unparse(ast.Compare(test.left, [OPPOSITES[type(test.ops[0])]()], test.comparators))
     return f"not ({text})"
+
+
+OPPOSITES: dict[type, type] = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In}
 
 
 def _reads_only_parameters(test: ast.expr, home: Scope, index: Index) -> bool:

@@ -357,11 +357,12 @@ class AppliedWithForeignBase(BuiltBesideMixin, SomeMixin):  # noqa: F821 - a bas
 
 
 class ReplacedBySetattr(nn.Module):
-    """setattr(self, name, module) stores as self.name = module does: here it may replace the norm."""
+    """setattr(self, name, module) stores as self.name = module does: it replaces the norm where use_bn is false,
+    which its default is not: the finding holds where use_bn is true, and its fix follows the flag."""
 
     def __init__(self, c, use_bn=True):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3)
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when use_bn is true: pass bias=not use_bn"
         self.bn = nn.BatchNorm2d(c)
         if not use_bn:
             setattr(self, "bn", nn.Identity())

@@ -282,3 +282,86 @@ def functional_under_flag(x, weight, bias, use_bn=True):  # a functional bias is
     if use_bn:
         y = F.batch_norm(y, None, None, training=True)
     return y
+
+
+class SelfTested(nn.Module):  # a store under a test of the attribute it sets
+    def __init__(self, c):
+        super().__init__()
+        self.bn = None
+        if self.bn is None:
+            self.bn = nn.BatchNorm2d(c)
+        else:
+            self.bn = nn.Identity()
+        self.conv = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class EachOther(nn.Module):  # two stores, each under a test of the other attribute
+    def __init__(self, c, deploy=False):
+        super().__init__()
+        if not deploy:
+            self.a = nn.BatchNorm2d(c)
+        if self.a is not None:
+            self.b = nn.BatchNorm2d(c)
+        else:
+            self.b = None
+        if self.b is None:
+            self.a = None
+        self.conv = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        return self.b(self.conv(x))
+
+
+class StringChosen(nn.Module):  # one store of several, the one the default picks; the norm applied if held
+    def __init__(self, cin, cout, norm="bn"):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when norm == 'bn': pass bias=norm != 'bn'"
+        if norm == "bn":
+            self.norm = nn.BatchNorm2d(cout)
+        elif norm == "in":
+            self.norm = nn.InstanceNorm2d(cout)
+        else:
+            self.norm = None
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.norm:
+            x = self.norm(x)
+        return F.relu(x)
+
+
+class ChosenByBranches(nn.Module):
+    def __init__(self, cin, cout, use_bn=True):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when use_bn is true: pass bias=not use_bn"
+        if use_bn:
+            self.bn = nn.BatchNorm2d(cout)
+        else:
+            self.bn = nn.Identity()
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class ChosenTwoWays(nn.Module):  # a subclass passes the flag off, a call leaves it on: undecided, silent
+    def __init__(self, cin, cout, use_bn=True):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1)
+        if use_bn:
+            self.bn = nn.BatchNorm2d(cout)
+        else:
+            self.bn = nn.Identity()
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class ChosenOff(ChosenTwoWays):
+    def __init__(self, cin, cout):
+        super().__init__(cin, cout, use_bn=False)
+
+
+BOTH = [ChosenTwoWays(3, 8)]

@@ -27,7 +27,7 @@ Stored = tuple[ast.expr | None, Scope, ast.expr]  # a value (None: not a plain a
 
 
 class Members:
-    __slots__ = ("index", "_methods", "_facts", "_owners", "_stores", "_elsewhere", "_subclasses", "_unnamed")
+    __slots__ = ("index", "_methods", "_facts", "_owners", "_stores", "_elsewhere", "_subclasses", "_unnamed", "_deciding")
 
     def __init__(self, index: Index, methods: Mapping[str, Fact], facts: Mapping[str, Fact]) -> None:
         self.index = index
@@ -39,6 +39,7 @@ class Members:
         self._stores: dict[ast.ClassDef, dict[str, list[Stored]]] | None = None
         self._elsewhere: set[str] = set()  # attributes assigned on objects other than a receiver
         self._subclasses: dict[str, list[ast.ClassDef]] | None = None  # a class name -> the classes deriving from it
+        self._deciding: set[tuple[ast.ClassDef, str]] = set()  # attributes whose stores' tests are being decided
 
     def receiver(self, scope: Scope) -> tuple[ast.ClassDef | None, str | None]:
         """The class a scope is a method of, and its receiver's name; (None, None) if not a method."""
@@ -233,7 +234,7 @@ class Members:
             class_scope = home.index.scope_of.get(cls)
             class_level = home.index.bindings(class_scope, attr)[0] if class_scope is not None else []
             note = home.located(f"self.{attr}")  # "self.weight_decay in pkg/base.py" when set in another module
-            for value, scope in home.attribute_values(cls, attr):
+            for value, scope in self._live(home, cls, attr):
                 origins = home.origins_at(value, scope, None, depth + 1, note) if value is not None else None
                 if origins is None:
                     return None
@@ -245,6 +246,19 @@ class Members:
                     return None
                 found += origins
         return found or None  # None: set by a base class outside the project, a setattr, or not at all
+
+    def _live(self, home: Questions, cls: ast.ClassDef, attr: str) -> list[tuple[ast.expr | None, Scope]]:
+        """The values of ``self.x`` whose statement may run: of ``if use_bn: self.bn = nn.BatchNorm2d(c)`` ``else:
+        self.bn = nn.Identity()``, the one the flag's callers or default take (all of them while a test on the
+        way asks about the same attribute)."""
+        values = home.attribute_values(cls, attr)
+        if len(values) < 2 or (cls, attr) in self._deciding:
+            return values
+        self._deciding.add((cls, attr))
+        try:
+            return [(value, scope) for value, scope in values if value is None or home.runs(value, scope, None) is not False]
+        finally:
+            self._deciding.discard((cls, attr))
 
     def _lineage(self, flow: Questions, owner: ast.ClassDef) -> list[tuple[ast.ClassDef, Questions]]:
         """The class and its bases that the project defines, nearest first, each with its module's flow; the class

@@ -247,8 +247,10 @@ class Names:
         origins = flow.origins_at(name, scope, env, depth + 1, "")
         if not origins:
             return None
+        # An imported class or function is true, and so is a norm or layer built (``if self.norm:``).
         values = [_known_value(flow, o) for o in origins]
-        truths = {bool(value) for value in values}  # an imported class or function is true
+        values = [True if value is UNKNOWN and _instance(flow, o) else value for o, value in zip(origins, values)]
+        truths = {bool(value) for value in values}
         if len(truths) != 1 or UNKNOWN in values:
             return None
         return truths.pop() is not negated
