@@ -16,7 +16,7 @@ from typing import Mapping
 from ..knowledge.schema import Fact, Initializer, ModuleList, ModuleTable
 from .flow.members import overlap
 from .flow.service import Flow
-from .index import Index, Scope, method_named
+from .index import Index, Scope, in_branch, method_named
 from .layers import Layer, Layers
 from .values import Origin
 
@@ -211,7 +211,8 @@ class ModuleAttributes:
             return None
         stores = self.flow.attribute_values(holder, attr)
         if len(stores) > 1:  # ``if use_bn: self.bn = nn.BatchNorm2d(c)`` ``else: self.bn = nn.Identity()``
-            stores = [store for store in stores if store[0] is None or self.flow.runs(store[0], store[1], None) is not False]
+            stores = [store for store in stores if store[0] is None or not in_branch(self.index, store[0])
+                      or self.flow.runs(store[0], store[1], None) is not False]
         if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, attr):
             return None
         value, store_scope = stores[0]

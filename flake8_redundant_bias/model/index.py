@@ -389,6 +389,16 @@ class Index:
         return self.scope_of[node]
 
 
+def in_branch(index: Index, node: ast.AST) -> bool:
+    """Whether a branch of an ``if`` holds the node, within its function: a statement a test may keep from running."""
+    child, parent = node, index.parents.get(node)
+    while parent is not None and not isinstance(parent, SCOPE_NODES):
+        if isinstance(parent, ast.If) and child is not parent.test:
+            return True
+        child, parent = parent, index.parents.get(parent)
+    return False
+
+
 def event_name(node: ast.AST) -> str:
     """The name a binding or read node is of (a parameter is an ``ast.arg``)."""
     return node.arg if isinstance(node, ast.arg) else node.id  # type: ignore[attr-defined]

@@ -197,9 +197,11 @@ class Branches:
         key = (parent, field)
         found = self._exits.get(key)
         if found is None:
-            found = self._exits[key] = next(
-                (i for i, item in enumerate(body) if isinstance(item, ast.Return) or _returns_inside(item)), len(body),
-            )
+            spells = self.index.spells  # (a statement whose lines never spell "return" holds none: no walk)
+            found = self._exits[key] = next((
+                i for i, item in enumerate(body)
+                if isinstance(item, ast.Return) or spells(item, ("return",)) and _returns_inside(item)
+            ), len(body))
         return found
 
     def _ends(self, flow: Questions, stmt: ast.stmt, scope: Scope, env: Env) -> bool | None:

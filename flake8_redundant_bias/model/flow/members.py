@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ...knowledge.schema import Fact, ModuleBase, StoresModule
 from ..imports import ImportMap
-from ..index import Index, Scope, called_name
+from ..index import Index, Scope, called_name, in_branch
 from ..values import Bound, CallArgs, Origin
 
 if TYPE_CHECKING:  # the service's interface, for the types only
@@ -256,7 +256,10 @@ class Members:
             return values
         self._deciding.add((cls, attr))
         try:
-            return [(value, scope) for value, scope in values if value is None or home.runs(value, scope, None) is not False]
+            return [
+                (value, scope) for value, scope in values
+                if value is None or not in_branch(home.index, value) or home.runs(value, scope, None) is not False
+            ]
         finally:
             self._deciding.discard((cls, attr))
 
