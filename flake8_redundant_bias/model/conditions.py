@@ -233,13 +233,23 @@ OPPOSITES: dict[type, type] = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast
 
 
 def _reads_only_parameters(test: ast.expr, home: Scope, index: Index) -> bool:
-    """Every name the test reads is a parameter of the producer's function that it never binds again: the value
-    it has where the producer is built."""
+    """Every name the test reads is a parameter of the producer's function that it never binds again, or a
+    module constant bound once that it does not bind (``USE_BN``): the value it has where the producer is built."""
     function = home.node
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     params = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
     names = [node for node in ast.walk(test) if isinstance(node, ast.Name)]
     return bool(names) and all(
-        name.id in params and len(index.bindings(home, name.id)[0]) == 1 for name in names
+        len(index.bindings(home, name.id)[0]) == 1 if name.id in params else _constant(index, home, name.id)
+        for name in names
     ) and not any(isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)) for node in ast.walk(test))
+
+
+def _constant(index: Index, home: Scope, name: str) -> bool:
+    """A module-level name bound once, by an assignment, that no function between binds or declares global."""
+    stores = index.bindings(index.module, name)[0]
+    return (
+        len(stores) == 1 and isinstance(index.parents.get(stores[0].node), ast.Assign) and name not in index.declared
+        and index.home(name, home) is index.module and name not in index.module.escaped
+    )

@@ -53,10 +53,10 @@ class AlwaysBuilt(nn.Module):  # the test always holds: no flag to follow
 NORMED = True
 
 
-class FlagFromState(nn.Module):  # the flag is a module constant: no parameter to pass the bias by
+class FlagFromState(nn.Module):  # the flag is a module constant: the bias follows it too
     def __init__(self, c):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when NORMED is true: turn the bias off on that path"
+        self.conv = nn.Conv2d(c, c, 1, bias=not NORMED)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when NORMED is true: pass bias=not NORMED"
         self.normed = NORMED
         self.bn = nn.BatchNorm2d(c)
 
