@@ -315,12 +315,11 @@ class Contents:
     # ------------------------------------------------------------ a container's elements
 
     def element_handed_out(self, call: ast.Call) -> bool:
-        """``model[1]`` passed to a call or given a method call (``freeze_module(model[1])``, ``model[1].eval()``).
-
-        Code that singles out a layer of the container may freeze its norm
-        (eval mode: running statistics keep the bias): what it does is unknown.
-        """
+        """``model[1]`` passed to a call or given a method call (``freeze_module(model[1])``, ``model[1].eval()``):
+        code that singles out a layer may freeze its norm; or a container the class walks layer by layer."""
         target = self.index.parents.get(call)
+        if isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Attribute):
+            return _stepped_through(self.index, self.flow, target.targets[0])
         if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
             return False
         for event in self.flow.uses(target.targets[0]) or ():
@@ -337,6 +336,29 @@ class Contents:
 
 
 STORE, GROWS, KEEPS, OTHER = "store", "grows", "keeps", "other"
+LAYER_WALKS = frozenset({"enumerate", "zip", "list", "tuple", "iter", "reversed"})
+CHILDREN = frozenset({"children", "named_children", "modules", "named_modules"})
+
+
+def _stepped_through(index: Index, flow: Flow, held: ast.Attribute) -> bool:
+    """A container the class holds (``self.model = nn.Sequential(*model)``) that its code walks layer by layer or
+    indexes (``for layer_id, layer in enumerate(self.model): feat = layer(feat)``, ``self.model[4]``,
+    ``self.model.children()``): a layer's output may be taken between (CUT's features for its contrastive loss),
+    so no chain through it is known."""
+    owner = flow.method_owner(held.value, index.scope_at(held))
+    if owner is None:
+        return True
+    for load, scope in index.attribute_loads:
+        if load.attr != held.attr or flow.method_owner(load.value, scope) is not owner:
+            continue
+        parent = index.parents.get(load)
+        if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is load or isinstance(parent, ast.Subscript):
+            return True
+        if isinstance(parent, ast.Call) and load in parent.args and getattr(parent.func, "id", None) in LAYER_WALKS:
+            return True
+        if isinstance(parent, ast.Attribute) and parent.attr in CHILDREN:
+            return True
+    return False
 
 
 def _grown(call: ast.Call, method: str, growing: frozenset[str] | None) -> list | None:

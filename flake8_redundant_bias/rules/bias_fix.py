@@ -55,14 +55,19 @@ def bias_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str, swit
 
 def guarded_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str) -> Fix | None:
     """``bias=not use_bn`` at the producer's own call, for a norm that follows only where ``use_bn`` holds: the
-    call leaves the bias to its default or passes a literal True.  (Nowhere else: ``off`` is spelled for the
-    producer's function.)"""
+    call leaves the bias to its default or passes a literal True; ``bias=bias and not use_bn`` where it passes
+    the function's own parameter, read there alone (CBAM's ``BasicConv``).  (Nowhere else: ``off`` is spelled
+    for the producer's function.)"""
     if producer.site is not model.tree or producer.built_by is not None or not producer.direct:
         return None
     call, bound, keyword = producer.call, producer.args.get(spec.bias), spec.bias.keyword
     if bound is ABSENT:
         edits = _keyword(call, keyword, off, model.text)
     elif isinstance(bound, Bound) and bound.env is None and _argument_of(bound.expr, call) and _is_true(bound.expr):
+        edits = [replace(bound.expr, off, model.text)]
+    elif (isinstance(bound, Bound) and bound.env is None and isinstance(bound.expr, ast.Name)
+          and _argument_of(bound.expr, call) and _read_once(model.index, bound.scope, bound.expr.id)):
+        off = f"{bound.expr.id} and {off}"
         edits = [replace(bound.expr, off, model.text)]
     else:
         return None

@@ -24,7 +24,7 @@ class AppliedUnderFlag(nn.Module):
 class BasicConv(nn.Module):  # CBAM's: the norm built or None, applied when there is one
     def __init__(self, cin, cout, kernel_size, relu=True, bn=True, bias=True):
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, kernel_size, bias=bias)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when bn is true: turn the bias off on that path"
+        self.conv = nn.Conv2d(cin, cout, kernel_size, bias=bias)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when bn is true: pass bias=bias and not bn"
         self.bn = nn.BatchNorm2d(cout, eps=1e-5, momentum=0.01, affine=True) if bn else None
         self.relu = nn.ReLU() if relu else None
 

@@ -265,3 +265,36 @@ class SplitByHelper(nn.Module):
 
     def forward(self, x):
         return self.model(x)
+
+
+class StepsThroughItsLayers(nn.Module):  # CUT: a layer's output taken between layers, for a loss (a negative)
+    def __init__(self, c):
+        super().__init__()
+        model = [nn.Conv2d(c, c, 3), nn.InstanceNorm2d(c), nn.ReLU(True)]
+        self.model = nn.Sequential(*model)
+
+    def forward(self, x, taps=()):
+        feats = []
+        for layer_id, layer in enumerate(self.model):
+            x = layer(x)
+            if layer_id in taps:
+                feats.append(x)
+        return x, feats
+
+
+class AppliedWhole(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.model = nn.Sequential(nn.Conv2d(c, c, 3), nn.InstanceNorm2d(c), nn.ReLU(True))  # expect: RB101:36 "Conv2d bias is cancelled by the InstanceNorm2d that follows: pass bias=False"
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class CutShort(nn.Module):  # the container indexed: a part of it may run alone
+    def __init__(self, c):
+        super().__init__()
+        self.model = nn.Sequential(nn.Conv2d(c, c, 3), nn.InstanceNorm2d(c), nn.ReLU(True))
+
+    def forward(self, x):
+        return self.model[:1](x)
