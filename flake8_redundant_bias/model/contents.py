@@ -346,19 +346,19 @@ def _stepped_through(index: Index, flow: Flow, held: ast.Attribute) -> bool:
     ``self.model.children()``): a layer's output may be taken between (CUT's features for its contrastive loss),
     so no chain through it is known."""
     owner = flow.method_owner(held.value, index.scope_at(held))
-    if owner is None:
-        return True
+    walked = index.derived("walked containers", lambda: _walked(index, flow))  # one pass over the module's loads
+    return owner is None or (owner, held.attr) in walked
+
+
+def _walked(index: Index, flow: Flow) -> set[tuple[ast.ClassDef | None, str]]:
+    found = set()
     for load, scope in index.attribute_loads:
-        if load.attr != held.attr or flow.method_owner(load.value, scope) is not owner:
-            continue
         parent = index.parents.get(load)
-        if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is load or isinstance(parent, ast.Subscript):
-            return True
-        if isinstance(parent, ast.Call) and load in parent.args and getattr(parent.func, "id", None) in LAYER_WALKS:
-            return True
-        if isinstance(parent, ast.Attribute) and parent.attr in CHILDREN:
-            return True
-    return False
+        if (isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is load or isinstance(parent, ast.Subscript)
+                or isinstance(parent, ast.Call) and load in parent.args and getattr(parent.func, "id", None) in LAYER_WALKS
+                or isinstance(parent, ast.Attribute) and parent.attr in CHILDREN):
+            found.add((flow.method_owner(load.value, scope), load.attr))
+    return found
 
 
 def _grown(call: ast.Call, method: str, growing: frozenset[str] | None) -> list | None:
