@@ -16,7 +16,7 @@ from typing import Mapping
 from ..knowledge.schema import Fact, Initializer, ModuleList, ModuleTable
 from .flow.members import overlap
 from .flow.service import Flow
-from .index import Index, Scope, in_branch, method_named
+from .index import Index, Scope, method_named
 from .layers import Layer, Layers
 from .values import Origin
 
@@ -209,10 +209,7 @@ class ModuleAttributes:
             return (foreign[0], value, store_scope) if value is not None else None
         if holder is not owner and sum(uses.get((cls, attr), 0) for cls in self.flow.descendants(holder)) != 1:
             return None
-        stores = self.flow.attribute_values(holder, attr)
-        if len(stores) > 1:  # ``if use_bn: self.bn = nn.BatchNorm2d(c)`` ``else: self.bn = nn.Identity()``
-            stores = [store for store in stores if store[0] is None or not in_branch(self.index, store[0])
-                      or self.flow.runs(store[0], store[1], None) is not False]
+        stores = self.flow.live_values(holder, attr)  # ``if use_bn: self.bn = ...`` ``else: self.bn = nn.Identity()``
         if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, attr):
             return None
         value, store_scope = stores[0]

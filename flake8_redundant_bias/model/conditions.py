@@ -17,10 +17,9 @@ import ast
 from ..knowledge.schema import Norm
 from .flow.names import none_test
 from .flow.service import Flow
-from .index import Index, Scope
+from .index import Index, Scope, branches_around, is_parameter
 from .layers import Layer, Layers
 
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 Test = tuple[ast.expr, bool, Scope, "ast.expr | None"]  # a test, the branch taken, where it is read, the other side
 
 
@@ -79,17 +78,10 @@ class Conditions:
     def _tests_around(self, node: ast.AST) -> list[Test]:
         """The ``if`` and conditional-expression tests around a node in its function, each with the branch the node
         is in (True: the body), the scope it is read in, and a conditional expression's other side."""
-        found = []
-        parents = self.index.parents
-        child, parent = node, parents.get(node)
-        while parent is not None and not isinstance(parent, FUNCTIONS):
-            if isinstance(parent, ast.If) and child is not parent.test:
-                found.append((parent.test, any(child is item for item in parent.body), self.index.scope_at(parent), None))
-            elif isinstance(parent, ast.IfExp) and child is not parent.test:
-                other = parent.orelse if child is parent.body else parent.body
-                found.append((parent.test, child is parent.body, self.index.scope_at(parent), other))
-            child, parent = parent, parents.get(parent)
-        return found
+        return [
+            (branch.test, body, self.index.scope_at(branch), _other_side(branch, body))
+            for branch, body in branches_around(self.index, node)
+        ]
 
     def _replacements(self, built: ast.AST, applied: ast.expr, scope: Scope) -> list[Test]:
         """The class's other values for the attribute holding the norm, set where a flag decides they never are
@@ -99,13 +91,13 @@ class Conditions:
         holder = self.flow.holder(owner, applied.attr) if owner is not None else None  # type: ignore[union-attr]
         if holder is None:
             return []
-        sides = _sides(built, self.index.parents)
+        sides = _sides(self.index, built)
         found = []
         for value, store_scope in self.flow.attribute_values(holder, applied.attr):  # type: ignore[union-attr]
             if value is None or value is built or self.flow.runs(value, store_scope, None) is not False:
                 continue
             tests = self._tests_around(value)
-            exclusive = any(sides.get(branch) not in (None, side) for branch, side in _sides(value, self.index.parents).items())
+            exclusive = any(sides.get(branch) not in (None, side) for branch, side in _sides(self.index, value).items())
             if tests and not exclusive:
                 test, holds, test_scope, _ = tests[0]
                 found.append((test, not holds, test_scope, None))
@@ -175,15 +167,16 @@ class Conditions:
             _shown(test, True), None)
 
 
-def _sides(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[ast.AST, bool]:
-    """Each ``if`` around a node in its function, and whether the node is in its body."""
-    found = {}
-    child, parent = node, parents.get(node)
-    while parent is not None and not isinstance(parent, FUNCTIONS):
-        if isinstance(parent, ast.If) and child is not parent.test:
-            found[parent] = any(child is item for item in parent.body)
-        child, parent = parent, parents.get(parent)
-    return found
+def _other_side(branch: ast.If | ast.IfExp, body: bool) -> ast.expr | None:
+    """A conditional expression's side a node is not on (an ``if`` statement's: none to read)."""
+    if isinstance(branch, ast.If):
+        return None
+    return branch.orelse if body else branch.body
+
+
+def _sides(index: Index, node: ast.AST) -> dict[ast.AST, bool]:
+    """Each ``if`` statement around a node in its function, and whether the node is in its body."""
+    return {branch: body for branch, body in branches_around(index, node) if isinstance(branch, ast.If)}
 
 
 def _tests_holding(test: ast.expr, applied: ast.expr) -> bool:
@@ -235,13 +228,11 @@ OPPOSITES: dict[type, type] = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast
 def _reads_only_parameters(test: ast.expr, home: Scope, index: Index) -> bool:
     """Every name the test reads is a parameter of the producer's function that it never binds again, or a
     module constant bound once that it does not bind (``USE_BN``): the value it has where the producer is built."""
-    function = home.node
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    if not isinstance(home.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    params = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
     names = [node for node in ast.walk(test) if isinstance(node, ast.Name)]
     return bool(names) and all(
-        len(index.bindings(home, name.id)[0]) == 1 if name.id in params else _constant(index, home, name.id)
+        len(index.bindings(home, name.id)[0]) == 1 if is_parameter(home, name.id) else _constant(index, home, name.id)
         for name in names
     ) and not any(isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)) for node in ast.walk(test))
 

@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from ..knowledge.schema import Container
 from .flow.names import none_test
 from .flow.service import Flow
-from .index import Block, Event, Index, Scope
+from .index import Block, Event, Index, Scope, is_parameter, statement_of
 from .layers import Layers
 from .steps import Steps
 
@@ -190,7 +190,7 @@ class Contents:
         negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
         flag = test.operand if negated else test  # type: ignore[attr-defined]
         scope = self.index.scope_at(found[0])
-        if not isinstance(flag, ast.Name) or not _parameter(scope, flag.id):
+        if not isinstance(flag, ast.Name) or not is_parameter(scope, flag.id):
             return False
         origins = self.flow.origins(flag, scope, self.layers.environment(found[0]))
         return bool(origins) and any(
@@ -452,20 +452,10 @@ def _statement(index: Index, call: ast.Call) -> bool:
     return type(parent) is ast.Expr
 
 
-def _parameter(scope: Scope, name: str) -> bool:
-    """A parameter of the function the scope is (not ``*args`` or ``**kwargs``)."""
-    function = scope.node
-    return isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-        param.arg == name for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs
-    )
-
-
 def _branch(index: Index, event: Event, block: Block) -> tuple[ast.If, ast.stmt] | None:
     """The ``if`` right in ``block`` one of whose branches holds the event, and the event's statement."""
     if event.block.parent is not block:
         return None
-    node: ast.AST | None = event.node
-    while node is not None and not isinstance(node, ast.stmt):
-        node = index.parents.get(node)
+    node = statement_of(index, event.node)
     branch = index.parents.get(node) if node is not None else None
     return (branch, node) if isinstance(branch, ast.If) else None  # type: ignore[return-value]

@@ -22,6 +22,7 @@ SCOPE_NODES = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
     ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
 )
+FUNCTION_NODES = SCOPE_NODES[:4]  # the scopes of a function's or class's own statements
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 T = TypeVar("T")
 
@@ -389,14 +390,39 @@ class Index:
         return self.scope_of[node]
 
 
+def branches_around(index: Index, node: ast.AST) -> list[tuple[ast.If | ast.IfExp, bool]]:
+    """Each ``if`` and conditional expression around a node within its function, innermost first, with whether
+    the node is in its body (else its other branch)."""
+    found: list[tuple[ast.If | ast.IfExp, bool]] = []
+    child, parent = node, index.parents.get(node)
+    while parent is not None and not isinstance(parent, FUNCTION_NODES):
+        if isinstance(parent, ast.If) and child is not parent.test:
+            found.append((parent, any(child is item for item in parent.body)))
+        elif isinstance(parent, ast.IfExp) and child is not parent.test:
+            found.append((parent, child is parent.body))
+        child, parent = parent, index.parents.get(parent)
+    return found
+
+
 def in_branch(index: Index, node: ast.AST) -> bool:
     """Whether a branch of an ``if`` holds the node, within its function: a statement a test may keep from running."""
-    child, parent = node, index.parents.get(node)
-    while parent is not None and not isinstance(parent, SCOPE_NODES):
-        if isinstance(parent, ast.If) and child is not parent.test:
-            return True
-        child, parent = parent, index.parents.get(parent)
-    return False
+    return any(isinstance(branch, ast.If) for branch, _ in branches_around(index, node))
+
+
+def statement_of(index: Index, node: ast.AST) -> ast.stmt | None:
+    """The statement holding a node (the node itself, when one)."""
+    found: ast.AST | None = node
+    while found is not None and not isinstance(found, ast.stmt):
+        found = index.parents.get(found)
+    return found
+
+
+def is_parameter(scope: Scope, name: str) -> bool:
+    """A parameter of the function the scope is, one a call passes alone (not ``*args`` or ``**kwargs``)."""
+    function = scope.node
+    return isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        param.arg == name for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+    )
 
 
 def event_name(node: ast.AST) -> str:

@@ -15,7 +15,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ...knowledge.schema import Version
-from ..index import Index, Scope
+from ..index import Index, Scope, statement_of
 from ..values import Env, same_literal
 from .calls import STATEMENT_LISTS
 from .names import none_test
@@ -164,7 +164,7 @@ class Branches:
         statement of the same list, or inside ``if`` branches one opens, each test decided for it on every path
         (``x = self.conv(x)``, then ``if self.use_bn: x = self.bn(x)`` where ``use_bn`` always holds)."""
         parents = self.index.parents
-        first, child = _statement(binding, parents), _statement(node, parents)
+        first, child = statement_of(self.index, binding), statement_of(self.index, node)
         owner = parents.get(first) if first is not None else None
         scope = self.index.scope_at(node)
         while child is not None and owner is not None:
@@ -223,14 +223,6 @@ class Branches:
             if ends is not False:
                 return ends
         return False
-
-
-def _statement(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.stmt | None:
-    """The statement holding a node (the node itself, when one)."""
-    found: ast.AST | None = node
-    while found is not None and not isinstance(found, ast.stmt):
-        found = parents.get(found)
-    return found
 
 
 def _statement_lists(owner: ast.AST) -> list[list[ast.stmt]]:

@@ -234,7 +234,7 @@ class Members:
             class_scope = home.index.scope_of.get(cls)
             class_level = home.index.bindings(class_scope, attr)[0] if class_scope is not None else []
             note = home.located(f"self.{attr}")  # "self.weight_decay in pkg/base.py" when set in another module
-            for value, scope in self._live(home, cls, attr):
+            for value, scope in self.live_values(home, cls, attr):
                 origins = home.origins_at(value, scope, None, depth + 1, note) if value is not None else None
                 if origins is None:
                     return None
@@ -247,7 +247,7 @@ class Members:
                 found += origins
         return found or None  # None: set by a base class outside the project, a setattr, or not at all
 
-    def _live(self, home: Questions, cls: ast.ClassDef, attr: str) -> list[tuple[ast.expr | None, Scope]]:
+    def live_values(self, home: Questions, cls: ast.ClassDef, attr: str) -> list[tuple[ast.expr | None, Scope]]:
         """The values of ``self.x`` whose statement may run: of ``if use_bn: self.bn = nn.BatchNorm2d(c)`` ``else:
         self.bn = nn.Identity()``, the one the flag's callers or default take (all of them while a test on the
         way asks about the same attribute)."""

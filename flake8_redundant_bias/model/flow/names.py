@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterable
 
-from ..index import Block, Event, Index, Scope
+from ..index import Block, Event, Index, Scope, is_parameter
 from ..values import UNKNOWN, Bound, Env, Origin
 
 if TYPE_CHECKING:  # the service's interface, for the types only
@@ -299,15 +299,11 @@ def _tests_parameter(expr: ast.IfExp, scope: Scope) -> bool:
     """``norm(c) if norm is not None else nn.Identity()``, ``nn.BatchNorm2d(c) if bn else None``, ``... if not
     bn ...``: a test of a parameter of the function it is read in, which its callers (or its default) decide
     without a call being read.  (A choice the callers elsewhere may make the other way: a finding it leads to says
-    under which test, ``rules/conditions.py``.)"""
+    under which test, ``model/conditions.py``.)"""
     test = expr.test.operand if isinstance(expr.test, ast.UnaryOp) and isinstance(expr.test.op, ast.Not) else expr.test
     guard = none_test(test)
     name = guard[0] if guard is not None else test
-    function = scope.node
-    return (
-        isinstance(name, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
-        and any(param.arg == name.id for param in function.args.posonlyargs + function.args.args + function.args.kwonlyargs)
-    )
+    return isinstance(name, ast.Name) and is_parameter(scope, name.id)
 
 
 def _known_value(flow: Questions, origin: Origin) -> object:

@@ -203,6 +203,10 @@ class Flow:
         name = self.resolved(expr, scope)
         return self._facts.get(name) if name else None
 
+    def live_values(self, owner: ast.ClassDef, attr: str) -> list[tuple[ast.expr | None, Scope]]:
+        """Every value the class gives ``self.attr`` whose statement may run (the flags' callers or defaults decide)."""
+        return self._members.live_values(self, owner, attr)
+
     def foreign_holder(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, Questions] | None:
         """The base class of another module whose methods set ``self.attr`` for ``owner`` (see ``Members``)."""
         return self._members.foreign_holder(self, owner, attr)
