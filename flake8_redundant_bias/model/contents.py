@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from ..knowledge.schema import Container
 from .flow.names import none_test
 from .flow.service import Flow
-from .index import Block, Event, Index, Scope, is_parameter, statement_of
+from .index import Block, Event, Index, Scope, branches_around, is_parameter, statement_of
 from .layers import Layers
 from .steps import Steps
 
@@ -56,6 +56,26 @@ class Contents:
         begin, (items, growing, block) = start
         return self._fold(items, growing, block, uses[begin + 1:position])
 
+    def branches(self, read: ast.Name, scope: Scope) -> list[list] | None:
+        """What a list holds where it is read, once for each binding in a branch of the ``if``s before it
+        (``if outermost: model = [...]`` ``else: model = [...]``, then ``nn.Sequential(*model)``); None unless
+        more than one binding may reach the read, each in a branch apart from the others."""
+        found = self._key_events(read, scope)
+        if found is None:
+            return None
+        uses, position = found
+        stores = _reaching_stores(uses, position, self._kind)
+        nodes = [uses[at][0].node for at in stores]
+        if len(stores) < 2 or not all(_exclusive(self.index, a, b) for a in nodes for b in nodes if a is not b):
+            return None
+        readings = []
+        for at, node in zip(stores, nodes):
+            start = self._start(uses[at])
+            after = [use for use in uses[at + 1:position] if not _exclusive(self.index, node, use[0].node)]
+            items = self._fold(*start, after) if start is not None else None
+            readings.append(items if items is not None else [BARRIER])
+        return readings
+
     def built(self, target: ast.expr, scope: Scope) -> list | None:
         """What the container bound to ``target`` holds once every event of it in its scope has run."""
         found = self._key_events(target, scope)
@@ -79,7 +99,7 @@ class Contents:
         if len(events) > EVENT_LIMIT:
             return None
         if isinstance(key, ast.Attribute):
-            uses = [(e, a) for e in events for a in [self._attribute_of(e)] if a is not None and a.attr == key.attr]
+            uses = [(e, a) for e in events for a in [_attribute_of(self.index, e)] if a is not None and a.attr == key.attr]
         else:
             uses = [(e, e.node) for e in events]
         position = next((i for i, (event, _) in enumerate(uses) if event.node is base and not event.store), None)
@@ -92,7 +112,8 @@ class Contents:
 
         A growing store (``x += [...]``, ``x = x + [...]``) is not a binding; an
         earlier binding at another depth than that one (``layers = []``, then
-        ``layers = [...]`` inside a loop) leaves which one reaches the read unknown.
+        ``layers = [...]`` inside a loop) leaves which one reaches the read unknown,
+        unless it lies in another branch of an ``if`` than the read.
         A binding in a branch the read is not in (``if a: x = [...]`` ``else: x = [...]``,
         then ``nn.Sequential(*x)``) is only one of those that may: what it holds is
         unknown there, and only what is added to it after is known.
@@ -102,8 +123,9 @@ class Contents:
             return None
         last = stores[-1]
         depth = _depth(events[last][0].block)
-        if any(_depth(events[i][0].block) != depth for i in stores[:-1]):
-            return None
+        read = events[position][0].node
+        if any(_depth(events[i][0].block) != depth and not _exclusive(self.index, events[i][0].node, read) for i in stores[:-1]):
+            return None  # (a binding in another branch of an ``if`` around the read never reaches it)
         start = self._start(events[last])
         if start is not None and not events[position][0].block.within(events[last][0].block):
             start = ([BARRIER], start[1], start[2])
@@ -233,7 +255,7 @@ class Contents:
             return KEEPS, None  # unpacked or returned whole: its order is kept
         if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id in HARMLESS_CALLS:
             return KEEPS, None
-        if isinstance(parent, ast.Subscript) and parent.value is node and self._read_through(parent):
+        if isinstance(parent, ast.Subscript) and parent.value is node and _read_through(self.index, parent):
             return KEEPS, None  # layers[0].weight: a read of one item's state
         if isinstance(parent, ast.Attribute) and parent.value is node:
             call = self.index.parents.get(parent)
@@ -241,19 +263,6 @@ class Contents:
                 added = _grown(call, parent.attr, growing)
                 return (GROWS, added) if added is not None else (OTHER, None)
         return OTHER, None
-
-    def _read_through(self, item: ast.Subscript) -> bool:
-        """``layers[0].weight`` read, not assigned, not called (``layers[0].register_parameter(...)``): the item's
-        state, the list unchanged."""
-        attribute = self.index.parents.get(item)
-        if not (isinstance(attribute, ast.Attribute) and attribute.value is item and isinstance(attribute.ctx, ast.Load)):
-            return False
-        call = self.index.parents.get(attribute)
-        return not (isinstance(call, ast.Call) and call.func is attribute)
-
-    def _attribute_of(self, event: Event) -> ast.Attribute | None:
-        parent = self.index.parents.get(event.node)
-        return parent if isinstance(parent, ast.Attribute) and parent.value is event.node else None
 
     # ------------------------------------------------------------ a container class's self
 
@@ -265,10 +274,10 @@ class Contents:
         items: list = []
         attrs: set[str] = set()
         last: Block | None = None
-        for event in self._self_events(scope, receiver):
+        for event in _self_events(self.index, scope, receiver):
             if self._never_runs(event):
                 continue  # ``if with_dropout: self.add_module(...)`` for a call passing False
-            added = self._self_added(event, attrs)
+            added = _self_added(self.index, self.steps, event, attrs)
             if added is False:
                 return None
             if not added:
@@ -281,36 +290,6 @@ class Contents:
             items += added  # type: ignore[operator]
             last = event.block
         return items
-
-    def _self_events(self, scope: Scope, receiver: str) -> list[Event]:
-        """The receiver's events and each ``super().__init__(...)``'s ``super``, in the order they run."""
-        supers = [e for e in scope.events.get("super", ()) if _super_init(self.index, e.node) is not None]
-        return sorted([*scope.events.get(receiver, ()), *supers], key=lambda event: event.order)
-
-    def _self_added(self, event: Event, attrs: set[str]) -> list | bool:
-        """What one event adds to ``self``: items, nothing ([]), or it spoils what it holds (False)."""
-        index = self.index
-        if event.store:
-            return []
-        if event.opaque:
-            return [BARRIER]
-        if event.node.id == "super":  # type: ignore[attr-defined]
-            return self.steps.ordered_elements(_super_init(index, event.node))  # type: ignore[arg-type]
-        attribute = self._attribute_of(event)
-        if attribute is None:
-            return []  # self itself, handed on: what a module does with itself is not read
-        if isinstance(attribute.ctx, ast.Store):
-            assign = index.parents.get(attribute)
-            if attribute.attr in attrs:
-                return False  # assigned twice: which one is the layer is not known
-            attrs.add(attribute.attr)
-            single = isinstance(assign, (ast.Assign, ast.AnnAssign)) and _single_target(assign, attribute)
-            return [assign.value] if single else [BARRIER]  # type: ignore[union-attr]
-        call = index.parents.get(attribute)
-        if not (isinstance(call, ast.Call) and call.func is attribute):
-            return []  # self.conv: a read of an attribute
-        grown = _grown(call, attribute.attr, frozenset()) if _statement(index, call) else None
-        return grown if grown is not None else [BARRIER]
 
     # ------------------------------------------------------------ a container's elements
 
@@ -338,6 +317,71 @@ class Contents:
 STORE, GROWS, KEEPS, OTHER = "store", "grows", "keeps", "other"
 LAYER_WALKS = frozenset({"enumerate", "zip", "list", "tuple", "iter", "reversed"})
 CHILDREN = frozenset({"children", "named_children", "modules", "named_modules"})
+
+
+def _read_through(index: Index, item: ast.Subscript) -> bool:
+    """``layers[0].weight`` read, not assigned, not called (``layers[0].register_parameter(...)``): the item's
+    state, the list unchanged."""
+    attribute = index.parents.get(item)
+    if not (isinstance(attribute, ast.Attribute) and attribute.value is item and isinstance(attribute.ctx, ast.Load)):
+        return False
+    call = index.parents.get(attribute)
+    return not (isinstance(call, ast.Call) and call.func is attribute)
+
+
+def _attribute_of(index: Index, event: Event) -> ast.Attribute | None:
+    parent = index.parents.get(event.node)
+    return parent if isinstance(parent, ast.Attribute) and parent.value is event.node else None
+
+
+def _reaching_stores(uses: list[Use], position: int, kind: Callable[[Use], tuple[str, object]]) -> list[int]:
+    """Where the bindings that may reach the read at ``position`` are among ``uses``: back from the read to the
+    first one that binds on every path to it."""
+    block = uses[position][0].block
+    found = []
+    for at in range(position - 1, -1, -1):
+        if kind(uses[at])[0] == STORE:
+            found.append(at)
+            if block.within(uses[at][0].block):
+                break
+    return found[::-1]
+
+
+def _exclusive(index: Index, first: ast.AST, second: ast.AST) -> bool:
+    """Whether the two nodes lie in different branches of one ``if``: no run reaches both."""
+    sides = dict(branches_around(index, first))
+    return any(branch in sides and sides[branch] is not body for branch, body in branches_around(index, second))
+
+
+def _self_events(index: Index, scope: Scope, receiver: str) -> list[Event]:
+    """The receiver's events and each ``super().__init__(...)``'s ``super``, in the order they run."""
+    supers = [e for e in scope.events.get("super", ()) if _super_init(index, e.node) is not None]
+    return sorted([*scope.events.get(receiver, ()), *supers], key=lambda event: event.order)
+
+
+def _self_added(index: Index, steps: Steps, event: Event, attrs: set[str]) -> list | bool:
+    """What one event adds to ``self``: items, nothing ([]), or it spoils what it holds (False)."""
+    if event.store:
+        return []
+    if event.opaque:
+        return [BARRIER]
+    if event.node.id == "super":  # type: ignore[attr-defined]
+        return steps.ordered_elements(_super_init(index, event.node))  # type: ignore[arg-type]
+    attribute = _attribute_of(index, event)
+    if attribute is None:
+        return []  # self itself, handed on: what a module does with itself is not read
+    if isinstance(attribute.ctx, ast.Store):
+        assign = index.parents.get(attribute)
+        if attribute.attr in attrs:
+            return False  # assigned twice: which one is the layer is not known
+        attrs.add(attribute.attr)
+        single = isinstance(assign, (ast.Assign, ast.AnnAssign)) and _single_target(assign, attribute)
+        return [assign.value] if single else [BARRIER]  # type: ignore[union-attr]
+    call = index.parents.get(attribute)
+    if not (isinstance(call, ast.Call) and call.func is attribute):
+        return []  # self.conv: a read of an attribute
+    grown = _grown(call, attribute.attr, frozenset()) if _statement(index, call) else None
+    return grown if grown is not None else [BARRIER]
 
 
 def _stepped_through(index: Index, flow: Flow, held: ast.Attribute) -> bool:

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Iterator
 
 from ..containment import Unit
-from ..knowledge.schema import Container, Producer
+from ..knowledge.schema import Container, Producer, Transparent
 from .contents import Contents
 from .flow.service import Flow
 from .index import Index, Scope
@@ -116,10 +116,16 @@ class Sequences:
         return list(self._expand(items, scope, 0)) or None
 
     def _chains_of(self, exprs: list, scope: Scope) -> Iterator[Chain]:
-        layers = [layer for layer in self._expand(exprs, scope, 0)]
-        for position, layer in enumerate(layers):
-            if layer is not None and isinstance(layer.spec, Producer):
-                yield layer, iter(layers[position + 1:])
+        return _agreed(self._readings(exprs, scope))
+
+    def _readings(self, exprs: list, scope: Scope) -> list[list[Layer | None]]:
+        """The layers the elements are, in order; once for each branch that binds anew the one list a container
+        unpacks (``nn.Sequential(*model)`` after ``if outermost: model = [...]`` ``else: model = [...]``)."""
+        if len(exprs) == 1 and isinstance(exprs[0], ast.Starred) and isinstance(exprs[0].value, ast.Name):
+            branches = self.contents.branches(exprs[0].value, scope)
+            if branches is not None:
+                return [list(self._expand(items, scope, 1)) for items in branches]
+        return [list(self._expand(exprs, scope, 0))]
 
     def _expand(self, exprs: list, scope: Scope, depth: int) -> Iterator[Layer | None]:
         for expr in exprs:
@@ -163,6 +169,40 @@ class Sequences:
             return False
         owner = scope.parent.node
         return isinstance(owner, ast.ClassDef) and self.layers.is_container_class(owner)
+
+
+def _agreed(readings: list[list[Layer | None]]) -> Iterator[Chain]:
+    """The chains of the readings, each producer once: one that several hold only where each has it followed by the
+    same steps, up to the first that is not transparent (``downconv`` before ``downnorm`` in one branch and before a
+    ReLU in another cancels its bias on one path only)."""
+    if len(readings) == 1:
+        layers = readings[0]
+        return ((layer, iter(layers[at + 1:])) for at, layer in enumerate(layers)
+                if layer is not None and isinstance(layer.spec, Producer))
+    first: dict[ast.AST, Chain] = {}
+    steps: dict[ast.AST, tuple] = {}
+    mixed = set()
+    for layers in readings:
+        for position, layer in enumerate(layers):
+            if layer is None or not isinstance(layer.spec, Producer):
+                continue
+            after = layers[position + 1:]
+            if layer.call in first:
+                if steps[layer.call] != _next_steps(after):
+                    mixed.add(layer.call)
+                continue
+            first[layer.call], steps[layer.call] = (layer, iter(after)), _next_steps(after)
+    return iter([chain for call, chain in first.items() if call not in mixed])
+
+
+def _next_steps(after: list[Layer | None]) -> tuple:
+    """The calls of the steps after a producer, up to the first that is not transparent (None: a barrier)."""
+    found: list[ast.AST | None] = []
+    for step in after:
+        found.append(step.call if step is not None else None)
+        if step is None or not isinstance(step.spec, Transparent):
+            break
+    return tuple(found)
 
 
 def _function_named(func: ast.expr, scope: Scope, index: Index) -> ast.FunctionDef | None:
