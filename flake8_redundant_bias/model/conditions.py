@@ -138,7 +138,8 @@ class Conditions:
         on every path (``self.bn is not None`` where the class always builds one)."""
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return self._spelled(test.operand, not holds, scope, home)
-        if scope is not home:
+        if scope is not home or isinstance((none_test(test) or (test,))[0], ast.Attribute):
+            # (in the producer's own function too: ``self.use_bn = use_bn`` then ``if self.use_bn:``)
             test = self._from_state(test, scope, home)  # type: ignore[assignment]
             if test is None:
                 return None

@@ -365,3 +365,48 @@ class ChosenOff(ChosenTwoWays):
 
 
 BOTH = [ChosenTwoWays(3, 8)]
+
+
+class ReadInEitherBranch(nn.Module):  # CenterNet's fully_connected: the output normed, or taken as it is
+    def __init__(self, cin, cout, with_bn=True):
+        super().__init__()
+        self.with_bn = with_bn
+        self.linear = nn.Linear(cin, cout)  # expect: RB101:23 "Linear bias is cancelled by the BatchNorm1d that follows when with_bn is true: pass bias=not with_bn"
+        if self.with_bn:
+            self.bn = nn.BatchNorm1d(cout)
+
+    def forward(self, x):
+        linear = self.linear(x)
+        bn = self.bn(linear) if self.with_bn else linear
+        return F.relu(bn)
+
+
+class ReadInEitherStatement(nn.Module):
+    def __init__(self, cin, cout, with_bn=True):
+        super().__init__()
+        self.with_bn = with_bn
+        self.linear = nn.Linear(cin, cout)  # expect: RB101:23 "Linear bias is cancelled by the BatchNorm1d that follows when with_bn is true: pass bias=not with_bn"
+        self.bn = nn.BatchNorm1d(cout)
+
+    def forward(self, x):
+        linear = self.linear(x)
+        if self.with_bn:
+            out = self.bn(linear)
+        else:
+            out = linear
+        return F.relu(out)
+
+
+class ReadEitherWay(nn.Module):  # the file builds it both ways: undecided, silent
+    def __init__(self, cin, cout, with_bn=True):
+        super().__init__()
+        self.with_bn = with_bn
+        self.linear = nn.Linear(cin, cout)
+        self.bn = nn.BatchNorm1d(cout)
+
+    def forward(self, x):
+        linear = self.linear(x)
+        return F.relu(self.bn(linear) if self.with_bn else linear)
+
+
+EITHER = [ReadEitherWay(3, 8), ReadEitherWay(3, 8, with_bn=False)]

@@ -15,7 +15,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ...knowledge.schema import Version
-from ..index import Index, Scope, statement_of
+from ..index import Index, Scope, branches_around, statement_of
 from ..values import Env, same_literal
 from .calls import STATEMENT_LISTS
 from .names import none_test
@@ -131,6 +131,17 @@ class Branches:
             elif _returns_inside(stmt):
                 return None
         return False
+
+    def taken(self, flow: Questions, first: ast.AST, second: ast.AST) -> ast.AST | None:
+        """Of two nodes in different branches of one test, the one in the branch the test takes on every path (the
+        body of ``self.bn(x) if self.with_bn else x`` where ``with_bn`` always holds); None when they are not so
+        placed, or the test is not decided."""
+        sides = dict(branches_around(self.index, first))
+        for branch, body in branches_around(self.index, second):
+            if branch in sides and sides[branch] is not body:
+                holds = self.holds(flow, branch.test, self.index.scope_at(branch), None)
+                return None if holds is None else second if holds is body else first
+        return None
 
     def runs(self, flow: Questions, node: ast.AST, scope: Scope, env: Env) -> bool | None:
         """Whether a statement of the function (a binding's) runs for the call: False when a test on the way

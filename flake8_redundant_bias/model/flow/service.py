@@ -158,11 +158,15 @@ class Flow:
 
     def sole_read(self, node: ast.AST) -> ast.AST | None:
         """The one place the value computed at ``node`` is read, through single-use variables, on the paths the
-        tests between decide (``if self.use_bn: x = self.bn(x)`` where ``use_bn`` always holds)."""
-        return self._uses.sole_read(node, self._follows)
+        tests between decide (``if self.use_bn: x = self.bn(x)``, or ``self.bn(x) if self.use_bn else x``, where
+        ``use_bn`` always holds)."""
+        return self._uses.sole_read(node, self._follows, self._between)
 
     def _follows(self, node: ast.AST, binding: ast.AST) -> bool:
         return self._branches.follows(self, node, binding)
+
+    def _between(self, first: ast.AST, second: ast.AST) -> ast.AST | None:
+        return self._branches.taken(self, first, second)
 
     def is_none(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> bool | None:
         """Whether an expression is None on every path (True), on none (False), or unknown (None)."""

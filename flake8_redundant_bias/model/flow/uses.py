@@ -102,14 +102,22 @@ class Uses:
             return None
         return [event.node for event in events]
 
-    def sole_read(self, node: ast.AST, follows: Follows | None = None) -> ast.AST | None:
+    def sole_read(
+        self, node: ast.AST, follows: Follows | None = None,
+        between: Callable[[ast.AST, ast.AST], ast.AST | None] | None = None,
+    ) -> ast.AST | None:
         """The one place the value computed at ``node`` is read, following single-use variables; a read that only
-        asks its shape (``B, C, H, W = x.shape``, ``print(x.size())``) takes none of its values and is not one."""
+        asks its shape (``B, C, H, W = x.shape``, ``print(x.size())``) takes none of its values and is not one.
+        ``between(a, b)``: of two reads in the branches of one test, the one the test decides runs (``self.bn(x)
+        if self.with_bn else x`` where ``with_bn`` always holds)."""
         found = node
         for _ in range(VALUE_DEPTH):
             reads = self.reads(found, follows)
             if reads is not None and reads != [found]:
                 reads = [read for read in reads if not asks_shape(self.index, read)]
+                if len(reads) == 2 and between is not None:
+                    taken = between(*reads)
+                    reads = [taken] if taken is not None else reads
             if reads is None or len(reads) != 1:
                 return None
             if reads[0] is found:
