@@ -41,14 +41,16 @@ class ClassSwitch:
 
     def bindings(self, flow: Flow) -> list[tuple[ast.AST, ast.FunctionDef, Env]]:
         """The function bound as a call passing each class that turns the bias on, and nothing else (the other
-        parameters their defaults, or unknown), with the class or function a call of it builds."""
+        parameters unknown), with the class or function a call of it builds.  (Read with their defaults, CUT's
+        ``if no_antialias:`` branch, which its options reach, would never run.)"""
         function: ast.FunctionDef = self.scope.node  # type: ignore[assignment]
         owner = flow.index.parents.get(function)  # type: ignore[attr-defined]
         method = isinstance(owner, ast.ClassDef)
         node = owner if method and function.name == "__init__" else function
         found = []
         for _, expr in self.classes:
-            env = flow.bind(function, CallArgs([], {self.parameter: Bound(expr, None, self.scope)}), skip=int(method))
+            passed = CallArgs([], {self.parameter: Bound(expr, None, self.scope)})
+            env = flow.bind(function, passed, skip=int(method), defaults=False)
             if env is not None:
                 found.append((node, function, env))
         return found

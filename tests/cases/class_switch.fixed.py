@@ -168,3 +168,20 @@ class InnerParameter(nn.Module):
 
     def forward(self, x):
         return self.net(x)
+
+
+class AntialiasedDiscriminator(nn.Module):
+    """CUT's NLayerDiscriminator: an ``if`` on another flag, off by default, that its options turn on; read for
+    the class that turns the bias on, the flag stays unknown and both branches are read."""
+
+    def __init__(self, ndf=64, norm_layer=nn.BatchNorm2d, no_antialias=False):
+        super().__init__()
+        use_bias = norm_layer == nn.InstanceNorm2d
+        if no_antialias:
+            sequence = [nn.Conv2d(ndf, ndf * 2, 4, stride=2, bias=False), norm_layer(ndf * 2), nn.LeakyReLU(0.2)]  # expect: RB101:25 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
+        else:
+            sequence = [nn.Conv2d(ndf, ndf * 2, 4, bias=False), norm_layer(ndf * 2), nn.LeakyReLU(0.2), nn.AvgPool2d(2)]  # expect: RB101:25 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
+        self.model = nn.Sequential(*sequence)
+
+    def forward(self, x):
+        return self.model(x)

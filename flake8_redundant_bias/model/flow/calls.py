@@ -45,10 +45,12 @@ class Calls:
 
     # ------------------------------------------------------------ binding
 
-    def bind(self, function: ast.FunctionDef, site: CallArgs, skip: int = 0) -> Env | None:
+    def bind(self, function: ast.FunctionDef, site: CallArgs, skip: int = 0, defaults: bool = True) -> Env | None:
         """The function's parameters bound to what one call passed; a re-bound parameter is unknown.
 
-        ``skip``: leading parameters the call does not pass (``self`` of ``__init__``).
+        ``skip``: leading parameters the call does not pass (``self`` of ``__init__``); ``defaults``: whether one
+        the call does not pass holds its default (else it is unknown: a call the analysis imagines, passing one
+        class to read what it builds, decides nothing else).
         """
         plan = self._plans.get((function, skip))
         if plan is None:
@@ -63,7 +65,7 @@ class Calls:
                 continue
             bound = site.get(place)
             if bound is ABSENT:
-                bound = Bound(default, None) if default is not None else UNKNOWN
+                bound = Bound(default, None) if default is not None and defaults else UNKNOWN
             values[name] = bound
         kwarg = function.args.kwarg
         if kwarg is not None and not site.open_keywords and kwarg.arg not in rebound:
