@@ -508,11 +508,12 @@ def _apply(text: str, edits: list[dict]) -> str:
 # ConvNorm assigns its bias parameter again (``if bias is None: bias = ...``), so the value a call
 # passes (also through Conv2dNormActivation) is not the only one the conv may get; ConvNormSlot,
 # conv_norm, SlotStage, Embed and NormParameterOverridden take the norm from their caller but have no bias parameter
-# for the call to pass; nor do torchvision_blocks.py's Residual and residual, whose bias=True is written inside.
+# for the call to pass; nor do torchvision_blocks.py's Residual and residual, whose bias=True is written inside,
+# or flag_norms.py's ChosenTwoWays.
 UNFIXABLE = [
     ("blocks.py", 42), ("blocks.py", 43), ("blocks.py", 151), ("blocks.py", 186), ("blocks.py", 187), ("blocks.py", 191),
     ("blocks.py", 214), ("blocks.py", 215), ("blocks.py", 240), ("blocks.py", 243),
-    ("class_steps.py", 100), ("class_steps.py", 183), ("flag_norms.py", 281),
+    ("class_steps.py", 100), ("class_steps.py", 183), ("flag_norms.py", 281), ("flag_norms.py", 367),
     ("helpers.py", 45), ("helpers.py", 137), ("layer_flow.py", 96), ("layer_flow.py", 170),
     ("openmmlab.py", 158), ("openmmlab.py", 182), ("optional_norms.py", 49), ("subclass_callers.py", 43),
     ("torchvision_blocks.py", 26), ("torchvision_blocks.py", 34), ("torchvision_blocks.py", 42),

@@ -194,7 +194,23 @@ class ModuleAttributes:
         key = (owner, expr.attr)
         if key not in kept:
             kept[key] = self._single_store_of(owner, expr.attr)
-        return kept[key]
+        found = kept[key]
+        if found is None and self.layers.bound:
+            return self._store_for_the_call(owner, expr.attr)  # (the call may decide the branch that sets it)
+        return found
+
+    def _store_for_the_call(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
+        """``self.x`` set in branches of the ``__init__`` a block is read for, when the call decides all but one
+        (MUNIT's ``if norm == 'bn': self.norm = ...`` ``elif norm == 'in': ...`` for a call passing ``'in'``)."""
+        if self._use_counts().get((owner, attr), 0) != 1 or self.flow.holder(owner, attr) is not owner:
+            return None
+        stores = [
+            (value, scope) for value, scope in self.flow.live_values(owner, attr)
+            if value is None or not self._never_set(value, scope)
+        ]
+        if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(owner, attr):
+            return None
+        return owner, stores[0][0], stores[0][1]  # type: ignore[return-value]
 
     def _single_store_of(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
         uses = self._use_counts()
@@ -214,6 +230,11 @@ class ModuleAttributes:
             return None
         value, store_scope = stores[0]
         return holder, value, store_scope  # type: ignore[return-value]
+
+    def _never_set(self, value: ast.expr, scope: Scope) -> bool:
+        """The call the block is read for decides against the branch setting the value."""
+        env = self.layers.environment(value)
+        return env is not None and self.flow.runs(value, scope, env) is False
 
     def _use_counts(self) -> dict[tuple[ast.ClassDef, str], int]:
         if self._uses is None:  # counted once per module

@@ -69,18 +69,30 @@ _NORM_ROWS: dict[int, tuple[Mapping[str, Spec], frozenset[str]]] = {}
 
 def branch_flags(index: Index, norms: tuple[str, ...]) -> dict[ast.AST, set[str]]:
     """The parameters of each function or class called in this module that a statement of its body tests as a
-    flag to build a norm (``if with_bn: self.add_module("bn", nn.BatchNorm2d(c))``): each call may build it."""
+    flag to build a norm (``if with_bn: self.add_module("bn", nn.BatchNorm2d(c))``), or compares with a string to
+    pick one (MUNIT's ``if norm == 'bn': self.norm = nn.BatchNorm2d(c)`` ``elif norm == 'in': ...``): each call
+    may build it."""
     flags: dict[ast.AST, set[str]] = {}
     for _, function in _called_definitions(index) if norms else ():
         params = {param.arg for param in named_parameters(function)}
         tested = {
-            stmt.test.id for stmt in function.body
-            if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Name) and stmt.test.id in params
-            and index.spells(stmt, norms) and _builds_norm(stmt, norms)
+            flag for stmt in function.body if isinstance(stmt, ast.If)
+            for flag in [_flag(stmt.test)] if flag in params and index.spells(stmt, norms) and _builds_norm(stmt, norms)
         }
         if tested:
             flags[function] = tested
     return flags
+
+
+def _flag(test: ast.expr) -> str | None:
+    """The name a test reads as a flag (``with_bn``), or compares with a string (``norm == 'bn'``)."""
+    if isinstance(test, ast.Compare) and isinstance(test.ops[0], ast.Eq) and _string(test.comparators[0]):
+        test = test.left
+    return test.id if isinstance(test, ast.Name) else None
+
+
+def _string(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, str)
 
 
 def _called_definitions(index: Index) -> Iterator[tuple[ast.FunctionDef | ast.ClassDef, ast.FunctionDef]]:

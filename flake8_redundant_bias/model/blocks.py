@@ -27,7 +27,7 @@ from .flow.arguments import preset
 from .flow.service import Flow
 from .gates import Words, switches_of
 from .index import Index, Scope
-from .layers import Layer, Layers
+from .layers import Layer, Layers, built_through
 from .sequences import Chain
 from .values import Bound
 
@@ -292,7 +292,7 @@ class Blocks:
             for producer, after in unit():
                 if not self._decided_here(producer, function, home, handed_norm):
                     continue
-                layer = self.layers.built_through(producer, call, node, home.layers, init)
+                layer = built_through(self.layers, producer, call, node, home.layers, init)
                 layer.inside, layer.built_at = True, producer.call
                 yield layer, after
         if depth + 1 < NESTING:

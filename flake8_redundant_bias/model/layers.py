@@ -204,6 +204,11 @@ class Layers:
         """The service of another module of the project."""
         return self._models.layers_of(tree) if self._models is not None else None
 
+    @property
+    def bound(self) -> bool:
+        """Read for one call of a function (its arguments bound)."""
+        return self._ambient is not None
+
     def environment(self, node: ast.AST) -> Env | None:
         """The arguments of the call a function is read for, where ``node`` is inside that function; else None."""
         return self._in_ambient(node) if self._ambient is not None else None
@@ -311,7 +316,7 @@ class Layers:
         if inner is None or not isinstance(inner.spec, (Producer, Norm)):
             return None
         inner.args = forwarded(returned, helper, site, helper_env, inner.args)
-        return self.built_through(inner, call, helper, home)
+        return built_through(self, inner, call, helper, home)
 
     def _through_class(self, call: ast.Call, owner: ast.ClassDef, env: Env | None, depth: int, home: Layers) -> Layer | None:
         """A module class (``home``: the service of its module) whose output is one producer's output, maybe past
@@ -331,18 +336,18 @@ class Layers:
         for name in outputs:
             inner = home._held(owner, init, name, init_env, depth)
             if inner is not None and isinstance(inner.spec, Producer):
-                return self.built_through(inner, call, owner, home, init)
+                return built_through(self, inner, call, owner, home, init)
             keeps = inner is not None and isinstance(inner.spec, Transparent)
             if not keeps or home.flow.holds(inner.spec.when, inner.args) is not True:  # type: ignore[union-attr]
                 break
         first = home._held(owner, init, inputs[0], init_env, depth) if inputs else None
         if first is not None and isinstance(first.spec, Norm):
-            return self.built_through(first, call, owner, home, init)
+            return built_through(self, first, call, owner, home, init)
         pointwise = first is not None and isinstance(first.spec, Producer) and len(inputs) > 1
         second = home._held(owner, init, inputs[1], init_env, depth) if pointwise else None
         if second is not None and isinstance(second.spec, Norm):
             # A 1x1 convolution on the way: the rule asks whether it passes the incoming bias on as a constant.
-            norm = self.built_through(second, call, owner, home, init)
+            norm = built_through(self, second, call, owner, home, init)
             norm.leading = (first,)
             return norm
         return None
@@ -367,22 +372,6 @@ class Layers:
             kept[owner] = (init, *found) if init and found and any(found) else None
         return kept[owner]
 
-    def built_through(
-        self, inner: Layer, call: ast.Call, through: ast.FunctionDef | ast.ClassDef, home: Layers,
-        init: ast.FunctionDef | None = None,
-    ) -> Layer:
-        """The layer a helper or class (``home``: the service of its module) builds, reported at the call that asked for it."""
-        if inner.helper:
-            layer = Layer(inner.name, inner.spec, call, inner.args, inner.helper, inner.where or home.flow.shown)
-            layer.alternatives = inner.alternatives
-        else:
-            layer = Layer(inner.name, inner.spec, call, inner.args, through.name, home.flow.shown)
-            layer.alternatives = inner.alternatives
-            layer.built_by = init or through  # type: ignore[assignment]
-            layer.built_in = home.tree
-        layer.site = self.tree  # a fix edits the call, in this module's text
-        return layer
-
     # ------------------------------------------------------------ built from a config
 
     def built(self, expr: ast.expr) -> Layer | None:
@@ -398,6 +387,23 @@ class Layers:
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def built_through(
+    layers: Layers, inner: Layer, call: ast.Call, through: ast.FunctionDef | ast.ClassDef, home: Layers,
+    init: ast.FunctionDef | None = None,
+) -> Layer:
+    """The layer a helper or class (``home``: the service of its module) builds, reported at the call that asked for it."""
+    if inner.helper:
+        layer = Layer(inner.name, inner.spec, call, inner.args, inner.helper, inner.where or home.flow.shown)
+        layer.alternatives = inner.alternatives
+    else:
+        layer = Layer(inner.name, inner.spec, call, inner.args, through.name, home.flow.shown)
+        layer.alternatives = inner.alternatives
+        layer.built_by = init or through  # type: ignore[assignment]
+        layer.built_in = home.tree
+    layer.site = layers.tree  # a fix edits the call, in this module's text
+    return layer
 
 
 def _own_method(flow: Flow, owner: ast.ClassDef, name: str) -> tuple[ast.FunctionDef, int] | None:

@@ -104,3 +104,28 @@ off = Basic(1, 8, False)
 container_dropped = SelfBuilt(8, 8, with_dropout=True)
 guarded_swapped = ConvNormActGuarded(3, 24, True, nn.ReLU, True)  # the ReLU comes first
 guarded_unknown = ConvNormActGuarded(3, 24, True, nn.ReLU, len([]) > 0)  # the flag is not known: both orders may run
+
+
+class StringNorm(nn.Module):
+    # MUNIT's Conv2dBlock: the norm picked by a string in branches of __init__, the bias a fixed True.
+    def __init__(self, cin, cout, norm="none", bias=True):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=bias)
+        if norm == "bn":
+            self.norm = nn.BatchNorm2d(cout)
+        elif norm == "in":
+            self.norm = nn.InstanceNorm2d(cout)
+        elif norm == "ln":
+            self.norm = nn.GroupNorm(1, cout)
+        else:
+            self.norm = nn.Identity()
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+instance_normed = StringNorm(3, 24, norm="in")  # expect: RB101:19 "Conv2d (inside StringNorm()) bias is cancelled by the InstanceNorm2d that follows: pass bias=False to StringNorm()"
+batch_normed = StringNorm(3, 24, "bn")  # expect: RB101:16 "Conv2d (inside StringNorm()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to StringNorm()"
+layer_normed = StringNorm(3, 24, norm="ln")
+plain_string = StringNorm(3, 24)
+unbiased = StringNorm(3, 24, norm="in", bias=False)

@@ -346,7 +346,7 @@ class ChosenByBranches(nn.Module):
         return self.bn(self.conv(x))
 
 
-class ChosenTwoWays(nn.Module):  # a subclass passes the flag off, a call leaves it on: undecided, silent
+class ChosenTwoWays(nn.Module):  # a subclass passes the flag off, a call leaves it on: undecided, silent here
     def __init__(self, cin, cout, use_bn=True):
         super().__init__()
         self.conv = nn.Conv2d(cin, cout, 3, padding=1)
@@ -364,7 +364,7 @@ class ChosenOff(ChosenTwoWays):
         super().__init__(cin, cout, use_bn=False)
 
 
-BOTH = [ChosenTwoWays(3, 8)]
+BOTH = [ChosenTwoWays(3, 8)]  # expect: RB101:9 "Conv2d (inside ChosenTwoWays()) bias is cancelled by the BatchNorm2d that follows: give ChosenTwoWays() a bias parameter and pass bias=False here"
 
 
 class ReadInEitherBranch(nn.Module):  # CenterNet's fully_connected: the output normed, or taken as it is
