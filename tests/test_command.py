@@ -509,8 +509,9 @@ def _apply(text: str, edits: list[dict]) -> str:
 # passes (also through Conv2dNormActivation) is not the only one the conv may get; ConvNormSlot,
 # conv_norm, SlotStage, Embed and NormParameterOverridden take the norm from their caller but have no bias parameter
 # for the call to pass; nor do torchvision_blocks.py's Residual and residual, whose bias=True is written inside,
-# or flag_norms.py's ChosenTwoWays.
+# or flag_norms.py's ChosenTwoWays and block_branches.py's StringNormApplied.
 UNFIXABLE = [
+    ("block_branches.py", 152),
     ("blocks.py", 42), ("blocks.py", 43), ("blocks.py", 151), ("blocks.py", 186), ("blocks.py", 187), ("blocks.py", 191),
     ("blocks.py", 214), ("blocks.py", 215), ("blocks.py", 240), ("blocks.py", 243),
     ("class_steps.py", 100), ("class_steps.py", 183), ("flag_norms.py", 281), ("flag_norms.py", 367),

@@ -13,8 +13,9 @@ from __future__ import annotations
 import ast
 from typing import Mapping
 
-from ..knowledge.schema import Fact, Initializer, ModuleList, ModuleTable
-from .flow.members import overlap
+from ..knowledge.schema import Container, Fact, Initializer, ModuleList
+from .families import getattr_read
+from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, method_named
 from .layers import Layer, Layers
@@ -23,13 +24,12 @@ from .values import Origin
 
 class ModuleAttributes:
     def __init__(
-        self, index: Index, flow: Flow, layers: Layers, facts: Mapping[str, Fact], methods: Mapping[str, Fact],
+        self, index: Index, flow: Flow, layers: Layers, facts: Mapping[str, Fact],
     ) -> None:
         self.index = index
         self.flow = flow
         self.layers = layers
         self.facts = facts
-        self.tables = {name for name, fact in methods.items() if isinstance(fact, ModuleTable)}
         self._uses: dict[tuple[ast.ClassDef, str], int] | None = None
         self._held: dict[tuple[ast.ClassDef, str], Layer | None] = {}
 
@@ -120,69 +120,6 @@ class ModuleAttributes:
         inner = _local_list_sites(self.flow, (sites + grown)[0], self.index.scope_at((sites + grown)[0]))
         return self.layers.built(inner[0]) if inner is not None and len(inner) == 1 else None
 
-    def family_element(self, expr: ast.Subscript | ast.Call, scope: Scope) -> Layer | None:
-        """``self._modules["conv" + str(i)]`` or ``getattr(self, f"conv{i}")``: the one construction every module
-        stored under a name so begun is, when the class reads such a name in one place only."""
-        read = self._family_read(expr, scope)
-        if read is None:
-            return None
-        owner, name = read
-        start = self.flow.name_start(name, scope)
-        reads = self._family_reads().get(owner, ()) if start else ()  # type: ignore[call-overload]
-        if sum(1 for begun in reads if overlap(begun, start)) != 1:
-            return None
-        stores = self.flow.family(owner, start)  # type: ignore[arg-type]
-        if len(stores) != 1 or stores[0][0] is None:
-            return None
-        value, store_scope = stores[0]
-        origin = self.flow.sole_origin(value, store_scope, self.layers.environment(value))  # type: ignore[arg-type]
-        if origin is None or origin.scope.tree is not self.index.module.node:
-            return None
-        return self.layers.built(origin.expr)
-
-    def _family_read(self, expr: ast.expr, scope: Scope) -> tuple[ast.ClassDef, ast.expr] | None:
-        """The class and the name of a read by name of a module it stores: ``self._modules[name]``, or
-        ``getattr(self, name)`` with Python's builtin."""
-        if isinstance(expr, ast.Subscript):
-            table = expr.value
-            if not isinstance(table, ast.Attribute) or table.attr not in self.tables:
-                return None
-            receiver, name = table.value, expr.slice
-        elif isinstance(expr, ast.Call) and len(expr.args) == 2 and not expr.keywords:
-            return self._getattr_read(expr, scope)
-        else:
-            return None
-        owner = self.flow.method_owner(receiver, scope)
-        return (owner, name) if owner is not None else None
-
-    def _getattr_read(self, call: ast.Call, scope: Scope) -> tuple[ast.ClassDef, ast.expr] | None:
-        """``getattr(self, name[, default])`` with Python's builtin: the class and the name."""
-        func = call.func
-        if type(func) is not ast.Name or func.id != "getattr" or len(call.args) < 2 or not self.flow.builtin("getattr", scope):
-            return None
-        owner = self.flow.method_owner(call.args[0], scope)
-        return (owner, call.args[1]) if owner is not None else None
-
-    def _family_reads(self) -> dict[ast.ClassDef, list[str]]:
-        """What each name built at run time that a class reads a module by begins with (once per module)."""
-        def count() -> dict[ast.ClassDef, list[str]]:
-            found: dict[ast.ClassDef, list[str]] = {}
-            source = self.index.source
-            reads = [
-                (parent, scope) for load, scope in self.index.attribute_loads if self.tables and load.attr in self.tables
-                for parent in [self.index.parents.get(load)] if isinstance(parent, ast.Subscript) and parent.value is load
-            ]
-            if source is None or "getattr" in source.text:
-                reads += [(call, scope) for call, scope in self.index.calls_of("getattr")]
-            for expr, scope in reads:
-                read = self._family_read(expr, scope)
-                if read is not None:
-                    owner, name = read
-                    literal = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
-                    found.setdefault(owner, []).append(literal if literal is not None else self.flow.name_start(name, scope))
-            return found
-        return self.index.derived("module table reads", count)
-
     def _single_store(self, expr: ast.Attribute, scope: Scope) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
         """``self.x`` assigned one value, applied once, and not re-assigned by a subclass.  The value may be set by
         a base class of the file (``Sub.forward`` applying the ``self.conv`` that ``Base.__init__`` built): then
@@ -231,6 +168,28 @@ class ModuleAttributes:
         value, store_scope = stores[0]
         return holder, value, store_scope  # type: ignore[return-value]
 
+    def decided(self, test: ast.expr, scope: Scope) -> bool | None:
+        """A test of ``self.x`` (``if self.norm:``, ``self.norm is not None``, ``not self.norm``) that the call a
+        block is read for decides: the one value its ``__init__`` leaves ``self.x`` is a layer built, or None."""
+        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        guard = none_test(test)
+        attribute = guard[0] if guard is not None else test.operand if negated else test  # type: ignore[attr-defined]
+        owner = self.flow.method_owner(attribute.value, scope) if isinstance(attribute, ast.Attribute) else None
+        found = self._store_for_the_call(owner, attribute.attr) if owner is not None else None  # type: ignore[union-attr]
+        if found is None:
+            return None
+        value = found[1]
+        if isinstance(value, ast.Constant) and value.value is None:
+            held = False
+        else:
+            layer = self.layers.built(value)
+            if layer is None or isinstance(layer.spec, Container):
+                return None  # (an empty container is false)
+            held = True
+        if guard is not None:
+            return held is not guard[1]  # ``is None`` holds when nothing is held
+        return held is not negated
+
     def _never_set(self, value: ast.expr, scope: Scope) -> bool:
         """The call the block is read for decides against the branch setting the value."""
         env = self.layers.environment(value)
@@ -265,7 +224,7 @@ class ModuleAttributes:
         over the names a loop stored its stages under, OpenMMLab's ResNets) is not counted against the attributes
         assigned by name: it reads what was stored under such names."""
         for call, scope in self.index.calls_of("getattr"):
-            read = self._getattr_read(call, scope)
+            read = getattr_read(self.flow, call, scope)
             if read is None:
                 continue
             owner, name = read

@@ -36,8 +36,11 @@ class Chains:
         self.flow = flow
         self.steps = steps
         self.sequences = sequences
-        # A node -> what takes its value next: the module's, the same in every read of a block for one call.
-        self._consumers: dict[ast.AST, ast.AST | None] = index.derived("consumers", dict)
+        # A node -> what takes its value next: the module's, the same in every read of a block for one call, but
+        # where the call decides a test of the class's state on the way (``if self.norm: x = self.norm(x)``).
+        bound = steps.layers.bound
+        self._decide = steps.attributes.decided if bound else None
+        self._consumers: dict[ast.AST, ast.AST | None] = {} if bound else index.derived("consumers", dict)
 
     def units(self, inside: ast.AST | None = None) -> Iterator[Unit[Chain]]:
         """One unit of work per container, and per call that applies a producer (``inside``: in that class or function)."""
@@ -124,7 +127,7 @@ class Chains:
         return self._consumers[node]
 
     def _find_consumer(self, node: ast.AST) -> ast.AST | None:
-        read = self.flow.sole_read(node)
+        read = self.flow.sole_read(node, self._decide)
         if read is None:
             return None
         index = self.index

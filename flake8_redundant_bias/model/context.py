@@ -27,6 +27,7 @@ from .blocks import Block, Blocks
 from .chains import Chains
 from .conditions import Conditions
 from .contents import Contents
+from .families import Families
 from .flow.service import Flow
 from .gates import Spelled, Words, framework_roots, skippable
 from .helper_builds import HelperBuilds
@@ -87,8 +88,9 @@ class ModuleModel:
     def _chains(self, layers: Layers) -> tuple[Steps, Chains]:
         """The services that read chains of layers, over one way of building them."""
         knowledge = self.config.knowledge
-        attributes = ModuleAttributes(self.index, self.flow, layers, knowledge.facts, knowledge.methods)
-        steps = Steps(self.index, self.flow, layers, attributes, knowledge.facts, knowledge.methods)
+        attributes = ModuleAttributes(self.index, self.flow, layers, knowledge.facts)
+        families = Families(self.index, self.flow, layers, knowledge.methods)
+        steps = Steps(self.index, self.flow, layers, attributes, families, knowledge.facts, knowledge.methods)
         contents = Contents(self.index, self.flow, layers, steps)
         return steps, Chains(self.index, self.flow, steps, Sequences(self.index, self.flow, layers, steps, contents))
 

@@ -13,6 +13,7 @@ from typing import Mapping
 
 from ..knowledge.schema import AxisMove, Container, Fact, OrderedMapping
 from .attributes import ModuleAttributes
+from .families import Families
 from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer, Layers
@@ -21,13 +22,14 @@ from .values import ABSENT, Bound, CallArgs
 
 class Steps:
     def __init__(
-        self, index: Index, flow: Flow, layers: Layers, attributes: ModuleAttributes,
+        self, index: Index, flow: Flow, layers: Layers, attributes: ModuleAttributes, families: Families,
         facts: Mapping[str, Fact], methods: Mapping[str, Fact],
     ) -> None:
         self.index = index
         self.flow = flow
         self.layers = layers
         self.attributes = attributes
+        self.families = families
         self.facts = facts
         self.methods = methods
 
@@ -41,7 +43,7 @@ class Steps:
                 return self._step(name, spec, call, scope)
             return None
         if isinstance(func, ast.Call):  # nn.Conv2d(...)(x), getattr(self, f"conv{i}")(x)
-            return self.layers.construction(func) or self.attributes.family_element(func, scope)
+            return self.layers.construction(func) or self.families.element(func, scope)
         if isinstance(func, ast.Name):
             return self.local(func, scope) or self._loop_element(func, scope)
         if isinstance(func, ast.Attribute):
@@ -57,7 +59,7 @@ class Steps:
         """``self.norms[i]``, ``self._modules["conv" + str(i)]``, ``self.bn_blocks[i][j]``: the module an item of
         a list the class holds is."""
         if isinstance(item.value, ast.Attribute):
-            return self.attributes.list_element(item.value, scope) or self.attributes.family_element(item, scope)
+            return self.attributes.list_element(item.value, scope) or self.families.element(item, scope)
         if isinstance(item.value, ast.Subscript) and isinstance(item.value.value, ast.Attribute):
             return self.attributes.nested_element(item.value.value, scope)
         return None

@@ -79,7 +79,9 @@ def advice(model: ModuleModel, producer: Layer, spec: Producer, off: str, fix: F
     if fix is not None:
         return fix.title
     keyword, function = spec.bias.keyword, producer.built_by
-    if function is not None and _decided_inside(producer.args.get(spec.bias), producer.call, function):
+    if function is not None and (
+        _decided_inside(producer.args.get(spec.bias), producer.call, function) or not _takes(function, keyword)
+    ):
         # Not "pass it inside the helper": that changes every caller, some of which may need the bias.
         return f"give {producer.helper}() a {keyword} parameter and pass {keyword}={off} here"
     if producer.inside:  # a block's layer: its call decides the switch
@@ -99,6 +101,12 @@ def _shared_switch(model: ModuleModel, producer: Layer, spec: Producer) -> bool:
         return False
     home = model.flow.flow_of_tree(producer.built_in).index  # type: ignore[arg-type]
     return (_parameter_reads(home, bound.scope, bound.expr.id) or 0) > 1
+
+
+def _takes(function: ast.FunctionDef, keyword: str) -> bool:
+    """Whether a call can pass the function ``keyword``: a parameter of that name, or a ``**kwargs``."""
+    args = function.args
+    return args.kwarg is not None or any(arg.arg == keyword for arg in args.posonlyargs + args.args + args.kwonlyargs)
 
 
 def _decided_inside(bound: object, call: ast.Call, function: ast.FunctionDef) -> bool:

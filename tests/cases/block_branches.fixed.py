@@ -129,3 +129,25 @@ batch_normed = StringNorm(3, 24, "bn", bias=False)  # expect: RB101:16 "Conv2d (
 layer_normed = StringNorm(3, 24, norm="ln")
 plain_string = StringNorm(3, 24)
 unbiased = StringNorm(3, 24, norm="in", bias=False)
+
+
+class StringNormApplied(nn.Module):
+    # MUNIT's Conv2dBlock as it is: no norm is None, applied under `if self.norm:`; the bias fixed on inside.
+    def __init__(self, cin, cout, norm="none"):
+        super().__init__()
+        self.use_bias = True
+        if norm == "in":
+            self.norm = nn.InstanceNorm2d(cout)
+        elif norm == "none":
+            self.norm = None
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=self.use_bias)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.norm:
+            x = self.norm(x)
+        return x
+
+
+applied_in = StringNormApplied(3, 24, norm="in")  # expect: RB101:14 "Conv2d (inside StringNormApplied()) bias is cancelled by the InstanceNorm2d that follows: give StringNormApplied() a bias parameter and pass bias=False here"
+applied_none = StringNormApplied(3, 24, norm="none")

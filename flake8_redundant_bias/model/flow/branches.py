@@ -21,7 +21,7 @@ from .calls import STATEMENT_LISTS
 from .names import none_test
 
 if TYPE_CHECKING:  # the service's interface, for the types only
-    from .questions import Questions
+    from .questions import Decide, Questions
 
 LITERALS = (str, int, bool, type(None))  # the values a test on a parameter compares (floats are rarely equal)
 COMPARISONS = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
@@ -132,16 +132,20 @@ class Branches:
                 return None
         return False
 
-    def taken(self, flow: Questions, first: ast.AST, second: ast.AST) -> ast.AST | None:
+    def taken(self, flow: Questions, first: ast.AST, second: ast.AST, decide: Decide | None = None) -> ast.AST | None:
         """Of two nodes in different branches of one test, the one in the branch the test takes on every path (the
         body of ``self.bn(x) if self.with_bn else x`` where ``with_bn`` always holds); None when they are not so
-        placed, or the test is not decided."""
+        placed, or the test is not decided.  ``decide``: tests a reading for one call decides first."""
         sides = dict(branches_around(self.index, first))
         for branch, body in branches_around(self.index, second):
             if branch in sides and sides[branch] is not body:
-                holds = self.holds(flow, branch.test, self.index.scope_at(branch), None)
+                holds = self._decided(flow, branch.test, self.index.scope_at(branch), decide)
                 return None if holds is None else second if holds is body else first
         return None
+
+    def _decided(self, flow: Questions, test: ast.expr, scope: Scope, decide: Decide | None) -> bool | None:
+        found = decide(test, scope) if decide is not None else None
+        return found if found is not None else self.holds(flow, test, scope, None)  # type: ignore[arg-type]
 
     def runs(self, flow: Questions, node: ast.AST, scope: Scope, env: Env) -> bool | None:
         """Whether a statement of the function (a binding's) runs for the call: False when a test on the way
@@ -170,10 +174,11 @@ class Branches:
             certain = certain and before is not None
         return True if certain and parent is scope.node else None
 
-    def follows(self, flow: Questions, node: ast.AST, binding: ast.AST) -> bool:
+    def follows(self, flow: Questions, node: ast.AST, binding: ast.AST, decide: Decide | None = None) -> bool:
         """Whether the statement holding ``node`` runs whenever the one holding ``binding`` does, after it: a later
         statement of the same list, or inside ``if`` branches one opens, each test decided for it on every path
-        (``x = self.conv(x)``, then ``if self.use_bn: x = self.bn(x)`` where ``use_bn`` always holds)."""
+        (``x = self.conv(x)``, then ``if self.use_bn: x = self.bn(x)`` where ``use_bn`` always holds).
+        ``decide``: tests a reading for one call decides first (``if self.norm:`` of a block read for a call)."""
         parents = self.index.parents
         first, child = statement_of(self.index, binding), statement_of(self.index, node)
         owner = parents.get(first) if first is not None else None
@@ -184,7 +189,7 @@ class Branches:
                 return any(first in body and child in body for body in _statement_lists(owner))
             if not isinstance(parent, ast.If) or child is parent.test:
                 return False  # a loop, ``try`` or ``with`` may run it no times, or end before it
-            holds = self.holds(flow, parent.test, scope, None)  # type: ignore[arg-type]
+            holds = self._decided(flow, parent.test, scope, decide)
             if holds is None or holds is not any(child is stmt for stmt in parent.body):
                 return False
             child = parent

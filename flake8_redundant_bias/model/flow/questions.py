@@ -9,7 +9,7 @@ the module the question is about.  ``flow_of`` finds another module's.
 from __future__ import annotations
 
 import ast
-from typing import ContextManager, Protocol
+from typing import Callable, ContextManager, Protocol
 
 from ...knowledge.schema import Fact
 from ..imports import ImportMap, ImportTarget
@@ -18,6 +18,9 @@ from ..project import Source
 from ..values import Bound, CallArgs, Env, Origin
 
 Definition = tuple["ast.FunctionDef | ast.ClassDef", ast.AST]  # a definition, and the tree of its module
+# What a reading for one call decides of a test, before the flow does (``if self.norm:`` of a block read for a call
+# whose ``__init__`` leaves ``self.norm`` one module): True, False, or None (not its to decide).
+Decide = Callable[[ast.expr, Scope], "bool | None"]
 
 
 class Questions(Protocol):

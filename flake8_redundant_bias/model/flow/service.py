@@ -35,7 +35,7 @@ from .names import Names
 from .uses import Uses
 
 if TYPE_CHECKING:  # the service's interface, for the types only
-    from .questions import Modules, Questions
+    from .questions import Decide, Modules, Questions
 
 
 class Flow:
@@ -156,17 +156,15 @@ class Flow:
         origins = self.origins(expr, scope, env)
         return origins[0] if origins and len(origins) == 1 else None
 
-    def sole_read(self, node: ast.AST) -> ast.AST | None:
+    def sole_read(self, node: ast.AST, decide: Decide | None = None) -> ast.AST | None:
         """The one place the value computed at ``node`` is read, through single-use variables, on the paths the
         tests between decide (``if self.use_bn: x = self.bn(x)``, or ``self.bn(x) if self.use_bn else x``, where
-        ``use_bn`` always holds)."""
-        return self._uses.sole_read(node, self._follows, self._between)
-
-    def _follows(self, node: ast.AST, binding: ast.AST) -> bool:
-        return self._branches.follows(self, node, binding)
-
-    def _between(self, first: ast.AST, second: ast.AST) -> ast.AST | None:
-        return self._branches.taken(self, first, second)
+        ``use_bn`` always holds); ``decide``: tests a reading for one call decides first."""
+        branches = self._branches
+        return self._uses.sole_read(
+            node, lambda read, binding: branches.follows(self, read, binding, decide),
+            lambda first, second: branches.taken(self, first, second, decide),
+        )
 
     def is_none(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> bool | None:
         """Whether an expression is None on every path (True), on none (False), or unknown (None)."""
