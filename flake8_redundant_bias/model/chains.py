@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..containment import Unit, record
 from ..knowledge.schema import Container, Norm, Producer, Transparent
@@ -23,6 +23,9 @@ from .layers import Layer
 from .sequences import Chain, Sequences
 from .steps import Steps
 from .values import CallArgs
+
+if TYPE_CHECKING:  # the flow's interface, for the types only
+    from .flow.questions import Decide
 
 STEPS_LIMIT = 8  # steps in one flow chain
 ADDITION = Transparent(functional=True)
@@ -36,11 +39,13 @@ class Chains:
         self.flow = flow
         self.steps = steps
         self.sequences = sequences
-        # A node -> what takes its value next: the module's, the same in every read of a block for one call, but
-        # where the call decides a test of the class's state on the way (``if self.norm: x = self.norm(x)``).
-        bound = steps.layers.bound
-        self._decide = steps.attributes.decided if bound else None
-        self._consumers: dict[ast.AST, ast.AST | None] = {} if bound else index.derived("consumers", dict)
+        # A node -> what takes its value next: the module's, the same in every read of a block for one call; where
+        # the module's finds none, a call may decide a test of the class's state on the way (``if self.norm: x =
+        # self.norm(x)``), and a reading for one call looks again.  (What it decides refines: where the module's
+        # reading decides a test, the call's decides it alike.)
+        self._consumers: dict[ast.AST, ast.AST | None] = index.derived("consumers", dict)
+        self._decide = steps.attributes.decided if steps.layers.bound else None
+        self._decided: dict[ast.AST, ast.AST | None] = {}
 
     def units(self, inside: ast.AST | None = None) -> Iterator[Unit[Chain]]:
         """One unit of work per container, and per call that applies a producer (``inside``: in that class or function)."""
@@ -123,11 +128,16 @@ class Chains:
     def _consumer(self, node: ast.AST) -> ast.AST | None:
         """The call or addition that takes this value as its input, if it is the value's one use."""
         if node not in self._consumers:
-            self._consumers[node] = self._find_consumer(node)
-        return self._consumers[node]
+            self._consumers[node] = self._find_consumer(node, None)
+        found = self._consumers[node]
+        if found is None and self._decide is not None:
+            if node not in self._decided:
+                self._decided[node] = self._find_consumer(node, self._decide)
+            found = self._decided[node]
+        return found
 
-    def _find_consumer(self, node: ast.AST) -> ast.AST | None:
-        read = self.flow.sole_read(node, self._decide)
+    def _find_consumer(self, node: ast.AST, decide: Decide | None) -> ast.AST | None:
+        read = self.flow.sole_read(node, decide)
         if read is None:
             return None
         index = self.index
