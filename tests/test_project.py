@@ -278,6 +278,27 @@ def test_a_block_of_the_script_folder_switched_on_in_a_file_that_names_no_norm(t
     assert by_path == by_stdin == [f"7:5: {message}", f"8:5: {message}"]
 
 
+def test_a_script_folder_with_no_project_marker_reads_its_neighbours(tmp_path: Path) -> None:
+    # An unpacked archive or a folder of scripts has no .git, pyproject.toml or setup.py: Python still finds
+    # layers.py beside the script it runs (tacotron2's `from layers import ConvNorm`).
+    files = {name: text for name, text in SCRIPT_FOLDER.items() if not name.startswith(".git")}
+    write(tmp_path / "scripts", files)
+    train = tmp_path / "scripts" / "train.py"
+    message = (
+        "RB101 Conv2d (inside ConvNorm() in layers.py) bias is cancelled by the BatchNorm2d that follows: "
+        "pass bias=False to ConvNorm() (8 wasted parameters)"
+    )
+    assert findings(flake8("--select", "RB", str(train)), f"{train}:") == [f"7:5: {message}", f"8:5: {message}"]
+
+
+def test_a_script_reads_no_folder_but_its_own_without_a_project_marker(tmp_path: Path) -> None:
+    # Without a marker, only the script's own folder is Python's: a module in the folder above is not read.
+    files = {name: text for name, text in SCRIPT_FOLDER.items() if not name.startswith(".git")}
+    write(tmp_path, {"layers.py": files["layers.py"]})
+    write(tmp_path / "scripts", {"train.py": files["train.py"]})
+    assert flake8("--select", "RB", str(tmp_path / "scripts" / "train.py")).stdout == ""
+
+
 def test_absolute_imports_stop_at_the_project_root(tmp_path: Path) -> None:
     # The package lies above the nearest project marker: it is not this project's code.
     write(tmp_path, {"utils/__init__.py": "", "utils/args.py": SCRIPT["utils/args.py"]})

@@ -351,7 +351,11 @@ class Project:
                 folder = os.path.dirname(folder)
             return [folder]
         found = []
-        if self.root is not None:
+        if self.root is None:
+            # No project marker (a folder of scripts, an unpacked archive): Python puts a script's own folder first
+            # on its path, so ``from layers import ConvNorm`` finds ``layers.py`` beside it.
+            found.append(folder)
+        else:
             while True:
                 found.append(folder)
                 if folder == self.root or os.path.dirname(folder) == folder:
