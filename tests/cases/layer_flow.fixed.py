@@ -652,6 +652,36 @@ class TemplateBaseNormed(nn.Module):
         self._construct(dim, nn.BatchNorm3d)
 
 
+class DelegatedPublic(nn.Module):
+    """pix2pixHD's ResnetBlock: a public method only the class's own __init__ calls builds the layers."""
+
+    def __init__(self, dim, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.block = self.build_conv_block(dim, norm_layer)
+
+    def build_conv_block(self, dim, norm_layer):
+        return nn.Sequential(nn.Conv2d(dim, dim, 3, padding=1, bias=False), norm_layer(dim))  # expect: RB101:30 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (BatchNorm2d from the default of norm_layer in DelegatedPublic())"
+
+    def forward(self, x):
+        return x + self.block(x)
+
+
+class PublicCalledOutside(nn.Module):  # a public method other code calls too: with anything
+    def __init__(self, dim, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.block = self.build_block(dim, norm_layer)
+
+    def build_block(self, dim, norm_layer):
+        return nn.Sequential(nn.Conv2d(dim, dim, 3, padding=1), norm_layer(dim))
+
+    def forward(self, x):
+        return x + self.block(x)
+
+
+OUTSIDE = PublicCalledOutside(8)
+OUTSIDE.block = OUTSIDE.build_block(8, nn.Identity)
+
+
 class TemplateNormed(TemplateBaseNormed):
     def _construct(self, dim, norm_module):  # the base's call decides the norm
         self.conv_out = nn.Conv3d(dim, dim, 1, 1, 0, bias=False)  # expect: RB101:25 "Conv3d bias is cancelled by the BatchNorm3d that follows"

@@ -221,11 +221,13 @@ class Calls:
         owner = scope.node
         if name == "__init__" and isinstance(owner, ast.ClassDef) and index.classes.get(owner.name) is owner:
             return self.callers(flow, owner.name), 1
-        # A private method (``_construct``): its class calls it; a public one, or one nothing here calls
-        # (``forward``, Keras' ``call``), the framework or other code calls with anything.
-        private = name.startswith("_") and not name.endswith("__") and not getattr(function, "decorator_list", None)
-        if private and isinstance(owner, ast.ClassDef) and function in owner.body:
-            return self._method_calls(flow, owner, name) or None, 1
+        # A private method (``_construct``): its class calls it; a public one the framework or other code calls with
+        # anything (``forward``), but for one only its own ``__init__`` calls (CycleGAN's ``build_conv_block``).
+        plain = not name.endswith("__") and not getattr(function, "decorator_list", None)
+        if plain and isinstance(owner, ast.ClassDef) and function in owner.body:
+            calls = self._method_calls(flow, owner, name)
+            if name.startswith("_") or calls and all(_in_init(call_scope, owner) for _, call_scope in calls):
+                return calls or None, 1
         if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) and function in owner.body:
             return _local_calls(self.index, scope, name), 0  # ``def block(...)`` inside ``__init__``, called there
         return None, 0
@@ -335,6 +337,10 @@ def _method_scope(scope: Scope) -> Scope | None:
             return found
         found = found.parent
     return None
+
+
+def _in_init(scope: Scope, owner: ast.ClassDef) -> bool:
+    return scope.node is method_named(owner, "__init__")
 
 
 def _agreed(flow: Questions, envs: list[Env]) -> Env:
