@@ -145,9 +145,7 @@ class ModuleAttributes:
             (value, scope) for value, scope in self.flow.live_values(owner, attr)
             if value is None or not self._never_set(value, scope)
         ]
-        if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(owner, attr):
-            return None
-        return owner, stores[0][0], stores[0][1]  # type: ignore[return-value]
+        return self._sole(owner, attr, stores)
 
     def _single_store_of(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
         uses = self._use_counts()
@@ -162,7 +160,13 @@ class ModuleAttributes:
             return (foreign[0], value, store_scope) if value is not None else None
         if holder is not owner and sum(uses.get((cls, attr), 0) for cls in self.flow.descendants(holder)) != 1:
             return None
-        stores = self.flow.live_values(holder, attr)  # ``if use_bn: self.bn = ...`` ``else: self.bn = nn.Identity()``
+        # ``if use_bn: self.bn = ...`` ``else: self.bn = nn.Identity()``: the one whose branch may run
+        return self._sole(holder, attr, self.flow.live_values(holder, attr))
+
+    def _sole(
+        self, holder: ast.ClassDef, attr: str, stores: list[tuple[ast.expr | None, Scope]],
+    ) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
+        """The one known value of ``stores``, when no subclass overrides the attribute."""
         if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, attr):
             return None
         value, store_scope = stores[0]

@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from ..knowledge.schema import Container
 from .flow.names import none_test
 from .flow.service import Flow
-from .index import Block, Event, Index, Scope, branches_around, is_parameter, statement_of
+from .index import Block, Event, Index, Scope, branch_apart, is_parameter, statement_of
 from .layers import Layers
 from .steps import Steps
 
@@ -66,12 +66,12 @@ class Contents:
         uses, position = found
         stores = _reaching_stores(uses, position, self._kind)
         nodes = [uses[at][0].node for at in stores]
-        if len(stores) < 2 or not all(_exclusive(self.index, a, b) for a in nodes for b in nodes if a is not b):
+        if len(stores) < 2 or not all(branch_apart(self.index, a, b) for a in nodes for b in nodes if a is not b):
             return None
         readings = []
         for at, node in zip(stores, nodes):
             start = self._start(uses[at])
-            after = [use for use in uses[at + 1:position] if not _exclusive(self.index, node, use[0].node)]
+            after = [use for use in uses[at + 1:position] if not branch_apart(self.index, node, use[0].node)]
             items = self._fold(*start, after) if start is not None else None
             readings.append(items if items is not None else [BARRIER])
         return readings
@@ -124,7 +124,10 @@ class Contents:
         last = stores[-1]
         depth = _depth(events[last][0].block)
         read = events[position][0].node
-        if any(_depth(events[i][0].block) != depth and not _exclusive(self.index, events[i][0].node, read) for i in stores[:-1]):
+        if any(
+            _depth(events[i][0].block) != depth and not branch_apart(self.index, events[i][0].node, read)
+            for i in stores[:-1]
+        ):
             return None  # (a binding in another branch of an ``if`` around the read never reaches it)
         start = self._start(events[last])
         if start is not None and not events[position][0].block.within(events[last][0].block):
@@ -345,12 +348,6 @@ def _reaching_stores(uses: list[Use], position: int, kind: Callable[[Use], tuple
             if block.within(uses[at][0].block):
                 break
     return found[::-1]
-
-
-def _exclusive(index: Index, first: ast.AST, second: ast.AST) -> bool:
-    """Whether the two nodes lie in different branches of one ``if``: no run reaches both."""
-    sides = dict(branches_around(index, first))
-    return any(branch in sides and sides[branch] is not body for branch, body in branches_around(index, second))
 
 
 def _self_events(index: Index, scope: Scope, receiver: str) -> list[Event]:

@@ -404,6 +404,21 @@ def branches_around(index: Index, node: ast.AST) -> list[tuple[ast.If | ast.IfEx
     return found
 
 
+def branch_apart(index: Index, first: ast.AST, second: ast.AST) -> tuple[ast.If | ast.IfExp, bool] | None:
+    """The innermost ``if`` or conditional expression in different branches of which the two nodes lie (no run
+    reaches both), and whether ``second`` is in its body; None when there is none."""
+    sides = dict(branches_around(index, first))
+    for branch, body in branches_around(index, second):
+        if branch in sides and sides[branch] is not body:
+            return branch, body
+    return None
+
+
+def if_sides(index: Index, node: ast.AST) -> dict[ast.If, bool]:
+    """Each ``if`` statement around a node in its function, and whether the node is in its body."""
+    return {branch: body for branch, body in branches_around(index, node) if isinstance(branch, ast.If)}
+
+
 def in_branch(index: Index, node: ast.AST) -> bool:
     """Whether a branch of an ``if`` holds the node, within its function: a statement a test may keep from running."""
     return any(isinstance(branch, ast.If) for branch, _ in branches_around(index, node))

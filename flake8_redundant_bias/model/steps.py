@@ -15,7 +15,7 @@ from ..knowledge.schema import AxisMove, Container, Fact, OrderedMapping
 from .attributes import ModuleAttributes
 from .families import Families
 from .flow.service import Flow
-from .index import Index, Scope
+from .index import Index, Scope, if_sides
 from .layers import Layer, Layers
 from .values import ABSENT, Bound, CallArgs
 
@@ -123,21 +123,11 @@ class Steps:
         if any(event.opaque for event in events):
             return False
         reads = self._module_reads(scope, name)
-        paths = [self._branches(node, scope.node) for node in reads]
+        paths = [if_sides(self.index, node) for node in reads]
         return all(
             any(first.get(test) not in (None, second.get(test)) for test in first if test in second)
             for i, first in enumerate(paths) for second in paths[i + 1:]
         )
-
-    def _branches(self, node: ast.AST, stop: ast.AST) -> dict[ast.If, str]:
-        """Each ``if`` around a node (up to ``stop``), and the branch it is in: "body" or "orelse"."""
-        found: dict[ast.If, str] = {}
-        child, parent = node, self.index.parents.get(node)
-        while parent is not None and parent is not stop:
-            if isinstance(parent, ast.If) and child is not parent.test:
-                found[parent] = "body" if child in parent.body else "orelse"
-            child, parent = parent, self.index.parents.get(parent)
-        return found
 
     def _loop_element(self, name: ast.Name, scope: Scope) -> Layer | None:
         """``for conv, norm in zip(self.convs, self.norms): ... conv(x)``, or ``for i, conv in

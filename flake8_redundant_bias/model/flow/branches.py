@@ -15,7 +15,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ...knowledge.schema import Version
-from ..index import Index, Scope, branches_around, statement_of
+from ..index import Index, Scope, branch_apart, statement_of
 from ..values import Env, same_literal
 from .calls import STATEMENT_LISTS
 from .names import none_test
@@ -136,12 +136,12 @@ class Branches:
         """Of two nodes in different branches of one test, the one in the branch the test takes on every path (the
         body of ``self.bn(x) if self.with_bn else x`` where ``with_bn`` always holds); None when they are not so
         placed, or the test is not decided.  ``decide``: tests a reading for one call decides first."""
-        sides = dict(branches_around(self.index, first))
-        for branch, body in branches_around(self.index, second):
-            if branch in sides and sides[branch] is not body:
-                holds = self._decided(flow, branch.test, self.index.scope_at(branch), decide)
-                return None if holds is None else second if holds is body else first
-        return None
+        apart = branch_apart(self.index, first, second)
+        if apart is None:
+            return None
+        branch, body = apart
+        holds = self._decided(flow, branch.test, self.index.scope_at(branch), decide)
+        return None if holds is None else second if holds is body else first
 
     def _decided(self, flow: Questions, test: ast.expr, scope: Scope, decide: Decide | None) -> bool | None:
         found = decide(test, scope) if decide is not None else None
