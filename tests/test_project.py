@@ -1404,3 +1404,76 @@ def test_a_helper_called_through_its_module_from_a_script(tmp_path: Path) -> Non
     assert findings(flake8("--select", "RB", str(script)), f"{script}:") == expected
     by_stdin = flake8("--select", "RB", "--stdin-display-name", str(script), "-", stdin=script.read_text())
     assert findings(by_stdin, f"{script}:") == expected
+
+
+NORM_TABLE = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/norm.py": """\
+        import torch.nn as nn
+
+        NORMS: dict[str, type] = {"bn2d": nn.BatchNorm2d, "ln": nn.LayerNorm}
+
+
+        def build_norm(name="bn2d", num_features=None, **kwargs):
+            if name in NORMS:
+                norm_cls = NORMS[name]
+                return norm_cls(num_features, **kwargs)
+            return None
+        """,
+    "pkg/ops.py": """\
+        import torch.nn as nn
+
+        from pkg.norm import build_norm
+
+
+        class ConvLayer(nn.Module):
+            def __init__(self, cin, cout, bias=False, norm="bn2d"):
+                super().__init__()
+                self.conv = nn.Conv2d(cin, cout, 3, bias=bias)
+                self.norm = build_norm(norm, num_features=cout)
+
+            def forward(self, x):
+                return self.norm(self.conv(x))
+        """,
+    "pkg/model.py": """\
+        import torch.nn as nn
+
+        from pkg.norm import build_norm
+        from pkg.ops import ConvLayer
+
+
+        class ConvNorm(nn.Module):
+            def __init__(self, norm="bn2d"):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 8, 3)
+                self.norm = build_norm(norm, num_features=8)
+
+            def forward(self, x):
+                return self.norm(self.conv(x))
+
+
+        class LastAxis(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 8, 3)
+                self.norm = build_norm("ln", num_features=8)
+                self.block = ConvLayer(3, 8, True)
+
+            def forward(self, x):
+                return self.norm(self.conv(x))
+        """,
+}
+
+
+def test_a_norm_looked_up_in_a_table_of_another_module(tmp_path: Path) -> None:
+    # EfficientViT's ``build_norm``: the function names no norm, the table it reads does; ``"ln"`` picks a
+    # LayerNorm, which keeps a conv's channel bias.  A block of a third module that builds its norm so is read
+    # at a call switching its bias on by position.
+    by_path, by_stdin = model_findings(tmp_path, NORM_TABLE)
+    assert by_path == by_stdin == [
+        "10:21: " + CONV.format(built="", advice=PASS, cost="8 wasted parameters"),
+        "22:22: " + CONV.format(
+            built=" (inside ConvLayer() in pkg/ops.py)", advice="pass bias=False to ConvLayer() ", cost="8 wasted parameters",
+        ),
+    ]

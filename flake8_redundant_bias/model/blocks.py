@@ -25,7 +25,7 @@ from .block_search import (
 )
 from .flow.arguments import preset
 from .flow.service import Flow
-from .gates import Words, switches_of
+from .gates import Words, assigned_names, switches_of
 from .index import Index, Scope
 from .layers import Layer, Layers, built_through
 from .sequences import Chain
@@ -313,15 +313,8 @@ class Blocks:
         return f"{shown}:{inner.built_at.lineno}" if shown else f"line {inner.built_at.lineno}"
 
     def _names_a_norm(self, node: ast.AST, tree: ast.AST) -> bool:
-        """A block names the norm it builds (``nn.BatchNorm2d``, a ``norm_layer=nn.BatchNorm2d`` default), or calls
-        a function or class of its module that names one (``norm_of(cout)``, returning ``nn.BatchNorm2d(c)``)."""
         words = self._words.norms if self._words is not None else ()
-        if not words:
-            return False
-        index = self._homes.model_of(tree).flow.index  # type: ignore[attr-defined]
-        return index.spells(node, words) or any(
-            index.spells(helper, words) for helper in _module_callees(index, node) if helper is not node
-        )
+        return bool(words) and names_a_norm(self._homes.model_of(tree).flow, node, words)  # type: ignore[attr-defined]
 
     def _decided_here(self, producer: Layer, function: ast.FunctionDef, home: Home, handed_norm: bool) -> bool:
         """Built where the call's binding reaches.  A block of another module whose bias is on for every call
@@ -344,6 +337,37 @@ def _attribute_key(func: ast.expr) -> tuple[str, str] | None:
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         return func.value.id, func.attr
     return None
+
+
+def names_a_norm(flow: Flow, node: ast.AST, words: tuple[str, ...]) -> bool:
+    """A block names the norm it builds (``nn.BatchNorm2d``, a ``norm_layer=nn.BatchNorm2d`` default), or calls
+    a function or class of its module that names one (``norm_of(cout)``, returning ``nn.BatchNorm2d(c)``) or reads
+    a table that does (``build_norm(norm, c)`` returning ``NORMS[norm](c)``), or a function of the project that
+    does."""
+    index = flow.index
+    if index.spells(node, words):
+        return True
+    named = (*words, *index.derived("norm tables", partial(_tables_naming, index, words)))
+    if any(index.spells(helper, named) for helper in _module_callees(index, node) if helper is not node):
+        return True
+    return flow.follows_imports() and any(
+        flow.definition(call.func, words) is not None for call in _project_callees(index, node))
+
+
+def _tables_naming(index: Index, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The module-level names bound to a dict that spells one of the words (``NORMS = {"bn2d": nn.BatchNorm2d}``)."""
+    return tuple(
+        name for stmt in index.module.node.body
+        if type(getattr(stmt, "value", None)) is ast.Dict and index.spells(stmt, words) for name in assigned_names(stmt)
+    )
+
+
+def _project_callees(index: Index, node: ast.AST) -> Iterator[ast.Call]:
+    """The calls a block makes of a function imported from the project (``build_norm(norm, c)``)."""
+    for call, scope in index.calls_inside(node):
+        func = call.func
+        if type(func) is ast.Name and index.imports.imported(func.id) is not None and not index.bound(func.id, scope):
+            yield call
 
 
 def _module_callees(index: Index, node: ast.AST) -> Iterator[ast.AST]:

@@ -524,7 +524,8 @@ def skippable(
     return set(candidates), SkippedNames("\n".join(candidates.values()))
 
 
-ALIASES = (ast.Name, ast.Attribute, ast.Call)
+ALIASES = (ast.Name, ast.Attribute, ast.Call, ast.Dict)
+ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
 
 
 def _calls_partial(call: ast.Call) -> bool:
@@ -538,19 +539,29 @@ def _names_of(definitions: Iterable[ast.AST]) -> list[str]:
 
 
 def _bound_to_relevant(tree: ast.Module, source: Text, spelled: Spelled, relevant: list[str]) -> list[str]:
-    """The names module-level assignments bind to an alias or a ``partial`` that spells a trigger word or names a
-    relevant definition."""
+    """The names module-level assignments bind to an alias, a ``partial`` or a table (``NORMS = {"bn2d":
+    nn.BatchNorm2d}``) that spells a trigger word or names a relevant definition."""
     found = []
     for node in tree.body:
-        if type(node) is not ast.Assign or not all(type(target) is ast.Name for target in node.targets):
+        targets = assigned_names(node) if type(node) in ASSIGNMENTS else None
+        if not targets:
             continue
-        value = node.value
+        value = node.value  # type: ignore[attr-defined]
         if type(value) not in ALIASES or type(value) is ast.Call and not _calls_partial(value):
             continue
         span = source.span(node.lineno, node.end_lineno or node.lineno)
         if spelled.match(*span) or any(_names(source.text[span[0]:span[1]], name) for name in relevant):
-            found += [target.id for target in node.targets]  # type: ignore[attr-defined]
+            found += targets
     return found
+
+
+def assigned_names(stmt: ast.stmt) -> list[str]:
+    """The names a plain assignment binds (``x = y = ...``, ``x: T = ...``); none for any other statement."""
+    if type(stmt) is ast.AnnAssign:
+        return [stmt.target.id] if type(stmt.target) is ast.Name and stmt.value is not None else []
+    if type(stmt) is not ast.Assign or not all(type(target) is ast.Name for target in stmt.targets):
+        return []
+    return [target.id for target in stmt.targets]  # type: ignore[attr-defined]
 
 
 class SkippedNames:

@@ -189,7 +189,7 @@ class Layers:
                 return self._through_class(call, node, env, depth, home)
             return self._through_helper(call, node, env, depth, home)
         func = call.func
-        if not isinstance(func, (ast.Name, ast.Attribute, ast.Call)):
+        if not isinstance(func, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
             return None
         scope = self.index.scope_at(call)
         owner = self.flow.method_owner(func.value, scope) if isinstance(func, ast.Attribute) else None

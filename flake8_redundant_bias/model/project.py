@@ -206,10 +206,30 @@ class Source:
             bound = self.binding(name)
             block = bound[0].block(bound[1]) if bound is not None else None
             # Not defined in the project, or spelling no producer: it builds none.
-            answers = block is not None and (_may_answer(block, words, layer, also) or layer and bound is not None and (
-                bound[0]._forward_in_base(block)))
+            answers = block is not None and (_may_answer(block, words, layer, also) or bound is not None and (
+                layer and bound[0]._forward_in_base(block) or _may_answer(bound[0]._with_tables(block), words, layer, also)
+                or also and _may_answer(block, words, layer) and bound[0]._helpers_spell(block, also)))
             self._definable[key] = bound if answers else None
         return self._definable[key]
+
+    def _with_tables(self, block: str) -> str:
+        """A function's text with that of the module-level tables it reads (``build_norm`` returning
+        ``NORMS[name](c)``, where ``NORMS = {"bn2d": nn.BatchNorm2d}`` names the layer)."""
+        if not block.startswith(("def", "async")):
+            return block
+        assigned = self._names()[1]
+        tables = [self._span(at) for name, at in assigned.items() if name in block]
+        return "".join([block, *(table for table in tables if table is not None and table.rstrip().endswith("}"))])
+
+    def _helpers_spell(self, block: str, words: tuple[str, ...]) -> bool:
+        """A definition calls a function imported from the project whose text, with the tables it reads, spells one
+        of the words (``ConvLayer`` calling ``build_norm``, which looks its norm up in ``NORMS``)."""
+        for name in self._names()[2]:
+            bound = self.binding(name) if f"{name}(" in block else None
+            helper = bound[0].block(bound[1]) if bound is not None and bound[0] is not self else None
+            if helper is not None and any(word in bound[0]._with_tables(helper) for word in words):  # type: ignore[index]
+                return True
+        return False
 
     def _forward_in_base(self, block: str) -> bool:
         """A class without a ``forward`` whose one base, a class of the same module, has one (a vendored

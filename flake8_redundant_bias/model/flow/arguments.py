@@ -85,15 +85,34 @@ class Arguments:
             return None
         return flow.sole_origin(expr, scope, env)
 
-    def _only_passed(self, flow: Questions, name: ast.Name, scope: Scope, passed: bool) -> bool:
-        """Every read of the dict's name is a ``**`` spread (or an argument): nothing can add a key to it."""
+    def table(self, flow: Questions, name: ast.expr, scope: Scope, env: Env | None) -> dict[str, Bound] | None:
+        """A lookup table nothing changes (``NORMS = {"bn2d": nn.BatchNorm2d, "ln": nn.LayerNorm}``): every read of
+        its name looks an entry up (``NORMS[name]``), asks for a key (``name in NORMS``) or spreads it."""
+        home = flow.flow_of(scope)
+        if home is not flow:
+            return home.table(name, scope, env)
+        if not isinstance(name, ast.Name) or env is not None and env.lookup(name.id) is not None:
+            return None  # a parameter: the caller's dict, which the callee's reads say nothing of
+        stores, _ = self.index.bindings(self.index.home(name.id, scope), name.id)
+        if len(stores) != 1 or type(getattr(self.index.parents.get(stores[0].node), "value", None)) is not ast.Dict:
+            return None  # (most names looked into are bound once to no dict: told apart before their reads are)
+        if not self._only_passed(flow, name, scope, False, looked_up=True):
+            return None
+        origin = flow.sole_origin(name, scope, env)
+        if origin is None or not isinstance(origin.expr, ast.Dict):
+            return None
+        return self.dict_entries(flow, origin.expr, origin.scope, origin.env, False)
+
+    def _only_passed(self, flow: Questions, name: ast.Name, scope: Scope, passed: bool, looked_up: bool = False) -> bool:
+        """Every read of the dict's name is a ``**`` spread (or an argument): nothing can add a key to it.
+        ``looked_up``: an entry looked up (``d[k]``) changes nothing either."""
         found = flow.reaching(name, scope)
         if found is None:
             return False
         home, _ = found
         # (A read from a comprehension or nested function is as safe when it too only spreads the dict.)
         return all(
-            event.store or self._handed_on(event.node, passed)
+            event.store or self._handed_on(event.node, passed, looked_up)
             or not event.opaque and self._kept_on_self(flow, event.node, home, passed)
             for event in home.events.get(name.id, ())
         )
@@ -116,17 +135,18 @@ class Arguments:
             if load.attr == expr.attr and flow.method_owner(load.value, load_scope) is owner
         )
 
-    def _handed_on(self, read: ast.AST, passed: bool) -> bool:
+    def _handed_on(self, read: ast.AST, passed: bool, looked_up: bool = False) -> bool:
         """A read that only spreads the dict (``**d``) or, with ``passed``, hands it to a call; or one that compares
         an entry (``if self.norm_cfg["type"] == "BN":``) or asks for a key (``assert "type" in norm_cfg``), which
-        changes nothing (an entry used any other way may be a dict something edits)."""
+        changes nothing (an entry used any other way may be a dict something edits, unless ``looked_up``: the entries
+        of a table of classes)."""
         parent = self.index.parents.get(read)
         if isinstance(parent, ast.keyword):
             return parent.arg is None or passed
         if isinstance(parent, ast.Compare) and read in parent.comparators and isinstance(parent.ops[0], (ast.In, ast.NotIn)):
             return len(parent.ops) == 1
         if isinstance(parent, ast.Subscript) and parent.value is read and isinstance(parent.ctx, ast.Load):
-            return isinstance(self.index.parents.get(parent), ast.Compare)
+            return looked_up or isinstance(self.index.parents.get(parent), ast.Compare)
         return passed and isinstance(parent, ast.Call) and read in parent.args
 
 

@@ -76,15 +76,8 @@ class Branches:
         op, right = test.ops[0], test.comparators[0]
         left = self._literals(flow, test.left, scope, env)
         if isinstance(op, (ast.In, ast.NotIn)):
-            if not isinstance(right, (ast.Tuple, ast.List, ast.Set)):
-                return None
-            options: list[object] = []
-            for element in right.elts:
-                found = self._literals(flow, element, scope, env)
-                if found is None or len(found) != 1:
-                    return None
-                options += found
-            if left is None:
+            options = self._members(flow, right, scope, env)
+            if left is None or options is None:
                 return None
             member = {any(same_literal(value, option) for option in options) for value in left}
             return None if len(member) != 1 else member.pop() is isinstance(op, ast.In)
@@ -93,6 +86,19 @@ class Branches:
             return None
         equal = {same_literal(one, other) for one in left for other in others}
         return None if len(equal) != 1 else equal.pop() is isinstance(op, ast.Eq)
+
+    def _members(self, flow: Questions, container: ast.expr, scope: Scope, env: Env) -> list[object] | None:
+        """What ``in`` looks for a value among: a literal tuple, list or set, or the keys of a lookup table."""
+        if not isinstance(container, (ast.Tuple, ast.List, ast.Set)):
+            entries = flow.table(container, scope, env)
+            return None if entries is None else list(entries)
+        options: list[object] = []
+        for element in container.elts:
+            found = self._literals(flow, element, scope, env)
+            if found is None or len(found) != 1:
+                return None
+            options += found
+        return options
 
     def _literals(self, flow: Questions, expr: ast.expr, scope: Scope, env: Env) -> list[object] | None:
         found = flow.constants(expr, scope, env)

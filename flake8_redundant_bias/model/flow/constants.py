@@ -91,7 +91,7 @@ class Constants:
             return _each_pair(OPERATORS[type(expr.op)], left, right)
         if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and type(expr.ops[0]) in COMPARISONS:
             left = flow.evaluate(expr.left, scope, env, depth + 1)
-            right = flow.evaluate(expr.comparators[0], scope, env, depth + 1)
+            right = _keys(flow, expr, scope, env) or flow.evaluate(expr.comparators[0], scope, env, depth + 1)
             if left is None or right is None or len(left) * len(right) > PRODUCT_LIMIT:
                 return None
             return _compared(COMPARISONS[type(expr.ops[0])], left, right)
@@ -106,6 +106,14 @@ class Constants:
             except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 return None
         return None
+
+
+def _keys(flow: Questions, compare: ast.Compare, scope: Scope, env: Env | None) -> list[object] | None:
+    """``name in NORMS``: the keys of a lookup table nothing changes."""
+    if not isinstance(compare.ops[0], (ast.In, ast.NotIn)):
+        return None
+    entries = flow.table(compare.comparators[0], scope, env)
+    return None if entries is None else [frozenset(entries)]
 
 
 def _flatten(parts: Iterable[list[object] | None]) -> list[object] | None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
 
 DEPTH = 12  # names followed through names, this deep
+RETURNS_DEPTH = 2  # helpers returning what helpers return, read this deep for a truth test
 
 
 class Names:
@@ -59,6 +60,8 @@ class Names:
             return found if found is not None else [Origin(expr, scope, env, note)]
         if isinstance(expr, ast.Subscript):
             found = flow.provided_subscript(expr, scope, depth)
+            if found is None:
+                found = _looked_up(flow, expr, scope, env, depth, note)
             if found is not None:
                 return found
         return [Origin(expr, scope, env, note)]
@@ -315,17 +318,31 @@ def _known_value(flow: Questions, origin: Origin) -> object:
     return resolved if resolved is not None else UNKNOWN
 
 
-def _instance(flow: Questions, origin: Origin) -> bool:
+def _instance(flow: Questions, origin: Origin, depth: int = 0) -> bool:
     """A call that builds an object, never None: of a framework's class (``nn.BatchNorm2d(c)``: classes are named
-    with a capital, functions are not), or of a class the module defines."""
+    with a capital, functions are not) or a class the module defines, named or held in a name (``norm_cls =
+    NORMS[name]``); or of a function of the module that returns one for the call (``build_norm(norm, c)``)."""
     call = origin.expr
     if type(call) is not ast.Call:
         return False
-    name = flow.resolved(call.func, origin.scope)
+    if _class(flow, call.func, origin.scope):
+        return True
+    if type(call.func) is not ast.Name or depth >= RETURNS_DEPTH:
+        return False
+    held = flow.origins(call.func, origin.scope, origin.env)
+    if held and all(o.expr is not call.func and _class(flow, o.expr, o.scope) for o in held):
+        return True
+    returned = flow.returned(call, origin.scope, origin.env)
+    return bool(returned) and all(_instance(flow, o, depth + 1) for o in returned)  # type: ignore[union-attr]
+
+
+def _class(flow: Questions, expr: ast.expr, scope: Scope) -> bool:
+    """A framework's class or a class the module defines, by name."""
+    name = flow.resolved(expr, scope)
     if name is not None:
         return name.rpartition(".")[2][:1].isupper()
-    index = flow.flow_of(origin.scope).index
-    return type(call.func) is ast.Name and call.func.id in index.classes and not index.bound(call.func.id, origin.scope)
+    index = flow.flow_of(scope).index
+    return type(expr) is ast.Name and expr.id in index.classes and not index.bound(expr.id, scope)
 
 
 def _sides(value: ast.expr) -> list[ast.expr]:
@@ -379,3 +396,25 @@ def _truth(flow: Questions, origin: Origin) -> bool | None:
     if value is not UNKNOWN:
         return bool(value)
     return True if flow.partial_of(origin) is not None else None
+
+
+def _looked_up(flow: Questions, item: ast.Subscript, scope: Scope, env: Env | None, depth: int, note: str) -> list[Origin] | None:
+    """``NORMS[name]`` of a table nothing changes, or ``{"BN": nn.BatchNorm2d, ...}[name]``, where ``name`` holds
+    known keys: the entries they pick (a key the table lacks raises, and holds nothing)."""
+    base = item.value
+    if isinstance(base, ast.Dict):
+        entries = flow.dict_entries(base, scope, env)
+    else:
+        entries = flow.table(base, scope, env) if isinstance(base, ast.Name) else None
+    keys = flow.constants(item.slice, scope, env) if entries else None
+    if not keys:
+        return None
+    found: list[Origin] = []
+    for key, _ in keys:
+        entry = entries.get(key) if isinstance(key, str) else None  # type: ignore[union-attr]
+        if entry is not None:
+            origins = flow.origins_at(entry.expr, entry.scope or scope, entry.env, depth + 1, note)
+            if origins is None:
+                return None
+            found += origins
+    return found or None

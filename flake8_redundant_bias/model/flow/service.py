@@ -254,6 +254,10 @@ class Flow:
     def dict_origin(self, expr: ast.expr, scope: Scope, env: Env | None = None, passed: bool = False) -> Origin | None:
         return self._arguments.dict_origin(self, expr, scope, env, passed)
 
+    def table(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> dict[str, Bound] | None:
+        """A lookup table's entries (``NORMS = {"bn2d": nn.BatchNorm2d}``), when nothing can change them."""
+        return self._arguments.table(self, expr, scope, env)
+
     def config(self, expr: ast.expr, scope: Scope, env: Env | None = None) -> dict[str, Bound] | None:
         """A config dict's entries (``dict(type="BN")``), when nothing can change them."""
         return self.dict_entries(expr, scope, env, passed=True)
