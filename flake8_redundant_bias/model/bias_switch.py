@@ -39,6 +39,21 @@ class ClassSwitch:
         return (type(func) is ast.Name and func.id == self.parameter
                 and flow.index.scope_at(layer.call) is self.scope)  # type: ignore[attr-defined]
 
+    def hands(self, layer: Layer, flow: Flow) -> bool:
+        """Whether a layer is built by calling what the parameter holds, handed down to a block the function calls
+        (CycleGAN's ``ResnetBlock(dim, norm_layer=norm_layer, use_bias=use_bias)``): the call's class may hold
+        exactly the values the parameter may (the same expressions reach both)."""
+        func = layer.call.func
+        params = self.scope.node.args.args  # type: ignore[attr-defined]
+        param = next((arg for arg in params if arg.arg == self.parameter), None)
+        if type(func) is not ast.Name or param is None:
+            return False
+        held = flow.parameter(param, 0, "")
+        found = flow.origins(func, flow.index.scope_at(layer.call))  # type: ignore[attr-defined]
+        if not held or found is None:
+            return False
+        return {id(origin.expr) for origin in found} == {id(origin.expr) for origin in held}
+
     def bindings(self, flow: Flow) -> list[tuple[ast.AST, ast.FunctionDef, Env]]:
         """The function bound as a call passing each class that turns the bias on, and nothing else (the other
         parameters unknown), with the class or function a call of it builds.  (Read with their defaults, CUT's

@@ -205,7 +205,7 @@ class BiasBeforeNorm(Rule):
             if switch is None:
                 norm = _next_norm(flow, producer, after, through, model.layers)
             else:
-                norm = _switched_norm(model, producer, switch)
+                norm = _switched_norm(model, producer, switch, after)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
                 # A norm built or applied under a flag its callers or default decide: wasted on that path alone.
                 guard = None if switch is not None or producer.inside or through else model.conditions.guard(producer, norm)
@@ -251,16 +251,40 @@ def _next_norm(
     return None
 
 
-def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> Layer | None:
+def _switched_norm(
+    model: ModuleModel, producer: Layer, switch: ClassSwitch, after: Iterator[Layer | None],
+) -> Layer | None:
     """The norm after a producer whose bias a parameter's class switches on (``bias=use_bias`` with ``use_bias =
     norm_layer == nn.InstanceNorm2d``), read with the parameter holding each class that turns the bias on: the
-    norm each reading finds right after it (no step between), as one layer; None where one finds none."""
+    norm each reading finds right after it (no step between), as one layer; None where one finds none.  A
+    producer of a block the function calls, handed both (CycleGAN's ``ResnetBlock``), is followed by each such
+    class where the norm after it is built by calling what the parameter holds."""
+    readings = _switched_readings(model, switch)
+    if readings and all(producer.call not in reading for reading in readings):
+        return _handed_switch(model, producer, switch, after)
     norms: list[Layer] = []
-    for reading in _switched_readings(model, switch):
+    for reading in readings:
         found = reading.get(producer.call)
         if not found or not all(norm is not None and switch.builds(norm, model.flow) for norm in found):
             return None  # a norm the parameter does not build may stay whatever turns the bias on
         norms += found  # type: ignore[arg-type]
+    return _as_switched(producer, switch, norms)
+
+
+def _handed_switch(
+    model: ModuleModel, producer: Layer, switch: ClassSwitch, after: Iterator[Layer | None],
+) -> Layer | None:
+    through: list[Layer] = []
+    norm = _next_norm(model.flow, producer, after, through)
+    if norm is None or through or not switch.hands(norm, model.flow):
+        return None
+    rows = model.layers.rows
+    norms = [Layer(name, rows[name], norm.call, norm.args) for name, _ in switch.classes if isinstance(rows.get(name), Norm)]
+    return _as_switched(producer, switch, norms) if len(norms) == len(switch.classes) else None
+
+
+def _as_switched(producer: Layer, switch: ClassSwitch, norms: list[Layer]) -> Layer | None:
+    """The norms the classes that turn a bias on build after a producer, as one layer that says so."""
     if not norms:
         return None
     first, *others = norms
