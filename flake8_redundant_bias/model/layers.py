@@ -310,6 +310,9 @@ class Layers:
         if returned is None:
             returns = home.flow.live_returns(helper, helper_env)
             returned = returns[0] if returns is not None and len(returns) == 1 else None
+        if isinstance(returned, ast.IfExp):  # ``NORMS[name](c) if name in NORMS else None``: the side the call takes
+            taken = home.flow.origins(returned, home.index.scope_of[helper], helper_env)
+            returned = taken[0].expr if taken and len(taken) == 1 else None
         if not isinstance(returned, ast.Call):
             return None
         inner = home.construction(returned, helper_env, depth + 1)

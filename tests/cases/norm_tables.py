@@ -101,3 +101,24 @@ class DetectronLayerNorm(nn.Module):
 
     def forward(self, x):
         return self.norm(self.conv(x))
+
+
+def build_norm_inline(name="bn2d", num_features=None):
+    return NORMS[name](num_features) if name in NORMS else None
+
+
+class InlineConvLayer(nn.Module):
+    def __init__(self, cin, cout, use_bias=False, norm="bn2d"):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, bias=use_bias)
+        self.norm = build_norm_inline(norm, num_features=cout)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.norm:
+            x = self.norm(x)
+        return x
+
+
+inline_wasted = InlineConvLayer(8, 16, use_bias=True)  # expect: RB101:17 "Conv2d (inside InlineConvLayer()) bias is cancelled by the BatchNorm2d that follows: pass use_bias=False to InlineConvLayer()"
+inline_plain = InlineConvLayer(8, 16, use_bias=True, norm=None)

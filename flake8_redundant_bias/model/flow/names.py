@@ -233,6 +233,9 @@ class Names:
         test = none_test(expr.test)
         if test is None:
             truth = self.truth(flow, expr.test, scope, env, depth)  # norm(c) if norm else nn.Identity()
+            if truth is None and isinstance(expr.test, ast.Compare):  # NORMS[name](c) if name in NORMS else None
+                truths = {bool(value) for value in flow.evaluate(expr.test, scope, env, depth + 1) or ()}
+                truth = truths.pop() if len(truths) == 1 else None
             return None if truth is None else expr.body if truth else expr.orelse
         name, holds_when_none = test
         none = self.is_none(flow, name, scope, env, depth + 1)
