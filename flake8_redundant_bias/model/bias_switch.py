@@ -15,7 +15,7 @@ import ast
 
 from ..knowledge.schema import Partial, Producer
 from .flow.service import Flow
-from .index import Scope
+from .index import Scope, method_named
 from .layers import Layer
 from .values import Bound, CallArgs, Env
 
@@ -39,21 +39,6 @@ class ClassSwitch:
         return (type(func) is ast.Name and func.id == self.parameter
                 and flow.index.scope_at(layer.call) is self.scope)  # type: ignore[attr-defined]
 
-    def hands(self, layer: Layer, flow: Flow) -> bool:
-        """Whether a layer is built by calling what the parameter holds, handed down to a block the function calls
-        (CycleGAN's ``ResnetBlock(dim, norm_layer=norm_layer, use_bias=use_bias)``): the call's class may hold
-        exactly the values the parameter may (the same expressions reach both)."""
-        func = layer.call.func
-        params = self.scope.node.args.args  # type: ignore[attr-defined]
-        param = next((arg for arg in params if arg.arg == self.parameter), None)
-        if type(func) is not ast.Name or param is None:
-            return False
-        held = flow.parameter(param, 0, "")
-        found = flow.origins(func, flow.index.scope_at(layer.call))  # type: ignore[attr-defined]
-        if not held or found is None:
-            return False
-        return {id(origin.expr) for origin in found} == {id(origin.expr) for origin in held}
-
     def bindings(self, flow: Flow) -> list[tuple[ast.AST, ast.FunctionDef, Env]]:
         """The function bound as a call passing each class that turns the bias on, and nothing else (the other
         parameters unknown), with the class or function a call of it builds.  (Read with their defaults, CUT's
@@ -74,11 +59,73 @@ class ClassSwitch:
 def class_switch(flow: Flow, producer: Layer) -> ClassSwitch | None:
     """The parameter whose class alone decides the producer's bias, read where the module builds it; None when an
     origin of the switch is anything else (a literal, another parameter, a test of something else)."""
+    bound = _bias(producer)
+    return _switch_of(flow, bound.expr, bound.scope, None) if bound is not None else None  # type: ignore[arg-type]
+
+
+def call_switches(flow: Flow, producer: Layer) -> tuple[ast.FunctionDef, list[tuple[ClassSwitch, list[Env]]]] | None:
+    """A producer of a class (or of a method its ``__init__`` calls once, CycleGAN's ``ResnetBlock.build_conv_block``)
+    that functions call, each handing it a switch of its own (CUT's ``ResnetBlock``, from three generators): the
+    function building the producer and, for each call of the class, the switch that call's own function computes,
+    with the function's bindings for that call read as the call passing each class that turns it on.  None
+    unless every call of the class hands it such a switch."""
+    bound = _bias(producer)
+    method = bound.scope.node if bound is not None else None  # type: ignore[union-attr]
+    owner = flow.index.parents.get(method)  # type: ignore[attr-defined]
+    if not isinstance(method, ast.FunctionDef) or not isinstance(owner, ast.ClassDef):
+        return None
+    init, calls = method_named(owner, "__init__"), flow.callers(owner.name)
+    if init is None or not calls:
+        return None
+    inner = [call for call, _ in flow.index.calls_inside(init) if _calls_own(call, method.name)]  # type: ignore[attr-defined]
+    if method is not init and len(inner) != 1:
+        return None
+    through = _Through(flow, init, method, inner[0] if method is not init else None)
+    found = []
+    for call, scope in calls:
+        env = through.bind(call, scope, None)
+        switch = _switch_of(flow, bound.expr, bound.scope, env) if env is not None else None  # type: ignore[union-attr]
+        if switch is None or switch.scope is not scope:
+            return None  # (the switch must be the calling function's own: the norm it hands is then that call's)
+        envs = [through.bind(call, scope, outer) for _, _, outer in switch.bindings(flow)]
+        if not envs or None in envs:
+            return None
+        found.append((switch, envs))
+    return method, found  # type: ignore[return-value]
+
+
+class _Through:
+    """A class's ``__init__`` bound for one call of the class, then the method it calls once, bound for that."""
+
+    __slots__ = ("flow", "init", "method", "inner")
+
+    def __init__(self, flow: Flow, init: ast.FunctionDef, method: ast.FunctionDef, inner: ast.Call | None) -> None:
+        self.flow, self.init, self.method, self.inner = flow, init, method, inner
+
+    def bind(self, call: ast.Call, scope: Scope, env: Env | None) -> Env | None:
+        flow = self.flow
+        bound = flow.bind(self.init, flow.call_args(call, scope, env), skip=1)
+        if bound is None or self.inner is None:
+            return bound
+        init_scope = flow.index.scope_of[self.init]  # type: ignore[attr-defined]
+        return flow.bind(self.method, flow.call_args(self.inner, init_scope, bound), skip=1)
+
+
+def _calls_own(call: ast.Call, name: str) -> bool:
+    """``self.<name>(...)``."""
+    func = call.func
+    return type(func) is ast.Attribute and func.attr == name and type(func.value) is ast.Name and func.value.id == "self"
+
+
+def _bias(producer: Layer) -> Bound | None:
+    """The producer's bias argument, as the module reads it where it builds the producer."""
     spec = producer.spec
     bound = producer.args.get(spec.bias) if isinstance(spec, Producer) else None
-    if type(bound) is not Bound or bound.env is not None or bound.scope is None:
-        return None
-    origins = flow.origins(bound.expr, bound.scope)  # type: ignore[arg-type]
+    return bound if type(bound) is Bound and bound.env is None and bound.scope is not None else None
+
+
+def _switch_of(flow: Flow, expr: ast.expr, scope: Scope, env: Env | None) -> ClassSwitch | None:
+    origins = flow.origins(expr, scope, env)
     if not origins:
         return None
     cases = [_compared(flow, origin.expr, origin.scope) for origin in origins if origin.env is None]

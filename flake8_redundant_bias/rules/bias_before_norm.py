@@ -11,14 +11,14 @@ from ..containment import Unit, contained
 from ..diagnostics import UNSAFE, Diagnostic
 from ..knowledge import Knowledge
 from ..knowledge.schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
-from ..model.bias_switch import ClassSwitch, class_switch
+from ..model.bias_switch import ClassSwitch, call_switches, class_switch
 from ..model.conditions import Guard
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
 from ..model.gates import Trigger, shortest, switches_of
 from ..model.layers import Layer, Layers, own_norm
 from ..model.sequences import Chain
-from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs
+from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs, Env
 from .base import Code, Rule, cost
 from .bias_fix import advice, bias_fix, guarded_fix
 
@@ -196,7 +196,7 @@ class BiasBeforeNorm(Rule):
             if any(model.layers.bias_state(p) is not True for p in producers):
                 if producers != [producer] or model.layers.bias_state(producer) is not None:
                     continue
-                switch = class_switch(flow, producer)
+                switch = class_switch(flow, producer) or _called_switch(flow, producer)
                 if switch is None:
                     continue
             if any(flow.holds(p.spec.when, p.args) is not True for p in producers):  # type: ignore[union-attr]
@@ -261,7 +261,7 @@ def _switched_norm(
     class where the norm after it is built by calling what the parameter holds."""
     readings = _switched_readings(model, switch)
     if readings and all(producer.call not in reading for reading in readings):
-        return _handed_switch(model, producer, switch, after)
+        return _called_norm(model, producer)
     norms: list[Layer] = []
     for reading in readings:
         found = reading.get(producer.call)
@@ -271,16 +271,39 @@ def _switched_norm(
     return _as_switched(producer, switch, norms)
 
 
-def _handed_switch(
-    model: ModuleModel, producer: Layer, switch: ClassSwitch, after: Iterator[Layer | None],
-) -> Layer | None:
-    through: list[Layer] = []
-    norm = _next_norm(model.flow, producer, after, through)
-    if norm is None or through or not switch.hands(norm, model.flow):
+def _called_switch(flow: Flow, producer: Layer) -> ClassSwitch | None:
+    """The switch of the first call, where every call of the producer's class hands it one of its own."""
+    called = call_switches(flow, producer)
+    return called[1][0][0] if called is not None else None
+
+
+def _called_norm(model: ModuleModel, producer: Layer) -> Layer | None:
+    """The norm right after a producer of a class whose callers each hand it a switch of their own (CycleGAN's
+    ``ResnetBlock``; CUT's, from three generators): in the class read for each call with that call's switch on,
+    the norm must be the class that turns it on."""
+    called = call_switches(model.flow, producer)
+    if called is None:
         return None
-    rows = model.layers.rows
-    norms = [Layer(name, rows[name], norm.call, norm.args) for name, _ in switch.classes if isinstance(rows.get(name), Norm)]
-    return _as_switched(producer, switch, norms) if len(norms) == len(switch.classes) else None
+    method, calls = called
+    norms: list[Layer] = []
+    for switch, envs in calls:
+        for (name, _), env in zip(switch.classes, envs):
+            norm = _bound_norm(model, producer, method, env)
+            if norm is None or norm.name != name:
+                return None
+            norms.append(norm)
+    return _as_switched(producer, calls[0][0], norms)
+
+
+def _bound_norm(model: ModuleModel, producer: Layer, method: ast.FunctionDef, env: Env) -> Layer | None:
+    """The norm right after the producer, in the function read for one call."""
+    for unit in model.bound_chains(method, env).units(method):
+        for built, after in unit():
+            if built.call is producer.call:
+                through: list[Layer] = []
+                norm = _next_norm(model.flow, built, after, through)
+                return None if through else norm
+    return None
 
 
 def _as_switched(producer: Layer, switch: ClassSwitch, norms: list[Layer]) -> Layer | None:

@@ -1,6 +1,8 @@
 """A class switch handed down to a block with the norm it switches for: CycleGAN's ``ResnetBlock(dim,
 norm_layer=norm_layer, use_bias=use_bias)``, where ``use_bias = norm_layer == nn.InstanceNorm2d``.  Inside the
-block, the bias is on only when the norm it builds right after the conv is that InstanceNorm2d."""
+block, the bias is on only when the norm it builds right after the conv is that InstanceNorm2d: read for each call of
+the block with the caller's own switch on (CUT calls its block from three generators); one call handing another
+norm keeps the block silent."""
 
 import functools
 
@@ -58,3 +60,59 @@ class PlainBlock(nn.Module):
 
     def forward(self, x):
         return self.body(x)
+
+
+class Encoder(nn.Module):
+    """CUT's: the same block called from a second class, with a switch of its own."""
+
+    def __init__(self, ngf=64, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        use_bias = norm_layer == nn.InstanceNorm2d
+        self.block = TwoCallers(ngf, norm_layer=norm_layer, use_bias=use_bias)
+
+    def forward(self, x):
+        return self.block(x)
+
+
+class Decoder(nn.Module):
+    def __init__(self, ngf=64, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        if type(norm_layer) == functools.partial:
+            use_bias = norm_layer.func == nn.InstanceNorm2d
+        else:
+            use_bias = norm_layer == nn.InstanceNorm2d
+        self.block = TwoCallers(ngf, norm_layer=norm_layer, use_bias=use_bias)
+
+    def forward(self, x):
+        return self.block(x)
+
+
+class TwoCallers(nn.Module):
+    def __init__(self, dim, norm_layer, use_bias):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(dim, dim, 3, padding=1, bias=use_bias), norm_layer(dim))  # expect: RB101:35 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+class Mixed(nn.Module):
+    """One of its two callers hands its switch with another norm: that call's bias works, so none is reported."""
+
+    def __init__(self, dim, norm_layer, use_bias):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(dim, dim, 3, padding=1, bias=use_bias), norm_layer(dim))
+
+    def forward(self, x):
+        return self.body(x)
+
+
+class MixedCallers(nn.Module):
+    def __init__(self, ngf=64, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        use_bias = norm_layer == nn.InstanceNorm2d
+        self.kept = Mixed(ngf, norm_layer, use_bias)
+        self.swapped = Mixed(ngf, nn.Identity, use_bias)
+
+    def forward(self, x):
+        return self.swapped(self.kept(x))
