@@ -68,7 +68,14 @@ def call_switches(flow: Flow, producer: Layer) -> tuple[ast.FunctionDef, list[tu
     that functions call, each handing it a switch of its own (CUT's ``ResnetBlock``, from three generators): the
     function building the producer and, for each call of the class, the switch that call's own function computes,
     with the function's bindings for that call read as the call passing each class that turns it on.  None
-    unless every call of the class hands it such a switch."""
+    unless every call of the class hands it such a switch.  (Asked twice of a producer: answered once.)"""
+    known = flow.index.derived("call switches", dict)  # type: ignore[attr-defined]
+    if producer.call not in known:
+        known[producer.call] = _call_switches(flow, producer)
+    return known[producer.call]  # type: ignore[no-any-return]
+
+
+def _call_switches(flow: Flow, producer: Layer) -> tuple[ast.FunctionDef, list[tuple[ClassSwitch, list[Env]]]] | None:
     bound = _bias(producer)
     method = bound.scope.node if bound is not None else None  # type: ignore[union-attr]
     owner = flow.index.parents.get(method)  # type: ignore[attr-defined]

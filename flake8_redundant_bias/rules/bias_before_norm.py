@@ -205,7 +205,7 @@ class BiasBeforeNorm(Rule):
             if switch is None:
                 norm = _next_norm(flow, producer, after, through, model.layers)
             else:
-                norm = _switched_norm(model, producer, switch, after)
+                norm = _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
                 # A norm built or applied under a flag its callers or default decide: wasted on that path alone.
                 guard = None if switch is not None or producer.inside or through else model.conditions.guard(producer, norm)
@@ -251,14 +251,11 @@ def _next_norm(
     return None
 
 
-def _switched_norm(
-    model: ModuleModel, producer: Layer, switch: ClassSwitch, after: Iterator[Layer | None],
-) -> Layer | None:
+def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> Layer | None:
     """The norm after a producer whose bias a parameter's class switches on (``bias=use_bias`` with ``use_bias =
     norm_layer == nn.InstanceNorm2d``), read with the parameter holding each class that turns the bias on: the
     norm each reading finds right after it (no step between), as one layer; None where one finds none.  A
-    producer of a block the function calls, handed both (CycleGAN's ``ResnetBlock``), is followed by each such
-    class where the norm after it is built by calling what the parameter holds."""
+    producer of a block the function calls (CycleGAN's ``ResnetBlock``) is read for each call of the block."""
     readings = _switched_readings(model, switch)
     if readings and all(producer.call not in reading for reading in readings):
         return _called_norm(model, producer)
