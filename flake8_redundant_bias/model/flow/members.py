@@ -83,7 +83,7 @@ class Members:
                     self._elsewhere.add(target.attr)  # cfg.x = ...: some object's x is changed
                 else:
                     single = isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target)
-                    value = parent.value if single else None  # type: ignore[union-attr]
+                    value = parent.value if single else _unpacked(self.index, parent, target)  # type: ignore[union-attr]
                     self._stores.setdefault(found, {}).setdefault(target.attr, []).append((value, scope, target))
             for call, scope, owner, fact in self._storing_calls():
                 args = CallArgs.of(call)
@@ -314,6 +314,19 @@ def _single_target(parent: ast.AST, target: ast.AST) -> bool:
     if isinstance(parent, ast.Assign):
         return parent.targets == [target]
     return isinstance(parent, ast.AnnAssign) and parent.target is target and parent.value is not None
+
+
+def _unpacked(index: Index, targets: ast.AST | None, target: ast.expr) -> ast.expr | None:
+    """``self.conv, self.bn = nn.Conv2d(c, c, 3), nn.BatchNorm2d(c)``: the value written in the target's place."""
+    assign = index.parents.get(targets) if isinstance(targets, (ast.Tuple, ast.List)) else None
+    if not isinstance(assign, ast.Assign) or assign.targets != [targets]:
+        return None
+    values, places = assign.value, targets.elts  # type: ignore[union-attr]
+    if not isinstance(values, (ast.Tuple, ast.List)) or len(values.elts) != len(places):
+        return None
+    if any(isinstance(node, ast.Starred) for node in (*values.elts, *places)):
+        return None
+    return values.elts[next(i for i, place in enumerate(places) if place is target)]
 
 
 def _written_start(expr: ast.expr | None) -> str:
