@@ -166,13 +166,22 @@ class Spelled:
         """The text spells the trigger (kept: a second reading of the same text asks again)."""
         found = self.fired.get(trigger)
         if found is None:
-            text = self.text
-            found = self.fired[trigger] = (
-                (trigger.near is None or trigger.near in text) and self._spelled_within(trigger, 0, len(text), look_near=False)
-                and (not trigger.from_project or _names_part(self._imported(), trigger.words)
-                     or _ends_a_name(self._imported(), trigger.words))
-            )
+            found = self.fired[trigger] = self._spelled(trigger)
         return found
+
+    def _spelled(self, trigger: Trigger) -> bool:
+        text = self.text
+        if trigger.from_project:
+            # Its import lines are lines of the text: a word spelled there as a part of a name is spelled in the
+            # text, and a file importing no such name (most) costs no search of the whole text.
+            imported = self._imported()
+            if _names_part(imported, trigger.words):
+                return True
+            if not _ends_a_name(imported, trigger.words):
+                return False
+        return (trigger.near is None or _first(text, trigger.near) >= 0) and self._spelled_within(
+            trigger, 0, len(text), look_near=False,
+        )
 
     def _imported(self) -> str:
         """The import lines (the whole text searched first: most texts spell no word of such a trigger)."""
@@ -309,13 +318,8 @@ def _offsets(text: str, words: tuple[str, ...]) -> list[int]:
 
 def _starts(text: str, words: tuple[str, ...]) -> Iterator[int]:
     """Where each word starts in the text, anchor by anchor."""
-    if _FIRSTS[0] is not text:
-        _FIRSTS[:] = [text, {}]
-    firsts: dict[str, int] = _FIRSTS[1]
     for anchor, holders in _anchors(words):
-        at = firsts.get(anchor)
-        if at is None:
-            at = firsts[anchor] = text.find(anchor)
+        at = _first(text, anchor)
         while at >= 0:
             for word, offset in holders:
                 if text.startswith(word, at - offset):
@@ -323,8 +327,28 @@ def _starts(text: str, words: tuple[str, ...]) -> Iterator[int]:
             at = text.find(anchor, at + 1)
 
 
-# The last text searched, and where each anchor first occurs in it (-1: nowhere): the triggers of several rules,
-# the gate of each definition and a second reading with a file's aliases search the same text for the same anchors.
+def _first(text: str, word: str) -> int:
+    """Where the word first occurs in the text (-1: nowhere), kept for the last text searched: the triggers of
+    several rules, the gate of each definition and a second reading with a file's aliases search the same text
+    for the same anchors.  A word holding one searched before starts where that one first occurs, and is nowhere
+    if that one is (``optimizer(`` after ``optim``): most searches of a file find nothing, and cost a whole scan."""
+    if _FIRSTS[0] is not text:
+        _FIRSTS[:] = [text, {}]
+    firsts: dict[str, int] = _FIRSTS[1]
+    at = firsts.get(word)
+    if at is None:
+        start = 0
+        for known, where in firsts.items():
+            offset = word.find(known)
+            if offset >= 0:
+                if where < 0:
+                    start = -1
+                    break
+                start = max(start, where - offset)
+        at = firsts[word] = -1 if start < 0 else text.find(word, start)
+    return at
+
+
 _FIRSTS: list = [None, {}]
 
 
