@@ -513,7 +513,7 @@ def _apply(text: str, edits: list[dict]) -> str:
 UNFIXABLE = [
     ("block_branches.py", 152),
     ("blocks.py", 42), ("blocks.py", 43), ("blocks.py", 151), ("blocks.py", 186), ("blocks.py", 187), ("blocks.py", 191),
-    ("blocks.py", 214), ("blocks.py", 215), ("blocks.py", 240), ("blocks.py", 243),
+    ("blocks.py", 214), ("blocks.py", 215), ("blocks.py", 240), ("blocks.py", 243), ("blocks.py", 244),
     ("class_steps.py", 100), ("class_steps.py", 183), ("flag_norms.py", 281), ("flag_norms.py", 367),
     ("helpers.py", 45), ("helpers.py", 137), ("layer_flow.py", 96), ("layer_flow.py", 170),
     ("openmmlab.py", 158), ("openmmlab.py", 182), ("optional_norms.py", 49), ("subclass_callers.py", 43),

@@ -1054,6 +1054,94 @@ def test_norm_handed_to_a_block_of_another_module(tmp_path: Path) -> None:
     assert model_findings(tmp_path, NORM_HANDED) == (expected, expected)
 
 
+NORM_HELD = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    # timm's SplitAttn: its attention conv's bias is on whatever its caller passes, its norm is the caller's.
+    "pkg/split_attn.py": """\
+        from torch import nn
+
+
+        class SplitAttn(nn.Module):
+            def __init__(self, channels, bias=False, norm_layer=None):
+                super().__init__()
+                self.conv = nn.Conv2d(channels, channels, 3, bias=bias)
+                self.bn0 = norm_layer(channels) if norm_layer else nn.Identity()
+                self.fc1 = nn.Conv2d(channels, 32, 1)
+                self.bn1 = norm_layer(32) if norm_layer else nn.Identity()
+                self.fc2 = nn.Conv2d(32, channels, 1)
+
+            def forward(self, x):
+                x = self.bn0(self.conv(x))
+                gap = self.fc1(x.mean((2, 3), keepdim=True))
+                gap = self.bn1(gap)
+                return x * self.fc2(gap).sigmoid()
+        """,
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .split_attn import SplitAttn
+
+
+        class Bottleneck(nn.Module):  # built by a registry: its own default decides
+            def __init__(self, planes, radix=1, norm_layer=nn.BatchNorm2d):
+                super().__init__()
+                if radix >= 1:
+                    self.conv2 = SplitAttn(planes, norm_layer=norm_layer)
+                else:
+                    self.conv2 = nn.Conv2d(planes, planes, 3, bias=False)
+
+            def forward(self, x):
+                return self.conv2(x)
+
+
+        class Plain(nn.Module):  # called below with no norm
+            def __init__(self, planes, norm_layer=nn.BatchNorm2d):
+                super().__init__()
+                self.conv2 = SplitAttn(planes, norm_layer=norm_layer)
+
+            def forward(self, x):
+                return self.conv2(x)
+
+
+        class Optional(nn.Module):  # the norm only when asked for
+            def __init__(self, planes, norm_layer=nn.BatchNorm2d, use_norm=False):
+                super().__init__()
+                if not use_norm:
+                    norm_layer = None
+                self.conv2 = SplitAttn(planes, norm_layer=norm_layer)
+
+            def forward(self, x):
+                return self.conv2(x)
+
+
+        class Layered(nn.Module):  # a norm that does not cancel a per-channel bias
+            def __init__(self, planes, norm_layer=nn.LayerNorm):
+                super().__init__()
+                self.conv2 = SplitAttn(planes, norm_layer=norm_layer)
+
+            def forward(self, x):
+                return self.conv2(x)
+
+
+        plain = Plain(8, norm_layer=None)
+        optional = Optional(8)
+        """,
+}
+
+
+def test_a_norm_a_parameter_holds_handed_to_a_block_of_another_module(tmp_path: Path) -> None:
+    # ResNeSt's bottleneck hands its norm_layer, nn.BatchNorm2d by default, to timm's SplitAttn: the attention conv's
+    # bias is on for every call, and the norm its caller's.  Where the parameter may hold None, or a LayerNorm, or a
+    # call passes None, nothing is read.
+    expected = [
+        "10:26: RB101 Conv2d (inside SplitAttn() in pkg/split_attn.py) bias is cancelled by the BatchNorm2d that "
+        "follows: give SplitAttn() a bias parameter and pass bias=False here (32 wasted parameters; BatchNorm2d from "
+        "the default of norm_layer in Bottleneck())",
+    ]
+    assert model_findings(tmp_path, NORM_HELD) == (expected, expected)
+
+
 SYNCHRONIZED = {
     "pyproject.toml": "",
     "pkg/__init__.py": "",

@@ -275,8 +275,10 @@ def project_calls(
                 continue
             if any(type(arg) is ast.Constant and arg.value is True for arg in call.args):
                 literal.append((call, index.scope_at(call)))
-            elif hands_a_norm(layers, call):
-                norms.append((call, index.scope_at(call)))
+            else:
+                scope = index.scope_at(call)
+                if hands_a_norm(layers, call, scope):
+                    norms.append((call, scope))
     return literal, norms
 
 
@@ -367,9 +369,13 @@ def _spreads_own_keywords(layers: Layers, call: ast.Call, scope: Scope, value: a
     return not any(keyword.arg == spec.bias.keyword for keyword in call.keywords)
 
 
-def hands_a_norm(layers: Layers, call: ast.Call) -> bool:
-    """The call passes a norm class of the rows, by place or keyword (``norm_op=nn.BatchNorm2d``)."""
-    return any(_norm_class(layers, arg) for arg in (*call.args, *(keyword.value for keyword in call.keywords)))
+def hands_a_norm(layers: Layers, call: ast.Call, scope: Scope | None = None) -> bool:
+    """The call passes a norm class of the rows, by place or keyword (``norm_op=nn.BatchNorm2d``); with the scope
+    it is made in, also a name holding one on every path (``norm_layer=norm_layer``)."""
+    return any(
+        holds_a_norm(layers, arg, scope, layers.environment(arg) if scope is not None else None)
+        for arg in (*call.args, *(keyword.value for keyword in call.keywords))
+    )
 
 
 def fills_a_norm(layers: Layers, function: ast.FunctionDef, env: Env) -> bool:
@@ -380,9 +386,36 @@ def fills_a_norm(layers: Layers, function: ast.FunctionDef, env: Env) -> bool:
         bound = env.lookup(name)  # looked up, each: each decides (block_reads.py)
         default = defaults.get(name)
         none = default is None or type(default) is ast.Constant and default.value is None
-        if isinstance(bound, Bound) and none and _norm_class(layers, bound.expr):
+        if isinstance(bound, Bound) and none and holds_a_norm(layers, bound.expr, bound.scope, bound.env):
             return True
     return False
+
+
+def holds_a_norm(layers: Layers, expr: ast.expr, scope: Scope | None, env: Env | None) -> bool:
+    """A norm class of the rows, or, read in ``scope``, a name holding one on every path (a parameter defaulting
+    to ``nn.BatchNorm2d`` in a block its module never calls: ResNeSt's bottleneck handing its ``norm_layer`` to
+    timm's ``SplitAttn``)."""
+    if _norm_class(layers, expr):
+        return True
+    if type(expr) is not ast.Name or scope is None or scope.tree is not layers.tree:
+        return False
+    if not any(_norm_class(layers, value) for value in _bound_values(layers.flow.index, expr.id, scope)):
+        return False  # (most names handed to a call hold a number: none is asked of the flow)
+    origins = layers.flow.origins(expr, scope, env)
+    return bool(origins) and all(origin.scope.tree is scope.tree and _norm_class(layers, origin.expr) for origin in origins)
+
+
+def _bound_values(index: Index, name: str, scope: Scope) -> Iterator[ast.expr]:
+    """What the bindings of a name in the scope assign it: a parameter's default, an assignment's value."""
+    for event in index.bindings(scope, name)[0]:
+        if type(event.node) is ast.arg:
+            default = parameter_defaults(scope.node.args).get(name)  # type: ignore[attr-defined]
+            if default is not None:
+                yield default
+            continue
+        parent = index.parents.get(event.node)
+        if type(parent) in (ast.Assign, ast.AnnAssign) and parent.value is not None:  # type: ignore[union-attr]
+            yield parent.value  # type: ignore[union-attr]
 
 
 def _norm_class(layers: Layers, expr: ast.expr) -> bool:

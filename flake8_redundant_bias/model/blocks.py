@@ -21,7 +21,7 @@ from .block_reads import Reads
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import (
     branch_flags, called_parameters, calls_by_value, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots,
-    held_block, layer_slots, partial_calls, project_calls, switches_passed,
+    held_block, holds_a_norm, layer_slots, partial_calls, project_calls, switches_passed,
 )
 from .flow.arguments import preset
 from .flow.service import Flow
@@ -97,7 +97,7 @@ class Blocks:
                         continue
                 else:  # a literal True is worth a parse only where the definition names a norm itself
                     block = held_block(self.index, self.flow, self.layers, func, scope, local) or self._imported(
-                        func, (call, scope) in literal, hands_a_norm(self.layers, call))
+                        func, (call, scope) in literal, hands_a_norm(self.layers, call, scope))
                 if block is None or not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
                     continue  # no block, or nothing this call passes it can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
@@ -169,6 +169,9 @@ class Blocks:
             return True
         if type(given) is ast.Name and self._within is not None:
             return scope is None or not self._none(given, scope)
+        if type(given) is ast.Name and scope is not None and self.index.scope_at(given) is scope:
+            # a name of the caller's holding a norm class on every path (``norm_layer``, defaulting to one)
+            return holds_a_norm(self.layers, given, scope, self.layers.environment(given))
         return type(given) in (ast.Name, ast.Attribute) and self.layers.row(given)[1] is not None  # type: ignore[arg-type]
 
     def _none(self, name: ast.Name, scope: Scope) -> bool:

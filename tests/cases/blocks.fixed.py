@@ -241,7 +241,7 @@ class Net(nn.Module):
         self.plain = Embed(c, c, norm_layer=None, **dd)
         self.layer = Embed(c, c, **known)
         self.stage = SlotStage(c)  # expect: RB101:22 "Conv2d (inside SlotStage(), built at line 169) bias is cancelled by the BatchNorm2d that follows"
-        self.chosen = SlotStage(c, norm_layer=norm_layer)
+        self.chosen = SlotStage(c, norm_layer=norm_layer)  # expect: RB101:23 "Conv2d (inside SlotStage(), built at line 169) bias is cancelled by the BatchNorm2d that follows: give SlotStage() a bias parameter and pass bias=False here (8 wasted parameters; BatchNorm2d from the default of norm_layer in Net())"
         self.unknown = Embed(c, c, **self.settings())
 
     def settings(self):
