@@ -140,7 +140,7 @@ class Spelled:
     is searched once, for all of them, when a top-level definition is asked about.
     """
 
-    __slots__ = ("text", "_groups", "_near", "_keep", "_spelled_at", "_imports", "fired")
+    __slots__ = ("text", "_groups", "_near", "_keep", "_spelled_at", "_placed", "_imports", "fired")
 
     def __init__(
         self, text: str, groups: Iterable[Iterable[Trigger]], roots: frozenset[str] = frozenset(), keep: tuple[str, ...] = (),
@@ -155,6 +155,9 @@ class Spelled:
         self._groups = [[t for t in group if t.roots is None or roots & t.roots] for group in groups]
         self._keep = keep
         self._spelled_at: list[int] | None = None  # where every word without a near word, or a kept value, starts
+        # The triggers whose words count only in some places (near a word, as whole names, as callees): each
+        # definition looks for them in its own part.
+        self._placed = [t for group in self._groups for t in group if not _anywhere(t) and not t.names_imports]
         self._imports: str | None = None
 
     def fires(self, group: int) -> bool:
@@ -197,10 +200,7 @@ class Spelled:
                 *(word for group in self._groups for t in group if _anywhere(t) for word in t.words),
             ]
             self._spelled_at = _offsets(self.text, tuple(dict.fromkeys(words)))
-        return _within(self._spelled_at, start, end) or any(
-            self._spelled_within(trigger, start, end) for group in self._groups for trigger in group
-            if not _anywhere(trigger) and not trigger.names_imports
-        )
+        return _within(self._spelled_at, start, end) or any(self._spelled_within(t, start, end) for t in self._placed)
 
     def _spelled_within(self, trigger: Trigger, start: int, end: int, look_near: bool = True) -> bool:
         """A trigger with a near word looks for its own words only in parts that spell the near word (``look_near``:
