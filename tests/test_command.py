@@ -509,7 +509,8 @@ def _apply(text: str, edits: list[dict]) -> str:
 # passes (also through Conv2dNormActivation) is not the only one the conv may get; ConvNormSlot,
 # conv_norm, SlotStage, Embed and NormParameterOverridden take the norm from their caller but have no bias parameter
 # for the call to pass; nor do torchvision_blocks.py's Residual and residual, whose bias=True is written inside,
-# or flag_norms.py's ChosenTwoWays and block_branches.py's StringNormApplied.
+# or flag_norms.py's ChosenTwoWays and block_branches.py's StringNormApplied; tuple_switches.py's SharedPair switches
+# both its layers with one parameter, and its helper reads its bias from a tuple default.
 UNFIXABLE = [
     ("block_branches.py", 152),
     ("blocks.py", 42), ("blocks.py", 43), ("blocks.py", 151), ("blocks.py", 186), ("blocks.py", 187), ("blocks.py", 191),
@@ -519,7 +520,7 @@ UNFIXABLE = [
     ("openmmlab.py", 158), ("openmmlab.py", 182), ("optional_norms.py", 49), ("subclass_callers.py", 43),
     ("torchvision_blocks.py", 26), ("torchvision_blocks.py", 34), ("torchvision_blocks.py", 42),
     ("torchvision_blocks.py", 79), ("torchvision_blocks.py", 79), ("torchvision_blocks.py", 83),
-    ("torchvision_blocks.py", 124),
+    ("torchvision_blocks.py", 124), ("tuple_switches.py", 53), ("tuple_switches.py", 61),
 ]
 
 

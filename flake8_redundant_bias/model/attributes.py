@@ -183,6 +183,11 @@ class ModuleAttributes:
         if found is None:
             return None
         value = found[1]
+        if isinstance(value, ast.IfExp):  # ``norm_layer(c) if norm_layer is not None else None``: the call's side
+            taken = self.flow.origins(value, found[2], self.layers.environment(value))
+            if taken is None or len(taken) != 1:
+                return None
+            value = taken[0].expr
         if isinstance(value, ast.Constant) and value.value is None:
             held = False
         else:

@@ -345,13 +345,22 @@ def switches_passed(
                 handed.setdefault(scope.node, {}).setdefault(keyword.value.id, set()).add("")  # type: ignore[attr-defined]
             if keyword.arg in keywords_of:
                 value = keyword.value
-                if type(value) is ast.Name:
+                name = switch_name(value)
+                if name is not None:
                     callee = local_callee(call, scope)
-                    handed.setdefault(scope.node, {}).setdefault(value.id, set()).add(callee)
+                    handed.setdefault(scope.node, {}).setdefault(name, set()).add(callee)
                 if not switched_off(value):
                     switching.append((call, scope))
                 break
     return handed, switching
+
+
+def switch_name(value: ast.expr) -> str | None:
+    """The name a switch or a layer class handed on is read from: ``bias=bias``, or one place of a tuple,
+    ``bias=use_bias[0]``, ``norm_layer=norm_layer[0]`` (timm's CPUBone)."""
+    if type(value) is ast.Subscript and type(value.slice) is ast.Constant and type(value.slice.value) is int:
+        value = value.value
+    return value.id if type(value) is ast.Name else None
 
 
 def _spreads_own_keywords(layers: Layers, call: ast.Call, scope: Scope, value: ast.expr) -> bool:

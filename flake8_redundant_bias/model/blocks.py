@@ -21,7 +21,7 @@ from .block_reads import Reads
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import (
     branch_flags, called_parameters, calls_by_value, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots,
-    held_block, holds_a_norm, layer_slots, partial_calls, project_calls, switches_passed,
+    held_block, holds_a_norm, layer_slots, partial_calls, project_calls, switch_name, switches_passed,
 )
 from .flow.arguments import preset
 from .flow.service import Flow
@@ -188,15 +188,13 @@ class Blocks:
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         params = {param.arg for param in named_parameters(function)}
-        if any(keyword.arg in self._bias_keywords and isinstance(keyword.value, ast.Name) and keyword.value.id in params
-               for keyword in call.keywords):
+        if any(keyword.arg in self._bias_keywords and switch_name(keyword.value) in params for keyword in call.keywords):
             return True
         block = local.get(self._valued.get(call) or local_callee(call, scope))
         return block is not None and (any(
-            isinstance(arg, ast.Name) and arg.id in params and switch_at(block, position)
-            for position, arg in enumerate(call.args)
+            switch_name(arg) in params and switch_at(block, position) for position, arg in enumerate(call.args)
         ) or any(
-            isinstance(keyword.value, ast.Name) and keyword.value.id in params and keyword.arg == slot.arg
+            switch_name(keyword.value) in params and keyword.arg == slot.arg
             for keyword in call.keywords for slot in block.slots
         ))
 

@@ -79,6 +79,13 @@ def advice(model: ModuleModel, producer: Layer, spec: Producer, off: str, fix: F
     if fix is not None:
         return fix.title
     keyword, function = spec.bias.keyword, producer.built_by
+    handed = handed_switch(model, producer, function, spec) if function is not None else None
+    if handed is not None:  # a parameter of the block reaches the bias: switching it off there changes it
+        name, _, place, shared = handed
+        if shared:
+            return f"{producer.helper}()'s {name} parameter also switches its other layers: give this one a switch of its own"
+        return f"make {name}[{place}] {off} in this call of {producer.helper}()" if place is not None else (
+            f"pass {name}={off} to {producer.helper}()")
     if function is not None and (
         _decided_inside(producer.args.get(spec.bias), producer.call, function) or not _takes(function, keyword)
     ):
@@ -166,26 +173,19 @@ def _through_function(
     shown = producer.helper
     named = function.args.args[1:] if function.name == "__init__" else function.args.args
     keywords = {a.arg for a in named + function.args.kwonlyargs}
-    if isinstance(bound, Bound) and isinstance(bound.expr, ast.Name) and bound.env is not None:
-        home = model.flow.flow_of_tree(producer.built_in).index  # type: ignore[arg-type]  # the helper's module
-        current, scope = bound, bound.scope or home.scope_of.get(function)
-        for _ in range(HANDED_ON):  # a parameter handed on from block to block (``Down`` -> ``ConvBNReLU``)
-            name = current.expr.id  # type: ignore[attr-defined]
-            if scope is None or not _read_once(home, scope, name):
-                return None
-            passed = current.env.lookup(name)  # type: ignore[union-attr]
-            if not isinstance(passed, Bound):
-                return None
-            if _argument_of(passed.expr, call):
-                fixed = replace(passed.expr, off, source)
-                return (f"pass {name}={off} to {shown}()", [fixed]) if _is_true(passed.expr) else None
-            if scope.node is function and name in keywords and passed.env is None and (
-                passed.expr is parameter_defaults(function.args).get(name)
-            ):
-                return f"pass {name}={off} to {shown}()", _keyword(call, name, off, source)
-            if not (isinstance(passed.expr, ast.Name) and passed.env is not None and passed.scope is not None):
-                return None
-            current, scope = passed, passed.scope
+    handed = handed_switch(model, producer, function, spec)
+    if handed is not None:
+        name, passed, place, shared = handed
+        if shared:
+            return None
+        if place is not None:  # ``use_bias=(True, False)``: the item in the place the block reads
+            item = passed.expr.elts[place] if isinstance(passed.expr, ast.Tuple) and _argument_of(passed.expr, call) else None
+            return (f"make {name}[{place}] {off} in this call of {shown}()", [replace(item, off, source)]) if (
+                item is not None and _is_true(item)) else None
+        if _argument_of(passed.expr, call):
+            return (f"pass {name}={off} to {shown}()", [replace(passed.expr, off, source)]) if _is_true(passed.expr) else None
+        return f"pass {name}={off} to {shown}()", _keyword(call, name, off, source)  # the block's own default
+    if isinstance(bound, Bound) and isinstance(bound.expr, (ast.Name, ast.Subscript)) and bound.env is not None:
         return None
     keyword = spec.bias.keyword
     if isinstance(bound, Bound) and _argument_of(bound.expr, call) and _is_true(bound.expr):
@@ -193,6 +193,66 @@ def _through_function(
     if bound is ABSENT and keyword not in keywords and _hands_on_kwargs(function):
         return f"pass {keyword}={off} to {shown}()", _keyword(call, keyword, off, source)
     return None
+
+
+def handed_switch(
+    model: ModuleModel, producer: Layer, function: ast.FunctionDef, spec: Producer,
+) -> tuple[str, Bound, int | None, bool] | None:
+    """The parameter of the block the call calls whose value reaches the row's bias, handed on from block to
+    block (``Down`` -> ``ConvBNReLU``; ``use_bias[0]`` of CPUBone's ``FusedMBConv``): its name, what the call
+    passes for it (or its default), the place in it a block reads (a tuple's, else None), and whether some block
+    on the way reads its parameter elsewhere too (switching it off changes more than this layer)."""
+    call, bound = producer.call, producer.args.get(spec.bias)
+    if not isinstance(bound, Bound) or bound.env is None:
+        return None
+    named = function.args.args[1:] if function.name == "__init__" else function.args.args
+    keywords = {a.arg for a in named + function.args.kwonlyargs}
+    home = model.flow.flow_of_tree(producer.built_in).index  # type: ignore[arg-type]  # the helper's module
+    current, scope, shared = bound, bound.scope or home.scope_of.get(function), False
+    for _ in range(HANDED_ON):  # a parameter handed on from block to block
+        name, place = _read_from(current.expr)
+        if name is None or scope is None or current.env is None:
+            return None
+        reads = _parameter_reads(home, scope, name)
+        if reads is None:
+            return None
+        shared = shared or (reads if place is None else _place_reads(home, scope, name, place)) != 1
+        passed = current.env.lookup(name)
+        if not isinstance(passed, Bound):
+            return None
+        if _argument_of(passed.expr, call):
+            return name, passed, place, shared
+        if scope.node is function and name in keywords and passed.env is None and (
+            passed.expr is parameter_defaults(function.args).get(name)
+        ):
+            return name, passed, place, shared
+        if passed.env is None or passed.scope is None:
+            return None
+        current, scope = passed, passed.scope
+    return None
+
+
+def _place_reads(index: Index, scope: Scope, name: str, place: int) -> int:
+    """How many reads of a tuple parameter may use its item at ``place``: those of that item, and any read of the
+    whole tuple (counted twice: it may hand the item on too)."""
+    count = 0
+    for event in scope.events.get(name, ()):
+        if event.store:
+            continue
+        item = index.parents.get(event.node)
+        subscript = type(item) is ast.Subscript and type(item.slice) is ast.Constant  # type: ignore[union-attr]
+        if not subscript or item.slice.value != place:  # type: ignore[union-attr]
+            count += 0 if subscript and type(item.slice.value) is int else 2  # type: ignore[union-attr]
+        else:
+            count += 1
+    return count
+
+
+def _read_from(expr: ast.expr) -> tuple[str | None, int | None]:
+    """The parameter an argument is read from: ``bias`` itself, or a place of it, ``use_bias[0]``."""
+    if type(expr) is ast.Subscript and type(expr.slice) is ast.Constant and type(expr.slice.value) is int:
+        return (expr.value.id, expr.slice.value) if type(expr.value) is ast.Name else (None, None)
+    return (expr.id, None) if type(expr) is ast.Name else (None, None)
 
 
 def _keyword(call: ast.Call, keyword: str, off: str, source: Text) -> list[Edit | None]:

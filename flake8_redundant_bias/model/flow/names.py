@@ -61,7 +61,7 @@ class Names:
         if isinstance(expr, ast.Subscript):
             found = flow.provided_subscript(expr, scope, depth)
             if found is None:
-                found = _looked_up(flow, expr, scope, env, depth, note)
+                found = _looked_up(flow, expr, scope, env, depth, note) or _indexed(flow, expr, scope, env, depth, note)
             if found is not None:
                 return found
         return [Origin(expr, scope, env, note)]
@@ -399,6 +399,27 @@ def _truth(flow: Questions, origin: Origin) -> bool | None:
     if value is not UNKNOWN:
         return bool(value)
     return True if flow.partial_of(origin) is not None else None
+
+
+def _indexed(flow: Questions, item: ast.Subscript, scope: Scope, env: Env | None, depth: int, note: str) -> list[Origin] | None:
+    """``use_bias[0]`` of a tuple (``use_bias=(True, False)``, passed by a call or a default): the item in that
+    place, on each path (timm's CPUBone hands its blocks such pairs).  A list may change in place: unknown."""
+    place = item.slice
+    if type(place) is not ast.Constant or type(place.value) is not int or type(item.value) not in (ast.Name, ast.Attribute):
+        return None
+    pairs = flow.origins_at(item.value, scope, env, depth + 1, note)
+    if not pairs or any(type(o.expr) is not ast.Tuple for o in pairs):
+        return None
+    found: list[Origin] = []
+    for pair in pairs:
+        items = pair.expr.elts  # type: ignore[attr-defined]
+        if any(type(i) is ast.Starred for i in items) or not -len(items) <= place.value < len(items):
+            return None
+        origins = flow.origins_at(items[place.value], pair.scope, pair.env, depth + 1, note)
+        if origins is None:
+            return None
+        found += origins
+    return found
 
 
 def _looked_up(flow: Questions, item: ast.Subscript, scope: Scope, env: Env | None, depth: int, note: str) -> list[Origin] | None:
