@@ -11,13 +11,14 @@ read as ``self._modules["conv" + str(i)]``).
 from __future__ import annotations
 
 import ast
+from functools import partial
 from typing import Mapping
 
-from ..knowledge.schema import Container, Fact, Initializer, ModuleList
+from ..knowledge.schema import Container, Fact, Initializer, ModuleList, Producer
 from .families import getattr_read
 from .flow.names import none_test
 from .flow.service import Flow
-from .index import Index, Scope, method_named
+from .index import Index, Scope, if_sides, method_named
 from .layers import Layer, Layers
 from .values import Origin
 
@@ -94,6 +95,34 @@ class ModuleAttributes:
             if reads != 1:
                 return None  # the module is also used through the local name
         return self.layers.built(origin.expr)
+
+    def per_branch(self, expr: ast.Attribute, scope: Scope) -> list[Layer]:
+        """``self.conv`` set on each side of one ``if``/``else`` or conditional expression of the class (timm's
+        CPUBone pads an even kernel with a ``ZeroPad2d`` before its conv, and not an odd one) and applied once: the
+        module each side builds.  Each is what the class applies wherever it is built."""
+        if expr.attr not in self.index.derived("attributes built by branch", partial(_built_by_branch, self.layers)):
+            return []  # (asked of every method call the module's classes make: most attributes are set once)
+        owner = self.flow.method_owner(expr.value, scope)
+        if owner is None or self._use_counts().get((owner, expr.attr), 0) != 1:
+            return []
+        stores = self.flow.attribute_values(owner, expr.attr)
+        sides = [stores[0][0].body, stores[0][0].orelse] if len(stores) == 1 and isinstance(stores[0][0], ast.IfExp) else [
+            value for value, _ in stores] if len(stores) == 2 else []
+        if not sides or not all(_builds_a_layer(self.layers, side) for side in sides):
+            return []  # (a norm or an ``nn.Identity()`` on one side, a ``DropPath``: no producer to read)
+        if self.flow.holder(owner, expr.attr) is not owner:
+            return []
+        values = self.flow.live_values(owner, expr.attr)
+        if len(values) == 2 and not self.flow.overridden(owner, expr.attr) and _exclusive(self.index, values):
+            origins = [self.flow.sole_origin(v, at, self.layers.environment(v)) for v, at in values]  # type: ignore[arg-type]
+        elif len(values) == 1 and isinstance(values[0][0], ast.IfExp) and not self.flow.overridden(owner, expr.attr):
+            origins = self.flow.origins(values[0][0], values[0][1], self.layers.environment(values[0][0])) or [None]
+        else:
+            return []
+        if any(o is None or o.scope.tree is not self.index.module.node for o in origins):
+            return []
+        built = [self.layers.built(o.expr) for o in origins]  # type: ignore[union-attr]
+        return built if len(built) > 1 and None not in built else []  # type: ignore[return-value]
 
     def list_element(self, expr: ast.Attribute, scope: Scope) -> Layer | None:
         """The one layer every element of ``self.x = nn.ModuleList(...)`` is built as, when used once."""
@@ -286,6 +315,32 @@ class ModuleAttributes:
                 return None
             found.append(call.args[0])
         return found
+
+
+def _built_by_branch(layers: Layers) -> set[str]:
+    """The names of the attributes some store gives a layer built right there by a conditional expression, or
+    that two stores give one."""
+    counts: dict[str, int] = {}
+    for target, statement, _ in layers.index.attribute_stores:
+        value = getattr(statement, "value", None)
+        if isinstance(value, ast.IfExp):
+            counts[target.attr] = 2 if _builds_a_layer(layers, value.body) else counts.get(target.attr, 0)
+        elif _builds_a_layer(layers, value):
+            counts[target.attr] = counts.get(target.attr, 0) + 1
+    return {name for name, count in counts.items() if count > 1}
+
+
+def _builds_a_layer(layers: Layers, value: ast.expr | None) -> bool:
+    """A framework producer or container, built right there (``nn.Conv2d(...)``, ``nn.Sequential(...)``)."""
+    return isinstance(value, ast.Call) and isinstance(layers.row(value.func)[1], (Producer, Container))
+
+
+def _exclusive(index: Index, values: list[tuple[ast.expr | None, Scope]]) -> bool:
+    """Two values stored on the two sides of one ``if``/``else``."""
+    if any(value is None for value, _ in values):
+        return False
+    first, second = (if_sides(index, value) for value, _ in values)  # type: ignore[arg-type]
+    return any(test in second and second[test] is not side for test, side in first.items())
 
 
 def _local_list_sites(flow: Flow, read: ast.Name, scope: Scope) -> list[ast.expr] | None:

@@ -51,20 +51,26 @@ class Chains:
         """One unit of work per container, and per call that applies a producer (``inside``: in that class or function)."""
         calls = self.index.calls if inside is None else self.index.calls_inside(inside)
         yield from self.sequences.units(calls, inside)
-        application = self.steps.application
+        application, per_branch = self.steps.application, self.steps.attributes.per_branch
         for call, scope in calls:
             # Most calls apply no producer: they are told apart here, each contained alone, without a unit.
             try:
                 if self._applies_held_module(call, scope) and not self._feeds_a_step(call):
                     continue
                 layer = application(call, scope)
+                # ``self.conv`` built one way or another by branch: each, where it is built, is what the class applies
+                others = per_branch(call.func, scope) if layer is None and type(call.func) is ast.Attribute else ()
                 if layer is not None and isinstance(layer.spec, Container):
                     layer = self._last(layer, call, scope)  # a container applied: its output is its last layer's
+                others = [self._last(other, call, scope) if isinstance(other.spec, Container) else other for other in others]
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
                 continue
             if layer is not None and isinstance(layer.spec, Producer):
                 yield partial(self._flow_chain, layer, call, scope)
+            for other in others:
+                if other is not None and isinstance(other.spec, Producer):
+                    yield partial(self._flow_chain, other, call, scope)
 
     def _applies_held_module(self, call: ast.Call, scope: Scope) -> bool:
         """``self.backbone(x)``: what a module the class holds is takes reading its construction, maybe in another

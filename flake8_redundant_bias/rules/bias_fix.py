@@ -27,7 +27,7 @@ from ..diagnostics import UNSAFE, Edit, Fix
 from ..text import Text
 from ..knowledge.schema import Producer
 from ..model.context import ModuleModel
-from ..model.index import Index, Scope, parameter_defaults
+from ..model.index import Index, Scope, if_sides, parameter_defaults
 from ..model.layers import Layer
 from ..model.values import ABSENT, Bound
 from .edits import add_keyword, replace
@@ -216,7 +216,8 @@ def handed_switch(
         reads = _parameter_reads(home, scope, name)
         if reads is None:
             return None
-        shared = shared or (reads if place is None else _place_reads(home, scope, name, place)) != 1
+        shared = shared or (reads if place is None else _place_reads(home, scope, name, place)) != 1 and not (
+            _one_per_path(home, scope, name))
         passed = current.env.lookup(name)
         if not isinstance(passed, Bound):
             return None
@@ -230,6 +231,16 @@ def handed_switch(
             return None
         current, scope = passed, passed.scope
     return None
+
+
+def _one_per_path(index: Index, scope: Scope, name: str) -> bool:
+    """The parameter is read twice, on the two sides of one ``if``/``else`` (a layer built one way or another by
+    branch, timm's CPUBone padding an even kernel first): each path reads it once."""
+    reads = [event.node for event in scope.events.get(name, ()) if not event.store]
+    if len(reads) != 2:
+        return False
+    first, second = (if_sides(index, read) for read in reads)
+    return any(test in second and second[test] is not side for test, side in first.items())
 
 
 def _place_reads(index: Index, scope: Scope, name: str, place: int) -> int:
