@@ -18,7 +18,7 @@ from ...knowledge.schema import Version
 from ..index import Index, Scope, branch_apart, statement_of
 from ..values import Env, same_literal
 from .calls import STATEMENT_LISTS
-from .names import none_test
+from .names import names_a_class, none_test
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Decide, Questions
@@ -69,7 +69,10 @@ class Branches:
         if kind is None or self.index.bound(test.args[1].id, scope) or self.index.bound("isinstance", scope):
             return None
         values = self._literals(flow, test.args[0], scope, env)
-        held = {isinstance(value, kind) for value in values or ()}
+        if values is None:  # a class (detectron2's ``get_norm(nn.BatchNorm2d, c)``) is no instance of a builtin
+            origins = flow.origins(test.args[0], scope, env)
+            return False if origins and all(names_a_class(flow, o.expr, o.scope) for o in origins) else None
+        held = {isinstance(value, kind) for value in values}
         return held.pop() if len(held) == 1 else None
 
     def _compared(self, flow: Questions, test: ast.Compare, scope: Scope, env: Env) -> bool | None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the service's interface, for the types only
 
 DEPTH = 12  # names followed through names, this deep
 PRODUCT_LIMIT = 16  # values an arithmetic expression may combine
-CONVERTERS = {"float": float, "int": int, "bool": bool}
+CONVERTERS = {"float": float, "int": int, "bool": bool, "len": len}  # (``len(norm) == 0`` of a name given "BN")
 OPERATORS: dict[type, Callable] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
     ast.Pow: operator.pow, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,

@@ -328,18 +328,18 @@ def _instance(flow: Questions, origin: Origin, depth: int = 0) -> bool:
     call = origin.expr
     if type(call) is not ast.Call:
         return False
-    if _class(flow, call.func, origin.scope):
+    if names_a_class(flow, call.func, origin.scope):
         return True
     if type(call.func) is not ast.Name or depth >= RETURNS_DEPTH:
         return False
     held = flow.origins(call.func, origin.scope, origin.env)
-    if held and all(o.expr is not call.func and _class(flow, o.expr, o.scope) for o in held):
+    if held and all(o.expr is not call.func and names_a_class(flow, o.expr, o.scope) for o in held):
         return True
     returned = flow.returned(call, origin.scope, origin.env)
     return bool(returned) and all(_instance(flow, o, depth + 1) for o in returned)  # type: ignore[union-attr]
 
 
-def _class(flow: Questions, expr: ast.expr, scope: Scope) -> bool:
+def names_a_class(flow: Questions, expr: ast.expr, scope: Scope) -> bool:
     """A framework's class or a class the module defines, by name."""
     name = flow.resolved(expr, scope)
     if name is not None:
