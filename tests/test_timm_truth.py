@@ -50,14 +50,17 @@ MODELS = (
 # Sites out of reach, each with the reason: a site is out of reach when one of its frames runs the function
 # named here (file, qualified name).
 FACTORY = "the conv comes out of timm's create_conv2d with its bias and norm from a dataclass config (maxxvit's Stem)"
-MODEL_ARGUMENT = (
-    "the norm is an argument of the model class, given by the variant's keyword arguments to build_model_with_cfg "
-    "(a registry call the analysis does not follow) and handed down the blocks"
-)
 OUT_OF_REACH = {
     ("layers/create_conv2d.py", "create_conv2d"): FACTORY,
-    ("models/cpubone.py", "CPUBone.__init__"): MODEL_ARGUMENT,
-    ("models/lowformer.py", "LowFormer.__init__"): MODEL_ARGUMENT,
+    ("models/cpubone.py", "CPUBone.__init__"): (
+        "the model class hands the variant's fused_conv and its norm through a method to CPUBoneBlock, FusedMBConv "
+        "and ConvLayer: four blocks down, deeper than blocks inside blocks are read"
+    ),
+    ("models/lowformer.py", "LowFormer.__init__"): (
+        "LowFormerBlock picks FusedMBConv or MBConv by a test the analysis cannot decide (fused_conv and "
+        "in_channels < 256), and MBConv, the other choice, needs the bias it is given: a class chosen by path is "
+        "read only where every choice wastes it"
+    ),
     ("models/resnest.py", "ResNestBottleneck.__init__"): (
         "timm.layers' SplitAttn is handed the block's own norm_layer, whose value ResNet passes: the block class is "
         "given to build_model_with_cfg (a registry call the analysis does not follow)"
