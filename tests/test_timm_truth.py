@@ -53,8 +53,9 @@ FACTORY = "the conv comes out of timm's create_conv2d with its bias and norm fro
 OUT_OF_REACH = {
     ("layers/create_conv2d.py", "create_conv2d"): FACTORY,
     ("models/cpubone.py", "CPUBone.__init__"): (
-        "the model class hands the variant's fused_conv and its norm through a method to CPUBoneBlock, FusedMBConv "
-        "and ConvLayer: four blocks down, deeper than blocks inside blocks are read"
+        "the waste needs the variant's fused_conv=True (the class default is False), which the model class keeps "
+        "on self and hands through a method to CPUBoneBlock, FusedMBConv and ConvLayer: the analysis does not "
+        "carry it that far"
     ),
     ("models/lowformer.py", "LowFormer.__init__"): (
         "LowFormerBlock picks FusedMBConv or MBConv by a test the analysis cannot decide (fused_conv and "
