@@ -18,7 +18,7 @@ from ..knowledge.schema import Container, Fact, Initializer, ModuleList, Produce
 from .families import getattr_read
 from .flow.names import none_test
 from .flow.service import Flow
-from .index import Index, Scope, if_sides, method_named
+from .index import Index, Scope, if_apart, method_named
 from .layers import Layer, Layers
 from .values import Origin
 
@@ -337,10 +337,8 @@ def _builds_a_layer(layers: Layers, value: ast.expr | None) -> bool:
 
 def _exclusive(index: Index, values: list[tuple[ast.expr | None, Scope]]) -> bool:
     """Two values stored on the two sides of one ``if``/``else``."""
-    if any(value is None for value, _ in values):
-        return False
-    first, second = (if_sides(index, value) for value, _ in values)  # type: ignore[arg-type]
-    return any(test in second and second[test] is not side for test, side in first.items())
+    (first, _), (second, _) = values
+    return first is not None and second is not None and if_apart(index, first, second)
 
 
 def _local_list_sites(flow: Flow, read: ast.Name, scope: Scope) -> list[ast.expr] | None:

@@ -358,9 +358,14 @@ def switches_passed(
 def switch_name(value: ast.expr) -> str | None:
     """The name a switch or a layer class handed on is read from: ``bias=bias``, or one place of a tuple,
     ``bias=use_bias[0]``, ``norm_layer=norm_layer[0]`` (timm's CPUBone)."""
+    return read_from(value)[0]
+
+
+def read_from(value: ast.expr) -> tuple[str | None, int | None]:
+    """The name an argument is read from, and the place of it read (a tuple's), if any."""
     if type(value) is ast.Subscript and type(value.slice) is ast.Constant and type(value.slice.value) is int:
-        value = value.value
-    return value.id if type(value) is ast.Name else None
+        return (value.value.id, value.slice.value) if type(value.value) is ast.Name else (None, None)
+    return (value.id, None) if type(value) is ast.Name else (None, None)
 
 
 def _spreads_own_keywords(layers: Layers, call: ast.Call, scope: Scope, value: ast.expr) -> bool:

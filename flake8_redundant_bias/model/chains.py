@@ -59,18 +59,16 @@ class Chains:
                     continue
                 layer = application(call, scope)
                 # ``self.conv`` built one way or another by branch: each, where it is built, is what the class applies
-                others = per_branch(call.func, scope) if layer is None and type(call.func) is ast.Attribute else ()
-                if layer is not None and isinstance(layer.spec, Container):
-                    layer = self._last(layer, call, scope)  # a container applied: its output is its last layer's
-                others = [self._last(other, call, scope) if isinstance(other.spec, Container) else other for other in others]
+                applied = (layer,) if layer is not None else per_branch(call.func, scope) if (
+                    type(call.func) is ast.Attribute) else ()
+                # a container applied: its output is its last layer's
+                applied = [self._last(each, call, scope) if isinstance(each.spec, Container) else each for each in applied]
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
                 continue
-            if layer is not None and isinstance(layer.spec, Producer):
-                yield partial(self._flow_chain, layer, call, scope)
-            for other in others:
-                if other is not None and isinstance(other.spec, Producer):
-                    yield partial(self._flow_chain, other, call, scope)
+            for each in applied:
+                if each is not None and isinstance(each.spec, Producer):
+                    yield partial(self._flow_chain, each, call, scope)
 
     def _applies_held_module(self, call: ast.Call, scope: Scope) -> bool:
         """``self.backbone(x)``: what a module the class holds is takes reading its construction, maybe in another

@@ -414,6 +414,12 @@ def branch_apart(index: Index, first: ast.AST, second: ast.AST) -> tuple[ast.If 
     return None
 
 
+def if_apart(index: Index, first: ast.AST, second: ast.AST) -> bool:
+    """The two nodes lie on the two sides of one ``if``/``else`` statement (``branch_apart``, of statements)."""
+    apart = branch_apart(index, first, second)
+    return apart is not None and isinstance(apart[0], ast.If)
+
+
 def if_sides(index: Index, node: ast.AST) -> dict[ast.If, bool]:
     """Each ``if`` statement around a node in its function, and whether the node is in its body."""
     return {branch: body for branch, body in branches_around(index, node) if isinstance(branch, ast.If)}

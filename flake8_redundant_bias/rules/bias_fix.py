@@ -27,7 +27,8 @@ from ..diagnostics import UNSAFE, Edit, Fix
 from ..text import Text
 from ..knowledge.schema import Producer
 from ..model.context import ModuleModel
-from ..model.index import Index, Scope, if_sides, parameter_defaults
+from ..model.block_search import read_from
+from ..model.index import Index, Scope, if_apart, parameter_defaults
 from ..model.layers import Layer
 from ..model.values import ABSENT, Bound
 from .edits import add_keyword, replace
@@ -79,13 +80,10 @@ def advice(model: ModuleModel, producer: Layer, spec: Producer, off: str, fix: F
     if fix is not None:
         return fix.title
     keyword, function = spec.bias.keyword, producer.built_by
-    handed = handed_switch(model, producer, function, spec) if function is not None else None
+    handed = _handed_switch(model, producer, function, spec) if function is not None else None
     if handed is not None:  # a parameter of the block reaches the bias: switching it off there changes it
         name, _, place, shared = handed
-        if shared:
-            return f"{producer.helper}()'s {name} parameter also switches its other layers: give this one a switch of its own"
-        return f"make {name}[{place}] {off} in this call of {producer.helper}()" if place is not None else (
-            f"pass {name}={off} to {producer.helper}()")
+        return _shared_advice(producer.helper, name) if shared else _handed_title(name, place, off, producer.helper)
     if function is not None and (
         _decided_inside(producer.args.get(spec.bias), producer.call, function) or not _takes(function, keyword)
     ):
@@ -93,9 +91,18 @@ def advice(model: ModuleModel, producer: Layer, spec: Producer, off: str, fix: F
         return f"give {producer.helper}() a {keyword} parameter and pass {keyword}={off} here"
     if producer.inside:  # a block's layer: its call decides the switch
         if _shared_switch(model, producer, spec):
-            return f"{producer.helper}()'s {keyword} parameter also switches its other layers: give this one a switch of its own"
+            return _shared_advice(producer.helper, keyword)
         return f"pass {keyword}={off} to {producer.helper}()"
     return f"pass {keyword}={off}"
+
+
+def _shared_advice(helper: str | None, name: str) -> str:
+    return f"{helper}()'s {name} parameter also switches its other layers: give this one a switch of its own"
+
+
+def _handed_title(name: str, place: int | None, off: str, shown: str | None) -> str:
+    """What to pass the block for the parameter that reaches the bias (one place of it, for a tuple)."""
+    return f"make {name}[{place}] {off} in this call of {shown}()" if place is not None else f"pass {name}={off} to {shown}()"
 
 
 def _shared_switch(model: ModuleModel, producer: Layer, spec: Producer) -> bool:
@@ -171,31 +178,35 @@ def _through_function(
     """Pass the helper (or the class, through its ``__init__``) the argument that reaches the row."""
     call, bound, source = producer.call, producer.args.get(spec.bias), model.text
     shown = producer.helper
-    named = function.args.args[1:] if function.name == "__init__" else function.args.args
-    keywords = {a.arg for a in named + function.args.kwonlyargs}
-    handed = handed_switch(model, producer, function, spec)
+    handed = _handed_switch(model, producer, function, spec)
     if handed is not None:
         name, passed, place, shared = handed
         if shared:
             return None
+        title = _handed_title(name, place, off, shown)
         if place is not None:  # ``use_bias=(True, False)``: the item in the place the block reads
             item = passed.expr.elts[place] if isinstance(passed.expr, ast.Tuple) and _argument_of(passed.expr, call) else None
-            return (f"make {name}[{place}] {off} in this call of {shown}()", [replace(item, off, source)]) if (
-                item is not None and _is_true(item)) else None
+            return (title, [replace(item, off, source)]) if item is not None and _is_true(item) else None
         if _argument_of(passed.expr, call):
-            return (f"pass {name}={off} to {shown}()", [replace(passed.expr, off, source)]) if _is_true(passed.expr) else None
-        return f"pass {name}={off} to {shown}()", _keyword(call, name, off, source)  # the block's own default
+            return (title, [replace(passed.expr, off, source)]) if _is_true(passed.expr) else None
+        return title, _keyword(call, name, off, source)  # the block's own default
     if isinstance(bound, Bound) and isinstance(bound.expr, (ast.Name, ast.Subscript)) and bound.env is not None:
         return None
     keyword = spec.bias.keyword
     if isinstance(bound, Bound) and _argument_of(bound.expr, call) and _is_true(bound.expr):
         return f"pass {keyword}={off} to {shown}()", [replace(bound.expr, off, source)]  # handed on by **kwargs
-    if bound is ABSENT and keyword not in keywords and _hands_on_kwargs(function):
+    if bound is ABSENT and keyword not in _keywords(function) and _hands_on_kwargs(function):
         return f"pass {keyword}={off} to {shown}()", _keyword(call, keyword, off, source)
     return None
 
 
-def handed_switch(
+def _keywords(function: ast.FunctionDef) -> set[str]:
+    """The parameters a call can pass by keyword (an ``__init__``'s, past ``self``)."""
+    named = function.args.args[1:] if function.name == "__init__" else function.args.args
+    return {a.arg for a in named + function.args.kwonlyargs}
+
+
+def _handed_switch(
     model: ModuleModel, producer: Layer, function: ast.FunctionDef, spec: Producer,
 ) -> tuple[str, Bound, int | None, bool] | None:
     """The parameter of the block the call calls whose value reaches the row's bias, handed on from block to
@@ -205,12 +216,11 @@ def handed_switch(
     call, bound = producer.call, producer.args.get(spec.bias)
     if not isinstance(bound, Bound) or bound.env is None:
         return None
-    named = function.args.args[1:] if function.name == "__init__" else function.args.args
-    keywords = {a.arg for a in named + function.args.kwonlyargs}
+    keywords = _keywords(function)
     home = model.flow.flow_of_tree(producer.built_in).index  # type: ignore[arg-type]  # the helper's module
     current, scope, shared = bound, bound.scope or home.scope_of.get(function), False
     for _ in range(HANDED_ON):  # a parameter handed on from block to block
-        name, place = _read_from(current.expr)
+        name, place = read_from(current.expr)
         if name is None or scope is None or current.env is None:
             return None
         reads = _parameter_reads(home, scope, name)
@@ -237,10 +247,7 @@ def _one_per_path(index: Index, scope: Scope, name: str) -> bool:
     """The parameter is read twice, on the two sides of one ``if``/``else`` (a layer built one way or another by
     branch, timm's CPUBone padding an even kernel first): each path reads it once."""
     reads = [event.node for event in scope.events.get(name, ()) if not event.store]
-    if len(reads) != 2:
-        return False
-    first, second = (if_sides(index, read) for read in reads)
-    return any(test in second and second[test] is not side for test, side in first.items())
+    return len(reads) == 2 and if_apart(index, *reads)
 
 
 def _place_reads(index: Index, scope: Scope, name: str, place: int) -> int:
@@ -257,13 +264,6 @@ def _place_reads(index: Index, scope: Scope, name: str, place: int) -> int:
         else:
             count += 1
     return count
-
-
-def _read_from(expr: ast.expr) -> tuple[str | None, int | None]:
-    """The parameter an argument is read from: ``bias`` itself, or a place of it, ``use_bias[0]``."""
-    if type(expr) is ast.Subscript and type(expr.slice) is ast.Constant and type(expr.slice.value) is int:
-        return (expr.value.id, expr.slice.value) if type(expr.value) is ast.Name else (None, None)
-    return (expr.id, None) if type(expr) is ast.Name else (None, None)
 
 
 def _keyword(call: ast.Call, keyword: str, off: str, source: Text) -> list[Edit | None]:
