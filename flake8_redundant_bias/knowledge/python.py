@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from .schema import Chained, ClassFields, Framework, OptionParser, OrderedMapping, Partial
+import types
+
+from .schema import Chained, ClassFields, Framework, InstanceType, OptionParser, OrderedMapping, Partial
 
 FRAMEWORK = Framework(
     "python", {},
@@ -12,6 +14,10 @@ FRAMEWORK = Framework(
         "typing.OrderedDict": OrderedMapping(),
         "functools.partial": Partial(),
         "itertools.chain": Chained(),
+        # the types a factory's ``isinstance`` test names besides ``functools.partial`` (and the builtins)
+        **{f"types.{name}": InstanceType(getattr(types, name)) for name in (
+            "FunctionType", "LambdaType", "BuiltinFunctionType", "MethodType",
+        )},
     },
     providers=(
         # argparse: parser.add_argument("--wd", default=...), parser.set_defaults(...), parser.parse_args()

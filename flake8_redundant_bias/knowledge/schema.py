@@ -8,6 +8,7 @@ reports what, and under which code, is the rules' business.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from typing import Mapping, Union
@@ -382,11 +383,25 @@ class Version(Fact):
         return False if major is not None and int(major.group(1)) < self.oldest else None
 
 
-class Partial(Fact):
+class InstanceType(Fact):
+    """A type of the standard library an ``isinstance`` test in a factory names (``isinstance(norm_layer,
+    functools.partial)``): a literal or a class the call passes is tested against it as Python would test it."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: type) -> None:
+        self.kind = kind
+
+
+class Partial(InstanceType):
     """``partial(f, *args, **keywords)``: calling it calls ``f`` with those arguments first; its ``wrapped``
     attribute (``.func``) is ``f``."""
 
+    __slots__ = ()
     wrapped = "func"
+
+    def __init__(self) -> None:
+        super().__init__(functools.partial)
 
 
 class ClassLookup(Fact):

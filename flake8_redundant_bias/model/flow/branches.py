@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from ...knowledge.schema import Version
+from ...knowledge.schema import InstanceType, Version
 from ..index import Index, Scope, branch_apart, statement_of
 from ..values import Env, same_literal
 from .calls import STATEMENT_LISTS
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the service's interface, for the types only
 
 LITERALS = (str, int, bool, type(None))  # the values a test on a parameter compares (floats are rarely equal)
 COMPARISONS = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
-BUILTIN_TYPES = {"str": str, "int": int, "bool": bool}  # what ``isinstance`` of a literal argument is decided for
+BUILTIN_TYPES = {"str": str, "int": int, "bool": bool, "float": float, "type": type}  # an ``isinstance`` test names
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -62,18 +62,33 @@ class Branches:
         return None
 
     def _instance_test(self, flow: Questions, test: ast.Call, scope: Scope, env: Env) -> bool | None:
-        """``isinstance(kind, str)``, of a literal the call passes (a factory given a name or a class)."""
-        if len(test.args) != 2 or test.keywords or type(test.args[1]) is not ast.Name:
+        """``isinstance(kind, str)``, ``isinstance(norm_layer, functools.partial)``, of a literal or a class the call
+        passes (a factory given a name or a class)."""
+        if len(test.args) != 2 or test.keywords or self.index.bound("isinstance", scope):
             return None
-        kind = BUILTIN_TYPES.get(test.args[1].id)
-        if kind is None or self.index.bound(test.args[1].id, scope) or self.index.bound("isinstance", scope):
+        kinds = self._types(flow, test.args[1], scope)
+        if kinds is None:
             return None
         values = self._literals(flow, test.args[0], scope, env)
-        if values is None:  # a class (detectron2's ``get_norm(nn.BatchNorm2d, c)``) is no instance of a builtin
+        if values is None:  # a class (detectron2's ``get_norm(nn.BatchNorm2d, c)``) is an instance of ``type`` alone
             origins = flow.origins(test.args[0], scope, env)
-            return False if origins and all(names_a_class(flow, o.expr, o.scope) for o in origins) else None
-        held = {isinstance(value, kind) for value in values}
+            return type in kinds if origins and all(names_a_class(flow, o.expr, o.scope) for o in origins) else None
+        held = {isinstance(value, kinds) for value in values}
         return held.pop() if len(held) == 1 else None
+
+    def _types(self, flow: Questions, spec: ast.expr, scope: Scope) -> tuple[type, ...] | None:
+        """The types an ``isinstance`` test names, one or a tuple of them: builtins and the standard library's that
+        the rows know (``InstanceType``); None when it names another."""
+        kinds = []
+        for element in spec.elts if isinstance(spec, ast.Tuple) else [spec]:
+            if type(element) is ast.Name and element.id in BUILTIN_TYPES and not self.index.bound(element.id, scope):
+                kinds.append(BUILTIN_TYPES[element.id])
+                continue
+            fact = flow.fact(element, scope)
+            if not isinstance(fact, InstanceType):
+                return None
+            kinds.append(fact.kind)
+        return tuple(kinds)
 
     def _compared(self, flow: Questions, test: ast.Compare, scope: Scope, env: Env) -> bool | None:
         op, right = test.ops[0], test.comparators[0]

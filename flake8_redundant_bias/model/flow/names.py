@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..index import Block, Event, Index, Scope, is_parameter
 from ..values import UNKNOWN, Bound, Env, Origin
+from .lookups import class_name
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
@@ -324,19 +325,36 @@ def _known_value(flow: Questions, origin: Origin) -> object:
 def _instance(flow: Questions, origin: Origin, depth: int = 0) -> bool:
     """A call that builds an object, never None: of a framework's class (``nn.BatchNorm2d(c)``: classes are named
     with a capital, functions are not) or a class the module defines, named or held in a name (``norm_cls =
-    NORMS[name]``); or of a function of the module that returns one for the call (``build_norm(norm, c)``)."""
+    NORMS[name]``, ``norm_layer = get_norm_layer(nn.BatchNorm2d)``); or of a function of the module that returns
+    one for the call (``build_norm(norm, c)``), or a class (``get_norm_layer(nn.BatchNorm2d)``)."""
     call = origin.expr
     if type(call) is not ast.Call:
         return False
-    if names_a_class(flow, call.func, origin.scope):
+    # (a partial is an object; a class lookup's answer a class, never None either)
+    if names_a_class(flow, call.func, origin.scope) or flow.partial_of(origin) is not None or class_name(
+        flow, call, origin.scope, origin.env,
+    ):
         return True
     if type(call.func) is not ast.Name or depth >= RETURNS_DEPTH:
         return False
     held = flow.origins(call.func, origin.scope, origin.env)
-    if held and all(o.expr is not call.func and names_a_class(flow, o.expr, o.scope) for o in held):
+    if held and all(o.expr is not call.func and _class_held(flow, o, depth) for o in held):
         return True
     returned = flow.returned(call, origin.scope, origin.env)
-    return bool(returned) and all(_instance(flow, o, depth + 1) for o in returned)  # type: ignore[union-attr]
+    return bool(returned) and all(  # type: ignore[union-attr]
+        _instance(flow, o, depth + 1) or names_a_class(flow, o.expr, o.scope) for o in returned  # type: ignore[union-attr]
+    )
+
+
+def _class_held(flow: Questions, origin: Origin, depth: int) -> bool:
+    """A class: named, the answer of a class lookup of the rows (``get_norm_layer(nn.BatchNorm2d)``), or returned
+    on every path by a function of the module the origin calls."""
+    if names_a_class(flow, origin.expr, origin.scope) or class_name(flow, origin.expr, origin.scope, origin.env):
+        return True
+    if type(origin.expr) is not ast.Call or type(origin.expr.func) is not ast.Name or depth + 1 >= RETURNS_DEPTH:
+        return False
+    returned = flow.returned(origin.expr, origin.scope, origin.env)
+    return bool(returned) and all(names_a_class(flow, o.expr, o.scope) for o in returned)  # type: ignore[union-attr]
 
 
 def names_a_class(flow: Questions, expr: ast.expr, scope: Scope) -> bool:
