@@ -52,11 +52,6 @@ MODELS = (
 FACTORY = "the conv comes out of timm's create_conv2d with its bias and norm from a dataclass config (maxxvit's Stem)"
 OUT_OF_REACH = {
     ("layers/create_conv2d.py", "create_conv2d"): FACTORY,
-    ("models/cpubone.py", "CPUBone.__init__"): (
-        "the waste needs the variant's fused_conv=True (the class default is False), which the model class keeps "
-        "on self and hands through a method to CPUBoneBlock, FusedMBConv and ConvLayer: the analysis does not "
-        "carry it that far"
-    ),
     ("models/lowformer.py", "LowFormer.__init__"): (
         "LowFormerBlock picks FusedMBConv or MBConv by a test the analysis cannot decide (fused_conv and "
         "in_channels < 256), and MBConv, the other choice, needs the bias it is given: a class chosen by path is "

@@ -152,3 +152,44 @@ class Configured(nn.Module):
 @register_model
 def configured(pretrained=False, **kwargs):
     return build_model_with_cfg(Configured, "configured", pretrained, **kwargs)
+
+
+class Helped(nn.Module):
+    """A variant's keywords built by a helper of the module (timm's ``model_args = _cpubone_b1_args()``), read with
+    the helper's own arguments bound: its default norm reaches the class."""
+
+    def __init__(self, dim=8, norm_layer=nn.Identity):
+        super().__init__()
+        self.conv = nn.Conv2d(3, dim, 3, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        self.norm = norm_layer(dim)
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+def _helped_args(norm=nn.BatchNorm2d, dim=16):
+    return dict(dim=dim, norm_layer=norm)
+
+
+@register_model
+def helped(pretrained=False, **kwargs):
+    model_args = _helped_args()
+    return build_model_with_cfg(Helped, "helped", pretrained, **dict(model_args, **kwargs))
+
+
+class HelpedOff(nn.Module):
+    """The helper is called with a norm that keeps the bias: silent."""
+
+    def __init__(self, dim=8, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.conv = nn.Conv2d(3, dim, 3)
+        self.norm = norm_layer(dim)
+
+    def forward(self, x):
+        return self.norm(self.conv(x))
+
+
+@register_model
+def helped_off(pretrained=False, **kwargs):
+    model_args = _helped_args(norm=nn.Identity)
+    return build_model_with_cfg(HelpedOff, "helped_off", pretrained, **dict(model_args, **kwargs))

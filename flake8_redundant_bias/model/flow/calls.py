@@ -168,7 +168,7 @@ class Calls:
                 origins = flow.origins_at(default, outer, None, depth + 1, f"{DEFAULT_NOTE}{param.arg} in {where_named}()")
             else:
                 read_in = given.scope or call_scope  # type: ignore[union-attr]
-                origins = flow.origins_at(given.expr, read_in, None, depth + 1, note)  # type: ignore[union-attr]
+                origins = flow.origins_at(given.expr, read_in, given.env, depth + 1, note)  # type: ignore[union-attr]
             if origins is None:
                 return None
             found += origins

@@ -6,8 +6,10 @@ which hands its own ``**kwargs`` to the model's builder.  What reaches the model
 ``model_args``'s entries and whatever the caller of ``efficientformer_l1`` passes.  A function that
 nothing in its file calls is read as called with its defaults, as a class that nothing in its file
 builds is: its ``**kwargs`` holds nothing.  A function the file calls holds, in its ``**kwargs``,
-what each call passes beyond its named parameters.  A dict that something may edit, or a
-``**kwargs`` handed to anything but a spread, is unknown.
+what each call passes beyond its named parameters.  A dict a function of the module builds and
+returns (``model_args = _cpubone_b1_args()``) holds what it returns for that call, its values read
+with the call's arguments bound.  A dict that something may edit, or a ``**kwargs`` handed to
+anything but a spread, is unknown.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import ast
 from typing import TYPE_CHECKING, Callable
 
 from ..index import Scope
-from ..values import UNKNOWN, Bound
+from ..values import UNKNOWN, Bound, Env
 
 if TYPE_CHECKING:  # the service's interface, for the types only
     from .questions import Questions
@@ -28,11 +30,14 @@ WIDTH = 16  # alternatives kept before the answer is "unknown"
 READS = frozenset({"pop", "get"})  # methods that read a dict without adding a key (pop's key may go either way)
 
 
-def keyword_sets(flow: Questions, calls_of: CallsOf, expr: ast.expr, scope: Scope, depth: int = 0) -> list[KeywordSet] | None:
-    """The keyword sets ``**expr`` may pass, or None when one is unknown."""
+def keyword_sets(
+    flow: Questions, calls_of: CallsOf, expr: ast.expr, scope: Scope, depth: int = 0, env: Env | None = None,
+) -> list[KeywordSet] | None:
+    """The keyword sets ``**expr`` may pass, or None when one is unknown (``env``: a helper's parameters, bound
+    to what the call of it that builds the dict passed)."""
     if depth > DEPTH:
         return None
-    if isinstance(expr, ast.Name):
+    if isinstance(expr, ast.Name) and env is None:
         owner = _kwargs_owner(flow, expr, scope)
         if owner is not None:
             return _passed_to(flow, calls_of, *owner, scope, depth)
@@ -44,7 +49,7 @@ def keyword_sets(flow: Questions, calls_of: CallsOf, expr: ast.expr, scope: Scop
         if len(expr.args) > 1:
             return None
         parts = [(None, arg) for arg in expr.args] + [(k.arg, k.value) for k in expr.keywords]
-        return _merged(flow, calls_of, parts, scope, depth)
+        return _merged(flow, calls_of, parts, scope, depth, env)
     if isinstance(expr, ast.Dict):
         if not all(key is None or isinstance(key, ast.Constant) and isinstance(key.value, str) for key in expr.keys):
             return None
@@ -52,21 +57,41 @@ def keyword_sets(flow: Questions, calls_of: CallsOf, expr: ast.expr, scope: Scop
             (None if key is None else key.value, value)  # type: ignore[union-attr]
             for key, value in zip(expr.keys, expr.values)
         ]
-        return _merged(flow, calls_of, parts, scope, depth)
+        return _merged(flow, calls_of, parts, scope, depth, env)
+    if isinstance(expr, ast.Call) and env is None:
+        return _returned(flow, calls_of, expr, scope, depth)
     return None
+
+
+def _returned(flow: Questions, calls_of: CallsOf, call: ast.Call, scope: Scope, depth: int) -> list[KeywordSet] | None:
+    """A dict a function of the module builds and returns (timm's ``model_args = _cpubone_b1_args()``): each it
+    may return, read with the call's arguments bound."""
+    returned = flow.returned(call, scope)
+    if not returned:
+        return None
+    sets: list[KeywordSet] = []
+    for origin in returned:
+        if origin.env is None:
+            return None  # (not read for this call)
+        found = keyword_sets(flow, calls_of, origin.expr, origin.scope, depth, origin.env)  # (one step: the call's)
+        if found is None or len(sets) + len(found) > WIDTH:
+            return None
+        sets += found
+    return sets
 
 
 def _merged(
     flow: Questions, calls_of: CallsOf, parts: list[tuple[str | None, ast.expr]], scope: Scope, depth: int,
+    env: Env | None = None,
 ) -> list[KeywordSet] | None:
     """``dict(a, **b, key=v)`` or ``{**a, "key": v}``: each part in order, a later key replacing an earlier one."""
     sets: list[KeywordSet] = [{}]
     for key, value in parts:
         if key is not None:
             for found in sets:
-                found[key] = Bound(value, None, scope)
+                found[key] = Bound(value, env, scope)
             continue
-        inner = keyword_sets(flow, calls_of, value, scope, depth + 1)
+        inner = keyword_sets(flow, calls_of, value, scope, depth + 1, env)
         if inner is None or len(sets) * len(inner) > WIDTH:
             return None
         sets = [{**found, **more} for found in sets for more in inner]
