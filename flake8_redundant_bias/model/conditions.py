@@ -17,7 +17,7 @@ import ast
 from ..knowledge.schema import Norm
 from .flow.names import none_test
 from .flow.service import Flow
-from .index import Index, Scope, branches_around, if_sides, is_parameter
+from .index import Index, Scope, branches_around, if_apart, is_parameter
 from .layers import Layer, Layers
 
 Test = tuple[ast.expr, bool, Scope, "ast.expr | None"]  # a test, the branch taken, where it is read, the other side
@@ -91,14 +91,12 @@ class Conditions:
         holder = self.flow.holder(owner, applied.attr) if owner is not None else None  # type: ignore[union-attr]
         if holder is None:
             return []
-        sides = if_sides(self.index, built)
         found = []
         for value, store_scope in self.flow.attribute_values(holder, applied.attr):  # type: ignore[union-attr]
             if value is None or value is built or self.flow.runs(value, store_scope, None) is not False:
                 continue
             tests = self._tests_around(value)
-            exclusive = any(sides.get(branch) not in (None, side) for branch, side in if_sides(self.index, value).items())
-            if tests and not exclusive:
+            if tests and not if_apart(self.index, built, value):
                 test, holds, test_scope, _ = tests[0]
                 found.append((test, not holds, test_scope, None))
         return found

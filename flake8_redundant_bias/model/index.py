@@ -420,11 +420,6 @@ def if_apart(index: Index, first: ast.AST, second: ast.AST) -> bool:
     return apart is not None and isinstance(apart[0], ast.If)
 
 
-def if_sides(index: Index, node: ast.AST) -> dict[ast.If, bool]:
-    """Each ``if`` statement around a node in its function, and whether the node is in its body."""
-    return {branch: body for branch, body in branches_around(index, node) if isinstance(branch, ast.If)}
-
-
 def in_branch(index: Index, node: ast.AST) -> bool:
     """Whether a branch of an ``if`` holds the node, within its function: a statement a test may keep from running."""
     return any(isinstance(branch, ast.If) for branch, _ in branches_around(index, node))

@@ -15,7 +15,7 @@ from ..knowledge.schema import AxisMove, Container, Fact, OrderedMapping
 from .attributes import ModuleAttributes
 from .families import Families
 from .flow.service import Flow
-from .index import Index, Scope, if_sides
+from .index import Index, Scope, if_apart
 from .layers import Layer, Layers
 from .values import ABSENT, Bound, CallArgs
 
@@ -123,11 +123,7 @@ class Steps:
         if any(event.opaque for event in events):
             return False
         reads = self._module_reads(scope, name)
-        paths = [if_sides(self.index, node) for node in reads]
-        return all(
-            any(first.get(test) not in (None, second.get(test)) for test in first if test in second)
-            for i, first in enumerate(paths) for second in paths[i + 1:]
-        )
+        return all(if_apart(self.index, first, second) for i, first in enumerate(reads) for second in reads[i + 1:])
 
     def _loop_element(self, name: ast.Name, scope: Scope) -> Layer | None:
         """``for conv, norm in zip(self.convs, self.norms): ... conv(x)``, or ``for i, conv in
