@@ -1565,3 +1565,51 @@ def test_a_norm_looked_up_in_a_table_of_another_module(tmp_path: Path) -> None:
             built=" (inside ConvLayer() in pkg/ops.py)", advice="pass bias=False to ConvLayer() ", cost="8 wasted parameters",
         ),
     ]
+
+
+INITIALISED = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    # CRAFT's basenet/vgg16_bn.py: a weight initialiser that sets each layer's state and runs none.
+    "pkg/init.py": """\
+        from torch import nn
+
+
+        def init_weights(modules):
+            for m in modules:
+                if isinstance(m, nn.Conv2d):
+                    nn.init.xavier_uniform_(m.weight.data)
+                    if m.bias is not None:
+                        m.bias.data.zero_()
+
+
+        def freeze_norms(modules):
+            for m in modules:
+                if isinstance(m, nn.BatchNorm2d):
+                    m.eval()
+        """,
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .init import freeze_norms, init_weights
+
+
+        class RefineNet(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.last_conv = nn.Sequential(nn.Conv2d(34, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU())
+                self.frozen = nn.Sequential(nn.Conv2d(64, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU())
+                init_weights(self.last_conv.modules())
+                freeze_norms(self.frozen.modules())
+
+            def forward(self, x):
+                return self.frozen(self.last_conv(x))
+        """,
+}
+
+
+def test_a_container_a_helper_of_another_module_initialises_is_read_as_a_chain(tmp_path: Path) -> None:
+    # CRAFT's RefineNet: init_weights(self.last_conv.modules()) only sets weights, so the Sequential's chain stands;
+    # freeze_norms puts its norms in eval mode (a method of each layer), so that walk is a use.
+    expected = ["9:40: RB101 Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (64 wasted parameters)"]
+    assert model_findings(tmp_path, INITIALISED) == (expected, expected)

@@ -26,6 +26,7 @@ from .flow.service import Flow
 from .index import Block, Event, Index, Scope, branch_apart, is_parameter, statement_of
 from .layers import Layers
 from .steps import Steps
+from .walks import stepped_through
 
 BARRIER = None
 HARMLESS_CALLS = frozenset({"len"})  # builtins that read a list without changing or handing it on
@@ -301,7 +302,7 @@ class Contents:
         code that singles out a layer may freeze its norm; or a container the class walks layer by layer."""
         target = self.index.parents.get(call)
         if isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Attribute):
-            return _stepped_through(self.index, self.flow, target.targets[0])
+            return stepped_through(self.index, self.flow, target.targets[0])
         if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
             return False
         for event in self.flow.uses(target.targets[0]) or ():
@@ -318,8 +319,6 @@ class Contents:
 
 
 STORE, GROWS, KEEPS, OTHER = "store", "grows", "keeps", "other"
-LAYER_WALKS = frozenset({"enumerate", "zip", "list", "tuple", "iter", "reversed"})
-CHILDREN = frozenset({"children", "named_children", "modules", "named_modules"})
 
 
 def _read_through(index: Index, item: ast.Subscript) -> bool:
@@ -379,27 +378,6 @@ def _self_added(index: Index, steps: Steps, event: Event, attrs: set[str]) -> li
         return []  # self.conv: a read of an attribute
     grown = _grown(call, attribute.attr, frozenset()) if _statement(index, call) else None
     return grown if grown is not None else [BARRIER]
-
-
-def _stepped_through(index: Index, flow: Flow, held: ast.Attribute) -> bool:
-    """A container the class holds (``self.model = nn.Sequential(*model)``) that its code walks layer by layer or
-    indexes (``for layer_id, layer in enumerate(self.model): feat = layer(feat)``, ``self.model[4]``,
-    ``self.model.children()``): a layer's output may be taken between (CUT's features for its contrastive loss),
-    so no chain through it is known."""
-    owner = flow.method_owner(held.value, index.scope_at(held))
-    walked = index.derived("walked containers", lambda: _walked(index, flow))  # one pass over the module's loads
-    return owner is None or (owner, held.attr) in walked
-
-
-def _walked(index: Index, flow: Flow) -> set[tuple[ast.ClassDef | None, str]]:
-    found = set()
-    for load, scope in index.attribute_loads:
-        parent = index.parents.get(load)
-        if (isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is load or isinstance(parent, ast.Subscript)
-                or isinstance(parent, ast.Call) and load in parent.args and getattr(parent.func, "id", None) in LAYER_WALKS
-                or isinstance(parent, ast.Attribute) and parent.attr in CHILDREN):
-            found.add((flow.method_owner(load.value, scope), load.attr))
-    return found
 
 
 def _grown(call: ast.Call, method: str, growing: frozenset[str] | None) -> list | None:

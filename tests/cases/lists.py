@@ -298,3 +298,62 @@ class CutShort(nn.Module):  # the container indexed: a part of it may run alone
 
     def forward(self, x):
         return self.model[:1](x)
+
+
+def init_weights(modules):
+    for m in modules:
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight)
+            if m.bias is not None:
+                m.bias.data.zero_()
+        elif isinstance(m, nn.BatchNorm2d):
+            m.weight.data.fill_(1)
+
+
+class InitialisedInPlace(nn.Module):  # CRAFT's RefineNet: a walk that only sets weights runs no layer
+    def __init__(self, c):
+        super().__init__()
+        self.head = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))  # expect: RB101:35 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        self.tail = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))  # expect: RB101:35 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        self.body = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))  # expect: RB101:35 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        init_weights(self.head.modules())
+        for m in self.tail.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.zeros_(m.bias)
+        for name, m in self.body.named_modules():
+            if isinstance(m, nn.BatchNorm2d) and "0" in name:
+                m.weight.requires_grad = False
+
+    def forward(self, x):
+        return self.body(self.tail(self.head(x)))
+
+
+def hand_out(modules):
+    found = []
+    for m in modules:
+        found.append(m)
+    return found
+
+
+class WalkedForUse(nn.Module):  # the layers frozen, handed out or run one by one: a walk (negatives)
+    def __init__(self, c):
+        super().__init__()
+        self.frozen = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))
+        self.handed = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))
+        self.listed = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))
+        self.stepped = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))
+        self.kept = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))
+        for m in self.kept.children():
+            nn.init.zeros_(m.weight) if isinstance(m, nn.BatchNorm2d) else None
+        self.last = m  # the walk's last layer, kept
+        for m in self.frozen.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
+        self.parts = hand_out(self.handed.modules())
+        self.first = [m for m in self.listed.children()][0]
+
+    def forward(self, x):
+        x = self.kept(self.listed(self.handed(self.frozen(x))))
+        for layer in self.stepped.children():
+            x = layer(x)
+        return x
