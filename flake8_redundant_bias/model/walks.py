@@ -6,8 +6,9 @@ outputs its contrastive loss names, among them a conv's before its InstanceNorm,
 such a container is known.  A walk that only reads or sets the layers' state (weight
 initialisation: ``for m in self.head.modules(): if isinstance(m, nn.Conv2d):
 nn.init.kaiming_normal_(m.weight)``, or ``init_weights(self.head.modules())`` of a
-function doing that) runs no layer and takes no output.  A method called on a layer
-(``m.eval()`` freezes a norm) is a use.
+function doing that) runs no layer and takes no output, and neither does an item's
+state read or set (``self.fc[6].bias.requires_grad = False``).  A method called on a
+layer (``m.eval()`` freezes a norm) is a use.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def _walked(index: Index, flow: Flow) -> set[tuple[ast.ClassDef | None, str]]:
     found = set()
     for load, scope in index.attribute_loads:
         parent = index.parents.get(load)
-        if (isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is load or isinstance(parent, ast.Subscript)
+        if (isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is load
+                or isinstance(parent, ast.Subscript) and not _state_read(index, parent, scope)
                 or isinstance(parent, ast.Call) and load in parent.args and getattr(parent.func, "id", None) in LAYER_WALKS
                 or isinstance(parent, ast.Attribute) and parent.attr in CHILDREN and not _sets_state(index, flow, parent, scope)):
             found.add((flow.method_owner(load.value, scope), load.attr))

@@ -328,6 +328,29 @@ class InitialisedInPlace(nn.Module):  # CRAFT's RefineNet: a walk that only sets
         return self.body(self.tail(self.head(x)))
 
 
+class ItemsInitialised(nn.Module):  # SimSiam: an item's weights set, its bias frozen; the chain stands
+    def __init__(self, c):
+        super().__init__()
+        self.fc = nn.Sequential(nn.Linear(c, c), nn.BatchNorm1d(c), nn.ReLU(True), nn.Linear(c, c), nn.BatchNorm1d(c))  # expect: RB101:33 "Linear bias is cancelled by the BatchNorm1d that follows: pass bias=False" expect: RB101:84 "Linear bias is cancelled by the BatchNorm1d that follows: pass bias=False"
+        self.fc[0].weight.data.normal_(0, 0.01)
+        self.fc[3].bias.requires_grad = False
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+class ItemReplaced(nn.Module):  # an item replaced, or its mode set: a part of the container is another (negatives)
+    def __init__(self, c):
+        super().__init__()
+        self.fc = nn.Sequential(nn.Linear(c, c), nn.BatchNorm1d(c))
+        self.fc[1] = nn.Identity()
+        self.head = nn.Sequential(nn.Linear(c, c), nn.BatchNorm1d(c))
+        self.head[1].eval()
+
+    def forward(self, x):
+        return self.head(self.fc(x))
+
+
 def hand_out(modules):
     found = []
     for m in modules:
