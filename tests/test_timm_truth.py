@@ -52,11 +52,6 @@ MODELS = (
 FACTORY = "the conv comes out of timm's create_conv2d with its bias and norm from a dataclass config (maxxvit's Stem)"
 OUT_OF_REACH = {
     ("layers/create_conv2d.py", "create_conv2d"): FACTORY,
-    ("models/lowformer.py", "LowFormer.__init__"): (
-        "LowFormerBlock picks FusedMBConv or MBConv by a test the analysis cannot decide (fused_conv and "
-        "in_channels < 256), and MBConv, the other choice, needs the bias it is given: a class chosen by path is "
-        "read only where every choice wastes it"
-    ),
     ("models/resnest.py", "ResNestBottleneck.__init__"): (
         "timm.layers' SplitAttn is handed the block's own norm_layer, whose value ResNet passes: the block class is "
         "given to build_model_with_cfg (a registry call the analysis does not follow)"

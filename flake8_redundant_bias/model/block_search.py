@@ -306,6 +306,29 @@ def held_block(index: Index, flow: Flow, layers: Layers, func: ast.expr, scope: 
     return local.get(name)
 
 
+def chosen_blocks(
+    index: Index, flow: Flow, layers: Layers, func: ast.expr, scope: Scope, local: dict[str, Block],
+) -> list[tuple[Block, tuple[ast.expr, bool]]]:
+    """The blocks of this module a variable holds on the two sides of one conditional expression (timm's LowFormer:
+    ``block_cls = FusedMBConv if fused_conv and in_channels < 256 else MBConv``), each with the test and the side
+    that chooses it; none when the variable may hold anything else."""
+    if type(func) is not ast.Name or not index.bound(func.id, scope):
+        return []
+    origins = flow.origins(func, scope, layers.environment(func)) or []
+    if len(origins) != 2 or any(
+        type(origin.expr) is not ast.Name or origin.scope.tree is not index.module.node
+        or index.bound(origin.expr.id, origin.scope) for origin in origins  # type: ignore[attr-defined]
+    ):
+        return []
+    choice = index.parents.get(origins[0].expr)
+    if type(choice) is not ast.IfExp or {origin.expr for origin in origins} != {choice.body, choice.orelse}:
+        return []
+    return [
+        (local[origin.expr.id], (choice.test, origin.expr is choice.body))  # type: ignore[attr-defined]
+        for origin in origins if origin.expr.id in local  # type: ignore[attr-defined]
+    ]
+
+
 def partial_calls(
     index: Index, flow: Flow, layers: Layers, keywords_of: frozenset[str],
 ) -> list[tuple[ast.Call, Scope, ast.Call]]:

@@ -20,8 +20,9 @@ from ..containment import Unit, record
 from .block_reads import Reads
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import (
-    branch_flags, called_parameters, calls_by_value, defined_as, fills_a_norm, hands_a_norm, handing_in_place, handing_slots,
-    held_block, holds_a_norm, layer_slots, partial_calls, project_calls, switch_name, switches_passed,
+    branch_flags, called_parameters, calls_by_value, chosen_blocks, defined_as, fills_a_norm, hands_a_norm,
+    handing_in_place, handing_slots, held_block, holds_a_norm, layer_slots, partial_calls, project_calls, switch_name,
+    switches_passed,
 )
 from .flow.arguments import preset
 from .flow.service import Flow
@@ -98,8 +99,14 @@ class Blocks:
                 else:  # a literal True is worth a parse only where the definition names a norm itself
                     block = held_block(self.index, self.flow, self.layers, func, scope, local) or self._imported(
                         func, (call, scope) in literal, hands_a_norm(self.layers, call, scope))
-                if block is None or not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
-                    continue  # no block, or nothing this call passes it can build a cancelled bias
+                if block is None:
+                    # one of two blocks by a test (``block_cls = Fused if fused else Plain``): each read on its path
+                    for chosen, path in chosen_blocks(self.index, self.flow, self.layers, func, scope, local):
+                        if chosen.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
+                            yield partial(self._chains_at, call, scope, chosen, None, path)
+                    continue
+                if not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
+                    continue  # nothing this call passes the block can build a cancelled bias
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
                 continue
@@ -273,8 +280,12 @@ class Blocks:
         """A variable of the same name, or the name re-bound: the call may not be the block's."""
         return self.index.bound(name, scope)
 
-    def _chains_at(self, call: ast.Call, scope: Scope, block: Block, presets: ast.Call | None = None) -> Iterator[Chain]:
-        """``presets``: the ``partial`` of the block the call calls, whose arguments come first."""
+    def _chains_at(
+        self, call: ast.Call, scope: Scope, block: Block, presets: ast.Call | None = None,
+        path: tuple[ast.expr, bool] | None = None,
+    ) -> Iterator[Chain]:
+        """``presets``: the ``partial`` of the block the call calls, whose arguments come first; ``path``: the test
+        under which the call builds this block, one of two (``Layer.path``)."""
         node, function, skip, home = block.node, block.function, block.skip, block.home
         args = self.flow.call_args(call, scope, self.layers.environment(call))
         if presets is not None:
@@ -294,7 +305,7 @@ class Blocks:
                 if not self._decided_here(producer, function, home, handed_norm):
                     continue
                 layer = built_through(self.layers, producer, call, node, home.layers, init)
-                layer.inside, layer.built_at = True, producer.call
+                layer.inside, layer.built_at, layer.path = True, producer.call, path
                 yield layer, after
         if depth + 1 < NESTING:
             for unit in home.bound_blocks(function, env, (node, depth + 1, home.blocks.local_blocks(), reads)).units():
@@ -303,7 +314,7 @@ class Blocks:
                     layer.alternatives = inner.alternatives
                     layer.inside, layer.built_at, layer.site = True, inner.built_at, self.index.module.node
                     layer.built_by, layer.built_in = function, home.flow.index.module.node  # type: ignore[attr-defined]
-                    layer.origin = inner.origin or self._origin(inner)
+                    layer.origin, layer.path = inner.origin or self._origin(inner), path
                     yield layer, after
 
     def _origin(self, inner: Layer) -> str:

@@ -75,6 +75,11 @@ class Conditions:
             return next(iter(guards.values()))
         return Guard(" and ".join(guards), None)
 
+    def chosen(self, path: tuple[ast.expr, bool]) -> Guard:
+        """The test a block class is chosen under (``Layer.path``), as written: no bias to pass, the call's switch
+        serving the other class too."""
+        return Guard(_shown(*path), None)
+
     def _tests_around(self, node: ast.AST) -> list[Test]:
         """The ``if`` and conditional-expression tests around a node in its function, each with the branch the node
         is in (True: the body), the scope it is read in, and a conditional expression's other side."""

@@ -31,7 +31,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 class Layer:
     __slots__ = (
         "name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in", "inside",
-        "built_at", "origin", "alternatives", "chosen", "leading", "reached_from",
+        "built_at", "origin", "alternatives", "chosen", "leading", "reached_from", "path",
     )
 
     def __init__(
@@ -60,6 +60,9 @@ class Layer:
         self.alternatives: tuple[tuple[str, Spec], ...] = ()
         self.chosen = ""  # how the class was picked, when by a parameter's default ("the default of norm_layer in X()")
         self.leading: tuple[Layer, ...] = ()  # a norm class's steps before its norm: a 1x1 convolution in yolov7's Conv
+        # With ``inside``: the test under which the call builds this block, one of two a conditional expression
+        # chooses (``block_cls = FusedMBConv if fused else MBConv``), and whether it holds on that side.
+        self.path: tuple[ast.expr, bool] | None = None
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""

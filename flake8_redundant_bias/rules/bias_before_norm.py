@@ -209,6 +209,8 @@ class BiasBeforeNorm(Rule):
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
                 # A norm built or applied under a flag its callers or default decide: wasted on that path alone.
                 guard = None if switch is not None or producer.inside or through else model.conditions.guard(producer, norm)
+                if producer.path is not None:  # one of two block classes a test chooses: wasted on its path alone
+                    guard = model.conditions.chosen(producer.path)
                 if guard is not None and _switched_by(producer, guard):
                     continue  # ``bias=not batch_norm`` beside ``if batch_norm: layers += [conv, nn.BatchNorm2d(c)]``
                 reported.add(producer.call)
