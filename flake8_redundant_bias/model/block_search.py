@@ -310,8 +310,9 @@ def chosen_blocks(
     index: Index, flow: Flow, layers: Layers, func: ast.expr, scope: Scope, local: dict[str, Block],
 ) -> list[tuple[Block, tuple[ast.expr, bool]]]:
     """The blocks of this module a variable holds on the two sides of one conditional expression (timm's LowFormer:
-    ``block_cls = FusedMBConv if fused_conv and in_channels < 256 else MBConv``), each with the test and the side
-    that chooses it; none when the variable may hold anything else."""
+    ``block_cls = FusedMBConv if fused_conv and in_channels < 256 else MBConv``) or of one ``if``/``else`` (each
+    assigned right in a branch), each with the test and the side that chooses it; none when the variable may hold
+    anything else."""
     if type(func) is not ast.Name or not index.bound(func.id, scope):
         return []
     origins = flow.origins(func, scope, layers.environment(func)) or []
@@ -320,13 +321,25 @@ def chosen_blocks(
         or index.bound(origin.expr.id, origin.scope) for origin in origins  # type: ignore[attr-defined]
     ):
         return []
-    choice = index.parents.get(origins[0].expr)
-    if type(choice) is not ast.IfExp or {origin.expr for origin in origins} != {choice.body, choice.orelse}:
+    sides = [_chosen_by(index, origin.expr) for origin in origins]
+    if None in sides or sides[0][0] is not sides[1][0] or sides[0][1] is sides[1][1]:  # type: ignore[index]
         return []
     return [
-        (local[origin.expr.id], (choice.test, origin.expr is choice.body))  # type: ignore[attr-defined]
-        for origin in origins if origin.expr.id in local  # type: ignore[attr-defined]
+        (local[origin.expr.id], (side[0].test, side[1]))  # type: ignore[attr-defined, index]
+        for origin, side in zip(origins, sides) if origin.expr.id in local  # type: ignore[attr-defined]
     ]
+
+
+def _chosen_by(index: Index, value: ast.expr) -> tuple[ast.If | ast.IfExp, bool] | None:
+    """The conditional expression a value is a side of, or the ``if`` statement in one of whose branches it is
+    assigned (a statement of that branch itself); and whether it is on the test's side."""
+    parent = index.parents.get(value)
+    if type(parent) is ast.IfExp and value is not parent.test:
+        return parent, value is parent.body
+    branch = index.parents.get(parent) if type(parent) is ast.Assign and parent.value is value else None
+    if type(branch) is ast.If:
+        return branch, any(stmt is parent for stmt in branch.body)
+    return None
 
 
 def partial_calls(

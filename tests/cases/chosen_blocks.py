@@ -81,3 +81,29 @@ class OneSideUnknown(nn.Module):  # a class and anything else: not a choice betw
 
     def forward(self, x):
         return x + self.local(x)
+
+
+class ChosenByStatement(nn.Module):
+    def __init__(self, c, fused):
+        super().__init__()
+        if fused:
+            block_cls = FusedMBConv
+        else:
+            block_cls = MBConv
+        self.local = block_cls(c, use_bias=True)  # expect: RB101:22 "Conv2d (inside FusedMBConv(), built at line 12) bias is cancelled by the BatchNorm2d that follows when fused is true"
+
+    def forward(self, x):
+        return x + self.local(x)
+
+
+class ChosenDeeper(nn.Module):  # a class assigned under a further test: its path is not one test, silent
+    def __init__(self, c, fused, small):
+        super().__init__()
+        block_cls = MBConv
+        if fused:
+            if small:
+                block_cls = FusedMBConv
+        self.local = block_cls(c, use_bias=True)
+
+    def forward(self, x):
+        return x + self.local(x)
