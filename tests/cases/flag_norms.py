@@ -410,3 +410,33 @@ class ReadEitherWay(nn.Module):  # the file builds it both ways: undecided, sile
 
 
 EITHER = [ReadEitherWay(3, 8), ReadEitherWay(3, 8, with_bn=False)]
+
+
+class FlagFromANoneTest(nn.Module):  # ResNeSt's SplAtConv2d: the flag kept from a None test of the norm
+    def __init__(self, c, inter, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        self.fc1 = nn.Conv2d(c, inter, 1)  # expect: RB101:20 "Conv2d bias is cancelled by the BatchNorm2d that follows when norm_layer is not None: pass bias=norm_layer is None"
+        self.use_bn = norm_layer is not None
+        if self.use_bn:
+            self.bn1 = norm_layer(inter)
+
+    def forward(self, x):
+        gap = self.fc1(x)
+        if self.use_bn:
+            gap = self.bn1(gap)
+        return F.relu(gap)
+
+
+class FlagFromANoneDefault(nn.Module):  # the same, with no norm by default and no call passing one: silent
+    def __init__(self, c, inter, norm_layer=None):
+        super().__init__()
+        self.fc1 = nn.Conv2d(c, inter, 1)
+        self.use_bn = norm_layer is not None
+        if self.use_bn:
+            self.bn1 = norm_layer(inter)
+
+    def forward(self, x):
+        gap = self.fc1(x)
+        if self.use_bn:
+            gap = self.bn1(gap)
+        return F.relu(gap)

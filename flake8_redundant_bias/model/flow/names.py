@@ -246,7 +246,7 @@ class Names:
 
     def truth(self, flow: Questions, test: ast.expr, scope: Scope, env: Env | None, depth: int) -> bool | None:
         """Whether ``x`` or ``not x`` holds on every path: x is always a class or function the imports name, or
-        always a literal of one truth."""
+        always a literal of one truth, or a None test the flow decides (``self.use_bn = norm_layer is not None``)."""
         negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
         name = test.operand if negated else test  # type: ignore[attr-defined]
         if not isinstance(name, (ast.Name, ast.Attribute)):  # ``use_bn``, ``self.use_bn``
@@ -256,11 +256,21 @@ class Names:
             return None
         # An imported class or function is true, and so is a norm or layer built (``if self.norm:``).
         values = [_known_value(flow, o) for o in origins]
-        values = [True if value is UNKNOWN and _instance(flow, o) else value for o, value in zip(origins, values)]
+        values = [
+            True if value is UNKNOWN and _instance(flow, o) else self._none_tested(flow, o, depth) if value is UNKNOWN
+            else value for o, value in zip(origins, values)
+        ]
         truths = {bool(value) for value in values}
         if len(truths) != 1 or UNKNOWN in values:
             return None
         return truths.pop() is not negated
+
+    def _none_tested(self, flow: Questions, origin: Origin, depth: int) -> object:
+        """The value of ``x is None`` or ``x is not None`` as an origin (a flag kept from a None test), when the flow
+        decides whether ``x`` is None; ``UNKNOWN`` otherwise."""
+        guard = none_test(origin.expr)
+        none = self.is_none(flow, guard[0], origin.scope, origin.env, depth + 1) if guard is not None else None
+        return UNKNOWN if none is None else none is guard[1]  # type: ignore[index]
 
     def is_none(self, flow: Questions, expr: ast.expr, scope: Scope, env: Env | None, depth: int) -> bool | None:
         """Whether an expression is None on every path (True), on none (False), or unknown (None)."""
