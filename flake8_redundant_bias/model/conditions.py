@@ -201,6 +201,8 @@ def _shown(test: ast.expr, holds: bool) -> str:
         return f"{text} is {'true' if holds else 'false'}"
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return _shown(test.operand, not holds)
+    if not holds and isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in OPPOSITES:
+        return ast.unparse(ast.Compare(test.left, [OPPOSITES[type(test.ops[0])]()], test.comparators))  # ``norm != "bn"``
     return text if holds else f"not ({text})"
 
 

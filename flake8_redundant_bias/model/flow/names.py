@@ -320,7 +320,16 @@ def _tests_parameter(expr: ast.IfExp, scope: Scope) -> bool:
     test = expr.test.operand if isinstance(expr.test, ast.UnaryOp) and isinstance(expr.test.op, ast.Not) else expr.test
     guard = none_test(test)
     name = guard[0] if guard is not None else test
+    if isinstance(test, ast.Compare) and guard is None and len(test.comparators) == 1 and _literal(test.comparators[0]):
+        name = test.left  # ``AdaIN if norm == "adain" else nn.InstanceNorm2d``: compared with a literal
     return isinstance(name, ast.Name) and is_parameter(scope, name.id)
+
+
+def _literal(expr: ast.expr) -> bool:
+    """A constant, or a tuple, list or set of constants (``norm in ("bn", "batch")``)."""
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        return all(isinstance(element, ast.Constant) for element in expr.elts)
+    return isinstance(expr, ast.Constant)
 
 
 def _known_value(flow: Questions, origin: Origin) -> object:
