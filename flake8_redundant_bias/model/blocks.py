@@ -99,18 +99,17 @@ class Blocks:
                 else:  # a literal True is worth a parse only where the definition names a norm itself
                     block = held_block(self.index, self.flow, self.layers, func, scope, local) or self._imported(
                         func, (call, scope) in literal, hands_a_norm(self.layers, call, scope))
-                if block is None:
-                    # one of two blocks by a test (``block_cls = Fused if fused else Plain``): each read on its path
-                    for chosen, path in chosen_blocks(self.index, self.flow, self.layers, func, scope, local):
-                        if chosen.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
-                            yield partial(self._chains_at, call, scope, chosen, None, path)
-                    continue
-                if not block.read_at(call, partial(names_layer, scope=scope), self._spread(call, scope)):
-                    continue  # nothing this call passes the block can build a cancelled bias
+                # else one of two blocks by a test (``block_cls = Fused if fused else Plain``): each read on its path
+                found = [(block, None)] if block is not None else chosen_blocks(
+                    self.index, self.flow, self.layers, func, scope, local)
+                given, spread = partial(names_layer, scope=scope), self._spread(call, scope) if found else None
+                # (none left: no block, or nothing this call passes one can build a cancelled bias)
+                found = [(each, path) for each, path in found if each.read_at(call, given, spread)]
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
                 continue
-            yield partial(self._chains_at, call, scope, block)
+            for each, path in found:
+                yield partial(self._chains_at, call, scope, each, None, path)
 
     def _partial_units(self, local: dict[str, Block]) -> Iterator[Unit[Chain]]:
         """The calls of a ``partial`` of a block that hands it a norm or a switch (``SEWithNorm(c)``), read with
