@@ -519,7 +519,7 @@ UNFIXABLE = [
     ("blocks.py", 214), ("blocks.py", 215), ("blocks.py", 240), ("blocks.py", 243), ("blocks.py", 244),
     ("chosen_blocks.py", 46), ("chosen_blocks.py", 56), ("chosen_blocks.py", 93),
     ("class_steps.py", 100), ("class_steps.py", 183), ("flag_norms.py", 281), ("flag_norms.py", 367),
-    ("helpers.py", 45), ("helpers.py", 137), ("layer_flow.py", 96), ("layer_flow.py", 170),
+    ("helpers.py", 46), ("helpers.py", 138), ("layer_flow.py", 96), ("layer_flow.py", 170),
     ("norm_lookups_tested.py", 73), ("norm_lookups_tested.py", 134),
     ("openmmlab.py", 158), ("openmmlab.py", 182), ("optional_norms.py", 49), ("subclass_callers.py", 43),
     ("torchvision_blocks.py", 26), ("torchvision_blocks.py", 34), ("torchvision_blocks.py", 42),

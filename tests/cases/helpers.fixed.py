@@ -1,4 +1,5 @@
 """Same-file helpers that return a producer count as that producer, with their own bias argument."""
+import json
 from functools import partial
 
 import torch.nn as nn
@@ -180,3 +181,29 @@ class RedefinedBuilder(MethodHelpers):
 
     def build_head(self, c):
         return nn.Sequential(nn.Conv2d(c, c, 1), nn.ReLU())
+
+
+class SpreadHead(nn.Module):
+    """A private method called with ``**dd`` (timm's ``dd = {"device": device, "dtype": dtype}``): its keywords are
+    known, so the method's parameters hold what its calls pass (HRNet's ``_make_head(..., conv_bias=..., **dd)``)."""
+
+    def __init__(self, c, head="classification", device=None, dtype=None, settings_file="head.json"):
+        dd = {"device": device, "dtype": dtype}
+        super().__init__()
+        if head == "classification":
+            self.head = self._make_head(c, conv_bias=False, **dd)
+        else:
+            self.head = self._make_head(c, **dd)
+        self.other = self._make_other(c, **dd)
+        with open(settings_file) as settings:
+            self.opened = self._make_opened(c, **json.load(settings))  # keywords nobody here knows: bias may be off
+
+    def _make_head(self, c, conv_bias=False, device=None, dtype=None):
+        dd = {"device": device, "dtype": dtype}
+        return nn.Sequential(nn.Conv2d(c, c, 1, bias=conv_bias, **dd), nn.BatchNorm2d(c, **dd))  # expect: RB101:30 "Conv2d bias is cancelled by the BatchNorm2d that follows: make conv_bias=False in SpreadHead._make_head() and its calls"
+
+    def _make_other(self, c, conv_bias=False, device=None, dtype=None):
+        return nn.Sequential(nn.Conv2d(c, c, 1, bias=conv_bias, device=device), nn.BatchNorm2d(c))
+
+    def _make_opened(self, c, conv_bias=True, device=None):
+        return nn.Sequential(nn.Conv2d(c, c, 1, bias=conv_bias, device=device), nn.BatchNorm2d(c))

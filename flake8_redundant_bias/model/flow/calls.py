@@ -253,8 +253,7 @@ class Calls:
             receiver = flow.method_owner(func.value, scope)
             if not related(receiver):
                 continue  # another class's own method of the same name
-            opened = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
-            if receiver is None or opened:
+            if receiver is None or self._opened(flow, call, scope):
                 found = None
                 break
             found.append((call, scope))
@@ -287,17 +286,20 @@ class Calls:
             else:
                 called = self.index.called_by(event.node) or self._builder_of(flow, event.node)
                 calls = None if called is None else [(called, self.index.scope_at(called))]
-            if calls is None or any(
-                any(isinstance(a, ast.Starred) for a in called.args) or any(
-                    k.arg is None and not flow.spreads_values(k.value)
-                    and self._spread_sets(flow, k.value, scope) is None for k in called.keywords)
-                for called, scope in calls
-            ):
+            if calls is None or any(self._opened(flow, called, scope) for called, scope in calls):
                 found = None
                 break
             found += calls
         self._callers[name] = found
         return found
+
+    def _opened(self, flow: Questions, call: ast.Call, scope: Scope) -> bool:
+        """The call passes what cannot be told apart: a ``*`` spread, or a ``**`` spread whose keywords are unknown
+        (``**dd`` of ``dd = {"device": device, "dtype": dtype}`` is known; ``**vars(args)`` spreads values)."""
+        return any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None and not flow.spreads_values(k.value) and self._spread_sets(flow, k.value, scope) is None
+            for k in call.keywords
+        )
 
     def _builder_of(self, flow: Questions, node: ast.AST) -> ast.Call | None:
         """The call of a builder that builds the class a name passes it (timm's ``build_model_with_cfg(Model, ...)``)."""
