@@ -205,6 +205,9 @@ class Calls:
             for each in sets
         ]
 
+    def _known_spread(self, flow: Questions, scope: Scope, spread: ast.expr) -> bool:
+        return flow.spreads_values(spread) or self._spread_sets(flow, spread, scope) is not None
+
     def _spread_sets(self, flow: Questions, spread: ast.expr, scope: Scope) -> list[dict] | None:
         """The keyword sets a call's ``**`` spread may pass, None when unknown (asked once: by ``callers``, whether
         the call is one to follow, and by ``site_args``, what it passes)."""
@@ -253,7 +256,7 @@ class Calls:
             receiver = flow.method_owner(func.value, scope)
             if not related(receiver):
                 continue  # another class's own method of the same name
-            if receiver is None or self._opened(flow, call, scope):
+            if receiver is None or _opened(call, partial(self._known_spread, flow, scope)):
                 found = None
                 break
             found.append((call, scope))
@@ -286,20 +289,12 @@ class Calls:
             else:
                 called = self.index.called_by(event.node) or self._builder_of(flow, event.node)
                 calls = None if called is None else [(called, self.index.scope_at(called))]
-            if calls is None or any(self._opened(flow, called, scope) for called, scope in calls):
+            if calls is None or any(_opened(called, partial(self._known_spread, flow, scope)) for called, scope in calls):
                 found = None
                 break
             found += calls
         self._callers[name] = found
         return found
-
-    def _opened(self, flow: Questions, call: ast.Call, scope: Scope) -> bool:
-        """The call passes what cannot be told apart: a ``*`` spread, or a ``**`` spread whose keywords are unknown
-        (``**dd`` of ``dd = {"device": device, "dtype": dtype}`` is known; ``**vars(args)`` spreads values)."""
-        return any(isinstance(a, ast.Starred) for a in call.args) or any(
-            k.arg is None and not flow.spreads_values(k.value) and self._spread_sets(flow, k.value, scope) is None
-            for k in call.keywords
-        )
 
     def _builder_of(self, flow: Questions, node: ast.AST) -> ast.Call | None:
         """The call of a builder that builds the class a name passes it (timm's ``build_model_with_cfg(Model, ...)``)."""
@@ -329,6 +324,14 @@ class Calls:
             # Only a function whose text spells "yield" can be a generator: the others' expressions are not walked.
             self._returns[function] = _sole_return(function, self.index.spells(function, ("yield",)))
         return self._returns[function]
+
+
+def _opened(call: ast.Call, known: Callable[[ast.expr], bool]) -> bool:
+    """The call passes what cannot be told apart: a ``*`` spread, or a ``**`` spread that is not ``known`` (``**dd``
+    of ``dd = {"device": device, "dtype": dtype}`` is; so is ``**vars(args)``, whose values are read by name)."""
+    return any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None and not known(k.value) for k in call.keywords
+    )
 
 
 def _method_scope(scope: Scope) -> Scope | None:
