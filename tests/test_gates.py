@@ -8,6 +8,7 @@ import textwrap
 from flake8_redundant_bias.config import Config
 from flake8_redundant_bias.engine import Gates
 from flake8_redundant_bias.model.gates import Spelled, skippable
+from flake8_redundant_bias.rules import RULES
 from flake8_redundant_bias.text import Text
 
 ZOO = """\
@@ -183,3 +184,36 @@ def test_a_call_of_the_model_s_own_norm_spells_no_penalty() -> None:
     # modules, and with self.parameters() in the same class they made every model class with a norm walked (21%
     # of what was walked of timm's models/ and layers/).
     assert skipped_names(PENALIZED) == {"Block"}
+
+
+RESET = """\
+    import torch.nn as nn
+
+
+    class Attention(nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.qkv = nn.Linear(c, 3 * c)
+            self.reset_parameters()
+
+        def reset_parameters(self):
+            nn.init.trunc_normal_(self.qkv.weight, std=0.02)
+
+        def forward(self, x, attn):
+            return attn.norm(self.qkv(x))
+    """
+
+
+def fired(source: str) -> list[str]:
+    text = textwrap.dedent(source)
+    words = Gates.of(Config()).words(frozenset({"torch"}))
+    spelled = Spelled(text, words.rules, frozenset({"torch"}), words.keep)
+    return [type(rule).__name__ for number, rule in enumerate(RULES) if spelled.fires(number)]
+
+
+def test_a_method_that_only_draws_parameters_anew_lists_none() -> None:
+    # reset_parameters() spells "parameters(" and re-initialises the layers in place: near a penalty's word
+    # (attn.norm(...)) it made timm's attention classes, and every part naming them, walked for the penalty rule.
+    assert fired(RESET) == []
+    listed = RESET.replace("self.reset_parameters()", "self.frozen = [p for p in self.parameters() if p.norm() == 0]")
+    assert fired(listed) == ["Penalties"]

@@ -56,10 +56,14 @@ OUT_OF_REACH = {
         "timm.layers' SplitAttn is handed the block's own norm_layer, whose value ResNet passes: the block class is "
         "given to build_model_with_cfg (a registry call the analysis does not follow)"
     ),
-    ("models/hrnet.py", "HighResolutionNet.__init__"): "the conv's bias is a config value",
+    ("models/hrnet.py", "HighResolutionNet.__init__"): (
+        "the conv's bias is cfg.pop('head_conv_bias', True) of a config merged from the variant's table entry and "
+        "the builder's keywords, which two variants set to False (kwargs.setdefault): a value per variant"
+    ),
     ("models/vgg.py", "VGG.__init__"): (
-        "forward_intermediates walks self.features layer by layer and keeps the output of the layers its taps name: "
-        "which ones is a list built at run time, so a layer's output may be taken between the conv and its norm"
+        "forward_intermediates walks self.features layer by layer and keeps the output of the layers its taps name, "
+        "and prune_intermediate_layers cuts self.features after a tap: which ones is a list built at run time, so "
+        "a layer's output may be taken, or the Sequential cut, between the conv and its norm"
     ),
 }
 

@@ -449,6 +449,10 @@ class YieldsParameters(MethodFact):
         self.named = named
 
 
+class ResetsParameters(MethodFact):
+    """Draws the module's own parameters anew, in place (``reset_parameters()``): it yields none of them."""
+
+
 class Freezes(MethodFact):
     """Stops training the module it is called on when ``arg`` holds ``value`` (``requires_grad_(False)``)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .schema import (
     AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Fact, Framework, Freezes, Initializer, ModuleBase, ModuleList, ModuleTable,
-    NoBias, NoBiasAccessor, Norm, Optimizer, ParameterClass, PenaltyFunction, PenaltyMethod, Producer, ReturnsReceiver,
+    NoBias, NoBiasAccessor, Norm, Optimizer, ParameterClass, PenaltyFunction, PenaltyMethod, Producer, ResetsParameters, ReturnsReceiver,
     SameArgs, Spec, StoresModule, TensorFactory, Transparent, Version, Wrapper, YieldsParameters, prefixed,
 )
 
@@ -187,6 +187,7 @@ METHODS: dict[str, Fact] = {
     **TENSOR_METHODS,
     "parameters": YieldsParameters(),
     "named_parameters": YieldsParameters(named=True),
+    **{name: ResetsParameters() for name in ("reset_parameters", "_reset_parameters")},
     "requires_grad_": Freezes(Arg("requires_grad", 0, True), False),
     "add_module": StoresModule(Arg("name", 0), Arg("module", 1)),
     "register_module": StoresModule(Arg("name", 0), Arg("module", 1)),

@@ -37,15 +37,19 @@ DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 class Trigger:
     """Words, exactly as code spells them, of which a part able to yield a rule's finding contains one."""
 
-    __slots__ = ("words", "near", "roots", "imported_as", "from_project", "whole_names", "project_calls", "callee_of")
+    __slots__ = (
+        "words", "near", "near_not", "roots", "imported_as", "from_project", "whole_names", "project_calls", "callee_of",
+    )
 
     def __init__(
         self, words: tuple[str, ...], near: str | None = None, roots: frozenset[str] | None = None,
         imported_as: bool = False, from_project: bool = False, whole_names: bool = False, project_calls: bool = False,
-        callee_of: tuple[str, ...] = (),
+        callee_of: tuple[str, ...] = (), near_not: tuple[str, ...] = (),
     ) -> None:
         self.words = words
         self.near = near  # also spelled in the same part (``parameters(``): the words are looked for only there
+        # spellings that hold the near word and do not count as it (``reset_parameters(`` re-initialises a layer)
+        self.near_not = near_not
         # The words that begin with a name count only where spelled as a whole name that is not an attribute of
         # ``self``: ``p.norm(2)`` and ``torch.norm(p)`` may be penalties on a parameter, ``self.norm(x)`` calls the
         # model's own module and ``F.layer_norm(x)`` is another function.
@@ -80,7 +84,8 @@ class Trigger:
                 alias.asname or alias.name for alias in _project_imports(tree, frameworks)
                 if any(word in alias.name.split("_") for word in self.words) or _ends_a_name(alias.name, self.words)
             ))
-            return Trigger(names, self.near, self.roots, whole_names=self.whole_names)  # no names: a trigger that never fires
+            # (no names: a trigger that never fires)
+            return Trigger(names, self.near, self.roots, whole_names=self.whole_names, near_not=self.near_not)
         if not self.imported_as:
             return self
         shorts = set(self.words)
@@ -90,7 +95,10 @@ class Trigger:
         )
         if not aliases:
             return self
-        return Trigger(self.words + aliases, self.near, self.roots, self.imported_as, whole_names=self.whole_names)
+        return Trigger(
+            self.words + aliases, self.near, self.roots, self.imported_as, whole_names=self.whole_names,
+            near_not=self.near_not,
+        )
 
 
 class Words:
@@ -151,7 +159,7 @@ class Spelled:
         ``fired``: whether each trigger fired, as another reading of the same text found."""
         self.text = text
         self.fired: dict[Trigger, bool] = dict(fired) if fired else {}
-        self._near: dict[str, list[int]] = {}
+        self._near: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self._groups = [[t for t in group if t.roots is None or roots & t.roots] for group in groups]
         self._keep = keep
         self._spelled_at: list[int] | None = None  # where every word without a near word, or a kept value, starts
@@ -182,9 +190,9 @@ class Spelled:
                 return True
             if not _ends_a_name(imported, trigger.words):
                 return False
-        return (trigger.near is None or _first(text, trigger.near) >= 0) and self._spelled_within(
-            trigger, 0, len(text), look_near=False,
-        )
+        if trigger.near is not None and (_first(text, trigger.near) < 0 or trigger.near_not and not self._nears(trigger)):
+            return False
+        return self._spelled_within(trigger, 0, len(text), look_near=False)
 
     def _imported(self) -> str:
         """The import lines (the whole text searched first: most texts spell no word of such a trigger)."""
@@ -202,16 +210,23 @@ class Spelled:
             self._spelled_at = _offsets(self.text, tuple(dict.fromkeys(words)))
         return _within(self._spelled_at, start, end) or any(self._spelled_within(t, start, end) for t in self._placed)
 
+    def _nears(self, trigger: Trigger) -> list[int]:
+        """Where the trigger's near word is spelled, but as part of one of its ``near_not`` spellings (kept)."""
+        text, near, others = self.text, trigger.near or "", trigger.near_not
+        found = self._near.get((near, others))
+        if found is None:
+            found = self._near[(near, others)] = [
+                at for at in _offsets(text, (near,))
+                if not any(text.startswith(other, at + len(near) - len(other)) for other in others)
+            ]
+        return found
+
     def _spelled_within(self, trigger: Trigger, start: int, end: int, look_near: bool = True) -> bool:
         """A trigger with a near word looks for its own words only in parts that spell the near word (``look_near``:
         whether to look for it here); one whose words count as whole names, or as callees, looks at each place
         they are spelled."""
-        if look_near and trigger.near is not None:
-            offsets = self._near.get(trigger.near)
-            if offsets is None:
-                offsets = self._near[trigger.near] = _offsets(self.text, (trigger.near,))
-            if not _within(offsets, start, end):
-                return False
+        if look_near and trigger.near is not None and not _within(self._nears(trigger), start, end):
+            return False
         if trigger.whole_names:
             return _as_names(self.text, trigger.words, start, end)
         if trigger.callee_of:

@@ -14,7 +14,7 @@ from typing import Iterator, Mapping
 
 from ..diagnostics import Diagnostic
 from ..knowledge import Knowledge
-from ..knowledge.schema import Spec
+from ..knowledge.schema import ResetsParameters, Spec
 from ..model.context import ModuleModel
 from ..model.gates import Trigger
 
@@ -52,6 +52,13 @@ class Rule:
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
         """The rule's diagnostics in a module; each unit of work contained (``containment.contained``)."""
         raise NotImplementedError
+
+
+def near_parameters(words: tuple[str, ...], knowledge: Knowledge, whole_names: bool = False) -> Trigger:
+    """Words that count only in a part that also lists a module's parameters (``model.parameters()``); a method
+    that only draws them anew (timm's ``self.reset_parameters()``, in many model classes) lists none."""
+    resets = tuple(f"{name}(" for name, fact in knowledge.methods.items() if isinstance(fact, ResetsParameters))
+    return Trigger(words, near="parameters(", whole_names=whole_names, near_not=resets)
 
 
 def cost(parameters: int | None, *sources: str) -> str:

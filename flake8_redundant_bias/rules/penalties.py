@@ -17,7 +17,7 @@ from ..model.gates import Trigger, shortest
 from ..model.index import Index, Scope
 from ..model.parameters import Whole
 from ..model.values import Bound
-from .base import Code, Rule
+from .base import Code, Rule, near_parameters
 
 RB205 = Code(
     "RB205",
@@ -60,7 +60,7 @@ class Penalties(Rule):
             arg.keyword for spec in rows.values() if isinstance(spec, (Producer, Norm)) for arg, _ in spec.penalties
         }
         # Whole names: ``norm(`` stands for itself, ``vector_norm(`` for itself, not for ``layer_norm(``.
-        triggers = [Trigger((*sorted(spelled), *SQUARES), near="parameters(", whole_names=True)]
+        triggers = [near_parameters((*sorted(spelled), *SQUARES), knowledge, whole_names=True)]
         if arguments:
             triggers.append(Trigger(shortest(arguments), roots=_regularized_roots(rows, knowledge)))
         return tuple(triggers)

@@ -16,7 +16,7 @@ from ..model.index import Scope
 from ..model.optimizers import agreed
 from ..model.parameters import Whole
 from ..model.values import Bound, Number
-from .base import Code, Rule
+from .base import Code, Rule, near_parameters
 
 RB201 = Code(
     "RB201",
@@ -96,7 +96,7 @@ class WeightDecay(Rule):
             name.rpartition(".")[2] for name, spec in rows.items() if isinstance(spec, Optimizer) and spec.params is not None
         }
         return (
-            Trigger((*shortest(names), "getattr(torch.optim", "getattr(optim"), near="parameters("),
+            near_parameters((*shortest(names), "getattr(torch.optim", "getattr(optim"), knowledge),
             Trigger(("optimizer", "optim", "trainer"), from_project=True),
             Trigger(("optimizer(",)),  # train_util.get_optimizer(args, params): a helper called through its module
         )
