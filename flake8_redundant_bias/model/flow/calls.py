@@ -9,6 +9,7 @@ the values a parameter takes over every visible call of its function).
 from __future__ import annotations
 
 import ast
+import weakref
 from functools import partial
 from typing import TYPE_CHECKING, Callable
 
@@ -364,24 +365,26 @@ def parameter_arg(function: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.a
     return _places(function, skip).get(param)
 
 
-# (function, skip) -> each parameter's place: a block read for many calls binds the same function again and again.
-_PLACES: dict[tuple[ast.AST, int], dict[ast.arg, Arg]] = {}
+# function -> skip -> each parameter's place: a block read for many calls binds the same function again and again.
+# Kept only while the function's tree lives: a cache holding the trees of the files linted before kept every one
+# of their nodes alive, and each of flake8's full garbage collections traversed them all.
+_PLACES: weakref.WeakKeyDictionary[ast.AST, dict[int, dict[ast.arg, Arg]]] = weakref.WeakKeyDictionary()
 DEFAULT_NOTE = "the default of "  # how a value a parameter's default gives is named
 
 
 def _places(function: ast.FunctionDef | ast.AsyncFunctionDef, skip: int) -> dict[ast.arg, Arg]:
-    key = (function, skip)
-    found = _PLACES.get(key)
+    by_skip = _PLACES.get(function)
+    if by_skip is None:
+        by_skip = _PLACES[function] = {}
+    found = by_skip.get(skip)
     if found is None:
-        if len(_PLACES) > 4096:  # an editor's process lints for hours: forget old trees
-            _PLACES.clear()
         args, found = function.args, {}
         for position, param in enumerate(args.posonlyargs + args.args):
             if position >= skip:
                 found[param] = Arg(param.arg if position >= len(args.posonlyargs) else "\0", position - skip)
         for param in args.kwonlyargs:
             found[param] = Arg(param.arg, None)
-        _PLACES[key] = found
+        by_skip[skip] = found
     return found
 
 
