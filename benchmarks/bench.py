@@ -87,18 +87,22 @@ def python_files(roots: list[Path]) -> list[Path]:
 # ---------------------------------------------------------------- whole runs
 
 SHARES: list[float] = []  # the plugin's share of each flake8 run's CPU, measured inside that run
+COLLECTIONS: dict[str, list[float]] = {}  # per configuration: the garbage collector's share of each run's CPU
 IMPORTS: list[dict[str, float]] = []  # per run: reading and parsing the project's other modules
 
 
 def flake8_seconds(plugins: str, roots: list[Path]) -> float:
     command = [sys.executable, str(HERE / "flake8_with.py"), plugins, "--", "--isolated", "--jobs", "1", "--exit-zero"]
     env = _quiet_env()
-    report = CORPUS / "plugin-cpu.json"
+    report, collections = CORPUS / "plugin-cpu.json", CORPUS / "gc-cpu.json"
     if plugins == PLUGIN:
         env["FLAKE8_WITH_PLUGIN_CPU"] = str(report)
+    env["FLAKE8_WITH_GC_CPU"] = str(collections)
     start = time.perf_counter()
     subprocess.run(command + [str(root) for root in roots], check=True, stdout=subprocess.DEVNULL, env=env)
     seconds = time.perf_counter() - start
+    collected = json.loads(collections.read_text(encoding="utf-8"))
+    COLLECTIONS.setdefault(plugins, []).append(collected["gc"] / collected["total"])
     if plugins == PLUGIN:
         spent = json.loads(report.read_text(encoding="utf-8"))
         SHARES.append(spent["plugin"] / spent["total"])
@@ -341,6 +345,10 @@ def main() -> int:
           f"{imports['parsed']:.0f} modules parsed, {imports['cached']:.0f} answers from the cache "
           f"(hit rate {imports['cached'] / looked_up if looked_up else 0:.1%}), "
           f"{imports['missing']:.0f} candidate paths absent")
+    alone, with_plugin = (COLLECTIONS.get(key, [0.0]) for key in ("none", PLUGIN))
+    print(f"  garbage collections, share of each run's CPU: {statistics.median(alone):.2%} with flake8 alone, "
+          f"{statistics.median(with_plugin):.2%} with the plugin (its objects kept between files are traversed by "
+          f"each full collection, outside its own calls)")
     for name, seconds in medians.items():
         print(f"  {name:<32} {seconds:8.2f} s   {seconds / base:6.3f}x")
     if args.peers:
