@@ -37,7 +37,7 @@ from .values import Env
 from .layers import Layers
 from .optimizers import Optimizers
 from .parameters import Parameters
-from .project import Project, Source, package_of
+from .project import Project, Source, forget_trees, package_of
 from .providers import providers_for
 from .sequences import Sequences
 from .steps import Steps
@@ -153,6 +153,18 @@ class Workspace:
         finally:
             del self._by_tree[tree]
             model.release()
+            self._forget()
+
+    def _forget(self) -> None:
+        """The other modules' models, read for the file just linted, dropped with their trees (see
+        ``project.forget_trees``): the next file that asks builds them again."""
+        for _, other in self._models.values():
+            if other is not None:
+                self._by_tree.pop(other.tree, None)
+                other.release()
+        self._models.clear()
+        self._definitions.clear()
+        forget_trees()
 
     # ------------------------------------------------------------ what the services ask
 
