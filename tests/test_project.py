@@ -1616,3 +1616,58 @@ def test_a_container_a_helper_of_another_module_initialises_is_read_as_a_chain(t
     # freeze_norms puts its norms in eval mode (a method of each layer), so that walk is a use.
     expected = ["9:40: RB101 Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (64 wasted parameters)"]
     assert model_findings(tmp_path, INITIALISED) == (expected, expected)
+
+
+SEMSEG_UTILS = """\
+    import torch.nn as nn
+
+
+    class ConvBNRelu(nn.Module):
+        def __init__(self, cin, cout, bias=False, is_batchnorm=True):
+            super().__init__()
+            conv = nn.Conv2d(cin, cout, 3, padding=1, bias=bias)
+            if is_batchnorm:
+                self.unit = nn.Sequential(conv, nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+            else:
+                self.unit = nn.Sequential(conv, nn.ReLU(inplace=True))
+
+        def forward(self, x):
+            return self.unit(x)
+    """
+
+SEMSEG_MODEL = """\
+    import torch.nn as nn
+
+    from .utils import ConvBNRelu
+
+
+    class ICNet(nn.Module):
+        def __init__(self, is_batchnorm=True):
+            super().__init__()
+            bias = not is_batchnorm
+            self.stem = ConvBNRelu(3, 32, bias=bias, is_batchnorm=is_batchnorm)
+
+        def forward(self, x):
+            return self.stem(x)
+
+        def frozen(self):
+            return [m for m in self.modules() if isinstance(m, nn.BatchNorm2d)]
+
+
+    net = ICNet({flag})
+    """
+
+
+def test_a_block_of_another_module_read_for_a_call_leaves_out_what_the_call_s_flag_does(tmp_path: Path) -> None:
+    # pytorch-semseg's ICNet: its bias is on exactly where its flag keeps the block's norm out. The block, read
+    # for the call, built the container of the other branch too (7 false findings in icnet.py).
+    write(tmp_path, {
+        "setup.cfg": "", "pkg/__init__.py": "", "pkg/utils.py": SEMSEG_UTILS,
+        "pkg/off.py": SEMSEG_MODEL.format(flag="is_batchnorm=False"),
+        "pkg/on.py": SEMSEG_MODEL.format(flag="").replace("bias = not is_batchnorm", "bias = True"),
+    })
+    result = flake8("--select", "RB", str(tmp_path / "pkg" / "off.py"), str(tmp_path / "pkg" / "on.py"))
+    assert result.stdout == (
+        f"{tmp_path / 'pkg' / 'on.py'}:10:21: RB101 Conv2d (inside ConvBNRelu() in pkg/utils.py) bias is cancelled "
+        "by the BatchNorm2d that follows: pass bias=False to ConvBNRelu() (32 wasted parameters)\n"
+    )

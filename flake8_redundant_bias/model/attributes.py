@@ -172,7 +172,7 @@ class ModuleAttributes:
             return None
         stores = [
             (value, scope) for value, scope in self.flow.live_values(owner, attr)
-            if value is None or not self._never_set(value, scope)
+            if value is None or not self.layers.never_runs(value)  # (a branch the call decides against sets none)
         ]
         return self._sole(owner, attr, stores)
 
@@ -227,11 +227,6 @@ class ModuleAttributes:
         if guard is not None:
             return held is not guard[1]  # ``is None`` holds when nothing is held
         return held is not negated
-
-    def _never_set(self, value: ast.expr, scope: Scope) -> bool:
-        """The call the block is read for decides against the branch setting the value."""
-        env = self.layers.environment(value)
-        return env is not None and self.flow.runs(value, scope, env) is False
 
     def _use_counts(self) -> dict[tuple[ast.ClassDef, str], int]:
         if self._uses is None:  # counted once per module

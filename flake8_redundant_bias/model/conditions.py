@@ -75,6 +75,22 @@ class Conditions:
             return next(iter(guards.values()))
         return Guard(" and ".join(guards), None)
 
+    def never(self, producer: Layer, norm: Layer, bias: ast.expr | None) -> bool:
+        """Whether the producer's bias is handed in by the function's callers (``bias``: its argument) and a test
+        the producer or the norm is built or applied under never holds, decided by the same calls or defaults: no
+        path builds both with the bias on (pytorch-semseg's ICNet passes ``bias=not is_batchnorm`` and
+        ``is_batchnorm=False`` to a block that builds its norm under ``if is_batchnorm:``).  A bias on by the
+        layer's own default is left to the tests: a caller elsewhere may take the norm's branch."""
+        if producer.call not in self.index.parents or norm.call not in self.index.parents:
+            return False
+        home = self.index.scope_at(producer.call)
+        if not (isinstance(bias, ast.Name) and is_parameter(home, bias.id)):
+            return False
+        tests = self._tests_around(producer.call) + self._tests_around(norm.call)
+        if norm.applied is not None:
+            tests += self._tests_around(norm.applied[0])
+        return any(self.flow.truth(test, scope) is (not holds) for test, holds, scope, _ in tests)
+
     def chosen(self, path: tuple[ast.expr, bool]) -> Guard:
         """The test a block class is chosen under (``Layer.path``), as written: no bias to pass, the call's switch
         serving the other class too."""

@@ -227,8 +227,7 @@ class Contents:
         """The event sits in a branch that the call a block is read for decides against (``if dropout_op is not
         None:`` for a call passing None).  Read for no call, a function's own calls in the file are not all of
         its calls: a branch they never take may run for another."""
-        env = self.layers.environment(event.node)
-        return env is not None and self.flow.runs(event.node, env.scope, env) is False  # type: ignore[arg-type]
+        return self.layers.never_runs(event.node)
 
     def _kind(self, use: Use, growing: frozenset[str] | None = None) -> tuple[str, object]:
         """What one event of a name (or of ``name.attr``) is: a binding and its value, a growth and the items it

@@ -216,6 +216,11 @@ class Layers:
         """The arguments of the call a function is read for, where ``node`` is inside that function; else None."""
         return self._in_ambient(node) if self._ambient is not None else None
 
+    def never_runs(self, node: ast.AST) -> bool:
+        """The node sits in a branch the call a function is read for decides against (read for no call: False)."""
+        env = self.environment(node)
+        return env is not None and self.flow.runs(node, env.scope, env) is False  # type: ignore[arg-type]
+
     def _in_ambient(self, node: ast.AST) -> Env | None:
         """The bound call's environment, for a construction inside the function it binds."""
         function, env = self._ambient  # type: ignore[misc]

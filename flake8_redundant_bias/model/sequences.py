@@ -46,6 +46,8 @@ class Sequences:
             name = self.index.imports.resolve(call.func)
             spec = rows.get(name) if name else None
             if isinstance(spec, Container):
+                if self.layers.never_runs(call):
+                    continue  # built in a branch the call a block is read for decides against
                 yield partial(self._container_chains, call, scope, spec)
                 target = _single_target(self.index.parents.get(call), call)
                 if target is not None:  # grown after it is built: model.add_module(...), model.add(...)

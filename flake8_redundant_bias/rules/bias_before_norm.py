@@ -207,6 +207,8 @@ class BiasBeforeNorm(Rule):
             else:
                 norm = _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
+                if switch is None and not producer.inside and model.conditions.never(producer, norm, _bias_argument(producer)):
+                    continue  # the calls handing the bias in turn the norm's flag off
                 # A norm built or applied under a flag its callers or default decide: wasted on that path alone.
                 guard = None if switch is not None or producer.inside or through else model.conditions.guard(producer, norm)
                 if producer.path is not None:  # one of two block classes a test chooses: wasted on its path alone
@@ -217,6 +219,13 @@ class BiasBeforeNorm(Rule):
                 if (producer.call, producer.built_at, norm.name) not in found:
                     found.add((producer.call, producer.built_at, norm.name))
                     yield _diagnostic(model, producer, norm, through, switch is not None, guard)
+
+
+def _bias_argument(producer: Layer) -> ast.expr | None:
+    """The expression a producer's construction passes as its bias switch (None: left at its default)."""
+    spec = producer.spec
+    bound = producer.args.get(spec.bias) if isinstance(spec, Producer) else None
+    return getattr(bound, "expr", None)
 
 
 def _next_norm(

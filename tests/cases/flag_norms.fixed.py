@@ -469,3 +469,56 @@ class NormByNameOther(nn.Module):  # the default picks the class the rows do not
 
     def forward(self, x):
         return self.block(x)
+
+
+class ConvBNRelu(nn.Module):  # pytorch-semseg's: a container with the norm in one branch, without it in the other
+    def __init__(self, cin, cout, bias=True, is_batchnorm=True):
+        super().__init__()
+        conv = nn.Conv2d(cin, cout, 3, padding=1, bias=bias)
+        if is_batchnorm:
+            self.unit = nn.Sequential(conv, nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+        else:
+            self.unit = nn.Sequential(conv, nn.ReLU(inplace=True))
+
+    def forward(self, x):
+        return self.unit(x)
+
+
+class ICNetLike(nn.Module):  # its bias is on exactly where the flag keeps the norm out: the one call passes False
+    def __init__(self, is_batchnorm=True):
+        super().__init__()
+        bias = not is_batchnorm
+        self.stem = ConvBNRelu(3, 32, bias=bias, is_batchnorm=is_batchnorm)
+
+    def forward(self, x):
+        return self.stem(x)
+
+
+class OffHere(nn.Module):  # pytorch-semseg's unetConv2: the file's one call turns the flag off, another module's on
+    def __init__(self, c, use_bn=True):
+        super().__init__()
+        if use_bn:  # (the conv's bias is its own default: a caller elsewhere taking this branch wastes it)
+            self.body = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), nn.BatchNorm2d(c))  # expect: RB101:39 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        else:
+            self.body = nn.Sequential(nn.Conv2d(c, c, 3), nn.ReLU())
+
+    def forward(self, x):
+        return self.body(x)
+
+
+UNNORMED = [ICNetLike(is_batchnorm=False), OffHere(8, use_bn=False)]
+
+
+class LiteralNormed(nn.Module):  # the same, the one call turns the flag on
+    def __init__(self, c, use_bn=False):
+        super().__init__()
+        if use_bn:
+            self.body = nn.Sequential(nn.Conv2d(c, c, 3, bias=False), nn.BatchNorm2d(c))  # expect: RB101:39 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        else:
+            self.body = nn.Sequential(nn.Conv2d(c, c, 3), nn.ReLU())
+
+    def forward(self, x):
+        return self.body(x)
+
+
+TURNED_ON = LiteralNormed(8, use_bn=True)
