@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 from functools import partial
+from itertools import chain
 from typing import TYPE_CHECKING, Iterator
 
 from ..containment import Unit, record
@@ -61,14 +62,14 @@ class Chains:
                 # ``self.conv`` built one way or another by branch: each, where it is built, is what the class applies
                 applied = (layer,) if layer is not None else per_branch(call.func, scope) if (
                     type(call.func) is ast.Attribute) else ()
-                # a container applied: its output is its last layer's
-                applied = [self._last(each, call, scope) if isinstance(each.spec, Container) else each for each in applied]
+                # a container applied: its output is its last producer's, through the steps after it inside
+                ends = [self._last(each, call, scope) if isinstance(each.spec, Container) else (each, []) for each in applied]
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
                 continue
-            for each in applied:
+            for each, inside in ends:
                 if each is not None and isinstance(each.spec, Producer):
-                    yield partial(self._flow_chain, each, call, scope)
+                    yield partial(self._flow_chain, each, call, scope, inside)
 
     def _applies_held_module(self, call: ast.Call, scope: Scope) -> bool:
         """``self.backbone(x)``: what a module the class holds is takes reading its construction, maybe in another
@@ -82,8 +83,8 @@ class Chains:
         applies is not worth finding out (``features = self.backbone(x)``, read by two heads)."""
         return self._consumer(call) is not None
 
-    def _flow_chain(self, layer: Layer, call: ast.Call, scope: Scope) -> Iterator[Chain]:
-        yield layer, self._downstream(call, scope)
+    def _flow_chain(self, layer: Layer, call: ast.Call, scope: Scope, inside: list[Layer]) -> Iterator[Chain]:
+        yield layer, chain(inside, self._downstream(call, scope))
 
     def _downstream(self, start: ast.expr, scope: Scope) -> Iterator[Layer | None]:
         node: ast.AST = start
@@ -108,9 +109,20 @@ class Chains:
                     return
             node = consumer
 
-    def _last(self, container: Layer, call: ast.Call, scope: Scope) -> Layer | None:
+    def _last(self, container: Layer, call: ast.Call, scope: Scope) -> tuple[Layer | None, list[Layer]]:
+        """The layer whose output the container's is, and the steps it runs after it: its last producer, when
+        only transparent rows follow it (the non-local block's ``nn.Sequential(conv, nn.MaxPool2d(2))``), or its
+        last layer."""
         run = self._run(container, call, scope)
-        return run[-1] if run else None
+        if not run:
+            return None, []
+        for at in range(len(run) - 1, -1, -1):
+            layer = run[at]
+            if layer is not None and isinstance(layer.spec, Producer):
+                return layer, run[at + 1:]  # type: ignore[return-value]
+            if layer is None or not isinstance(layer.spec, Transparent):
+                break
+        return run[-1], []
 
     def _run(self, container: Layer, call: ast.AST, scope: Scope) -> list[Layer | None] | None:
         """The layers a container applied by ``call`` runs, when nothing changes them after it is built."""

@@ -81,3 +81,33 @@ class EndsInAnActivation(nn.Module):
 
     def forward(self, x):
         return self.bn(self.conv(x))
+
+
+class EndsInAPool(nn.Module):  # the non-local block's sub-sampled g: a conv, then a max pool, then the norm
+    def __init__(self, c):
+        super().__init__()
+        self.g = nn.Sequential(nn.Conv2d(c, c, 1), nn.MaxPool2d(2))  # expect: RB101:32 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.g(x))
+
+
+class EndsInAPoolAndAnActivation(nn.Module):  # a step after the pool keeps the bias
+    def __init__(self, c):
+        super().__init__()
+        self.g = nn.Sequential(nn.Conv2d(c, c, 1), nn.MaxPool2d(2), nn.ReLU())
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.g(x))
+
+
+class EndsInAPaddedPool(nn.Module):  # an average pool over zero padding is not transparent
+    def __init__(self, c):
+        super().__init__()
+        self.g = nn.Sequential(nn.Conv2d(c, c, 1), nn.AvgPool2d(3, padding=1))
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.g(x))
