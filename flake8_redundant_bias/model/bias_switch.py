@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 
-from ..knowledge.schema import Partial, Producer
+from ..knowledge.schema import Partial
 from .flow.service import Flow
 from .index import Scope, method_named
 from .layers import Layer
@@ -126,9 +126,8 @@ def _calls_own(call: ast.Call, name: str) -> bool:
 
 def _bias(producer: Layer) -> Bound | None:
     """The producer's bias argument, as the module reads it where it builds the producer."""
-    spec = producer.spec
-    bound = producer.args.get(spec.bias) if isinstance(spec, Producer) else None
-    return bound if type(bound) is Bound and bound.env is None and bound.scope is not None else None
+    bound = producer.bias_argument()
+    return bound if bound is not None and bound.env is None and bound.scope is not None else None
 
 
 def _switch_of(flow: Flow, expr: ast.expr, scope: Scope, env: Env | None) -> ClassSwitch | None:

@@ -80,6 +80,12 @@ class Layer:
             other.inside, other.built_at, other.origin, other.leading = self.inside, self.built_at, self.origin, self.leading
             yield other
 
+    def bias_argument(self) -> Bound | None:
+        """What a producer's construction passes as its bias switch; None when it leaves the default (or is no
+        producer)."""
+        bound = self.args.get(self.spec.bias) if isinstance(self.spec, Producer) else None
+        return bound if isinstance(bound, Bound) else None
+
     @property
     def short(self) -> str:
         """Its class's name, or the names of the classes it may be (``SyncBatchNorm or BatchNorm2d``)."""

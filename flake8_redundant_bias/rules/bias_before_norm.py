@@ -207,7 +207,8 @@ class BiasBeforeNorm(Rule):
             else:
                 norm = _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
-                if switch is None and not producer.inside and model.conditions.never(producer, norm, _bias_argument(producer)):
+                bias = producer.bias_argument()
+                if switch is None and not producer.inside and model.conditions.never(producer, norm, bias and bias.expr):
                     continue  # the calls handing the bias in turn the norm's flag off
                 # A norm built or applied under a flag its callers or default decide: wasted on that path alone.
                 guard = None if switch is not None or producer.inside or through else model.conditions.guard(producer, norm)
@@ -219,13 +220,6 @@ class BiasBeforeNorm(Rule):
                 if (producer.call, producer.built_at, norm.name) not in found:
                     found.add((producer.call, producer.built_at, norm.name))
                     yield _diagnostic(model, producer, norm, through, switch is not None, guard)
-
-
-def _bias_argument(producer: Layer) -> ast.expr | None:
-    """The expression a producer's construction passes as its bias switch (None: left at its default)."""
-    spec = producer.spec
-    bound = producer.args.get(spec.bias) if isinstance(spec, Producer) else None
-    return getattr(bound, "expr", None)
 
 
 def _next_norm(
@@ -321,8 +315,8 @@ def _as_switched(producer: Layer, switch: ClassSwitch, norms: list[Layer]) -> La
     first, *others = norms
     layer = Layer(first.name, first.spec, first.call, first.args, first.helper, first.where)
     layer.alternatives = tuple(dict.fromkeys((other.name, other.spec) for other in others if other.name != first.name))
-    bound = producer.args.get(producer.spec.bias)  # type: ignore[union-attr]
-    shown = ast.unparse(bound.expr) if isinstance(bound, Bound) else "the bias"
+    bound = producer.bias_argument()
+    shown = ast.unparse(bound.expr) if bound is not None else "the bias"
     plural = len(switch.classes) > 1
     layer.chosen = f"{switch.parameter}, the only class{'es' if plural else ''} that turn{'' if plural else 's'} {shown} on"
     return layer
@@ -427,8 +421,8 @@ def _read_elsewhere(flow: Flow, producer: Layer) -> str:
     """``bias=True is the default of Config.conv_bias in config.py`` when the bias is switched on in another module."""
     spec = producer.spec
     assert isinstance(spec, Producer)
-    bound = producer.args.get(spec.bias)
-    if not isinstance(bound, Bound) or bound.scope is None:
+    bound = producer.bias_argument()
+    if bound is None or bound.scope is None:
         return ""
     notes = [note for _, note in flow.constants(bound.expr, bound.scope, bound.env) or () if note.endswith(".py")]
     return f"{spec.bias.keyword}=True is {notes[0]}" if notes else ""
@@ -444,8 +438,8 @@ def code_of(model: ModuleModel, producer: Layer) -> Code:
 
 def _switched_by(producer: Layer, guard: Guard) -> bool:
     """The producer's own call already passes the bias the guard asks for (``bias=not use_bn``)."""
-    bound = producer.args.get(producer.spec.bias)  # type: ignore[union-attr]
-    return guard.off is not None and isinstance(bound, Bound) and ast.unparse(bound.expr) == guard.off
+    bound = producer.bias_argument()
+    return guard.off is not None and bound is not None and ast.unparse(bound.expr) == guard.off
 
 
 def _diagnostic(
