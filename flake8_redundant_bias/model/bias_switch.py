@@ -58,9 +58,38 @@ class ClassSwitch:
 
 def class_switch(flow: Flow, producer: Layer) -> ClassSwitch | None:
     """The parameter whose class alone decides the producer's bias, read where the module builds it; None when an
-    origin of the switch is anything else (a literal, another parameter, a test of something else)."""
+    origin of the switch is anything else (a literal, another parameter, a test of something else), or when the
+    module's calls never hand the parameter a class that turns the bias on."""
     bound = _bias(producer)
-    return _switch_of(flow, bound.expr, bound.scope, None) if bound is not None else None  # type: ignore[arg-type]
+    switch = _switch_of(flow, bound.expr, bound.scope, None) if bound is not None else None  # type: ignore[arg-type]
+    return None if switch is None or _never_on(flow, switch) else switch
+
+
+def _never_on(flow: Flow, switch: ClassSwitch) -> bool:
+    """Every call of the function (a class, through its ``__init__``) is one of the module, and each leaves the
+    parameter a class named here that does not turn the bias on (DeblurGANv2's ``DicsriminatorTail(nf_mult=...,
+    n_layers=3)``, its ``norm_layer`` at ``nn.BatchNorm2d``).  A function nothing in the module calls is anyone's to
+    call with any class."""
+    function = switch.scope.node
+    owner = flow.index.parents.get(function)  # type: ignore[attr-defined]
+    if isinstance(owner, ast.ClassDef) and getattr(function, "name", "") == "__init__":
+        name = owner.name
+    elif isinstance(owner, ast.Module):
+        name = function.name  # type: ignore[attr-defined]
+    else:
+        return False
+    if not flow.callers(name):
+        return False
+    args = function.args  # type: ignore[attr-defined]
+    param = next((arg for arg in args.posonlyargs + args.args + args.kwonlyargs if arg.arg == switch.parameter), None)
+    origins = flow.parameter(param, 0, "") if param is not None else None
+    if not origins:
+        return False
+    on = {qualified for qualified, _ in switch.classes}
+    return all(
+        origin.env is None and origin.scope is not None and flow.resolved(origin.expr, origin.scope) not in (None, *on)
+        for origin in origins
+    )
 
 
 def call_switches(flow: Flow, producer: Layer) -> tuple[ast.FunctionDef, list[tuple[ClassSwitch, list[Env]]]] | None:

@@ -48,7 +48,7 @@ def define_generator(norm="batch"):
 
 
 class Discriminator(nn.Module):
-    """The ``is`` form, a class imported by name, and a caller in the module passing the other norm."""
+    """The ``is`` form, a class imported by name, and callers in the module passing either norm."""
 
     def __init__(self, ndf=64, norm_layer=nn.BatchNorm2d):
         super().__init__()
@@ -63,6 +63,7 @@ class Discriminator(nn.Module):
 
 
 batch_discriminator = Discriminator(norm_layer=nn.BatchNorm2d)
+instance_discriminator = Discriminator(norm_layer=InstanceNorm2d)
 
 
 class BatchSwitched(nn.Module):
@@ -79,6 +80,32 @@ class BatchSwitched(nn.Module):
 
 
 # ---------------------------------------------------------------- silent
+
+
+class Tail(nn.Module):
+    """DeblurGANv2's ``DicsriminatorTail``: every call in the module leaves the norm a BatchNorm2d, so the bias
+    is never on (the module's calls decide, as for any parameter)."""
+
+    def __init__(self, nf, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        if type(norm_layer) == functools.partial:
+            use_bias = norm_layer.func == nn.InstanceNorm2d
+        else:
+            use_bias = norm_layer == nn.InstanceNorm2d
+        self.model = nn.Sequential(nn.Conv2d(nf, nf, 4, bias=use_bias), norm_layer(nf), nn.LeakyReLU(0.2, True))
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class Tails(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.first = Tail(64)
+        self.second = Tail(128, norm_layer=nn.BatchNorm2d)
+
+    def forward(self, x):
+        return self.first(x), self.second(x)
 
 
 class NotBatch(nn.Module):
