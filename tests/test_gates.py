@@ -125,22 +125,27 @@ def test_a_norm_factory_imported_from_the_project_fires_the_bias_rule() -> None:
     model = "import torch.nn as nn\n{}\n\nlayer = nn.Sequential(nn.Conv2d(3, 8, 3), make(8))\n"
     assert bias_rule_fires(model.format("from .norms import get_norm_layer as make"))
     assert bias_rule_fires(model.format("from utils.layers import build_norm"))
-    # A framework's function, a name that only begins with the word, and a class (which names its norm where it
-    # is defined, and is read there) are no norm factory of the project.
+    # A block named for its norm may build it after a bias its default leaves on (``ConvBNReLU(3, 8)``).
+    assert bias_rule_fires(model.format("from .blocks import ConvNormAct as make"))
+    assert bias_rule_fires(model.format("from .blocks import ConvBNReLU as make"))
+    assert bias_rule_fires(model.format("from .blocks import conv_bn as make"))
+    # A framework's function, and names that only begin with the word or spell it inside another, are neither.
     assert not bias_rule_fires(model.format("from torch.nn.utils import clip_grad_norm_ as make"))
     assert not bias_rule_fires(model.format("from .transforms import normalize as make"))
-    assert not bias_rule_fires(model.format("from .blocks import ConvNormAct as make"))
+    assert not bias_rule_fires(model.format("from .transforms import Normalize as make"))
+    assert not bias_rule_fires(model.format("from .blocks import ConvBlock, abnormal as make"))
 
 
 def test_a_block_of_the_project_switched_on_fires_the_bias_rule() -> None:
-    model = "import torch.nn as nn\nfrom . import blocks\nfrom .blocks import ConvBN, Attention\n\n{}\n"
-    assert bias_rule_fires(model.format("layer = ConvBN(3, 8, bias=True)"))
-    assert bias_rule_fires(model.format("layer = blocks.ConvBN(3, 8, bias=True)"))
-    assert bias_rule_fires(model.format("layer = nn.Sequential(\n    ConvBN(\n        3, 8,\n        bias=True,\n    ))"))
-    # Switched on for a layer of the framework, another keyword (qkv_bias), or left at its default: nothing to read.
-    assert not bias_rule_fires(model.format("layer = ConvBN(3, nn.Linear(3, 8, bias=True))"))
+    model = "import torch.nn as nn\nfrom . import blocks\nfrom .blocks import Conv, Attention\n\n{}\n"
+    assert bias_rule_fires(model.format("layer = Conv(3, 8, bias=True)"))
+    assert bias_rule_fires(model.format("layer = blocks.Conv(3, 8, bias=True)"))
+    assert bias_rule_fires(model.format("layer = nn.Sequential(\n    Conv(\n        3, 8,\n        bias=True,\n    ))"))
+    # Switched on for a layer of the framework, another keyword (qkv_bias), or left at its default by a block whose
+    # name says nothing of a norm: nothing to read.
+    assert not bias_rule_fires(model.format("layer = Conv(3, nn.Linear(3, 8, bias=True))"))
     assert not bias_rule_fires(model.format("layer = Attention(8, qkv_bias=True)"))
-    assert not bias_rule_fires(model.format("layer = ConvBN(3, 8)  # bias=True"))
+    assert not bias_rule_fires(model.format("layer = Conv(3, 8)  # bias=True"))
 
 
 def test_a_comment_naming_a_builder_walks_nothing_more() -> None:

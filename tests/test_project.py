@@ -927,7 +927,7 @@ LITERAL_SWITCHES = {
         from .blocks import ConvBN
 
         by_place = ConvBN(3, 8, True)
-        by_name = ConvBN(3, 8, conv_bias=True)  # a keyword no row spells: not read (left: the cost of qkv_bias=True)
+        by_name = ConvBN(3, 8, conv_bias=True)  # a keyword no row spells: read, as the block names a norm
         other_flag = ConvBN(3, 8, False, True)
         act_only = ConvBN(3, 8, inplace=True)
         norm = nn.BatchNorm2d(8)
@@ -941,9 +941,72 @@ def test_a_block_of_another_module_switched_on_by_place(tmp_path: Path) -> None:
     found = "RB101 Conv2d (inside ConvBN() in pkg/blocks.py) bias is cancelled by the BatchNorm2d that follows: "
     expected = [
         f"6:12: {found}pass conv_bias=False to ConvBN() (8 wasted parameters)",
+        f"7:11: {found}pass conv_bias=False to ConvBN() (8 wasted parameters)",
         f"11:18: {found}pass conv_bias=False to ConvBN() (8 wasted parameters)",
     ]
     assert model_findings(tmp_path, LITERAL_SWITCHES) == (expected, expected)
+
+
+DEFAULTS_LEFT_ON = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    # pytorch-semseg's shape: a block whose bias its default leaves on, which a call of its own module turns off,
+    # so that its module reports it at each call that leaves the default, and the other modules' calls at theirs.
+    "pkg/blocks.py": """\
+        from torch import nn
+
+
+        class ConvBNReLU(nn.Module):
+            def __init__(self, cin, cout, k, stride=1, bias=True):
+                super().__init__()
+                self.unit = nn.Sequential(nn.Conv2d(cin, cout, k, stride, bias=bias), nn.BatchNorm2d(cout), nn.ReLU())
+
+            def forward(self, x):
+                return self.unit(x)
+
+
+        def conv_bn(cin, cout, bias=True):
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, bias=bias), nn.BatchNorm2d(cout))
+
+
+        def conv_bn_always(cin, cout, bias=True):
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, bias=bias), nn.BatchNorm2d(cout))
+
+
+        head = ConvBNReLU(8, 8, 1, bias=False)
+        branch = conv_bn(8, 8, bias=False)
+        """,
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .blocks import ConvBNReLU, conv_bn, conv_bn_always
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.stem = ConvBNReLU(3, 48, 5, 2)
+                self.off = ConvBNReLU(3, 48, 5, 2, False)
+                self.named_off = ConvBNReLU(3, 48, 5, bias=False)
+                self.branch = conv_bn(48, 48)
+                self.always = conv_bn_always(48, 48)  # its own module reports its default, where the fix goes
+        """,
+}
+
+
+def test_a_block_of_another_module_leaving_its_default_bias_on(tmp_path: Path) -> None:
+    inside = "bias is cancelled by the BatchNorm2d that follows: "
+    expected = [
+        f"9:21: RB101 Conv2d (inside ConvBNReLU() in pkg/blocks.py) {inside}pass bias=False to ConvBNReLU() (48 wasted "
+        "parameters)",
+        f"12:23: RB101 Conv2d (inside conv_bn() in pkg/blocks.py) {inside}pass bias=False to conv_bn() (48 wasted "
+        "parameters)",
+    ]
+    assert model_findings(tmp_path, DEFAULTS_LEFT_ON) == (expected, expected)
+    blocks = tmp_path / "pkg" / "blocks.py"
+    assert findings(flake8("--select", "RB", str(blocks)), f"{blocks}:") == [
+        f"18:26: RB101 Conv2d {inside}make bias=False in conv_bn_always() and its calls",
+    ]
 
 
 LAYER_CLASSES_HANDED = {

@@ -10,6 +10,7 @@ from ..knowledge.schema import Norm, Partial, Producer, Spec
 from ..knowledge.tables import per_table
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at, switched_off
 from .flow.calls import parameter_arg
+from .gates import names_a_part
 from .index import Index, Scope, called_name, method_named, parameter_defaults
 from .layers import Layers
 from .values import Bound, CallArgs, Env
@@ -262,24 +263,35 @@ def project_calls(
     index: Index, layers: Layers, known: list[tuple[ast.Call, Scope]],
 ) -> tuple[list[tuple[ast.Call, Scope]], list[tuple[ast.Call, Scope]]]:
     """The calls of a name imported from outside the framework (``from .blocks import ConvBN``), not among
-    ``known``: those passing a literal True by position (``ConvBN(3, 8, True)``; whether that is the block's bias
-    switch, its definition says), and those handing it a norm class (``SE(c, r, norm_layer=nn.BatchNorm2d)``: its
-    bias may be on by default).  (A keyword not spelled as a row's, ``conv_bias=True``, is not read: most such
-    calls hand a switch with no norm after it, ``qkv_bias=True``, and each costs a read of the definition's
-    module.)"""
+    ``known``: those handing it a norm class (``SE(c, r, norm_layer=nn.BatchNorm2d)``: its bias may be on by
+    default), and those worth a read only where the definition names a norm itself: passing a literal True by
+    position (``Conv(3, 8, True)``; whether that is the block's bias switch, its definition says), or of a block
+    named for its norm, which its default may leave on (``ConvBNReLU(3, 8)``, ``ConvBN(3, 8, conv_bias=True)``).
+    (A keyword not spelled as a row's does not make another call one handing a switch: most such calls hand one
+    with no norm after it, ``qkv_bias=True``, and each costs a read of the definition's module.)"""
     seen = {call for call, _ in known}
-    literal, norms = [], []
+    named, norms = [], []
     for name in index.imports.project_names():
-        for call in (*index.calls_named(name), *_member_calls(index, name)):
-            if call in seen:
-                continue
-            if any(type(arg) is ast.Constant and arg.value is True for arg in call.args):
-                literal.append((call, index.scope_at(call)))
-            else:
-                scope = index.scope_at(call)
-                if hands_a_norm(layers, call, scope):
-                    norms.append((call, scope))
-    return literal, norms
+        target = index.imports.imported(name)
+        says_norm = target is not None and target.name is not None and names_a_part(target.name)
+        for call in index.calls_named(name):
+            _sort_call(index, layers, call, seen, says_norm, named, norms)
+        for call in _member_calls(index, name):
+            _sort_call(index, layers, call, seen, names_a_part(call.func.attr), named, norms)  # type: ignore[attr-defined]
+    return named, norms
+
+
+def _sort_call(
+    index: Index, layers: Layers, call: ast.Call, seen: set[ast.Call], says_norm: bool,
+    named: list[tuple[ast.Call, Scope]], norms: list[tuple[ast.Call, Scope]],
+) -> None:
+    if call in seen:
+        return
+    scope = index.scope_at(call)
+    if hands_a_norm(layers, call, scope):
+        norms.append((call, scope))
+    elif says_norm or any(type(arg) is ast.Constant and arg.value is True for arg in call.args):
+        named.append((call, scope))
 
 
 def _member_calls(index: Index, name: str) -> Iterator[ast.Call]:

@@ -78,11 +78,12 @@ class Blocks:
             (call, scope) for call, scope in self._calls_of(local)
             if (self._handed(call, scope, local) if nested else scope.node not in outer or not self._handed(call, scope, local))
         ]
-        literal: list[tuple[ast.Call, Scope]] = []
+        unswitched: set[ast.Call] = set()  # calls of the project's blocks handing neither a switch nor a norm
         if not nested and self.flow.follows_imports():
             resolve = self.index.imports.resolve
-            literal, norm_given = project_calls(self.index, self.layers, switching)
-            switching += literal + norm_given
+            named, norm_given = project_calls(self.index, self.layers, switching)
+            unswitched = {call for call, _ in named}
+            switching += named + norm_given
             candidates += [(call, scope) for call, scope in switching if not (
                 local_callee(call, scope) in local or resolve(call.func) is not None)]
         names_layer = self._names_layer
@@ -96,9 +97,9 @@ class Blocks:
                     block = local[name]
                     if isinstance(func, ast.Name) and call not in self._valued and self._shadowed(name, scope):
                         continue
-                else:  # a literal True is worth a parse only where the definition names a norm itself
+                else:  # a call passing no switch is worth a parse only where the definition names a norm itself
                     block = held_block(self.index, self.flow, self.layers, func, scope, local) or self._imported(
-                        func, (call, scope) in literal, hands_a_norm(self.layers, call, scope))
+                        func, call in unswitched, hands_a_norm(self.layers, call, scope))
                 # else one of two blocks by a test (``block_cls = Fused if fused else Plain``): each read on its path
                 found = [(block, None)] if block is not None else chosen_blocks(
                     self.index, self.flow, self.layers, func, scope, local)

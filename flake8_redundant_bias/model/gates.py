@@ -56,10 +56,10 @@ class Trigger:
         self.whole_names = whole_names
         self.roots = roots  # the words count only in a module importing one of these frameworks
         self.imported_as = imported_as  # also the local names an import gives such a word (``BatchNorm2d as BN``)
-        # The words count only as a part of a function's name (``get_norm``, ``build_norm_layer``: snake case),
-        # or as the last word of a class's (``IBNorm``, ``SyncBatchNorm2d``), that a module imports from its own
-        # project (``from .norms import get_norm``): then the trigger stands for the local names so imported.  (A
-        # class naming it inside, ``Conv2dNormActivation``, names its norm where it is defined.)
+        # The words count only as a part of a function's name (``get_norm``, ``conv_bn``: snake case), or of a
+        # class's (``IBNorm``, ``ConvBNReLU``), that a module imports from its own project (``from .norms import
+        # get_norm``, ``from .blocks import ConvBNReLU``): then the trigger stands for the local names so imported,
+        # a norm factory, or a block that may build a norm after a bias its default leaves on.
         self.from_project = from_project
         # The words are what a call spells to switch a bias on (``bias=True``), and the trigger stands for every name
         # the module imports from its project, in a part that spells one: a block of the project, which may build a
@@ -82,7 +82,7 @@ class Trigger:
         if self.from_project:
             names = tuple(dict.fromkeys(
                 alias.asname or alias.name for alias in _project_imports(tree, frameworks)
-                if any(word in alias.name.split("_") for word in self.words) or _ends_a_name(alias.name, self.words)
+                if names_a_part(alias.name, self.words)
             ))
             # (no names: a trigger that never fires)
             return Trigger(names, self.near, self.roots, whole_names=self.whole_names, near_not=self.near_not)
@@ -186,10 +186,7 @@ class Spelled:
             # Its import lines are lines of the text: a word spelled there as a part of a name is spelled in the
             # text, and a file importing no such name (most) costs no search of the whole text.
             imported = self._imported()
-            if _names_part(imported, trigger.words):
-                return True
-            if not _ends_a_name(imported, trigger.words):
-                return False
+            return _names_part(imported, trigger.words) or _names_camel_part(imported, trigger.words)
         if trigger.near is not None and (_first(text, trigger.near) < 0 or trigger.near_not and not self._nears(trigger)):
             return False
         return self._spelled_within(trigger, 0, len(text), look_near=False)
@@ -299,10 +296,18 @@ def _names_part(text: str, words: tuple[str, ...]) -> bool:
     return any(_alone(text, word, str.isalnum) for word in words)
 
 
-def _ends_a_name(text: str, words: tuple[str, ...]) -> bool:
-    """Whether the text spells one of the words as the last of a class's name (``IBNorm``, ``SyncBatchNorm2d``, not
-    ``Normalize``)."""
-    return any(re.search(rf"{word.capitalize()}\d?d?(?!\w)", text) for word in words)
+NORM_PARTS = ("norm", "bn")  # what the name of a norm factory or of a block building a norm spells as a part
+
+
+def names_a_part(name: str, words: tuple[str, ...] = NORM_PARTS) -> bool:
+    """Whether a name spells one of the words as a part of it (``get_norm``, ``conv_bn``, ``ConvBNReLU``)."""
+    return any(word in name.split("_") for word in words) or _names_camel_part(name, words)
+
+
+def _names_camel_part(text: str, words: tuple[str, ...]) -> bool:
+    """Whether the text spells one of the words, capitalised or in capitals, as a part of a class's name (``IBNorm``,
+    ``SyncBatchNorm2d``, ``ConvNormAct``, ``ConvBNReLU``, not ``Normalize``)."""
+    return any(re.search(rf"(?:{word.capitalize()}|{word.upper()})(?![a-z])", text) for word in words)
 
 
 def _alone(

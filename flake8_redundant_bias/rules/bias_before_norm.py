@@ -15,7 +15,7 @@ from ..model.bias_switch import ClassSwitch, call_switches, class_switch
 from ..model.conditions import Guard
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
-from ..model.gates import Trigger, shortest, switches_of
+from ..model.gates import NORM_PARTS, Trigger, shortest, switches_of
 from ..model.layers import Layer, Layers, own_norm
 from ..model.sequences import Chain
 from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs, Env
@@ -164,15 +164,16 @@ class BiasBeforeNorm(Rule):
 
     def triggers(self, rows: Mapping[str, Spec], knowledge: Knowledge) -> tuple[Trigger, ...]:
         """A finding needs a norm named where the chain is built: named, not only called
-        (``norm_layer=nn.BatchNorm2d`` is applied through a parameter), a norm factory of the project
-        imported (``from .norms import get_norm``: its module names the norm), or a block of the project whose bias
-        a call switches on (``ConvNorm(3, 8, bias=True)``: its module names the norm)."""
+        (``norm_layer=nn.BatchNorm2d`` is applied through a parameter), a norm factory or a block of the project
+        imported by a name that says so (``from .norms import get_norm``, ``from .blocks import ConvBNReLU``: its
+        module names the norm), or a block of the project whose bias a call switches on (``ConvNorm(3, 8,
+        bias=True)``)."""
         words = {
             name.rpartition(".")[2] for name, spec in rows.items()
             if isinstance(spec, (Norm, NormBuilder)) or isinstance(spec, Producer) and _names_its_norm(spec)
         }
         return (
-            Trigger(shortest(words), imported_as=True), Trigger(("norm",), from_project=True),
+            Trigger(shortest(words), imported_as=True), Trigger(NORM_PARTS, from_project=True),
             Trigger(tuple(f"{switch}True" for switch in switches_of(rows)[1]), project_calls=True),
         )
 
