@@ -32,6 +32,8 @@ def class_steps(flow: Flow, index: Index, owner: ast.ClassDef) -> tuple[list[str
     given = params[1] if len(params) > 1 else None
     calls, read = _returned_applications(flow, forward, scope, given)
     outputs = [call.func.attr for call in calls]  # type: ignore[attr-defined]
+    if given is not None and read is None and not _bound_again(scope, given):
+        return outputs, _sole_application(flow, index, owner, scope, scope.events.get(given.arg, []))
     if read is None or given is None:
         return outputs, []
     # The input's other reads: its name's, or, where the name is bound again (``x = self.conv(x); x = self.bn(x)``),
@@ -103,6 +105,24 @@ def _input_attributes(
     if not calls or not all(_shape_only(index, event, read) for event in events):
         return []
     return [call.func.attr for call in reversed(calls)]  # type: ignore[attr-defined]
+
+
+def _sole_application(flow: Flow, index: Index, owner: ast.ClassDef, scope: Scope, events: list[Event]) -> list[str]:
+    """The one attribute of ``self`` every read of the input is given to alone, whatever ``forward`` does with
+    what it returns (BigGAN's conditional norm: ``out = self.bn(x)``, then ``out * gain + bias`` on one path, the
+    output as it is on the other; SPADE's ``self.param_free_norm(x)``), reads of its shape aside; else []."""
+    applied = set()
+    for event in events:
+        if event.store or not event.opaque and asks_shape(index, event.node):
+            continue
+        call = index.parents.get(event.node)
+        if event.opaque or type(call) is not ast.Call or call.args != [event.node] or call.keywords:  # type: ignore[union-attr]
+            return []
+        func = call.func  # type: ignore[union-attr]
+        if type(func) is not ast.Attribute or flow.method_owner(func.value, scope) is not owner:
+            return []
+        applied.add(func.attr)
+    return list(applied) if len(applied) == 1 else []
 
 
 def _shape_only(index: Index, event: Event, read: ast.Name) -> bool:

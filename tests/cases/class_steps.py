@@ -170,6 +170,67 @@ class Cached(nn.Module):
         return x
 
 
+class ConditionalNorm(nn.Module):
+    # BigGAN's conditional norm: its input goes to the norm alone, on every path, whatever comes after it.
+    def __init__(self, c, dim, use_cbn=True):
+        super().__init__()
+        self.use_cbn = use_cbn
+        self.gain = nn.Linear(dim, c, bias=False)
+        self.shift = nn.Linear(dim, c, bias=False)
+        self.bn = nn.BatchNorm2d(c, affine=not use_cbn)
+
+    def forward(self, x, y):
+        if self.use_cbn:
+            gain = (1.0 + self.gain(y)).view(y.size(0), -1, 1, 1)
+            shift = self.shift(y).view(y.size(0), -1, 1, 1)
+            out = self.bn(x)
+            out = out * gain + shift
+        else:
+            out = self.bn(x)
+        return out
+
+
+class Spade(nn.Module):
+    # SPADE: a parameter-free norm, then a scale and shift computed from another input, sized by the first.
+    def __init__(self, c, label_nc):
+        super().__init__()
+        self.param_free_norm = nn.InstanceNorm2d(c, affine=False)
+        self.shared = nn.Sequential(nn.Conv2d(label_nc, 128, 3, padding=1), nn.ReLU())
+        self.gamma = nn.Conv2d(128, c, 3, padding=1)
+        self.beta = nn.Conv2d(128, c, 3, padding=1)
+
+    def forward(self, x, segmap):
+        normalized = self.param_free_norm(x)
+        segmap = F.interpolate(segmap, size=x.size()[2:], mode="nearest")
+        actv = self.shared(segmap)
+        return normalized * (1 + self.gamma(actv)) + self.beta(actv)
+
+
+class LeakyConditional(nn.Module):
+    # The input also reaches the output past the norm.
+    def __init__(self, c, dim):
+        super().__init__()
+        self.gain = nn.Linear(dim, c, bias=False)
+        self.bn = nn.BatchNorm2d(c, affine=False)
+
+    def forward(self, x, y):
+        return self.bn(x) * self.gain(y).view(y.size(0), -1, 1, 1) + x
+
+
+class EitherNorm(nn.Module):
+    # Given to one norm or another by path: one of them keeps a per-channel bias.
+    def __init__(self, c, batch=True):
+        super().__init__()
+        self.batch = batch
+        self.bn = nn.BatchNorm2d(c)
+        self.ln = nn.GroupNorm(4, c)
+
+    def forward(self, x, y):
+        if self.batch:
+            return self.bn(x) * y
+        return self.ln(x) * y
+
+
 class Net(nn.Module):
     def __init__(self, c):
         super().__init__()
@@ -214,6 +275,26 @@ class Net(nn.Module):
         x = self.post_f(self.f(x))
         x = self.post_g(self.g(x))
         return self.post_h(self.h(x))
+
+
+class Conditioned(nn.Module):
+    def __init__(self, c, dim):
+        super().__init__()
+        self.a = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.post_a = ConditionalNorm(c, dim)
+        self.b = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:18 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
+        self.post_b = Spade(c, 3)
+        # ---- negatives
+        self.c = nn.Conv2d(c, c, 3, padding=1)
+        self.post_c = LeakyConditional(c, dim)
+        self.d = nn.Conv2d(c, c, 3, padding=1)
+        self.post_d = EitherNorm(c)
+
+    def forward(self, x, y, segmap):
+        x = self.post_a(self.a(x), y)
+        x = self.post_b(self.b(x), segmap)
+        x = self.post_c(self.c(x), y)
+        return self.post_d(self.d(x), y)
 
 
 net = Net(8)
