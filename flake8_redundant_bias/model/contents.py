@@ -18,6 +18,7 @@ of ``self``; a container class's own ``__init__`` builds ``self`` itself
 from __future__ import annotations
 
 import ast
+from itertools import product
 from typing import Callable, Iterable
 
 from ..knowledge.schema import Container
@@ -26,7 +27,7 @@ from .flow.service import Flow
 from .index import Block, Event, Index, Scope, branch_apart, is_parameter, statement_of
 from .layers import Layers
 from .steps import Steps
-from .walks import stepped_through
+from .walks import element_handed_out
 
 BARRIER = None
 HARMLESS_CALLS = frozenset({"len"})  # builtins that read a list without changing or handing it on
@@ -75,6 +76,32 @@ class Contents:
             after = [use for use in uses[at + 1:position] if not branch_apart(self.index, node, use[0].node)]
             items = self._fold(*start, after) if start is not None else None
             readings.append(items if items is not None else [BARRIER])
+        return readings
+
+    def sides(self, read: ast.Name, scope: Scope) -> list[list] | None:
+        """What a list holds where it is read, once for each way through the ``if``/``else``s before it whose two
+        sides each add to it and do nothing else (NeMo's ``if stride_transpose: layers.append(nn.ConvTranspose1d(
+        ...))`` ``else: layers.append(nn.Conv1d(...))``, then a 1x1 convolution and a norm appended after each);
+        None when there is none."""
+        found = self._key_events(read, scope)
+        start = self._binding(*found) if found is not None else None
+        if found is None or start is None:
+            return None
+        begin, (items, growing, block) = start
+        after = found[0][begin + 1:found[1]]
+        growths = {use[1]: added for use in after for kind, added in [self._kind(use, growing)] if kind == GROWS}
+        either = [  # (a test the reading decides, by a default or for the call a block is read for, is read as before)
+            (branch, sides) for branch, sides in _either_sides(self.index, [use for use in after if use[1] in growths], growths)
+            if not self._decided(branch)
+        ]
+        if not either or len(either) > EITHER_LIMIT:
+            return None
+        readings = []
+        for taken in product((0, 1), repeat=len(either)):
+            chosen = frozenset(node for (_, sides), side in zip(either, taken) for node in sides[side])
+            dropped = frozenset(node for (_, sides), side in zip(either, taken) for node in sides[1 - side])
+            folded = self._fold(items, growing, block, [use for use in after if use[1] not in dropped], chosen)
+            readings.append(folded if folded is not None else [BARRIER])
         return readings
 
     def built(self, target: ast.expr, scope: Scope) -> list | None:
@@ -150,7 +177,7 @@ class Contents:
             return _joined(value, self._list_at), None
         if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
             layer = self.layers.construction(value)
-            if layer is not None and isinstance(layer.spec, Container) and not self.element_handed_out(value):
+            if layer is not None and isinstance(layer.spec, Container) and not element_handed_out(self.index, self.flow, value):
                 return self.steps.ordered_elements(value, layer.spec), frozenset(layer.spec.grow)
         return None
 
@@ -160,8 +187,12 @@ class Contents:
 
     # ------------------------------------------------------------ the events
 
-    def _fold(self, items: list, growing: frozenset[str] | None, block: Block, uses: Iterable[Use]) -> list | None:
-        """The items once ``uses`` (in the order they run) have run on a list or a container."""
+    def _fold(
+        self, items: list, growing: frozenset[str] | None, block: Block, uses: Iterable[Use],
+        chosen: frozenset[ast.expr] = frozenset(),
+    ) -> list | None:
+        """The items once ``uses`` (in the order they run) have run on a list or a container; ``chosen``: the reads
+        in one side of an ``if``/``else`` taken (``sides``), read as if written in the block around it."""
         items = list(items)
         last: Block | None = block
         for use in uses:
@@ -172,7 +203,10 @@ class Contents:
             if kind == KEEPS:
                 continue
             if kind == GROWS:
-                if event.block is not last and last is not None and (self._runs(event, last) or self._may_run(event, last)):
+                if event.block is not last and last is not None and (
+                    use[1] in chosen and _branch(self.index, event, last) is not None
+                    or self._runs(event, last) or self._may_run(event, last)
+                ):
                     items += added  # type: ignore[operator]
                     continue  # an ``if`` the call being read decides, or a flag's: as if written in the block around it
                 if items and event.block is not last:
@@ -204,6 +238,14 @@ class Contents:
         if node not in (branch.orelse if holds_when_none else branch.body):
             return False
         return self.flow.is_none(name, scope, env) is False
+
+    def _decided(self, branch: ast.If) -> bool:
+        """The test of the ``if`` holds on every path, or on none (or, read for a call, for that call)."""
+        scope, env = self.index.scope_at(branch), self.layers.environment(branch)
+        test = none_test(branch.test)
+        if test is None:
+            return self.flow.truth(branch.test, scope, env) is not None
+        return self.flow.is_none(test[0], scope, env) is not None
 
     def _may_run(self, event: Event, block: Block) -> bool:
         """The event sits in an ``if use_bn:`` (or ``if not first_block:``) right in ``block``, with no ``else``, on a
@@ -293,28 +335,6 @@ class Contents:
             items += added  # type: ignore[operator]
             last = event.block
         return items
-
-    # ------------------------------------------------------------ a container's elements
-
-    def element_handed_out(self, call: ast.Call) -> bool:
-        """``model[1]`` passed to a call or given a method call (``freeze_module(model[1])``, ``model[1].eval()``):
-        code that singles out a layer may freeze its norm; or a container the class walks layer by layer."""
-        target = self.index.parents.get(call)
-        if isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Attribute):
-            return stepped_through(self.index, self.flow, target.targets[0])
-        if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
-            return False
-        for event in self.flow.uses(target.targets[0]) or ():
-            taken = self.index.parents.get(event.node)
-            if not (isinstance(taken, ast.Subscript) and taken.value is event.node):
-                continue
-            user = self.index.parents.get(taken)
-            method_call = self.index.parents.get(user) if isinstance(user, ast.Attribute) else None
-            if isinstance(user, ast.Call) and taken in user.args:
-                return True
-            if isinstance(method_call, ast.Call) and method_call.func is user:
-                return True
-        return False
 
 
 STORE, GROWS, KEEPS, OTHER = "store", "grows", "keeps", "other"
@@ -468,6 +488,35 @@ def _statement(index: Index, call: ast.Call) -> bool:
     if type(parent) is ast.Tuple and len(parent.elts) == 1:  # type: ignore[union-attr]
         parent = index.parents.get(parent)
     return type(parent) is ast.Expr
+
+
+EITHER_LIMIT = 2  # ``if``/``else``s read side by side: 4 readings at most
+
+
+def _either_sides(
+    index: Index, growths: list[Use], added: dict[ast.expr, object],
+) -> list[tuple[ast.If, tuple[list[ast.expr], list[ast.expr]]]]:
+    """The ``if``/``else``s each of whose statements, on both sides, is one of ``growths`` (a list's ``append``),
+    adding layers of its own (a layer both add, VGG's ``conv2d`` before a norm on one side and not the other, is
+    read where the branches are built as flags), with the reads each side holds."""
+    found: dict[ast.If, tuple[list[ast.expr], list[ast.expr]]] = {}
+    for event, node in growths:
+        statement = statement_of(index, event.node)
+        branch = index.parents.get(statement) if statement is not None else None
+        if isinstance(branch, ast.If) and branch.orelse:
+            sides = found.setdefault(branch, ([], []))
+            sides[0 if statement in branch.body else 1].append(node)
+    holding = {statement_of(index, node) for _, node in growths}
+    return [
+        (branch, sides) for branch, sides in found.items()
+        if all(stmt in holding for stmt in branch.body + branch.orelse) and _names_apart(sides, added)
+    ]
+
+
+def _names_apart(sides: tuple[list[ast.expr], list[ast.expr]], added: dict[ast.expr, object]) -> bool:
+    """No layer bound to a name is added on both sides: each adds layers of its own."""
+    left, right = ({item.id for read in side for item in added[read] or () if type(item) is ast.Name} for side in sides)
+    return left.isdisjoint(right)
 
 
 def _branch(index: Index, event: Event, block: Block) -> tuple[ast.If, ast.stmt] | None:

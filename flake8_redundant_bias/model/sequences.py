@@ -21,6 +21,7 @@ from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer, Layers, bias_off_by_default, own_norm
 from .steps import Steps
+from .walks import element_handed_out
 
 Chain = tuple[Layer, Iterator["Layer | None"]]
 BARRIER = None
@@ -98,7 +99,7 @@ class Sequences:
             yield layer, iter([norm])  # type: ignore[misc]
 
     def _container_chains(self, call: ast.Call, scope: Scope, spec: Container) -> Iterator[Chain]:
-        if self.contents.element_handed_out(call):
+        if element_handed_out(self.index, self.flow, call):
             return iter(())
         return self._chains_of(self.steps.ordered_elements(call, spec), scope)
 
@@ -107,7 +108,7 @@ class Sequences:
         1))`` then ``self.bn(self.head(x))``): its first is the step a value meets, its last the producer of its
         output.  None for a container whose elements are not its positional arguments, or are handed out."""
         spec, call = container.spec, container.call
-        if not isinstance(spec, Container) or spec.layers is not None or self.contents.element_handed_out(call):
+        if not isinstance(spec, Container) or spec.layers is not None or element_handed_out(self.index, self.flow, call):
             return None
         scope = self.index.scope_at(call)
         target = _single_target(self.index.parents.get(call), call)
@@ -124,7 +125,7 @@ class Sequences:
         """The layers the elements are, in order; once for each branch that binds anew the one list a container
         unpacks (``nn.Sequential(*model)`` after ``if outermost: model = [...]`` ``else: model = [...]``)."""
         if len(exprs) == 1 and isinstance(exprs[0], ast.Starred) and isinstance(exprs[0].value, ast.Name):
-            branches = self.contents.branches(exprs[0].value, scope)
+            branches = self.contents.branches(exprs[0].value, scope) or self.contents.sides(exprs[0].value, scope)
             if branches is not None:
                 return [list(self._expand(items, scope, 1)) for items in branches]
         return [list(self._expand(exprs, scope, 0))]

@@ -23,6 +23,27 @@ CHILDREN = frozenset({"children", "named_children", "modules", "named_modules"})
 INIT_WORDS = ("for ",)  # a function of another module that walks what it is given spells a loop
 
 
+def element_handed_out(index: Index, flow: Flow, call: ast.Call) -> bool:
+    """``model[1]`` passed to a call or given a method call (``freeze_module(model[1])``, ``model[1].eval()``):
+    code that singles out a layer may freeze its norm; or a container the class walks layer by layer."""
+    target = index.parents.get(call)
+    if isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Attribute):
+        return stepped_through(index, flow, target.targets[0])
+    if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
+        return False
+    for event in flow.uses(target.targets[0]) or ():
+        taken = index.parents.get(event.node)
+        if not (isinstance(taken, ast.Subscript) and taken.value is event.node):
+            continue
+        user = index.parents.get(taken)
+        method_call = index.parents.get(user) if isinstance(user, ast.Attribute) else None
+        if isinstance(user, ast.Call) and taken in user.args:
+            return True
+        if isinstance(method_call, ast.Call) and method_call.func is user:
+            return True
+    return False
+
+
 def stepped_through(index: Index, flow: Flow, held: ast.Attribute) -> bool:
     """A container the class holds (``self.model = nn.Sequential(*model)``) that its code walks layer by layer or
     indexes (``for layer_id, layer in enumerate(self.model): feat = layer(feat)``, ``self.model[4]``,

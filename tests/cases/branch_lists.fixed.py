@@ -90,3 +90,73 @@ class BoundBefore(nn.Module):  # bound before the if and again in one branch: no
 
     def forward(self, x):
         return self.body(x)
+
+
+
+class EitherSide(nn.Module):  # NeMo's decoder: one layer or another appended by an if/else, then a 1x1 and a norm
+    def __init__(self, h, k, stride_layers=1, transpose=True):
+        super().__init__()
+        layers = [nn.Conv1d(h, h, kernel_size=1)]
+        for _ in range(stride_layers):
+            layers.append(nn.ReLU())
+            if transpose:
+                layers.append(nn.ConvTranspose1d(h, h, k, stride=2, groups=h, bias=False))  # expect: RB101:31 "ConvTranspose1d bias is cancelled by the BatchNorm1d that follows: pass bias=False (8 wasted parameters; through the 1x1 Conv1d after it)"
+            else:
+                layers.append(nn.Conv1d(h, h, k, stride=2, groups=h, bias=False))  # expect: RB101:31 "Conv1d bias is cancelled by the BatchNorm1d that follows: pass bias=False (8 wasted parameters; through the 1x1 Conv1d after it)"
+            layers.append(nn.Conv1d(h, h, kernel_size=1, bias=False))  # expect: RB101:27 "Conv1d bias is cancelled by the BatchNorm1d that follows: pass bias=False"
+            layers.append(nn.BatchNorm1d(h))
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+decoders = [EitherSide(8, 3), EitherSide(8, 3, transpose=False)]  # each side runs for one of them
+
+
+class EitherStep(nn.Module):  # an activation on one side only: the conv's bias reaches the norm on one path alone
+    def __init__(self, cin, cout, act=True):
+        super().__init__()
+        layers = [nn.Conv2d(cin, cout, 3)]
+        if act:
+            layers.append(nn.ReLU())
+        else:
+            layers.append(nn.Identity())
+        layers.append(nn.BatchNorm2d(cout))
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.body(x)
+
+
+class EitherMore(nn.Module):  # a side that does more than add to the list: not read side by side, silent
+    def __init__(self, cin, cout, down=True):
+        super().__init__()
+        layers = []
+        if down:
+            layers.append(nn.Conv2d(cin, cout, 3, stride=2))
+            cout = cout * 2
+        else:
+            layers.append(nn.Conv2d(cin, cout, 3))
+        layers.append(nn.BatchNorm2d(cout))
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.body(x)
+
+
+class EitherOrMore(nn.Module):  # if/elif/else: not read side by side, silent
+    def __init__(self, cin, cout, mode="a"):
+        super().__init__()
+        layers = []
+        if mode == "a":
+            layers.append(nn.Conv2d(cin, cout, 3))
+        elif mode == "b":
+            layers.append(nn.Conv2d(cin, cout, 5))
+        else:
+            layers.append(nn.Conv2d(cin, cout, 1))
+        layers.append(nn.BatchNorm2d(cout))
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.body(x)

@@ -212,3 +212,23 @@ class AntialiasedDiscriminator(nn.Module):
 
     def forward(self, x):
         return self.model(x)
+
+
+
+class AntialiasedDecoder(nn.Module):
+    """CUT's ResnetDecoder: each side of the ``if`` on the flag adds a layer and its norm to one list, in a loop."""
+
+    def __init__(self, ngf=64, norm_layer=nn.BatchNorm2d, no_antialias=False):
+        super().__init__()
+        use_bias = norm_layer == nn.InstanceNorm2d
+        model = []
+        for i in range(2):
+            mult = 2 ** (2 - i)
+            if no_antialias:
+                model += [nn.ConvTranspose2d(ngf * mult, ngf * mult // 2, 3, stride=2, bias=False), norm_layer(ngf * mult // 2), nn.ReLU(True)]  # expect: RB101:27 "ConvTranspose2d bias is cancelled by the InstanceNorm2d that follows"
+            else:
+                model += [nn.Upsample(scale_factor=2), nn.Conv2d(ngf * mult, ngf * mult // 2, 3, bias=False), norm_layer(ngf * mult // 2), nn.ReLU(True)]  # expect: RB101:56 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
+        self.model = nn.Sequential(*model)
+
+    def forward(self, x):
+        return self.model(x)
