@@ -78,7 +78,7 @@ class Contents:
             readings.append(items if items is not None else [BARRIER])
         return readings
 
-    def sides(self, read: ast.Name, scope: Scope) -> list[list] | None:
+    def sides(self, read: ast.expr, scope: Scope) -> list[list] | None:
         """What a list holds where it is read, once for each way through the ``if``/``else``s before it whose two
         sides each add to it and do nothing else (NeMo's ``if stride_transpose: layers.append(nn.ConvTranspose1d(
         ...))`` ``else: layers.append(nn.Conv1d(...))``, then a 1x1 convolution and a norm appended after each);
@@ -90,14 +90,13 @@ class Contents:
         begin, (items, growing, block) = start
         after = found[0][begin + 1:found[1]]
         growths = {use[1]: added for use in after for kind, added in [self._kind(use, growing)] if kind == GROWS}
-        either = [  # (a test the reading decides, by a default or for the call a block is read for, is read as before)
-            (branch, sides) for branch, sides in _either_sides(self.index, [use for use in after if use[1] in growths], growths)
-            if not self._decided(branch)
-        ]
+        either = _either_sides(self.index, [use for use in after if use[1] in growths], growths)
         if not either or len(either) > EITHER_LIMIT:
             return None
+        # Read for a call, the side the call takes alone; read for none, both (a default is not every caller's).
+        choices = [(0, 1) if side is None else (side,) for side in (self._taken(branch) for branch, _ in either)]
         readings = []
-        for taken in product((0, 1), repeat=len(either)):
+        for taken in product(*choices):
             chosen = frozenset(node for (_, sides), side in zip(either, taken) for node in sides[side])
             dropped = frozenset(node for (_, sides), side in zip(either, taken) for node in sides[1 - side])
             folded = self._fold(items, growing, block, [use for use in after if use[1] not in dropped], chosen)
@@ -239,13 +238,15 @@ class Contents:
             return False
         return self.flow.is_none(name, scope, env) is False
 
-    def _decided(self, branch: ast.If) -> bool:
-        """The test of the ``if`` holds on every path, or on none (or, read for a call, for that call)."""
+    def _taken(self, branch: ast.If) -> int | None:
+        """The side of an ``if``/``else`` (0: its body) the call a block is read for takes; None: either."""
+        if not self.layers.bound:
+            return None
         scope, env = self.index.scope_at(branch), self.layers.environment(branch)
         test = none_test(branch.test)
-        if test is None:
-            return self.flow.truth(branch.test, scope, env) is not None
-        return self.flow.is_none(test[0], scope, env) is not None
+        none = self.flow.is_none(test[0], scope, env) if test is not None else None
+        holds = self.flow.truth(branch.test, scope, env) if test is None else None if none is None else none is test[1]
+        return None if holds is None else 0 if holds else 1
 
     def _may_run(self, event: Event, block: Block) -> bool:
         """The event sits in an ``if use_bn:`` (or ``if not first_block:``) right in ``block``, with no ``else``, on a

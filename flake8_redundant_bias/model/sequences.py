@@ -124,8 +124,10 @@ class Sequences:
     def _readings(self, exprs: list, scope: Scope) -> list[list[Layer | None]]:
         """The layers the elements are, in order; once for each branch that binds anew the one list a container
         unpacks (``nn.Sequential(*model)`` after ``if outermost: model = [...]`` ``else: model = [...]``)."""
-        if len(exprs) == 1 and isinstance(exprs[0], ast.Starred) and isinstance(exprs[0].value, ast.Name):
-            branches = self.contents.branches(exprs[0].value, scope) or self.contents.sides(exprs[0].value, scope)
+        if len(exprs) == 1 and isinstance(exprs[0], ast.Starred) and isinstance(exprs[0].value, (ast.Name, ast.Attribute)):
+            held = exprs[0].value  # (``*layers``, or NeMo's ``*self.decoder_layers``)
+            branches = (self.contents.branches(held, scope) if isinstance(held, ast.Name) else None) or self.contents.sides(
+                held, scope)
             if branches is not None:
                 return [list(self._expand(items, scope, 1)) for items in branches]
         return [list(self._expand(exprs, scope, 0))]

@@ -114,6 +114,22 @@ class EitherSide(nn.Module):  # NeMo's decoder: one layer or another appended by
 decoders = [EitherSide(8, 3), EitherSide(8, 3, transpose=False)]  # each side runs for one of them
 
 
+class EitherSideHeld(nn.Module):  # the list held on self (NeMo's ``*self.decoder_layers``); a default is not every caller's
+    def __init__(self, h, k, transpose=True):
+        super().__init__()
+        self.decoder_layers = [nn.Conv1d(h, h, kernel_size=1)]
+        if transpose:
+            self.decoder_layers.append(nn.ConvTranspose1d(h, h, k, stride=2, groups=h))  # expect: RB101:40 "ConvTranspose1d bias is cancelled by the BatchNorm1d that follows: pass bias=False (through the 1x1 Conv1d after it)"
+        else:
+            self.decoder_layers.append(nn.Conv1d(h, h, k, stride=2, groups=h))  # expect: RB101:40 "Conv1d bias is cancelled by the BatchNorm1d that follows: pass bias=False (through the 1x1 Conv1d after it)"
+        self.decoder_layers.append(nn.Conv1d(h, h, kernel_size=1))  # expect: RB101:36 "Conv1d bias is cancelled by the BatchNorm1d that follows: pass bias=False"
+        self.decoder_layers.append(nn.BatchNorm1d(h))
+        self.decoder_layers = nn.Sequential(*self.decoder_layers)
+
+    def forward(self, x):
+        return self.decoder_layers(x)
+
+
 class EitherStep(nn.Module):  # an activation on one side only: the conv's bias reaches the norm on one path alone
     def __init__(self, cin, cout, act=True):
         super().__init__()
