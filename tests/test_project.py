@@ -965,7 +965,7 @@ DEFAULTS_LEFT_ON = {
                 return self.unit(x)
 
 
-        def conv_bn(cin, cout, bias=True):
+        def conv_bn(cin, cout, bias: bool = True):
             return nn.Sequential(nn.Conv2d(cin, cout, 3, bias=bias), nn.BatchNorm2d(cout))
 
 

@@ -281,6 +281,11 @@ def project_calls(
     return named, norms
 
 
+def passes_true(call: ast.Call) -> bool:
+    """The call passes a literal True, by place or keyword."""
+    return any(type(arg) is ast.Constant and arg.value is True for arg in (*call.args, *(k.value for k in call.keywords)))
+
+
 def _sort_call(
     index: Index, layers: Layers, call: ast.Call, seen: set[ast.Call], says_norm: bool,
     named: list[tuple[ast.Call, Scope]], norms: list[tuple[ast.Call, Scope]],

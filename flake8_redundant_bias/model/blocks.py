@@ -21,12 +21,12 @@ from .block_reads import Reads
 from .block import Block, bound_function, local_callee, named_parameters, parameters_of, switch_at
 from .block_search import (
     branch_flags, called_parameters, calls_by_value, chosen_blocks, defined_as, fills_a_norm, hands_a_norm,
-    handing_in_place, handing_slots, held_block, holds_a_norm, layer_slots, partial_calls, project_calls, switch_name,
-    switches_passed,
+    handing_in_place, handing_slots, held_block, holds_a_norm, layer_slots, partial_calls, passes_true, project_calls,
+    switch_name, switches_passed,
 )
 from .flow.arguments import preset
 from .flow.service import Flow
-from .gates import Words, assigned_names, switches_of
+from .gates import Words, assigned_names, defaults_on, switches_of
 from .index import Index, Scope
 from .layers import Layer, Layers, built_through
 from .sequences import Chain
@@ -99,7 +99,8 @@ class Blocks:
                         continue
                 else:  # a call passing no switch is worth a parse only where the definition names a norm itself
                     block = held_block(self.index, self.flow, self.layers, func, scope, local) or self._imported(
-                        func, call in unswitched, hands_a_norm(self.layers, call, scope))
+                        func, call in unswitched, hands_a_norm(self.layers, call, scope),
+                        call in unswitched and not passes_true(call))
                 # else one of two blocks by a test (``block_cls = Fused if fused else Plain``): each read on its path
                 found = [(block, None)] if block is not None else chosen_blocks(
                     self.index, self.flow, self.layers, func, scope, local)
@@ -130,8 +131,7 @@ class Blocks:
             yield partial(self._chains_at, call, scope, block, presets)
 
     def _calls_of(self, local: dict[str, Block]) -> list[tuple[ast.Call, Scope]]:
-        """The calls of this module's blocks (``ConvBN(...)``, a subclass's ``super().__init__(...)``), inside the
-        block being read if one is, in the order they are written."""
+        """The calls of this module's blocks (``ConvBN(...)``, a subclass's ``super().__init__(...)``), in order."""
         if not local:
             return []
         index = self.index
@@ -242,22 +242,23 @@ class Blocks:
             found.update(more)
         return found
 
-    def _imported(self, func: ast.expr, named: bool = False, norm_given: bool = False) -> Block | None:
+    def _imported(self, func: ast.expr, named: bool = False, norm_given: bool = False, left: bool = False) -> Block | None:
         """The block of another module a name (``ConvBN``, ``blocks.ConvBN``) stands for, kept per name; ``named``:
-        only one whose definition spells a norm; ``norm_given``: the call hands it a norm class, so that its
-        definition need not name one (``ConvNorm(nn.Conv2d, c, c, bias=True, norm_op=nn.BatchNorm2d)``)."""
-        key = (func.id if isinstance(func, ast.Name) else _attribute_key(func), named, norm_given)
+        only one whose definition spells a norm; ``norm_given``: the call hands it a norm class (``ConvNorm(nn.Conv2d,
+        c, c, bias=True, norm_op=nn.BatchNorm2d)``); ``left``: it passes no True, so one spelling ``bias=True``."""
+        key = (func.id if isinstance(func, ast.Name) else _attribute_key(func), named, norm_given, left)
         if key[0] is None:
             return None
         if key not in self._blocks:
-            self._blocks[key] = self._foreign_block(func, named, norm_given)
+            self._blocks[key] = self._foreign_block(func, named, norm_given, left)
         return self._blocks[key]
 
-    def _foreign_block(self, func: ast.expr, named: bool, norm_given: bool) -> Block | None:
+    def _foreign_block(self, func: ast.expr, named: bool, norm_given: bool, left: bool) -> Block | None:
         if self._words is None:
             return None
         # Only a definition that hands a bias switch on by keyword (``bias=bias``) is worth a parse.
-        found = self.flow.definition(func, self._switch_words, also=self._words.norms if named and not norm_given else ())
+        words = defaults_on(self._bias_keywords) if left else self._switch_words
+        found = self.flow.definition(func, words, also=self._words.norms if named and not norm_given else ())
         if found is None or not (norm_given or self._names_a_norm(*found)):
             return None
         node, tree = found

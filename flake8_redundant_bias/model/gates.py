@@ -470,6 +470,12 @@ def _switches(rows: Mapping[str, object]) -> tuple[frozenset[str], tuple[str, ..
 _SWITCHES: dict[int, tuple[Mapping[str, object], tuple[frozenset[str], tuple[str, ...]]]] = {}
 
 
+@functools.lru_cache(maxsize=8)
+def defaults_on(keywords: frozenset[str]) -> tuple[str, ...]:
+    """How a definition spells a bias switch on by default (``bias=True``, ``bias: bool = True``)."""
+    return shortest(f"{keyword}{between}True" for keyword in keywords for between in ("=", ": bool = "))
+
+
 def shortest(words: Iterable[str]) -> tuple[str, ...]:
     """Drop every word that contains another: finding the shorter one is enough."""
     words = set(words)
