@@ -17,21 +17,23 @@ import ast
 from .flow.service import Flow
 from .flow.uses import asks_shape
 from .index import Event, Index, Scope, method_named
+from .values import Env
 
 DEPTH = 8  # nested applications followed from the return
 
 
-def class_steps(flow: Flow, index: Index, owner: ast.ClassDef) -> tuple[list[str], list[str]]:
+def class_steps(flow: Flow, index: Index, owner: ast.ClassDef) -> tuple[list[tuple[str, bool]], list[str]]:
     """The attributes of ``self`` whose applications ``forward`` returns, from the output in (``return
-    self.drop(self.fc2(x))``: drop, fc2), and those it applies to its input, from the input out."""
+    self.drop(self.fc2(x))``: drop, fc2), each with whether it is applied only under an ``if`` (``if self.norm is
+    not None: x = self.norm(x)``), and those it applies to its input, from the input out."""
     forward = method_named(owner, "forward")
     scope = index.scope_of.get(forward) if forward is not None else None
     params = forward.args.posonlyargs + forward.args.args if forward is not None else []
     if forward is None or scope is None:
         return [], []
     given = params[1] if len(params) > 1 else None
-    calls, read = _returned_applications(flow, forward, scope, given)
-    outputs = [call.func.attr for call in calls]  # type: ignore[attr-defined]
+    calls, read, optional = _returned_applications(flow, forward, scope, given)
+    outputs = [(call.func.attr, call in optional) for call in calls]  # type: ignore[attr-defined]
     if given is not None and read is None and not _bound_again(scope, given):
         return outputs, _sole_application(flow, index, owner, scope, scope.events.get(given.arg, []))
     if read is None or given is None:
@@ -42,22 +44,39 @@ def class_steps(flow: Flow, index: Index, owner: ast.ClassDef) -> tuple[list[str
     return outputs, _input_attributes(flow, index, owner, scope, read, calls, events or [])
 
 
+def none_for_call(flow: Flow, owner: ast.ClassDef, init: ast.FunctionDef, name: str, env: Env) -> bool:
+    """``self.<name>`` is None for one call of the class: every store of it is in ``__init__``, and each that runs
+    for the call (``init_env``) stores None (NeMo's ``ConvNorm(c, c)``: ``self.norm = None`` unless given a norm)."""
+    stores = flow.attribute_values(owner, name)
+    live = [value for value, scope in stores if value is not None and flow.runs(value, scope, env) is not False]
+    return bool(live) and all(scope.node is init for _, scope in stores) and all(
+        type(value) is ast.Constant and value.value is None for value in live)
+
+
 def _returned_applications(
     flow: Flow, forward: ast.FunctionDef, scope: Scope, given: ast.arg | None,
-) -> tuple[list[ast.Call], ast.Name | None]:
+) -> tuple[list[ast.Call], ast.Name | None, set[ast.Call]]:
     """``return self.act(self.bn(x))``, directly or through variables (``x = self.bn(x); return x``): the
-    applications of the class's attributes, outermost first, followed while each is given one value alone; and the
-    read of the input ``given`` they end at, if they do."""
+    applications of the class's attributes, outermost first, followed while each is given one value alone; the
+    read of the input ``given`` they end at, if they do; and those applied only under an ``if`` of their own."""
     expr = flow.sole_return(forward)
     found: list[ast.Call] = []
+    optional: set[ast.Call] = set()
+    skipped: ast.Name | None = None  # the read an optional step's input also reaches, where the step does not run
     for _ in range(DEPTH):
         if isinstance(expr, ast.Name):
             if given is not None and expr.id == given.arg and _reads_input(flow, expr, scope, given):
-                return found, expr
+                return found, expr, optional
             origin = flow.sole_origin(expr, scope)
-            if origin is None or not _read_once(flow, expr, scope):
+            step = _optional_step(flow, expr, scope) if origin is None and skipped is None else None
+            if step is not None:  # ``if self.norm is not None: x = self.norm(x)``, then ``return x``
+                found.append(step)
+                optional.add(step)
+                expr, skipped = step.args[0], expr
+                continue
+            if origin is None or not _read_once(flow, expr, scope, skipped):
                 break
-            expr = origin.expr
+            expr, skipped = origin.expr, None
         elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and flow.method_owner(expr.func.value, scope):
             found.append(expr)
             if len(expr.args) != 1 or isinstance(expr.args[0], ast.Starred):
@@ -65,17 +84,39 @@ def _returned_applications(
             expr = expr.args[0]
         else:
             break
-    return found, None
+    return found, None, optional
 
 
-def _read_once(flow: Flow, name: ast.Name, scope: Scope) -> bool:
-    """The one binding that reaches the read reaches no other read: the value goes on nowhere else (a copy kept
-    aside, ``self.cache = x``, keeps what the next step takes away)."""
+def _optional_step(flow: Flow, name: ast.Name, scope: Scope) -> ast.Call | None:
+    """The two bindings reaching a read are one before an ``if`` with no ``else`` and the ``if``'s one statement,
+    ``x = self.<attr>(x)``, given that value alone and read nowhere else: that application, which may not run."""
+    found = flow.reaching(name, scope)
+    if found is None or len(found[1]) != 2:
+        return None
+    index = flow.index
+    inner = [event for event in found[1] if isinstance(index.parents.get(index.parents.get(event.node)), ast.If)]
+    if len(inner) != 1:
+        return None
+    assign, branch = index.parents.get(inner[0].node), index.parents.get(index.parents.get(inner[0].node))
+    call = getattr(assign, "value", None)
+    if not (isinstance(assign, ast.Assign) and branch.body == [assign] and not branch.orelse  # type: ignore[union-attr]
+            and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and not call.keywords
+            and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and call.args[0].id == name.id
+            and flow.method_owner(call.func.value, scope) is not None):
+        return None
+    reads = flow.uses(inner[0].node)
+    return call if reads is not None and [event.node for event in reads] == [name] else None
+
+
+def _read_once(flow: Flow, name: ast.Name, scope: Scope, also: ast.Name | None = None) -> bool:
+    """The one binding that reaches the read reaches no other read (``also``: but the one an optional step's
+    skipping leaves it to): the value goes on nowhere else (a copy kept aside, ``self.cache = x``, keeps what the
+    next step takes away)."""
     found = flow.reaching(name, scope)
     if found is None or len(found[1]) != 1:
         return False
     reads = flow.uses(found[1][0].node)
-    return reads is not None and [event.node for event in reads] == [name]
+    return reads is not None and [event.node for event in reads if event.node is not also] == [name]
 
 
 def _bound_again(scope: Scope, given: ast.arg) -> bool:

@@ -21,7 +21,7 @@ from .flow.lookups import given_class, one_class
 from .flow.service import Flow
 from .gates import Words
 from .centering import centering_norm
-from .class_input import class_steps
+from .class_input import class_steps, none_for_call
 from .index import Index, Scope, method_named
 from .values import ABSENT, UNKNOWN, UNRECORDED, Bound, CallArgs, Env, Origin
 
@@ -350,7 +350,9 @@ class Layers:
         init_env = home.flow.bind(init, self.flow.call_args(call, self.index.scope_at(call), env), skip=1)
         if init_env is None:
             return None
-        for name in outputs:
+        for name, optional in outputs:
+            if optional and none_for_call(home.flow, owner, init, name, init_env):
+                continue  # ``if self.norm is not None: x = self.norm(x)``, with no norm for this call
             inner = home._held(owner, init, name, init_env, depth)
             if inner is not None and isinstance(inner.spec, Producer):
                 return built_through(self, inner, call, owner, home, init)
@@ -379,7 +381,7 @@ class Layers:
             return None
         return self.construction(stores[0][0], init_env, depth + 1)
 
-    def _class_steps(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, list[str], list[str]] | None:
+    def _class_steps(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, list[tuple[str, bool]], list[str]] | None:
         """The class's ``__init__`` and the attributes its ``forward`` applies: from its output in, and from its
         input out (``class_input``); None for a class with neither, or without a base (no module)."""
         kept = self.index.derived("class steps", dict)  # the same in every read of a block for one call

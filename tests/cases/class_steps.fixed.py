@@ -277,6 +277,33 @@ class Net(nn.Module):
         return self.post_h(self.h(x))
 
 
+class ConvMaybeAct(nn.Module):
+    # NeMo's ConvNorm: an optional layer after the conv, applied under an if; None unless the call asks for it.
+    def __init__(self, cin, cout, act=False):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1)
+        if act:
+            self.act = nn.ReLU()
+        else:
+            self.act = None
+
+    def forward(self, x):
+        y = self.conv(x)
+        if self.act is not None:
+            y = self.act(y)
+        return y
+
+
+class Wrapped(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.plain = nn.Sequential(ConvMaybeAct(c, c), nn.BatchNorm2d(c))  # expect: RB101:36 "Conv2d (built by ConvMaybeAct()) bias is cancelled by the BatchNorm2d that follows: give ConvMaybeAct() a bias parameter and pass bias=False here"
+        self.activated = nn.Sequential(ConvMaybeAct(c, c, act=True), nn.BatchNorm2d(c))  # a ReLU between: kept
+
+    def forward(self, x):
+        return self.activated(self.plain(x))
+
+
 class Conditioned(nn.Module):
     def __init__(self, c, dim):
         super().__init__()
