@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 
 import pytest
@@ -69,8 +70,23 @@ def test_argument_positions_and_defaults_match_torch(qualified: str, spec: schem
 def test_every_table_name_exists_in_torch() -> None:
     for qualified in knowledge.KNOWLEDGE.rows:
         if qualified.startswith("torch"):
-            module_name, _, name = qualified.rpartition(".")
-            assert hasattr(__import__(module_name, fromlist=[name]), name), qualified
+            assert _resolves(qualified), qualified
+
+
+def _resolves(qualified: str) -> bool:
+    """The name is a module's attribute, or an attribute of one (``torch.nn.SyncBatchNorm.convert_sync_batchnorm``)."""
+    parts = qualified.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for name in parts[split:]:
+            if not hasattr(found, name):
+                return False
+            found = getattr(found, name)
+        return True
+    return False
 
 
 def test_every_torch_optimizer_with_weight_decay_has_a_row() -> None:

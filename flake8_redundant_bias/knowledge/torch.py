@@ -130,6 +130,8 @@ WEIGHT_WRAPPERS: dict[str, Spec] = {
     "torch.nn.utils.parametrizations.spectral_norm": Wrapper(Arg("module", 0)),
     "torch.nn.utils.parametrizations.weight_norm": Wrapper(Arg("module", 0)),
     "torch.nn.utils.parametrizations.orthogonal": Wrapper(Arg("module", 0)),
+    # A BatchNorm comes back a SyncBatchNorm, which cancels the same; any other module comes back as it was.
+    "torch.nn.SyncBatchNorm.convert_sync_batchnorm": Wrapper(Arg("module", 0)),
 }
 
 

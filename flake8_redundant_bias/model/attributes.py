@@ -19,7 +19,7 @@ from .families import getattr_read
 from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, if_apart, method_named
-from .layers import Layer, Layers
+from .layers import Layer, Layers, rewraps
 from .values import Origin
 
 
@@ -195,7 +195,9 @@ class ModuleAttributes:
     def _sole(
         self, holder: ast.ClassDef, attr: str, stores: list[tuple[ast.expr | None, Scope]],
     ) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
-        """The one known value of ``stores``, when no subclass overrides the attribute."""
+        """The one known value of ``stores`` (a store wrapping the module again aside), when no subclass overrides the
+        attribute."""
+        stores = [store for store in stores if not rewraps(self.layers, store[0], attr)]
         if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, attr):
             return None
         value, store_scope = stores[0]
@@ -245,8 +247,8 @@ class ModuleAttributes:
                 continue  # self.conv.weight: a read of the module's state, not a use of its output
             if self._counted(load, parent, scope) or _compared_with_none(load, parent):
                 continue  # len(self.convs): how many, not a use of any; ``if self.bn is not None:``
-            if self._initialized(load, parent):
-                continue
+            if self._initialized(load, parent) or rewraps(self.layers, parent, load.attr) and self._stored_back(parent, load):
+                continue  # (``self.conv = spectral_norm(self.conv)`` hands the module on to itself)
             key = (owner, load.attr)
             uses[key] = uses.get(key, 0) + 1
         self._count_getattr(uses)
@@ -263,6 +265,12 @@ class ModuleAttributes:
             owner, name = read
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
                 uses[(owner, name.value)] = uses.get((owner, name.value), 0) + 1
+
+    def _stored_back(self, call: ast.AST | None, load: ast.Attribute) -> bool:
+        """The call is the value of an assignment to the attribute it reads."""
+        statement = self.index.parents.get(call) if call is not None else None
+        return isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Attribute) and target.attr == load.attr for target in statement.targets)
 
     def _counted(self, load: ast.Attribute, parent: ast.AST | None, scope: Scope) -> bool:
         """``len(self.convs)`` (or ``len(self.conv_blocks[i])``), with Python's builtin ``len``."""

@@ -374,7 +374,7 @@ class Layers:
     def _held(self, owner: ast.ClassDef, init: ast.FunctionDef, name: str, init_env: Env, depth: int) -> Layer | None:
         """The layer ``__init__`` stores in ``self.<name>`` for one call (``init_env``), when it stores one there
         once and no subclass of the file stores another."""
-        stores = self.flow.attribute_values(owner, name)
+        stores = [store for store in self.flow.attribute_values(owner, name) if not rewraps(self, store[0], name)]
         if len(stores) != 1 or not isinstance(stores[0][0], ast.Call) or stores[0][1].node is not init:
             return None
         if self.flow.overridden(owner, name):
@@ -406,6 +406,17 @@ class Layers:
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def rewraps(layers: Layers, value: ast.expr | None, attr: str) -> bool:
+    """``self.conv = spectral_norm(self.conv)``, ``self.bn = nn.SyncBatchNorm.convert_sync_batchnorm(self.bn)``: a
+    store of the module ``self.<attr>`` already holds, through a row that returns the module it is given."""
+    if not isinstance(value, ast.Call):
+        return False
+    spec = layers.row(value.func)[1]
+    given = CallArgs.of(value).get(spec.module) if isinstance(spec, Wrapper) else None
+    expr = given.expr if isinstance(given, Bound) else None
+    return isinstance(expr, ast.Attribute) and expr.attr == attr and isinstance(expr.value, ast.Name)
 
 
 def built_through(

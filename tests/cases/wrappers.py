@@ -65,3 +65,34 @@ class PlainModule(nn.Module):
         super().__init__()
         self.add_module("conv", nn.Conv2d(cin, cout, 3))
         self.add_module("bn", nn.BatchNorm2d(cout))
+
+
+
+class Rewrapped(nn.Module):
+    """SPADE's and BigGAN's shape: a module stored, then stored again through a row that returns it."""
+
+    def __init__(self, c, sn=True, sync=False):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        if sn:
+            self.conv = spectral_norm(self.conv)
+        self.bn = nn.BatchNorm2d(c)
+        if sync:
+            self.bn = nn.SyncBatchNorm.convert_sync_batchnorm(self.bn)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class RewrappedOther(nn.Module):
+    """Stored again as another module: not the one it held."""
+
+    def __init__(self, c, plain=True):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1)
+        if plain:
+            self.conv = spectral_norm(nn.Conv2d(c, c, 3, padding=1, bias=False))
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
