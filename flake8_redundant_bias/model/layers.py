@@ -375,11 +375,13 @@ class Layers:
         """The layer ``__init__`` stores in ``self.<name>`` for one call (``init_env``), when it stores one there
         once and no subclass of the file stores another."""
         stores = [store for store in self.flow.attribute_values(owner, name) if not rewraps(self, store[0], name)]
-        if len(stores) != 1 or not isinstance(stores[0][0], ast.Call) or stores[0][1].node is not init:
+        if not stores or any(not isinstance(value, ast.Call) or scope.node is not init for value, scope in stores):
             return None
         if self.flow.overridden(owner, name):
             return None
-        return self.construction(stores[0][0], init_env, depth + 1)
+        if len(stores) == 1:
+            return self.construction(stores[0][0], init_env, depth + 1)
+        return _norm_by_branch(self, stores, init_env, depth)  # type: ignore[arg-type]
 
     def _class_steps(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, list[tuple[str, bool]], list[str]] | None:
         """The class's ``__init__`` and the attributes its ``forward`` applies: from its output in, and from its
@@ -406,6 +408,23 @@ class Layers:
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def _norm_by_branch(layers: Layers, stores: list[tuple[ast.Call, Scope]], env: Env, depth: int) -> Layer | None:
+    """SPADE's ``if kind == "instance": self.norm = nn.InstanceNorm2d(c, affine=False)`` ``elif kind == "batch":
+    self.norm = nn.BatchNorm2d(c, affine=False)``: one norm or another, built with the same arguments by each branch
+    that may run, read as one layer with the others as its alternatives (each must cancel the bias)."""
+    live = [call for call, scope in stores if layers.flow.runs(call, scope, env) is not False]
+    built = [layers.construction(call, env, depth + 1) for call in live]
+    shapes = {ast.dump(ast.Tuple([*call.args, *(k.value for k in call.keywords)], ast.Load())) for call in live}
+    if not built or None in built or len(shapes) != 1 or len({tuple(k.arg for k in call.keywords) for call in live}) != 1:
+        return None
+    if not all(isinstance(layer.spec, Norm) for layer in built):  # type: ignore[union-attr]
+        return None
+    first = built[0]
+    others = [layer for layer in built[1:] if layer is not None and layer.name != first.name]  # type: ignore[union-attr]
+    first.alternatives = tuple((layer.name, layer.spec) for layer in others)  # type: ignore[union-attr]
+    return first
 
 
 def rewraps(layers: Layers, value: ast.expr | None, attr: str) -> bool:

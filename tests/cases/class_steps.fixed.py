@@ -206,6 +206,35 @@ class Spade(nn.Module):
         return normalized * (1 + self.gamma(actv)) + self.beta(actv)
 
 
+class SpadeByKind(nn.Module):
+    # SPADE as written: its parameter-free norm picked by a string, every kind one that cancels.
+    def __init__(self, kind, c, label_nc):
+        super().__init__()
+        if kind == "instance":
+            self.param_free_norm = nn.InstanceNorm2d(c, affine=False)
+        elif kind == "batch":
+            self.param_free_norm = nn.BatchNorm2d(c, affine=False)
+        else:
+            raise ValueError(kind)
+        self.gamma = nn.Conv2d(label_nc, c, 3, padding=1)
+
+    def forward(self, x, segmap):
+        return self.param_free_norm(x) * (1 + self.gamma(segmap))
+
+
+class SpadeOrGroups(nn.Module):
+    # One kind keeps the bias (a GroupNorm with several channels per group).
+    def __init__(self, kind, c):
+        super().__init__()
+        if kind == "batch":
+            self.norm = nn.BatchNorm2d(c)
+        else:
+            self.norm = nn.GroupNorm(4, c)
+
+    def forward(self, x, y):
+        return self.norm(x) * y
+
+
 class LeakyConditional(nn.Module):
     # The input also reaches the output past the norm.
     def __init__(self, c, dim):
@@ -305,12 +334,16 @@ class Wrapped(nn.Module):
 
 
 class Conditioned(nn.Module):
-    def __init__(self, c, dim):
+    def __init__(self, c, dim, kind):
         super().__init__()
         self.a = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows"
         self.post_a = ConditionalNorm(c, dim)
         self.b = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the InstanceNorm2d that follows"
         self.post_b = Spade(c, 3)
+        self.e = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the InstanceNorm2d or BatchNorm2d that follows"
+        self.post_e = SpadeByKind(kind, c, 3)
+        self.f = nn.Conv2d(c, c, 3, padding=1)
+        self.post_f = SpadeOrGroups(kind, c)
         # ---- negatives
         self.c = nn.Conv2d(c, c, 3, padding=1)
         self.post_c = LeakyConditional(c, dim)
@@ -320,6 +353,8 @@ class Conditioned(nn.Module):
     def forward(self, x, y, segmap):
         x = self.post_a(self.a(x), y)
         x = self.post_b(self.b(x), segmap)
+        x = self.post_e(self.e(x), segmap)
+        x = self.post_f(self.f(x), segmap)
         x = self.post_c(self.c(x), y)
         return self.post_d(self.d(x), y)
 
