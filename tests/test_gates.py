@@ -148,6 +148,18 @@ def test_a_block_of_the_project_switched_on_fires_the_bias_rule() -> None:
     assert not bias_rule_fires(model.format("layer = Conv(3, 8)  # bias=True"))
 
 
+def test_a_class_of_the_project_bound_as_a_norm_fires_the_bias_rule() -> None:
+    model = "import torch.nn as nn\nfrom .normalization import SPADE\n\n\nclass Block(nn.Module):\n    def __init__(self):\n{}\n"
+    # SPADE's blocks: the class's name says nothing of a norm, the name it is bound to does.
+    assert bias_rule_fires(model.format("        self.norm_0 = SPADE('spadebatch3x3', 8, 3)"))
+    assert bias_rule_fires(model.format("        self.param_free_norm = SPADE('spadebatch3x3', 8, 3)"))
+    assert bias_rule_fires(model.format("        bn2 = SPADE('spadebatch3x3', 8, 3)"))
+    assert bias_rule_fires("import torch.nn as nn\nfrom .normalization import SPADE\n\nnorm = SPADE('spadebatch3x3', 8, 3)\n")
+    assert not bias_rule_fires(model.format("        self.conv = SPADE('spadebatch3x3', 8, 3)"))
+    assert not bias_rule_fires(model.format("        self.normal = SPADE('spadebatch3x3', 8, 3)"))
+    assert not bias_rule_fires(model.format("        self.norm_0 = nn.Identity()  # SPADE(8)"))
+
+
 def test_a_comment_naming_a_builder_walks_nothing_more() -> None:
     # What is skipped, and so unknown, must not depend on a comment (round 37: a comment naming _hrnet() made the
     # builders walked, and a finding appear); a comment in the code of a walked class names nothing either.

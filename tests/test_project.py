@@ -1009,6 +1009,67 @@ def test_a_block_of_another_module_leaving_its_default_bias_on(tmp_path: Path) -
     ]
 
 
+NORM_NAMED_OTHERWISE = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    # SPADE's shape: the norm class picks its parameter-free norm by a string, and its blocks import it by a name
+    # that says nothing of a norm.
+    "pkg/normalization.py": """\
+        import re
+
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class SPADE(nn.Module):
+            def __init__(self, config_text, norm_nc, label_nc):
+                super().__init__()
+                kind = re.search(r"spade(\\D+)(\\d)x\\d", config_text).group(1)
+                if kind == "instance":
+                    self.param_free_norm = nn.InstanceNorm2d(norm_nc, affine=False)
+                elif kind == "batch":
+                    self.param_free_norm = nn.BatchNorm2d(norm_nc, affine=False)
+                else:
+                    raise ValueError(kind)
+                self.mlp_gamma = nn.Conv2d(label_nc, norm_nc, kernel_size=3, padding=1)
+
+            def forward(self, x, segmap):
+                normalized = self.param_free_norm(x)
+                segmap = F.interpolate(segmap, size=x.size()[2:], mode="nearest")
+                return normalized * (1 + self.mlp_gamma(segmap))
+        """,
+    "pkg/model.py": """\
+        import torch.nn as nn
+        import torch.nn.functional as F
+        from torch.nn.utils import spectral_norm
+
+        from .normalization import SPADE
+
+
+        class SPADEResnetBlock(nn.Module):
+            def __init__(self, fin, fout, norm_g, semantic_nc):
+                super().__init__()
+                self.conv_0 = nn.Conv2d(fin, fout, kernel_size=3, padding=1)
+                self.conv_1 = nn.Conv2d(fout, fout, kernel_size=3, padding=1)
+                if "spectral" in norm_g:
+                    self.conv_0 = spectral_norm(self.conv_0)
+                    self.conv_1 = spectral_norm(self.conv_1)
+                self.norm_0 = SPADE(norm_g.replace("spectral", ""), fin, semantic_nc)
+                self.norm_1 = SPADE(norm_g.replace("spectral", ""), fout, semantic_nc)
+
+            def forward(self, x, seg):
+                dx = self.conv_0(F.leaky_relu(self.norm_0(x, seg), 2e-1))
+                dx = self.conv_1(F.leaky_relu(self.norm_1(dx, seg), 2e-1))
+                return x + dx
+        """,
+}
+
+
+def test_a_norm_class_of_another_module_named_otherwise(tmp_path: Path) -> None:
+    expected = ["11:23: RB101 Conv2d bias is cancelled by the InstanceNorm2d or BatchNorm2d that follows: pass bias=False"]
+    assert model_findings(tmp_path, NORM_NAMED_OTHERWISE) == (expected, expected)
+
+
 LAYER_CLASSES_HANDED = {
     "pyproject.toml": "",
     "pkg/__init__.py": "",

@@ -22,6 +22,7 @@ import ast
 import collections
 import functools
 import re
+import sys
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator, Mapping, Protocol
 
@@ -39,12 +40,14 @@ class Trigger:
 
     __slots__ = (
         "words", "near", "near_not", "roots", "imported_as", "from_project", "whole_names", "project_calls", "callee_of",
+        "project_assigned", "assigned_to",
     )
 
     def __init__(
         self, words: tuple[str, ...], near: str | None = None, roots: frozenset[str] | None = None,
         imported_as: bool = False, from_project: bool = False, whole_names: bool = False, project_calls: bool = False,
-        callee_of: tuple[str, ...] = (), near_not: tuple[str, ...] = (),
+        callee_of: tuple[str, ...] = (), near_not: tuple[str, ...] = (), project_assigned: bool = False,
+        assigned_to: tuple[str, ...] = (),
     ) -> None:
         self.words = words
         self.near = near  # also spelled in the same part (``parameters(``): the words are looked for only there
@@ -66,18 +69,25 @@ class Trigger:
         # norm inside it, switched on (``ConvNorm(3, 8, bias=True)`` in a file that names no norm).
         self.project_calls = project_calls
         self.callee_of = callee_of  # the words count only as the callee of a call whose arguments spell one of these
+        # The words are what a name bound to a norm spells as a part (``self.norm_0``, ``self.bn2``), and the trigger
+        # stands for every name the module imports from its project, called where such a name is bound: a norm class
+        # of the project named for something else (SPADE's ``self.norm_0 = SPADE(...)``).
+        self.project_assigned = project_assigned
+        self.assigned_to = assigned_to  # the words count only as the callee of a call bound to a name spelling one
 
     @property
     def names_imports(self) -> bool:
         """The trigger stands for names the module imports (``with_aliases``): its words alone make no part worth
         reading."""
-        return self.from_project or self.project_calls
+        return self.from_project or self.project_calls or self.project_assigned
 
     def with_aliases(self, tree: ast.Module, frameworks: frozenset[str] = frozenset()) -> Trigger:
         """The trigger with the local names the module's imports give its words; ``frameworks``: the roots whose
         imports are not the project's."""
-        if self.project_calls:
+        if self.project_calls or self.project_assigned:
             names = tuple(dict.fromkeys(alias.asname or alias.name for alias in _project_imports(tree, frameworks)))
+            if self.project_assigned:
+                return Trigger(names, roots=self.roots, assigned_to=self.words)
             return Trigger(names, roots=self.roots, callee_of=self.words)  # no names: a trigger that never fires
         if self.from_project:
             names = tuple(dict.fromkeys(
@@ -182,6 +192,8 @@ class Spelled:
 
     def _spelled(self, trigger: Trigger) -> bool:
         text = self.text
+        if trigger.project_assigned:  # (a part binding a call to a name spelling a norm's: its callee says which)
+            return _binds_a_call(text, trigger.words)
         if trigger.from_project:
             # Its import lines are lines of the text: a word spelled there as a part of a name is spelled in the
             # text, and a file importing no such name (most) costs no search of the whole text.
@@ -228,6 +240,8 @@ class Spelled:
             return _as_names(self.text, trigger.words, start, end)
         if trigger.callee_of:
             return _called_with(self.text, trigger.words, trigger.callee_of, start, end)
+        if trigger.assigned_to:
+            return _assigned_to(self.text, trigger.words, trigger.assigned_to, start, end)
         if not look_near:
             return _spells(self.text, trigger.words)
         return any(self.text.find(word, start, end) >= 0 for word in trigger.words)
@@ -235,7 +249,43 @@ class Spelled:
 
 def _anywhere(trigger: Trigger) -> bool:
     """The trigger's words count wherever they are spelled: where each starts is searched once, for all of them."""
-    return trigger.near is None and not trigger.names_imports and not trigger.whole_names and not trigger.callee_of
+    return (trigger.near is None and not trigger.names_imports and not trigger.whole_names and not trigger.callee_of
+            and not trigger.assigned_to)
+
+
+@functools.lru_cache(maxsize=8)
+def _bound_name(parts: tuple[str, ...], called: bool = True) -> re.Pattern[str]:
+    """A name or attribute spelling one of the parts (``norm_0``, ``param_free_norm``, ``bn2``) bound on its line, to
+    a call (``called``) or to what the line goes on with."""
+    then = r"[\w.]+\(" if called else "$"
+    # (The part first, a literal the search skips to; what may come before it, looked at behind.)
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(map(re.escape, parts))})\d*(?:_\w*)?[ \t]*=[ \t]*{then}", re.M)
+
+
+def _binds_a_call(text: str, parts: tuple[str, ...]) -> bool:
+    """Whether the text binds a call to a name spelling one of the parts (``self.norm_0 = SPADE(``): each place a
+    part is spelled is matched there (a search of the whole text by the pattern costs ten times more)."""
+    bound = _bound_name(parts)
+    for part in parts:
+        at = text.find(part)
+        while at >= 0:
+            if bound.match(text, at):  # (its look behind sees the character before ``at``)
+                return True
+            at = text.find(part, at + 1)
+    return False
+
+
+def _assigned_to(text: str, names: tuple[str, ...], parts: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether the text from ``start`` to ``end`` binds a call of one of the names to a name or attribute spelling one
+    of the parts (``self.norm_0 = SPADE(``, ``bn = CondBN(``), on the line of the call."""
+    bound = _bound_name(parts, called=False)
+    for name in names:
+        at = text.find(name + "(", start, end)
+        while at >= 0:
+            if not _identifier_char(text[at - 1:at]) and bound.search(text, text.rfind("\n", 0, at) + 1, at):
+                return True
+            at = text.find(name + "(", at + 1, end)
+    return False
 
 
 def _called_with(text: str, names: tuple[str, ...], arguments: tuple[str, ...], start: int, end: int) -> bool:
@@ -488,11 +538,17 @@ def _module_imports(tree: ast.Module) -> list[ast.alias]:
 
 
 def _project_imports(tree: ast.Module, frameworks: frozenset[str]) -> list[ast.alias]:
-    """The names a module imports from its project: relatively, or from a module of no framework."""
+    """The names a module imports from its project: relatively, or from a module of no framework and not of the
+    standard library (``from functools import partial`` is no block of the project)."""
     return [
         alias for node in _import_statements(tree) if isinstance(node, ast.ImportFrom)
-        and (node.level or (node.module or "").partition(".")[0] not in frameworks) for alias in node.names
+        and (node.level or _root(node) not in frameworks and _root(node) not in sys.stdlib_module_names)
+        for alias in node.names
     ]
+
+
+def _root(node: ast.ImportFrom) -> str:
+    return (node.module or "").partition(".")[0]
 
 
 INHERITED_NORMS = ("self.bn", "self.norm", "self.batch_norm")  # how a subclass applies a norm its base holds

@@ -175,6 +175,7 @@ class BiasBeforeNorm(Rule):
         return (
             Trigger(shortest(words), imported_as=True), Trigger(NORM_PARTS, from_project=True),
             Trigger(tuple(f"{switch}True" for switch in switches_of(rows)[1]), project_calls=True),
+            Trigger(NORM_PARTS, project_assigned=True),
         )
 
     def check(self, model: ModuleModel) -> Iterator[Diagnostic]:
