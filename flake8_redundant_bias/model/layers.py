@@ -422,8 +422,8 @@ def _norm_by_branch(layers: Layers, stores: list[tuple[ast.Call, Scope]], env: E
     if not all(isinstance(layer.spec, Norm) for layer in built):  # type: ignore[union-attr]
         return None
     first = built[0]
-    others = [layer for layer in built[1:] if layer is not None and layer.name != first.name]  # type: ignore[union-attr]
-    first.alternatives = tuple((layer.name, layer.spec) for layer in others)  # type: ignore[union-attr]
+    names = {layer.name: layer.spec for layer in built if layer is not None}  # (a vendored SyncBN reads as BatchNorm2d)
+    first.alternatives = tuple((name, spec) for name, spec in names.items() if name != first.name)  # type: ignore[union-attr]
     return first
 
 

@@ -214,6 +214,8 @@ class SpadeByKind(nn.Module):
             self.param_free_norm = nn.InstanceNorm2d(c, affine=False)
         elif kind == "batch":
             self.param_free_norm = nn.BatchNorm2d(c, affine=False)
+        elif kind == "syncbatch":  # (SPADE's vendored SynchronizedBatchNorm2d reads as a BatchNorm2d: named once)
+            self.param_free_norm = nn.BatchNorm2d(c, affine=False)
         else:
             raise ValueError(kind)
         self.gamma = nn.Conv2d(label_nc, c, 3, padding=1)
