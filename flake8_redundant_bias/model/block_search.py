@@ -281,9 +281,10 @@ def project_calls(
     return named, norms
 
 
-def passes_true(call: ast.Call) -> bool:
-    """The call passes a literal True, by place or keyword."""
-    return any(type(arg) is ast.Constant and arg.value is True for arg in (*call.args, *(k.value for k in call.keywords)))
+def passes_true(call: ast.Call, by_keyword: bool = True) -> bool:
+    """The call passes a literal True, by place or (``by_keyword``) keyword."""
+    given = (*call.args, *(keyword.value for keyword in call.keywords)) if by_keyword else call.args
+    return any(type(arg) is ast.Constant and arg.value is True for arg in given)
 
 
 def _sort_call(
@@ -295,7 +296,7 @@ def _sort_call(
     scope = index.scope_at(call)
     if hands_a_norm(layers, call, scope):
         norms.append((call, scope))
-    elif says_norm or any(type(arg) is ast.Constant and arg.value is True for arg in call.args):
+    elif says_norm or passes_true(call, by_keyword=False):
         named.append((call, scope))
 
 

@@ -93,12 +93,12 @@ def _optional_step(flow: Flow, name: ast.Name, scope: Scope) -> ast.Call | None:
     found = flow.reaching(name, scope)
     if found is None or len(found[1]) != 2:
         return None
-    index = flow.index
-    inner = [event for event in found[1] if isinstance(index.parents.get(index.parents.get(event.node)), ast.If)]
+    parents = flow.index.parents
+    inner = [event for event in found[1] if isinstance(parents.get(parents.get(event.node)), ast.If)]
     if len(inner) != 1:
         return None
-    assign, branch = index.parents.get(inner[0].node), index.parents.get(index.parents.get(inner[0].node))
-    call = getattr(assign, "value", None)
+    assign = parents.get(inner[0].node)
+    branch, call = parents.get(assign), getattr(assign, "value", None)
     if not (isinstance(assign, ast.Assign) and branch.body == [assign] and not branch.orelse  # type: ignore[union-attr]
             and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and not call.keywords
             and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and call.args[0].id == name.id

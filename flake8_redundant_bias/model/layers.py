@@ -415,14 +415,14 @@ def _norm_by_branch(layers: Layers, stores: list[tuple[ast.Call, Scope]], env: E
     self.norm = nn.BatchNorm2d(c, affine=False)``: one norm or another, built with the same arguments by each branch
     that may run, read as one layer with the others as its alternatives (each must cancel the bias)."""
     live = [call for call, scope in stores if layers.flow.runs(call, scope, env) is not False]
-    built = [layers.construction(call, env, depth + 1) for call in live]
-    shapes = {ast.dump(ast.Tuple([*call.args, *(k.value for k in call.keywords)], ast.Load())) for call in live}
-    if not built or None in built or len(shapes) != 1 or len({tuple(k.arg for k in call.keywords) for call in live}) != 1:
+    # (the arguments and keywords each call passes, its class left out)
+    if not live or len({ast.dump(ast.Call(ast.Constant(None), call.args, call.keywords)) for call in live}) != 1:
         return None
-    if not all(isinstance(layer.spec, Norm) for layer in built):  # type: ignore[union-attr]
+    built = [layers.construction(call, env, depth + 1) for call in live]
+    if not all(layer is not None and isinstance(layer.spec, Norm) for layer in built):
         return None
     first = built[0]
-    names = {layer.name: layer.spec for layer in built if layer is not None}  # (a vendored SyncBN reads as BatchNorm2d)
+    names = {layer.name: layer.spec for layer in built}  # type: ignore[union-attr]  # (a vendored SyncBN reads as BatchNorm2d)
     first.alternatives = tuple((name, spec) for name, spec in names.items() if name != first.name)  # type: ignore[union-attr]
     return first
 
