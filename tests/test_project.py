@@ -763,6 +763,89 @@ def test_a_subclass_applying_what_its_base_of_another_module_builds(tmp_path: Pa
     assert model_findings(tmp_path, BASE_ELSEWHERE) == (expected, expected)
 
 
+# A subclass calling a method of its base (torchvision's ``self._forward_impl(x)``) asks which base sets that
+# attribute: a base whose text stores no such attribute, deriving from the framework's module class, is not parsed.
+# A base whose text sets nothing but derives from another of the project's classes is read on, to the class that sets it.
+# A field read off an instance of a class of another module (``settings.bias``) has no class default when the class's
+# text binds none: that module is not parsed either.
+BASES_BY_TEXT = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    "pkg/stem.py": """\
+        from torch import nn
+
+
+        class Stem(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.conv = nn.Conv2d(c, c, 3)
+                self.bn = nn.BatchNorm2d(c)
+        """,
+    "pkg/base.py": """\
+        from .stem import Stem
+
+
+        class Base(Stem):
+            def features(self, x):
+                return self.bn(x)
+        """,
+    "pkg/plain.py": """\
+        from torch import nn
+
+
+        class Plain(nn.Module):
+            def _forward_impl(self, x):
+                return self.body(x)
+        """,
+    "pkg/settings.py": """\
+        class Settings:
+            def __init__(self, bias):
+                self.bias = bias
+        """,
+    "pkg/model.py": """\
+        from torch import nn
+
+        from .base import Base
+        from .plain import Plain
+        from .settings import Settings
+
+
+        class Child(Base):
+            def forward(self, x):
+                return self.bn(self.conv(x))
+
+
+        class Other(Plain):
+            def forward(self, x):
+                return self.bn(self._forward_impl(x))
+
+
+        class Head(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.conv = nn.Conv2d(c, c, 1, bias=False)
+                self.bn = nn.BatchNorm2d(c)
+
+
+        def head(c):
+            settings = Settings(True)
+            return nn.Sequential(nn.Conv2d(c, c, 1, bias=settings.bias), nn.BatchNorm2d(c))
+        """,
+}
+
+
+def test_a_base_of_another_module_is_parsed_only_when_its_text_may_set_the_attribute(tmp_path: Path) -> None:
+    write(tmp_path, BASES_BY_TEXT)
+    source = textwrap.dedent(BASES_BY_TEXT["pkg/model.py"])
+    before = dict(project.STATS)
+    found = analyse_source(source, filename=str(tmp_path / "pkg" / "model.py"))
+    assert [(d.line, d.col, d.text) for d in found] == [(
+        10, 23, "RB101 Conv2d (built by Stem(), built at pkg/stem.py:7) bias is cancelled by the BatchNorm2d that "
+        "follows: pass bias=False",
+    )]
+    assert project.STATS["parsed"] - before["parsed"] == 2  # base.py and stem.py; plain.py, settings.py read as text
+
+
 # timm's own model files name its builder relatively ('from ._builder import build_model_with_cfg'); a project's
 # own '_builder' module of the same name is the project's function, not timm's.
 RELATIVE_BUILDER = {

@@ -111,6 +111,14 @@ class Links:
             self._spells[key] = assigned is not None and any(word in assigned[2] for word in words)
         return self._spells[key]
 
+    def imported_class(self, name: str, scope: Scope) -> tuple[Source, str] | None:
+        """The module and name a class imported from the project is defined under, when ``name`` read in ``scope``
+        means the import (not this module's class): its text answers some questions without a parse."""
+        if name in self.index.classes or self.imports.imported(name) is None or not self.unbound(name, scope):
+            return None
+        found = self.foreign(name)
+        return (found[0], found[1]) if found is not None and found[1] is not None else None
+
     def class_named(self, flow: Questions, name: str, scope: Scope) -> tuple[ast.ClassDef, Questions] | None:
         """The class a name means where it is read: this file's, or one imported from the project."""
         owner = self.index.classes.get(name)

@@ -205,7 +205,7 @@ class Members:
         it, nor does code outside the class store it."""
         if self.overridden(owner, attr) or self.stored_elsewhere(attr):
             return None
-        setters = [(cls, home) for cls, home in self._lineage(flow, owner) if home.attribute_values(cls, attr)]
+        setters = [(cls, home) for cls, home in self._lineage(flow, owner, attr) if home.attribute_values(cls, attr)]
         if len(setters) != 1 or setters[0][1] is flow:
             return None
         cls, home = setters[0]
@@ -263,15 +263,16 @@ class Members:
         finally:
             self._deciding.discard((cls, attr))
 
-    def _lineage(self, flow: Questions, owner: ast.ClassDef) -> list[tuple[ast.ClassDef, Questions]]:
+    def _lineage(self, flow: Questions, owner: ast.ClassDef, sets: str | None = None) -> list[tuple[ast.ClassDef, Questions]]:
         """The class and its bases that the project defines, nearest first, each with its module's flow; the class
         alone when a base on the way is neither the project's nor the framework's module class (``nn.Module``),
-        which may set anything."""
+        which may set anything.  With ``sets``, a base of another module whose text shows that neither it nor a
+        base of it sets ``self.sets`` is left out unparsed."""
         lineage, pending = [(owner, flow)], [(owner, flow)]
         while pending and len(lineage) < 8:
             cls, home = pending.pop()
             for base in cls.bases:
-                found = self._base(home, base)
+                found = self._base(home, base, sets)
                 if found is None:
                     return [(owner, flow)]
                 if found is not INERT and all(found[0] is not seen for seen, _ in lineage):
@@ -279,15 +280,26 @@ class Members:
                     pending.append(found)  # type: ignore[arg-type]
         return lineage
 
-    def _base(self, home: Questions, base: ast.expr) -> tuple[ast.ClassDef, Questions] | object | None:
+    def _base(self, home: Questions, base: ast.expr, sets: str | None = None) -> tuple[ast.ClassDef, Questions] | object | None:
         """A base class as the module ``home`` names it: the project's class with its module's flow, ``INERT``
-        (``object``, the framework's module class: neither sets an attribute a subclass names), or None."""
+        (``object``, the framework's module class: neither sets an attribute a subclass names; with ``sets``, also
+        a class of another module that sets no ``self.sets``, by its text), or None."""
         if self._inert(home.imports, base):
             return INERT
         if not isinstance(base, ast.Name):
             return None
         local = home.index.classes.get(base.id)
-        return (local, home) if local is not None else home.class_named(base.id, home.index.module)
+        if local is not None:
+            return local, home
+        imported = home.imported_class(base.id, home.index.module) if sets is not None else None
+        if imported is not None and not imported[0].may_set(imported[1], sets, tuple(self._methods), self._inert_texts()):
+            return INERT
+        return home.class_named(base.id, home.index.module)
+
+    def _inert_texts(self) -> frozenset[str]:
+        """How a module's text names a base that sets nothing: ``object``, ``torch.nn.Module``, ``nn.Module``."""
+        names = [name for name, fact in self._facts.items() if isinstance(fact, ModuleBase)]
+        return frozenset({"object", *names, *(".".join(name.split(".")[-2:]) for name in names)})
 
     def _inert(self, imports: ImportMap, base: ast.expr) -> bool:
         """A base that sets no attribute its subclasses name: ``object``, or the framework's module class."""

@@ -114,6 +114,8 @@ class Questions(Protocol):
 
     def class_named(self, name: str, scope: Scope) -> tuple[ast.ClassDef, Questions] | None: ...
 
+    def imported_class(self, name: str, scope: Scope) -> tuple[Source, str] | None: ...
+
 
 class Modules(Protocol):
     """The project's other modules, as the flow service reaches them (the composition root answers)."""

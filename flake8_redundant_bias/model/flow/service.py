@@ -96,6 +96,7 @@ class Flow:
         self.located = self._links.located
         self.definition = self._links.definition  # the function or class an imported name is, and its tree
         self.imported_value_spells = self._links.imported_value_spells
+        self.imported_class = self._links.imported_class
 
     def flow_of(self, scope: Scope) -> Questions:
         """The service of the module a scope is in."""

@@ -45,6 +45,8 @@ class Fields(Provider):
     ) -> list[Origin] | None:
         if flow.stored_elsewhere(attr):
             return None  # some code assigns obj.x = ...: a default may not be what it holds
+        if isinstance(base, ast.Name) and not _may_bind(flow, base.id, scope, attr):
+            return None
         named = flow.class_named(base.id, scope) if isinstance(base, ast.Name) else None
         if named is not None:
             return _located(named[1], named[1].class_default(named[0], attr, depth))
@@ -56,7 +58,10 @@ class Fields(Provider):
             built = origin.expr
             if not (isinstance(built, ast.Call) and isinstance(built.func, ast.Name)):
                 return None
-            named = flow.flow_of(origin.scope).class_named(built.func.id, origin.scope)
+            home = flow.flow_of(origin.scope)
+            if not _may_bind(home, built.func.id, origin.scope, attr):
+                return None
+            named = home.class_named(built.func.id, origin.scope)
             if named is None or _passes_field(named[0], attr, built) is not False:
                 return None
             fields = _located(named[1], named[1].class_default(named[0], attr, depth))
@@ -122,3 +127,10 @@ def _passes_field(owner: ast.ClassDef, attr: str, call: ast.Call) -> bool | None
     if attr in fields:
         return fields.index(attr) < len(call.args)
     return None
+
+
+def _may_bind(flow: Questions, name: str, scope: Scope, attr: str) -> bool:
+    """A class imported from the project binds ``attr`` in its body, by its text: a class that does not has no
+    default for it, and its module is not parsed to learn so."""
+    imported = flow.imported_class(name, scope)
+    return imported is None or imported[0].may_bind(imported[1], attr)
