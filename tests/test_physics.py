@@ -320,7 +320,12 @@ FORWARD_STEPS = [
 
 @pytest.mark.parametrize("parts, shape, cancelled", FORWARD_STEPS)
 def test_steps_written_in_forward(parts: dict, shape: tuple, cancelled: bool) -> None:
-    source = FORWARD_TEMPLATE.format(**parts)
+    _measured_and_judged(FORWARD_TEMPLATE.format(**parts), shape, 8, cancelled)
+
+
+def _measured_and_judged(source: str, shape: tuple, line: int, cancelled: bool) -> None:
+    """The module ``M`` the source defines, built in float64 and train mode, against its attribute ``a``'s bias
+    moved: the output changes exactly when the analyser does not report ``line``."""
     namespace: dict = {}
     exec(compile(source, "<recipe>", "exec"), namespace)  # the recipe text, written in this file
     torch.manual_seed(0)
@@ -332,7 +337,43 @@ def test_steps_written_in_forward(parts: dict, shape: tuple, cancelled: bool) ->
     difference = (first - model(x)).abs().max().item()
     assert (difference < CANCELLED) is cancelled and (difference > CHANGED) is not cancelled, difference
     reported = {f.line for f in analyse_source(source) if (f.code == "RB101")}
-    assert (8 in reported) is cancelled, reported
+    assert (line in reported) is cancelled, reported
+
+
+# A value read in several places (``y = self.a(x)``, then ``self.bn(y) + self.bn2(y)``): the bias is cancelled only
+# if every path cancels it.  (source parts, cancelled); the biased attribute is on line 9.
+FORK_TEMPLATE = """\
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class M(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.a = nn.Conv2d(c, c, 1)
+        self.b = nn.Conv2d(c, c, 1, bias=False)
+        self.bn = nn.BatchNorm2d(c)
+        self.bn2 = {second}
+        self.c = nn.Conv2d(c, c, 3, padding=1, bias=False)
+
+    def forward(self, x):
+        y = self.a(x)
+        return {body}
+"""
+FORKS = [
+    (dict(second="nn.BatchNorm2d(c)", body="self.bn(y) + self.bn2(y)"), True),
+    (dict(second="nn.BatchNorm2d(c)", body="self.bn(y) * self.bn2(y)"), True),
+    (dict(second="nn.InstanceNorm2d(c)", body="self.bn2(self.b(y + self.c(F.relu(self.bn(y)))))"), True),
+    (dict(second="nn.BatchNorm2d(c)", body="self.bn(y) + self.bn2(F.relu(y))"), False),
+    (dict(second="nn.GroupNorm(2, c)", body="self.bn(y) + self.bn2(y)"), False),
+    (dict(second="nn.BatchNorm2d(c)", body="self.bn(y) + y"), False),
+]
+
+
+@pytest.mark.parametrize("parts, cancelled", FORKS)
+def test_values_read_in_several_places(parts: dict, cancelled: bool) -> None:
+    _measured_and_judged(FORK_TEMPLATE.format(**parts), (8, C, 6, 6), 9, cancelled)
 
 
 class _ActivatedBatchNorm(nn.Module):

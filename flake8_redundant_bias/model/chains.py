@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from functools import partial
 from itertools import chain
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Generator, Iterator, NamedTuple
 
 from ..containment import Unit, record
 from ..knowledge.schema import Container, Norm, Producer, Transparent
@@ -29,7 +29,15 @@ if TYPE_CHECKING:  # the flow's interface, for the types only
     from .flow.questions import Decide
 
 STEPS_LIMIT = 8  # steps in one flow chain
+FORKS = 2  # values read by several readers, one inside another's path, followed down every path
 ADDITION = Transparent(functional=True)
+
+
+class Fork(NamedTuple):
+    """A value read in several places (``y = self.conv(x)``, then ``self.bn_a(y) + self.bn_b(y)``): the steps down
+    each path from it, in the order of the code.  The bias is the rule's to report only if every path cancels it."""
+
+    paths: tuple[Iterator[Layer | Fork | None], ...]
 
 
 class Chains:
@@ -47,6 +55,7 @@ class Chains:
         self._consumers: dict[ast.AST, ast.AST | None] = index.derived("consumers", dict)
         self._decide = steps.attributes.decided if steps.layers.bound else None
         self._decided: dict[ast.AST, ast.AST | None] = {}
+        self._forks: dict[ast.AST, list[ast.AST] | None] = index.derived("readers", dict)  # a node -> its readers
 
     def units(self, inside: ast.AST | None = None) -> Iterator[Unit[Chain]]:
         """One unit of work per container, and per call that applies a producer (``inside``: in that class or function)."""
@@ -78,36 +87,48 @@ class Chains:
         return type(func) is ast.Attribute and self.flow.method_owner(func.value, scope) is not None
 
     def _feeds_a_step(self, call: ast.Call) -> bool:
-        """Whether the call's output goes on to a step a chain could follow (an addition, or a call). Output
-        returned, stored, read twice or handed to anything else ends the chain where it starts, so what the call
-        applies is not worth finding out (``features = self.backbone(x)``, read by two heads)."""
-        return self._consumer(call) is not None
+        """Whether the call's output goes on to steps a chain could follow (an addition, or a call), in each place
+        it is read.  Output returned, stored, or handed to anything else ends the chain where it starts, so what
+        the call applies is not worth finding out (``features = self.backbone(x)``, returned with a head's output)."""
+        return self._consumer(call) is not None or self._readers(call) is not None
 
     def _flow_chain(self, layer: Layer, call: ast.Call, scope: Scope, inside: list[Layer]) -> Iterator[Chain]:
         yield layer, chain(inside, self._downstream(call, scope))
 
-    def _downstream(self, start: ast.expr, scope: Scope) -> Iterator[Layer | None]:
+    def _downstream(self, start: ast.expr, scope: Scope, forks: int = 0) -> Iterator[Layer | Fork | None]:
         node: ast.AST = start
         for _ in range(STEPS_LIMIT):
             consumer = self._consumer(node)
             if consumer is None:
+                readers = self._readers(node) if forks < FORKS else None
+                if readers is not None:
+                    yield Fork(tuple(self._path(reader, start, scope, forks + 1) for reader in readers))
                 return
-            if isinstance(consumer, ast.BinOp):
-                yield Layer("addition", ADDITION, consumer, CallArgs([], {}))  # type: ignore[arg-type]
-            else:
-                step = self.steps.application(consumer, scope)
-                if step is not None and isinstance(step.spec, Container):
-                    run = self._run(step, consumer, scope)  # a container applied to the value: the layers it runs
-                    yield from run if run is not None else [None]
-                    return
-                if step is not None and step.call is not consumer and isinstance(step.spec, Norm):
-                    # A norm built elsewhere: its call may set its mode, or stand under a flag (``if self.use_bn:``).
-                    step = step.applied_by(consumer, scope)
-                    step.reached_from = start
-                yield step
-                if step is None:
-                    return
+            if not (yield from self._step(consumer, start, scope)):
+                return
             node = consumer
+
+    def _path(self, consumer: ast.AST, start: ast.expr, scope: Scope, forks: int) -> Iterator[Layer | Fork | None]:
+        """The steps down one path of a fork: the reader's, then those after it."""
+        if (yield from self._step(consumer, start, scope)):
+            yield from self._downstream(consumer, scope, forks)  # type: ignore[arg-type]
+
+    def _step(self, consumer: ast.AST, start: ast.expr, scope: Scope) -> Generator[Layer | None, None, bool]:
+        """The layers the consumer of a value applies to it; whether the chain goes on past them."""
+        if isinstance(consumer, ast.BinOp):
+            yield Layer("addition", ADDITION, consumer, CallArgs([], {}))  # type: ignore[arg-type]
+            return True
+        step = self.steps.application(consumer, scope)  # type: ignore[arg-type]
+        if step is not None and isinstance(step.spec, Container):
+            run = self._run(step, consumer, scope)  # a container applied to the value: the layers it runs
+            yield from run if run is not None else [None]
+            return False
+        if step is not None and step.call is not consumer and isinstance(step.spec, Norm):
+            # A norm built elsewhere: its call may set its mode, or stand under a flag (``if self.use_bn:``).
+            step = step.applied_by(consumer, scope)  # type: ignore[arg-type]
+            step.reached_from = start
+        yield step
+        return step is not None
 
     def _last(self, container: Layer, call: ast.Call, scope: Scope) -> tuple[Layer | None, list[Layer]]:
         """The layer whose output the container's is, and the steps it runs after it: its last producer, when
@@ -152,10 +173,22 @@ class Chains:
             found = self._decided[node]
         return found
 
+    def _readers(self, node: ast.AST) -> list[ast.AST] | None:
+        """The calls or additions taking the value in each of the places it is read, when it is read in several
+        and each is one (``self.bn_a(y) + self.bn_b(y)``; a residual's ``y + self.block(y)``)."""
+        if node not in self._forks:
+            reads = self.flow.every_read(node)
+            readers = [self._consumer_of(read) for read in reads] if reads is not None and len(reads) > 1 else [None]
+            self._forks[node] = readers if None not in readers else None  # type: ignore[assignment]
+        return self._forks[node]
+
     def _find_consumer(self, node: ast.AST, decide: Decide | None) -> ast.AST | None:
         read = self.flow.sole_read(node, decide)
-        if read is None:
-            return None
+        return self._consumer_of(read) if read is not None else None
+
+    def _consumer_of(self, read: ast.AST) -> ast.AST | None:
+        """What takes a read value as its input: a call (its first argument, or ``input=``), an addition, a scaling
+        by a number, a method of it (``x.transpose(1, 2)``), a join (``torch.cat([a, b], dim=1)``); else None."""
         index = self.index
         parent = index.parents.get(read)
         if isinstance(parent, ast.Call) and parent.args and parent.args[0] is read:

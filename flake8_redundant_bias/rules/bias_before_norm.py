@@ -12,6 +12,7 @@ from ..diagnostics import UNSAFE, Diagnostic
 from ..knowledge import Knowledge
 from ..knowledge.schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
 from ..model.bias_switch import ClassSwitch, call_switches, class_switch
+from ..model.chains import Fork
 from ..model.conditions import Guard
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
@@ -225,16 +226,23 @@ class BiasBeforeNorm(Rule):
 
 
 def _next_norm(
-    flow: Flow, producer: Layer, after: Iterator[Layer | None], through: list[Layer], layers: Layers | None = None,
+    flow: Flow, producer: Layer, after: Iterator[Layer | Fork | None], through: list[Layer], layers: Layers | None = None,
 ) -> Layer | None:
     """The first step past the transparent ones, if it is a norm; ``through`` gathers the 1x1 convolutions passed,
     the last of which may be a block's, whose own norm then follows (``layers``: the service that reads it).
+    Where the value forks, the first path's norm, when a norm down every path cancels the bias.
 
     A last-axis bias may be moved once onto axis 1 (``linear(x).transpose(1, 2)``);
     any other move takes a channel axis away from where the norm reads it.
     """
     moved = False
     for step in after:
+        if isinstance(step, Fork):  # the value read in several places: a norm down each path must cancel the bias
+            norms = [_next_norm(flow, producer, path, [] if at else through, layers) for at, path in enumerate(step.paths)]
+            if moved or None in norms:
+                return None
+            others = [n for norm in norms[1:] for n in norm.every()]  # type: ignore[union-attr]
+            return norms[0] if all(_cancels(flow, producer, n) for n in others) else None
         if step is None:
             return None
         if isinstance(step.spec, Transparent) and flow.holds(step.spec.when, step.args) is True:

@@ -51,8 +51,7 @@ class Flow:
         self.index = index
         self.imports = imports
         self.tree = index.module.node
-        self.path = path
-        self.shown = shown
+        self.path, self.shown = path, shown
         self._modules = modules
         self._facts = facts
         self._providers = tuple(providers)
@@ -87,6 +86,7 @@ class Flow:
         # Where a value goes:
         self.uses = self._uses.of_binding  # the reads a binding reaches
         self.reads = self._uses.reads  # where a value computed at a node is read
+        self.every_read = self._uses.every_read  # every place it is read, through the variables it is assigned to
         self.reads_after_block = self._uses.reads_after_block  # the reads past the loop that binds it
         self.receives_calls = self._uses.receives_calls  # a method is called on the value somewhere it goes
         self.appended = self._uses.appended  # what ``x.append(...)`` adds to a list before a read takes it

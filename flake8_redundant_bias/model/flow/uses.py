@@ -19,6 +19,7 @@ from ..index import Event, Index, event_name
 # past that the analysis gives up (stays silent) instead of going quadratic.
 SCAN_LIMIT = 64
 VALUE_DEPTH = 8  # single-use variables followed, one into the next
+READS = 6  # the reads of one value followed to every reader
 SHAPE = frozenset({"shape", "size", "dim", "ndim", "dtype", "device"})  # what a read may ask of a tensor, not its values
 
 
@@ -124,6 +125,21 @@ class Uses:
                 return found
             found = reads[0]
         return None
+
+    def every_read(self, node: ast.AST, follows: Follows | None = None) -> list[ast.AST] | None:
+        """Every place the value computed at ``node`` is read, in the order of the code, following the variables it
+        is assigned to (reads of its shape aside); None when one cannot be placed in time, or past ``READS`` reads."""
+        found: list[ast.AST] = []
+        pending: list[tuple[ast.AST, int]] = [(node, 0)]
+        for at, depth in pending:  # (grows as it goes: each read assigned to a name adds that name's reads)
+            reads = self.reads(at, follows) if depth <= VALUE_DEPTH else None
+            if reads is None or len(found) + len(pending) > READS:
+                return None
+            if reads == [at]:
+                found.append(at)
+            else:
+                pending += [(read, depth + 1) for read in reads if not asks_shape(self.index, read)]
+        return found
 
     def reads_after_block(self, binding: ast.AST) -> list[ast.AST] | None:
         """The reads a binding reaches outside the block it is bound in (after the loop that binds it);
