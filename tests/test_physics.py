@@ -376,6 +376,44 @@ def test_values_read_in_several_places(parts: dict, cancelled: bool) -> None:
     _measured_and_judged(FORK_TEMPLATE.format(**parts), (8, C, 6, 6), 9, cancelled)
 
 
+# A class whose input is read in several places, each read given to a layer alone: the bias that comes in is
+# cancelled only if each of those layers cancels it.  (first, second, cancelled); the biased attribute is on line 18.
+READERS_TEMPLATE = """\
+import torch
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.p = {first}
+        self.q = {second}
+
+    def forward(self, x):
+        return torch.cat((self.p(x), self.q(x)), 1)
+
+
+class M(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.a = nn.Conv2d(c, c, 1)
+        self.block = Block(c)
+
+    def forward(self, x):
+        return self.block(self.a(x))
+"""
+READERS = [
+    ("nn.BatchNorm2d(c)", "nn.InstanceNorm2d(c)", True),
+    ("nn.BatchNorm2d(c)", "nn.GroupNorm(2, c)", False),
+    ("nn.BatchNorm2d(c)", "nn.ReLU()", False),
+]
+
+
+@pytest.mark.parametrize("first, second, cancelled", READERS)
+def test_an_input_read_in_several_places(first: str, second: str, cancelled: bool) -> None:
+    _measured_and_judged(READERS_TEMPLATE.format(first=first, second=second), (8, C, 6, 6), 18, cancelled)
+
+
 class _ActivatedBatchNorm(nn.Module):
     """What inplace_abn 1.1.0's ABN computes (inplace_abn/abn.py; InPlaceABN and InPlaceABNSync compute the same in
     place): the batch norm over the channels, then its activation (leaky_relu by default).  The package builds a

@@ -20,28 +20,31 @@ from .index import Event, Index, Scope, method_named
 from .values import Env
 
 DEPTH = 8  # nested applications followed from the return
+READERS = 4  # the attributes an input read in several places is given to
 
 
-def class_steps(flow: Flow, index: Index, owner: ast.ClassDef) -> tuple[list[tuple[str, bool]], list[str]]:
+def class_steps(flow: Flow, index: Index, owner: ast.ClassDef) -> tuple[list[tuple[str, bool]], list[str], list[str]]:
     """The attributes of ``self`` whose applications ``forward`` returns, from the output in (``return
     self.drop(self.fc2(x))``: drop, fc2), each with whether it is applied only under an ``if`` (``if self.norm is
-    not None: x = self.norm(x)``), and those it applies to its input, from the input out."""
+    not None: x = self.norm(x)``); those it applies to its input, from the input out; and, where the input is read
+    in several places, each given to an attribute alone (``self.conv1(x)``, ``self.conv2(x)``), those attributes."""
     forward = method_named(owner, "forward")
     scope = index.scope_of.get(forward) if forward is not None else None
     params = forward.args.posonlyargs + forward.args.args if forward is not None else []
     if forward is None or scope is None:
-        return [], []
+        return [], [], []
     given = params[1] if len(params) > 1 else None
     calls, read, optional = _returned_applications(flow, forward, scope, given)
     outputs = [(call.func.attr, call in optional) for call in calls]  # type: ignore[attr-defined]
     if given is not None and read is None and not _bound_again(scope, given):
-        return outputs, _sole_application(flow, index, owner, scope, scope.events.get(given.arg, []))
+        applied = _applications(flow, index, owner, scope, scope.events.get(given.arg, []))
+        return outputs, applied if len(applied) == 1 else [], applied if len(applied) > 1 else []
     if read is None or given is None:
-        return outputs, []
+        return outputs, [], []
     # The input's other reads: its name's, or, where the name is bound again (``x = self.conv(x); x = self.bn(x)``),
     # those the parameter's own binding reaches.
     events = flow.uses(given) if _bound_again(scope, given) else scope.events.get(given.arg, [])
-    return outputs, _input_attributes(flow, index, owner, scope, read, calls, events or [])
+    return outputs, _input_attributes(flow, index, owner, scope, read, calls, events or []), []
 
 
 def none_for_call(flow: Flow, owner: ast.ClassDef, init: ast.FunctionDef, name: str, env: Env) -> bool:
@@ -148,11 +151,12 @@ def _input_attributes(
     return [call.func.attr for call in reversed(calls)]  # type: ignore[attr-defined]
 
 
-def _sole_application(flow: Flow, index: Index, owner: ast.ClassDef, scope: Scope, events: list[Event]) -> list[str]:
-    """The one attribute of ``self`` every read of the input is given to alone, whatever ``forward`` does with
-    what it returns (BigGAN's conditional norm: ``out = self.bn(x)``, then ``out * gain + bias`` on one path, the
-    output as it is on the other; SPADE's ``self.param_free_norm(x)``), reads of its shape aside; else []."""
-    applied = set()
+def _applications(flow: Flow, index: Index, owner: ast.ClassDef, scope: Scope, events: list[Event]) -> list[str]:
+    """The attributes of ``self`` the reads of the input are each given to alone, in the order of the code, whatever
+    ``forward`` does with what they return (BigGAN's conditional norm: ``out = self.bn(x)``, then ``out * gain +
+    bias`` on one path, the output as it is on the other; SPADE's ``self.param_free_norm(x)``; a CSP block's
+    ``torch.cat((self.conv1(x), self.conv2(x)), 1)``), reads of its shape aside; [] where a read is anything else."""
+    applied: dict[str, None] = {}
     for event in events:
         if event.store or not event.opaque and asks_shape(index, event.node):
             continue
@@ -162,8 +166,8 @@ def _sole_application(flow: Flow, index: Index, owner: ast.ClassDef, scope: Scop
         func = call.func  # type: ignore[union-attr]
         if type(func) is not ast.Attribute or flow.method_owner(func.value, scope) is not owner:
             return []
-        applied.add(func.attr)
-    return list(applied) if len(applied) == 1 else []
+        applied[func.attr] = None
+    return list(applied) if len(applied) <= READERS else []
 
 
 def _shape_only(index: Index, event: Event, read: ast.Name) -> bool:

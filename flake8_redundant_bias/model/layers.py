@@ -31,7 +31,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 class Layer:
     __slots__ = (
         "name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in", "inside",
-        "built_at", "origin", "alternatives", "chosen", "leading", "reached_from", "path",
+        "built_at", "origin", "alternatives", "chosen", "leading", "reached_from", "path", "parallel",
     )
 
     def __init__(
@@ -60,6 +60,9 @@ class Layer:
         self.alternatives: tuple[tuple[str, Spec], ...] = ()
         self.chosen = ""  # how the class was picked, when by a parameter's default ("the default of norm_layer in X()")
         self.leading: tuple[Layer, ...] = ()  # a norm class's steps before its norm: a 1x1 convolution in yolov7's Conv
+        # A class whose input is read in several places: the norm on each other path, with the steps before it (a
+        # CSP block's ``torch.cat((self.conv1(x), self.conv2(x)), 1)``, each a 1x1 conv and its norm).
+        self.parallel: tuple[tuple[Layer, tuple[Layer, ...]], ...] = ()
         # With ``inside``: the test under which the call builds this block, one of two a conditional expression
         # chooses (``block_cls = FusedMBConv if fused else MBConv``), and whether it holds on that side.
         self.path: tuple[ast.expr, bool] | None = None
@@ -69,6 +72,7 @@ class Layer:
         step = Layer(self.name, self.spec, self.call, self.args, self.helper, self.where, self.direct)
         step.built_by, step.site, step.built_in = self.built_by, self.site, self.built_in
         step.applied, step.alternatives, step.chosen, step.leading = (call, scope), self.alternatives, self.chosen, self.leading
+        step.parallel = self.parallel
         return step
 
     def every(self) -> Iterator[Layer]:
@@ -78,6 +82,7 @@ class Layer:
             other = Layer(name, spec, self.call, self.args, self.helper, self.where, self.direct)
             other.built_by, other.site, other.built_in, other.applied = self.built_by, self.site, self.built_in, self.applied
             other.inside, other.built_at, other.origin, other.leading = self.inside, self.built_at, self.origin, self.leading
+            other.parallel = self.parallel
             yield other
 
     def bias_argument(self) -> Bound | None:
@@ -346,24 +351,29 @@ class Layers:
         steps = home._class_steps(owner)
         if steps is None:
             return None
-        init, outputs, inputs = steps
+        init, outputs, inputs, readers = steps
         init_env = home.flow.bind(init, self.flow.call_args(call, self.index.scope_at(call), env), skip=1)
         if init_env is None:
             return None
         for name, optional in outputs:
             if optional and none_for_call(home.flow, owner, init, name, init_env):
                 continue  # ``if self.norm is not None: x = self.norm(x)``, with no norm for this call
-            inner = home._held(owner, init, name, init_env, depth)
+            inner = _held(home, owner, init, name, init_env, depth)
             if inner is not None and isinstance(inner.spec, Producer):
                 return built_through(self, inner, call, owner, home, init)
             keeps = inner is not None and isinstance(inner.spec, Transparent)
             if not keeps or home.flow.holds(inner.spec.when, inner.args) is not True:  # type: ignore[union-attr]
                 break
-        first = home._held(owner, init, inputs[0], init_env, depth) if inputs else None
+        paths = _reader_norms(home, owner, init, readers, init_env, depth) if readers else None
+        if paths is not None:  # the input read in several places, a norm on each path
+            norm = built_through(self, paths[0][0], call, owner, home, init)
+            norm.leading, norm.parallel = paths[0][1], tuple(paths[1:])
+            return norm
+        first = _held(home, owner, init, inputs[0], init_env, depth) if inputs else None
         if first is not None and isinstance(first.spec, Norm):
             return built_through(self, first, call, owner, home, init)
         pointwise = first is not None and isinstance(first.spec, Producer) and len(inputs) > 1
-        second = home._held(owner, init, inputs[1], init_env, depth) if pointwise else None
+        second = _held(home, owner, init, inputs[1], init_env, depth) if pointwise else None
         if second is not None and isinstance(second.spec, Norm):
             # A 1x1 convolution on the way: the rule asks whether it passes the incoming bias on as a constant.
             norm = built_through(self, second, call, owner, home, init)
@@ -371,21 +381,10 @@ class Layers:
             return norm
         return None
 
-    def _held(self, owner: ast.ClassDef, init: ast.FunctionDef, name: str, init_env: Env, depth: int) -> Layer | None:
-        """The layer ``__init__`` stores in ``self.<name>`` for one call (``init_env``), when it stores one there
-        once and no subclass of the file stores another."""
-        stores = [store for store in self.flow.attribute_values(owner, name) if not rewraps(self, store[0], name)]
-        if not stores or any(not isinstance(value, ast.Call) or scope.node is not init for value, scope in stores):
-            return None
-        if self.flow.overridden(owner, name):
-            return None
-        if len(stores) == 1:
-            return self.construction(stores[0][0], init_env, depth + 1)
-        return _norm_by_branch(self, stores, init_env, depth)  # type: ignore[arg-type]
-
-    def _class_steps(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, list[tuple[str, bool]], list[str]] | None:
-        """The class's ``__init__`` and the attributes its ``forward`` applies: from its output in, and from its
-        input out (``class_input``); None for a class with neither, or without a base (no module)."""
+    def _class_steps(self, owner: ast.ClassDef) -> tuple[ast.FunctionDef, list[tuple[str, bool]], list[str], list[str]] | None:
+        """The class's ``__init__`` and the attributes its ``forward`` applies: from its output in, from its input
+        out, and to its input read in several places (``class_input``); None for a class with none, or without a
+        base (no module)."""
         kept = self.index.derived("class steps", dict)  # the same in every read of a block for one call
         if owner not in kept:
             init = method_named(owner, "__init__")
@@ -408,6 +407,38 @@ class Layers:
 
     def is_container_class(self, node: ast.ClassDef) -> bool:
         return any(isinstance(self.row(base)[1], Container) for base in node.bases)
+
+
+def _held(layers: Layers, owner: ast.ClassDef, init: ast.FunctionDef, name: str, init_env: Env, depth: int) -> Layer | None:
+    """The layer ``__init__`` stores in ``self.<name>`` for one call (``init_env``), when it stores one there once
+    and no subclass of the file stores another."""
+    stores = [store for store in layers.flow.attribute_values(owner, name) if not rewraps(layers, store[0], name)]
+    if not stores or any(not isinstance(value, ast.Call) or scope.node is not init for value, scope in stores):
+        return None
+    if layers.flow.overridden(owner, name):
+        return None
+    if len(stores) == 1:
+        return layers.construction(stores[0][0], init_env, depth + 1)
+    return _norm_by_branch(layers, stores, init_env, depth)  # type: ignore[arg-type]
+
+
+def _reader_norms(
+    layers: Layers, owner: ast.ClassDef, init: ast.FunctionDef, readers: list[str], init_env: Env, depth: int,
+) -> list[tuple[Layer, tuple[Layer, ...]]] | None:
+    """The norm each attribute the input is given to applies first, with the block it passes on the way: a norm, or
+    a block with a norm of its own right after its producer (a 1x1 ``ConvModule``, whose bias-free conv the rule
+    asks to pass a constant on); None when one is neither."""
+    found = []
+    for name in readers:
+        held = _held(layers, owner, init, name, init_env, depth)
+        if held is not None and isinstance(held.spec, Norm):
+            found.append((held, ()))
+            continue
+        norm = own_norm(layers, held) if held is not None and isinstance(held.spec, Producer) else None
+        if norm is None:
+            return None
+        found.append((norm, (held,)))
+    return found  # type: ignore[return-value]
 
 
 def _norm_by_branch(layers: Layers, stores: list[tuple[ast.Call, Scope]], env: Env, depth: int) -> Layer | None:

@@ -261,6 +261,11 @@ def _next_norm(
             return None
         if not all(_passes_constants(flow, producer, lead, moved) for lead in step.leading):
             return None  # a class whose norm comes after a convolution that is no 1x1 one (yolov7's Conv(c, c, 3))
+        for norm, leading in step.parallel:  # a class whose input is read in several places: each path must cancel
+            if not all(_passes_constants(flow, producer, lead, moved) for lead in leading):
+                return None
+            if not all(_cancels(flow, producer, n) for n in norm.every()):
+                return None
         through += step.leading
         return step
     return None

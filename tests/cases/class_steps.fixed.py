@@ -365,3 +365,41 @@ net = Net(8)
 y = net(torch.randn(2, 8, 8, 8))  # the Linear acts on the last axis (width 8)
 tokens = Tokens(8)
 z = tokens(torch.randn(2, 5, 8))
+
+
+# ---------------------------------------------------------------- an input read in several places
+
+class TwoNorms(nn.Module):
+    # Each read of the input goes to a norm alone: whatever follows, its bias is gone on every path.
+    def __init__(self, c):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(c)
+        self.bn2 = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return torch.cat((self.bn1(x), self.bn2(x)), 1)
+
+
+class NormAndGroups(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+        self.gn = nn.GroupNorm(2, c)
+
+    def forward(self, x):
+        return self.bn(x) + self.gn(x)
+
+
+class NormAndActivation(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+        self.act = nn.ReLU()
+
+    def forward(self, x):
+        return self.bn(x) * self.act(x)
+
+
+both_normed = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), TwoNorms(8))  # expect: RB101:29 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+one_grouped = nn.Sequential(nn.Conv2d(3, 8, 3), NormAndGroups(8))
+one_activated = nn.Sequential(nn.Conv2d(3, 8, 3), NormAndActivation(8))

@@ -242,3 +242,37 @@ class Unpacked(nn.Module):
 
     def forward(self, x):
         return self.lnorm(self.lconv(self.norm(self.conv(x))))
+
+
+class CSP(nn.Module):
+    # mmyolo's CSP blocks: the input read by two 1x1 ConvModules, each with its norm.
+    def __init__(self, c):
+        super().__init__()
+        self.main = ConvModule(c, c, 1, norm_cfg=dict(type="BN"))
+        self.short = ConvModule(c, c, 1, norm_cfg=dict(type="BN"))
+
+    def forward(self, x):
+        return torch.cat((self.main(x), self.short(x)), 1)
+
+
+class PaddedCSP(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.main = ConvModule(c, c, 3, padding=1, norm_cfg=dict(type="BN"))
+        self.short = ConvModule(c, c, 1, norm_cfg=dict(type="BN"))
+
+    def forward(self, x):
+        return torch.cat((self.main(x), self.short(x)), 1)
+
+
+class Neck(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(c, c, 2, stride=2)  # expect: RB101:19 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows"
+        self.top_down = CSP(2 * c)
+        self.up_padded = nn.ConvTranspose2d(c, c, 2, stride=2)
+        self.padded = PaddedCSP(2 * c)
+
+    def forward(self, high, low):
+        x = self.top_down(torch.cat([self.up(high), low], 1))
+        return self.padded(torch.cat([self.up_padded(x), low], 1))
