@@ -238,11 +238,7 @@ def _next_norm(
     moved = False
     for step in after:
         if isinstance(step, Fork):  # the value read in several places: a norm down each path must cancel the bias
-            norms = [_next_norm(flow, producer, path, [] if at else through, layers) for at, path in enumerate(step.paths)]
-            if moved or None in norms:
-                return None
-            others = [n for norm in norms[1:] for n in norm.every()]  # type: ignore[union-attr]
-            return norms[0] if all(_cancels(flow, producer, n) for n in others) else None
+            return None if moved else _forked_norm(flow, producer, step, through, layers)
         if step is None:
             return None
         if isinstance(step.spec, Transparent) and flow.holds(step.spec.when, step.args) is True:
@@ -269,6 +265,18 @@ def _next_norm(
         through += step.leading
         return step
     return None
+
+
+def _forked_norm(flow: Flow, producer: Layer, fork: Fork, through: list[Layer], layers: Layers | None) -> Layer | None:
+    """The norm down the first path of a fork, when one down every path cancels the bias (each path read only
+    while the ones before it hold: a path costs the layers it applies, some read in other modules)."""
+    first = None
+    for path in fork.paths:
+        norm = _next_norm(flow, producer, path, through if first is None else [], layers)
+        if norm is None or first is not None and not all(_cancels(flow, producer, n) for n in norm.every()):
+            return None
+        first = first or norm
+    return first
 
 
 def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> Layer | None:
