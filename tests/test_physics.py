@@ -8,6 +8,8 @@ same source text exactly when the measurement says the bias is cancelled.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from flake8_redundant_bias.knowledge import schema
@@ -323,17 +325,18 @@ def test_steps_written_in_forward(parts: dict, shape: tuple, cancelled: bool) ->
     _measured_and_judged(FORWARD_TEMPLATE.format(**parts), shape, 8, cancelled)
 
 
-def _measured_and_judged(source: str, shape: tuple, line: int, cancelled: bool) -> None:
-    """The module ``M`` the source defines, built in float64 and train mode, against its attribute ``a``'s bias
-    moved: the output changes exactly when the analyser does not report ``line``."""
+def _measured_and_judged(source: str, shape: tuple, line: int, cancelled: bool, biased: str = "a") -> None:
+    """The module ``M`` the source defines, built in float64 and train mode, against the bias of its layer
+    ``biased`` (a dotted path) moved: the output changes exactly when the analyser does not report ``line``."""
     namespace: dict = {}
     exec(compile(source, "<recipe>", "exec"), namespace)  # the recipe text, written in this file
     torch.manual_seed(0)
     model = namespace["M"](C).double().train()
     x = torch.randn(shape, dtype=torch.float64)
     first = model(x)
+    layer = functools.reduce(getattr, biased.split("."), model)
     with torch.no_grad():
-        model.a.bias.add_(torch.randn_like(model.a.bias) * 3)
+        layer.bias.add_(torch.randn_like(layer.bias) * 3)
     difference = (first - model(x)).abs().max().item()
     assert (difference < CANCELLED) is cancelled and (difference > CHANGED) is not cancelled, difference
     reported = {f.line for f in analyse_source(source) if (f.code == "RB101")}
@@ -412,6 +415,42 @@ READERS = [
 @pytest.mark.parametrize("first, second, cancelled", READERS)
 def test_an_input_read_in_several_places(first: str, second: str, cancelled: bool) -> None:
     _measured_and_judged(READERS_TEMPLATE.format(first=first, second=second), (8, C, 6, 6), 18, cancelled)
+
+
+# A class whose output is its conv's plus its input (a residual block) carries the conv's bias on as a constant per
+# channel: the norm after a 1x1 conv of the next module cancels it.  Reported at the class's call, line 21.
+RESIDUAL_TEMPLATE = """\
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.a = nn.Conv2d(c, c, 1)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return {body}
+
+
+class M(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.fc = nn.Conv2d(c, c, 1, bias=False)
+        self.norm = nn.BatchNorm2d(c)
+        self.block = Block(c)
+
+    def forward(self, x):
+        return self.norm(self.fc(self.block(x)))
+"""
+RESIDUALS = [("self.a(F.relu(self.bn(x))) + x", True), ("x - self.a(x)", True), ("self.a(x) * x", False)]
+
+
+@pytest.mark.parametrize("body, cancelled", RESIDUALS)
+def test_a_residual_sum_carries_the_bias_out_of_its_block(body: str, cancelled: bool) -> None:
+    _measured_and_judged(RESIDUAL_TEMPLATE.format(body=body), (8, C, 6, 6), 21, cancelled, "block.a")
 
 
 class _ActivatedBatchNorm(nn.Module):

@@ -80,14 +80,30 @@ def _returned_applications(
             if origin is None or not _read_once(flow, expr, scope, skipped):
                 break
             expr, skipped = origin.expr, None
-        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and flow.method_owner(expr.func.value, scope):
-            found.append(expr)
-            if len(expr.args) != 1 or isinstance(expr.args[0], ast.Starred):
+        elif _applies_an_attribute(flow, expr, scope):
+            found.append(expr)  # type: ignore[arg-type]
+            if len(expr.args) != 1 or isinstance(expr.args[0], ast.Starred):  # type: ignore[attr-defined]
                 break
-            expr = expr.args[0]
+            expr = expr.args[0]  # type: ignore[attr-defined]
+        elif isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub)) and not found:
+            # ``return self.conv1(self.relu(self.bn1(x))) + x``: a residual sum, one side applying the class's
+            # layers and the other a variable, carries the bias on as a constant per channel (the variable cannot
+            # hold that output: it is bound to no name, and a layer applied twice is no one layer's)
+            sides = {type(expr.left), type(expr.right)}
+            if sides != {ast.Call, ast.Name}:
+                break
+            expr = expr.left if isinstance(expr.left, ast.Call) else expr.right
+            if not _applies_an_attribute(flow, expr, scope):
+                break
         else:
             break
     return found, None, optional
+
+
+def _applies_an_attribute(flow: Flow, expr: ast.expr, scope: Scope) -> bool:
+    """``self.<attr>(...)``: a call of something the class holds."""
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and flow.method_owner(
+        expr.func.value, scope) is not None
 
 
 def _optional_step(flow: Flow, name: ast.Name, scope: Scope) -> ast.Call | None:

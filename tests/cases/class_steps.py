@@ -403,3 +403,40 @@ class NormAndActivation(nn.Module):
 both_normed = nn.Sequential(nn.Conv2d(3, 8, 3), TwoNorms(8))  # expect: RB101:29 "Conv2d bias is cancelled by the BatchNorm2d that follows"
 one_grouped = nn.Sequential(nn.Conv2d(3, 8, 3), NormAndGroups(8))
 one_activated = nn.Sequential(nn.Conv2d(3, 8, 3), NormAndActivation(8))
+
+
+# ---------------------------------------------------------------- a residual sum returned
+
+class PreActivated(nn.Module):
+    # The output is the conv's plus the input: the conv's bias goes on as a constant per channel.
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+        self.conv = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        return self.conv(F.relu(self.bn(x))) + x
+
+
+class Gated(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        return self.conv(x) * x
+
+
+class TwoBranches(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 1)
+        self.shortcut = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        return self.conv(x) + self.shortcut(x)
+
+
+pre_activated = nn.Sequential(PreActivated(8), nn.BatchNorm2d(8))  # expect: RB101:31 "Conv2d (built by PreActivated()) bias is cancelled by the BatchNorm2d that follows"
+gated = nn.Sequential(Gated(8), nn.BatchNorm2d(8))
+two_branches = nn.Sequential(TwoBranches(8), nn.BatchNorm2d(8))
