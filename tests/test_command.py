@@ -169,7 +169,7 @@ def test_sarif_records_a_file_it_could_not_check(project: Path) -> None:
     document = json.loads(result.stdout)
     jsonschema.Draft4Validator(schema).validate(document)
     assert document["runs"][0]["invocations"] == [{"executionSuccessful": False, "toolExecutionNotifications": [{
-        "level": "error", "message": {"text": "broken.py: cannot parse: invalid syntax (line 2)"},
+        "level": "error", "message": {"text": "broken.py: cannot parse: invalid syntax (line 2, column 5)"},
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": "broken.py", "uriBaseId": "%SRCROOT%"}}}],
     }]}]
 
@@ -401,9 +401,22 @@ def test_a_file_that_does_not_parse_is_named_not_fatal(tmp_path: Path) -> None:
     (tmp_path / "model.py").write_text(MODEL)
     result = run("check", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == "broken.py: cannot parse: invalid syntax (line 2)\n"
+    assert result.stderr == "broken.py: cannot parse: invalid syntax (line 2, column 5)\n"
     assert _rows(result) == [5, 9]
     assert result.stdout.endswith("Found 2 findings (1 fixable with --fix --unsafe-fixes) (1 file could not be checked).\n")
+
+
+def test_a_file_of_python_3_6_is_named_with_the_word_that_stops_it(tmp_path: Path) -> None:
+    # bearpaw/pytorch-classification's training scripts: ``targets.cuda(async=True)``, valid before Python 3.7.
+    (tmp_path / "train.py").write_text("import torch\nx = torch.zeros(1)\ny = x.cuda(async=True)\n")
+    (tmp_path / "old.py").write_text("import torch\nx = torch.zeros(1).cuda(async=True)\n")
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "old.py: cannot parse: invalid syntax (line 2, column 25: `async` is a reserved word since Python 3.7)",
+        "train.py: cannot parse: invalid syntax (line 3, column 12: `async` is a reserved word since Python 3.7)",
+    ]
+    assert result.stdout == "No findings: none of the 2 files could be checked.\n"
 
 
 def test_a_null_byte_is_named_without_a_line(tmp_path: Path) -> None:
@@ -412,7 +425,7 @@ def test_a_null_byte_is_named_without_a_line(tmp_path: Path) -> None:
     assert result.returncode == 1  # as flake8's E999: a file that could not be checked fails the run
     assert run("check", "--exit-zero", cwd=tmp_path).returncode == 0
     assert result.stderr == "nul.py: cannot parse: source code string cannot contain null bytes\n"
-    assert result.stdout == "No findings in 0 files (1 file could not be checked).\n"
+    assert result.stdout == "No findings: the file could not be checked.\n"
 
 
 # ---------------------------------------------------------------- fixes

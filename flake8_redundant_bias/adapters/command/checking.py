@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator, NamedTuple, Sequence
@@ -73,7 +74,13 @@ def check_text(text: str, path: str, config: Config) -> Outcome:
 
 def _parse_error(error: Exception) -> str:
     if isinstance(error, SyntaxError):  # a null byte has no line: the message says it all
-        return f"{error.msg} (line {error.lineno})" if error.lineno else error.msg
+        if not error.lineno:
+            return error.msg
+        place = f"line {error.lineno}, column {error.offset}" if error.offset else f"line {error.lineno}"
+        word = re.match(r"\w+", (error.text or "")[(error.offset or 1) - 1:])
+        if word is not None and word[0] in ("async", "await"):  # ``x.cuda(async=True)``, from Python 3.6 and before
+            place += f": `{word[0]}` is a reserved word since Python 3.7"
+        return f"{error.msg} ({place})"
     if isinstance(error, ValueError) and str(error):  # a null byte below Python 3.11.4
         return str(error)
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

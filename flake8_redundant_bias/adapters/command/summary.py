@@ -21,6 +21,8 @@ def closing_line(shown: Sequence[Shown], files: int, unchecked: int, fixed: int 
     ``fixed``: None without ``--fix``; ``unsafe_shown``: the unsafe fixes were applied, or asked for.
     """
     findings = [s.finding for s in shown]
+    if not files and unchecked and not findings and not fixed:
+        return f"No findings: {'the file could not' if unchecked == 1 else f'none of the {unchecked} files could'} be checked.\n"
     unchecked_note = f" ({plural(unchecked, 'file')} could not be checked)" if unchecked else ""
     hidden = unsafe_only(findings)
     if fixed is not None:
