@@ -86,21 +86,26 @@ def _returned_applications(
                 break
             expr = expr.args[0]  # type: ignore[attr-defined]
         elif isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub)) and not found:
-            # ``return self.conv1(self.relu(self.bn1(x))) + x``: a residual sum, one side applying the class's
-            # layers and the other a variable, carries the bias on as a constant per channel (the variable cannot
-            # hold that output: it is bound to no name, and a layer applied twice is no one layer's)
-            sides = {type(expr.left), type(expr.right)}
-            if sides != {ast.Call, ast.Name}:
+            # ``return self.conv1(self.relu(self.bn1(x))) + x``, or as statements ``out = self.conv1(out)``, then
+            # ``out += residual``: a residual sum, one side the class's layers applied and the other a variable,
+            # carries the bias on as a constant per channel (the variable cannot hold that output: it is bound to
+            # no name, or to one the sum alone reads, and a layer applied twice is no one layer's)
+            sides = [side for side in (expr.left, expr.right) if _applies_an_attribute(flow, side, scope)
+                     or isinstance(side, ast.Name) and _applies_an_attribute(flow, _origin_of(flow, side, scope), scope)]
+            if len(sides) != 1 or not isinstance(expr.left if sides[0] is expr.right else expr.right, ast.Name):
                 break
-            expr = expr.left if isinstance(expr.left, ast.Call) else expr.right
-            if not _applies_an_attribute(flow, expr, scope):
-                break
+            expr = sides[0]
         else:
             break
     return found, None, optional
 
 
-def _applies_an_attribute(flow: Flow, expr: ast.expr, scope: Scope) -> bool:
+def _origin_of(flow: Flow, name: ast.Name, scope: Scope) -> ast.expr | None:
+    origin = flow.sole_origin(name, scope)
+    return origin.expr if origin is not None else None
+
+
+def _applies_an_attribute(flow: Flow, expr: ast.expr | None, scope: Scope) -> bool:
     """``self.<attr>(...)``: a call of something the class holds."""
     return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and flow.method_owner(
         expr.func.value, scope) is not None

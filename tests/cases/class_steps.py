@@ -437,6 +437,37 @@ class TwoBranches(nn.Module):
         return self.conv(x) + self.shortcut(x)
 
 
+class Stated(nn.Module):
+    # pytorch-pose's hourglass block, written as statements.
+    def __init__(self, c):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(c)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        residual = x
+        out = self.bn(x)
+        out = self.relu(out)
+        out = self.conv(out)
+        out += residual
+        return out
+
+
+class StatedKept(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        out = self.conv(x)
+        self.kept = out
+        out += x
+        return out
+
+
 pre_activated = nn.Sequential(PreActivated(8), nn.BatchNorm2d(8))  # expect: RB101:31 "Conv2d (built by PreActivated()) bias is cancelled by the BatchNorm2d that follows"
 gated = nn.Sequential(Gated(8), nn.BatchNorm2d(8))
 two_branches = nn.Sequential(TwoBranches(8), nn.BatchNorm2d(8))
+stated = nn.Sequential(Stated(8), nn.BatchNorm2d(8))  # expect: RB101:24 "Conv2d (built by Stated()) bias is cancelled by the BatchNorm2d that follows"
+stated_kept = nn.Sequential(StatedKept(8), nn.BatchNorm2d(8))
