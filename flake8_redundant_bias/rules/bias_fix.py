@@ -169,7 +169,15 @@ def _parameter(model: ModuleModel, bound: Bound, off: str) -> tuple[str, list[Ed
             return None  # a constant others may read too
     owner = scope.parent.node if scope.parent is not None else None
     shown = f"{owner.name}.{function.name}" if isinstance(owner, ast.ClassDef) else function.name
+    off = _flag(off)
     return f"make {name}={off} in {shown}() and its calls", [replace(o.expr, off, model.text) for o in origins]
+
+
+def _flag(off: str) -> str:
+    """What a parameter of the project's that holds a literal True is given to say off: False, also where the row's
+    own off value is another (mmyolo's ``ConvWrapper(..., bias: bool = True)`` handing it to mmcv's ``ConvModule``,
+    which says off with ``'auto'`` too)."""
+    return off if off in ("False", "None") else "False"
 
 
 def _through_function(
@@ -183,6 +191,7 @@ def _through_function(
         name, passed, place, shared = handed
         if shared:
             return None
+        off = _flag(off)  # (what is handed is a literal True, or the block's own default)
         title = _handed_title(name, place, off, shown)
         if place is not None:  # ``use_bias=(True, False)``: the item in the place the block reads
             item = passed.expr.elts[place] if isinstance(passed.expr, ast.Tuple) and _argument_of(passed.expr, call) else None

@@ -109,9 +109,9 @@ edited = EditedConfig(8)
 class HeadFromConfig(nn.Module):
     """Built by a registry from config files, never here: its defaults are what a config that sets nothing builds."""
 
-    def __init__(self, c, norm_cfg=dict(type="BN1d"), bias='auto'):
+    def __init__(self, c, norm_cfg=dict(type="BN1d"), bias=False):
         super().__init__()
-        self.conv = ConvModule(c, c, 1, conv_cfg=dict(type="Conv1d"), norm_cfg=norm_cfg, bias=bias)  # expect: RB101:21 "ConvModule bias is cancelled by the BatchNorm1d that follows: make bias='auto' in HeadFromConfig.__init__() and its calls (BatchNorm1d from the default of norm_cfg in HeadFromConfig())"
+        self.conv = ConvModule(c, c, 1, conv_cfg=dict(type="Conv1d"), norm_cfg=norm_cfg, bias=bias)  # expect: RB101:21 "ConvModule bias is cancelled by the BatchNorm1d that follows: make bias=False in HeadFromConfig.__init__() and its calls (BatchNorm1d from the default of norm_cfg in HeadFromConfig())"
         self.proj = nn.Linear(c, c, bias=False)  # expect: RB101:21 "Linear bias is cancelled by the BatchNorm1d that follows: pass bias=False (BatchNorm1d from the default of norm_cfg in HeadFromConfig())"
         self.norm = build_norm_layer(norm_cfg, c)[1]
 
@@ -276,3 +276,17 @@ class Neck(nn.Module):
     def forward(self, high, low):
         x = self.top_down(torch.cat([self.up(high), low], 1))
         return self.padded(torch.cat([self.up_padded(x), low], 1))
+
+
+class ConvWrapper(nn.Module):
+    # mmyolo's ConvWrapper: a flag of its own handed to ConvModule, which says off with 'auto' too.
+    def __init__(self, cin, cout, kernel_size=3, bias: bool = True, norm_cfg=None):
+        super().__init__()
+        self.block = ConvModule(cin, cout, kernel_size, padding=kernel_size // 2, bias=bias, norm_cfg=norm_cfg)
+
+    def forward(self, x):
+        return self.block(x)
+
+
+wrapped_stem = ConvWrapper(3, 16, norm_cfg=dict(type="BN"), bias=False)  # expect: RB101:16 "ConvModule (inside ConvWrapper()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to ConvWrapper()"
+wrapped_plain = ConvWrapper(16, 16)
