@@ -205,8 +205,9 @@ class BiasBeforeNorm(Rule):
             if any(flow.holds(p.spec.when, p.args) is not True for p in producers):  # type: ignore[union-attr]
                 continue
             through: list[Layer] = []
+            forks: list[int] = []  # the places the output is read, where it forks on the way to the norm
             if switch is None:
-                norm = _next_norm(flow, producer, after, through, model.layers)
+                norm = _next_norm(flow, producer, after, through, model.layers, forks)
             else:
                 norm = _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
@@ -222,11 +223,12 @@ class BiasBeforeNorm(Rule):
                 reported.add(producer.call)
                 if (producer.call, producer.built_at, norm.name) not in found:
                     found.add((producer.call, producer.built_at, norm.name))
-                    yield _diagnostic(model, producer, norm, through, switch is not None, guard)
+                    yield _diagnostic(model, producer, norm, through, switch is not None, guard, forks)
 
 
 def _next_norm(
     flow: Flow, producer: Layer, after: Iterator[Layer | Fork | None], through: list[Layer], layers: Layers | None = None,
+    forks: list[int] | None = None,
 ) -> Layer | None:
     """The first step past the transparent ones, if it is a norm; ``through`` gathers the 1x1 convolutions passed,
     the last of which may be a block's, whose own norm then follows (``layers``: the service that reads it).
@@ -238,7 +240,7 @@ def _next_norm(
     moved = False
     for step in after:
         if isinstance(step, Fork):  # the value read in several places: a norm down each path must cancel the bias
-            return None if moved else _forked_norm(flow, producer, step, through, layers)
+            return None if moved else _forked_norm(flow, producer, step, through, layers, forks)
         if step is None:
             return None
         if isinstance(step.spec, Transparent) and flow.holds(step.spec.when, step.args) is True:
@@ -267,12 +269,17 @@ def _next_norm(
     return None
 
 
-def _forked_norm(flow: Flow, producer: Layer, fork: Fork, through: list[Layer], layers: Layers | None) -> Layer | None:
+def _forked_norm(
+    flow: Flow, producer: Layer, fork: Fork, through: list[Layer], layers: Layers | None, forks: list[int] | None,
+) -> Layer | None:
     """The norm down the first path of a fork, when one down every path cancels the bias (each path read only
-    while the ones before it hold: a path costs the layers it applies, some read in other modules)."""
+    while the ones before it hold: a path costs the layers it applies, some read in other modules); ``forks``
+    gathers how many paths each fork on the first path has."""
+    if forks is not None:
+        forks.append(len(fork.paths))
     first = None
     for path in fork.paths:
-        norm = _next_norm(flow, producer, path, through if first is None else [], layers)
+        norm = _next_norm(flow, producer, path, through if first is None else [], layers, forks if first is None else None)
         if norm is None or first is not None and not all(_cancels(flow, producer, n) for n in norm.every()):
             return None
         first = first or norm
@@ -467,7 +474,7 @@ def _switched_by(producer: Layer, guard: Guard) -> bool:
 
 def _diagnostic(
     model: ModuleModel, producer: Layer, norm: Layer, through: list[Layer], switched: bool = False,
-    guard: Guard | None = None,
+    guard: Guard | None = None, forks: list[int] | None = None,
 ) -> Diagnostic:
     spec = producer.spec
     assert isinstance(spec, Producer)
@@ -482,10 +489,11 @@ def _diagnostic(
         fix = guarded_fix(model, producer, spec, guard.off) if guard.off is not None and not spec.functional else None
         shown = fix.title if fix is not None else f"turn the {spec.bias.keyword} off on that path"
     passed = f"through the 1x1 {through[0].short} after it" if through else ""
+    forked = f"its output read in {forks[0]} places, a norm on every path" if forks else ""
     text = code.message(
         producer=producer.display, norm=norm.short, when=guard.when if guard is not None else "", fix=shown,
         cost=cost(
-            wasted, _read_elsewhere(model.flow, producer), passed,
+            wasted, _read_elsewhere(model.flow, producer), forked, passed,
             f"{norm.short} from {norm.chosen}" if norm.chosen else "",
         ),
     )

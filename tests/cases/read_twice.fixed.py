@@ -8,7 +8,7 @@ import torch.nn.functional as F
 class BothNorms(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 1, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.conv = nn.Conv2d(c, c, 1, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (its output read in 2 places, a norm on every path)"
         self.bn_a = nn.BatchNorm2d(c)
         self.bn_b = nn.BatchNorm2d(c)
 
@@ -23,7 +23,7 @@ class PreActivatedResidual(nn.Module):
 
     def __init__(self, c):
         super().__init__()
-        self.bl = nn.Conv2d(c, c, 1, bias=False)  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bl = nn.Conv2d(c, c, 1, bias=False)  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (its output read in 2 places, a norm on every path; through the 1x1 Conv2d after it)"
         self.bn = nn.BatchNorm2d(c)
         self.inner = nn.Conv2d(c, c, 3, padding=1, bias=False)
         self.last = nn.Conv2d(c, c, 1, bias=False)
