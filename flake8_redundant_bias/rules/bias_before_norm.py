@@ -490,6 +490,8 @@ def _diagnostic(
         shown = fix.title if fix is not None else f"turn the {spec.bias.keyword} off on that path"
     passed = f"through the 1x1 {through[0].short} after it" if through else ""
     forked = f"its output read in {forks[0]} places, a norm on every path" if forks else ""
+    if norm.parallel and not forked:  # a class whose input goes to several layers
+        forked = f"read by {len(norm.parallel) + 1} layers in {norm.helper}(), a norm after each"
     text = code.message(
         producer=producer.display, norm=norm.short, when=guard.when if guard is not None else "", fix=shown,
         cost=cost(

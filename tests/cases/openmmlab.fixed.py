@@ -268,7 +268,7 @@ class PaddedCSP(nn.Module):
 class Neck(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.up = nn.ConvTranspose2d(c, c, 2, stride=2, bias=False)  # expect: RB101:19 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows"
+        self.up = nn.ConvTranspose2d(c, c, 2, stride=2, bias=False)  # expect: RB101:19 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (read by 2 layers in CSP(), a norm after each; through the 1x1 ConvModule after it)"
         self.top_down = CSP(2 * c)
         self.up_padded = nn.ConvTranspose2d(c, c, 2, stride=2)
         self.padded = PaddedCSP(2 * c)
