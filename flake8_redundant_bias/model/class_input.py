@@ -5,9 +5,11 @@ self.act(self.bn(self.conv(x)))``) applies ``conv``, ``bn``, ``act``, and so doe
 written as statements (``x = self.conv(x); x = self.bn(x); x = self.relu(x); return x``).  A class whose input
 meets a norm first cancels any bias per channel that comes in, and so does one whose input meets a bias-free 1x1
 convolution and then a norm: what comes in is the class's to the rule, a norm (with the convolution it passes on
-the way).
+the way); so does one whose input goes to several layers, each of them a norm or a 1x1 block with its own (a CSP
+block's ``torch.cat((self.main(x), self.short(x)), 1)``).
 From the output in, ``return self.drop(self.fc2(x))`` applies ``fc2`` and then ``drop``: a class whose output is
-one producer's, past steps that keep its bias, is that producer to what follows it.
+one producer's, past steps that keep its bias, or past a residual sum with a variable (``return self.conv(y) +
+x``), is that producer to what follows it.
 """
 
 from __future__ import annotations
