@@ -194,25 +194,25 @@ class Source:
         """Whether the top-level class ``name`` may set ``self.attr`` in its methods, itself or through a base: not
         when its text spells no store of it (``.attr =``) and no storing call (``add_module``), and every base it
         names is ``inert``.  (``self._forward_impl(x)`` in a subclass asks about its base's method: no parse.)"""
-        block = self._class_block(name)
-        if block is None or any(call in block for call in calls) or re.search(rf"\.{re.escape(attr)}(?![\w(.\[])", block):
+        block = self._top_block(name)
+        if block is None or not block.startswith("class") or any(call in block for call in calls):
+            return True
+        if re.search(rf"\.{re.escape(attr)}(?![\w(.\[])", block):
             return True
         return not all(base.strip() in inert for base in _bases(block).split(","))
 
     def may_bind(self, name: str, attr: str) -> bool:
         """Whether the top-level class ``name`` may bind ``attr`` in its body (``lr = 0.1``, ``lr: float = 0.1``): not
         when no indented line of its text starts by binding it, nor when ``name`` is a function."""
-        bound = self.binding(name)
-        block = bound[0].block(bound[1]) if bound is not None else None
+        block = self._top_block(name)
         if block is None or block.startswith(("def", "async")):
             return block is None
         return re.search(rf"\n[ \t]+{re.escape(attr)}[ \t]*(?::|=(?!=))", block) is not None
 
-    def _class_block(self, name: str) -> str | None:
-        """The text of the top-level class ``name`` (following re-exports); None when it is not found as one."""
+    def _top_block(self, name: str) -> str | None:
+        """The text of the top-level ``def``/``class`` ``name``, following re-exports; None when not found so."""
         bound = self.binding(name)
-        block = bound[0].block(bound[1]) if bound is not None else None
-        return block if block is not None and block.startswith("class") else None
+        return bound[0].block(bound[1]) if bound is not None else None
 
     def definable(
         self, name: str, words: tuple[str, ...], layer: bool = False, also: tuple[str, ...] = (),

@@ -210,7 +210,7 @@ class BiasBeforeNorm(Rule):
                 norm = _next_norm(flow, producer, after, through, model.layers, forks)
             else:
                 norm = _switched_norm(model, producer, switch)
-            if norm is not None and all(_cancels(flow, p, n) for p in producers for n in norm.every()):
+            if norm is not None and all(_cancels_every(flow, p, norm) for p in producers):
                 bias = producer.bias_argument()
                 if switch is None and not producer.inside and model.conditions.never(producer, norm, bias and bias.expr):
                     continue  # the calls handing the bias in turn the norm's flag off
@@ -257,13 +257,13 @@ def _next_norm(
             continue
         if not isinstance(step.spec, Norm):
             return None
-        if not all(_passes_constants(flow, producer, lead, moved) for lead in step.leading):
-            return None  # a class whose norm comes after a convolution that is no 1x1 one (yolov7's Conv(c, c, 3))
-        for norm, leading in step.parallel:  # a class whose input is read in several places: each path must cancel
-            if not all(_passes_constants(flow, producer, lead, moved) for lead in leading):
-                return None
-            if not all(_cancels(flow, producer, n) for n in norm.every()):
-                return None
+        # (a class whose norm comes after a convolution that is no 1x1 one, yolov7's Conv(c, c, 3); a class whose input
+        # is read in several places: on each path)
+        paths = ((step, step.leading), *step.parallel)
+        if not all(_passes_constants(flow, producer, lead, moved) for _, leading in paths for lead in leading):
+            return None
+        if not all(_cancels_every(flow, producer, norm) for norm, _ in step.parallel):
+            return None
         through += step.leading
         return step
     return None
@@ -280,10 +280,15 @@ def _forked_norm(
     first = None
     for path in fork.paths:
         norm = _next_norm(flow, producer, path, through if first is None else [], layers, forks if first is None else None)
-        if norm is None or first is not None and not all(_cancels(flow, producer, n) for n in norm.every()):
+        if norm is None or first is not None and not _cancels_every(flow, producer, norm):
             return None
         first = first or norm
     return first
+
+
+def _cancels_every(flow: Flow, producer: Layer, norm: Layer) -> bool:
+    """The norm cancels the producer's bias, and so does each of its alternatives."""
+    return all(_cancels(flow, producer, n) for n in norm.every())
 
 
 def _switched_norm(model: ModuleModel, producer: Layer, switch: ClassSwitch) -> Layer | None:
