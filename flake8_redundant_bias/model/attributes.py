@@ -20,7 +20,7 @@ from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, if_apart, method_named
 from .layers import Layer, Layers, rewraps
-from .values import Origin
+from .values import Origin, is_literal
 
 
 class ModuleAttributes:
@@ -219,7 +219,7 @@ class ModuleAttributes:
             if taken is None or len(taken) != 1:
                 return None
             value = taken[0].expr
-        if isinstance(value, ast.Constant) and value.value is None:
+        if is_literal(value, None):
             held = False
         else:
             layer = self.layers.built(value)
@@ -395,6 +395,5 @@ def _compared_with_none(load: ast.Attribute, parent: ast.AST | None) -> bool:
     of it."""
     if isinstance(parent, (ast.If, ast.IfExp)) and parent.test is load:
         return True
-    return (isinstance(parent, ast.Compare) and parent.left is load and len(parent.ops) == 1
-            and isinstance(parent.ops[0], (ast.Is, ast.IsNot)) and isinstance(parent.comparators[0], ast.Constant)
-            and parent.comparators[0].value is None)
+    guard = none_test(parent) if isinstance(parent, ast.Compare) else None
+    return guard is not None and guard[0] is load

@@ -13,7 +13,7 @@ from .flow.calls import parameter_arg
 from .gates import names_a_part
 from .index import Index, Scope, called_name, method_named, parameter_defaults
 from .layers import Layers
-from .values import Bound, CallArgs, Env
+from .values import Bound, CallArgs, Env, is_literal
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from .block import Home
@@ -284,7 +284,7 @@ def project_calls(
 def passes_true(call: ast.Call, by_keyword: bool = True) -> bool:
     """The call passes a literal True, by place or (``by_keyword``) keyword."""
     given = (*call.args, *(keyword.value for keyword in call.keywords)) if by_keyword else call.args
-    return any(type(arg) is ast.Constant and arg.value is True for arg in given)
+    return any(is_literal(arg, True) for arg in given)
 
 
 def _sort_call(
@@ -453,7 +453,7 @@ def fills_a_norm(layers: Layers, function: ast.FunctionDef, env: Env) -> bool:
     for name in env.values:
         bound = env.lookup(name)  # looked up, each: each decides (block_reads.py)
         default = defaults.get(name)
-        none = default is None or type(default) is ast.Constant and default.value is None
+        none = default is None or is_literal(default, None)
         if isinstance(bound, Bound) and none and holds_a_norm(layers, bound.expr, bound.scope, bound.env):
             return True
     return False

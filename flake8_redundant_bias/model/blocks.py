@@ -30,7 +30,7 @@ from .gates import Words, assigned_names, defaults_on, switches_of
 from .index import Index, Scope
 from .layers import Layer, Layers, built_through
 from .sequences import Chain
-from .values import Bound
+from .values import Bound, is_literal
 
 if TYPE_CHECKING:  # interfaces, for the types only
     from .block import Home
@@ -186,7 +186,7 @@ class Blocks:
         if self.index.scope_at(name) is not scope:
             return False  # a default of the block's, read where it is defined
         origins = self.flow.origins(name, scope, self.layers.environment(name))
-        return bool(origins) and all(type(o.expr) is ast.Constant and o.expr.value is None for o in origins)
+        return bool(origins) and all(is_literal(o.expr, None) for o in origins)
 
     def _handed(self, call: ast.Call, scope: Scope, local: dict[str, Block]) -> bool:
         """The call passes a parameter of the function it is in as a bias switch: by keyword (``bias=bias``),

@@ -13,6 +13,7 @@ from typing import Mapping
 from ..knowledge.schema import Norm, Spec
 from .flow.service import Flow
 from .index import Index, method_named
+from .values import is_literal
 
 INSTANCE_NORM = "torch.nn.InstanceNorm2d"  # its row: a norm of each channel over the axes after it
 REDUCTIONS = {"torch.mean": "mean", "torch.var": "var", "torch.std": "std"}
@@ -78,7 +79,7 @@ def _reduction(index: Index, expr: ast.expr, name: str) -> str | None:
         return None
     if kind == "mean":  # kept, to be subtracted from every position it was taken over
         keep = args[1] if len(args) > 1 else keywords.get("keepdim")
-        if not (type(keep) is ast.Constant and keep.value is True):
+        if not is_literal(keep, True):
             return None
     return kind
 

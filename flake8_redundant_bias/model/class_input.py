@@ -19,7 +19,7 @@ import ast
 from .flow.service import Flow
 from .flow.uses import asks_shape
 from .index import Event, Index, Scope, method_named
-from .values import Env
+from .values import Env, is_literal
 
 DEPTH = 8  # nested applications followed from the return
 READERS = 4  # the attributes an input read in several places is given to
@@ -55,7 +55,7 @@ def none_for_call(flow: Flow, owner: ast.ClassDef, init: ast.FunctionDef, name: 
     stores = flow.attribute_values(owner, name)
     live = [value for value, scope in stores if value is not None and flow.runs(value, scope, env) is not False]
     return bool(live) and all(scope.node is init for _, scope in stores) and all(
-        type(value) is ast.Constant and value.value is None for value in live)
+        is_literal(value, None) for value in live)
 
 
 def _returned_applications(

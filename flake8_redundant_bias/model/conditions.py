@@ -19,6 +19,7 @@ from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, branches_around, if_apart, is_parameter
 from .layers import Layer, Layers, rewraps
+from .values import is_literal
 
 Test = tuple[ast.expr, bool, Scope, "ast.expr | None"]  # a test, the branch taken, where it is read, the other side
 
@@ -180,11 +181,11 @@ class Conditions:
         value = stores[0][0]
         if guard is None:
             return value
-        if isinstance(value, ast.IfExp) and _is_none(value.orelse) and not guard[1]:
+        if isinstance(value, ast.IfExp) and is_literal(value.orelse, None) and not guard[1]:
             return value.test  # ``self.bn = nn.BatchNorm2d(c) if bn else None``: not None when bn holds
-        if isinstance(value, ast.IfExp) and _is_none(value.body) and not guard[1]:
+        if isinstance(value, ast.IfExp) and is_literal(value.body, None) and not guard[1]:
             return ast.UnaryOp(ast.Not(), value.test)
-        return None if not guard[1] and not _is_none(value) and self.flow.is_none(value, home) is False else Guard(
+        return None if not guard[1] and not is_literal(value, None) and self.flow.is_none(value, home) is False else Guard(
             _shown(test, True), None)
 
 
@@ -205,10 +206,6 @@ def _tests_holding(test: ast.expr, applied: ast.expr) -> bool:
         return False  # ``if self.norm is None:`` around applying it: not the norm's path
     held = guard[0] if guard is not None else test
     return isinstance(held, ast.Attribute) and isinstance(applied, ast.Attribute) and ast.dump(held) == ast.dump(applied)
-
-
-def _is_none(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 def _shown(test: ast.expr, holds: bool) -> str:

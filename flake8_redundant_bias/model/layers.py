@@ -23,7 +23,7 @@ from .gates import Words
 from .centering import centering_norm
 from .class_input import class_steps, none_for_call
 from .index import Index, Scope, method_named
-from .values import ABSENT, UNKNOWN, UNRECORDED, Bound, CallArgs, Env, Origin
+from .values import ABSENT, UNKNOWN, UNRECORDED, Bound, CallArgs, Env, Origin, is_literal
 
 HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 
@@ -263,7 +263,7 @@ class Layers:
         if held is not None:
             return self._through_class(call, held[0], env, depth, held[1])
         found: set[tuple[str, ast.AST | None]] = set()
-        origins = [o for o in origins if not (isinstance(o.expr, ast.Constant) and o.expr.value is None)]
+        origins = [o for o in origins if not is_literal(o.expr, None)]
         for origin in origins:  # (a None is norm_layer=None replaced before the call: calling None would raise)
             presets = self.flow.partial_of(origin)
             for name in _class_names(self, origin, presets) or [None]:

@@ -24,6 +24,7 @@ from ..knowledge.schema import (
 from .flow.service import Flow
 from .index import Index, Scope, parameter_defaults
 from .layers import Layers
+from .values import is_literal
 
 DEPTH = 8  # variables and wrappers followed this deep
 COPIES = frozenset({"list", "tuple", "iter"})  # builtins that copy an iterable
@@ -104,7 +105,7 @@ class Parameters:
         func = call.func
         method = self.methods.get(func.attr) if isinstance(func, ast.Attribute) else None
         if isinstance(method, YieldsParameters):
-            if call.args or any(k.arg != "recurse" or literal_true(k.value) is not True for k in call.keywords):
+            if call.args or any(k.arg != "recurse" or not is_literal(k.value, True) for k in call.keywords):
                 return None
             return [Whole(func.value, named=method.named)]  # type: ignore[attr-defined]
         if isinstance(func, ast.Attribute) and func.attr == "values" and not call.args and not call.keywords:
@@ -319,10 +320,6 @@ def _combine(verdicts: list[bool | None], any_false: bool | None) -> bool | None
     if None in verdicts:
         return None
     return any_false
-
-
-def literal_true(expr: ast.expr) -> bool | None:
-    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, bool) else None
 
 
 def _only_requires_grad(test: ast.Lambda) -> bool:

@@ -19,7 +19,7 @@ from typing import Mapping, NamedTuple, Protocol, Union
 from ..knowledge.schema import Optimizer, Spec, TrainingConfig
 from .flow.service import Flow
 from .index import Index
-from .values import UNKNOWN, Bound, Number, is_number
+from .values import UNKNOWN, Bound, Number, is_literal, is_number
 
 Value = Union["Settings", Bound]  # a nested dict of the config, or any other value
 
@@ -235,7 +235,7 @@ def _merge(own: Settings, inherited: Settings | object | None, delete: str) -> S
     """A file's dict merged into what it inherits, as the framework does: nested dicts key by key, unless the
     file's dict says ``_delete_=True``; a value of its own replaces the inherited one."""
     replace = own.get(delete)
-    if replace is not None and (not isinstance(replace, Bound) or not _literal_true(replace.expr)):
+    if replace is not None and (not isinstance(replace, Bound) or not is_literal(replace.expr, True)):
         return UNKNOWN
     base = inherited if isinstance(inherited, Settings) and replace is None else None
     if inherited is UNKNOWN and replace is None:
@@ -253,7 +253,3 @@ def _merge(own: Settings, inherited: Settings | object | None, delete: str) -> S
         else:
             found[key] = value
     return Settings(found, own.at)
-
-
-def _literal_true(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is True

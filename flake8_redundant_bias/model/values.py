@@ -144,6 +144,11 @@ def pure(expr: ast.expr) -> bool:
     return not any(isinstance(node, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)) for node in ast.walk(expr))
 
 
+def is_literal(expr: object, value: bool | None) -> bool:
+    """The expression is the literal ``True``, ``False`` or ``None`` itself (not a name that may hold it)."""
+    return type(expr) is ast.Constant and expr.value is value  # type: ignore[attr-defined]
+
+
 def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 

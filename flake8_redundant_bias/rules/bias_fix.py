@@ -30,7 +30,7 @@ from ..model.context import ModuleModel
 from ..model.block_search import read_from
 from ..model.index import Index, Scope, if_apart, parameter_defaults
 from ..model.layers import Layer
-from ..model.values import ABSENT, Bound
+from ..model.values import ABSENT, Bound, is_literal
 from .edits import add_keyword, replace
 
 HANDED_ON = 4  # blocks handing a parameter to blocks, followed this deep by a fix
@@ -64,7 +64,7 @@ def guarded_fix(model: ModuleModel, producer: Layer, spec: Producer, off: str) -
     call, bound, keyword = producer.call, producer.args.get(spec.bias), spec.bias.keyword
     if bound is ABSENT:
         edits = _keyword(call, keyword, off, model.text)
-    elif isinstance(bound, Bound) and bound.env is None and _argument_of(bound.expr, call) and _is_true(bound.expr):
+    elif isinstance(bound, Bound) and bound.env is None and _argument_of(bound.expr, call) and is_literal(bound.expr, True):
         edits = [replace(bound.expr, off, model.text)]
     elif (isinstance(bound, Bound) and bound.env is None and isinstance(bound.expr, ast.Name)
           and _argument_of(bound.expr, call) and _read_once(model.index, bound.scope, bound.expr.id)):
@@ -140,7 +140,7 @@ def _at_call(
     if not isinstance(bound, Bound) or bound.env is not None:
         return None
     if _argument_of(bound.expr, call):
-        if spec.functional or switched or _is_true(bound.expr):
+        if spec.functional or switched or is_literal(bound.expr, True):
             return title, [replace(bound.expr, off, model.text)]
         if isinstance(bound.expr, ast.Name) and bound.scope is not None:
             return _parameter(model, bound, off)
@@ -163,7 +163,8 @@ def _parameter(model: ModuleModel, bound: Bound, off: str) -> tuple[str, list[Ed
         return None
     default = parameter_defaults(function.args).get(name)
     for origin in origins:
-        if origin.env is not None or origin.scope is None or origin.scope.tree is not model.tree or not _is_true(origin.expr):
+        if origin.env is not None or origin.scope is None or origin.scope.tree is not model.tree or not is_literal(
+                origin.expr, True):
             return None
         if origin.expr is not default and not isinstance(index.parents.get(origin.expr), (ast.keyword, ast.Call)):
             return None  # a constant others may read too
@@ -195,14 +196,14 @@ def _through_function(
         title = _handed_title(name, place, off, shown)
         if place is not None:  # ``use_bias=(True, False)``: the item in the place the block reads
             item = passed.expr.elts[place] if isinstance(passed.expr, ast.Tuple) and _argument_of(passed.expr, call) else None
-            return (title, [replace(item, off, source)]) if item is not None and _is_true(item) else None
+            return (title, [replace(item, off, source)]) if item is not None and is_literal(item, True) else None
         if _argument_of(passed.expr, call):
-            return (title, [replace(passed.expr, off, source)]) if _is_true(passed.expr) else None
+            return (title, [replace(passed.expr, off, source)]) if is_literal(passed.expr, True) else None
         return title, _keyword(call, name, off, source)  # the block's own default
     if isinstance(bound, Bound) and isinstance(bound.expr, (ast.Name, ast.Subscript)) and bound.env is not None:
         return None
     keyword = spec.bias.keyword
-    if isinstance(bound, Bound) and _argument_of(bound.expr, call) and _is_true(bound.expr):
+    if isinstance(bound, Bound) and _argument_of(bound.expr, call) and is_literal(bound.expr, True):
         return f"pass {keyword}={off} to {shown}()", [replace(bound.expr, off, source)]  # handed on by **kwargs
     if bound is ABSENT and keyword not in _keywords(function) and _hands_on_kwargs(function):
         return f"pass {keyword}={off} to {shown}()", _keyword(call, keyword, off, source)
@@ -306,7 +307,3 @@ def _hands_on_kwargs(function: ast.FunctionDef) -> bool:
 
 def _argument_of(expr: ast.expr, call: ast.Call) -> bool:
     return any(arg is expr for arg in call.args) or any(keyword.value is expr for keyword in call.keywords)
-
-
-def _is_true(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is True

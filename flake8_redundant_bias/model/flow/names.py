@@ -15,7 +15,7 @@ import ast
 from typing import TYPE_CHECKING, Iterable
 
 from ..index import Block, Event, Index, Scope, is_parameter
-from ..values import UNKNOWN, Bound, Env, Origin
+from ..values import UNKNOWN, Bound, Env, Origin, is_literal
 from .lookups import class_name
 
 if TYPE_CHECKING:  # the service's interface, for the types only
@@ -395,8 +395,7 @@ def _sides(value: ast.expr) -> list[ast.expr]:
 def none_test(test: ast.expr) -> tuple[ast.Name | ast.Attribute, bool] | None:
     """``x is None`` or ``x is not None`` (or ``self.x``): the name, and whether the test holds when it is None."""
     if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
-            and isinstance(test.left, (ast.Name, ast.Attribute)) and isinstance(test.comparators[0], ast.Constant)
-            and test.comparators[0].value is None):
+            and isinstance(test.left, (ast.Name, ast.Attribute)) and is_literal(test.comparators[0], None)):
         return test.left, isinstance(test.ops[0], ast.Is)
     return None
 
