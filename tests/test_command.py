@@ -451,6 +451,9 @@ def test_diff_shows_without_writing(project: Path) -> None:
         "     nn.BatchNorm2d(8),\n )\n quiet = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))  # noqa: RB101\n"
     )
     assert (project / "model.py").read_text() == MODEL
+    absolute = run("check", "--diff", "--unsafe-fixes", str(project / "model.py"), cwd=project)
+    shown = str(project / "model.py").lstrip("/")
+    assert absolute.stdout.splitlines()[:2] == [f"--- a/{shown}", f"+++ b/{shown}"]  # one slash, as patch -p1 reads it
     nothing = run("check", "--diff", cwd=project)  # safe fixes only: none for a bias
     assert (nothing.returncode, nothing.stdout, nothing.stderr) == (0, "", "1 fix available with --unsafe-fixes.\n")
 

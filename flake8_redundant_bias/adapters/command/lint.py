@@ -150,8 +150,10 @@ def _apply_fixes(checked: list[Checked], jobs: list[Job], options: argparse.Name
 
 
 def _diff(before: str, after: str, path: str) -> list[str]:
+    # git's a/ and b/ prefixes, which ``patch -p1`` strips: an absolute path keeps one slash (``a/srv/model.py``)
+    shown = path.replace(os.sep, "/").lstrip("/")
     return list(difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}",
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{shown}", tofile=f"b/{shown}",
     ))
 
 
