@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .schema import (
-    AllOf, Arg, ArgIn, Container, Fact, Framework, Initializer, ModuleList, NormBuilder, NormSlot, Producer, Spec,
-    TrainingConfig,
+    AllOf, Arg, ArgIn, Container, Fact, Framework, Initializer, ModuleList, NamedLayer, NormBuilder, NormSlot, Producer,
+    Spec, TrainingConfig,
 )
 from .torch import POINTWISE
 
@@ -51,7 +51,13 @@ INITIALIZERS = (
     "mmengine.model.normal_init", "mmengine.model.uniform_init", "mmengine.model.trunc_normal_init",
     "mmengine.model.caffe2_xavier_init",
 )
-FACTS: dict[str, Fact] = {**{name: Initializer() for name in INITIALIZERS}, "mmengine.model.ModuleList": ModuleList()}
+# mmcv's infer_abbr: the name build_norm_layer returns is the class's abbreviation and the postfix ("bn1"); a norm
+# class of the user's own with an ``_abbr_`` of its choosing is outside what these rows describe.
+_NORM_NAMES = NamedLayer(0, ("bn", "gn", "ln", "in", "norm_layer"), Arg("postfix", 2, ""))
+FACTS: dict[str, Fact] = {
+    **{name: Initializer() for name in INITIALIZERS}, "mmengine.model.ModuleList": ModuleList(),
+    **{f"{module}.build_norm_layer": _NORM_NAMES for module in ("mmcv.cnn", "mmcv.cnn.bricks", "mmcv.cnn.bricks.norm")},
+}
 # mmengine 0.10 (mmengine/optim/optimizer/builder.py, default_constructor.py; config/config.py): ``optim_wrapper``'s
 # ``optimizer`` dict names a class of torch.optim by ``type``; with no ``paramwise_cfg`` every parameter gets its
 # ``weight_decay``; ``norm_decay_mult``, ``bias_decay_mult``, ``flat_decay_mult``, ``dwconv_decay_mult`` and

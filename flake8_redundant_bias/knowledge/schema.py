@@ -432,6 +432,18 @@ class BuildsClass(Fact):
         self.sets = sets
 
 
+class NamedLayer(Fact):
+    """Returns a layer with the name to store it under, at ``item`` of the pair (mmcv's ``build_norm_layer(cfg, c,
+    postfix=1)`` returns ``("bn1", layer)``): one of ``starts`` followed by what the call passes as ``suffix``."""
+
+    __slots__ = ("item", "starts", "suffix")
+
+    def __init__(self, item: int, starts: tuple[str, ...], suffix: Arg) -> None:
+        self.item = item
+        self.starts = starts
+        self.suffix = suffix
+
+
 class Chained(Fact):
     """Iterates over each of its arguments in turn (``itertools.chain``)."""
 

@@ -14,8 +14,10 @@ import ast
 from functools import partial
 from typing import Mapping
 
-from ..knowledge.schema import Container, Fact, Initializer, ModuleList, Producer
+from ..knowledge.schema import Container, Fact, ModuleList, Producer
+from .attribute_uses import AttributeUses
 from .families import getattr_read
+from .flow.members import stored_by
 from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, if_apart, method_named
@@ -31,7 +33,7 @@ class ModuleAttributes:
         self.flow = flow
         self.layers = layers
         self.facts = facts
-        self._uses: dict[tuple[ast.ClassDef, str], int] | None = None
+        self.uses = AttributeUses(index, flow, layers, facts)
         self._held: dict[tuple[ast.ClassDef, str], Layer | None] = {}
 
     def attribute(self, expr: ast.Attribute, scope: Scope) -> Layer | None:
@@ -69,14 +71,36 @@ class ModuleAttributes:
         """``self.norm1`` applied once, a property of the class that returns another module the class holds
         (``return self._bn``), when no subclass of the file redefines it."""
         method = method_named(owner, attr)
-        if method is None or self._use_counts().get((owner, attr), 0) != 1 or not _plain_property(method):
+        if method is None or self.uses.counts().get((owner, attr), 0) != 1 or not _plain_property(method):
             return None
         if any(method_named(sub, attr) for sub in self.flow.descendants(owner)[1:]):
             return None
         returned, scope = method.body[-1].value, self.index.scope_of.get(method)  # type: ignore[attr-defined]
+        if scope is not None and type(returned) is ast.Call:  # ``return getattr(self, self.norm1_name)``, mmcv's way
+            return self._stored_under(owner, returned, scope)
         if scope is None or type(returned) is not ast.Attribute or returned.attr == attr:
             return None
         return self.attribute(returned, scope)
+
+    def _stored_under(self, owner: ast.ClassDef, call: ast.Call, scope: Scope) -> Layer | None:
+        """``getattr(self, self.norm1_name)``: the module the class stores once under the name ``self.norm1_name``
+        holds (``self.add_module(self.norm1_name, norm1)``), when it sets that name once and reads it only there."""
+        read = getattr_read(self.flow, call, scope) if len(call.args) == 2 else None
+        name = read[1] if read is not None and read[0] is owner else None
+        if type(name) is not ast.Attribute or self.flow.method_owner(name.value, scope) is not owner:  # type: ignore[union-attr]
+            return None
+        attr = name.attr  # type: ignore[union-attr]
+        stores = self.flow.attribute_values(owner, stored_by(attr))
+        if len(stores) != 1 or stores[0][0] is None or len(self.flow.attribute_values(owner, attr)) != 1:
+            return None
+        # (the name read again, to store another module under it or to read this one elsewhere)
+        if self.uses.name_reads(owner, attr) != 2 or any(self.flow.overridden(owner, key) for key in (attr, stored_by(attr))):
+            return None
+        value, store_scope = stores[0]
+        origin = self.flow.sole_origin(value, store_scope, self.layers.environment(value))  # type: ignore[arg-type]
+        if origin is None or origin.scope.tree is not self.index.module.node:
+            return None
+        return self.layers.built(origin.expr)
 
     def _held_module(self, expr: ast.Attribute, scope: Scope) -> Layer | None:
         found = self._single_store(expr, scope)
@@ -103,7 +127,7 @@ class ModuleAttributes:
         if expr.attr not in self.index.derived("attributes built by branch", partial(_built_by_branch, self.layers)):
             return []  # (asked of every method call the module's classes make: most attributes are set once)
         owner = self.flow.method_owner(expr.value, scope)
-        if owner is None or self._use_counts().get((owner, expr.attr), 0) != 1:
+        if owner is None or self.uses.counts().get((owner, expr.attr), 0) != 1:
             return []
         stores = self.flow.attribute_values(owner, expr.attr)
         sides = [stores[0][0].body, stores[0][0].orelse] if len(stores) == 1 and isinstance(stores[0][0], ast.IfExp) else [
@@ -168,7 +192,7 @@ class ModuleAttributes:
     def _store_for_the_call(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
         """``self.x`` set in branches of the ``__init__`` a block is read for, when the call decides all but one
         (MUNIT's ``if norm == 'bn': self.norm = ...`` ``elif norm == 'in': ...`` for a call passing ``'in'``)."""
-        if self._use_counts().get((owner, attr), 0) != 1 or self.flow.holder(owner, attr) is not owner:
+        if self.uses.counts().get((owner, attr), 0) != 1 or self.flow.holder(owner, attr) is not owner:
             return None
         stores = [
             (value, scope) for value, scope in self.flow.live_values(owner, attr)
@@ -177,7 +201,7 @@ class ModuleAttributes:
         return self._sole(owner, attr, stores)
 
     def _single_store_of(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
-        uses = self._use_counts()
+        uses = self.uses.counts()
         if uses.get((owner, attr), 0) != 1:
             return None
         holder = self.flow.holder(owner, attr)
@@ -229,64 +253,6 @@ class ModuleAttributes:
         if guard is not None:
             return held is not guard[1]  # ``is None`` holds when nothing is held
         return held is not negated
-
-    def _use_counts(self) -> dict[tuple[ast.ClassDef, str], int]:
-        if self._uses is None:  # counted once per module
-            self._uses = self.index.derived("attribute uses", self._count)
-        return self._uses
-
-    def _count(self) -> dict[tuple[ast.ClassDef, str], int]:
-        """How often each ``self.x`` is used as a module: a read of its state or an initializer's is not a use."""
-        uses: dict[tuple[ast.ClassDef, str], int] = {}
-        for load, scope in self.index.attribute_loads:
-            owner = self.flow.method_owner(load.value, scope)
-            if owner is None:
-                continue
-            parent = self.index.parents.get(load)
-            if isinstance(parent, ast.Attribute) and parent.value is load:
-                continue  # self.conv.weight: a read of the module's state, not a use of its output
-            if self._counted(load, parent, scope) or _compared_with_none(load, parent):
-                continue  # len(self.convs): how many, not a use of any; ``if self.bn is not None:``
-            if self._initialized(load, parent) or rewraps(self.layers, parent, load.attr) and self._stored_back(parent, load):
-                continue  # (``self.conv = spectral_norm(self.conv)`` hands the module on to itself)
-            key = (owner, load.attr)
-            uses[key] = uses.get(key, 0) + 1
-        self._count_getattr(uses)
-        return uses
-
-    def _count_getattr(self, uses: dict[tuple[ast.ClassDef, str], int]) -> None:
-        """``getattr(self, "bn")`` is a use of ``self.bn``.  A name built at run time (``getattr(self, layer_name)``
-        over the names a loop stored its stages under, OpenMMLab's ResNets) is not counted against the attributes
-        assigned by name: it reads what was stored under such names."""
-        for call, scope in self.index.calls_of("getattr"):
-            read = getattr_read(self.flow, call, scope)
-            if read is None:
-                continue
-            owner, name = read
-            if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                uses[(owner, name.value)] = uses.get((owner, name.value), 0) + 1
-
-    def _stored_back(self, call: ast.AST | None, load: ast.Attribute) -> bool:
-        """The call is the value of an assignment to the attribute it reads."""
-        statement = self.index.parents.get(call) if call is not None else None
-        return isinstance(statement, ast.Assign) and any(
-            isinstance(target, ast.Attribute) and target.attr == load.attr for target in statement.targets)
-
-    def _counted(self, load: ast.Attribute, parent: ast.AST | None, scope: Scope) -> bool:
-        """``len(self.convs)`` (or ``len(self.conv_blocks[i])``), with Python's builtin ``len``."""
-        if isinstance(parent, ast.Subscript) and parent.value is load:
-            load, parent = parent, self.index.parents.get(parent)  # type: ignore[assignment]
-        return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len"
-                and parent.args == [load] and not parent.keywords and self.flow.builtin("len", scope))
-
-    def _initialized(self, load: ast.Attribute, parent: ast.AST | None) -> bool:
-        """``xavier_init(self.conv)``, ``nn.init.zeros_(self.bn.weight)``: set up, never run."""
-        if not isinstance(parent, ast.Call) or load not in parent.args:
-            return False
-        name = self.index.imports.resolve(parent.func)
-        return name is not None and (
-            isinstance(self.facts.get(name), Initializer) or isinstance(self.facts.get(name.rpartition(".")[0]), Initializer)
-        )
 
     def _list_sites(self, value: ast.expr | None) -> list[ast.expr] | None:
         if isinstance(value, ast.List):
@@ -388,12 +354,3 @@ def _built_by_base(layers: Layers, origin: Origin, read: ast.Attribute, holder: 
     layer.alternatives, layer.direct, layer.site = inner.alternatives, False, origin.scope.tree
     layer.origin = f"{home.flow.shown}:{inner.call.lineno}" if home.flow.shown else f"line {inner.call.lineno}"
     return layer
-
-
-def _compared_with_none(load: ast.Attribute, parent: ast.AST | None) -> bool:
-    """``self.bn is None``, ``self.bn is not None``, ``if self.bn:``: whether the class holds a module, not a use
-    of it."""
-    if isinstance(parent, (ast.If, ast.IfExp)) and parent.test is load:
-        return True
-    guard = none_test(parent) if isinstance(parent, ast.Compare) else None
-    return guard is not None and guard[0] is load

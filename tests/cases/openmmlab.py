@@ -290,3 +290,66 @@ class ConvWrapper(nn.Module):
 
 wrapped_stem = ConvWrapper(3, 16, norm_cfg=dict(type="BN"))  # expect: RB101:16 "ConvModule (inside ConvWrapper()) bias is cancelled by the BatchNorm2d that follows: pass bias=False to ConvWrapper()"
 wrapped_plain = ConvWrapper(16, 16)
+
+
+class SplitAttentionNamed(nn.Module):
+    # mmdet's ResNeSt: the norm stored under the name build_norm_layer gives it, read back through a property.
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.fc1 = build_conv_layer(None, c, 32, 1)  # expect: RB101:20 "build_conv_layer bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        self.norm1_name, norm1 = build_norm_layer(norm_cfg, 32, postfix=1)
+        self.add_module(self.norm1_name, norm1)
+        self.conv = nn.Conv2d(c, c, 3)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        self.bn = nn.BatchNorm2d(c)
+
+    @property
+    def norm1(self):
+        return getattr(self, self.norm1_name)
+
+    def forward(self, x):
+        return self.norm1(self.fc1(x)) + self.bn(self.conv(x))
+
+
+class NameReadTwice(nn.Module):
+    # The name read again elsewhere: the module stored under it may be used there too.
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.fc1 = build_conv_layer(None, c, 32, 1)
+        self.norm1_name, norm1 = build_norm_layer(norm_cfg, 32, postfix=1)
+        self.add_module(self.norm1_name, norm1)
+
+    @property
+    def norm1(self):
+        return getattr(self, self.norm1_name)
+
+    def features(self, x):
+        return getattr(self, self.norm1_name)(x)
+
+    def forward(self, x):
+        return self.norm1(self.fc1(x))
+
+
+class NamedByUnknown(nn.Module):
+    # A name no row describes may be any attribute's: "bn" may be replaced by the module stored under it.
+    def __init__(self, c, make):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+        self.extra_name, extra = make(c)
+        self.add_module(self.extra_name, extra)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class NamedLikeTheNorm(nn.Module):
+    # build_norm_layer names its layer "bn1": the class's own bn1 may be the module stored under that name.
+    def __init__(self, c, norm_cfg=dict(type="BN")):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn1 = nn.BatchNorm2d(c)
+        self.norm1_name, norm1 = build_norm_layer(norm_cfg, c, postfix=1)
+        self.add_module(self.norm1_name, norm1)
+
+    def forward(self, x):
+        return self.bn1(self.conv(x))

@@ -6,7 +6,9 @@ class's methods assign to it, or store under its name (``self.add_module("x",
 ...)``), unless a subclass in the file or code outside the class (``trainer.x =
 ...``) may set it too.  A name a method stores under is read where it is a
 literal; where it is not (``self.add_module(f"layer{i}", ...)``), every
-attribute its literal start may begin is unknown.
+attribute its literal start may begin is unknown.  A name an attribute holds
+(``self.add_module(self.norm1_name, norm1)``) is also read back by that
+attribute (``getattr(self, self.norm1_name)``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ...knowledge.schema import Fact, ModuleBase, StoresModule
+from ...knowledge.schema import Fact, ModuleBase, NamedLayer, StoresModule
 from ..imports import ImportMap
 from ..index import Index, Scope, called_name, in_branch
 from ..values import Bound, CallArgs, Origin
@@ -91,9 +93,14 @@ class Members:
                 value = module.expr if isinstance(module, Bound) and not isinstance(module.expr, ast.Starred) else None
                 if isinstance(name, Bound) and isinstance(name.expr, ast.Constant) and isinstance(name.expr.value, str):
                     self._stores.setdefault(owner, {}).setdefault(name.expr.value, []).append((value, scope, call))
-                else:
-                    start = self.name_start(name.expr, scope) if isinstance(name, Bound) else ""
-                    self._unnamed.setdefault(owner, []).append((start, value, scope))
+                    continue
+                held = name.expr.attr if isinstance(name, Bound) and type(name.expr) is ast.Attribute and self.method_owner(
+                    name.expr.value, scope) is owner else None  # type: ignore[attr-defined]
+                if held is not None:  # ``self.add_module(self.norm1_name, norm1)``: read back by the name it holds
+                    self._stores.setdefault(owner, {}).setdefault(stored_by(held), []).append((value, scope, call))
+                starts = _held_starts(self.index, self._facts, self._stores[owner].get(held, [])) if held is not None else (
+                    self.name_start(name.expr, scope) if isinstance(name, Bound) else "",)
+                self._unnamed.setdefault(owner, []).extend((start, value, scope) for start in starts)
         return self._stores
 
     def _storing_calls(self) -> Iterator[tuple[ast.Call, Scope, ast.ClassDef, StoresModule]]:
@@ -357,6 +364,32 @@ def _written_start(expr: ast.expr | None) -> str:
         if isinstance(template, ast.Constant) and isinstance(template.value, str):
             return template.value.partition("{")[0]
     return ""
+
+
+def _held_starts(index: Index, facts: Mapping[str, Fact], stores: list[Stored]) -> tuple[str, ...]:
+    """What the name an attribute holds may begin with, from its ``stores``: what a builder of a layer and its name
+    says of the name (``self.norm1_name, norm1 = build_norm_layer(cfg, c, postfix=1)``), where it is set there alone."""
+    target = stores[0][2] if len(stores) == 1 else None
+    places = index.parents.get(target) if target is not None else None
+    assign = index.parents.get(places) if isinstance(places, (ast.Tuple, ast.List)) else None
+    if not (isinstance(assign, ast.Assign) and assign.targets == [places] and isinstance(assign.value, ast.Call)):
+        return ("",)
+    name = index.imports.resolve(assign.value.func)
+    fact = facts.get(name) if name else None
+    elts = places.elts  # type: ignore[union-attr]
+    if not isinstance(fact, NamedLayer) or len(elts) <= fact.item or elts[fact.item] is not target:
+        return ("",)
+    suffix = CallArgs.of(assign.value).get(fact.suffix)
+    given = suffix.expr if isinstance(suffix, Bound) else None
+    if isinstance(given, ast.Constant) and type(given.value) in (int, str):  # (``postfix=1``: "bn1", not "bn2")
+        return tuple(f"{start}{given.value}" for start in fact.starts)
+    return fact.starts  # (whatever follows, the name begins so)
+
+
+def stored_by(attr: str) -> str:
+    """Where ``self.attributes_of`` keeps the modules stored under the name ``self.<attr>`` holds (no attribute's name:
+    the name itself is known only at run time)."""
+    return f"<{attr}>"
 
 
 def overlap(one: str, other: str) -> bool:
