@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from . import flax, keras, lightning, openmmlab, optax, python, torch, torch_thirdparty
-from .schema import Fact, Framework, NamedBy, Provider, Spec, TrainingConfig
+from .schema import Fact, Framework, NamedBy, Provider, ReturnsModule, Spec, TrainingConfig, Wrapper
 
 FRAMEWORKS: tuple[Framework, ...] = (
     torch.FRAMEWORK, torch_thirdparty.FRAMEWORK, openmmlab.FRAMEWORK, keras.FRAMEWORK, flax.FRAMEWORK, optax.FRAMEWORK,
@@ -81,6 +81,7 @@ def gather(frameworks: tuple[Framework, ...]) -> Knowledge:
             framework_of[name] = framework.name
     aliases = tuple(pair for framework in frameworks for pair in framework.aliases)
     facts = {name: fact for framework in frameworks for name, fact in framework.facts.items()}
+    facts.update({name: ReturnsModule(spec.module) for name, spec in rows.items() if isinstance(spec, Wrapper)})
     providers = tuple(provider for framework in frameworks for provider in framework.providers)
     roots = frozenset({name.partition(".")[0] for name in rows} | {other.partition(".")[0] for other, _ in aliases})
     named = [name for provider in providers for name in provider.names]

@@ -432,6 +432,16 @@ class BuildsClass(Fact):
         self.sets = sets
 
 
+class ReturnsModule(Fact):
+    """Returns the module it is given at ``module`` (``spectral_norm(conv)``): a ``Wrapper`` row, as the flow reads it
+    (``self.conv = spectral_norm(self.conv)`` leaves ``self.conv`` holding the module it held)."""
+
+    __slots__ = ("module",)
+
+    def __init__(self, module: Arg) -> None:
+        self.module = module
+
+
 class NamedLayer(Fact):
     """Returns a layer with the name to store it under, at ``item`` of the pair (mmcv's ``build_norm_layer(cfg, c,
     postfix=1)`` returns ``("bn1", layer)``): one of ``starts`` followed by what the call passes as ``suffix``."""

@@ -12,10 +12,11 @@ from typing import Mapping
 
 from ..knowledge.schema import Fact, Initializer
 from .families import getattr_read
+from .flow.members import rewraps
 from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope
-from .layers import Layers, rewraps
+from .layers import Layers
 
 
 class AttributeUses:
@@ -44,7 +45,7 @@ class AttributeUses:
                 continue  # self.conv.weight: a read of the module's state, not a use of its output
             if self._counted(load, parent, scope) or _compared_with_none(load, parent):
                 continue  # len(self.convs): how many, not a use of any; ``if self.bn is not None:``
-            if self._initialized(load, parent) or rewraps(self.layers, parent, load.attr) and self._stored_back(parent, load):
+            if self._initialized(load, parent) or self._stored_back(parent, load):
                 continue  # (``self.conv = spectral_norm(self.conv)`` hands the module on to itself)
             key = (owner, load.attr)
             uses[key] = uses.get(key, 0) + 1
@@ -64,7 +65,9 @@ class AttributeUses:
                 uses[(owner, name.value)] = uses.get((owner, name.value), 0) + 1
 
     def _stored_back(self, call: ast.AST | None, load: ast.Attribute) -> bool:
-        """The call is the value of an assignment to the attribute it reads."""
+        """The call wraps the module the attribute holds and is the value of an assignment to that attribute."""
+        if not rewraps(self.index, self.facts, call, load.attr):  # type: ignore[arg-type]
+            return False
         statement = self.index.parents.get(call) if call is not None else None
         return isinstance(statement, ast.Assign) and any(
             isinstance(target, ast.Attribute) and target.attr == load.attr for target in statement.targets)

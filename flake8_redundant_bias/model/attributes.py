@@ -21,7 +21,7 @@ from .flow.members import stored_by
 from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, if_apart, method_named
-from .layers import Layer, Layers, rewraps
+from .layers import Layer, Layers
 from .values import Origin, is_literal
 
 
@@ -221,7 +221,6 @@ class ModuleAttributes:
     ) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
         """The one known value of ``stores`` (a store wrapping the module again aside), when no subclass overrides the
         attribute."""
-        stores = [store for store in stores if not rewraps(self.layers, store[0], attr)]
         if len(stores) != 1 or stores[0][0] is None or self.flow.overridden(holder, attr):
             return None
         value, store_scope = stores[0]

@@ -18,7 +18,7 @@ from ..knowledge.schema import Norm
 from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, branches_around, if_apart, is_parameter
-from .layers import Layer, Layers, rewraps
+from .layers import Layer, Layers
 from .values import is_literal
 
 Test = tuple[ast.expr, bool, Scope, "ast.expr | None"]  # a test, the branch taken, where it is read, the other side
@@ -115,9 +115,8 @@ class Conditions:
             return []
         found = []
         for value, store_scope in self.flow.attribute_values(holder, applied.attr):  # type: ignore[union-attr]
-            if value is None or value is built or self.flow.runs(value, store_scope, None) is not False or rewraps(
-                    self.layers, value, applied.attr):  # type: ignore[union-attr]
-                continue  # (``self.bn = convert_sync_batchnorm(self.bn)`` keeps the norm it holds)
+            if value is None or value is built or self.flow.runs(value, store_scope, None) is not False:
+                continue
             tests = self._tests_around(value)
             if tests and not if_apart(self.index, built, value):
                 test, holds, test_scope, _ = tests[0]

@@ -412,7 +412,7 @@ class Layers:
 def _held(layers: Layers, owner: ast.ClassDef, init: ast.FunctionDef, name: str, init_env: Env, depth: int) -> Layer | None:
     """The layer ``__init__`` stores in ``self.<name>`` for one call (``init_env``), when it stores one there once
     and no subclass of the file stores another."""
-    stores = [store for store in layers.flow.attribute_values(owner, name) if not rewraps(layers, store[0], name)]
+    stores = layers.flow.attribute_values(owner, name)
     if not stores or any(not isinstance(value, ast.Call) or scope.node is not init for value, scope in stores):
         return None
     if layers.flow.overridden(owner, name):
@@ -456,17 +456,6 @@ def _norm_by_branch(layers: Layers, stores: list[tuple[ast.Call, Scope]], env: E
     names = {layer.name: layer.spec for layer in built}  # type: ignore[union-attr]  # (a vendored SyncBN reads as BatchNorm2d)
     first.alternatives = tuple((name, spec) for name, spec in names.items() if name != first.name)  # type: ignore[union-attr]
     return first
-
-
-def rewraps(layers: Layers, value: ast.expr | None, attr: str) -> bool:
-    """``self.conv = spectral_norm(self.conv)``, ``self.bn = nn.SyncBatchNorm.convert_sync_batchnorm(self.bn)``: a
-    store of the module ``self.<attr>`` already holds, through a row that returns the module it is given."""
-    if not isinstance(value, ast.Call):
-        return False
-    spec = layers.row(value.func)[1]
-    given = CallArgs.of(value).get(spec.module) if isinstance(spec, Wrapper) else None
-    expr = given.expr if isinstance(given, Bound) else None
-    return isinstance(expr, ast.Attribute) and expr.attr == attr and isinstance(expr.value, ast.Name)
 
 
 def built_through(

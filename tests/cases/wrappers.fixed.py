@@ -96,3 +96,39 @@ class RewrappedOther(nn.Module):
 
     def forward(self, x):
         return self.bn(self.conv(x))
+
+
+class SpectralBase(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class Spectral(SpectralBase):
+    """A subclass wrapping the base's conv again holds that conv: no other module to read."""
+
+    def __init__(self, c):
+        super().__init__(c)
+        self.conv = spectral_norm(self.conv)
+
+
+class ReplacedBase(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class Replaced(ReplacedBase):
+    """A subclass storing another module there: the base's conv may be replaced."""
+
+    def __init__(self, c):
+        super().__init__(c)
+        self.conv = spectral_norm(nn.Conv2d(c, c, 3, padding=1, bias=False))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ...knowledge.schema import Fact, ModuleBase, NamedLayer, StoresModule
+from ...knowledge.schema import Fact, ModuleBase, NamedLayer, ReturnsModule, StoresModule
 from ..imports import ImportMap
 from ..index import Index, Scope, called_name, in_branch
 from ..values import Bound, CallArgs, Origin
@@ -86,6 +86,8 @@ class Members:
                 else:
                     single = isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, target)
                     value = parent.value if single else _unpacked(self.index, parent, target)  # type: ignore[union-attr]
+                    if rewraps(self.index, self._facts, value, target.attr):
+                        continue  # (``self.conv = spectral_norm(self.conv)``: the module it held)
                     self._stores.setdefault(found, {}).setdefault(target.attr, []).append((value, scope, target))
             for call, scope, owner, fact in self._storing_calls():
                 args = CallArgs.of(call)
@@ -384,6 +386,18 @@ def _held_starts(index: Index, facts: Mapping[str, Fact], stores: list[Stored]) 
     if isinstance(given, ast.Constant) and type(given.value) in (int, str):  # (``postfix=1``: "bn1", not "bn2")
         return tuple(f"{start}{given.value}" for start in fact.starts)
     return fact.starts  # (whatever follows, the name begins so)
+
+
+def rewraps(index: Index, facts: Mapping[str, Fact], value: ast.expr | None, attr: str) -> bool:
+    """``self.conv = spectral_norm(self.conv)``, ``self.bn = nn.SyncBatchNorm.convert_sync_batchnorm(self.bn)``: a
+    store of the module ``self.<attr>`` already holds, through a function that returns the module it is given."""
+    if type(value) is not ast.Call:
+        return False
+    name = index.imports.resolve(value.func)  # type: ignore[union-attr]
+    fact = facts.get(name) if name else None
+    given = CallArgs.of(value).get(fact.module) if isinstance(fact, ReturnsModule) else None  # type: ignore[arg-type]
+    expr = given.expr if isinstance(given, Bound) else None
+    return type(expr) is ast.Attribute and expr.attr == attr and type(expr.value) is ast.Name  # type: ignore[union-attr]
 
 
 def stored_by(attr: str) -> str:
