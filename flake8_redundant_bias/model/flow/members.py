@@ -17,6 +17,7 @@ import ast
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ...knowledge.schema import Fact, ModuleBase, NamedLayer, ReturnsModule, StoresModule
+from ...knowledge.tables import per_table
 from ..imports import ImportMap
 from ..index import Index, Scope, called_name, in_branch
 from ..values import Bound, CallArgs, Origin
@@ -307,8 +308,7 @@ class Members:
 
     def _inert_texts(self) -> frozenset[str]:
         """How a module's text names a base that sets nothing: ``object``, ``torch.nn.Module``, ``nn.Module``."""
-        names = [name for name, fact in self._facts.items() if isinstance(fact, ModuleBase)]
-        return frozenset({"object", *names, *(".".join(name.split(".")[-2:]) for name in names)})
+        return per_table(_INERT_TEXTS, self._facts, _inert_texts)
 
     def _inert(self, imports: ImportMap, base: ast.expr) -> bool:
         """A base that sets no attribute its subclasses name: ``object``, or the framework's module class."""
@@ -316,6 +316,14 @@ class Members:
             return True
         name = imports.resolve(base)
         return name is not None and isinstance(self._facts.get(name), ModuleBase)
+
+
+def _inert_texts(facts: Mapping[str, Fact]) -> frozenset[str]:
+    names = [name for name, fact in facts.items() if isinstance(fact, ModuleBase)]
+    return frozenset({"object", *names, *(".".join(name.split(".")[-2:]) for name in names)})
+
+
+_INERT_TEXTS: dict[int, tuple[Mapping[str, Fact], frozenset[str]]] = {}
 
 
 def _method_self(scope: Scope) -> tuple[ast.ClassDef | None, str | None]:
