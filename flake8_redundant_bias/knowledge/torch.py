@@ -158,9 +158,9 @@ TORCH_OPTIM: dict[str, Spec] = {
 
 # What the weight-decay rules know about parameters and modules.
 _NO_BIAS = (
-    "Embedding EmbeddingBag Embedding.from_pretrained ParameterList ParameterDict "
+    "Embedding EmbeddingBag Embedding.from_pretrained ParameterList ParameterDict PReLU "
     # modules that hold no parameter at all
-    "ReLU ReLU6 LeakyReLU GELU SiLU Mish ELU SELU CELU Sigmoid Tanh Hardtanh Hardswish Hardsigmoid Softplus "
+    "ReLU ReLU6 LeakyReLU RReLU GELU SiLU Mish ELU SELU CELU Sigmoid Tanh Hardtanh Hardswish Hardsigmoid Softplus "
     "Softsign Tanhshrink Softmax LogSoftmax Softmax2d Threshold GLU Dropout Dropout1d Dropout2d Dropout3d "
     "AlphaDropout Identity Flatten Unflatten Upsample PixelShuffle PixelUnshuffle MaxPool1d MaxPool2d MaxPool3d "
     "AvgPool1d AvgPool2d AvgPool3d AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d AdaptiveMaxPool1d "

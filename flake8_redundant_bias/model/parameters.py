@@ -18,7 +18,7 @@ import ast
 from typing import TYPE_CHECKING, Mapping, NamedTuple, Protocol
 
 from ..knowledge.schema import (
-    Chained, Fact, Freezes, ModuleBase, NoBias, NoBiasAccessor, ParameterClass, Producer, ReturnsReceiver,
+    Chained, Container, Fact, Freezes, ModuleBase, NoBias, NoBiasAccessor, ParameterClass, Producer, ReturnsReceiver,
     TensorFactory, YieldsParameters,
 )
 from .flow.service import Flow
@@ -209,6 +209,11 @@ class Parameters:
         layer = self.layers.construction(call)
         if layer is not None and isinstance(layer.spec, Producer):
             return self.layers.bias_state(layer)
+        if layer is not None and isinstance(layer.spec, Container) and layer.spec.layers is None and call.args:
+            # ``nn.Sequential(nn.Conv2d(c, c, 3, bias=False), nn.PReLU())``: what its elements hold (a list unpacked
+            # into it, ``*layers``, is presumed to hold a network)
+            verdicts = [True if isinstance(arg, ast.Starred) else self._value(arg, scope) for arg in call.args]
+            return True if True in verdicts else (None if None in verdicts else False)
         if isinstance(func, ast.Name):
             owner = self.index.classes.get(func.id)
             if owner is not None:

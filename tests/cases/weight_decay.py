@@ -448,3 +448,24 @@ def penalty_over_matrices_in_a_branch(model, criterion, x, y, matrices_only):
         params = [p for p in model.parameters() if p.dim() >= 2]
     penalty = sum(p.pow(2).sum() for p in params)
     return criterion(model(x), y) + 1e-4 * penalty
+
+
+class BiasFreeRestorer(nn.Module):
+    """MIRNet's shape: bias-free convs and PReLUs, no norm: no bias or norm weight to decay."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(c, c, 3, padding=1, bias=False), nn.PReLU(), nn.Conv2d(c, c, 3, bias=False))
+        self.act = nn.PReLU()
+
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.parameters(), lr=2e-4, weight_decay=1e-8)
+
+
+class BiasedInSequence(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(c, c, 3, padding=1, bias=False), nn.PReLU(), nn.Conv2d(c, c, 3))
+
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.parameters(), lr=2e-4, weight_decay=1e-8)  # expect: RB201:16 "Adam applies weight_decay=1e-08 to the biases and normalization weights of self"
