@@ -379,6 +379,59 @@ def test_values_read_in_several_places(parts: dict, cancelled: bool) -> None:
     _measured_and_judged(FORK_TEMPLATE.format(**parts), (8, C, 6, 6), 9, cancelled)
 
 
+# A module applied once in each branch of an ``if``/``else`` (EDANet's downsampler): the bias is cancelled only if
+# the norm after it cancels it in each branch.  (first, second, cancelled); the biased attribute is on line 10.
+BRANCH_TEMPLATE = """\
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class M(nn.Module):
+    def __init__(self, c, wide=False):
+        super().__init__()
+        self.wide = wide
+        self.a = nn.Conv2d(c, c, 3, padding=1)
+        self.pool = nn.MaxPool2d(3, stride=1, padding=1)
+        self.bn = nn.BatchNorm2d(c)
+        self.bn2 = nn.BatchNorm2d(2 * c)
+        self.gn = nn.GroupNorm(2, c)
+
+    def forward(self, x):
+        if self.wide:
+            y = {first}
+        else:
+            y = {second}
+        return y
+"""
+BRANCHES = [
+    (dict(first="self.bn2(torch.cat([self.a(x), self.pool(x)], 1))", second="self.bn(self.a(x))"), True),
+    (dict(first="self.bn(F.relu(self.a(x)))", second="self.bn(self.a(x))"), False),
+    (dict(first="self.a(x)", second="self.bn(self.a(x))"), False),
+    (dict(first="self.bn2(torch.cat([self.a(x), self.pool(x)], 1))", second="self.gn(self.a(x))"), False),
+]
+
+
+@pytest.mark.parametrize("parts, cancelled", BRANCHES)
+def test_a_module_applied_in_each_branch(parts: dict, cancelled: bool) -> None:
+    source = BRANCH_TEMPLATE.format(**parts)
+    namespace: dict = {}
+    exec(compile(source, "<recipe>", "exec"), namespace)  # the recipe text, written in this file
+    differences = []
+    for wide in (True, False):  # each branch, built and measured
+        torch.manual_seed(0)
+        model = namespace["M"](C, wide).double().train()
+        x = torch.randn((8, C, 6, 6), dtype=torch.float64)
+        first = model(x)
+        with torch.no_grad():
+            model.a.bias.add_(torch.randn_like(model.a.bias) * 3)
+        differences.append((first - model(x)).abs().max().item())
+    assert all(d < CANCELLED or d > CHANGED for d in differences), differences
+    assert all(d < CANCELLED for d in differences) is cancelled, differences
+    reported = {f.line for f in analyse_source(source) if f.code == "RB101"}
+    assert (10 in reported) is cancelled, reported
+
+
 # A class whose input is read in several places, each read given to a layer alone: the bias that comes in is
 # cancelled only if each of those layers cancels it.  (first, second, cancelled); the biased attribute is on line 18.
 READERS_TEMPLATE = """\

@@ -15,7 +15,7 @@ from .families import getattr_read
 from .flow.members import rewraps
 from .flow.names import none_test
 from .flow.service import Flow
-from .index import Index, Scope
+from .index import Index, Scope, if_apart
 from .layers import Layers
 
 
@@ -28,14 +28,22 @@ class AttributeUses:
         self._uses: dict[tuple[ast.ClassDef, str], int] | None = None
 
     def counts(self) -> dict[tuple[ast.ClassDef, str], int]:
-        """(class, attribute) -> how often the class uses the module ``self.<attribute>`` holds."""
+        """(class, attribute) -> how often the class uses the module ``self.<attribute>`` holds on one path: applied
+        once in each branch of an ``if``/``else`` is once."""
         if self._uses is None:  # counted once per module
             self._uses = self.index.derived("attribute uses", self._count)
         return self._uses
 
+    def by_branch(self, owner: ast.ClassDef, attr: str) -> list[ast.Call] | None:
+        """The calls applying ``self.<attr>`` once in each branch of an ``if``/``else`` (EDANet's ``if self.ninput <
+        self.noutput: output = torch.cat([self.conv(x), self.pool(x)], 1)`` ``else: output = self.conv(x)``)."""
+        self.counts()
+        return self.index.derived("attributes applied by branch", dict).get((owner, attr))
+
     def _count(self) -> dict[tuple[ast.ClassDef, str], int]:
         """How often each ``self.x`` is used as a module: a read of its state or an initializer's is not a use."""
         uses: dict[tuple[ast.ClassDef, str], int] = {}
+        loads: dict[tuple[ast.ClassDef, str], list[ast.Attribute]] = {}
         for load, scope in self.index.attribute_loads:
             owner = self.flow.method_owner(load.value, scope)
             if owner is None:
@@ -49,7 +57,13 @@ class AttributeUses:
                 continue  # (``self.conv = spectral_norm(self.conv)`` hands the module on to itself)
             key = (owner, load.attr)
             uses[key] = uses.get(key, 0) + 1
+            loads.setdefault(key, []).append(load)
         self._count_getattr(uses)
+        branched = self.index.derived("attributes applied by branch", dict)
+        for key, count in uses.items():
+            calls = _applied_apart(self.index, loads[key]) if 1 < count == len(loads.get(key, ())) else None
+            if calls is not None:
+                uses[key], branched[key] = 1, calls
         return uses
 
     def _count_getattr(self, uses: dict[tuple[ast.ClassDef, str], int]) -> None:
@@ -93,6 +107,15 @@ class AttributeUses:
         classes = set(self.flow.descendants(owner))
         return sum(1 for load, scope in self.index.attribute_loads
                    if load.attr == attr and self.flow.method_owner(load.value, scope) in classes)
+
+
+def _applied_apart(index: Index, loads: list[ast.Attribute]) -> list[ast.Call] | None:
+    """The calls applying the loads, when each is applied and no two can run in one call of the method: each on its
+    own side of one ``if``/``else`` (two of them)."""
+    calls = [index.called_by(load) for load in loads]
+    if len(calls) != 2 or None in calls or not if_apart(index, calls[0], calls[1]):  # type: ignore[arg-type]
+        return None
+    return calls  # type: ignore[return-value]
 
 
 def _compared_with_none(load: ast.Attribute, parent: ast.AST | None) -> bool:

@@ -47,6 +47,11 @@ class ModuleAttributes:
             self._held[key] = self._held_module(expr, scope) or self._through_property(owner, expr.attr)
         return self._held[key]
 
+    def by_branch(self, expr: ast.Attribute, scope: Scope) -> list[ast.Call] | None:
+        """The calls applying ``self.x`` once in each branch of an ``if``/``else``, if it is so applied."""
+        owner = self.flow.method_owner(expr.value, scope)
+        return self.uses.by_branch(owner, expr.attr) if owner is not None else None
+
     def unchanged(self, expr: ast.Attribute, scope: Scope) -> bool:
         """No code of the class (or of a class of the file deriving from it) reaches into ``self.x``
         (``self.head.add_module(...)``, ``self.head.append(...)``, ``self.head[1] = ...``): a container it holds

@@ -34,10 +34,12 @@ ADDITION = Transparent(functional=True)
 
 
 class Fork(NamedTuple):
-    """A value read in several places (``y = self.conv(x)``, then ``self.bn_a(y) + self.bn_b(y)``): the steps down
-    each path from it, in the order of the code.  The bias is the rule's to report only if every path cancels it."""
+    """A value read in several places (``y = self.conv(x)``, then ``self.bn_a(y) + self.bn_b(y)``), or a module
+    applied in each branch of an ``if``/``else`` (``branches``): the steps down each path from it, in the order of the
+    code.  The bias is the rule's to report only if every path cancels it."""
 
     paths: tuple[Iterator[Layer | Fork | None], ...]
+    branches: bool = False
 
 
 class Chains:
@@ -61,7 +63,7 @@ class Chains:
         """One unit of work per container, and per call that applies a producer (``inside``: in that class or function)."""
         calls = self.index.calls if inside is None else self.index.calls_inside(inside)
         yield from self.sequences.units(calls, inside)
-        application, per_branch = self.steps.application, self.steps.attributes.per_branch
+        application, attributes = self.steps.application, self.steps.attributes
         for call, scope in calls:
             # Most calls apply no producer: they are told apart here, each contained alone, without a unit.
             try:
@@ -69,16 +71,21 @@ class Chains:
                     continue
                 layer = application(call, scope)
                 # ``self.conv`` built one way or another by branch: each, where it is built, is what the class applies
-                applied = (layer,) if layer is not None else per_branch(call.func, scope) if (
+                applied = (layer,) if layer is not None else attributes.per_branch(call.func, scope) if (
                     type(call.func) is ast.Attribute) else ()
                 # a container applied: its output is its last producer's, through the steps after it inside
                 ends = [self._last(each, call, scope) if isinstance(each.spec, Container) else (each, []) for each in applied]
+                # applied once in each branch of an ``if``/``else``: read once, down both
+                apart = attributes.by_branch(call.func, scope) if ends and type(call.func) is ast.Attribute else None
             except Exception as error:  # noqa: BLE001 - one call's error loses that call only
                 record(error)
                 continue
-            for each, inside in ends:
+            for each, inside in ends if apart is None or call is apart[0] else ():
                 if each is not None and isinstance(each.spec, Producer):
-                    yield partial(self._flow_chain, each, call, scope, inside)
+                    if apart is None:
+                        yield partial(self._flow_chain, each, call, scope, inside)
+                    elif not inside:
+                        yield partial(self._branch_chain, each, apart, scope)
 
     def _applies_held_module(self, call: ast.Call, scope: Scope) -> bool:
         """``self.backbone(x)``: what a module the class holds is takes reading its construction, maybe in another
@@ -104,6 +111,9 @@ class Chains:
 
     def _flow_chain(self, layer: Layer, call: ast.Call, scope: Scope, inside: list[Layer]) -> Iterator[Chain]:
         yield layer, chain(inside, self._downstream(call, scope))
+
+    def _branch_chain(self, layer: Layer, calls: list[ast.Call], scope: Scope) -> Iterator[Chain]:
+        yield layer, iter([Fork(tuple(self._downstream(call, scope, 1) for call in calls), branches=True)])
 
     def _downstream(self, start: ast.expr, scope: Scope, forks: int = 0) -> Iterator[Layer | Fork | None]:
         node: ast.AST = start

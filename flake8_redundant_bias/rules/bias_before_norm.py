@@ -205,7 +205,7 @@ class BiasBeforeNorm(Rule):
             if any(flow.holds(p.spec.when, p.args) is not True for p in producers):  # type: ignore[union-attr]
                 continue
             through: list[Layer] = []
-            forks: list[int] = []  # the places the output is read, where it forks on the way to the norm
+            forks: list[Fork] = []  # where the output forks on the way to the norm
             if switch is None:
                 norm = _next_norm(flow, producer, after, through, model.layers, forks)
             else:
@@ -228,7 +228,7 @@ class BiasBeforeNorm(Rule):
 
 def _next_norm(
     flow: Flow, producer: Layer, after: Iterator[Layer | Fork | None], through: list[Layer], layers: Layers | None = None,
-    forks: list[int] | None = None,
+    forks: list[Fork] | None = None,
 ) -> Layer | None:
     """The first step past the transparent ones, if it is a norm; ``through`` gathers the 1x1 convolutions passed,
     the last of which may be a block's, whose own norm then follows (``layers``: the service that reads it).
@@ -270,13 +270,13 @@ def _next_norm(
 
 
 def _forked_norm(
-    flow: Flow, producer: Layer, fork: Fork, through: list[Layer], layers: Layers | None, forks: list[int] | None,
+    flow: Flow, producer: Layer, fork: Fork, through: list[Layer], layers: Layers | None, forks: list[Fork] | None,
 ) -> Layer | None:
     """The norm down the first path of a fork, when one down every path cancels the bias (each path read only
     while the ones before it hold: a path costs the layers it applies, some read in other modules); ``forks``
-    gathers how many paths each fork on the first path has."""
+    gathers each fork on the first path."""
     if forks is not None:
-        forks.append(len(fork.paths))
+        forks.append(fork)
     first = None
     for path in fork.paths:
         norm = _next_norm(flow, producer, path, through if first is None else [], layers, forks if first is None else None)
@@ -479,7 +479,7 @@ def _switched_by(producer: Layer, guard: Guard) -> bool:
 
 def _diagnostic(
     model: ModuleModel, producer: Layer, norm: Layer, through: list[Layer], switched: bool = False,
-    guard: Guard | None = None, forks: list[int] | None = None,
+    guard: Guard | None = None, forks: list[Fork] | None = None,
 ) -> Diagnostic:
     spec = producer.spec
     assert isinstance(spec, Producer)
@@ -494,7 +494,8 @@ def _diagnostic(
         fix = guarded_fix(model, producer, spec, guard.off) if guard.off is not None and not spec.functional else None
         shown = fix.title if fix is not None else f"turn the {spec.bias.keyword} off on that path"
     passed = f"through the 1x1 {through[0].short} after it" if through else ""
-    forked = f"its output read in {forks[0]} places, a norm on every path" if forks else ""
+    forked = "" if not forks else f"applied in {len(forks[0].paths)} branches, a norm after each" if forks[0].branches else (
+        f"its output read in {len(forks[0].paths)} places, a norm on every path")
     if norm.parallel and not forked:  # a class whose input goes to several layers
         forked = f"read by {len(norm.parallel) + 1} layers in {norm.helper}(), a norm after each"
     text = code.message(

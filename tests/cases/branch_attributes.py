@@ -2,6 +2,7 @@
 ``ZeroPad2d`` before its conv, and not an odd one): whichever side is built is what ``forward`` applies, so each
 side's conv is read where it is built, and reported when a norm cancels its bias."""
 
+import torch
 import torch.nn as nn
 
 
@@ -40,7 +41,7 @@ class Stage(nn.Module):
     def __init__(self, c, norm_layer=nn.BatchNorm2d):
         super().__init__()
         # one finding for each side's conv, both fixed by the one edit
-        self.fused = Pair(c, use_bias=(True, False), norm_layer=(norm_layer, norm_layer))  # expect: RB101:22 "Conv2d (inside Pair(), built at line 17) bias is cancelled by the BatchNorm2d that follows: make use_bias[0] False in this call of Pair()"  # expect: RB101:22 "Conv2d (inside Pair(), built at line 19) bias is cancelled by the BatchNorm2d that follows: make use_bias[0] False in this call of Pair()"
+        self.fused = Pair(c, use_bias=(True, False), norm_layer=(norm_layer, norm_layer))  # expect: RB101:22 "Conv2d (inside Pair(), built at line 18) bias is cancelled by the BatchNorm2d that follows: make use_bias[0] False in this call of Pair()"  # expect: RB101:22 "Conv2d (inside Pair(), built at line 20) bias is cancelled by the BatchNorm2d that follows: make use_bias[0] False in this call of Pair()"
         self.plain = Pair(c, use_bias=(True, False), norm_layer=(None, norm_layer))
 
     def forward(self, x):
@@ -113,3 +114,53 @@ class TwoIfs(nn.Module):
 
     def forward(self, x):
         return self.bn(self.conv(x))
+
+
+class DownsamplerBlock(nn.Module):
+    """EDANet's (and ERFNet's kin): the conv built by branch and applied once in each branch of the same test, a
+    BatchNorm after the two."""
+
+    def __init__(self, ninput, noutput):
+        super().__init__()
+        self.ninput = ninput
+        self.noutput = noutput
+        if self.ninput < self.noutput:
+            self.conv = nn.Conv2d(ninput, noutput - ninput, kernel_size=3, stride=2, padding=1)  # expect: RB101:25 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (applied in 2 branches, a norm after each)"
+            self.pool = nn.MaxPool2d(2, stride=2)
+        else:
+            self.conv = nn.Conv2d(ninput, noutput, kernel_size=3, stride=2, padding=1)  # expect: RB101:25 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (applied in 2 branches, a norm after each)"
+        self.bn = nn.BatchNorm2d(noutput)
+
+    def forward(self, x):
+        if self.ninput < self.noutput:
+            output = torch.cat([self.conv(x), self.pool(x)], 1)
+        else:
+            output = self.conv(x)
+        return self.bn(output)
+
+
+class ReturnedOnOneSide(nn.Module):
+    """Applied twice, once returned as it is: the bias lives on that path."""
+
+    def __init__(self, c, fused=False):
+        super().__init__()
+        self.fused = fused
+        self.conv = nn.Conv2d(c, c, 3)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        if self.fused:
+            return self.conv(x)
+        return self.bn(self.conv(x))
+
+
+class AppliedTwiceOnOnePath(nn.Module):
+    """Applied twice in one call: two outputs, not one."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x)) + self.conv(x)
