@@ -21,7 +21,7 @@ from .flow.members import stored_by
 from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, if_apart, method_named
-from .layers import Layer, Layers
+from .layers import Layer, Layers, built_by_store
 from .values import Origin, is_literal
 
 
@@ -101,11 +101,7 @@ class ModuleAttributes:
         # (the name read again, to store another module under it or to read this one elsewhere)
         if self.uses.name_reads(owner, attr) != 2 or any(self.flow.overridden(owner, key) for key in (attr, stored_by(attr))):
             return None
-        value, store_scope = stores[0]
-        origin = self.flow.sole_origin(value, store_scope, self.layers.environment(value))  # type: ignore[arg-type]
-        if origin is None or origin.scope.tree is not self.index.module.node:
-            return None
-        return self.layers.built(origin.expr)
+        return built_by_store(self.layers, *stores[0])  # type: ignore[arg-type]
 
     def _held_module(self, expr: ast.Attribute, scope: Scope) -> Layer | None:
         found = self._single_store(expr, scope)

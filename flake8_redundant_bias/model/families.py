@@ -11,7 +11,7 @@ from ..knowledge.schema import Fact, ModuleTable
 from .flow.members import overlap
 from .flow.service import Flow
 from .index import Index, Scope
-from .layers import Layer, Layers
+from .layers import Layer, Layers, built_by_store
 
 
 class Families:
@@ -35,11 +35,7 @@ class Families:
         stores = self.flow.family(owner, start)  # type: ignore[arg-type]
         if len(stores) != 1 or stores[0][0] is None:
             return None
-        value, store_scope = stores[0]
-        origin = self.flow.sole_origin(value, store_scope, self.layers.environment(value))  # type: ignore[arg-type]
-        if origin is None or origin.scope.tree is not self.index.module.node:
-            return None
-        return self.layers.built(origin.expr)
+        return built_by_store(self.layers, *stores[0])  # type: ignore[arg-type]
 
     def _read(self, expr: ast.expr, scope: Scope) -> tuple[ast.ClassDef, ast.expr] | None:
         """The class and the name of a read by name of a module it stores: ``self._modules[name]``, or

@@ -458,6 +458,15 @@ def _norm_by_branch(layers: Layers, stores: list[tuple[ast.Call, Scope]], env: E
     return first
 
 
+def built_by_store(layers: Layers, value: ast.expr, scope: Scope) -> Layer | None:
+    """The layer a value stored on the object builds (``self.conv = conv``, ``self.add_module(name, conv)``): what its
+    one origin builds, when that is in this module."""
+    origin = layers.flow.sole_origin(value, scope, layers.environment(value))
+    if origin is None or origin.scope.tree is not layers.index.module.node:
+        return None
+    return layers.built(origin.expr)
+
+
 def built_through(
     layers: Layers, inner: Layer, call: ast.Call, through: ast.FunctionDef | ast.ClassDef, home: Layers,
     init: ast.FunctionDef | None = None,
