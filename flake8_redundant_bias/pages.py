@@ -28,6 +28,11 @@ FIX_SAFETY = (
     "norm follows (a squeeze-excite block handing `bias` to both of its convolutions): the message asks for a "
     "switch for this layer alone, as turning the shared one off would also remove a bias that is not wasted."
 )
+READERS = (
+    " So is a layer whose bias an initializer of its class reads without checking for None (`m.bias.data.zero_()` "
+    "over the model's modules, in one of its methods, a function it hands itself to or one it applies): the fix "
+    "would make that code fail, and the message names it."
+)
 FLAGGED = (
     "A norm built or applied only where a flag holds (`if use_bn:`, `nn.BatchNorm2d(c) if bn else None`) is "
     "reported for the path the flag's default or a call takes, and the fix passes a switch that follows the flag "
@@ -54,7 +59,8 @@ def sections(code: Code) -> list[tuple[str, str]]:
     keyword = KEYWORDS.get(code.code, "")
     switch = keyword.strip("`").partition("=")[0]
     flagged = FLAGGED_FUNCTIONAL if code.code == "RB102" else FLAGGED.format(switch=switch)
-    fix = FIX_SAFETY.format(keyword=keyword, flagged=flagged) if code.fix is not None else NO_FIX
+    fix = FIX_SAFETY.format(keyword=keyword, flagged=flagged) + (READERS if code.code == "RB101" else "") if (
+        code.fix is not None) else NO_FIX
     return [
         ("What it reports", code.summary[0].upper() + code.summary[1:] + "."),
         ("Why", code.why),

@@ -527,16 +527,19 @@ def _apply(text: str, edits: list[dict]) -> str:
 # passes (also through Conv2dNormActivation) is not the only one the conv may get; ConvNormSlot,
 # conv_norm, SlotStage, Embed and NormParameterOverridden take the norm from their caller but have no bias parameter
 # for the call to pass; nor do torchvision_blocks.py's Residual and residual, whose bias=True is written inside,
+# or bias_readers.py's Generator and Looped and lists.py's InitialisedInPlace tail, whose initializers read their
+# convs' bias without checking for None,
 # or flag_norms.py's ChosenTwoWays and block_branches.py's StringNormApplied; tuple_switches.py's SharedPair switches
 # both its layers with one parameter, and its helper reads its bias from a tuple default.
 UNFIXABLE = [
+    ("bias_readers.py", 19), ("bias_readers.py", 29),
     ("block_branches.py", 152),
     ("blocks.py", 42), ("blocks.py", 43), ("blocks.py", 151), ("blocks.py", 186), ("blocks.py", 187), ("blocks.py", 191),
     ("blocks.py", 214), ("blocks.py", 215), ("blocks.py", 240), ("blocks.py", 243), ("blocks.py", 244),
     ("chosen_blocks.py", 46), ("chosen_blocks.py", 56), ("chosen_blocks.py", 93),
     ("class_steps.py", 100), ("class_steps.py", 275), ("class_steps.py", 331), ("class_steps.py", 469), ("class_steps.py", 472),
     ("flag_norms.py", 281), ("flag_norms.py", 367),
-    ("helpers.py", 46), ("helpers.py", 138), ("layer_flow.py", 96), ("layer_flow.py", 170),
+    ("helpers.py", 46), ("helpers.py", 138), ("layer_flow.py", 96), ("layer_flow.py", 170), ("lists.py", 317),
     ("norm_lookups_tested.py", 73), ("norm_lookups_tested.py", 134),
     ("openmmlab.py", 158), ("openmmlab.py", 182), ("optional_norms.py", 49), ("subclass_callers.py", 43),
     ("torchvision_blocks.py", 26), ("torchvision_blocks.py", 34), ("torchvision_blocks.py", 42),

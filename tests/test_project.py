@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 from pathlib import Path
@@ -1878,3 +1879,60 @@ def test_a_block_of_another_module_read_for_a_call_leaves_out_what_the_call_s_fl
         f"{tmp_path / 'pkg' / 'on.py'}:10:21: RB101 Conv2d (inside ConvBNRelu() in pkg/utils.py) bias is cancelled "
         "by the BatchNorm2d that follows: pass bias=False to ConvBNRelu() (32 wasted parameters)\n"
     )
+
+
+BIAS_READER = {
+    "pyproject.toml": "",
+    "pkg/__init__.py": "",
+    # pytorch-generative-model-collections' initializer: every conv's bias zeroed, with no check that it exists.
+    "pkg/utils.py": """\
+        import torch.nn as nn
+
+
+        def initialize_weights(net):
+            for m in net.modules():
+                if isinstance(m, nn.Conv2d):
+                    m.weight.data.normal_(0, 0.02)
+                    m.bias.data.zero_()
+
+
+        def checked_init(net):
+            for m in net.modules():
+                if isinstance(m, nn.Conv2d) and m.bias is not None:
+                    m.bias.data.zero_()
+        """,
+    "pkg/model.py": """\
+        import torch.nn as nn
+
+        from pkg import utils
+        from pkg.utils import checked_init
+
+
+        class Unchecked(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.body = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c))
+                utils.initialize_weights(self)
+
+
+        class Checked(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.body = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c))
+                checked_init(self)
+        """,
+}
+
+
+def test_a_finding_names_an_initializer_of_another_module_that_reads_the_bias(tmp_path: Path) -> None:
+    # Passing bias=False would make initialize_weights() fail on ``m.bias.data``: the finding says so and the
+    # command offers no edit; an initializer that checks first leaves the fix.
+    expected = [
+        "10:35: RB101 Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (initialize_weights() "
+        "reads the bias without checking for None: make it check first)",
+        "17:35: RB101 Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False",
+    ]
+    assert model_findings(tmp_path, BIAS_READER) == (expected, expected)
+    command = redundant_bias("check", "--no-cache", "--output-format", "json", "pkg/model.py", cwd=tmp_path)
+    fixes = json.loads(command.stdout)
+    assert [(f["location"]["row"], f["fix"] is not None) for f in fixes] == [(10, False), (17, True)]

@@ -11,6 +11,7 @@ from ..containment import Unit, contained
 from ..diagnostics import UNSAFE, Diagnostic
 from ..knowledge import Knowledge
 from ..knowledge.schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
+from ..model.bias_readers import bias_reader
 from ..model.bias_switch import ClassSwitch, call_switches, class_switch
 from ..model.chains import Fork
 from ..model.conditions import Guard
@@ -486,8 +487,12 @@ def _diagnostic(
     code = code_of(model, producer)
     off = "None" if spec.functional else str(spec.off)
     wasted = model.layers.bias_size(producer)
+    reader = None
     if guard is None:
         fix = bias_fix(model, producer, spec, off, switched)
+        reader = bias_reader(model.index, model.flow, producer.call, producer.name.rpartition(".")[2]) if fix else None
+        if reader is not None:  # an initializer that reads the bias would fail once it is off: no edit before it checks
+            fix = None
         shown = advice(model, producer, spec, off, fix)
     else:
         # (A functional call's bias is a tensor or None: no expression of the flag passes it.)
@@ -503,6 +508,7 @@ def _diagnostic(
         cost=cost(
             wasted, _read_elsewhere(model.flow, producer), forked, passed,
             f"{norm.short} from {norm.chosen}" if norm.chosen else "",
+            f"{reader} reads the bias without checking for None: make it check first" if reader else "",
         ),
     )
     return Diagnostic.at(producer.call, code.code, text, model.text, fix=fix, wasted=wasted)
