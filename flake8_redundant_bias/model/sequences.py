@@ -26,6 +26,7 @@ from .walks import element_handed_out
 Chain = tuple[Layer, Iterator["Layer | None"]]
 BARRIER = None
 NESTING_LIMIT = 8  # containers inside containers
+BRANCHINGS = 8  # ways of binding a container's elements by branch, read before the answer is "unknown"
 
 
 class Sequences:
@@ -130,7 +131,32 @@ class Sequences:
                 held, scope)
             if branches is not None:
                 return [list(self._expand(items, scope, 1)) for items in branches]
-        return [list(self._expand(exprs, scope, 0))]
+        return [list(self._expand(each, scope, 0)) for each in self._by_branch(exprs, scope)]
+
+    def _by_branch(self, exprs: list, scope: Scope) -> list[list]:
+        """The elements once for each way branches bind a local name among them to a layer built there (ENet's
+        ``if downsample: conv = nn.Conv2d(...)`` ``elif upsample: conv = nn.ConvTranspose2d(...)`` ... then
+        ``nn.Sequential(conv, nn.BatchNorm2d(c), nn.PReLU())``), where the container is the name's one read."""
+        ways: list[list] = [[]]
+        for expr in exprs:
+            built = self._branch_built(expr, scope) if type(expr) is ast.Name else None
+            options = built or [expr]
+            if len(ways) * len(options) > BRANCHINGS:
+                return [exprs]
+            ways = [way + [option] for way in ways for option in options]
+        return ways
+
+    def _branch_built(self, name: ast.Name, scope: Scope) -> list[ast.expr] | None:
+        """The calls a name bound in several branches may hold at its one read, when each builds a layer here (a
+        ``None`` it may also hold breaks the container on that path, which then builds nothing)."""
+        stores, reads = self.index.bindings(scope, name.id)
+        if len(stores) < 2 or reads != 1:
+            return None
+        origins = self.flow.origins(name, scope, self.layers.environment(name))
+        calls = [o.expr for o in origins or () if not (type(o.expr) is ast.Constant and o.expr.value is None)]
+        if len(calls) < 2 or any(type(c) is not ast.Call or self.index.scope_at(c) is not scope for c in calls):
+            return None
+        return calls if all(self.layers.built(call) is not None for call in calls) else None
 
     def _expand(self, exprs: list, scope: Scope, depth: int) -> Iterator[Layer | None]:
         for expr in exprs:

@@ -86,6 +86,8 @@ class Steps:
         ``conv`` twice, in branches of which one runs: each run uses it once.
         """
         stores, reads = self.index.bindings(scope, name.id)
+        if reads != 1 and len(stores) > 1 and self._read_here_alone(name, scope):
+            reads = 1  # ENet's ``batch_norm = ...`` bound again for another block: each binding read once
         if reads != 1 and stores:
             reads = len(self._module_reads(scope, name.id))
         if not stores or reads != 1 and (reads > 4 or not self._exclusive_reads(scope, name.id)):
@@ -98,6 +100,14 @@ class Steps:
             # ``bn = self.bns[i]`` then ``bn(conv(x))``: as ``self.bns[i](conv(x))`` (PointNet++'s loops)
             return self._subscripted(expr, scope)
         return self.layers.built(expr)
+
+    def _read_here_alone(self, name: ast.Name, scope: Scope) -> bool:
+        """The one binding that reaches this read of a name bound several times reaches no other read."""
+        found = self.flow.reaching(name, scope)
+        if found is None or found[0] is not scope or len(found[1]) != 1:
+            return False
+        uses = self.flow.uses(found[1][0].node)
+        return uses is not None and [use.node for use in uses] == [name]
 
     def _module_reads(self, scope: Scope, name: str) -> list[ast.AST]:
         """The reads of a name that use the module it holds: not a read of its state (``nn.init.ones_(bn.weight)``,

@@ -110,3 +110,57 @@ class FrozenLocalNorm(nn.Sequential):
         bn = nn.BatchNorm2d(cout)
         bn.eval()
         self.add_module("bn", bn)
+
+
+class Bottleneck(nn.Module):
+    """ENet's: the middle conv bound by branch, its norm's name bound again after another block read it."""
+
+    def __init__(self, cin, c, downsampling=False, upsampling=False, asymmetric=False):
+        super().__init__()
+        conv = None
+        if downsampling:
+            conv = nn.Conv2d(c, c, 3, padding=1, bias=False)  # expect: RB101:20 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        elif upsampling:
+            batch_norm = nn.BatchNorm2d(c)
+            self.before_unpool = nn.Sequential(nn.Conv2d(cin, c, 1, bias=False), batch_norm)
+            conv = nn.ConvTranspose2d(c, c, 3, stride=2, padding=1, output_padding=1, bias=False)  # expect: RB101:20 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows"
+        elif asymmetric:
+            conv = nn.Sequential(nn.Conv2d(c, c, (5, 1), padding=(2, 0), bias=False), nn.Conv2d(c, c, (1, 5), padding=(0, 2), bias=False))  # expect: RB101:87 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+        else:
+            conv = nn.Sequential(nn.Conv2d(c, c, 3, padding=1), nn.ReLU())  # a ReLU between: alive
+        batch_norm = nn.BatchNorm2d(c)
+        self.middle = nn.Sequential(conv, batch_norm, nn.PReLU(c))
+
+    def forward(self, x):
+        return self.middle(x)
+
+
+class BoundByBranchReadTwice(nn.Module):
+    """The name read again: its layer's output goes elsewhere too."""
+
+    def __init__(self, c, dilated=False):
+        super().__init__()
+        if dilated:
+            conv = nn.Conv2d(c, c, 3, padding=2, dilation=2)
+        else:
+            conv = nn.Conv2d(c, c, 3, padding=1)
+        self.middle = nn.Sequential(conv, nn.BatchNorm2d(c))
+        self.side = conv
+
+    def forward(self, x):
+        return self.middle(x) + self.side(x)
+
+
+class NormBoundAgainReadTwice(nn.Module):
+    """The norm's binding read by two containers: one module in two places."""
+
+    def __init__(self, c):
+        super().__init__()
+        batch_norm = nn.BatchNorm2d(c)
+        self.a = nn.Sequential(nn.Conv2d(c, c, 1), batch_norm)
+        self.b = nn.Sequential(nn.Conv2d(c, c, 1), batch_norm)
+        batch_norm = nn.BatchNorm2d(c)
+        self.c = nn.Sequential(nn.Conv2d(c, c, 1, bias=False), batch_norm)  # expect: RB101:32 "Conv2d bias is cancelled by the BatchNorm2d that follows"
+
+    def forward(self, x):
+        return self.c(self.b(self.a(x)))
