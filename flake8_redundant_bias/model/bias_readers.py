@@ -3,9 +3,9 @@
 ``utils.initialize_weights(self)``) with no ``if m.bias is not None``.  Switching the bias off breaks it
 (``AttributeError: 'NoneType' object has no attribute 'data'``), so a fix waits until the reader checks.
 
-Read where the class that builds the layer can reach it: its own methods, the functions it hands itself to
-(``initialize_weights(self)``, in its module or another of the project) and those it applies
-(``self.apply(weights_init)``).  A reader under a test of the module's class (``isinstance(m, nn.BatchNorm2d)``,
+Read where the class that builds the layer can reach it: its own methods, the initializers it hands itself
+to (a function named so, ``initialize_weights(self)``, in its module or another of the project) and the functions
+it applies (``self.apply(weights_init)``).  A reader under a test of the module's class (``isinstance(m, nn.BatchNorm2d)``,
 ``classname.find('Conv') != -1``) reads the bias of the classes the test names alone.
 """
 
@@ -15,7 +15,7 @@ import ast
 from typing import Iterator
 
 from .flow.service import Flow
-from .index import Index
+from .index import Index, called_name
 
 
 def bias_reader(index: Index, flow: Flow, call: ast.Call, layer: str) -> str | None:
@@ -25,10 +25,24 @@ def bias_reader(index: Index, flow: Flow, call: ast.Call, layer: str) -> str | N
     if owner is None:
         return None
     held = _held_in(index, call)
-    for function, applied in _readers(index, flow, owner):
-        if any(_unchecked(read, parents, layer) for read, parents in _bias_reads(function, applied, held)):
-            return f"{function.name}()"
-    return None
+    found = index.derived("bias readers", dict)  # the same for each finding of the class
+    key = (owner, layer, held)
+    if key not in found:
+        found[key] = next((
+            f"{function.name}()" for function, applied in _readers(index, flow, owner)
+            if _spells_bias(index, function)
+            and any(_unchecked(read, parents, layer) for read, parents in _bias_reads(function, applied, held))
+        ), None)
+    return found[key]
+
+
+def _spells_bias(index: Index, function: ast.FunctionDef) -> bool:
+    """The function's text spells ``.bias`` (one of another module is read whole)."""
+    source = index.source
+    if source is None or index.scope_of.get(function) is None:
+        return True
+    start, end = source.span(function.lineno, function.end_lineno or function.lineno)
+    return source.text.find(".bias", start, end) >= 0
 
 
 def _held_in(index: Index, call: ast.Call) -> str | None:
@@ -64,8 +78,9 @@ def _readers(index: Index, flow: Flow, owner: ast.ClassDef) -> Iterator[tuple[as
                 if method is not None:
                     yield method, True
                 continue
-        elif any(_is(arg, receiver) for arg in call.args):
-            target = func  # ``initialize_weights(self)``
+        elif any(_is(arg, receiver) for arg in call.args) and "init" in called_name(call).lower():
+            target = func  # ``initialize_weights(self)``: an initializer by its name (reading every callee would
+            # parse the module of every helper the class hands itself to)
         else:
             continue
         found = _function(index, flow, target)

@@ -74,19 +74,20 @@ class Steps:
         if isinstance(expr, (ast.Call, ast.Subscript)):
             return self.layers.built(expr)
         if isinstance(expr, ast.Name):
-            return self.local(expr, scope)
+            return self.local(expr, scope, rebound=True)
         if isinstance(expr, ast.Attribute):
             return self.attributes.attribute(expr, scope)
         return None
 
-    def local(self, name: ast.Name, scope: Scope) -> Layer | None:
-        """A local name bound to one construction and read once on any path through the code.
+    def local(self, name: ast.Name, scope: Scope, rebound: bool = False) -> Layer | None:
+        """A local name bound to one construction and read once on any path through the code (``rebound``: or
+        bound again, where the binding that reaches this read reaches no other: a container's element).
 
         ``if bn: layers += [conv, nn.BatchNorm2d(c)] else: layers += [conv]`` reads
         ``conv`` twice, in branches of which one runs: each run uses it once.
         """
         stores, reads = self.index.bindings(scope, name.id)
-        if reads != 1 and len(stores) > 1 and self._read_here_alone(name, scope):
+        if rebound and reads != 1 and len(stores) > 1 and self._read_here_alone(name, scope):
             reads = 1  # ENet's ``batch_norm = ...`` bound again for another block: each binding read once
         if reads != 1 and stores:
             reads = len(self._module_reads(scope, name.id))
