@@ -16,14 +16,12 @@ from .flow.members import rewraps
 from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, if_apart
-from .layers import Layers
 
 
 class AttributeUses:
-    def __init__(self, index: Index, flow: Flow, layers: Layers, facts: Mapping[str, Fact]) -> None:
+    def __init__(self, index: Index, flow: Flow, facts: Mapping[str, Fact]) -> None:
         self.index = index
         self.flow = flow
-        self.layers = layers
         self.facts = facts
         self._uses: dict[tuple[ast.ClassDef, str], int] | None = None
 

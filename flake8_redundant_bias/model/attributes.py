@@ -33,7 +33,7 @@ class ModuleAttributes:
         self.flow = flow
         self.layers = layers
         self.facts = facts
-        self.uses = AttributeUses(index, flow, layers, facts)
+        self.uses = AttributeUses(index, flow, facts)
         self._held: dict[tuple[ast.ClassDef, str], Layer | None] = {}
 
     def attribute(self, expr: ast.Attribute, scope: Scope) -> Layer | None:

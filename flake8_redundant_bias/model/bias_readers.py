@@ -15,7 +15,7 @@ import ast
 from typing import Iterator
 
 from .flow.service import Flow
-from .index import Index, called_name
+from .index import Index, called_name, spelled_name
 
 
 def bias_reader(index: Index, flow: Flow, call: ast.Call, layer: str) -> str | None:
@@ -177,10 +177,6 @@ def _may_hold(test: ast.expr, layer: str) -> bool:
     ]
     if named:
         classes = [c for n in named for c in (n.elts if isinstance(n, ast.Tuple) else [n])]
-        return any(_last(c) in (layer, None) for c in classes)
+        return any(spelled_name(c) in (layer, "") for c in classes)
     texts = [node.value for node in ast.walk(test) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
     return any(text in layer for text in texts)
-
-
-def _last(expr: ast.expr) -> str | None:
-    return expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else None

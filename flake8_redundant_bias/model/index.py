@@ -449,8 +449,12 @@ def event_name(node: ast.AST) -> str:
 def called_name(call: ast.Call) -> str:
     """The name a call's function is spelled by: ``BatchNorm2d`` of ``nn.BatchNorm2d(c)``, ``setattr``; "" for
     anything else (``make()()``)."""
-    func = call.func
-    return func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+    return spelled_name(call.func)
+
+
+def spelled_name(expr: ast.expr) -> str:
+    """The last name an expression spells: ``BatchNorm2d`` of ``nn.BatchNorm2d``; "" for anything else."""
+    return expr.attr if type(expr) is ast.Attribute else expr.id if type(expr) is ast.Name else ""  # type: ignore[attr-defined]
 
 
 def method_named(owner: ast.ClassDef, name: str) -> ast.FunctionDef | None:

@@ -22,7 +22,7 @@ from ..knowledge.schema import (
     TensorFactory, YieldsParameters,
 )
 from .flow.service import Flow
-from .index import Index, Scope, parameter_defaults
+from .index import Index, Scope, called_name, parameter_defaults
 from .layers import Layers
 from .values import is_literal
 
@@ -256,10 +256,9 @@ class Parameters:
         if len(node.bases) != 1 or not isinstance(self._fact(node.bases[0]), ModuleBase):
             return True
         for inner in ast.walk(node):
-            if isinstance(inner, ast.Call) and isinstance(inner.func, (ast.Attribute, ast.Name)):
-                called = inner.func.attr if isinstance(inner.func, ast.Attribute) else inner.func.id
-                if called in ("add_module", "register_module", "register_parameter", "setattr"):
-                    return True
+            if isinstance(inner, ast.Call) and called_name(inner) in (
+                    "add_module", "register_module", "register_parameter", "setattr"):
+                return True
         per_attribute = []
         for stored in self._stores(node).values():
             verdicts = [

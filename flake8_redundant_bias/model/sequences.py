@@ -21,6 +21,7 @@ from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer, Layers, bias_off_by_default, own_norm
 from .steps import Steps
+from .values import is_literal
 from .walks import element_handed_out
 
 Chain = tuple[Layer, Iterator["Layer | None"]]
@@ -153,7 +154,7 @@ class Sequences:
         if len(stores) < 2 or reads != 1:
             return None
         origins = self.flow.origins(name, scope, self.layers.environment(name))
-        calls = [o.expr for o in origins or () if not (type(o.expr) is ast.Constant and o.expr.value is None)]
+        calls = [o.expr for o in origins or () if not is_literal(o.expr, None)]
         if len(calls) < 2 or any(type(c) is not ast.Call or self.index.scope_at(c) is not scope for c in calls):
             return None
         return calls if all(self.layers.built(call) is not None for call in calls) else None

@@ -12,7 +12,7 @@ from ..knowledge import Knowledge
 from ..knowledge.schema import Optimizer, Spec
 from ..model.context import ModuleModel
 from ..model.gates import Trigger, shortest
-from ..model.index import Scope
+from ..model.index import Scope, called_name
 from ..model.optimizers import agreed
 from ..model.parameters import Whole
 from ..model.values import Bound, Number
@@ -310,8 +310,7 @@ def _group_keys(group: ast.expr, builtin_dict: bool = True) -> dict[str, ast.exp
 
 
 def _called(call: ast.Call) -> str:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "the helper"
+    return called_name(call) or "the helper"
 
 
 def _dump(found: object) -> str:
