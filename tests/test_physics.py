@@ -581,3 +581,64 @@ def test_hand_written_norms(body: str, cancelled: bool) -> None:
     assert (difference < CANCELLED) is cancelled and (difference > CHANGED) is not cancelled, difference
     line = next(number for number, text in enumerate(source.splitlines(), 1) if text.startswith("model = "))
     assert [f.line for f in analyse_source(source) if f.code == "RB101"] == ([line] if cancelled else [])
+
+
+# An attention's values (``self.a``, line 10) reshaped, summed with weights, reshaped back, then a 1x1 conv and a
+# norm: the bias comes through only where the weights sum to 1 along the axis the product sums, and lies on the
+# values' channel axis there.  (value steps, weights, product, back to (N, C, H, W), norm, cancelled)
+ATTENTION_TEMPLATE = """\
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class M(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        self.a = nn.Conv2d(c, c, 1)
+        self.q = nn.Conv2d(c, c, 1)
+        self.k = nn.Conv2d(c, c, 1)
+        self.out = nn.Conv2d(c, c, 1)
+        self.bn = {norm}
+        self.softmax = nn.Softmax(dim=-1)
+        self.drop = nn.Dropout(0.5)
+
+    def forward(self, x):
+        b = x.size(0)
+        v = self.a(x){value}
+        q = self.q(x).view(b, self.c, -1).permute(0, 2, 1)
+        k = self.k(x).view(b, self.c, -1)
+        w = {weights}
+        y = {product}
+        return self.bn(self.out({back}))
+"""
+ROWS_FIRST = ".view(b, self.c, -1).permute(0, 2, 1)"
+BACK = "y.permute(0, 2, 1).contiguous().view(b, self.c, *x.size()[2:])"
+ATTENTIONS = [
+    # the non-local block: softmax over the keys, values on the right
+    (dict(value=ROWS_FIRST, weights="F.softmax(torch.matmul(q, k), dim=-1)", product="torch.matmul(w, v)", back=BACK), True),
+    (dict(value=ROWS_FIRST, weights="self.softmax(torch.bmm(q, k))", product="torch.bmm(w, v)", back=BACK), True),
+    (dict(value=ROWS_FIRST, weights="(q @ k).softmax(dim=-1)", product="w @ v", back=BACK), True),
+    (dict(value=".flatten(2).transpose(1, 2)", weights="torch.softmax(q @ k, -1)", product="w @ v",
+          back="y.transpose(1, 2).reshape(b, self.c, *x.shape[2:])"), True),
+    # DANet's position attention: values on the left, the weights transposed
+    (dict(value=".view(b, self.c, -1)", weights="F.softmax(torch.bmm(q, k), dim=-1)", product="torch.bmm(v, w.permute(0, 2, 1))",
+          back="y.view(b, self.c, *x.size()[2:])"), True),
+    # the weights sum to 1 along the other axis, are rescaled by dropout, or are no softmax at all
+    (dict(value=ROWS_FIRST, weights="F.softmax(torch.matmul(q, k), dim=1)", product="torch.matmul(w, v)", back=BACK), False),
+    (dict(value=ROWS_FIRST, weights="self.drop(F.softmax(q @ k, dim=-1))", product="w @ v", back=BACK), False),
+    (dict(value=ROWS_FIRST, weights="torch.matmul(q, k) / 16", product="torch.matmul(w, v)", back=BACK), False),
+    # the values' channels on the summed axis (4 channels and 4 positions: the shapes agree)
+    (dict(value=".view(b, self.c, -1)", weights="F.softmax(torch.matmul(q, k), dim=-1)", product="torch.matmul(w, v)",
+          back="y.view(b, self.c, *x.size()[2:])"), False),
+    (dict(value=ROWS_FIRST, weights="F.softmax(torch.bmm(q, k), dim=-1)", product="torch.bmm(v, w.permute(0, 2, 1))",
+          back=BACK), False),
+]
+
+
+@pytest.mark.parametrize("parts, cancelled", ATTENTIONS)
+@pytest.mark.parametrize("norm", ["nn.BatchNorm2d(c)", "nn.GroupNorm(2, c)"])
+def test_an_attention_passes_its_values_bias_on(parts: dict, cancelled: bool, norm: str) -> None:
+    source = ATTENTION_TEMPLATE.format(norm=norm, **parts)
+    _measured_and_judged(source, (8, C, 2, 2), 10, cancelled and norm.startswith("nn.BatchNorm"))

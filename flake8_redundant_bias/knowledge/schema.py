@@ -320,7 +320,47 @@ class AxisMove(Row):
         self.arguments = arguments
 
 
-Spec = Union[Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove, NormBuilder, Forwarder, Exempting]
+class Reshape(Row):
+    """A tensor method that reshapes (``view``, ``reshape``; ``flatten``: ``flattens``).
+
+    A channel axis at 1 stays there through ``.view(b, c, ...)`` when ``b`` is the
+    batch and ``c`` the channel count, and through ``.flatten(2)``, which gives
+    a 3-D (N, C, L) tensor.
+    """
+
+    __slots__ = ("flattens",)
+
+    def __init__(self, flattens: bool = False) -> None:
+        self.flattens = flattens
+
+
+class Contraction(Row):
+    """A matrix product of its two operands (``torch.matmul``, ``torch.bmm``; ``@`` has no row): ``batched``,
+    both are 3-D."""
+
+    __slots__ = ("left", "right", "batched", "functional")
+
+    def __init__(self, left: Arg, right: Arg, batched: bool = False) -> None:
+        self.left = left
+        self.right = right
+        self.batched = batched
+        self.functional = True
+
+
+class Softmax(Row):
+    """Weights that sum to 1 along the axis ``dim`` (``F.softmax(x, dim=-1)``, ``nn.Softmax(dim=-1)``)."""
+
+    __slots__ = ("dim", "functional")
+
+    def __init__(self, dim: Arg, functional: bool = False) -> None:
+        self.dim = dim
+        self.functional = functional
+
+
+Spec = Union[
+    Producer, Norm, Transparent, Wrapper, Container, Optimizer, AxisMove, NormBuilder, Forwarder, Exempting, Reshape,
+    Contraction, Softmax,
+]
 
 
 # ---------------------------------------------------------------- facts

@@ -8,9 +8,10 @@ record, ``FRAMEWORK``.
 from __future__ import annotations
 
 from .schema import (
-    AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Fact, Framework, Freezes, Initializer, ModuleBase, ModuleList, ModuleTable,
-    NoBias, NoBiasAccessor, Norm, Optimizer, ParameterClass, PenaltyFunction, PenaltyMethod, Producer, ResetsParameters, ReturnsReceiver,
-    SameArgs, Spec, StoresModule, TensorFactory, Transparent, Version, Wrapper, YieldsParameters, prefixed,
+    AllOf, AnyOf, Arg, ArgIn, AxisMove, Container, Contraction, Fact, Framework, Freezes, Initializer, ModuleBase, ModuleList,
+    ModuleTable, NoBias, NoBiasAccessor, Norm, Optimizer, ParameterClass, PenaltyFunction, PenaltyMethod, Producer, Reshape,
+    ResetsParameters, ReturnsReceiver, SameArgs, Softmax, Spec, StoresModule, TensorFactory, Transparent, Version, Wrapper,
+    YieldsParameters, prefixed,
 )
 
 ZERO = frozenset({0, (0,), (0, 0), (0, 0, 0)})
@@ -87,6 +88,7 @@ TORCH_NN: dict[str, Spec] = {
     "ChannelShuffle": Transparent(),
     **{name: Transparent(when=ArgIn(Arg("p", 0, 0.5), frozenset({0}))) for name in ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d")},
     "Sequential": Container(),
+    "Softmax": Softmax(Arg("dim", 0, None)),
 }
 
 TORCH_FUNCTIONAL: dict[str, Spec] = {
@@ -94,6 +96,7 @@ TORCH_FUNCTIONAL: dict[str, Spec] = {
     "linear": Producer(bias=Arg("bias", 2, None), functional=True, last_axis=True),
     "batch_norm": Norm(functional=True),
     "instance_norm": Norm(functional=True),
+    "softmax": Softmax(Arg("dim", 1, None), functional=True),
     **{f"{kind}{d}": Transparent(functional=True) for kind in ("max_pool", "adaptive_max_pool", "adaptive_avg_pool") for d in ("1d", "2d", "3d")},
     "avg_pool1d": _avg_pool(padding=3, count_include_pad=5, divisor=None, functional=True),
     "avg_pool2d": _avg_pool(padding=3, count_include_pad=5, divisor=6, functional=True),
@@ -112,6 +115,15 @@ TENSOR_METHODS: dict[str, AxisMove] = {
     "permute": AxisMove(frozenset({(0, 2, 1)})),
 }
 
+# What an attention's values go through: reshapes, a copy in memory order, and the weights' own softmax.
+TENSOR_STEPS: dict[str, Spec] = {
+    "view": Reshape(),
+    "reshape": Reshape(),
+    "flatten": Reshape(flattens=True),
+    "contiguous": Transparent(functional=True),
+    "softmax": Softmax(Arg("dim", 0, None), functional=True),
+}
+
 # Concatenating along the channel axis keeps each channel's bias constant in its channel.
 _CHANNEL_CAT = Transparent(when=ArgIn(Arg("dim", 1, 0), frozenset({1})), functional=True)
 
@@ -122,6 +134,10 @@ TORCH_TOP: dict[str, Spec] = {
     "concatenate": Transparent(when=ArgIn(Arg("axis", 1, 0), frozenset({1})), functional=True),
     **{name: TORCH_FUNCTIONAL[name] for name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "batch_norm", "instance_norm", "max_pool1d", "max_pool2d", "max_pool3d", "adaptive_avg_pool1d", "adaptive_max_pool1d")},
     "flatten": Transparent(when=ArgIn(Arg("start_dim", 1, 0), frozenset({1, 2})), functional=True),
+    "softmax": TORCH_FUNCTIONAL["softmax"],
+    # (``@`` is the same product, read where it is written)
+    "matmul": Contraction(Arg("input", 0), Arg("other", 1)),
+    "bmm": Contraction(Arg("input", 0), Arg("mat2", 1), batched=True),
 }
 
 WEIGHT_WRAPPERS: dict[str, Spec] = {
@@ -187,6 +203,7 @@ FACTS: dict[str, Fact] = {
 # (N, L, F) -> (N, F, L) moves, and what the rules know of module and tensor methods, by name.
 METHODS: dict[str, Fact] = {
     **TENSOR_METHODS,
+    **TENSOR_STEPS,
     "parameters": YieldsParameters(),
     "named_parameters": YieldsParameters(named=True),
     **{name: ResetsParameters() for name in ("reset_parameters", "_reset_parameters")},

@@ -14,16 +14,17 @@ from __future__ import annotations
 import ast
 from functools import partial
 from itertools import chain
-from typing import TYPE_CHECKING, Generator, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Generator, Iterator
 
 from ..containment import Unit, record
-from ..knowledge.schema import Container, Norm, Producer, Transparent
+from ..knowledge.schema import Container, Contraction, Norm, Producer, Transparent
 from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer
-from .sequences import Chain, Sequences
+from .sequences import Chain, Fork, Sequences
 from .steps import Steps
 from .values import CallArgs
+from .weighted_sums import WeightedSums
 
 if TYPE_CHECKING:  # the flow's interface, for the types only
     from .flow.questions import Decide
@@ -31,15 +32,6 @@ if TYPE_CHECKING:  # the flow's interface, for the types only
 STEPS_LIMIT = 8  # steps in one flow chain
 FORKS = 2  # values read by several readers, one inside another's path, followed down every path
 ADDITION = Transparent(functional=True)
-
-
-class Fork(NamedTuple):
-    """A value read in several places (``y = self.conv(x)``, then ``self.bn_a(y) + self.bn_b(y)``), or a module
-    applied in each branch of an ``if``/``else`` (``branches``): the steps down each path from it, in the order of the
-    code.  The bias is the rule's to report only if every path cancels it."""
-
-    paths: tuple[Iterator[Layer | Fork | None], ...]
-    branches: bool = False
 
 
 class Chains:
@@ -58,6 +50,8 @@ class Chains:
         self._decide = steps.attributes.decided if steps.layers.bound else None
         self._decided: dict[ast.AST, ast.AST | None] = {}
         self._forks: dict[ast.AST, list[ast.AST] | None] = index.derived("readers", dict)  # a node -> its readers
+        self._operands: dict[ast.AST, ast.AST] = index.derived("operands", dict)  # a product -> the value's read in it
+        self.weighted = WeightedSums(index, flow, steps.layers, steps)
 
     def units(self, inside: ast.AST | None = None) -> Iterator[Unit[Chain]]:
         """One unit of work per container, and per call that applies a producer (``inside``: in that class or function)."""
@@ -135,10 +129,13 @@ class Chains:
 
     def _step(self, consumer: ast.AST, start: ast.expr, scope: Scope) -> Generator[Layer | None, None, bool]:
         """The layers the consumer of a value applies to it; whether the chain goes on past them."""
-        if isinstance(consumer, ast.BinOp):
+        if isinstance(consumer, ast.BinOp) and not isinstance(consumer.op, ast.MatMult):
             yield Layer("addition", ADDITION, consumer, CallArgs([], {}))  # type: ignore[arg-type]
             return True
-        step = self.steps.application(consumer, scope)  # type: ignore[arg-type]
+        step = self.steps.application(consumer, scope) if isinstance(consumer, ast.Call) else None
+        if isinstance(consumer, ast.BinOp) or step is not None and isinstance(step.spec, Contraction):
+            # an attention's values summed with weights that add up to 1 (``weights @ v``); else a barrier
+            step = self.weighted.step(consumer, self._operands.get(consumer), scope)  # type: ignore[arg-type]
         if step is not None and isinstance(step.spec, Container):
             run = self._run(step, consumer, scope)  # a container applied to the value: the layers it runs
             yield from run if run is not None else [None]
@@ -171,6 +168,9 @@ class Chains:
         if isinstance(func, ast.Attribute) and not self.steps.attributes.unchanged(func, scope):
             return None
         return self.sequences.run(container)
+
+    def _contracts(self, call: ast.Call) -> bool:
+        return isinstance(self.steps.layers.row(call.func)[1], Contraction)
 
     def _scales(self, read: ast.AST, binop: ast.BinOp) -> bool:
         """``y * self.scale``, ``0.2 * y``, ``y / 2``: a number on every path turns a constant per channel into
@@ -211,8 +211,11 @@ class Chains:
         by a number, a method of it (``x.transpose(1, 2)``), a join (``torch.cat([a, b], dim=1)``); else None."""
         index = self.index
         parent = index.parents.get(read)
-        if isinstance(parent, ast.Call) and parent.args and parent.args[0] is read:
-            return parent
+        if isinstance(parent, ast.Call) and read in parent.args[:2]:
+            if self._contracts(parent):  # ``torch.matmul(weights, v)``: either operand
+                self._operands[parent] = read
+                return parent
+            return parent if parent.args[0] is read else None
         if isinstance(parent, ast.keyword) and parent.arg == "input":
             call = index.parents.get(parent)
             return call if isinstance(call, ast.Call) else None
@@ -220,6 +223,9 @@ class Chains:
             return parent
         if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Mult, ast.Div)):
             return parent if self._scales(read, parent) else None
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.MatMult):
+            self._operands[parent] = read
+            return parent
         if isinstance(parent, ast.Attribute) and parent.value is read:
             method = index.parents.get(parent)  # x.transpose(1, 2)
             return method if isinstance(method, ast.Call) and method.func is parent else None

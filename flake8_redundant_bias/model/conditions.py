@@ -13,6 +13,7 @@ needs.
 from __future__ import annotations
 
 import ast
+from typing import Iterable
 
 from ..knowledge.schema import Norm
 from .flow.names import none_test
@@ -46,12 +47,15 @@ class Conditions:
         self.flow = flow
         self.layers = layers
 
-    def guard(self, producer: Layer, norm: Layer) -> Guard | None:
+    def guard(self, producer: Layer, norm: Layer, others: list[Layer] | tuple = ()) -> Guard | None:
         """The test under which ``norm`` follows ``producer`` and on no other path, when there is one (several
-        tests together read as one, with no bias to pass); None when the norm follows whatever the flags say."""
+        tests together read as one, with no bias to pass); None when the norm follows whatever the flags say.
+        ``others``: the norms that follow it down the other paths of a fork (a list each branch builds): a test
+        with one of them on each side of it is no guard."""
         if producer.call not in self.index.parents:
             return None  # built in another module: the flags there are its own
         producer_tests = {test[0] for test in self._tests_around(producer.call)}
+        producer_tests |= _split(self._tests_around(n.call) for n in (norm, *others)) if others else set()
         found = [test for test in self._tests_around(norm.call) if test[0] not in producer_tests]
         found += self._class_choice(norm)
         if norm.applied is not None and norm.reached_from is not None:
@@ -258,3 +262,12 @@ def _constant(index: Index, home: Scope, name: str) -> bool:
         len(stores) == 1 and isinstance(index.parents.get(stores[0].node), ast.Assign) and name not in index.declared
         and index.home(name, home) is index.module and name not in index.module.escaped
     )
+
+
+def _split(tests: Iterable[list[Test]]) -> set[ast.expr]:
+    """The tests some of the norms are built on one side of, and some on the other."""
+    sides: dict[ast.expr, set[bool]] = {}
+    for around in tests:
+        for test, body, _, _ in around:
+            sides.setdefault(test, set()).add(body)
+    return {test for test, found in sides.items() if len(found) == 2}

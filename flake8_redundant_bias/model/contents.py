@@ -18,6 +18,7 @@ of ``self``; a container class's own ``__init__`` builds ``self`` itself
 from __future__ import annotations
 
 import ast
+from functools import partial
 from itertools import product
 from typing import Callable, Iterable
 
@@ -56,7 +57,9 @@ class Contents:
         if start is None:
             return None
         begin, (items, growing, block) = start
-        return self._fold(items, growing, block, uses[begin + 1:position])
+        # (an event in a branch apart from the read, ``if outermost: down = downconv``, never runs before it)
+        between = [use for use in uses[begin + 1:position] if not branch_apart(self.index, read, use[0].node)]
+        return self._fold(items, growing, block, between)
 
     def branches(self, read: ast.Name, scope: Scope) -> list[list] | None:
         """What a list holds where it is read, once for each binding in a branch of the ``if``s before it
@@ -66,7 +69,7 @@ class Contents:
         if found is None:
             return None
         uses, position = found
-        stores = _reaching_stores(uses, position, self._kind)
+        stores = _reaching_stores(uses, position, partial(_event_kind, self.index))
         nodes = [uses[at][0].node for at in stores]
         if len(stores) < 2 or not all(branch_apart(self.index, a, b) for a in nodes for b in nodes if a is not b):
             return None
@@ -89,7 +92,7 @@ class Contents:
             return None
         begin, (items, growing, block) = start
         after = found[0][begin + 1:found[1]]
-        growths = {use[1]: added for use in after for kind, added in [self._kind(use, growing)] if kind == GROWS}
+        growths = {use[1]: added for use in after for kind, added in [_event_kind(self.index, use, growing)] if kind == GROWS}
         either = _either_sides(self.index, [use for use in after if use[1] in growths], growths)
         if not either or len(either) > EITHER_LIMIT:
             return None
@@ -113,7 +116,7 @@ class Contents:
         if start is None or start[1] is None:
             return None
         later = uses[position + 1:]
-        end = next((i for i, use in enumerate(later) if self._kind(use)[0] == STORE), len(later))
+        end = next((i for i, use in enumerate(later) if _event_kind(self.index, use)[0] == STORE), len(later))
         return self._fold(start[0], start[1], start[2], later[:end])
 
     def _key_events(self, key: ast.expr, scope: Scope) -> tuple[list[Use], int] | None:
@@ -145,7 +148,7 @@ class Contents:
         then ``nn.Sequential(*x)``) is only one of those that may: what it holds is
         unknown there, and only what is added to it after is known.
         """
-        stores = [i for i in range(position) if self._kind(events[i])[0] == STORE]
+        stores = [i for i in range(position) if _event_kind(self.index, events[i])[0] == STORE]
         if not stores:
             return None
         last = stores[-1]
@@ -162,7 +165,7 @@ class Contents:
         return (last, start) if start is not None else None
 
     def _start(self, use: Use) -> Start | None:
-        kind, value = self._kind(use)
+        kind, value = _event_kind(self.index, use)
         if kind != STORE or value is None:
             return None
         initial = self.initial(value)  # type: ignore[arg-type]
@@ -174,11 +177,27 @@ class Contents:
             return list(value.elts), None
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):  # [conv, bn] + ([act] if a else [])
             return _joined(value, self._list_at), None
+        if isinstance(value, ast.Name):  # ``down = downconv``: one list under two names
+            items = self._aliased(value)
+            return (items, None) if items is not None else None
         if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
             layer = self.layers.construction(value)
             if layer is not None and isinstance(layer.spec, Container) and not element_handed_out(self.index, self.flow, value):
                 return self.steps.ordered_elements(value, layer.spec), frozenset(layer.spec.grow)
         return None
+
+    def _aliased(self, name: ast.Name) -> list | None:
+        """The items of the list a name holds where another name is bound to it, when nothing that may run after
+        changes it (both names hold the one list)."""
+        scope = self.index.scope_at(name)
+        found = self._key_events(name, scope)
+        if found is None:
+            return None
+        uses, position = found
+        later = uses[position + 1:]
+        if any(_event_kind(self.index, use)[0] != KEEPS and not branch_apart(self.index, name, use[0].node) for use in later):
+            return None
+        return self.at(name, scope)
 
     def _list_at(self, name: ast.Name) -> list | None:
         """The items a name joined into a list holds there, when it holds a list."""
@@ -198,7 +217,7 @@ class Contents:
             event = use[0]
             if event.block is not block and self._never_runs(event):
                 continue  # in a branch the call being read decides against (``if dropout is not None:``, None)
-            kind, added = self._kind(use, growing)
+            kind, added = _event_kind(self.index, use, growing)
             if kind == KEEPS:
                 continue
             if kind == GROWS:
@@ -272,44 +291,6 @@ class Contents:
         its calls: a branch they never take may run for another."""
         return self.layers.never_runs(event.node)
 
-    def _kind(self, use: Use, growing: frozenset[str] | None = None) -> tuple[str, object]:
-        """What one event of a name (or of ``name.attr``) is: a binding and its value, a growth and the items it
-        adds, a read that keeps the items (``KEEPS``), or anything else (``OTHER``)."""
-        event, node = use
-        parent = self.index.parents.get(node)
-        if event.opaque:
-            return OTHER, None
-        if isinstance(parent, ast.AugAssign) and parent.target is node:
-            if event.store:
-                return KEEPS, None  # x += [...]: its read event grows the list
-            if not isinstance(parent.op, ast.Add):
-                return OTHER, None
-            # x += helper(...): the list the helper returns, where the module defines it (else a barrier)
-            return GROWS, _items(parent.value)
-        if event.store or isinstance(getattr(node, "ctx", None), ast.Store):
-            if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, node):
-                if _extends(parent.value, node):
-                    return KEEPS, None  # x = x + [...]: the read of x grows it
-                return STORE, parent.value
-            return STORE, None  # unpacked, a loop's target: a binding of unknown items
-        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add) and parent.left is node:
-            assign = self.index.parents.get(parent)
-            if isinstance(assign, ast.Assign) and _single_target(assign, assign.targets[0]) and _same(assign.targets[0], node):
-                return GROWS, _items(parent.right)
-            return OTHER, None
-        if isinstance(parent, ast.Starred) or isinstance(parent, ast.Return) and parent.value is node:
-            return KEEPS, None  # unpacked or returned whole: its order is kept
-        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id in HARMLESS_CALLS:
-            return KEEPS, None
-        if isinstance(parent, ast.Subscript) and parent.value is node and _read_through(self.index, parent):
-            return KEEPS, None  # layers[0].weight: a read of one item's state
-        if isinstance(parent, ast.Attribute) and parent.value is node:
-            call = self.index.parents.get(parent)
-            if isinstance(call, ast.Call) and call.func is parent and _statement(self.index, call):
-                added = _grown(call, parent.attr, growing)
-                return (GROWS, added) if added is not None else (OTHER, None)
-        return OTHER, None
-
     # ------------------------------------------------------------ a container class's self
 
     def of_self(self, scope: Scope) -> list | None:
@@ -339,6 +320,46 @@ class Contents:
 
 
 STORE, GROWS, KEEPS, OTHER = "store", "grows", "keeps", "other"
+
+
+def _event_kind(index: Index, use: Use, growing: frozenset[str] | None = None) -> tuple[str, object]:
+    """What one event of a name (or of ``name.attr``) is: a binding and its value, a growth and the items it
+    adds, a read that keeps the items (``KEEPS``), or anything else (``OTHER``)."""
+    event, node = use
+    parent = index.parents.get(node)
+    if event.opaque:
+        return OTHER, None
+    if isinstance(parent, ast.AugAssign) and parent.target is node:
+        if event.store:
+            return KEEPS, None  # x += [...]: its read event grows the list
+        if not isinstance(parent.op, ast.Add):
+            return OTHER, None
+        # x += helper(...): the list the helper returns, where the module defines it (else a barrier)
+        return GROWS, _items(parent.value)
+    if event.store or isinstance(getattr(node, "ctx", None), ast.Store):
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and _single_target(parent, node):
+            if _extends(parent.value, node):
+                return KEEPS, None  # x = x + [...]: the read of x grows it
+            return STORE, parent.value
+        return STORE, None  # unpacked, a loop's target: a binding of unknown items
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
+        assign = index.parents.get(parent)
+        if parent.left is node and isinstance(assign, ast.Assign) and _single_target(assign, assign.targets[0]) and _same(
+                assign.targets[0], node):
+            return GROWS, _items(parent.right)
+        return KEEPS, None  # joined into a new list (``down = [relu] + downconv + [norm]``): this one is unchanged
+    if isinstance(parent, ast.Starred) or isinstance(parent, ast.Return) and parent.value is node:
+        return KEEPS, None  # unpacked or returned whole: its order is kept
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id in HARMLESS_CALLS:
+        return KEEPS, None
+    if isinstance(parent, ast.Subscript) and parent.value is node and _read_through(index, parent):
+        return KEEPS, None  # layers[0].weight: a read of one item's state
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        call = index.parents.get(parent)
+        if isinstance(call, ast.Call) and call.func is parent and _statement(index, call):
+            added = _grown(call, parent.attr, growing)
+            return (GROWS, added) if added is not None else (OTHER, None)
+    return OTHER, None
 
 
 def _read_through(index: Index, item: ast.Subscript) -> bool:

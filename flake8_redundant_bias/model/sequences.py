@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from functools import partial
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..containment import Unit
 from ..knowledge.schema import Container, Producer, Transparent
@@ -24,10 +24,21 @@ from .steps import Steps
 from .values import is_literal
 from .walks import element_handed_out
 
-Chain = tuple[Layer, Iterator["Layer | None"]]
+Chain = tuple[Layer, Iterator["Layer | Fork | None"]]
 BARRIER = None
 NESTING_LIMIT = 8  # containers inside containers
 BRANCHINGS = 8  # ways of binding a container's elements by branch, read before the answer is "unknown"
+
+
+class Fork(NamedTuple):
+    """A value read in several places (``y = self.conv(x)``, then ``self.bn_a(y) + self.bn_b(y)``), a module
+    applied in each branch of an ``if``/``else`` (``branches``), or a layer put in a list that each branch makes
+    (``built``): the steps down each path from it, in the order of the code.  The bias is the rule's to report only
+    if every path cancels it."""
+
+    paths: tuple[Iterator[Layer | Fork | None], ...]
+    branches: bool = False
+    built: bool = False
 
 
 class Sequences:
@@ -204,27 +215,26 @@ class Sequences:
 
 
 def _agreed(readings: list[list[Layer | None]]) -> Iterator[Chain]:
-    """The chains of the readings, each producer once: one that several hold only where each has it followed by the
-    same steps, up to the first that is not transparent (``downconv`` before ``downnorm`` in one branch and before a
-    ReLU in another cancels its bias on one path only)."""
+    """The chains of the readings, each producer once: one that several hold followed by the same steps, up to the
+    first that is not transparent, as one chain; one they hold followed by other steps, as a fork of the paths
+    (``downconv`` before a norm each branch builds; before ``downnorm`` in one branch and a ReLU in another, which
+    cancels its bias on one path only)."""
     if len(readings) == 1:
         layers = readings[0]
         return ((layer, iter(layers[at + 1:])) for at, layer in enumerate(layers)
                 if layer is not None and isinstance(layer.spec, Producer))
-    first: dict[ast.AST, Chain] = {}
-    steps: dict[ast.AST, tuple] = {}
-    mixed = set()
+    first: dict[ast.AST, Layer] = {}
+    paths: dict[ast.AST, list[list[Layer | None]]] = {}
     for layers in readings:
         for position, layer in enumerate(layers):
-            if layer is None or not isinstance(layer.spec, Producer):
-                continue
-            after = layers[position + 1:]
-            if layer.call in first:
-                if steps[layer.call] != _next_steps(after):
-                    mixed.add(layer.call)
-                continue
-            first[layer.call], steps[layer.call] = (layer, iter(after)), _next_steps(after)
-    return iter([chain for call, chain in first.items() if call not in mixed])
+            if layer is not None and isinstance(layer.spec, Producer):
+                first.setdefault(layer.call, layer)
+                paths.setdefault(layer.call, []).append(layers[position + 1:])
+    return iter([
+        (first[call], iter(after[0])) if len({_next_steps(path) for path in after}) == 1 else
+        (first[call], iter([Fork(tuple(iter(path) for path in after), built=True)]))
+        for call, after in paths.items()
+    ])
 
 
 def _next_steps(after: list[Layer | None]) -> tuple:

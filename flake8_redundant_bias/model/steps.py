@@ -11,13 +11,16 @@ from __future__ import annotations
 import ast
 from typing import Mapping
 
-from ..knowledge.schema import AxisMove, Container, Fact, OrderedMapping
+from ..knowledge.schema import AxisMove, Container, Fact, OrderedMapping, Reshape, Transparent
 from .attributes import ModuleAttributes
 from .families import Families
 from .flow.service import Flow
 from .index import Index, Scope, if_apart
 from .layers import Layer, Layers
 from .values import ABSENT, Bound, CallArgs
+
+
+TENSOR_STEPS = (Reshape, Transparent)  # a tensor's own methods that a value passes through (not a module it holds)
 
 
 class Steps:
@@ -50,6 +53,8 @@ class Steps:
             method = self.methods.get(func.attr)
             if isinstance(method, AxisMove) and call.args:
                 return self._step(func.attr, method, call, scope, direct=False)
+            if isinstance(method, TENSOR_STEPS) and self.flow.method_owner(func.value, scope) is None:
+                return self._step(func.attr, method, call, scope, direct=False)  # x.view(b, c, -1), x.contiguous()
             return self.attributes.attribute(func, scope)
         if isinstance(func, ast.Subscript):
             return self._subscripted(func, scope)

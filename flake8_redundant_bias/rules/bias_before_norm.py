@@ -10,17 +10,18 @@ from typing import Iterator, Mapping
 from ..containment import Unit, contained
 from ..diagnostics import UNSAFE, Diagnostic
 from ..knowledge import Knowledge
-from ..knowledge.schema import Axis, AxisMove, Mode, Norm, NormBuilder, Producer, Spec, Transparent
+from ..knowledge.schema import Axis, Mode, Norm, NormBuilder, Producer, Spec, Transparent
 from ..model.bias_readers import bias_reader
 from ..model.bias_switch import ClassSwitch, call_switches, class_switch
-from ..model.chains import Fork
 from ..model.conditions import Guard
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
 from ..model.gates import NORM_PARTS, Trigger, shortest, switches_of
 from ..model.layers import Layer, Layers, own_norm
-from ..model.sequences import Chain
+from ..model.sequences import Chain, Fork
 from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs, Env
+from ..model.weighted_sums import Averaging
+from . import layouts
 from .base import Code, Rule, cost
 from .bias_fix import advice, bias_fix, guarded_fix
 
@@ -207,8 +208,9 @@ class BiasBeforeNorm(Rule):
                 continue
             through: list[Layer] = []
             forks: list[Fork] = []  # where the output forks on the way to the norm
+            others: list[Layer] = []  # the norms down the other paths of the first fork
             if switch is None:
-                norm = _next_norm(flow, producer, after, through, model.layers, forks)
+                norm = _next_norm(flow, producer, after, through, model.layers, forks, others)
             else:
                 norm = _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels_every(flow, p, norm) for p in producers):
@@ -216,7 +218,8 @@ class BiasBeforeNorm(Rule):
                 if switch is None and not producer.inside and model.conditions.never(producer, norm, bias and bias.expr):
                     continue  # the calls handing the bias in turn the norm's flag off
                 # A norm built or applied under a flag its callers or default decide: wasted on that path alone.
-                guard = None if switch is not None or producer.inside or through else model.conditions.guard(producer, norm)
+                guard = None if switch is not None or producer.inside or through else model.conditions.guard(
+                    producer, norm, others)
                 if producer.path is not None:  # one of two block classes a test chooses: wasted on its path alone
                     guard = model.conditions.chosen(producer.path)
                 if guard is not None and _switched_by(producer, guard):
@@ -229,39 +232,47 @@ class BiasBeforeNorm(Rule):
 
 def _next_norm(
     flow: Flow, producer: Layer, after: Iterator[Layer | Fork | None], through: list[Layer], layers: Layers | None = None,
-    forks: list[Fork] | None = None,
+    forks: list[Fork] | None = None, others: list[Layer] | None = None,
 ) -> Layer | None:
     """The first step past the transparent ones, if it is a norm; ``through`` gathers the 1x1 convolutions passed,
     the last of which may be a block's, whose own norm then follows (``layers``: the service that reads it).
     Where the value forks, the first path's norm, when a norm down every path cancels the bias.
 
-    A last-axis bias may be moved once onto axis 1 (``linear(x).transpose(1, 2)``);
-    any other move takes a channel axis away from where the norm reads it.
+    A last-axis bias may be moved onto axis 1 (``linear(x).transpose(1, 2)``), and a value reshaped and summed by
+    an attention on the way (``layouts.py``); any other move takes a channel axis away from where the norm reads it.
     """
-    moved = False
+    first = layout = layouts.start(producer)
     for step in after:
         if isinstance(step, Fork):  # the value read in several places: a norm down each path must cancel the bias
-            return None if moved else _forked_norm(flow, producer, step, through, layers, forks)
+            return None if layout != first else _forked_norm(flow, producer, step, through, layers, forks, others)
         if step is None:
             return None
         if isinstance(step.spec, Transparent) and flow.holds(step.spec.when, step.args) is True:
+            if not layouts.passes(step, layout):
+                return None
             continue
-        if _passes_constants(flow, producer, step, moved):
+        if _passes_constants(flow, producer, step, layout != first):
+            if not layouts.on_channels(layout):
+                return None
             through.append(step)
             if getattr(step.spec, "norm", None) is not None:  # a 1x1 ConvModule: its own norm follows, or nothing
                 return own_norm(layers, step) if layers is not None else None
             continue
-        if isinstance(step.spec, AxisMove):
-            if moved or not getattr(producer.spec, "last_axis", False) or _arguments(flow, step) not in step.spec.arguments:
+        if isinstance(step.spec, layouts.MOVES):
+            layout = layouts.moved(flow, producer, step, layout, _arguments(flow, step))  # type: ignore[assignment]
+            if layout is None:
                 return None
-            moved = True
+            if isinstance(step.spec, Averaging):
+                through.append(step)
             continue
-        if not isinstance(step.spec, Norm):
+        if not isinstance(step.spec, Norm) or layout[1] is not None and not layouts.on_channels(layout):
             return None
         # (a class whose norm comes after a convolution that is no 1x1 one, yolov7's Conv(c, c, 3); a class whose input
         # is read in several places: on each path)
         paths = ((step, step.leading), *step.parallel)
-        if not all(_passes_constants(flow, producer, lead, moved) for _, leading in paths for lead in leading):
+        moved = layout != first
+        if any(leading for _, leading in paths) and not layouts.on_channels(layout) or not all(
+                _passes_constants(flow, producer, lead, moved) for _, leading in paths for lead in leading):
             return None
         if not all(_cancels_every(flow, producer, norm) for norm, _ in step.parallel):
             return None
@@ -272,10 +283,11 @@ def _next_norm(
 
 def _forked_norm(
     flow: Flow, producer: Layer, fork: Fork, through: list[Layer], layers: Layers | None, forks: list[Fork] | None,
+    others: list[Layer] | None = None,
 ) -> Layer | None:
     """The norm down the first path of a fork, when one down every path cancels the bias (each path read only
     while the ones before it hold: a path costs the layers it applies, some read in other modules); ``forks``
-    gathers each fork on the first path."""
+    gathers each fork on the first path, ``others`` the norms down the other paths of the first."""
     if forks is not None:
         forks.append(fork)
     first = None
@@ -283,6 +295,8 @@ def _forked_norm(
         norm = _next_norm(flow, producer, path, through if first is None else [], layers, forks if first is None else None)
         if norm is None or first is not None and not _cancels_every(flow, producer, norm):
             return None
+        if first is not None and others is not None:
+            others.append(norm)
         first = first or norm
     return first
 
@@ -498,8 +512,14 @@ def _diagnostic(
         # (A functional call's bias is a tensor or None: no expression of the flag passes it.)
         fix = guarded_fix(model, producer, spec, guard.off) if guard.off is not None and not spec.functional else None
         shown = fix.title if fix is not None else f"turn the {spec.bias.keyword} off on that path"
-    passed = f"through the 1x1 {through[0].short} after it" if through else ""
+    pointwise = [step for step in through if not isinstance(step.spec, Averaging)]
+    passed = " and ".join(part for part in (
+        "the attention's softmax-weighted sum" if len(pointwise) < len(through) else "",
+        f"the 1x1 {pointwise[0].short} after it" if pointwise else "",
+    ) if part)
+    passed = f"through {passed}" if passed else ""
     forked = "" if not forks else f"applied in {len(forks[0].paths)} branches, a norm after each" if forks[0].branches else (
+        f"built in {len(forks[0].paths)} branches, a norm after it in each" if forks[0].built else
         f"its output read in {len(forks[0].paths)} places, a norm on every path")
     if norm.parallel and not forked:  # a class whose input goes to several layers
         forked = f"read by {len(norm.parallel) + 1} layers in {norm.helper}(), a norm after each"

@@ -176,3 +176,31 @@ class EitherOrMore(nn.Module):  # if/elif/else: not read side by side, silent
 
     def forward(self, x):
         return self.body(x)
+
+
+class NormInEachBranch(nn.Module):  # BicycleGAN's: a shared list joined into each branch's list, a norm built in each
+    def __init__(self, cin, cout, outermost=False):
+        super().__init__()
+        downconv = [nn.Conv2d(cin, cout, 4, stride=2, padding=1, bias=False)]  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (built in 2 branches, a norm after it in each)"
+        if outermost:
+            down = downconv + [nn.BatchNorm2d(cout)]
+        else:
+            down = [nn.LeakyReLU(0.2, True)] + downconv + [nn.BatchNorm2d(cout)]
+        self.down = nn.Sequential(*down)
+
+    def forward(self, x):
+        return self.down(x)
+
+
+class AliasedInOneBranch(nn.Module):  # the list itself in one branch, with no norm after the conv: its bias is used there
+    def __init__(self, cin, cout, outermost=False):
+        super().__init__()
+        downconv = [nn.Conv2d(cin, cout, 4, stride=2, padding=1)]
+        if outermost:
+            down = downconv
+        else:
+            down = [nn.LeakyReLU(0.2, True)] + downconv + [nn.BatchNorm2d(cout)]
+        self.down = nn.Sequential(*down)
+
+    def forward(self, x):
+        return self.down(x)

@@ -209,7 +209,27 @@ def same_value(flow: Questions, a: Bound | object, b: Bound | object) -> bool | 
         return la == lb
     if ra.env is rb.env and pure(ra.expr) and ast.dump(ra.expr) == ast.dump(rb.expr):
         return True
+    if ra.env is None and rb.env is None:
+        source = _source(flow, ra)
+        if source is not None and source is _source(flow, rb):
+            return True
     return None
+
+
+def _source(flow: Questions, bound: Bound) -> ast.AST | None:
+    """The one binding an argument reads: a name bound once where it is read (a parameter), or ``self.x`` that
+    the class sets once, to such a name (``self.channels = channels``, then ``x.view(b, self.channels, -1)``)."""
+    expr, scope = bound.expr, bound.scope
+    if scope is not None and type(expr) is ast.Attribute:
+        owner = flow.method_owner(expr.value, scope)
+        values = flow.attribute_values(owner, expr.attr) if owner is not None else []
+        if len(values) != 1 or values[0][0] is None:
+            return None
+        expr, scope = values[0]  # type: ignore[assignment]
+    if scope is None or type(expr) is not ast.Name:
+        return None
+    found = flow.reaching(expr, scope)
+    return found[1][0].node if found is not None and len(found[1]) == 1 else None
 
 
 # ---------------------------------------------------------------- arguments handed on
