@@ -234,3 +234,21 @@ def test_a_method_that_only_draws_parameters_anew_lists_none() -> None:
     assert fired(RESET) == []
     listed = RESET.replace("self.reset_parameters()", "self.frozen = [p for p in self.parameters() if p.norm() == 0]")
     assert fired(listed) == ["Penalties"]
+
+
+COMMENTED = """\
+    import torch.nn as nn
+
+
+    class Model(nn.Module):
+        def init_weights(self):
+            # default PyTorch init works well for AdamW
+            self.names = [k for k, _ in self.named_parameters()]
+    """
+
+
+def test_a_word_in_a_comment_fires_no_rule() -> None:
+    # maxxvit's comment naming AdamW, beside named_parameters(), walked 2,500 lines of model code for the
+    # weight-decay rules.
+    assert fired(COMMENTED) == []
+    assert fired(COMMENTED.replace("# default PyTorch init works well for AdamW", "self.opt = AdamW")) == ["WeightDecay"]
