@@ -80,6 +80,29 @@ class Conditions:
             return next(iter(guards.values()))
         return Guard(" and ".join(guards), None)
 
+    def branch_guard(self, producer: Layer, kept: list[ast.AST], dropped: list[ast.AST]) -> tuple[bool, Guard | None]:
+        """For a list each branch binds anew, a layer before a norm in the lists bound at ``kept`` and not in those
+        bound at ``dropped`` (pix2pix's down conv, normed in the ``else`` alone): the tests every binding of
+        ``kept`` is under, when they put each of ``dropped`` on their other side; (False, None) when they do not."""
+        around = [{(test[0], test[1]): test for test in self._tests_around(site)} for site in kept]
+        producer_tests = {test[0] for test in self._tests_around(producer.call)}
+        common = [key for key in around[0] if key[0] not in producer_tests and all(key in tests for tests in around[1:])]
+        for site in dropped:
+            sides = {(test[0], test[1]) for test in self._tests_around(site)}
+            if not any((test, not holds) in sides for test, holds in common):
+                return False, None  # a branch keeping the bias that no test of the kept ones leaves out
+        home = self.index.scope_at(producer.call)
+        guards: dict[str, Guard] = {}
+        for key in common:
+            test, holds, scope, _ = around[0][key]
+            guard = self._spelled(test, holds, scope, home)
+            if guard is not None:
+                guards.setdefault(guard.shown, guard)
+        found = None
+        for guard in guards.values():
+            found = both(found, guard)
+        return True, found
+
     def never(self, producer: Layer, norm: Layer, bias: ast.expr | None) -> bool:
         """Whether the producer's bias is handed in by the function's callers (``bias``: its argument) and a test
         the producer or the norm is built or applied under never holds, decided by the same calls or defaults: no
@@ -262,6 +285,15 @@ def _constant(index: Index, home: Scope, name: str) -> bool:
         len(stores) == 1 and isinstance(index.parents.get(stores[0].node), ast.Assign) and name not in index.declared
         and index.home(name, home) is index.module and name not in index.module.escaped
     )
+
+
+def both(first: Guard | None, second: Guard | None) -> Guard | None:
+    """Two guards read as one, with no bias to pass."""
+    if first is None or second is None or first.shown == second.shown:
+        return first or second
+    # (each a test or tests joined so: one that both spell is said once)
+    shown = " and ".join(dict.fromkeys(f"{first.shown} and {second.shown}".split(" and ")))
+    return Guard(shown, None) if shown != first.shown else first
 
 
 def _split(tests: Iterable[list[Test]]) -> set[ast.expr]:

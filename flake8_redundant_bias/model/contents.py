@@ -61,10 +61,10 @@ class Contents:
         between = [use for use in uses[begin + 1:position] if not branch_apart(self.index, read, use[0].node)]
         return self._fold(items, growing, block, between)
 
-    def branches(self, read: ast.Name, scope: Scope) -> list[list] | None:
+    def branches(self, read: ast.Name, scope: Scope) -> list[tuple[list, ast.AST]] | None:
         """What a list holds where it is read, once for each binding in a branch of the ``if``s before it
-        (``if outermost: model = [...]`` ``else: model = [...]``, then ``nn.Sequential(*model)``); None unless
-        more than one binding may reach the read, each in a branch apart from the others."""
+        (``if outermost: model = [...]`` ``else: model = [...]``, then ``nn.Sequential(*model)``), with that
+        binding; None unless more than one binding may reach the read, each in a branch apart from the others."""
         found = self._key_events(read, scope)
         if found is None:
             return None
@@ -78,7 +78,7 @@ class Contents:
             start = self._start(uses[at])
             after = [use for use in uses[at + 1:position] if not branch_apart(self.index, node, use[0].node)]
             items = self._fold(*start, after) if start is not None else None
-            readings.append(items if items is not None else [BARRIER])
+            readings.append((items if items is not None else [BARRIER], node))
         return readings
 
     def sides(self, read: ast.expr, scope: Scope) -> list[list] | None:

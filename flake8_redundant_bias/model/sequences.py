@@ -39,6 +39,7 @@ class Fork(NamedTuple):
     paths: tuple[Iterator[Layer | Fork | None], ...]
     branches: bool = False
     built: bool = False
+    sites: tuple[ast.AST, ...] = ()  # with ``built``: the binding of the list each path reads, each in its branch
 
 
 class Sequences:
@@ -132,18 +133,21 @@ class Sequences:
         return list(self._expand(items, scope, 0)) or None
 
     def _chains_of(self, exprs: list, scope: Scope) -> Iterator[Chain]:
-        return _agreed(self._readings(exprs, scope))
+        return _agreed(*self._readings(exprs, scope))
 
-    def _readings(self, exprs: list, scope: Scope) -> list[list[Layer | None]]:
+    def _readings(self, exprs: list, scope: Scope) -> tuple[list[list[Layer | None]], tuple[ast.AST, ...]]:
         """The layers the elements are, in order; once for each branch that binds anew the one list a container
-        unpacks (``nn.Sequential(*model)`` after ``if outermost: model = [...]`` ``else: model = [...]``)."""
+        unpacks (``nn.Sequential(*model)`` after ``if outermost: model = [...]`` ``else: model = [...]``), with
+        each binding."""
         if len(exprs) == 1 and isinstance(exprs[0], ast.Starred) and isinstance(exprs[0].value, (ast.Name, ast.Attribute)):
             held = exprs[0].value  # (``*layers``, or NeMo's ``*self.decoder_layers``)
-            branches = (self.contents.branches(held, scope) if isinstance(held, ast.Name) else None) or self.contents.sides(
-                held, scope)
-            if branches is not None:
-                return [list(self._expand(items, scope, 1)) for items in branches]
-        return [list(self._expand(each, scope, 0)) for each in self._by_branch(exprs, scope)]
+            bound = self.contents.branches(held, scope) if isinstance(held, ast.Name) else None
+            if bound is not None:
+                return [list(self._expand(items, scope, 1)) for items, _ in bound], tuple(site for _, site in bound)
+            sides = self.contents.sides(held, scope)
+            if sides is not None:
+                return [list(self._expand(items, scope, 1)) for items in sides], ()
+        return [list(self._expand(each, scope, 0)) for each in self._by_branch(exprs, scope)], ()
 
     def _by_branch(self, exprs: list, scope: Scope) -> list[list]:
         """The elements once for each way branches bind a local name among them to a layer built there (ENet's
@@ -214,25 +218,27 @@ class Sequences:
         return isinstance(owner, ast.ClassDef) and self.layers.is_container_class(owner)
 
 
-def _agreed(readings: list[list[Layer | None]]) -> Iterator[Chain]:
+def _agreed(readings: list[list[Layer | None]], sites: tuple[ast.AST, ...] = ()) -> Iterator[Chain]:
     """The chains of the readings, each producer once: one that several hold followed by the same steps, up to the
     first that is not transparent, as one chain; one they hold followed by other steps, as a fork of the paths
     (``downconv`` before a norm each branch builds; before ``downnorm`` in one branch and a ReLU in another, which
-    cancels its bias on one path only)."""
+    cancels its bias on one path only); ``sites``: the binding each reading is of, if each is of one."""
     if len(readings) == 1:
         layers = readings[0]
         return ((layer, iter(layers[at + 1:])) for at, layer in enumerate(layers)
                 if layer is not None and isinstance(layer.spec, Producer))
     first: dict[ast.AST, Layer] = {}
     paths: dict[ast.AST, list[list[Layer | None]]] = {}
-    for layers in readings:
+    bindings: dict[ast.AST, list[ast.AST]] = {}
+    for at, layers in enumerate(readings):
         for position, layer in enumerate(layers):
             if layer is not None and isinstance(layer.spec, Producer):
                 first.setdefault(layer.call, layer)
                 paths.setdefault(layer.call, []).append(layers[position + 1:])
+                bindings.setdefault(layer.call, []).extend(sites[at:at + 1])
     return iter([
         (first[call], iter(after[0])) if len({_next_steps(path) for path in after}) == 1 else
-        (first[call], iter([Fork(tuple(iter(path) for path in after), built=True)]))
+        (first[call], iter([Fork(tuple(iter(path) for path in after), built=True, sites=tuple(bindings[call]))]))
         for call, after in paths.items()
     ])
 

@@ -13,7 +13,7 @@ from ..knowledge import Knowledge
 from ..knowledge.schema import Axis, Mode, Norm, NormBuilder, Producer, Spec, Transparent
 from ..model.bias_readers import bias_reader
 from ..model.bias_switch import ClassSwitch, call_switches, class_switch
-from ..model.conditions import Guard
+from ..model.conditions import Guard, both
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
 from ..model.gates import NORM_PARTS, Trigger, shortest, switches_of
@@ -207,10 +207,9 @@ class BiasBeforeNorm(Rule):
             if any(flow.holds(p.spec.when, p.args) is not True for p in producers):  # type: ignore[union-attr]
                 continue
             through: list[Layer] = []
-            forks: list[Fork] = []  # where the output forks on the way to the norm
-            others: list[Layer] = []  # the norms down the other paths of the first fork
+            paths = Paths()
             if switch is None:
-                norm = _next_norm(flow, producer, after, through, model.layers, forks, others)
+                norm = _next_norm(flow, producer, after, through, model.layers, paths)
             else:
                 norm = _switched_norm(model, producer, switch)
             if norm is not None and all(_cancels_every(flow, p, norm) for p in producers):
@@ -219,7 +218,12 @@ class BiasBeforeNorm(Rule):
                     continue  # the calls handing the bias in turn the norm's flag off
                 # A norm built or applied under a flag its callers or default decide: wasted on that path alone.
                 guard = None if switch is not None or producer.inside or through else model.conditions.guard(
-                    producer, norm, others)
+                    producer, norm, paths.others)
+                if paths.dropped:  # a list some branches build with no norm after it: their tests must leave them out
+                    reportable, branch = model.conditions.branch_guard(producer, paths.kept, paths.dropped)
+                    if not reportable:
+                        continue
+                    guard = both(guard, branch)
                 if producer.path is not None:  # one of two block classes a test chooses: wasted on its path alone
                     guard = model.conditions.chosen(producer.path)
                 if guard is not None and _switched_by(producer, guard):
@@ -227,12 +231,13 @@ class BiasBeforeNorm(Rule):
                 reported.add(producer.call)
                 if (producer.call, producer.built_at, norm.name) not in found:
                     found.add((producer.call, producer.built_at, norm.name))
-                    yield _diagnostic(model, producer, norm, through, switch is not None, guard, forks)
+                    yield _diagnostic(
+                        model, producer, norm, through, switch is not None, guard, [] if paths.dropped else paths.forks)
 
 
 def _next_norm(
     flow: Flow, producer: Layer, after: Iterator[Layer | Fork | None], through: list[Layer], layers: Layers | None = None,
-    forks: list[Fork] | None = None, others: list[Layer] | None = None,
+    paths: Paths | None = None,
 ) -> Layer | None:
     """The first step past the transparent ones, if it is a norm; ``through`` gathers the 1x1 convolutions passed,
     the last of which may be a block's, whose own norm then follows (``layers``: the service that reads it).
@@ -244,7 +249,7 @@ def _next_norm(
     first = layout = layouts.start(producer)
     for step in after:
         if isinstance(step, Fork):  # the value read in several places: a norm down each path must cancel the bias
-            return None if layout != first else _forked_norm(flow, producer, step, through, layers, forks, others)
+            return None if layout != first else _forked_norm(flow, producer, step, through, layers, paths)
         if step is None:
             return None
         if isinstance(step.spec, Transparent) and flow.holds(step.spec.when, step.args) is True:
@@ -281,22 +286,45 @@ def _next_norm(
     return None
 
 
+class Paths:
+    """What following a producer's output found besides its norm: each fork on the first path (``forks``), the
+    norms down the other paths of the first fork (``others``), and, for a list each branch builds anew, the
+    bindings whose path meets a norm (``kept``) and those whose path keeps the bias (``dropped``)."""
+
+    __slots__ = ("forks", "others", "kept", "dropped")
+
+    def __init__(self) -> None:
+        self.forks: list[Fork] = []
+        self.others: list[Layer] = []
+        self.kept: list[ast.AST] = []
+        self.dropped: list[ast.AST] = []
+
+
 def _forked_norm(
-    flow: Flow, producer: Layer, fork: Fork, through: list[Layer], layers: Layers | None, forks: list[Fork] | None,
-    others: list[Layer] | None = None,
+    flow: Flow, producer: Layer, fork: Fork, through: list[Layer], layers: Layers | None, paths: Paths | None,
 ) -> Layer | None:
-    """The norm down the first path of a fork, when one down every path cancels the bias (each path read only
-    while the ones before it hold: a path costs the layers it applies, some read in other modules); ``forks``
-    gathers each fork on the first path, ``others`` the norms down the other paths of the first."""
-    if forks is not None:
-        forks.append(fork)
+    """The norm down the first path of a fork that meets one, when one down every path cancels the bias (each
+    path read only while the ones before it hold: a path costs the layers it applies, some read in other
+    modules); down some paths alone when each path is a branch's own list (``Fork.sites``), its binding then
+    among the kept or the dropped ones of ``paths``, for a guard to tell apart."""
+    if paths is not None:
+        paths.forks.append(fork)
+    branches = paths is not None and len(fork.sites) == len(fork.paths)
     first = None
-    for path in fork.paths:
-        norm = _next_norm(flow, producer, path, through if first is None else [], layers, forks if first is None else None)
+    for at, path in enumerate(fork.paths):
+        passed: list[Layer] = []
+        norm = _next_norm(flow, producer, path, passed, layers, paths if first is None else None)
         if norm is None or first is not None and not _cancels_every(flow, producer, norm):
-            return None
-        if first is not None and others is not None:
-            others.append(norm)
+            if not branches:
+                return None
+            paths.dropped.append(fork.sites[at])  # type: ignore[union-attr]
+            continue
+        if first is None:
+            through += passed
+        elif paths is not None:
+            paths.others.append(norm)
+        if branches:
+            paths.kept.append(fork.sites[at])  # type: ignore[union-attr]
         first = first or norm
     return first
 

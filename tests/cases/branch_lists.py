@@ -18,10 +18,10 @@ class EachBranch(nn.Module):
         return self.model(x)
 
 
-class UnetBlock(nn.Module):  # pix2pix's: the down conv is shared, its norm only in one branch
+class UnetBlock(nn.Module):  # pix2pix's: the down conv is shared, its norm only in the last branch: wasted there
     def __init__(self, outer, inner, submodule=None, outermost=False, innermost=False, use_dropout=False):
         super().__init__()
-        downconv = nn.Conv2d(outer, inner, 4, stride=2, padding=1)
+        downconv = nn.Conv2d(outer, inner, 4, stride=2, padding=1)  # expect: RB101:20 "Conv2d bias is cancelled by the BatchNorm2d that follows when innermost is false and outermost is false: turn the bias off on that path"
         downrelu = nn.LeakyReLU(0.2, True)
         downnorm = nn.BatchNorm2d(inner)
         uprelu = nn.ReLU(True)
@@ -65,10 +65,10 @@ class SharedAlike(nn.Module):  # one conv in both branches, its norm right after
         return self.body(x)
 
 
-class SharedApart(nn.Module):  # one conv in both branches, normed in one only: its bias is used in the other
+class SharedApart(nn.Module):  # one conv in both branches, normed in one only: wasted on that branch alone
     def __init__(self, cin, cout, plain=False):
         super().__init__()
-        conv = nn.Conv2d(cin, cout, 3)
+        conv = nn.Conv2d(cin, cout, 3)  # expect: RB101:16 "Conv2d bias is cancelled by the BatchNorm2d that follows when plain is false: pass bias=plain"
         if plain:
             layers = [conv, nn.ReLU()]
         else:
@@ -192,10 +192,10 @@ class NormInEachBranch(nn.Module):  # BicycleGAN's: a shared list joined into ea
         return self.down(x)
 
 
-class AliasedInOneBranch(nn.Module):  # the list itself in one branch, with no norm after the conv: its bias is used there
+class AliasedInOneBranch(nn.Module):  # the list itself in one branch, with no norm after the conv: wasted in the other
     def __init__(self, cin, cout, outermost=False):
         super().__init__()
-        downconv = [nn.Conv2d(cin, cout, 4, stride=2, padding=1)]
+        downconv = [nn.Conv2d(cin, cout, 4, stride=2, padding=1)]  # expect: RB101:21 "Conv2d bias is cancelled by the BatchNorm2d that follows when outermost is false: pass bias=outermost"
         if outermost:
             down = downconv
         else:
@@ -204,3 +204,35 @@ class AliasedInOneBranch(nn.Module):  # the list itself in one branch, with no n
 
     def forward(self, x):
         return self.down(x)
+
+
+class NormedInTheLastBranch(nn.Module):  # pix2pix's down conv with a default bias: normed in the else alone
+    def __init__(self, cin, cout, submodule, outermost=False, innermost=False):
+        super().__init__()
+        downconv = nn.Conv2d(cin, cout, 4, stride=2, padding=1)  # expect: RB101:20 "Conv2d bias is cancelled by the BatchNorm2d that follows when innermost is false and outermost is false: turn the bias off on that path"
+        downnorm = nn.BatchNorm2d(cout)
+        if outermost:
+            model = [downconv, submodule]
+        elif innermost:
+            model = [nn.LeakyReLU(0.2, True), downconv, nn.ReLU(True)]
+        else:
+            model = [nn.LeakyReLU(0.2, True), downconv, downnorm, submodule]
+        self.model = nn.Sequential(*model)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class NormedOutsideTheBranches(nn.Module):  # the norm after the conv in one branch, after a ReLU in the other
+    def __init__(self, cin, cout, plain=False):
+        super().__init__()
+        conv = nn.Conv2d(cin, cout, 3)  # expect: RB101:16 "Conv2d bias is cancelled by the BatchNorm2d that follows when plain is false: pass bias=plain"
+        norm = nn.BatchNorm2d(cout)
+        if plain:
+            layers = [conv, nn.ReLU(), norm]
+        else:
+            layers = [conv, norm]
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.body(x)

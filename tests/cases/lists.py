@@ -174,8 +174,8 @@ def joined_names_by_branch(c, inner, innermost):
 
 
 def listed_by_branch(c, innermost):
-    # the conv is shared by both branches' lists, followed by a norm in one of them: silent
-    downconv = nn.Conv2d(c, c * 2, 4, stride=2, padding=1)
+    # the conv is shared by both branches' lists, followed by a norm in one of them: wasted on that branch alone
+    downconv = nn.Conv2d(c, c * 2, 4, stride=2, padding=1)  # expect: RB101:16 "Conv2d bias is cancelled by the BatchNorm2d that follows when innermost is false: pass bias=innermost"
     if innermost:
         down = [nn.LeakyReLU(0.2), downconv, nn.ReLU()]
     else:
