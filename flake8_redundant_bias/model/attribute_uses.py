@@ -49,6 +49,9 @@ class AttributeUses:
             parent = self.index.parents.get(load)
             if isinstance(parent, ast.Attribute) and parent.value is load:
                 continue  # self.conv.weight: a read of the module's state, not a use of its output
+            item = isinstance(parent, ast.Subscript) and parent.value is load
+            if item and type(self.index.parents.get(parent)) is ast.Attribute:
+                continue  # self.W[1].weight: a read of an item's state (the non-local block zeroes its norm's)
             if self._counted(load, parent, scope) or _compared_with_none(load, parent):
                 continue  # len(self.convs): how many, not a use of any; ``if self.bn is not None:``
             if self._initialized(load, parent) or self._stored_back(parent, load):

@@ -14,7 +14,7 @@ import ast
 from functools import partial
 from typing import Mapping
 
-from ..knowledge.schema import Container, Fact, ModuleList, Producer
+from ..knowledge.schema import Container, Fact, ModuleList, Producer, Transparent
 from .attribute_uses import AttributeUses
 from .families import getattr_read
 from .flow.members import stored_by
@@ -66,7 +66,7 @@ class ModuleAttributes:
         found = set()
         for load, scope in self.index.attribute_loads:
             parent = self.index.parents.get(load)
-            if isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is load:
+            if isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is load and not _state(self.index, parent):
                 owner = self.flow.method_owner(load.value, scope)
                 if owner is not None:
                     found.add((owner, load.attr))
@@ -203,6 +203,8 @@ class ModuleAttributes:
 
     def _single_store_of(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
         uses = self.uses.counts()
+        if uses.get((owner, attr), 0) == 2:
+            return self._wrapped_again(owner, attr)
         if uses.get((owner, attr), 0) != 1:
             return None
         holder = self.flow.holder(owner, attr)
@@ -216,6 +218,32 @@ class ModuleAttributes:
             return None
         # ``if use_bn: self.bn = ...`` ``else: self.bn = nn.Identity()``: the one whose branch may run
         return self._sole(holder, attr, self.flow.live_values(holder, attr))
+
+    def _wrapped_again(self, owner: ast.ClassDef, attr: str) -> tuple[ast.ClassDef, ast.expr, Scope] | None:
+        """``self.g = conv`` and then ``self.g = nn.Sequential(self.g, max_pool)`` (the non-local block's
+        sub-sampling, under a flag or not), applied once: the first, whose output the layers after it in the
+        container keep a constant per channel of (two uses: the application, and the container's read of it)."""
+        stores = self.flow.attribute_values(owner, attr)
+        if len(stores) != 2 or self.flow.holder(owner, attr) is not owner or self.flow.overridden(owner, attr):
+            return None
+        (first, scope), (again, again_scope) = stores
+        if first is None or type(again) is not ast.Call or again_scope is not scope or again.keywords or not again.args:
+            return None
+        head, *rest = again.args
+        if not isinstance(self.layers.row(again.func)[1], Container) or not (
+                type(head) is ast.Attribute and head.attr == attr and self.flow.method_owner(head.value, scope) is owner):
+            return None
+        if not rest or not all(self._keeps_constants(arg, scope) for arg in rest):
+            return None
+        return owner, first, scope
+
+    def _keeps_constants(self, expr: ast.expr, scope: Scope) -> bool:
+        """Every layer the expression may hold keeps a constant per channel (``max_pool_layer``, one pool per
+        branch)."""
+        origins = self.flow.origins(expr, scope, self.layers.environment(expr))
+        return bool(origins) and all(
+            type(o.expr) is ast.Call and _transparent(self.flow, self.layers.built(o.expr)) for o in origins  # type: ignore
+        )
 
     def _sole(
         self, holder: ast.ClassDef, attr: str, stores: list[tuple[ast.expr | None, Scope]],
@@ -299,9 +327,27 @@ def _built_by_branch(layers: Layers) -> set[str]:
     return {name for name, count in counts.items() if count > 1}
 
 
+def _state(index: Index, read: ast.Attribute | ast.Subscript) -> bool:
+    """``self.W.weight``, ``self.W[1].weight``: a read of the container's or an item's state, which leaves its
+    layers as they are (the non-local block zeroes its norm's weight so); not a method it calls."""
+    parent = index.parents.get(read)
+    if type(read.ctx) is not ast.Load:
+        return False
+    if type(read) is ast.Subscript:
+        return type(parent) is ast.Attribute
+    return not (type(parent) is ast.Call and parent.func is read)  # type: ignore[union-attr]
+
+
+def _transparent(flow: Flow, layer: Layer | None) -> bool:
+    return layer is not None and isinstance(layer.spec, Transparent) and flow.holds(layer.spec.when, layer.args) is True
+
+
 def _builds_a_layer(layers: Layers, value: ast.expr | None) -> bool:
-    """A framework producer or container, built right there (``nn.Conv2d(...)``, ``nn.Sequential(...)``)."""
-    return isinstance(value, ast.Call) and isinstance(layers.row(value.func)[1], (Producer, Container))
+    """A framework producer or container, built right there (``nn.Conv2d(...)``, ``nn.Sequential(...)``), or a call
+    of a local name that may hold one (``conv_nd(...)``, the class a branch picks)."""
+    return isinstance(value, ast.Call) and (
+        isinstance(layers.row(value.func)[1], (Producer, Container)) or type(value.func) is ast.Name
+        and value.func.id not in layers.index.functions and value.func.id not in layers.index.classes)
 
 
 def _exclusive(index: Index, values: list[tuple[ast.expr | None, Scope]]) -> bool:

@@ -140,12 +140,28 @@ class Chains:
             run = self._run(step, consumer, scope)  # a container applied to the value: the layers it runs
             yield from run if run is not None else [None]
             return False
+        if step is None and isinstance(consumer, ast.Call) and type(consumer.func) is ast.Attribute:
+            sides = self.steps.attributes.per_branch(consumer.func, scope)  # type: ignore[arg-type]
+            if sides:  # ``if bn_layer: self.W = nn.Sequential(conv, bn)`` ``else: self.W = conv``: down each
+                yield Fork(tuple(self._side(side, consumer, scope) for side in sides), sites=tuple(
+                    side.call for side in sides), held=True)
+                return False
         if step is not None and step.call is not consumer and isinstance(step.spec, Norm):
             # A norm built elsewhere: its call may set its mode, or stand under a flag (``if self.use_bn:``).
             step = step.applied_by(consumer, scope)  # type: ignore[arg-type]
             step.reached_from = start
         yield step
         return step is not None
+
+    def _side(self, layer: Layer, call: ast.Call, scope: Scope) -> Iterator[Layer | Fork | None]:
+        """The steps down one side of a module set by branch: what it runs, then what takes its output (no fork
+        followed further)."""
+        if isinstance(layer.spec, Container):
+            run = self._run(layer, call, scope)
+            yield from run if run is not None else [None]
+        else:
+            yield layer
+        yield from self._downstream(call, scope, FORKS)
 
     def _last(self, container: Layer, call: ast.Call, scope: Scope) -> tuple[Layer | None, list[Layer]]:
         """The layer whose output the container's is, and the steps it runs after it: its last producer, when

@@ -39,7 +39,8 @@ class Fork(NamedTuple):
     paths: tuple[Iterator[Layer | Fork | None], ...]
     branches: bool = False
     built: bool = False
-    sites: tuple[ast.AST, ...] = ()  # with ``built``: the binding of the list each path reads, each in its branch
+    sites: tuple[ast.AST, ...] = ()  # each path's own branch: the list's binding, or the module's construction
+    held: bool = False  # the value applied to a module the class sets in each branch (the non-local block's ``W``)
 
 
 class Sequences:

@@ -217,7 +217,7 @@ class BiasBeforeNorm(Rule):
                 if switch is None and not producer.inside and model.conditions.never(producer, norm, bias and bias.expr):
                     continue  # the calls handing the bias in turn the norm's flag off
                 # A norm built or applied under a flag its callers or default decide: wasted on that path alone.
-                guard = None if switch is not None or producer.inside or through else model.conditions.guard(
+                guard = None if switch is not None or producer.inside else model.conditions.guard(
                     producer, norm, paths.others)
                 if paths.dropped:  # a list some branches build with no norm after it: their tests must leave them out
                     reportable, branch = model.conditions.branch_guard(producer, paths.kept, paths.dropped)

@@ -136,3 +136,35 @@ class ChannelsLastAtTheNorm(nn.Module):
     def forward(self, x, weights):
         v = self.v(x).view(x.size(0), self.c, -1).permute(0, 2, 1)
         return self.bn(torch.matmul(weights.softmax(-1), v))
+
+
+class NonLocalND(nn.Module):
+    """The non-local block as published: ``g`` sub-sampled by a max pool it is wrapped in again, and ``W`` with its
+    norm only under ``bn_layer``."""
+
+    def __init__(self, in_channels, inter_channels, sub_sample=True, bn_layer=True):
+        super().__init__()
+        self.inter_channels = inter_channels
+        conv_nd, bn = nn.Conv2d, nn.BatchNorm2d
+        self.g = conv_nd(in_channels=in_channels, out_channels=self.inter_channels, kernel_size=1, bias=not bn_layer)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows when bn_layer is true: pass bias=not bn_layer (through the attention's softmax-weighted sum and the 1x1 Conv2d after it)"
+        if bn_layer:
+            self.W = nn.Sequential(conv_nd(self.inter_channels, in_channels, 1, bias=False), bn(in_channels))  # expect: RB101:36 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+            nn.init.constant_(self.W[1].weight, 0)
+        else:
+            self.W = conv_nd(self.inter_channels, in_channels, 1)
+            nn.init.constant_(self.W.weight, 0)
+        self.theta = conv_nd(in_channels, self.inter_channels, 1)
+        self.phi = conv_nd(in_channels, self.inter_channels, 1)
+        if sub_sample:
+            self.g = nn.Sequential(self.g, nn.MaxPool2d(2))
+            self.phi = nn.Sequential(self.phi, nn.MaxPool2d(2))
+
+    def forward(self, x):
+        batch_size = x.size(0)
+        g_x = self.g(x).view(batch_size, self.inter_channels, -1)
+        g_x = g_x.permute(0, 2, 1)
+        theta_x = self.theta(x).view(batch_size, self.inter_channels, -1).permute(0, 2, 1)
+        phi_x = self.phi(x).view(batch_size, self.inter_channels, -1)
+        f_div_c = F.softmax(torch.matmul(theta_x, phi_x), dim=-1)
+        y = torch.matmul(f_div_c, g_x).permute(0, 2, 1).contiguous()
+        return self.W(y.view(batch_size, self.inter_channels, *x.size()[2:])) + x
