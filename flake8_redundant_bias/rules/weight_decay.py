@@ -12,7 +12,7 @@ from ..knowledge import Knowledge
 from ..knowledge.schema import Optimizer, Spec
 from ..model.context import ModuleModel
 from ..model.gates import Trigger, shortest
-from ..model.index import Scope, called_name
+from ..model.index import Scope, branches_around, called_name
 from ..model.optimizers import agreed
 from ..model.parameters import Whole
 from ..model.values import Bound, Number
@@ -52,7 +52,7 @@ def make_optimizer(model):
 RB202 = Code(
     "RB202",
     "a parameter group that decays every parameter of a module, in a list with no group exempting biases and norms",
-    "parameter group with weight_decay={decay} takes every parameter of {module}{more}, biases and normalization "
+    "parameter group with {decay} takes every parameter of {module}{more}, biases and normalization "
     "weights included: give those a group with weight_decay=0.0",
     wrong="""\
 import torch
@@ -112,6 +112,7 @@ class Check:
 
     def __init__(self, model: ModuleModel) -> None:
         self.flow = model.flow
+        self.index = model.index
         self.optimizers = model.optimizers
         self.helper_builds = model.helper_builds
         self.parameters = model.parameters
@@ -195,6 +196,7 @@ class Check:
         # by the optimizer's default and takes every parameter of another module
         # exempts nothing of the decayed one.
         read: list[tuple[ast.expr, ast.expr, Number]] = []
+        inherited: set[ast.expr] = set()  # the groups whose decay is the optimizer's
         builtin_dict = self.flow.builtin("dict", scope)
         for group in groups:
             keys = _group_keys(group, builtin_dict)
@@ -208,6 +210,8 @@ class Check:
             if exempt:
                 return  # a group written to exempt something: the author split on purpose
             read.append((group, params, decay))
+            if own is None:
+                inherited.add(group)
         # One finding per optimizer, on the first decaying group: one mistake, one report.
         decaying = [(group, params, decay) for group, params, decay in read if decay.value != 0]
         reported = [
@@ -216,15 +220,19 @@ class Check:
         ]
         if reported:
             group, decay, whole = reported[0]
-            more = f" (and {len(reported) - 1} more group{'s' if len(reported) > 2 else ''} like it)" if len(reported) > 1 else ""
-            text = RB202.message(decay=decay.describe(), module=whole.display, more=more)
+            # (groups appended under a test the first is not under: as many as the tests let in)
+            tests = set(branches_around(self.index, group))
+            up_to = "up to " if any(set(branches_around(self.index, other)) - tests for other, _, _ in reported[1:]) else ""
+            more = f" (and {up_to}{len(reported) - 1} more group{'s' if len(reported) > 2 else ''} like it)" if len(
+                reported) > 1 else ""
+            text = RB202.message(decay=_decay(decay, group in inherited), module=whole.display, more=more)
             yield Diagnostic.at(group, RB202.code, text, self.text)
             return
         split = self._name_split([(params, decay) for _, params, decay in decaying], groups, scope)
         if split is not None:
             first = decaying[0][0]
             text = RB202.message(
-                decay=decaying[0][2].describe(), module=split.display,
+                decay=_decay(decaying[0][2], first in inherited), module=split.display,
                 more=f" (split by name across {len(decaying)} groups that all decay)",
             )
             yield Diagnostic.at(first, RB202.code, text, self.text)
@@ -315,3 +323,9 @@ def _called(call: ast.Call) -> str:
 
 def _dump(found: object) -> str:
     return ast.dump(found.expr) if isinstance(found, Bound) else repr(found)
+
+
+def _decay(decay: Number, inherited: bool) -> str:
+    """A group's decay, said to be the optimizer's where the group sets none of its own."""
+    owner = "the optimizer's " if inherited else ""
+    return f"{owner}weight_decay={decay.describe()}"

@@ -301,14 +301,14 @@ def split_by_name(model):
     backbone = [p for n, p in model.named_parameters() if "backbone" in n]
     head = [p for n, p in model.named_parameters() if "backbone" not in n]
     return torch.optim.AdamW(
-        [{"params": backbone, "lr": 1e-5}, {"params": head, "lr": 1e-3}],  # expect: RB202:10 "parameter group with weight_decay=0.05 takes every parameter of model (split by name across 2 groups that all decay), biases and normalization weights included"
+        [{"params": backbone, "lr": 1e-5}, {"params": head, "lr": 1e-3}],  # expect: RB202:10 "parameter group with the optimizer's weight_decay=0.05 takes every parameter of model (split by name across 2 groups that all decay), biases and normalization weights included"
         weight_decay=0.05,
     )
 
 
 def split_by_prefix(model):
     return torch.optim.SGD([
-        {"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")], "lr": 0.01},  # expect: RB202:9 "parameter group with weight_decay=0.0001 takes every parameter of model (split by name across 2 groups that all decay), biases and normalization weights included"
+        {"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")], "lr": 0.01},  # expect: RB202:9 "parameter group with the optimizer's weight_decay=0.0001 takes every parameter of model (split by name across 2 groups that all decay), biases and normalization weights included"
         {"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")]},
     ], lr=0.1, weight_decay=1e-4)
 
@@ -333,7 +333,7 @@ def split_partial(model):
 
 def two_modules(model):
     return torch.optim.AdamW([  # one finding for the call, on the first decaying group
-        {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202:9 "parameter group with weight_decay=0.05 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
+        {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202:9 "parameter group with the optimizer's weight_decay=0.05 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
         {"params": model.head.parameters(), "lr": 1e-3},
     ], weight_decay=0.05)
 
@@ -401,14 +401,14 @@ def named_values(model):
 # ---------------------------------------------------------------- groups appended to a list before it is taken
 
 def appended_groups(model, lr):
-    params_list = [{"params": model.backbone.parameters(), "lr": lr}]  # expect: RB202:20 "parameter group with weight_decay=0.0001 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
+    params_list = [{"params": model.backbone.parameters(), "lr": lr}]  # expect: RB202:20 "parameter group with the optimizer's weight_decay=0.0001 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
     params_list.append({"params": model.head.parameters(), "lr": lr * 10})
     return torch.optim.SGD(params_list, lr=lr, momentum=0.9, weight_decay=1e-4)
 
 
 def appended_dict_calls(model, lr):
     params = []
-    params.append(dict(params=model.backbone.parameters(), lr=lr))  # expect: RB202:19 "parameter group with weight_decay=0.0001 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
+    params.append(dict(params=model.backbone.parameters(), lr=lr))  # expect: RB202:19 "parameter group with the optimizer's weight_decay=0.0001 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
     params.append(dict(params=model.head.parameters(), lr=lr * 10))
     return torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
 
@@ -422,7 +422,7 @@ def appended_exempt_group(model, lr):
 
 def appended_after_the_optimizer(model, lr):
     params = []
-    params.append({"params": model.backbone.parameters()})  # expect: RB202:19 "parameter group with weight_decay=0.0001 takes every parameter of model.backbone, biases and normalization weights included"
+    params.append({"params": model.backbone.parameters()})  # expect: RB202:19 "parameter group with the optimizer's weight_decay=0.0001 takes every parameter of model.backbone, biases and normalization weights included"
     optimizer = torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
     params.append({"params": model.head.parameters()})
     return optimizer
@@ -443,7 +443,7 @@ def extended_groups(model, lr, extra):
 def appended_in_a_loop(model, lr):
     params = []
     for part in (model.backbone, model.head):
-        params.append({"params": part.parameters()})  # expect: RB202:23 "parameter group with weight_decay=0.0001 takes every parameter of part, biases and normalization weights included"
+        params.append({"params": part.parameters()})  # expect: RB202:23 "parameter group with the optimizer's weight_decay=0.0001 takes every parameter of part, biases and normalization weights included"
     return torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
 
 
@@ -455,3 +455,13 @@ def appended_in_a_nested_function(model, lr):
 
     add(model.backbone)
     return torch.optim.SGD(params, lr=lr, weight_decay=1e-4)
+
+
+def appended_under_tests(model, lr):
+    # PyTorch-Encoding's: the head's and the auxiliary head's groups only where the model has them
+    params_list = [{"params": model.pretrained.parameters(), "lr": lr}]  # expect: RB202:20 "parameter group with the optimizer's weight_decay=0.0001 takes every parameter of model.pretrained (and up to 2 more groups like it), biases and normalization weights included"
+    if hasattr(model, "head"):
+        params_list.append({"params": model.head.parameters(), "lr": lr * 10})
+    if hasattr(model, "auxlayer"):
+        params_list.append({"params": model.auxlayer.parameters(), "lr": lr * 10})
+    return torch.optim.SGD(params_list, lr=lr, momentum=0.9, weight_decay=1e-4)

@@ -153,7 +153,7 @@ def get_params(model):
 
 def groups(model):
     AdamW([
-        {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202:9 "parameter group with weight_decay=0.05 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
+        {"params": model.backbone.parameters(), "lr": 1e-4},  # expect: RB202:9 "parameter group with the optimizer's weight_decay=0.05 takes every parameter of model.backbone (and 1 more group like it), biases and normalization weights included"
         {"params": model.head.parameters(), "lr": 1e-3},  # the same mistake: one finding per optimizer
     ], weight_decay=0.05)
     torch.optim.SGD([
