@@ -184,6 +184,8 @@ class Contents:
             layer = self.layers.construction(value)
             if layer is not None and isinstance(layer.spec, Container) and not element_handed_out(self.index, self.flow, value):
                 return self.steps.ordered_elements(value, layer.spec), frozenset(layer.spec.grow)
+            if layer is None:  # ``layers = self.get_layers(...)``: the list it returns, where its function is read
+                return [ast.Starred(value, ast.Load())], None
         return None
 
     def _aliased(self, name: ast.Name) -> list | None:
@@ -443,6 +445,8 @@ def _joined(value: ast.expr, named: Callable[[ast.Name], list | None]) -> list:
         return _joined(value.left, named) + _joined(value.right, named)
     if _literal_list(value):
         return list(value.elts)  # type: ignore[attr-defined]
+    if isinstance(value, ast.Call):
+        return [ast.Starred(value, ast.Load())]  # ``upsample_layer(c, c) + [norm]``: the list a function returns
     items = named(value) if isinstance(value, ast.Name) else None
     return items if items is not None else [BARRIER]
 

@@ -207,7 +207,7 @@ class Layers:
             return None
         scope = self.index.scope_at(call)
         owner = self.flow.method_owner(func.value, scope) if isinstance(func, ast.Attribute) else None
-        method = _own_method(self.flow, owner, func.attr) if owner is not None else None  # type: ignore[union-attr]
+        method = own_method(self.flow, owner, func.attr) if owner is not None else None  # type: ignore[union-attr]
         if method is not None:  # self.build_up(): a method of the class returning one layer
             return self._through_helper(call, method[0], env, depth, self, method[1])
         if not isinstance(func, ast.Attribute) or owner is not None:
@@ -484,7 +484,7 @@ def built_through(
     return layer
 
 
-def _own_method(flow: Flow, owner: ast.ClassDef, name: str) -> tuple[ast.FunctionDef, int] | None:
+def own_method(flow: Flow, owner: ast.ClassDef, name: str) -> tuple[ast.FunctionDef, int] | None:
     """A method the class defines and no class of the file deriving from it redefines, and how many leading
     parameters a call through the instance does not pass (``self``; none for a static method)."""
     method = method_named(owner, name)

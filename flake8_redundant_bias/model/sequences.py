@@ -19,7 +19,7 @@ from ..knowledge.schema import Container, Producer, Transparent
 from .contents import Contents
 from .flow.service import Flow
 from .index import Index, Scope
-from .layers import Layer, Layers, bias_off_by_default, own_norm
+from .layers import Layer, Layers, bias_off_by_default, own_method, own_norm
 from .steps import Steps
 from .values import is_literal
 from .walks import element_handed_out
@@ -198,7 +198,7 @@ class Sequences:
 
     def _returned_layers(self, call: ast.Call, scope: Scope, depth: int) -> Iterator[Layer | None]:
         """``nn.Sequential(*block(...))``: the list a function of the file returns, in its own scope."""
-        function = _function_named(call.func, scope, self.index)
+        function = _function_named(call.func, scope, self.index) or self._method(call.func, scope)
         inner = self.index.scope_of.get(function) if function is not None else None
         returned = self.flow.sole_return(function) if function is not None else None
         items = None
@@ -210,6 +210,12 @@ class Sequences:
             yield BARRIER
             return
         yield from self._expand(items, inner, depth + 1)
+
+    def _method(self, func: ast.expr, scope: Scope) -> ast.FunctionDef | None:
+        """``self.get_layers(...)``: a method of the class that no class of the file deriving from it redefines."""
+        owner = self.flow.method_owner(func.value, scope) if type(func) is ast.Attribute else None
+        found = own_method(self.flow, owner, func.attr) if owner is not None else None  # type: ignore[attr-defined]
+        return found[0] if found is not None else None
 
     def is_container_init(self, scope: Scope) -> bool:
         node = scope.node

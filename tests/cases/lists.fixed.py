@@ -380,3 +380,30 @@ class WalkedForUse(nn.Module):  # the layers frozen, handed out or run one by on
         for layer in self.stepped.children():
             x = layer(x)
         return x
+
+
+class MethodLists(nn.Module):
+    """BicycleGAN's multi-scale discriminator: the layer list a method builds, unpacked by its caller."""
+
+    def __init__(self, c, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        layers = self.get_layers(c, norm_layer)
+        self.model = nn.Sequential(*layers)
+
+    def get_layers(self, c, norm_layer=nn.BatchNorm2d):
+        sequence = [nn.Conv2d(3, c, 4, stride=2), nn.LeakyReLU(0.2)]
+        sequence += [nn.Conv2d(c, c * 2, 4, bias=False), norm_layer(c * 2), nn.LeakyReLU(0.2)]  # expect: RB101:22 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+        return sequence
+
+    def forward(self, x):
+        return self.model(x)
+
+
+def upsample_layers(cin, cout):
+    return [nn.ConvTranspose2d(cin, cout, 4, stride=2, padding=1, bias=False)]  # expect: RB101:13 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
+
+
+def joined_with_a_helper_list(cin, cout):
+    # a helper's list joined before a norm; another helper's, not read, stays a barrier
+    up = [nn.ReLU()] + upsample_layers(cin, cout) + [nn.BatchNorm2d(cout)]
+    return nn.Sequential(*up, *unknown_layers(cout), nn.BatchNorm2d(cout))
