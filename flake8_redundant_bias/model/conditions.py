@@ -57,6 +57,8 @@ class Conditions:
         producer_tests = {test[0] for test in self._tests_around(producer.call)}
         producer_tests |= _split(self._tests_around(n.call) for n in (norm, *others)) if others else set()
         found = [test for test in self._tests_around(norm.call) if test[0] not in producer_tests]
+        if norm.placed is not None:  # ``bn = nn.BatchNorm2d(c)``, then ``if use_bn: layers.append(bn)``
+            found += [test for test in self._tests_around(norm.placed) if test[0] not in producer_tests]
         found += self._class_choice(norm)
         if norm.applied is not None and norm.reached_from is not None:
             around_producer = {test[0] for test in self._tests_around(norm.reached_from)}

@@ -12,6 +12,7 @@ cannot be resolved with certainty resolves to ``None``.
 from __future__ import annotations
 
 import ast
+import copy
 from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
 from ..knowledge.schema import ClassLookup, Container, Norm, NormBuilder, Producer, Spec, Transparent, Wrapper
@@ -31,7 +32,7 @@ HELPER_DEPTH = 4  # helpers calling helpers, followed this deep
 class Layer:
     __slots__ = (
         "name", "spec", "call", "args", "helper", "where", "applied", "direct", "built_by", "site", "built_in", "inside",
-        "built_at", "origin", "alternatives", "chosen", "leading", "reached_from", "path", "parallel",
+        "built_at", "origin", "alternatives", "chosen", "leading", "reached_from", "path", "parallel", "placed",
     )
 
     def __init__(
@@ -66,6 +67,14 @@ class Layer:
         # With ``inside``: the test under which the call builds this block, one of two a conditional expression
         # chooses (``block_cls = FusedMBConv if fused else MBConv``), and whether it holds on that side.
         self.path: tuple[ast.expr, bool] | None = None
+        # As a container's element named where it is put in (``if use_bn: layers.append(bn)``): that name.
+        self.placed: ast.AST | None = None
+
+    def placed_at(self, element: ast.AST | None) -> Layer:
+        """The same layer, as a container's element put in by a name read there."""
+        step = copy.copy(self)
+        step.placed = element
+        return step
 
     def applied_by(self, call: ast.Call, scope: Scope) -> Layer:
         """The same layer, as one call applies it (``bn(x, training=False)``)."""

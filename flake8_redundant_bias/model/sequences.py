@@ -194,7 +194,7 @@ class Sequences:
                 if layer is not None and isinstance(layer.spec, Container):
                     yield from self._expand(self.steps.ordered_elements(layer.call, layer.spec), scope, depth + 1)
                 else:
-                    yield layer
+                    yield layer.placed_at(expr) if type(expr) is ast.Name and layer is not None else layer
 
     def _returned_layers(self, call: ast.Call, scope: Scope, depth: int) -> Iterator[Layer | None]:
         """``nn.Sequential(*block(...))``: the list a function of the file returns, in its own scope."""
@@ -244,10 +244,17 @@ def _agreed(readings: list[list[Layer | None]], sites: tuple[ast.AST, ...] = ())
                 paths.setdefault(layer.call, []).append(layers[position + 1:])
                 bindings.setdefault(layer.call, []).extend(sites[at:at + 1])
     return iter([
-        (first[call], iter(after[0])) if len({_next_steps(path) for path in after}) == 1 else
+        (first[call], iter(_unplaced(after[0]) if len(after) > 1 else after[0]))
+        if len({_next_steps(path) for path in after}) == 1 else
         (first[call], iter([Fork(tuple(iter(path) for path in after), built=True, sites=tuple(bindings[call]))]))
         for call, after in paths.items()
     ])
+
+
+def _unplaced(layers: list[Layer | None]) -> list[Layer | None]:
+    """The steps every reading has, where each puts them in: in no one place (``if pool: layers = [conv, norm,
+    pool]`` ``else: layers = [conv, norm]``)."""
+    return [layer.placed_at(None) if layer is not None and layer.placed is not None else layer for layer in layers]
 
 
 def _next_steps(after: list[Layer | None]) -> tuple:

@@ -522,3 +522,16 @@ class LiteralNormed(nn.Module):  # the same, the one call turns the flag on
 
 
 TURNED_ON = LiteralNormed(8, use_bn=True)
+
+
+class BuiltBeforeTheFlag(nn.Module):  # the norm built first, put in the list only where the flag holds
+    def __init__(self, c, use_bn=True):
+        super().__init__()
+        bn = nn.BatchNorm2d(c)
+        layers = [nn.Conv2d(c, c, 3)]  # expect: RB101:19 "Conv2d bias is cancelled by the BatchNorm2d that follows when use_bn is true: pass bias=not use_bn"
+        if use_bn:
+            layers.append(bn)
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.body(x)
