@@ -29,11 +29,16 @@ def bias_reader(index: Index, flow: Flow, call: ast.Call, layer: str) -> str | N
     key = (owner, layer, held)
     if key not in found:
         found[key] = next((
-            f"{function.name}()" for function, applied in _readers(index, flow, owner)
+            f"{function.name}(){_at(index, read)}" for function, applied in _readers(index, flow, owner)
             if _spells_bias(index, function)
-            and any(_unchecked(read, parents, layer) for read, parents in _bias_reads(function, applied, held))
+            for read, parents in _bias_reads(function, applied, held) if _unchecked(read, parents, layer)
         ), None)
     return found[key]
+
+
+def _at(index: Index, read: ast.AST) -> str:
+    """Where a read of this module is (`` at line 212``); nothing for one of another module."""
+    return f" at line {read.lineno}" if index.parents.get(read) is not None else ""  # type: ignore[attr-defined]
 
 
 def _spells_bias(index: Index, function: ast.FunctionDef) -> bool:

@@ -16,7 +16,7 @@ def weights_init(m):
 class Generator(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.body = nn.Sequential(nn.ConvTranspose2d(c, c, 4), nn.BatchNorm2d(c), nn.ReLU())  # expect: RB101:35 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (weights_init() reads the bias without checking for None: make it check first)"
+        self.body = nn.Sequential(nn.ConvTranspose2d(c, c, 4), nn.BatchNorm2d(c), nn.ReLU())  # expect: RB101:35 "ConvTranspose2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (weights_init() at line 10 reads the bias without checking for None: make it check first)"
         self.apply(weights_init)
 
     def forward(self, x):
@@ -26,7 +26,7 @@ class Generator(nn.Module):
 class Looped(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.body = nn.Sequential(nn.Linear(c, c), nn.BatchNorm1d(c))  # expect: RB101:35 "Linear bias is cancelled by the BatchNorm1d that follows: pass bias=False (__init__() reads the bias without checking for None: make it check first)"
+        self.body = nn.Sequential(nn.Linear(c, c), nn.BatchNorm1d(c))  # expect: RB101:35 "Linear bias is cancelled by the BatchNorm1d that follows: pass bias=False (__init__() at line 32 reads the bias without checking for None: make it check first)"
         for m in self.modules():
             if isinstance(m, (nn.Conv2d, nn.Linear)):
                 nn.init.constant_(m.bias, 0)

@@ -314,7 +314,7 @@ class InitialisedInPlace(nn.Module):  # CRAFT's RefineNet: a walk that only sets
     def __init__(self, c):
         super().__init__()
         self.head = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))  # expect: RB101:35 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
-        self.tail = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))  # expect: RB101:35 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (__init__() reads the bias without checking for None: make it check first)"
+        self.tail = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))  # expect: RB101:35 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (__init__() at line 322 reads the bias without checking for None: make it check first)"
         self.body = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c), nn.ReLU(True))  # expect: RB101:35 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False"
         init_weights(self.head.modules())
         for m in self.tail.modules():
