@@ -187,6 +187,9 @@ class Conditions:
         on every path (``self.bn is not None`` where the class always builds one)."""
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return self._spelled(test.operand, not holds, scope, home)
+        chosen = self._chosen_or_none(test, scope)
+        if chosen is not None:  # ``downnorm is not None`` with ``downnorm = norm_layer(c) if norm_layer else None``
+            return self._spelled(chosen[0], chosen[1] is holds, scope, home)
         if scope is not home or isinstance((none_test(test) or (test,))[0], ast.Attribute):
             # (in the producer's own function too: ``self.use_bn = use_bn`` then ``if self.use_bn:``)
             test = self._from_state(test, scope, home)  # type: ignore[assignment]
@@ -195,6 +198,21 @@ class Conditions:
             if isinstance(test, Guard):
                 return test
         return Guard(_shown(test, holds), _negated(test, holds) if _reads_only_parameters(test, home, self.index) else None)
+
+    def _chosen_or_none(self, test: ast.expr, scope: Scope) -> tuple[ast.expr, bool] | None:
+        """A test of whether a local name is None, where its one binding is a conditional expression with None on
+        one side: that expression's test, and whether the test holding means the test of the name holds."""
+        guard = none_test(test)
+        name = guard[0] if guard is not None else None
+        found = self.flow.reaching(name, scope) if type(name) is ast.Name else None  # type: ignore[arg-type]
+        if found is None or len(found[1]) != 1:
+            return None
+        statement = self.index.parents.get(found[1][0].node)
+        value = statement.value if type(statement) is ast.Assign and len(statement.targets) == 1 else None  # type: ignore
+        if type(value) is not ast.IfExp or is_literal(value.body, None) is is_literal(value.orelse, None):
+            return None
+        none_when_true = is_literal(value.body, None)
+        return value.test, none_when_true is guard[1]  # type: ignore[index]
 
     def _from_state(self, test: ast.expr, scope: Scope, home: Scope) -> ast.expr | Guard | None:
         """A test of the class's state in another method (``self.use_bn``, ``self.bn is not None``) as the

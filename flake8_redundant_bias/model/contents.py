@@ -28,6 +28,7 @@ from .flow.service import Flow
 from .index import Block, Event, Index, Scope, branch_apart, is_parameter, statement_of
 from .layers import Layers
 from .steps import Steps
+from .values import is_literal
 from .walks import element_handed_out
 
 BARRIER = None
@@ -277,9 +278,14 @@ class Contents:
         if found is None or found[0].orelse:
             return False
         test = found[0].test
+        scope = self.index.scope_at(found[0])
+        guard = none_test(test)
+        if guard is not None and not guard[1] and isinstance(guard[0], ast.Name) and not is_parameter(scope, guard[0].id):
+            # ``if downnorm is not None:`` with ``downnorm = norm_layer(c) if norm_layer is not None else None``
+            held = self.flow.origins(guard[0], scope, self.layers.environment(found[0]))
+            return bool(held) and any(not is_literal(o.expr, None) for o in held)
         negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
         flag = test.operand if negated else test  # type: ignore[attr-defined]
-        scope = self.index.scope_at(found[0])
         if not isinstance(flag, ast.Name) or not is_parameter(scope, flag.id):
             return False
         origins = self.flow.origins(flag, scope, self.layers.environment(found[0]))

@@ -14,6 +14,7 @@ from typing import Mapping
 from ..knowledge.schema import AxisMove, Container, Fact, OrderedMapping, Reshape, Transparent
 from .attributes import ModuleAttributes
 from .families import Families
+from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, if_apart
 from .layers import Layer, Layers
@@ -117,14 +118,17 @@ class Steps:
 
     def _module_reads(self, scope: Scope, name: str) -> list[ast.AST]:
         """The reads of a name that use the module it holds: not a read of its state (``nn.init.ones_(bn.weight)``,
-        ``bn.bias``), which neither runs it nor changes what it does with its input.  A method call (``bn.eval()``)
-        and an opaque read (in a nested function) are uses."""
+        ``bn.bias``), which neither runs it nor changes what it does with its input, nor a test of whether it is
+        None (``if downnorm is not None:``).  A method call (``bn.eval()``) and an opaque read (in a nested function)
+        are uses."""
         parents = self.index.parents
         found = []
         for event in scope.events.get(name, ()):
             if event.store:
                 continue
             attribute = parents.get(event.node)
+            if type(attribute) is ast.Compare and none_test(attribute) is not None and not event.opaque:
+                continue
             state = type(attribute) is ast.Attribute and type(attribute.ctx) is ast.Load  # type: ignore[union-attr]
             if state and not event.opaque:
                 call = parents.get(attribute)

@@ -535,3 +535,19 @@ class BuiltBeforeTheFlag(nn.Module):  # the norm built first, put in the list on
 
     def forward(self, x):
         return self.body(x)
+
+
+class HeldIfGiven(nn.Module):  # BicycleGAN's UnetBlock: the norm held in a variable, appended where it is not None
+    def __init__(self, c, norm_layer=None):
+        super().__init__()
+        downnorm = norm_layer(c) if norm_layer is not None else None
+        down = [nn.Conv2d(c, c, 3)]  # expect: RB101:17 "Conv2d bias is cancelled by the BatchNorm2d that follows when norm_layer is not None: pass bias=norm_layer is None"
+        if downnorm is not None:
+            down += [downnorm]
+        self.body = nn.Sequential(*down)
+
+    def forward(self, x):
+        return self.body(x)
+
+
+GIVEN = HeldIfGiven(8, norm_layer=nn.BatchNorm2d)
