@@ -316,7 +316,10 @@ class Layers:
         if any(not _harmless(presets) for _, presets in found) and not all(_unconditional(self.rows[n]) for n in names):
             return None
         kinds = {type(self.rows[name]) for name in names}
-        if len(kinds) != 1 or not issubclass(kinds.pop(), (Producer, Norm)):
+        kind = kinds.pop() if len(kinds) == 1 else None
+        # (steps that keep a constant per channel whatever they are given: a max pool of the input's rank)
+        if kind is None or not issubclass(kind, (Producer, Norm, Transparent)) or kind is Transparent and any(
+                self.rows[name].when is not None for name in names):  # type: ignore[union-attr]
             return None
         if any(getattr(self.rows[name], "norm", None) is not None for name in names):
             return None  # a conv-and-norm block: its norm is one alternative's only

@@ -168,3 +168,22 @@ class NonLocalND(nn.Module):
         f_div_c = F.softmax(torch.matmul(theta_x, phi_x), dim=-1)
         y = torch.matmul(f_div_c, g_x).permute(0, 2, 1).contiguous()
         return self.W(y.view(batch_size, self.inter_channels, *x.size()[2:])) + x
+
+
+class PooledByRank(nn.Module):
+    """Attention-Gated-Networks' form: the max pool ``g`` is wrapped with is a class picked by the input's rank."""
+
+    def __init__(self, c, inner, dimension=2, sub_sample=2):
+        super().__init__()
+        self.inner = inner
+        max_pool = nn.MaxPool3d if dimension == 3 else nn.MaxPool2d
+        self.g = nn.Conv2d(c, inner, kernel_size=1)  # expect: RB101:18 "Conv2d bias is cancelled by the BatchNorm2d that follows: pass bias=False (through the attention's softmax-weighted sum and the 1x1 Conv2d after it)"
+        self.W = nn.Sequential(nn.Conv2d(inner, c, kernel_size=1, bias=False), nn.BatchNorm2d(c))
+        if sub_sample > 1:
+            self.g = nn.Sequential(self.g, max_pool(kernel_size=sub_sample))
+
+    def forward(self, x, f):
+        b = x.size(0)
+        g_x = self.g(x).view(b, self.inner, -1).permute(0, 2, 1)
+        y = torch.matmul(F.softmax(f, dim=-1), g_x).permute(0, 2, 1).contiguous()
+        return self.W(y.view(b, self.inner, *x.size()[2:])) + x
