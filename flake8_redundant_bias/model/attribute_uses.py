@@ -49,8 +49,7 @@ class AttributeUses:
             parent = self.index.parents.get(load)
             if isinstance(parent, ast.Attribute) and parent.value is load:
                 continue  # self.conv.weight: a read of the module's state, not a use of its output
-            item = isinstance(parent, ast.Subscript) and parent.value is load
-            if item and type(self.index.parents.get(parent)) is ast.Attribute:
+            if isinstance(parent, ast.Subscript) and parent.value is load and state_read(self.index, parent):
                 continue  # self.W[1].weight: a read of an item's state (the non-local block zeroes its norm's)
             if self._counted(load, parent, scope) or _compared_with_none(load, parent):
                 continue  # len(self.convs): how many, not a use of any; ``if self.bn is not None:``
@@ -108,6 +107,17 @@ class AttributeUses:
         classes = set(self.flow.descendants(owner))
         return sum(1 for load, scope in self.index.attribute_loads
                    if load.attr == attr and self.flow.method_owner(load.value, scope) in classes)
+
+
+def state_read(index: Index, read: ast.Attribute | ast.Subscript) -> bool:
+    """``self.W.weight``, ``self.W[1].weight``: a read of a container's or an item's state, which leaves its layers as
+    they are (the non-local block zeroes its norm's weight so); not a method it calls."""
+    parent = index.parents.get(read)
+    if type(read.ctx) is not ast.Load:
+        return False
+    if type(read) is ast.Subscript:
+        return type(parent) is ast.Attribute
+    return not (type(parent) is ast.Call and parent.func is read)  # type: ignore[union-attr]
 
 
 def _applied_apart(index: Index, loads: list[ast.Attribute]) -> list[ast.Call] | None:

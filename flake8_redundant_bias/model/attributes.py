@@ -14,14 +14,14 @@ import ast
 from functools import partial
 from typing import Mapping
 
-from ..knowledge.schema import Container, Fact, ModuleList, Producer, Transparent
-from .attribute_uses import AttributeUses
+from ..knowledge.schema import Container, Fact, ModuleList, Producer
+from .attribute_uses import AttributeUses, state_read
 from .families import getattr_read
 from .flow.members import stored_by
 from .flow.names import none_test
 from .flow.service import Flow
 from .index import Index, Scope, if_apart, method_named
-from .layers import Layer, Layers, built_by_store
+from .layers import Layer, Layers, built_by_store, transparent
 from .values import Origin, is_literal
 
 
@@ -66,7 +66,7 @@ class ModuleAttributes:
         found = set()
         for load, scope in self.index.attribute_loads:
             parent = self.index.parents.get(load)
-            if isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is load and not _state(self.index, parent):
+            if isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is load and not state_read(self.index, parent):
                 owner = self.flow.method_owner(load.value, scope)
                 if owner is not None:
                     found.add((owner, load.attr))
@@ -242,7 +242,7 @@ class ModuleAttributes:
         branch)."""
         origins = self.flow.origins(expr, scope, self.layers.environment(expr))
         return bool(origins) and all(
-            type(o.expr) is ast.Call and _transparent(self.flow, self.layers.built(o.expr)) for o in origins  # type: ignore
+            type(o.expr) is ast.Call and transparent(self.flow, self.layers.built(o.expr)) for o in origins  # type: ignore
         )
 
     def _sole(
@@ -325,21 +325,6 @@ def _built_by_branch(layers: Layers) -> set[str]:
         elif _builds_a_layer(layers, value):
             counts[target.attr] = counts.get(target.attr, 0) + 1
     return {name for name, count in counts.items() if count > 1}
-
-
-def _state(index: Index, read: ast.Attribute | ast.Subscript) -> bool:
-    """``self.W.weight``, ``self.W[1].weight``: a read of the container's or an item's state, which leaves its
-    layers as they are (the non-local block zeroes its norm's weight so); not a method it calls."""
-    parent = index.parents.get(read)
-    if type(read.ctx) is not ast.Load:
-        return False
-    if type(read) is ast.Subscript:
-        return type(parent) is ast.Attribute
-    return not (type(parent) is ast.Call and parent.func is read)  # type: ignore[union-attr]
-
-
-def _transparent(flow: Flow, layer: Layer | None) -> bool:
-    return layer is not None and isinstance(layer.spec, Transparent) and flow.holds(layer.spec.when, layer.args) is True
 
 
 def _builds_a_layer(layers: Layers, value: ast.expr | None) -> bool:

@@ -21,7 +21,7 @@ from ..knowledge.schema import Container, Contraction, Norm, Producer, Transpare
 from .flow.service import Flow
 from .index import Index, Scope
 from .layers import Layer
-from .sequences import Chain, Fork, Sequences
+from .sequences import APPLIED, HELD, Chain, Fork, Sequences
 from .steps import Steps
 from .values import CallArgs
 from .weighted_sums import WeightedSums
@@ -107,7 +107,7 @@ class Chains:
         yield layer, chain(inside, self._downstream(call, scope))
 
     def _branch_chain(self, layer: Layer, calls: list[ast.Call], scope: Scope) -> Iterator[Chain]:
-        yield layer, iter([Fork(tuple(self._downstream(call, scope, 1) for call in calls), branches=True)])
+        yield layer, iter([Fork(tuple(self._downstream(call, scope, 1) for call in calls), APPLIED)])
 
     def _downstream(self, start: ast.expr, scope: Scope, forks: int = 0) -> Iterator[Layer | Fork | None]:
         node: ast.AST = start
@@ -143,8 +143,7 @@ class Chains:
         if step is None and isinstance(consumer, ast.Call) and type(consumer.func) is ast.Attribute:
             sides = self.steps.attributes.per_branch(consumer.func, scope)  # type: ignore[arg-type]
             if sides:  # ``if bn_layer: self.W = nn.Sequential(conv, bn)`` ``else: self.W = conv``: down each
-                yield Fork(tuple(self._side(side, consumer, scope) for side in sides), sites=tuple(
-                    side.call for side in sides), held=True)
+                yield Fork(tuple(self._side(side, consumer, scope) for side in sides), HELD, tuple(side.call for side in sides))
                 return False
         if step is not None and step.call is not consumer and isinstance(step.spec, Norm):
             # A norm built elsewhere: its call may set its mode, or stand under a flag (``if self.use_bn:``).
@@ -184,9 +183,6 @@ class Chains:
         if isinstance(func, ast.Attribute) and not self.steps.attributes.unchanged(func, scope):
             return None
         return self.sequences.run(container)
-
-    def _contracts(self, call: ast.Call) -> bool:
-        return isinstance(self.steps.layers.row(call.func)[1], Contraction)
 
     def _scales(self, read: ast.AST, binop: ast.BinOp) -> bool:
         """``y * self.scale``, ``0.2 * y``, ``y / 2``: a number on every path turns a constant per channel into
@@ -228,7 +224,7 @@ class Chains:
         index = self.index
         parent = index.parents.get(read)
         if isinstance(parent, ast.Call) and read in parent.args[:2]:
-            if self._contracts(parent):  # ``torch.matmul(weights, v)``: either operand
+            if len(parent.args) == 2 and self.weighted.contracts(parent):  # ``torch.matmul(weights, v)``: either operand
                 self._operands[parent] = read
                 return parent
             return parent if parent.args[0] is read else None

@@ -470,6 +470,11 @@ def _norm_by_branch(layers: Layers, stores: list[tuple[ast.Call, Scope]], env: E
     return first
 
 
+def transparent(flow: Flow, layer: Layer | None) -> bool:
+    """A step that keeps a constant per channel for the arguments it is given."""
+    return layer is not None and isinstance(layer.spec, Transparent) and flow.holds(layer.spec.when, layer.args) is True
+
+
 def built_by_store(layers: Layers, value: ast.expr, scope: Scope) -> Layer | None:
     """The layer a value stored on the object builds (``self.conv = conv``, ``self.add_module(name, conv)``): what its
     one origin builds, when that is in this module."""

@@ -30,17 +30,19 @@ NESTING_LIMIT = 8  # containers inside containers
 BRANCHINGS = 8  # ways of binding a container's elements by branch, read before the answer is "unknown"
 
 
+READ, APPLIED, BUILT, HELD = "read", "applied", "built", "held"  # how a chain forks (``Fork.kind``)
+
+
 class Fork(NamedTuple):
-    """A value read in several places (``y = self.conv(x)``, then ``self.bn_a(y) + self.bn_b(y)``), a module
-    applied in each branch of an ``if``/``else`` (``branches``), or a layer put in a list that each branch makes
-    (``built``): the steps down each path from it, in the order of the code.  The bias is the rule's to report only
-    if every path cancels it."""
+    """The steps down each path from a layer, in the order of the code, by ``kind``: its value ``READ`` in several
+    places (``y = self.conv(x)``, then ``self.bn_a(y) + self.bn_b(y)``), the module ``APPLIED`` once in each branch
+    of an ``if``/``else``, the layer put in a list each branch ``BUILT``, or its value applied to a module the class
+    sets in each branch (``HELD``: the non-local block's ``W``).  The bias is the rule's to report only if every path
+    cancels it, or, where each path is a branch's own (``sites``), the paths a guard picks do."""
 
     paths: tuple[Iterator[Layer | Fork | None], ...]
-    branches: bool = False
-    built: bool = False
+    kind: str = READ
     sites: tuple[ast.AST, ...] = ()  # each path's own branch: the list's binding, or the module's construction
-    held: bool = False  # the value applied to a module the class sets in each branch (the non-local block's ``W``)
 
 
 class Sequences:
@@ -246,7 +248,7 @@ def _agreed(readings: list[list[Layer | None]], sites: tuple[ast.AST, ...] = ())
     return iter([
         (first[call], iter(_unplaced(after[0]) if len(after) > 1 else after[0]))
         if len({_next_steps(path) for path in after}) == 1 else
-        (first[call], iter([Fork(tuple(iter(path) for path in after), built=True, sites=tuple(bindings[call]))]))
+        (first[call], iter([Fork(tuple(iter(path) for path in after), BUILT, tuple(bindings[call]))]))
         for call, after in paths.items()
     ])
 

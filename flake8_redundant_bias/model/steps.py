@@ -21,7 +21,7 @@ from .layers import Layer, Layers
 from .values import ABSENT, Bound, CallArgs
 
 
-TENSOR_STEPS = (Reshape, Transparent)  # a tensor's own methods that a value passes through (not a module it holds)
+STEP_METHODS = (Reshape, Transparent)  # a tensor's own methods that a value passes through (not a module it holds)
 
 
 class Steps:
@@ -54,7 +54,7 @@ class Steps:
             method = self.methods.get(func.attr)
             if isinstance(method, AxisMove) and call.args:
                 return self._step(func.attr, method, call, scope, direct=False)
-            if isinstance(method, TENSOR_STEPS) and self.flow.method_owner(func.value, scope) is None:
+            if isinstance(method, STEP_METHODS) and self.flow.method_owner(func.value, scope) is None:
                 return self._step(func.attr, method, call, scope, direct=False)  # x.view(b, c, -1), x.contiguous()
             return self.attributes.attribute(func, scope)
         if isinstance(func, ast.Subscript):

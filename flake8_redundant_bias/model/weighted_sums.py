@@ -62,6 +62,10 @@ class WeightedSums:
         layer.site = self.index.module.node
         return layer
 
+    def contracts(self, call: ast.Call) -> bool:
+        """The call is a matrix product (``torch.matmul``, ``torch.bmm``)."""
+        return isinstance(self.layers.row(call.func)[1], Contraction)
+
     def _operands(self, product: ast.Call | ast.BinOp, scope: Scope) -> tuple[tuple[ast.expr, ast.expr], bool] | None:
         if isinstance(product, ast.BinOp):
             return (product.left, product.right), False

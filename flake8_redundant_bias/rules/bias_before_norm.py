@@ -10,15 +10,15 @@ from typing import Iterator, Mapping
 from ..containment import Unit, contained
 from ..diagnostics import UNSAFE, Diagnostic
 from ..knowledge import Knowledge
-from ..knowledge.schema import Axis, Mode, Norm, NormBuilder, Producer, Spec, Transparent
+from ..knowledge.schema import Axis, Mode, Norm, NormBuilder, Producer, Spec
 from ..model.bias_readers import bias_reader
 from ..model.bias_switch import ClassSwitch, call_switches, class_switch
 from ..model.conditions import Guard, both
 from ..model.context import ModuleModel
 from ..model.flow.service import Flow
 from ..model.gates import NORM_PARTS, Trigger, shortest, switches_of
-from ..model.layers import Layer, Layers, own_norm
-from ..model.sequences import Chain, Fork
+from ..model.layers import Layer, Layers, own_norm, transparent
+from ..model.sequences import APPLIED, BUILT, HELD, READ, Chain, Fork
 from ..model.values import ABSENT, UNKNOWN, Bound, CallArgs, Env
 from ..model.weighted_sums import Averaging
 from . import layouts
@@ -252,7 +252,7 @@ def _next_norm(
             return None if layout != first else _forked_norm(flow, producer, step, through, layers, paths)
         if step is None:
             return None
-        if isinstance(step.spec, Transparent) and flow.holds(step.spec.when, step.args) is True:
+        if transparent(flow, step):
             if not layouts.passes(step, layout):
                 return None
             continue
@@ -520,6 +520,14 @@ def _switched_by(producer: Layer, guard: Guard) -> bool:
     return guard.off is not None and bound is not None and ast.unparse(bound.expr) == guard.off
 
 
+FORKED = {  # what a message says of the paths a fork took the bias down, by ``Fork.kind``
+    READ: "its output read in {} places, a norm on every path",
+    APPLIED: "applied in {} branches, a norm after each",
+    BUILT: "built in {} branches, a norm after it in each",
+    HELD: "given to a module set in {} branches, a norm in each",
+}
+
+
 def _diagnostic(
     model: ModuleModel, producer: Layer, norm: Layer, through: list[Layer], switched: bool = False,
     guard: Guard | None = None, forks: list[Fork] | None = None,
@@ -546,9 +554,7 @@ def _diagnostic(
         f"the 1x1 {pointwise[0].short} after it" if pointwise else "",
     ) if part)
     passed = f"through {passed}" if passed else ""
-    forked = "" if not forks else f"applied in {len(forks[0].paths)} branches, a norm after each" if forks[0].branches else (
-        f"built in {len(forks[0].paths)} branches, a norm after it in each" if forks[0].built else
-        f"its output read in {len(forks[0].paths)} places, a norm on every path")
+    forked = FORKED[forks[0].kind].format(len(forks[0].paths)) if forks else ""
     if norm.parallel and not forked:  # a class whose input goes to several layers
         forked = f"read by {len(norm.parallel) + 1} layers in {norm.helper}(), a norm after each"
     text = code.message(

@@ -31,6 +31,7 @@ from ..model.weighted_sums import SWAPS, SWAPS_3D, Averaging
 Layout = tuple[int, "int | None"]  # (the bias's axis: 1 or -1, the rank when a move made it known)
 MOVES = (AxisMove, Reshape, Averaging)
 LAYOUT_FREE = ("addition", "contiguous")  # steps that keep a layout whatever it is
+RANK3_SWAPS = SWAPS | SWAPS_3D  # the moves that swap axis 1 and the last of a 3-D tensor
 
 
 def start(producer: Layer) -> Layout:
@@ -57,7 +58,7 @@ def moved(flow: Flow, producer: Layer, step: Layer, layout: Layout, positions: t
     if isinstance(spec, AxisMove):
         if layout == (-1, None) and positions in spec.arguments:
             return 1, 3  # (N, L, F) -> (N, F, L)
-        return (-channel, 3) if rank == 3 and positions in SWAPS | SWAPS_3D else None
+        return (-channel, 3) if rank == 3 and positions in RANK3_SWAPS else None
     if isinstance(spec, Averaging):
         return layout if on_channels(layout) is spec.over_last else None
     if not on_channels(layout):

@@ -187,3 +187,25 @@ class PooledByRank(nn.Module):
         g_x = self.g(x).view(b, self.inner, -1).permute(0, 2, 1)
         y = torch.matmul(F.softmax(f, dim=-1), g_x).permute(0, 2, 1).contiguous()
         return self.W(y.view(b, self.inner, *x.size()[2:])) + x
+
+
+class NormedEitherWay(nn.Module):
+    """``W`` set by branch, a norm after its conv on each side: the bias goes through either module to a norm."""
+
+    def __init__(self, c, inner, instance=False):
+        super().__init__()
+        self.inner = inner
+        self.g = nn.Conv2d(c, inner, kernel_size=1, bias=False)  # expect: RB101:18 "Conv2d bias is cancelled by the InstanceNorm2d that follows: pass bias=False (4 wasted parameters; given to a module set in 2 branches, a norm in each; through the attention's softmax-weighted sum and the 1x1 Conv2d after it)"
+        if instance:
+            self.W = nn.Sequential(nn.Conv2d(inner, c, 1, bias=False), nn.InstanceNorm2d(c))
+        else:
+            self.W = nn.Sequential(nn.Conv2d(inner, c, 1, bias=False), nn.BatchNorm2d(c))
+
+    def forward(self, x, f):
+        b = x.size(0)
+        g_x = self.g(x).view(b, self.inner, -1).permute(0, 2, 1)
+        y = torch.matmul(F.softmax(f, dim=-1), g_x).permute(0, 2, 1).contiguous()
+        return self.W(y.view(b, self.inner, *x.size()[2:])) + x
+
+
+EITHER_WAY = [NormedEitherWay(8, 4), NormedEitherWay(8, 4, instance=True)]
